@@ -1,0 +1,17 @@
+//! Shared vocabulary of the centre's domains: ids, periods, pages, the clock, messages and the region profile.
+//!
+//! The kernel stays small: something moves here only when two domains need the same thing.
+
+mod clock;
+mod ids;
+mod message;
+mod page;
+mod period;
+pub mod profile;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use ids::new_uuid;
+pub use message::{Lang, Localized};
+pub use page::{Cursor, CursorError, Page, PageRequest, MAX_PAGE_SIZE};
+pub use period::{Period, PeriodError};
+pub use profile::{ProfileError, RegionProfile, Term, TermKind};

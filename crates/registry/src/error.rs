@@ -1,0 +1,242 @@
+//! The registry's errors: what is wrong with an input field, what a use case refused, what storage failed.
+
+use kernel::{Lang, Localized};
+
+use crate::model::OrganizationId;
+
+/// What is wrong with one value.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    /// The value is missing or blank.
+    #[error("a value is required")]
+    Required,
+    /// The value is longer than allowed.
+    #[error("the value is longer than {max} characters")]
+    TooLong {
+        /// The limit.
+        max: usize,
+    },
+    /// Not ten digits.
+    #[error("an organisation's INN must have 10 digits")]
+    InnShape,
+    /// The check digit does not match.
+    #[error("the INN's check digit does not match: the number is mistyped")]
+    InnChecksum,
+    /// Not thirteen digits.
+    #[error("an OGRN must have 13 digits")]
+    OgrnShape,
+    /// The first digit is not 1 or 5.
+    #[error("an organisation's OGRN starts with 1 or 5")]
+    OgrnFirstDigit,
+    /// The check digit does not match.
+    #[error("the OGRN's check digit does not match: the number is mistyped")]
+    OgrnChecksum,
+    /// Not the КПП shape.
+    #[error("a KPP has 9 characters: 4 digits, 2 digits or Latin capitals, 3 digits")]
+    KppShape,
+    /// Not an e-mail address.
+    #[error("not an e-mail address (expected name@domain.tld)")]
+    EmailShape,
+    /// Not a phone number.
+    #[error("not a phone number (5 to 15 digits)")]
+    PhoneShape,
+    /// Not a website address.
+    #[error("not a website address (expected https://domain.tld)")]
+    WebsiteShape,
+    /// Not a date.
+    #[error("not a date (expected YYYY-MM-DD)")]
+    DateShape,
+    /// A date that cannot be true (in the future, before another date...).
+    #[error("the date is not possible: {reason}")]
+    ImpossibleDate {
+        /// Why.
+        reason: &'static str,
+    },
+    /// A code that is not in the profile's list.
+    #[error("`{code}` is not in the list of allowed values")]
+    UnknownCode {
+        /// The code given.
+        code: String,
+    },
+    /// Not one of the allowed words.
+    #[error("`{value}` is not one of: {allowed}")]
+    NotOneOf {
+        /// The value given.
+        value: String,
+        /// The allowed values, comma-separated.
+        allowed: String,
+    },
+    /// Not an id.
+    #[error("not an id")]
+    IdShape,
+}
+
+impl Localized for Problem {
+    fn message(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            Problem::Required => "значение обязательно".into(),
+            Problem::TooLong { max } => format!("значение длиннее {max} символов"),
+            Problem::InnShape => "ИНН организации состоит из 10 цифр".into(),
+            Problem::InnChecksum => "контрольная цифра ИНН не сходится: номер введён с ошибкой".into(),
+            Problem::OgrnShape => "ОГРН состоит из 13 цифр".into(),
+            Problem::OgrnFirstDigit => "ОГРН организации начинается с 1 или 5".into(),
+            Problem::OgrnChecksum => "контрольная цифра ОГРН не сходится: номер введён с ошибкой".into(),
+            Problem::KppShape => "КПП: 9 знаков — 4 цифры, 2 цифры или латинские заглавные, 3 цифры".into(),
+            Problem::EmailShape => "это не адрес электронной почты (ожидается имя@домен.зона)".into(),
+            Problem::PhoneShape => "это не номер телефона (от 5 до 15 цифр)".into(),
+            Problem::WebsiteShape => "это не адрес сайта (ожидается https://домен.зона)".into(),
+            Problem::DateShape => "это не дата (ожидается ГГГГ-ММ-ДД)".into(),
+            Problem::ImpossibleDate { reason } => format!("невозможная дата: {reason}"),
+            Problem::UnknownCode { code } => format!("«{code}» нет в списке допустимых значений"),
+            Problem::NotOneOf { value, allowed } => format!("«{value}» — допустимо одно из: {allowed}"),
+            Problem::IdShape => "это не идентификатор".into(),
+        }
+    }
+}
+
+/// A problem with a named input field: the field is the input's camelCase name (`inn`, `fullName`,
+/// `phones[1]`), the same name the GraphQL input and the CSV column use.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {problem}")]
+pub struct InvalidField {
+    /// The field.
+    pub field: String,
+    /// What is wrong with it.
+    pub problem: Problem,
+}
+
+impl InvalidField {
+    /// A problem with `field`.
+    pub fn new(field: impl Into<String>, problem: Problem) -> Self {
+        Self { field: field.into(), problem }
+    }
+}
+
+impl Localized for InvalidField {
+    fn message(&self, lang: Lang) -> String {
+        format!("{}: {}", self.field, self.problem.message(lang))
+    }
+}
+
+/// Which natural key two organisations share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NaturalKey {
+    /// The same ИНН.
+    Inn,
+    /// The same ОГРН.
+    Ogrn,
+}
+
+impl NaturalKey {
+    /// The input field that holds the key.
+    pub fn field(self) -> &'static str {
+        match self {
+            NaturalKey::Inn => "inn",
+            NaturalKey::Ogrn => "ogrn",
+        }
+    }
+}
+
+/// What a storage port could not do. Absence is not an error: ports return `Ok(None)`.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// A uniqueness rule or a version check refused the write; nothing was written.
+    #[error("the write conflicts with stored data: {0:?}")]
+    Conflict(Conflict),
+    /// A stored row could not be read back into a valid domain value.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    /// The database could not be reached or failed; the write may be retried.
+    #[error("storage is unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// The kinds of conflict a port reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Conflict {
+    /// Another organisation has this key.
+    Duplicate(NaturalKey),
+    /// The stored version is not the expected one.
+    StaleVersion,
+    /// An active tie of this kind already joins the pair.
+    ActiveTie,
+    /// A referenced record does not exist.
+    MissingReference,
+}
+
+/// Why a registry use case refused.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    /// An input field is invalid; nothing was written.
+    #[error(transparent)]
+    Invalid(#[from] InvalidField),
+    /// The record does not exist (or the caller may not know it does).
+    #[error("{entity} not found")]
+    NotFound {
+        /// What was looked for.
+        entity: &'static str,
+    },
+    /// Another organisation already has this ИНН or ОГРН.
+    #[error("another organisation ({existing}) already has this {}", key.field())]
+    Duplicate {
+        /// The shared key.
+        key: NaturalKey,
+        /// The organisation that has it, when known.
+        existing: OrganizationId,
+    },
+    /// Someone changed the record since the caller read it.
+    #[error("the record was changed by someone else: expected version {expected}, stored version {current}")]
+    StaleVersion {
+        /// The version the caller read.
+        expected: i64,
+        /// The stored version.
+        current: i64,
+    },
+    /// A business rule forbids the change.
+    #[error("{0}")]
+    Rule(#[from] crate::rules::ties::TieRuleViolation),
+    /// The organisation is liquidated and cannot take part in new records.
+    #[error("the organisation is liquidated")]
+    Liquidated,
+    /// The end date comes before the start date.
+    #[error("the end date comes before the start date")]
+    EndBeforeStart,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(RepoError),
+}
+
+impl From<RepoError> for RegistryError {
+    fn from(error: RepoError) -> Self {
+        RegistryError::Store(error)
+    }
+}
+
+impl Localized for RegistryError {
+    fn message(&self, lang: Lang) -> String {
+        let ru = lang == Lang::Ru;
+        match self {
+            RegistryError::Invalid(field) => field.message(lang),
+            RegistryError::NotFound { entity } if ru => format!("запись не найдена ({entity})"),
+            RegistryError::Duplicate { key, existing } if ru => {
+                let what = match key {
+                    NaturalKey::Inn => "ИНН",
+                    NaturalKey::Ogrn => "ОГРН",
+                };
+                format!("организация с таким {what} уже есть в реестре ({existing})")
+            }
+            RegistryError::StaleVersion { expected, current } if ru => format!(
+                "запись изменил кто-то другой: вы редактировали версию {expected}, сейчас версия {current}; откройте запись заново"
+            ),
+            RegistryError::Rule(rule) => rule.message(lang),
+            RegistryError::Liquidated if ru => "организация ликвидирована".into(),
+            RegistryError::EndBeforeStart if ru => "дата окончания раньше даты начала".into(),
+            RegistryError::Store(_) if ru => "хранилище недоступно, повторите попытку позже".into(),
+            RegistryError::Store(_) => "storage is unavailable, try again later".into(),
+            other => other.to_string(),
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! Raw inputs, as a client or a CSV row gives them, and their validation into domain values.
+//!
+//! Every error names the input field, so the gateway and the importer report the same thing.
+
+use chrono::NaiveDate;
+use kernel::TermKind;
+
+use crate::error::{InvalidField, Problem};
+use crate::model::{
+    Code, Email, Inn, Kpp, LegalBasis, LegalBasisKind, Ogrn, OrgName, OrganizationProfile, PersonProfile, Phone,
+    Relationship, RelationshipKind, Text, Website, MAX_SHORT_TEXT, MAX_TEXT,
+};
+use crate::vocabulary::Vocabulary;
+
+/// An organisation as typed by a person or read from a file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrganizationInput {
+    /// Full name (required).
+    pub full_name: String,
+    /// Short name.
+    pub short_name: Option<String>,
+    /// Legal form code (required).
+    pub legal_form: String,
+    /// ИНН.
+    pub inn: Option<String>,
+    /// ОГРН.
+    pub ogrn: Option<String>,
+    /// КПП.
+    pub kpp: Option<String>,
+    /// Date of state registration.
+    pub registered_on: Option<NaiveDate>,
+    /// Municipality code.
+    pub municipality: Option<String>,
+    /// Legal address.
+    pub legal_address: Option<String>,
+    /// Postal address.
+    pub postal_address: Option<String>,
+    /// Phones.
+    pub phones: Vec<String>,
+    /// E-mails.
+    pub emails: Vec<String>,
+    /// Website.
+    pub website: Option<String>,
+    /// Activity area codes.
+    pub activity_areas: Vec<String>,
+    /// Target group codes.
+    pub target_groups: Vec<String>,
+    /// The centre's relationship (none when absent).
+    pub relationship: Option<RelationshipKind>,
+    /// Since when the relationship holds.
+    pub relationship_since: Option<NaiveDate>,
+    /// In the register of SONKO receiving support.
+    pub in_sonko_register: bool,
+    /// In the register of social-service providers.
+    pub social_service_provider: bool,
+}
+
+/// A present, non-blank optional value.
+fn present(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn field<T>(name: &str, result: Result<T, Problem>) -> Result<T, InvalidField> {
+    result.map_err(|problem| InvalidField::new(name, problem))
+}
+
+fn optional<T>(name: &str, value: &Option<String>, parse: impl Fn(&str) -> Result<T, Problem>) -> Result<Option<T>, InvalidField> {
+    present(value).map(|v| field(name, parse(v))).transpose()
+}
+
+fn list<T: Ord>(name: &str, values: &[String], parse: impl Fn(&str) -> Result<T, Problem>) -> Result<Vec<T>, InvalidField> {
+    let mut out = Vec::with_capacity(values.len());
+    for (index, value) in values.iter().enumerate().filter(|(_, v)| !v.trim().is_empty()) {
+        out.push(field(&format!("{name}[{index}]"), parse(value))?);
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn not_in_future(name: &str, date: Option<NaiveDate>, today: NaiveDate) -> Result<Option<NaiveDate>, InvalidField> {
+    match date {
+        Some(d) if d > today => Err(InvalidField::new(name, Problem::ImpossibleDate { reason: "in the future" })),
+        other => Ok(other),
+    }
+}
+
+impl OrganizationInput {
+    /// Validates every field against the rules and the vocabulary; the first problem is returned,
+    /// in the order the fields are declared.
+    pub fn validate(&self, vocabulary: &Vocabulary, today: NaiveDate) -> Result<OrganizationProfile, InvalidField> {
+        let code = |kind| move |raw: &str| vocabulary.code(kind, raw);
+        Ok(OrganizationProfile {
+            full_name: field("fullName", OrgName::parse(&self.full_name))?,
+            short_name: optional("shortName", &self.short_name, OrgName::parse)?,
+            legal_form: field("legalForm", vocabulary.code(TermKind::LegalForm, &self.legal_form))?,
+            inn: optional("inn", &self.inn, Inn::parse)?,
+            ogrn: optional("ogrn", &self.ogrn, Ogrn::parse)?,
+            kpp: optional("kpp", &self.kpp, Kpp::parse)?,
+            registered_on: not_in_future("registeredOn", self.registered_on, today)?,
+            municipality: optional("municipality", &self.municipality, code(TermKind::Municipality))?,
+            legal_address: optional("legalAddress", &self.legal_address, |v| Text::parse(v, MAX_TEXT))?,
+            postal_address: optional("postalAddress", &self.postal_address, |v| Text::parse(v, MAX_TEXT))?,
+            phones: list("phones", &self.phones, Phone::parse)?,
+            emails: list("emails", &self.emails, Email::parse)?,
+            website: optional("website", &self.website, Website::parse)?,
+            activity_areas: list("activityAreas", &self.activity_areas, code(TermKind::ActivityArea))?,
+            target_groups: list("targetGroups", &self.target_groups, code(TermKind::TargetGroup))?,
+            relationship: Relationship {
+                kind: self.relationship.unwrap_or(RelationshipKind::None),
+                since: not_in_future("relationshipSince", self.relationship_since, today)?,
+            },
+            in_sonko_register: self.in_sonko_register,
+            social_service_provider: self.social_service_provider,
+        })
+    }
+}
+
+/// A person as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PersonInput {
+    /// Surname (required).
+    pub last_name: String,
+    /// Given name (required).
+    pub first_name: String,
+    /// Patronymic.
+    pub middle_name: Option<String>,
+    /// Phones.
+    pub phones: Vec<String>,
+    /// E-mails.
+    pub emails: Vec<String>,
+}
+
+impl PersonInput {
+    /// Validates the names and contacts.
+    pub fn validate(&self) -> Result<PersonProfile, InvalidField> {
+        Ok(PersonProfile {
+            last_name: field("lastName", Text::parse(&self.last_name, MAX_SHORT_TEXT))?,
+            first_name: field("firstName", Text::parse(&self.first_name, MAX_SHORT_TEXT))?,
+            middle_name: optional("middleName", &self.middle_name, |v| Text::parse(v, MAX_SHORT_TEXT))?,
+            phones: list("phones", &self.phones, Phone::parse)?,
+            emails: list("emails", &self.emails, Email::parse)?,
+        })
+    }
+}
+
+/// A legal basis as typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LegalBasisInput {
+    /// The ground.
+    pub kind: LegalBasisKind,
+    /// The purpose of processing (required).
+    pub purpose: String,
+    /// When the consent was given or the ground arose (required).
+    pub since: NaiveDate,
+    /// The document.
+    pub document: Option<String>,
+}
+
+impl LegalBasisInput {
+    /// Validates the basis: a purpose is required, and a date not in the future.
+    pub fn validate(&self, today: NaiveDate) -> Result<LegalBasis, InvalidField> {
+        let since = not_in_future("legalBasis.since", Some(self.since), today)?.unwrap_or(self.since);
+        Ok(LegalBasis {
+            kind: self.kind,
+            purpose: field("legalBasis.purpose", Text::parse(&self.purpose, MAX_TEXT))?,
+            since,
+            document: optional("legalBasis.document", &self.document, |v| Text::parse(v, MAX_TEXT))?,
+        })
+    }
+}
+
+/// Parses a code of a list, naming the field on failure: used for filters.
+pub fn filter_code(vocabulary: &Vocabulary, kind: TermKind, name: &str, raw: &str) -> Result<Code, InvalidField> {
+    field(name, vocabulary.code(kind, raw))
+}

@@ -1,0 +1,231 @@
+//! The registry's repository ports. Storage implements them on SQLite and PostgreSQL; `testing`
+//! implements them in memory; one contract suite checks all three.
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use kernel::{Page, PageRequest, Term};
+
+use crate::error::RepoError;
+use crate::model::{
+    Code, Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, Inn, Membership, MembershipId, Ogrn,
+    Organization, OrganizationId, Person, PersonId, RelationshipKind, Tie, TieId,
+};
+
+/// Which organisations a list shows. Every field narrows the list; `None` does not filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrganizationFilter {
+    /// Text contained in the full or short name (case, quotes and ё/е ignored).
+    pub text: Option<String>,
+    /// Exact ИНН.
+    pub inn: Option<Inn>,
+    /// Exact ОГРН.
+    pub ogrn: Option<Ogrn>,
+    /// Municipality code.
+    pub municipality: Option<Code>,
+    /// Legal form code.
+    pub legal_form: Option<Code>,
+    /// Has this activity area.
+    pub activity_area: Option<Code>,
+    /// Has this target group.
+    pub target_group: Option<Code>,
+    /// Status code: `active`, `suspended` or `liquidated`.
+    pub status: Option<StatusKind>,
+    /// The centre's relationship.
+    pub relationship: Option<RelationshipKind>,
+}
+
+/// The status of an organisation without its date, for filters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusKind {
+    /// Working.
+    Active,
+    /// Suspended.
+    Suspended,
+    /// Liquidated.
+    Liquidated,
+}
+
+impl StatusKind {
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            StatusKind::Active => "active",
+            StatusKind::Suspended => "suspended",
+            StatusKind::Liquidated => "liquidated",
+        }
+    }
+}
+
+/// The stable orders of the organisation list; ties are broken by id so pages never overlap.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OrganizationOrder {
+    /// By full name, А to Я.
+    #[default]
+    NameAsc,
+    /// By full name, Я to А.
+    NameDesc,
+    /// Oldest records first.
+    CreatedAsc,
+    /// Newest records first.
+    CreatedDesc,
+}
+
+/// Counts of organisations, grouped several ways.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RegistrySummary {
+    /// All organisations.
+    pub total: u64,
+    /// By municipality code (`None`: not given), ordered by code.
+    pub by_municipality: Vec<(Option<String>, u64)>,
+    /// By legal form code, ordered by code.
+    pub by_legal_form: Vec<(String, u64)>,
+    /// By activity area code, ordered by code; an organisation counts once in each of its areas.
+    pub by_activity_area: Vec<(String, u64)>,
+    /// By relationship, ordered by code.
+    pub by_relationship: Vec<(RelationshipKind, u64)>,
+}
+
+/// What one import batch changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BatchOutcome {
+    /// Rows inserted.
+    pub inserted: u64,
+    /// Rows updated.
+    pub updated: u64,
+}
+
+/// Stores organisations.
+#[async_trait]
+pub trait OrganizationRepo: Send + Sync {
+    /// Stores a new organisation.
+    ///
+    /// # Errors
+    /// MUST return `Conflict(Duplicate(key))` and write nothing when another organisation has the
+    /// same ИНН or ОГРН (ИНН is reported when both clash).
+    async fn insert(&self, organization: &Organization) -> Result<(), RepoError>;
+
+    /// Replaces the stored organisation with `organization`, whose `version` is the stored version + 1.
+    ///
+    /// # Errors
+    /// MUST return `Conflict(StaleVersion)` and write nothing when the stored version is not
+    /// `organization.version - 1` (or the row is gone), and `Conflict(Duplicate(key))` as `insert` does.
+    async fn update(&self, organization: &Organization) -> Result<(), RepoError>;
+
+    /// The organisation with this id, if any.
+    async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, RepoError>;
+
+    /// The organisations with these ids, in any order; unknown ids are skipped. One query.
+    async fn get_many(&self, ids: &[OrganizationId]) -> Result<Vec<Organization>, RepoError>;
+
+    /// Organisations that have any of these ИНН or ОГРН. One query.
+    async fn find_by_keys(&self, inns: &[Inn], ogrns: &[Ogrn]) -> Result<Vec<Organization>, RepoError>;
+
+    /// A page of the filtered list in the given order, with the filtered total.
+    async fn list(
+        &self,
+        filter: &OrganizationFilter,
+        order: OrganizationOrder,
+        page: PageRequest,
+    ) -> Result<Page<Organization>, RepoError>;
+
+    /// Counts by municipality, legal form, activity area and relationship.
+    async fn summary(&self) -> Result<RegistrySummary, RepoError>;
+
+    /// Writes an import batch atomically: inserts `new` and replaces `changed` (version checked as
+    /// in `update`).
+    ///
+    /// # Errors
+    /// MUST write nothing of the batch when any row conflicts.
+    async fn write_batch(&self, new: &[Organization], changed: &[Organization]) -> Result<BatchOutcome, RepoError>;
+}
+
+/// Which people a list shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PersonFilter {
+    /// Text contained in the full name (case and ё/е ignored).
+    pub text: Option<String>,
+    /// Only people with a membership in this organisation.
+    pub organization: Option<OrganizationId>,
+}
+
+/// Stores people.
+#[async_trait]
+pub trait PersonRepo: Send + Sync {
+    /// Stores a new person.
+    async fn insert(&self, person: &Person) -> Result<(), RepoError>;
+    /// The person with this id, if any.
+    async fn get(&self, id: PersonId) -> Result<Option<Person>, RepoError>;
+    /// The people with these ids; unknown ids are skipped. One query.
+    async fn get_many(&self, ids: &[PersonId]) -> Result<Vec<Person>, RepoError>;
+    /// A page of people sorted by last, first and middle name, then id.
+    async fn list(&self, filter: &PersonFilter, page: PageRequest) -> Result<Page<Person>, RepoError>;
+}
+
+/// Stores memberships of people in organisations.
+#[async_trait]
+pub trait MembershipRepo: Send + Sync {
+    /// Stores a new membership.
+    ///
+    /// # Errors
+    /// MUST return `Conflict(MissingReference)` when the person or organisation does not exist.
+    async fn insert(&self, membership: &Membership) -> Result<(), RepoError>;
+    /// The membership with this id, if any.
+    async fn get(&self, id: MembershipId) -> Result<Option<Membership>, RepoError>;
+    /// Sets the end date of a membership.
+    async fn set_end(&self, id: MembershipId, to: NaiveDate) -> Result<(), RepoError>;
+    /// Every membership in any of these organisations. One query.
+    async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Membership>, RepoError>;
+    /// Every membership of any of these people. One query.
+    async fn of_people(&self, ids: &[PersonId]) -> Result<Vec<Membership>, RepoError>;
+}
+
+/// Stores coalitions and their members.
+#[async_trait]
+pub trait CoalitionRepo: Send + Sync {
+    /// Stores a new coalition.
+    async fn insert(&self, coalition: &Coalition) -> Result<(), RepoError>;
+    /// Every coalition, by name then id.
+    async fn list(&self) -> Result<Vec<Coalition>, RepoError>;
+    /// The coalitions with these ids. One query.
+    async fn get_many(&self, ids: &[CoalitionId]) -> Result<Vec<Coalition>, RepoError>;
+    /// Stores a new member.
+    ///
+    /// # Errors
+    /// MUST return `Conflict(MissingReference)` when the coalition or organisation does not exist.
+    async fn insert_member(&self, member: &CoalitionMember) -> Result<(), RepoError>;
+    /// The member record with this id, if any.
+    async fn get_member(&self, id: CoalitionMemberId) -> Result<Option<CoalitionMember>, RepoError>;
+    /// Sets the end date of a membership.
+    async fn set_member_end(&self, id: CoalitionMemberId, to: NaiveDate) -> Result<(), RepoError>;
+    /// Members of any of these coalitions. One query.
+    async fn members_of(&self, ids: &[CoalitionId]) -> Result<Vec<CoalitionMember>, RepoError>;
+    /// Coalition memberships of any of these organisations. One query.
+    async fn memberships_of(&self, ids: &[OrganizationId]) -> Result<Vec<CoalitionMember>, RepoError>;
+}
+
+/// Stores ties between organisations.
+#[async_trait]
+pub trait TieRepo: Send + Sync {
+    /// Stores a new tie.
+    ///
+    /// # Errors
+    /// MUST return `Conflict(ActiveTie)` when an open-ended tie of the same kind joins the same pair,
+    /// and `Conflict(MissingReference)` when an organisation does not exist.
+    async fn insert(&self, tie: &Tie) -> Result<(), RepoError>;
+    /// The tie with this id, if any.
+    async fn get(&self, id: TieId) -> Result<Option<Tie>, RepoError>;
+    /// Sets the end date of a tie.
+    async fn set_end(&self, id: TieId, to: NaiveDate) -> Result<(), RepoError>;
+    /// Every tie with one end in any of these organisations. One query.
+    async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Tie>, RepoError>;
+}
+
+/// Stores the reference lists seeded from the region profile.
+#[async_trait]
+pub trait ReferenceRepo: Send + Sync {
+    /// Every stored term.
+    async fn all(&self) -> Result<Vec<Term>, RepoError>;
+    /// Inserts or updates these terms by (kind, code), atomically. Terms not given are kept, since
+    /// records may still refer to them.
+    async fn upsert(&self, terms: &[Term]) -> Result<(), RepoError>;
+}

@@ -1,0 +1,8 @@
+//! The port contract suite run against the in-memory fakes, which keeps the fakes honest.
+
+use registry::testing::{contract, InMemoryRegistry};
+
+#[tokio::test]
+async fn the_in_memory_ports_keep_the_contract() {
+    contract::all(|| async { InMemoryRegistry::new().ports() }).await;
+}
