@@ -1,1 +1,15 @@
-//! Placeholder.
+//! Storage on SQLite (the embedded default) and PostgreSQL: sea-orm entities and the implementations
+//! of every domain port. The only crate that knows SQL.
+
+mod access_store;
+mod convert;
+mod database;
+mod entities;
+mod errors;
+mod registry_store;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use access_store::SqlAccess;
+pub use database::{Backend, Database, MigrationState, StorageError};
+pub use registry_store::SqlRegistry;

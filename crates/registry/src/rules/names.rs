@@ -42,6 +42,11 @@ pub fn search_key(full_name: &str, short_name: Option<&str>) -> String {
     }
 }
 
+/// The search and sort key of a person: surname, given name and patronymic.
+pub fn person_key(last_name: &str, first_name: &str, middle_name: Option<&str>) -> String {
+    name_key(&format!("{last_name} {first_name} {}", middle_name.unwrap_or_default()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

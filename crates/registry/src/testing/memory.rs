@@ -252,11 +252,9 @@ impl PersonRepo for InMemoryRegistry {
     }
 }
 
-/// The search and sort key of a person: surname, name and patronymic.
-pub fn person_key(person: &Person) -> String {
+fn person_key(person: &Person) -> String {
     let p = &person.profile;
-    let middle = p.middle_name.as_ref().map(|m| m.as_str()).unwrap_or_default();
-    name_key(&format!("{} {} {}", p.last_name, p.first_name, middle))
+    crate::rules::names::person_key(p.last_name.as_str(), p.first_name.as_str(), p.middle_name.as_ref().map(|m| m.as_str()))
 }
 
 #[async_trait]

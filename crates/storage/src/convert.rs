@@ -1,0 +1,290 @@
+//! Rows to domain values and back. Every value read is validated again by the domain's own
+//! constructors, so a row edited behind the system's back shows up as `Corrupt`, not as a bad value.
+
+use kernel::{Period, Term, TermKind};
+use registry::model::{
+    Code, Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, CoalitionRole, Email, Inn, Kpp, LegalBasis,
+    LegalBasisKind, Membership, MembershipId, Ogrn, OrgName, OrgStatus, Organization, OrganizationId,
+    OrganizationProfile, Person, PersonId, PersonProfile, Phone, Relationship, RelationshipKind, Text, Tie, TieEnd,
+    TieId, TieKind, Verification, Website, MAX_SHORT_TEXT, MAX_TEXT,
+};
+use registry::rules::names::{name_key, person_key, search_key};
+use registry::RepoError;
+use sea_orm::ActiveValue::Set;
+
+use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
+
+fn corrupt(what: &str, detail: impl std::fmt::Display) -> RepoError {
+    RepoError::Corrupt(format!("{what}: {detail}"))
+}
+
+fn parse<T>(what: &str, value: &str, f: impl Fn(&str) -> Result<T, registry::Problem>) -> Result<T, RepoError> {
+    f(value).map_err(|p| corrupt(what, p))
+}
+
+fn parse_opt<T>(what: &str, value: &Option<String>, f: impl Fn(&str) -> Result<T, registry::Problem>) -> Result<Option<T>, RepoError> {
+    value.as_deref().map(|v| parse(what, v, &f)).transpose()
+}
+
+fn json_of<T: std::fmt::Display>(values: &[T]) -> String {
+    serde_json::to_string(&values.iter().map(ToString::to_string).collect::<Vec<_>>()).expect("strings serialise")
+}
+
+fn from_json<T>(what: &str, text: &str, f: impl Fn(&str) -> Result<T, registry::Problem>) -> Result<Vec<T>, RepoError> {
+    let values: Vec<String> = serde_json::from_str(text).map_err(|e| corrupt(what, e))?;
+    values.iter().map(|v| parse(what, v, &f)).collect()
+}
+
+/// The JSON text a list column holds for these codes: also what the `LIKE` filter looks for.
+pub fn json_item(code: &str) -> String {
+    serde_json::to_string(code).expect("a string serialises")
+}
+
+pub fn organization_row(org: &Organization) -> organization::ActiveModel {
+    let p = &org.profile;
+    let (status, liquidated_on) = match org.status {
+        OrgStatus::Active => ("active", None),
+        OrgStatus::Suspended => ("suspended", None),
+        OrgStatus::Liquidated { on } => ("liquidated", Some(on)),
+    };
+    organization::ActiveModel {
+        id: Set(org.id.0),
+        version: Set(org.version),
+        full_name: Set(p.full_name.to_string()),
+        short_name: Set(p.short_name.as_ref().map(ToString::to_string)),
+        search_key: Set(search_key(p.full_name.as_str(), p.short_name.as_ref().map(|s| s.as_str()))),
+        sort_key: Set(name_key(p.full_name.as_str())),
+        legal_form: Set(p.legal_form.to_string()),
+        inn: Set(p.inn.as_ref().map(ToString::to_string)),
+        ogrn: Set(p.ogrn.as_ref().map(ToString::to_string)),
+        kpp: Set(p.kpp.as_ref().map(ToString::to_string)),
+        registered_on: Set(p.registered_on),
+        municipality: Set(p.municipality.as_ref().map(ToString::to_string)),
+        legal_address: Set(p.legal_address.as_ref().map(ToString::to_string)),
+        postal_address: Set(p.postal_address.as_ref().map(ToString::to_string)),
+        phones: Set(json_of(&p.phones)),
+        emails: Set(json_of(&p.emails)),
+        website: Set(p.website.as_ref().map(ToString::to_string)),
+        activity_areas: Set(json_of(&p.activity_areas)),
+        target_groups: Set(json_of(&p.target_groups)),
+        relationship: Set(p.relationship.kind.code().to_owned()),
+        relationship_since: Set(p.relationship.since),
+        in_sonko_register: Set(p.in_sonko_register),
+        social_service_provider: Set(p.social_service_provider),
+        status: Set(status.to_owned()),
+        liquidated_on: Set(liquidated_on),
+        verified_by: Set(org.verification.as_ref().map(|v| v.by.clone())),
+        verified_at: Set(org.verification.as_ref().map(|v| v.at)),
+        created_at: Set(org.created_at),
+        updated_at: Set(org.updated_at),
+    }
+}
+
+pub fn organization_from(row: organization::Model) -> Result<Organization, RepoError> {
+    let text = |v: &str| Text::parse(v, MAX_TEXT);
+    let status = match (row.status.as_str(), row.liquidated_on) {
+        ("active", _) => OrgStatus::Active,
+        ("suspended", _) => OrgStatus::Suspended,
+        ("liquidated", Some(on)) => OrgStatus::Liquidated { on },
+        (other, _) => return Err(corrupt("organizations.status", other)),
+    };
+    let verification = match (row.verified_by, row.verified_at) {
+        (Some(by), Some(at)) => Some(Verification { by, at }),
+        _ => None,
+    };
+    Ok(Organization {
+        id: OrganizationId(row.id),
+        version: row.version,
+        profile: OrganizationProfile {
+            full_name: parse("organizations.full_name", &row.full_name, OrgName::parse)?,
+            short_name: parse_opt("organizations.short_name", &row.short_name, OrgName::parse)?,
+            legal_form: parse("organizations.legal_form", &row.legal_form, Code::parse)?,
+            inn: parse_opt("organizations.inn", &row.inn, Inn::parse)?,
+            ogrn: parse_opt("organizations.ogrn", &row.ogrn, Ogrn::parse)?,
+            kpp: parse_opt("organizations.kpp", &row.kpp, Kpp::parse)?,
+            registered_on: row.registered_on,
+            municipality: parse_opt("organizations.municipality", &row.municipality, Code::parse)?,
+            legal_address: parse_opt("organizations.legal_address", &row.legal_address, text)?,
+            postal_address: parse_opt("organizations.postal_address", &row.postal_address, text)?,
+            phones: from_json("organizations.phones", &row.phones, Phone::parse)?,
+            emails: from_json("organizations.emails", &row.emails, Email::parse)?,
+            website: parse_opt("organizations.website", &row.website, Website::parse)?,
+            activity_areas: from_json("organizations.activity_areas", &row.activity_areas, Code::parse)?,
+            target_groups: from_json("organizations.target_groups", &row.target_groups, Code::parse)?,
+            relationship: Relationship {
+                kind: RelationshipKind::parse(&row.relationship)
+                    .ok_or_else(|| corrupt("organizations.relationship", &row.relationship))?,
+                since: row.relationship_since,
+            },
+            in_sonko_register: row.in_sonko_register,
+            social_service_provider: row.social_service_provider,
+        },
+        status,
+        verification,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+pub fn person_row(person: &Person) -> person::ActiveModel {
+    let p = &person.profile;
+    let b = &person.legal_basis;
+    person::ActiveModel {
+        id: Set(person.id.0),
+        last_name: Set(p.last_name.to_string()),
+        first_name: Set(p.first_name.to_string()),
+        middle_name: Set(p.middle_name.as_ref().map(ToString::to_string)),
+        search_key: Set(person_key(p.last_name.as_str(), p.first_name.as_str(), p.middle_name.as_ref().map(|m| m.as_str()))),
+        phones: Set(json_of(&p.phones)),
+        emails: Set(json_of(&p.emails)),
+        basis_kind: Set(b.kind.code().to_owned()),
+        basis_purpose: Set(b.purpose.to_string()),
+        basis_since: Set(b.since),
+        basis_document: Set(b.document.as_ref().map(ToString::to_string)),
+        created_at: Set(person.created_at),
+    }
+}
+
+pub fn person_from(row: person::Model) -> Result<Person, RepoError> {
+    let short = |v: &str| Text::parse(v, MAX_SHORT_TEXT);
+    let long = |v: &str| Text::parse(v, MAX_TEXT);
+    Ok(Person {
+        id: PersonId(row.id),
+        profile: PersonProfile {
+            last_name: parse("people.last_name", &row.last_name, short)?,
+            first_name: parse("people.first_name", &row.first_name, short)?,
+            middle_name: parse_opt("people.middle_name", &row.middle_name, short)?,
+            phones: from_json("people.phones", &row.phones, Phone::parse)?,
+            emails: from_json("people.emails", &row.emails, Email::parse)?,
+        },
+        legal_basis: LegalBasis {
+            kind: LegalBasisKind::parse(&row.basis_kind).ok_or_else(|| corrupt("people.basis_kind", &row.basis_kind))?,
+            purpose: parse("people.basis_purpose", &row.basis_purpose, long)?,
+            since: row.basis_since,
+            document: parse_opt("people.basis_document", &row.basis_document, long)?,
+        },
+        created_at: row.created_at,
+    })
+}
+
+fn period(what: &str, from: chrono::NaiveDate, to: Option<chrono::NaiveDate>) -> Result<Period, RepoError> {
+    Period::new(from, to).map_err(|e| corrupt(what, e))
+}
+
+pub fn membership_row(m: &Membership) -> membership::ActiveModel {
+    membership::ActiveModel {
+        id: Set(m.id.0),
+        person_id: Set(m.person.0),
+        organization_id: Set(m.organization.0),
+        position: Set(m.position.to_string()),
+        valid_from: Set(m.period.from()),
+        valid_to: Set(m.period.to()),
+    }
+}
+
+pub fn membership_from(row: membership::Model) -> Result<Membership, RepoError> {
+    Ok(Membership {
+        id: MembershipId(row.id),
+        person: PersonId(row.person_id),
+        organization: OrganizationId(row.organization_id),
+        position: parse("memberships.position", &row.position, |v| Text::parse(v, MAX_SHORT_TEXT))?,
+        period: period("memberships.valid_to", row.valid_from, row.valid_to)?,
+    })
+}
+
+pub fn coalition_row(c: &Coalition) -> coalition::ActiveModel {
+    coalition::ActiveModel {
+        id: Set(c.id.0),
+        name: Set(c.name.to_string()),
+        sort_key: Set(name_key(c.name.as_str())),
+        purpose: Set(c.purpose.as_ref().map(ToString::to_string)),
+        founded_on: Set(c.founded_on),
+        created_at: Set(c.created_at),
+    }
+}
+
+pub fn coalition_from(row: coalition::Model) -> Result<Coalition, RepoError> {
+    Ok(Coalition {
+        id: CoalitionId(row.id),
+        name: parse("coalitions.name", &row.name, OrgName::parse)?,
+        purpose: parse_opt("coalitions.purpose", &row.purpose, |v| Text::parse(v, MAX_TEXT))?,
+        founded_on: row.founded_on,
+        created_at: row.created_at,
+    })
+}
+
+pub fn coalition_member_row(m: &CoalitionMember) -> coalition_member::ActiveModel {
+    coalition_member::ActiveModel {
+        id: Set(m.id.0),
+        coalition_id: Set(m.coalition.0),
+        organization_id: Set(m.organization.0),
+        role: Set(m.role.code().to_owned()),
+        valid_from: Set(m.period.from()),
+        valid_to: Set(m.period.to()),
+    }
+}
+
+pub fn coalition_member_from(row: coalition_member::Model) -> Result<CoalitionMember, RepoError> {
+    Ok(CoalitionMember {
+        id: CoalitionMemberId(row.id),
+        coalition: CoalitionId(row.coalition_id),
+        organization: OrganizationId(row.organization_id),
+        role: CoalitionRole::parse(&row.role).ok_or_else(|| corrupt("coalition_members.role", &row.role))?,
+        period: period("coalition_members.valid_to", row.valid_from, row.valid_to)?,
+    })
+}
+
+pub fn tie_row(t: &Tie) -> tie::ActiveModel {
+    let [a, b] = t.ends();
+    tie::ActiveModel {
+        id: Set(t.id.0),
+        kind: Set(t.kind.code().to_owned()),
+        organization_a: Set(a.organization.0),
+        role_a: Set(a.role.as_ref().map(ToString::to_string)),
+        organization_b: Set(b.organization.0),
+        role_b: Set(b.role.as_ref().map(ToString::to_string)),
+        valid_from: Set(t.period.from()),
+        valid_to: Set(t.period.to()),
+        note: Set(t.note.as_ref().map(ToString::to_string)),
+    }
+}
+
+pub fn tie_from(row: tie::Model) -> Result<Tie, RepoError> {
+    let role = |v: &str| Text::parse(v, MAX_SHORT_TEXT);
+    Ok(Tie::new(
+        TieId(row.id),
+        TieKind::parse(&row.kind).ok_or_else(|| corrupt("ties.kind", &row.kind))?,
+        TieEnd { organization: OrganizationId(row.organization_a), role: parse_opt("ties.role_a", &row.role_a, role)? },
+        TieEnd { organization: OrganizationId(row.organization_b), role: parse_opt("ties.role_b", &row.role_b, role)? },
+        period("ties.valid_to", row.valid_from, row.valid_to)?,
+        parse_opt("ties.note", &row.note, |v| Text::parse(v, MAX_TEXT))?,
+    ))
+}
+
+pub fn term_row(t: &Term) -> reference_term::ActiveModel {
+    reference_term::ActiveModel {
+        kind: Set(t.kind.as_str().to_owned()),
+        code: Set(t.code.clone()),
+        name_ru: Set(t.name_ru.clone()),
+        name_en: Set(t.name_en.clone()),
+        external_code: Set(t.external_code.clone()),
+        category: Set(t.category.clone()),
+        source: Set(t.source.clone()),
+        valid_from: Set(t.valid_from),
+        valid_to: Set(t.valid_to),
+    }
+}
+
+pub fn term_from(row: reference_term::Model) -> Result<Term, RepoError> {
+    Ok(Term {
+        kind: TermKind::parse(&row.kind).ok_or_else(|| corrupt("reference_terms.kind", &row.kind))?,
+        code: row.code,
+        name_ru: row.name_ru,
+        name_en: row.name_en,
+        external_code: row.external_code,
+        category: row.category,
+        source: row.source,
+        valid_from: row.valid_from,
+        valid_to: row.valid_to,
+    })
+}

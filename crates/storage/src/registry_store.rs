@@ -1,0 +1,505 @@
+//! The registry's ports on sea-orm: one `SqlRegistry` implements them all over one pool.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use kernel::{Page, PageRequest, Term};
+use registry::model::{
+    Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, Inn, Membership, MembershipId, Ogrn, Organization,
+    OrganizationId, Person, PersonId, RelationshipKind, Tie, TieId,
+};
+use registry::ports::{
+    BatchOutcome, CoalitionRepo, MembershipRepo, OrganizationFilter, OrganizationOrder, OrganizationRepo,
+    PersonFilter, PersonRepo, ReferenceRepo, RegistrySummary, TieRepo,
+};
+use registry::rules::names::name_key;
+use registry::{Conflict, RegistryPorts, RepoError};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, OnConflict, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
+
+use crate::convert::{self, json_item};
+use crate::database::{Backend, Database};
+use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
+use crate::errors::repo_error;
+
+/// Rows per multi-row INSERT: 29 columns x 1000 stays under both databases' parameter limits.
+const INSERT_CHUNK: usize = 1000;
+
+/// Every registry port on one database.
+#[derive(Clone)]
+pub struct SqlRegistry {
+    db: Database,
+}
+
+impl SqlRegistry {
+    /// The stores over this database.
+    pub fn new(db: Database) -> Self {
+        Self { db }
+    }
+
+    /// The ports, all backed by this database.
+    pub fn ports(&self) -> RegistryPorts {
+        RegistryPorts {
+            organizations: Arc::new(self.clone()),
+            people: Arc::new(self.clone()),
+            memberships: Arc::new(self.clone()),
+            coalitions: Arc::new(self.clone()),
+            ties: Arc::new(self.clone()),
+            references: Arc::new(self.clone()),
+        }
+    }
+
+    fn conn(&self) -> &sea_orm::DatabaseConnection {
+        self.db.connection()
+    }
+
+    /// Bytewise order on both databases (PostgreSQL's default collation depends on the locale).
+    fn sort_expr(&self, column: &str) -> Expr {
+        match self.db.backend() {
+            Backend::Postgres => Expr::cust(format!("{column} COLLATE \"C\"")),
+            Backend::Sqlite => Expr::cust(column.to_owned()),
+        }
+    }
+}
+
+/// A `LIKE` pattern that finds `needle` literally anywhere (wildcards in the needle are escaped).
+fn contains(needle: &str) -> LikeExpr {
+    let escaped: String = needle
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+fn uuids<T>(ids: &[T], id: impl Fn(&T) -> uuid::Uuid) -> Vec<uuid::Uuid> {
+    ids.iter().map(id).collect()
+}
+
+fn all<T, R>(rows: Vec<R>, convert: impl Fn(R) -> Result<T, RepoError>) -> Result<Vec<T>, RepoError> {
+    rows.into_iter().map(convert).collect()
+}
+
+fn organization_condition(filter: &OrganizationFilter) -> Condition {
+    use organization::Column as C;
+    let mut condition = Condition::all();
+    if let Some(text) = filter.text.as_deref().map(name_key).filter(|t| !t.is_empty()) {
+        condition = condition.add(C::SearchKey.like(contains(&text)));
+    }
+    if let Some(inn) = &filter.inn {
+        condition = condition.add(C::Inn.eq(inn.to_string()));
+    }
+    if let Some(ogrn) = &filter.ogrn {
+        condition = condition.add(C::Ogrn.eq(ogrn.to_string()));
+    }
+    if let Some(code) = &filter.municipality {
+        condition = condition.add(C::Municipality.eq(code.to_string()));
+    }
+    if let Some(code) = &filter.legal_form {
+        condition = condition.add(C::LegalForm.eq(code.to_string()));
+    }
+    if let Some(code) = &filter.activity_area {
+        condition = condition.add(C::ActivityAreas.like(contains(&json_item(code.as_str()))));
+    }
+    if let Some(code) = &filter.target_group {
+        condition = condition.add(C::TargetGroups.like(contains(&json_item(code.as_str()))));
+    }
+    if let Some(status) = filter.status {
+        condition = condition.add(C::Status.eq(status.code()));
+    }
+    if let Some(kind) = filter.relationship {
+        condition = condition.add(C::Relationship.eq(kind.code()));
+    }
+    condition
+}
+
+impl SqlRegistry {
+    async fn insert_organizations<C: ConnectionTrait>(&self, conn: &C, new: &[Organization]) -> Result<(), RepoError> {
+        for chunk in new.chunks(INSERT_CHUNK) {
+            organization::Entity::insert_many(chunk.iter().map(convert::organization_row))
+                .exec_without_returning(conn)
+                .await
+                .map_err(repo_error)?;
+        }
+        Ok(())
+    }
+
+    async fn update_organization<C: ConnectionTrait>(&self, conn: &C, org: &Organization) -> Result<(), RepoError> {
+        let mut row = convert::organization_row(org);
+        row.id = sea_orm::ActiveValue::NotSet;
+        row.created_at = sea_orm::ActiveValue::NotSet;
+        let result = organization::Entity::update_many()
+            .set(row)
+            .filter(organization::Column::Id.eq(org.id.0))
+            .filter(organization::Column::Version.eq(org.version - 1))
+            .exec(conn)
+            .await
+            .map_err(repo_error)?;
+        if result.rows_affected == 1 { Ok(()) } else { Err(RepoError::Conflict(Conflict::StaleVersion)) }
+    }
+}
+
+#[async_trait]
+impl OrganizationRepo for SqlRegistry {
+    async fn insert(&self, org: &Organization) -> Result<(), RepoError> {
+        self.insert_organizations(self.conn(), std::slice::from_ref(org)).await
+    }
+
+    async fn update(&self, org: &Organization) -> Result<(), RepoError> {
+        self.update_organization(self.conn(), org).await
+    }
+
+    async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, RepoError> {
+        let row = organization::Entity::find_by_id(id.0).one(self.conn()).await.map_err(repo_error)?;
+        row.map(convert::organization_from).transpose()
+    }
+
+    async fn get_many(&self, ids: &[OrganizationId]) -> Result<Vec<Organization>, RepoError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = organization::Entity::find()
+            .filter(organization::Column::Id.is_in(uuids(ids, |id| id.0)))
+            .all(self.conn())
+            .await
+            .map_err(repo_error)?;
+        all(rows, convert::organization_from)
+    }
+
+    async fn find_by_keys(&self, inns: &[Inn], ogrns: &[Ogrn]) -> Result<Vec<Organization>, RepoError> {
+        if inns.is_empty() && ogrns.is_empty() {
+            return Ok(Vec::new());
+        }
+        let condition = Condition::any()
+            .add(organization::Column::Inn.is_in(inns.iter().map(ToString::to_string)))
+            .add(organization::Column::Ogrn.is_in(ogrns.iter().map(ToString::to_string)));
+        let rows = organization::Entity::find().filter(condition).all(self.conn()).await.map_err(repo_error)?;
+        all(rows, convert::organization_from)
+    }
+
+    async fn list(
+        &self,
+        filter: &OrganizationFilter,
+        order: OrganizationOrder,
+        page: PageRequest,
+    ) -> Result<Page<Organization>, RepoError> {
+        use organization::Column as C;
+        let base = organization::Entity::find().filter(organization_condition(filter));
+        let total = base.clone().count(self.conn()).await.map_err(repo_error)?;
+        let (key, direction) = match order {
+            OrganizationOrder::NameAsc => (self.sort_expr("sort_key"), Order::Asc),
+            OrganizationOrder::NameDesc => (self.sort_expr("sort_key"), Order::Desc),
+            OrganizationOrder::CreatedAsc => (Expr::col(C::CreatedAt), Order::Asc),
+            OrganizationOrder::CreatedDesc => (Expr::col(C::CreatedAt), Order::Desc),
+        };
+        let rows = base
+            .order_by(key, direction.clone())
+            .order_by(C::Id, direction)
+            .offset(page.offset())
+            .limit(u64::from(page.first))
+            .all(self.conn())
+            .await
+            .map_err(repo_error)?;
+        Ok(Page { items: all(rows, convert::organization_from)?, total, offset: page.offset() })
+    }
+
+    async fn summary(&self) -> Result<RegistrySummary, RepoError> {
+        use organization::Column as C;
+        let conn = self.conn();
+        let grouped = |column: C| {
+            organization::Entity::find()
+                .select_only()
+                .column(column)
+                .column_as(Expr::col(C::Id).count(), "n")
+                .group_by(column)
+                .order_by(column, Order::Asc)
+        };
+        let by_municipality: Vec<(Option<String>, i64)> =
+            grouped(C::Municipality).into_tuple().all(conn).await.map_err(repo_error)?;
+        let by_legal_form: Vec<(String, i64)> = grouped(C::LegalForm).into_tuple().all(conn).await.map_err(repo_error)?;
+        let by_relationship: Vec<(String, i64)> = grouped(C::Relationship).into_tuple().all(conn).await.map_err(repo_error)?;
+        let areas: Vec<String> = organization::Entity::find()
+            .select_only()
+            .column(C::ActivityAreas)
+            .into_tuple()
+            .all(conn)
+            .await
+            .map_err(repo_error)?;
+        let mut by_area: BTreeMap<String, u64> = BTreeMap::new();
+        for list in &areas {
+            let codes: Vec<String> = serde_json::from_str(list).map_err(|e| RepoError::Corrupt(e.to_string()))?;
+            for code in codes {
+                *by_area.entry(code).or_default() += 1;
+            }
+        }
+        let count = |n: i64| u64::try_from(n).unwrap_or_default();
+        let mut by_municipality: Vec<(Option<String>, u64)> = by_municipality.into_iter().map(|(k, n)| (k, count(n))).collect();
+        by_municipality.sort();
+        let mut by_legal_form: Vec<(String, u64)> = by_legal_form.into_iter().map(|(k, n)| (k, count(n))).collect();
+        by_legal_form.sort();
+        let mut by_relationship = by_relationship
+            .into_iter()
+            .map(|(k, n)| RelationshipKind::parse(&k).map(|k| (k, count(n))).ok_or_else(|| RepoError::Corrupt(k)))
+            .collect::<Result<Vec<_>, _>>()?;
+        by_relationship.sort_by_key(|(k, _)| k.code());
+        Ok(RegistrySummary {
+            total: areas.len() as u64,
+            by_municipality,
+            by_legal_form,
+            by_activity_area: by_area.into_iter().collect(),
+            by_relationship,
+        })
+    }
+
+    async fn write_batch(&self, new: &[Organization], changed: &[Organization]) -> Result<BatchOutcome, RepoError> {
+        let txn = self.conn().begin().await.map_err(repo_error)?;
+        for org in changed {
+            self.update_organization(&txn, org).await?;
+        }
+        self.insert_organizations(&txn, new).await?;
+        txn.commit().await.map_err(repo_error)?;
+        Ok(BatchOutcome { inserted: new.len() as u64, updated: changed.len() as u64 })
+    }
+}
+
+#[async_trait]
+impl PersonRepo for SqlRegistry {
+    async fn insert(&self, person: &Person) -> Result<(), RepoError> {
+        person::Entity::insert(convert::person_row(person)).exec_without_returning(self.conn()).await.map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn get(&self, id: PersonId) -> Result<Option<Person>, RepoError> {
+        let row = person::Entity::find_by_id(id.0).one(self.conn()).await.map_err(repo_error)?;
+        row.map(convert::person_from).transpose()
+    }
+
+    async fn get_many(&self, ids: &[PersonId]) -> Result<Vec<Person>, RepoError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = person::Entity::find()
+            .filter(person::Column::Id.is_in(uuids(ids, |id| id.0)))
+            .all(self.conn())
+            .await
+            .map_err(repo_error)?;
+        all(rows, convert::person_from)
+    }
+
+    async fn list(&self, filter: &PersonFilter, page: PageRequest) -> Result<Page<Person>, RepoError> {
+        let mut query = person::Entity::find();
+        if let Some(text) = filter.text.as_deref().map(name_key).filter(|t| !t.is_empty()) {
+            query = query.filter(person::Column::SearchKey.like(contains(&text)));
+        }
+        if let Some(org) = filter.organization {
+            let members = Query::select()
+                .column(membership::Column::PersonId)
+                .from(membership::Entity)
+                .and_where(Expr::col(membership::Column::OrganizationId).eq(org.0))
+                .to_owned();
+            query = query.filter(person::Column::Id.in_subquery(members));
+        }
+        let total = query.clone().count(self.conn()).await.map_err(repo_error)?;
+        let rows = query
+            .order_by(self.sort_expr("search_key"), Order::Asc)
+            .order_by(person::Column::Id, Order::Asc)
+            .offset(page.offset())
+            .limit(u64::from(page.first))
+            .all(self.conn())
+            .await
+            .map_err(repo_error)?;
+        Ok(Page { items: all(rows, convert::person_from)?, total, offset: page.offset() })
+    }
+}
+
+#[async_trait]
+impl MembershipRepo for SqlRegistry {
+    async fn insert(&self, m: &Membership) -> Result<(), RepoError> {
+        membership::Entity::insert(convert::membership_row(m)).exec_without_returning(self.conn()).await.map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn get(&self, id: MembershipId) -> Result<Option<Membership>, RepoError> {
+        let row = membership::Entity::find_by_id(id.0).one(self.conn()).await.map_err(repo_error)?;
+        row.map(convert::membership_from).transpose()
+    }
+
+    async fn set_end(&self, id: MembershipId, to: NaiveDate) -> Result<(), RepoError> {
+        membership::Entity::update_many()
+            .col_expr(membership::Column::ValidTo, Expr::value(to))
+            .filter(membership::Column::Id.eq(id.0))
+            .exec(self.conn())
+            .await
+            .map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Membership>, RepoError> {
+        let rows = membership::Entity::find()
+            .filter(membership::Column::OrganizationId.is_in(uuids(ids, |id| id.0)))
+            .order_by(membership::Column::ValidFrom, Order::Asc)
+            .order_by(membership::Column::Id, Order::Asc)
+            .all(self.conn())
+            .await
+            .map_err(repo_error)?;
+        all(rows, convert::membership_from)
+    }
+
+    async fn of_people(&self, ids: &[PersonId]) -> Result<Vec<Membership>, RepoError> {
+        let rows = membership::Entity::find()
+            .filter(membership::Column::PersonId.is_in(uuids(ids, |id| id.0)))
+            .order_by(membership::Column::ValidFrom, Order::Asc)
+            .order_by(membership::Column::Id, Order::Asc)
+            .all(self.conn())
+            .await
+            .map_err(repo_error)?;
+        all(rows, convert::membership_from)
+    }
+}
+
+#[async_trait]
+impl CoalitionRepo for SqlRegistry {
+    async fn insert(&self, c: &Coalition) -> Result<(), RepoError> {
+        coalition::Entity::insert(convert::coalition_row(c)).exec_without_returning(self.conn()).await.map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn list(&self) -> Result<Vec<Coalition>, RepoError> {
+        let rows = coalition::Entity::find()
+            .order_by(self.sort_expr("sort_key"), Order::Asc)
+            .order_by(coalition::Column::Id, Order::Asc)
+            .all(self.conn())
+            .await
+            .map_err(repo_error)?;
+        all(rows, convert::coalition_from)
+    }
+
+    async fn get_many(&self, ids: &[CoalitionId]) -> Result<Vec<Coalition>, RepoError> {
+        let rows = coalition::Entity::find()
+            .filter(coalition::Column::Id.is_in(uuids(ids, |id| id.0)))
+            .all(self.conn())
+            .await
+            .map_err(repo_error)?;
+        all(rows, convert::coalition_from)
+    }
+
+    async fn insert_member(&self, m: &CoalitionMember) -> Result<(), RepoError> {
+        coalition_member::Entity::insert(convert::coalition_member_row(m))
+            .exec_without_returning(self.conn())
+            .await
+            .map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn get_member(&self, id: CoalitionMemberId) -> Result<Option<CoalitionMember>, RepoError> {
+        let row = coalition_member::Entity::find_by_id(id.0).one(self.conn()).await.map_err(repo_error)?;
+        row.map(convert::coalition_member_from).transpose()
+    }
+
+    async fn set_member_end(&self, id: CoalitionMemberId, to: NaiveDate) -> Result<(), RepoError> {
+        coalition_member::Entity::update_many()
+            .col_expr(coalition_member::Column::ValidTo, Expr::value(to))
+            .filter(coalition_member::Column::Id.eq(id.0))
+            .exec(self.conn())
+            .await
+            .map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn members_of(&self, ids: &[CoalitionId]) -> Result<Vec<CoalitionMember>, RepoError> {
+        let rows = coalition_member::Entity::find()
+            .filter(coalition_member::Column::CoalitionId.is_in(uuids(ids, |id| id.0)))
+            .order_by(coalition_member::Column::ValidFrom, Order::Asc)
+            .order_by(coalition_member::Column::Id, Order::Asc)
+            .all(self.conn())
+            .await
+            .map_err(repo_error)?;
+        all(rows, convert::coalition_member_from)
+    }
+
+    async fn memberships_of(&self, ids: &[OrganizationId]) -> Result<Vec<CoalitionMember>, RepoError> {
+        let rows = coalition_member::Entity::find()
+            .filter(coalition_member::Column::OrganizationId.is_in(uuids(ids, |id| id.0)))
+            .order_by(coalition_member::Column::ValidFrom, Order::Asc)
+            .order_by(coalition_member::Column::Id, Order::Asc)
+            .all(self.conn())
+            .await
+            .map_err(repo_error)?;
+        all(rows, convert::coalition_member_from)
+    }
+}
+
+#[async_trait]
+impl TieRepo for SqlRegistry {
+    async fn insert(&self, t: &Tie) -> Result<(), RepoError> {
+        tie::Entity::insert(convert::tie_row(t)).exec_without_returning(self.conn()).await.map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn get(&self, id: TieId) -> Result<Option<Tie>, RepoError> {
+        let row = tie::Entity::find_by_id(id.0).one(self.conn()).await.map_err(repo_error)?;
+        row.map(convert::tie_from).transpose()
+    }
+
+    async fn set_end(&self, id: TieId, to: NaiveDate) -> Result<(), RepoError> {
+        tie::Entity::update_many()
+            .col_expr(tie::Column::ValidTo, Expr::value(to))
+            .filter(tie::Column::Id.eq(id.0))
+            .exec(self.conn())
+            .await
+            .map_err(repo_error)?;
+        Ok(())
+    }
+
+    async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Tie>, RepoError> {
+        let ids = uuids(ids, |id| id.0);
+        let rows = tie::Entity::find()
+            .filter(Condition::any().add(tie::Column::OrganizationA.is_in(ids.clone())).add(tie::Column::OrganizationB.is_in(ids)))
+            .order_by(tie::Column::ValidFrom, Order::Asc)
+            .order_by(tie::Column::Id, Order::Asc)
+            .all(self.conn())
+            .await
+            .map_err(repo_error)?;
+        all(rows, convert::tie_from)
+    }
+}
+
+#[async_trait]
+impl ReferenceRepo for SqlRegistry {
+    async fn all(&self) -> Result<Vec<Term>, RepoError> {
+        let rows = reference_term::Entity::find()
+            .order_by(reference_term::Column::Kind, Order::Asc)
+            .order_by(reference_term::Column::Code, Order::Asc)
+            .all(self.conn())
+            .await
+            .map_err(repo_error)?;
+        all(rows, convert::term_from)
+    }
+
+    async fn upsert(&self, terms: &[Term]) -> Result<(), RepoError> {
+        use reference_term::Column as C;
+        if terms.is_empty() {
+            return Ok(());
+        }
+        let on_conflict = OnConflict::columns([C::Kind, C::Code])
+            .update_columns([C::NameRu, C::NameEn, C::ExternalCode, C::Category, C::Source, C::ValidFrom, C::ValidTo])
+            .to_owned();
+        let txn = self.conn().begin().await.map_err(repo_error)?;
+        for chunk in terms.chunks(INSERT_CHUNK) {
+            reference_term::Entity::insert_many(chunk.iter().map(convert::term_row))
+                .on_conflict(on_conflict.clone())
+                .exec_without_returning(&txn)
+                .await
+                .map_err(repo_error)?;
+        }
+        txn.commit().await.map_err(repo_error)
+    }
+}
+

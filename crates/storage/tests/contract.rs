@@ -1,0 +1,82 @@
+//! The registry's and the accounts' port contracts on SQLite and on PostgreSQL, and the migration
+//! round trip on both.
+
+use std::sync::{Arc, Mutex};
+
+use registry::testing::contract;
+use storage::testing::{postgres, sqlite, TempSqlite};
+use storage::{Database, SqlAccess, SqlRegistry};
+
+#[tokio::test]
+async fn the_registry_ports_keep_the_contract_on_sqlite() {
+    let files = Arc::new(Mutex::new(Vec::<TempSqlite>::new()));
+    contract::all(|| {
+        let files = files.clone();
+        async move {
+            let (db, file) = sqlite().await;
+            files.lock().unwrap().push(file);
+            SqlRegistry::new(db).ports()
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_registry_ports_keep_the_contract_on_postgres() {
+    if postgres("the_registry_ports_keep_the_contract_on_postgres").await.is_none() {
+        return;
+    }
+    contract::all(|| async { SqlRegistry::new(postgres("").await.expect("configured")).ports() }).await;
+}
+
+#[tokio::test]
+async fn the_account_ports_keep_the_contract_on_sqlite() {
+    let (db, _file) = sqlite().await;
+    let (accounts, sessions) = SqlAccess::new(db).ports();
+    access::testing::contract(accounts, sessions).await;
+}
+
+#[tokio::test]
+async fn the_account_ports_keep_the_contract_on_postgres() {
+    let Some(db) = postgres("the_account_ports_keep_the_contract_on_postgres").await else { return };
+    let (accounts, sessions) = SqlAccess::new(db).ports();
+    access::testing::contract(accounts, sessions).await;
+}
+
+async fn check_round_trip(db: &Database) {
+    let state = db.migration_state().await.unwrap();
+    assert!(state.pending.is_empty(), "{state:?}");
+    let applied = state.applied.clone();
+    db.migrate_down(None).await.unwrap();
+    let down = db.migration_state().await.unwrap();
+    assert!(down.applied.is_empty());
+    assert_eq!(down.pending, applied);
+    assert!(db.require_migrated().await.is_err());
+    db.migrate_up().await.unwrap();
+    assert_eq!(db.migration_state().await.unwrap().applied, applied);
+    // The schema works after the round trip.
+    contract::organization_repo(SqlRegistry::new(db.clone()).ports()).await;
+}
+
+#[tokio::test]
+async fn migrations_go_up_down_and_up_again_on_sqlite() {
+    let (db, _file) = sqlite().await;
+    check_round_trip(&db).await;
+}
+
+#[tokio::test]
+async fn migrations_go_up_down_and_up_again_on_postgres() {
+    let Some(db) = postgres("migrations_go_up_down_and_up_again_on_postgres").await else { return };
+    check_round_trip(&db).await;
+}
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_mode() {
+    let file = TempSqlite::new();
+    let db = Database::connect(&file.url()).await.unwrap();
+    db.migrate_up().await.unwrap();
+    drop(db);
+    let wal = std::path::PathBuf::from(format!("{}-wal", file.path.display()));
+    assert!(file.path.exists());
+    assert!(wal.exists(), "a WAL file sits beside the database");
+}
