@@ -1,0 +1,96 @@
+//! Opening the system: connect, migrate an empty database, load the region profile, create the
+//! first administrator. The gateway and the CLI open it the same way.
+
+use std::sync::Arc;
+
+use access::{Access, Role};
+use anyhow::Context as _;
+use base64::Engine as _;
+use kernel::{Clock, RegionProfile, SystemClock};
+use registry::Registry;
+use storage::{Database, SqlAccess, SqlRegistry};
+
+use crate::graphql::Services;
+use crate::settings::Settings;
+
+/// The opened system: the database and the use cases over it.
+#[derive(Clone)]
+pub struct System {
+    /// The database.
+    pub db: Database,
+    /// The use cases.
+    pub services: Services,
+}
+
+/// What the first run did, so the caller can tell the operator.
+#[derive(Debug, Default)]
+pub struct FirstRun {
+    /// The database was empty and has been migrated.
+    pub migrated: bool,
+    /// Reference terms were loaded from the profile.
+    pub seeded_terms: usize,
+    /// The administrator account was created; the password is here when it was generated.
+    pub admin_created: Option<Option<String>>,
+}
+
+/// Connects to the database in `settings`, creating the data folder for the embedded default.
+pub async fn connect(settings: &Settings) -> anyhow::Result<Database> {
+    if settings.uses_embedded_database() {
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
+    }
+    Database::connect(&settings.database_url()).await.context("cannot open the database")
+}
+
+/// Builds the use cases over an opened database.
+pub async fn services(db: &Database, clock: Arc<dyn Clock>) -> anyhow::Result<Services> {
+    let registry = Registry::open(SqlRegistry::new(db.clone()).ports(), clock.clone()).await.context("cannot load the registry")?;
+    let (accounts, sessions) = SqlAccess::new(db.clone()).ports();
+    Ok(Services { registry: Arc::new(registry), access: Arc::new(Access::new(accounts, sessions, clock.clone())), clock })
+}
+
+/// Loads the profile's reference lists into the database; returns how many terms it has.
+pub async fn seed(services: &Services, profile_text: &str) -> anyhow::Result<usize> {
+    let profile = RegionProfile::parse(profile_text).context("the region profile is not valid")?;
+    services.registry.seed_references(&profile.terms).await.context("cannot store the reference lists")?;
+    Ok(profile.terms.len())
+}
+
+/// Opens the system for the gateway: an empty database is migrated, seeded and given an
+/// administrator; a partly migrated one is refused with a pointer to `nko migrate up`.
+pub async fn open_for_gateway(settings: &Settings, admin_password: Option<&str>) -> anyhow::Result<(System, FirstRun)> {
+    let db = connect(settings).await?;
+    let mut first_run = FirstRun::default();
+    let state = db.migration_state().await.context("cannot read the migration state")?;
+    if state.applied.is_empty() {
+        db.migrate_up().await.context("cannot migrate the new database")?;
+        first_run.migrated = true;
+    } else {
+        db.require_migrated().await?;
+    }
+    let services = services(&db, Arc::new(SystemClock)).await?;
+    if services.registry.vocabulary().is_empty() {
+        first_run.seeded_terms = seed(&services, &settings.profile_text()?).await?;
+    }
+    if !services.access.has_accounts().await? {
+        let (password, generated) = match admin_password {
+            Some(p) => (p.to_owned(), None),
+            None => {
+                let bytes: [u8; 15] = rand::random();
+                let p = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+                (p.clone(), Some(p))
+            }
+        };
+        services.access.add_account("admin", Role::Admin, &password).await.context("cannot create the administrator")?;
+        first_run.admin_created = Some(generated);
+    }
+    Ok((System { db, services }, first_run))
+}
+
+/// Opens an already migrated system (the CLI's everyday path).
+pub async fn open_existing(settings: &Settings) -> anyhow::Result<System> {
+    let db = connect(settings).await?;
+    db.require_migrated().await?;
+    let services = services(&db, Arc::new(SystemClock)).await?;
+    Ok(System { db, services })
+}

@@ -1,0 +1,161 @@
+//! DataLoaders for every cross-entity edge: whatever the page size, each edge costs one query.
+//! They are made per request, so nothing cached outlives the request.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use registry::model::{
+    Coalition, CoalitionId, CoalitionMember, Membership, Organization, OrganizationId, Person, PersonId, Tie,
+};
+use registry::{Registry, RegistryError};
+
+/// A loader failure, shared by every key of the failed batch.
+pub type LoadError = Arc<RegistryError>;
+
+/// Organisations by id.
+pub struct OrganizationsById(pub Arc<Registry>);
+/// People by id.
+pub struct PeopleById(pub Arc<Registry>);
+/// Coalitions by id.
+pub struct CoalitionsById(pub Arc<Registry>);
+/// Memberships of people, keyed by organisation.
+pub struct MembershipsByOrganization(pub Arc<Registry>);
+/// Memberships in organisations, keyed by person.
+pub struct MembershipsByPerson(pub Arc<Registry>);
+/// Ties, keyed by each organisation at either end.
+pub struct TiesByOrganization(pub Arc<Registry>);
+/// Coalition memberships, keyed by organisation.
+pub struct CoalitionsByOrganization(pub Arc<Registry>);
+/// Coalition members, keyed by coalition.
+pub struct MembersByCoalition(pub Arc<Registry>);
+
+fn by_id<K: std::hash::Hash + Eq, V>(items: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, V> {
+    items.into_iter().map(|v| (key(&v), v)).collect()
+}
+
+fn grouped<K: std::hash::Hash + Eq + Copy, V: Clone>(keys: &[K], items: Vec<V>, key_of: impl Fn(&V) -> Vec<K>) -> HashMap<K, Vec<V>> {
+    let mut map: HashMap<K, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+    for item in items {
+        for key in key_of(&item) {
+            if let Some(list) = map.get_mut(&key) {
+                list.push(item.clone());
+            }
+        }
+    }
+    map
+}
+
+impl Loader<OrganizationId> for OrganizationsById {
+    type Value = Organization;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[OrganizationId]) -> Result<HashMap<OrganizationId, Organization>, LoadError> {
+        Ok(by_id(self.0.organizations_by_ids(keys).await.map_err(Arc::new)?, |o| o.id))
+    }
+}
+
+impl Loader<PersonId> for PeopleById {
+    type Value = Person;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[PersonId]) -> Result<HashMap<PersonId, Person>, LoadError> {
+        Ok(by_id(self.0.people_by_ids(keys).await.map_err(Arc::new)?, |p| p.id))
+    }
+}
+
+impl Loader<CoalitionId> for CoalitionsById {
+    type Value = Coalition;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[CoalitionId]) -> Result<HashMap<CoalitionId, Coalition>, LoadError> {
+        Ok(by_id(self.0.coalitions_by_ids(keys).await.map_err(Arc::new)?, |c| c.id))
+    }
+}
+
+impl Loader<OrganizationId> for MembershipsByOrganization {
+    type Value = Vec<Membership>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[OrganizationId]) -> Result<HashMap<OrganizationId, Vec<Membership>>, LoadError> {
+        let items = self.0.memberships_of_organizations(keys).await.map_err(Arc::new)?;
+        Ok(grouped(keys, items, |m| vec![m.organization]))
+    }
+}
+
+impl Loader<PersonId> for MembershipsByPerson {
+    type Value = Vec<Membership>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[PersonId]) -> Result<HashMap<PersonId, Vec<Membership>>, LoadError> {
+        let items = self.0.memberships_of_people(keys).await.map_err(Arc::new)?;
+        Ok(grouped(keys, items, |m| vec![m.person]))
+    }
+}
+
+impl Loader<OrganizationId> for TiesByOrganization {
+    type Value = Vec<Tie>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[OrganizationId]) -> Result<HashMap<OrganizationId, Vec<Tie>>, LoadError> {
+        let items = self.0.ties_of(keys).await.map_err(Arc::new)?;
+        Ok(grouped(keys, items, |t| vec![t.pair().0, t.pair().1]))
+    }
+}
+
+impl Loader<OrganizationId> for CoalitionsByOrganization {
+    type Value = Vec<CoalitionMember>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[OrganizationId]) -> Result<HashMap<OrganizationId, Vec<CoalitionMember>>, LoadError> {
+        let items = self.0.coalition_memberships_of(keys).await.map_err(Arc::new)?;
+        Ok(grouped(keys, items, |m| vec![m.organization]))
+    }
+}
+
+impl Loader<CoalitionId> for MembersByCoalition {
+    type Value = Vec<CoalitionMember>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[CoalitionId]) -> Result<HashMap<CoalitionId, Vec<CoalitionMember>>, LoadError> {
+        let items = self.0.members_of_coalitions(keys).await.map_err(Arc::new)?;
+        Ok(grouped(keys, items, |m| vec![m.coalition]))
+    }
+}
+
+/// Every loader of one request.
+pub struct Loaders {
+    /// Organisations by id.
+    pub organizations: DataLoader<OrganizationsById>,
+    /// People by id.
+    pub people: DataLoader<PeopleById>,
+    /// Coalitions by id.
+    pub coalitions: DataLoader<CoalitionsById>,
+    /// Memberships by organisation.
+    pub memberships_by_organization: DataLoader<MembershipsByOrganization>,
+    /// Memberships by person.
+    pub memberships_by_person: DataLoader<MembershipsByPerson>,
+    /// Ties by organisation.
+    pub ties: DataLoader<TiesByOrganization>,
+    /// Coalition memberships by organisation.
+    pub coalitions_by_organization: DataLoader<CoalitionsByOrganization>,
+    /// Coalition members by coalition.
+    pub members_by_coalition: DataLoader<MembersByCoalition>,
+}
+
+impl Loaders {
+    /// Fresh loaders for one request.
+    pub fn new(registry: &Arc<Registry>) -> Self {
+        let r = || registry.clone();
+        Self {
+            organizations: DataLoader::new(OrganizationsById(r()), tokio::spawn),
+            people: DataLoader::new(PeopleById(r()), tokio::spawn),
+            coalitions: DataLoader::new(CoalitionsById(r()), tokio::spawn),
+            memberships_by_organization: DataLoader::new(MembershipsByOrganization(r()), tokio::spawn),
+            memberships_by_person: DataLoader::new(MembershipsByPerson(r()), tokio::spawn),
+            ties: DataLoader::new(TiesByOrganization(r()), tokio::spawn),
+            coalitions_by_organization: DataLoader::new(CoalitionsByOrganization(r()), tokio::spawn),
+            members_by_coalition: DataLoader::new(MembersByCoalition(r()), tokio::spawn),
+        }
+    }
+}

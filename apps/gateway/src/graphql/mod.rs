@@ -1,0 +1,134 @@
+//! The two GraphQL schemas, their limits, and the one function that executes a request.
+
+pub mod context;
+pub mod errors;
+pub mod loaders;
+pub mod public;
+pub mod staff;
+pub mod types;
+
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{EmptyMutation, EmptySubscription, Request, Response, Schema, ServerError};
+
+pub use context::{Caller, RequestInfo, Services};
+use loaders::Loaders;
+
+/// The staff schema at `/graphql`.
+pub type StaffSchema = Schema<staff::StaffQuery, staff::StaffMutation, EmptySubscription>;
+/// The public directory schema at `/public/graphql`.
+pub type PublicSchema = Schema<public::PublicQuery, EmptyMutation, EmptySubscription>;
+
+/// Deepest accepted query (OWASP depth limiting).
+pub const MAX_DEPTH: usize = 10;
+/// Highest accepted complexity of a staff query; list fields cost `first` times their children.
+pub const MAX_COMPLEXITY: usize = 2_000;
+/// Highest accepted complexity of a public query.
+pub const MAX_PUBLIC_COMPLEXITY: usize = 1_000;
+/// Most directives in one query (CVE-2024-47614).
+pub const MAX_DIRECTIVES: usize = 10;
+/// Most aliases in one query: alias floods are a cheap way to multiply work.
+pub const MAX_ALIASES: usize = 60;
+
+/// Builds the staff schema: the one place it is assembled.
+pub fn staff_schema(services: Services) -> StaffSchema {
+    Schema::build(staff::StaffQuery, staff::StaffMutation, EmptySubscription)
+        .data(services)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_recursive_depth(32)
+        .limit_directives(MAX_DIRECTIVES)
+        .disable_suggestions()
+        .finish()
+}
+
+/// Builds the public directory schema.
+pub fn public_schema(services: Services) -> PublicSchema {
+    Schema::build(public::PublicQuery, EmptyMutation, EmptySubscription)
+        .data(services)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_PUBLIC_COMPLEXITY)
+        .limit_recursive_depth(32)
+        .limit_directives(MAX_DIRECTIVES)
+        .disable_suggestions()
+        .finish()
+}
+
+/// The SDL of both schemas, as kept in `docs/schema.graphql`.
+pub fn sdl(services: Services) -> String {
+    format!(
+        "# Staff schema: POST /graphql (bearer token required for everything but `login`).\n\n{}\n\
+         # Public directory schema: POST /public/graphql (anonymous).\n\n{}",
+        staff_schema(services.clone()).sdl(),
+        public_schema(services).sdl()
+    )
+}
+
+fn count_aliases(set: &SelectionSet, document: &ExecutableDocument) -> usize {
+    let _ = document;
+    set.items
+        .iter()
+        .map(|item| match &item.node {
+            Selection::Field(field) => {
+                usize::from(field.node.alias.is_some()) + count_aliases(&field.node.selection_set.node, document)
+            }
+            Selection::InlineFragment(fragment) => count_aliases(&fragment.node.selection_set.node, document),
+            Selection::FragmentSpread(_) => 0,
+        })
+        .sum()
+}
+
+/// How many aliases a query uses, counting each fragment definition once.
+pub fn aliases_in(query: &str) -> Option<usize> {
+    let document = async_graphql::parser::parse_query(query).ok()?;
+    let operations: usize = document.operations.iter().map(|(_, op)| count_aliases(&op.node.selection_set.node, &document)).sum();
+    let fragments: usize = document.fragments.values().map(|f| count_aliases(&f.node.selection_set.node, &document)).sum();
+    Some(operations + fragments)
+}
+
+/// Which schema a request is for.
+#[derive(Clone)]
+pub enum Target {
+    /// `/graphql`.
+    Staff(StaffSchema),
+    /// `/public/graphql`.
+    Public(PublicSchema),
+}
+
+/// Executes one request with the per-request data every resolver relies on. Used by the HTTP
+/// handler and by in-process tests alike.
+pub async fn execute(target: &Target, services: &Services, request: Request, caller: Caller, info: RequestInfo) -> Response {
+    if let Some(count) = aliases_in(&request.query).filter(|n| *n > MAX_ALIASES) {
+        let message = format!("the query uses {count} aliases; at most {MAX_ALIASES} are allowed");
+        let mut error = ServerError::new(message, None);
+        let mut extensions = async_graphql::ErrorExtensionValues::default();
+        extensions.set("code", "BAD_USER_INPUT");
+        extensions.set("requestId", info.id.as_str());
+        error.extensions = Some(extensions);
+        return Response::from_errors(vec![error]);
+    }
+    let staff_introspection = caller.account.is_some();
+    let request = request.data(Loaders::new(&services.registry)).data(info.clone());
+    let response = match target {
+        Target::Staff(schema) => {
+            let request = if staff_introspection { request } else { request.disable_introspection() };
+            schema.execute(request.data(caller)).await
+        }
+        Target::Public(schema) => schema.execute(request).await,
+    };
+    with_codes(response, &info)
+}
+
+/// Gives every error a code and the request id: errors raised by the engine itself (parse,
+/// validation, limits) carry none of their own.
+fn with_codes(mut response: Response, info: &RequestInfo) -> Response {
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", "BAD_USER_INPUT");
+        }
+        if extensions.get("requestId").is_none() {
+            extensions.set("requestId", info.id.as_str());
+        }
+    }
+    response
+}

@@ -1,0 +1,131 @@
+//! The anonymous public directory: a separate, smaller schema. It shows active organisations'
+//! public fields only and has no type that could reach a person.
+
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use kernel::{Page, TermKind};
+use registry::model::{OrgStatus, Organization, OrganizationId};
+use registry::ports::{OrganizationFilter, OrganizationOrder, StatusKind};
+
+use super::context::services;
+use super::errors::GqlResult;
+use super::staff::{page_info, page_request, parse_id, terms_of, OrganizationFilterGql};
+use super::types::{term, PageInfoGql, TermGql, TermKindGql};
+
+/// An organisation as the public directory shows it.
+pub struct PublicOrganizationGql(pub Organization);
+
+#[Object(name = "Organization")]
+impl PublicOrganizationGql {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn full_name(&self) -> &str {
+        self.0.profile.full_name.as_str()
+    }
+    async fn short_name(&self) -> Option<&str> {
+        self.0.profile.short_name.as_ref().map(|n| n.as_str())
+    }
+    async fn legal_form(&self, ctx: &Context<'_>) -> TermGql {
+        term(ctx, TermKind::LegalForm, self.0.profile.legal_form.as_str())
+    }
+    async fn municipality(&self, ctx: &Context<'_>) -> Option<TermGql> {
+        self.0.profile.municipality.as_ref().map(|c| term(ctx, TermKind::Municipality, c.as_str()))
+    }
+    async fn activity_areas(&self, ctx: &Context<'_>) -> Vec<TermGql> {
+        self.0.profile.activity_areas.iter().map(|c| term(ctx, TermKind::ActivityArea, c.as_str())).collect()
+    }
+    async fn target_groups(&self, ctx: &Context<'_>) -> Vec<TermGql> {
+        self.0.profile.target_groups.iter().map(|c| term(ctx, TermKind::TargetGroup, c.as_str())).collect()
+    }
+    /// The organisation's public phones.
+    async fn phones(&self) -> Vec<String> {
+        self.0.profile.phones.iter().map(ToString::to_string).collect()
+    }
+    /// The organisation's public e-mails.
+    async fn emails(&self) -> Vec<String> {
+        self.0.profile.emails.iter().map(ToString::to_string).collect()
+    }
+    async fn website(&self) -> Option<&str> {
+        self.0.profile.website.as_ref().map(|v| v.as_str())
+    }
+    /// The organisation's postal address.
+    async fn postal_address(&self) -> Option<&str> {
+        self.0.profile.postal_address.as_ref().map(|v| v.as_str())
+    }
+}
+
+/// Which organisations the directory lists.
+#[derive(InputObject, Default)]
+#[graphql(name = "DirectoryFilter")]
+pub struct DirectoryFilterGql {
+    /// Text in the name.
+    pub text: Option<String>,
+    /// Municipality code.
+    pub municipality: Option<String>,
+    /// Legal form code.
+    pub legal_form: Option<String>,
+    /// Activity area code.
+    pub activity_area: Option<String>,
+    /// Target group code.
+    pub target_group: Option<String>,
+}
+
+/// A page of the directory.
+#[derive(SimpleObject)]
+#[graphql(name = "DirectoryPage")]
+pub struct DirectoryPageGql {
+    /// How many organisations match in all.
+    pub total_count: u64,
+    /// Paging.
+    pub page_info: PageInfoGql,
+    /// The organisations.
+    pub nodes: Vec<PublicOrganizationGql>,
+}
+
+
+/// The public directory's queries.
+pub struct PublicQuery;
+
+#[Object(name = "Query")]
+impl PublicQuery {
+    /// Active organisations, by name, a page at a time (at most 100).
+    #[graphql(complexity = "first.clamp(1, 100) as usize * child_complexity")]
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<DirectoryFilterGql>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> Result<DirectoryPageGql> {
+        let f = filter.unwrap_or_default();
+        let staff_filter = OrganizationFilterGql {
+            text: f.text,
+            municipality: f.municipality,
+            legal_form: f.legal_form,
+            activity_area: f.activity_area,
+            target_group: f.target_group,
+            ..Default::default()
+        };
+        let filter = OrganizationFilter { status: Some(StatusKind::Active), ..staff_filter.validate(ctx)? };
+        let page = page_request(ctx, first, after)?;
+        let found: Page<Organization> =
+            services(ctx).registry.organizations(&filter, OrganizationOrder::NameAsc, page).await.gql(ctx)?;
+        Ok(DirectoryPageGql {
+            total_count: found.total,
+            page_info: page_info(&found),
+            nodes: found.items.into_iter().map(PublicOrganizationGql).collect(),
+        })
+    }
+
+    /// One active organisation, or null.
+    async fn organization(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PublicOrganizationGql>> {
+        let id = parse_id(ctx, "id", &id, OrganizationId)?;
+        let found = services(ctx).registry.organization(id).await.gql(ctx)?;
+        Ok(found.filter(|o| o.status == OrgStatus::Active).map(PublicOrganizationGql))
+    }
+
+    /// The terms of a reference list, for the directory's pick-lists.
+    async fn terms(&self, ctx: &Context<'_>, kind: TermKindGql) -> Vec<TermGql> {
+        terms_of(ctx, kind)
+    }
+}

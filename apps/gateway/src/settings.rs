@@ -1,0 +1,67 @@
+//! Settings shared by the gateway and the CLI: flags with environment fallbacks, no global state.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// The profile shipped with the project, used when no `--profile` is given.
+pub const KALUGA_PROFILE: &str = include_str!("../../../profiles/kaluga.toml");
+
+/// Where the data lives and where the gateway listens.
+#[derive(Args, Clone, Debug)]
+pub struct Settings {
+    /// Folder of the embedded database (created on first run).
+    #[arg(long, env = "NKO_DATA_DIR", default_value = "./nko-data", global = true)]
+    pub data_dir: PathBuf,
+    /// Database URL: `sqlite://...` or `postgres://...`; default: the SQLite file in the data folder.
+    #[arg(long, env = "NKO_DATABASE_URL", hide_env_values = true, global = true)]
+    pub database_url: Option<String>,
+    /// Region profile (TOML); default: the Kaluga profile built into the binary.
+    #[arg(long, env = "NKO_PROFILE", global = true)]
+    pub profile: Option<PathBuf>,
+}
+
+impl Settings {
+    /// The database URL in effect.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.sqlite_path().display()))
+    }
+
+    /// Whether the embedded SQLite default is in use.
+    pub fn uses_embedded_database(&self) -> bool {
+        self.database_url.is_none()
+    }
+
+    /// The embedded database file.
+    pub fn sqlite_path(&self) -> PathBuf {
+        self.data_dir.join("nko.sqlite")
+    }
+
+    /// The text of the region profile in effect.
+    pub fn profile_text(&self) -> anyhow::Result<String> {
+        use anyhow::Context as _;
+        match &self.profile {
+            Some(path) => std::fs::read_to_string(path).with_context(|| format!("cannot read the profile {}", path.display())),
+            None => Ok(KALUGA_PROFILE.to_owned()),
+        }
+    }
+}
+
+/// The gateway's own settings.
+#[derive(clap::Parser, Clone, Debug)]
+#[command(name = "nko-gateway", version, about = "GraphQL gateway of the NGO support centre")]
+pub struct GatewayConfig {
+    /// Shared settings.
+    #[command(flatten)]
+    pub settings: Settings,
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "NKO_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// The first run's administrator password; when unset, a random one is printed once.
+    #[arg(long, env = "NKO_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// Seconds a request may take before it is cut off.
+    #[arg(long, env = "NKO_REQUEST_TIMEOUT", default_value_t = 10)]
+    pub request_timeout_secs: u64,
+}
