@@ -1,1 +1,9 @@
-//! Placeholder.
+//! Cross-crate tests, one binary: the gateway over real HTTP, the SQL statement budget, the SDL
+//! contract, and tidy checks of the workspace's boundaries.
+
+mod e2e;
+mod hardening;
+mod schema_doc;
+mod statements;
+mod support;
+mod tidy;

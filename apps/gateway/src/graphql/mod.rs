@@ -7,7 +7,7 @@ pub mod public;
 pub mod staff;
 pub mod types;
 
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{Selection, SelectionSet};
 use async_graphql::{EmptyMutation, EmptySubscription, Request, Response, Schema, ServerError};
 
 pub use context::{Caller, RequestInfo, Services};
@@ -31,47 +31,50 @@ pub const MAX_ALIASES: usize = 60;
 
 /// Builds the staff schema: the one place it is assembled.
 pub fn staff_schema(services: Services) -> StaffSchema {
+    staff_builder().data(services).finish()
+}
+
+fn staff_builder() -> async_graphql::SchemaBuilder<staff::StaffQuery, staff::StaffMutation, EmptySubscription> {
     Schema::build(staff::StaffQuery, staff::StaffMutation, EmptySubscription)
-        .data(services)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
         .limit_directives(MAX_DIRECTIVES)
         .disable_suggestions()
-        .finish()
 }
 
 /// Builds the public directory schema.
 pub fn public_schema(services: Services) -> PublicSchema {
+    public_builder().data(services).finish()
+}
+
+fn public_builder() -> async_graphql::SchemaBuilder<public::PublicQuery, EmptyMutation, EmptySubscription> {
     Schema::build(public::PublicQuery, EmptyMutation, EmptySubscription)
-        .data(services)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_PUBLIC_COMPLEXITY)
         .limit_recursive_depth(32)
         .limit_directives(MAX_DIRECTIVES)
         .disable_suggestions()
-        .finish()
 }
 
 /// The SDL of both schemas, as kept in `docs/schema.graphql`.
-pub fn sdl(services: Services) -> String {
+pub fn sdl() -> String {
     format!(
         "# Staff schema: POST /graphql (bearer token required for everything but `login`).\n\n{}\n\
          # Public directory schema: POST /public/graphql (anonymous).\n\n{}",
-        staff_schema(services.clone()).sdl(),
-        public_schema(services).sdl()
+        staff_builder().finish().sdl(),
+        public_builder().finish().sdl()
     )
 }
 
-fn count_aliases(set: &SelectionSet, document: &ExecutableDocument) -> usize {
-    let _ = document;
+fn count_aliases(set: &SelectionSet) -> usize {
     set.items
         .iter()
         .map(|item| match &item.node {
             Selection::Field(field) => {
-                usize::from(field.node.alias.is_some()) + count_aliases(&field.node.selection_set.node, document)
+                usize::from(field.node.alias.is_some()) + count_aliases(&field.node.selection_set.node)
             }
-            Selection::InlineFragment(fragment) => count_aliases(&fragment.node.selection_set.node, document),
+            Selection::InlineFragment(fragment) => count_aliases(&fragment.node.selection_set.node),
             Selection::FragmentSpread(_) => 0,
         })
         .sum()
@@ -80,8 +83,8 @@ fn count_aliases(set: &SelectionSet, document: &ExecutableDocument) -> usize {
 /// How many aliases a query uses, counting each fragment definition once.
 pub fn aliases_in(query: &str) -> Option<usize> {
     let document = async_graphql::parser::parse_query(query).ok()?;
-    let operations: usize = document.operations.iter().map(|(_, op)| count_aliases(&op.node.selection_set.node, &document)).sum();
-    let fragments: usize = document.fragments.values().map(|f| count_aliases(&f.node.selection_set.node, &document)).sum();
+    let operations: usize = document.operations.iter().map(|(_, op)| count_aliases(&op.node.selection_set.node)).sum();
+    let fragments: usize = document.fragments.values().map(|f| count_aliases(&f.node.selection_set.node)).sum();
     Some(operations + fragments)
 }
 

@@ -1,0 +1,58 @@
+//! The number of SQL statements behind a nested page does not grow with the page size:
+//! every cross-entity edge goes through a DataLoader.
+
+use registry::input::{LegalBasisInput, OrganizationInput, PersonInput};
+use registry::model::{LegalBasisKind, TieKind};
+use registry::service::NewTie;
+use registry::testing::fixtures::{day, inn_number, ogrn_number};
+use serde_json::json;
+
+use crate::support::TestGateway;
+
+const NESTED: &str = "query($first: Int!) { organizations(first: $first) { totalCount nodes {
+    fullName
+    people { position person { fullName organizations { organization { fullName } } } }
+    ties { kind other { fullName } }
+    coalitions { role coalition { name } }
+} } }";
+
+#[tokio::test]
+async fn a_nested_page_runs_the_same_number_of_statements_for_ten_and_one_hundred_organisations() {
+    let gw = TestGateway::start().await;
+    let registry = &gw.system.services.registry;
+    let coalition = registry.create_coalition("Сеть", None, None).await.unwrap();
+    let mut previous = None;
+    for n in 0..120 {
+        let input = OrganizationInput {
+            full_name: format!("НКО {n:03}"),
+            legal_form: "ano".into(),
+            inn: Some(inn_number(n)),
+            ogrn: Some(ogrn_number(n)),
+            ..Default::default()
+        };
+        let org = registry.create_organization(&input).await.unwrap();
+        let person = PersonInput { last_name: format!("Фамилия{n}"), first_name: "Имя".into(), ..Default::default() };
+        let basis = LegalBasisInput { kind: LegalBasisKind::Consent, purpose: "учёт".into(), since: day(2026, 1, 1), document: None };
+        let person = registry.add_person(&person, &basis).await.unwrap();
+        registry.add_membership(person.id, org.id, "директор", None).await.unwrap();
+        registry.add_coalition_member(coalition.id, org.id, registry::model::CoalitionRole::Member, None).await.unwrap();
+        if let Some(previous) = previous {
+            let tie = NewTie { kind: TieKind::Partnership, a: previous, a_role: None, b: org.id, b_role: None, from: None, to: None, note: None };
+            registry.add_tie(&tie).await.unwrap();
+        }
+        previous = Some(org.id);
+    }
+    let token = gw.admin_token().await;
+    let mut counts = Vec::new();
+    for first in [10, 100] {
+        let before = gw.db.statements_executed();
+        let answer = gw.staff(Some(&token), NESTED, json!({ "first": first })).await;
+        counts.push(gw.db.statements_executed() - before);
+        let nodes = answer["data"]["organizations"]["nodes"].as_array().unwrap_or_else(|| panic!("{answer}"));
+        assert_eq!(nodes.len(), first);
+        assert!(nodes.iter().all(|n| n["people"].as_array().is_some_and(|p| p.len() == 1)), "every organisation has its person");
+        assert!(nodes.iter().skip(1).all(|n| !n["ties"].as_array().unwrap().is_empty()), "ties are loaded");
+    }
+    assert_eq!(counts[0], counts[1], "statements for 10 and for 100 organisations: {counts:?}");
+    assert!(counts[1] <= 12, "a nested page costs a handful of statements, not one per row: {counts:?}");
+}

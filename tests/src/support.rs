@@ -1,0 +1,99 @@
+//! A real gateway on port 0 over a fresh database, and a small GraphQL client for it.
+
+use gateway::{Application, GatewayConfig, Settings};
+use serde_json::{json, Value};
+use storage::Database;
+use tokio::sync::oneshot;
+
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+
+/// A running gateway; stopped when dropped.
+pub struct TestGateway {
+    pub base: String,
+    pub db: Database,
+    pub client: reqwest::Client,
+    pub system: gateway::bootstrap::System,
+    _stop: oneshot::Sender<()>,
+    _dir: TempDir,
+}
+
+/// A temporary folder removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Which database a test gateway runs on.
+pub enum Db {
+    /// A fresh SQLite file in a fresh data folder.
+    Sqlite,
+    /// A fresh PostgreSQL database at this URL.
+    Postgres(String),
+}
+
+impl TestGateway {
+    /// Starts the gateway with no database configured: the embedded SQLite default in a new folder.
+    pub async fn start() -> Self {
+        Self::start_on(Db::Sqlite).await
+    }
+
+    /// Starts the gateway on the given database.
+    pub async fn start_on(db: Db) -> Self {
+        let dir = TempDir(std::env::temp_dir().join(format!("nko-e2e-{}", uuid_like())));
+        let config = GatewayConfig {
+            settings: Settings {
+                data_dir: dir.0.clone(),
+                database_url: match db {
+                    Db::Sqlite => None,
+                    Db::Postgres(url) => Some(url),
+                },
+                profile: None,
+            },
+            listen: "127.0.0.1:0".parse().expect("valid address"),
+            admin_password: Some(ADMIN_PASSWORD.into()),
+            request_timeout_secs: 10,
+        };
+        let app = Application::build(&config).await.expect("the gateway starts");
+        let base = format!("http://{}", app.local_addr());
+        let system = app.system().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+        Self { base, db: system.db.clone(), client: reqwest::Client::new(), system, _stop: stop, _dir: dir }
+    }
+
+    /// POSTs a query to `path` with an optional bearer token; returns the JSON body.
+    pub async fn post(&self, path: &str, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self.client.post(format!("{}{path}", self.base)).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("the gateway answers").json().await.expect("a JSON answer")
+    }
+
+    /// A staff query.
+    pub async fn staff(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        self.post("/graphql", token, query, variables).await
+    }
+
+    /// Logs in as the first-run administrator.
+    pub async fn admin_token(&self) -> String {
+        let answer = self
+            .staff(None, "mutation($p: String!) { login(login: \"admin\", password: $p) { token } }", json!({ "p": ADMIN_PASSWORD }))
+            .await;
+        answer["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("login failed: {answer}")).to_owned()
+    }
+}
+
+fn uuid_like() -> String {
+    format!("{:x}{:x}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
+}
+
+/// The first error's `extensions.code`.
+pub fn error_code(answer: &Value) -> &str {
+    answer["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("expected an error: {answer}"))
+}
