@@ -11,7 +11,7 @@ use crate::support::TestGateway;
 
 const NESTED: &str = "query($first: Int!) { organizations(first: $first) { totalCount nodes {
     fullName
-    people { position person { fullName organizations { organization { fullName } } } }
+    people { position person { fullName phones } }
     ties { kind other { fullName } }
     coalitions { role coalition { name } }
 } } }";

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use registry::model::{
     Coalition, CoalitionId, CoalitionMember, Membership, Organization, OrganizationId, Person, PersonId, Tie,
 };
@@ -126,21 +126,26 @@ impl Loader<CoalitionId> for MembersByCoalition {
 /// Every loader of one request.
 pub struct Loaders {
     /// Organisations by id.
-    pub organizations: DataLoader<OrganizationsById>,
+    pub organizations: DataLoader<OrganizationsById, HashMapCache>,
     /// People by id.
-    pub people: DataLoader<PeopleById>,
+    pub people: DataLoader<PeopleById, HashMapCache>,
     /// Coalitions by id.
-    pub coalitions: DataLoader<CoalitionsById>,
+    pub coalitions: DataLoader<CoalitionsById, HashMapCache>,
     /// Memberships by organisation.
-    pub memberships_by_organization: DataLoader<MembershipsByOrganization>,
+    pub memberships_by_organization: DataLoader<MembershipsByOrganization, HashMapCache>,
     /// Memberships by person.
-    pub memberships_by_person: DataLoader<MembershipsByPerson>,
+    pub memberships_by_person: DataLoader<MembershipsByPerson, HashMapCache>,
     /// Ties by organisation.
-    pub ties: DataLoader<TiesByOrganization>,
+    pub ties: DataLoader<TiesByOrganization, HashMapCache>,
     /// Coalition memberships by organisation.
-    pub coalitions_by_organization: DataLoader<CoalitionsByOrganization>,
+    pub coalitions_by_organization: DataLoader<CoalitionsByOrganization, HashMapCache>,
     /// Coalition members by coalition.
-    pub members_by_coalition: DataLoader<MembersByCoalition>,
+    pub members_by_coalition: DataLoader<MembersByCoalition, HashMapCache>,
+}
+
+/// A loader that caches within its request, so a prefetched batch answers every later lookup.
+fn cached<T: Send + Sync + 'static>(loader: T) -> DataLoader<T, HashMapCache> {
+    DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
 }
 
 impl Loaders {
@@ -148,14 +153,14 @@ impl Loaders {
     pub fn new(registry: &Arc<Registry>) -> Self {
         let r = || registry.clone();
         Self {
-            organizations: DataLoader::new(OrganizationsById(r()), tokio::spawn),
-            people: DataLoader::new(PeopleById(r()), tokio::spawn),
-            coalitions: DataLoader::new(CoalitionsById(r()), tokio::spawn),
-            memberships_by_organization: DataLoader::new(MembershipsByOrganization(r()), tokio::spawn),
-            memberships_by_person: DataLoader::new(MembershipsByPerson(r()), tokio::spawn),
-            ties: DataLoader::new(TiesByOrganization(r()), tokio::spawn),
-            coalitions_by_organization: DataLoader::new(CoalitionsByOrganization(r()), tokio::spawn),
-            members_by_coalition: DataLoader::new(MembersByCoalition(r()), tokio::spawn),
+            organizations: cached(OrganizationsById(r())),
+            people: cached(PeopleById(r())),
+            coalitions: cached(CoalitionsById(r())),
+            memberships_by_organization: cached(MembershipsByOrganization(r())),
+            memberships_by_person: cached(MembershipsByPerson(r())),
+            ties: cached(TiesByOrganization(r())),
+            coalitions_by_organization: cached(CoalitionsByOrganization(r())),
+            members_by_coalition: cached(MembersByCoalition(r())),
         }
     }
 }

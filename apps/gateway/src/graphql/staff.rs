@@ -1,6 +1,6 @@
 //! The staff schema's root types: queries and mutations of the registry and of sessions.
 
-use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
+use async_graphql::{Context, Enum, InputObject, Lookahead, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use kernel::{Cursor, Page, PageRequest, TermKind};
 use registry::input::{filter_code, LegalBasisInput, OrganizationInput, PersonInput};
@@ -16,7 +16,7 @@ use super::errors::{error, GqlResult, IntoGql};
 use super::types::{
     CoalitionGql, CoalitionMemberGql, CoalitionRoleGql, LegalBasisKindGql, MembershipGql, OrganizationGql, PageInfoGql,
     PersonGql, RelationshipCountGql, RelationshipGql, StatusGql, SummaryGql, TermCountGql, TermGql, TermKindGql,
-    TieGql, TieKindGql, term,
+    TieGql, TieKindGql, load_failed, loaders, term,
 };
 
 /// Parses an id argument, naming the argument when it is not an id.
@@ -211,18 +211,51 @@ impl OrganizationConnection {
     async fn page_info(&self) -> PageInfoGql {
         page_info(&self.0)
     }
-    async fn edges(&self) -> Vec<OrganizationEdge> {
-        self.0
+    async fn edges(&self, ctx: &Context<'_>) -> Result<Vec<OrganizationEdge>> {
+        prefetch(ctx, ctx.look_ahead().field("node"), &self.0.items).await?;
+        Ok(self
+            .0
             .items
             .iter()
             .enumerate()
             .map(|(i, o)| OrganizationEdge { cursor: self.0.cursor_of(i).encode(), node: OrganizationGql(o.clone()) })
-            .collect()
+            .collect())
     }
     /// The organisations of the page, without cursors.
-    async fn nodes(&self) -> Vec<OrganizationGql> {
-        self.0.items.iter().cloned().map(OrganizationGql).collect()
+    async fn nodes(&self, ctx: &Context<'_>) -> Result<Vec<OrganizationGql>> {
+        prefetch(ctx, ctx.look_ahead(), &self.0.items).await?;
+        Ok(self.0.items.iter().cloned().map(OrganizationGql).collect())
     }
+}
+
+/// Loads, one batch per edge, what the selected fields of a page of organisations will ask for,
+/// two levels deep; the resolvers below then answer from the request's loader cache. Without this
+/// the batches would depend on timing, and the statement count could grow with the page.
+async fn prefetch(ctx: &Context<'_>, node: Lookahead<'_>, organizations: &[Organization]) -> Result<()> {
+    let loaders = loaders(ctx);
+    let ids: Vec<OrganizationId> = organizations.iter().map(|o| o.id).collect();
+    let failed = |e| load_failed(ctx, e);
+    loaders.organizations.feed_many(organizations.iter().map(|o| (o.id, o.clone()))).await;
+    if node.field("people").exists() {
+        let memberships = loaders.memberships_by_organization.load_many(ids.iter().copied()).await.map_err(failed)?;
+        if node.field("people").field("person").exists() {
+            loaders.people.load_many(memberships.values().flatten().map(|m| m.person)).await.map_err(failed)?;
+        }
+    }
+    if node.field("ties").exists() {
+        let ties = loaders.ties.load_many(ids.iter().copied()).await.map_err(failed)?;
+        if node.field("ties").field("other").exists() {
+            let ends = ties.values().flatten().flat_map(|t| [t.pair().0, t.pair().1]);
+            loaders.organizations.load_many(ends).await.map_err(failed)?;
+        }
+    }
+    if node.field("coalitions").exists() {
+        let members = loaders.coalitions_by_organization.load_many(ids.iter().copied()).await.map_err(failed)?;
+        if node.field("coalitions").field("coalition").exists() {
+            loaders.coalitions.load_many(members.values().flatten().map(|m| m.coalition)).await.map_err(failed)?;
+        }
+    }
+    Ok(())
 }
 
 /// The page information of any page.

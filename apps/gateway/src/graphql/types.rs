@@ -12,11 +12,13 @@ use super::context::services;
 use super::errors::{error, lang, Code};
 use super::loaders::{LoadError, Loaders};
 
-fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {
+/// The request's loaders.
+pub fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {
     ctx.data_unchecked::<Loaders>()
 }
 
-fn load_failed(ctx: &Context<'_>, failure: LoadError) -> async_graphql::Error {
+/// The error of a failed batched load.
+pub fn load_failed(ctx: &Context<'_>, failure: LoadError) -> async_graphql::Error {
     tracing::error!(error = %failure, "batched load failed");
     let message = match lang(ctx) {
         Lang::Ru => "хранилище недоступно, повторите попытку позже",
