@@ -1,0 +1,7 @@
+//! One module per command.
+
+pub mod account;
+pub mod export;
+pub mod import;
+pub mod migrate;
+pub mod seed;

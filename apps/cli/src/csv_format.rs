@@ -1,0 +1,411 @@
+//! The organisation CSV format shared by `nko import` and `nko export`: columns, encodings,
+//! delimiters, and line-numbered errors. Pure: no database, so every rule is unit-tested.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use registry::input::OrganizationInput;
+use registry::model::{OrgStatus, Organization, RelationshipKind};
+
+/// The columns, in export order. `full_name`, `legal_form` and one of `inn`/`ogrn` are required.
+pub const COLUMNS: [&str; 19] = [
+    "full_name",
+    "short_name",
+    "legal_form",
+    "inn",
+    "ogrn",
+    "kpp",
+    "registered_on",
+    "municipality",
+    "legal_address",
+    "postal_address",
+    "phones",
+    "emails",
+    "website",
+    "activity_areas",
+    "target_groups",
+    "relationship",
+    "relationship_since",
+    "in_sonko_register",
+    "social_service_provider",
+];
+
+/// Extra columns written by export only (read back as nothing on import).
+pub const EXPORT_ONLY: [&str; 3] = ["status", "liquidated_on", "version"];
+
+/// Separator of several values in one cell (phones, e-mails, codes).
+pub const LIST_SEPARATOR: char = '|';
+
+/// Which encoding a file is read in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Encoding {
+    /// UTF-8 when the file is valid UTF-8, Windows-1251 when it has no UTF-8 at all.
+    Auto,
+    /// UTF-8 (a byte-order mark is allowed).
+    Utf8,
+    /// Windows-1251 (Excel's "CSV" on Russian Windows).
+    Windows1251,
+}
+
+/// One problem with the file, at a line and (when known) a column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    /// The 1-based line of the file.
+    pub line: u64,
+    /// The column, when the problem is in one cell.
+    pub column: Option<String>,
+    /// What is wrong, in the operator's language.
+    pub reason: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.column {
+            Some(column) => write!(f, "строка {}, столбец {column}: {}", self.line, self.reason),
+            None => write!(f, "строка {}: {}", self.line, self.reason),
+        }
+    }
+}
+
+fn file_error(line: u64, reason: impl Into<String>) -> RowError {
+    RowError { line, column: None, reason: reason.into() }
+}
+
+/// Decodes the file's bytes. In `Auto` mode a file that is valid UTF-8 is UTF-8, a file with no
+/// valid multi-byte UTF-8 at all is Windows-1251, and a mix of both is refused line by line.
+pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<String, Vec<RowError>> {
+    if bytes.len() >= 2 && (bytes[..2] == [0xFF, 0xFE] || bytes[..2] == [0xFE, 0xFF]) || bytes.contains(&0) {
+        return Err(vec![file_error(1, "файл в кодировке UTF-16 или двоичный: сохраните его как CSV в UTF-8 или Windows-1251")]);
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let as_1251 = || encoding_rs::WINDOWS_1251.decode_without_bom_handling(bytes).0.into_owned();
+    match (encoding, std::str::from_utf8(bytes)) {
+        (Encoding::Windows1251, _) => Ok(as_1251()),
+        (_, Ok(text)) => Ok(text.to_owned()),
+        (Encoding::Auto, Err(_)) if !has_utf8_multibyte(bytes) => Ok(as_1251()),
+        (_, Err(_)) => {
+            let errors: Vec<RowError> = bytes
+                .split(|b| *b == b'\n')
+                .enumerate()
+                .filter(|(_, line)| std::str::from_utf8(line).is_err())
+                .map(|(i, _)| file_error(i as u64 + 1, "строка не в кодировке UTF-8 (в файле смешаны кодировки?)"))
+                .collect();
+            Err(errors)
+        }
+    }
+}
+
+/// Whether the bytes contain at least one valid two-byte UTF-8 sequence (as Cyrillic in UTF-8 does).
+fn has_utf8_multibyte(bytes: &[u8]) -> bool {
+    bytes.windows(2).any(|w| (0xC2..=0xDF).contains(&w[0]) && (0x80..=0xBF).contains(&w[1]))
+        && bytes.split(|b| *b == b'\n').any(|line| std::str::from_utf8(line).is_ok_and(|s| !s.is_ascii()))
+}
+
+/// The delimiter of the header line: `;` when it has more semicolons than commas, else `,`.
+pub fn detect_delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or_default();
+    if header.matches(';').count() > header.matches(',').count() { b';' } else { b',' }
+}
+
+/// A row read from the file, with its line number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParsedRow {
+    /// The 1-based line where the record starts.
+    pub line: u64,
+    /// The organisation as given.
+    pub input: OrganizationInput,
+}
+
+fn parse_date(value: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(value, "%d.%m.%Y")).ok()
+}
+
+fn parse_bool(value: &str) -> Option<bool> {
+    match value.trim().to_lowercase().as_str() {
+        "" | "0" | "no" | "false" | "нет" | "н" => Some(false),
+        "1" | "yes" | "true" | "да" | "д" => Some(true),
+        _ => None,
+    }
+}
+
+/// Removes the apostrophe export puts before a cell that a spreadsheet would run as a formula.
+fn unguard(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        _ => value,
+    }
+}
+
+/// Prefixes an apostrophe to text a spreadsheet would run as a formula (CSV injection).
+pub fn guard(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_owned() }
+}
+
+/// Reads every record; returns the rows that could be read and every problem, by line and column.
+pub fn parse(text: &str, delimiter: u8) -> (Vec<ParsedRow>, Vec<RowError>) {
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|h| h.trim().to_lowercase()).collect(),
+        Err(e) => return (vec![], vec![file_error(1, format!("не удалось прочитать заголовок: {e}"))]),
+    };
+    let mut errors = Vec::new();
+    for header in &headers {
+        if !COLUMNS.contains(&header.as_str()) && !EXPORT_ONLY.contains(&header.as_str()) {
+            errors.push(RowError { line: 1, column: Some(header.clone()), reason: "неизвестный столбец".into() });
+        }
+    }
+    for required in ["full_name", "legal_form"] {
+        if !headers.iter().any(|h| h == required) {
+            errors.push(RowError { line: 1, column: Some(required.into()), reason: "нет обязательного столбца".into() });
+        }
+    }
+    if !headers.iter().any(|h| h == "inn" || h == "ogrn") {
+        errors.push(RowError { line: 1, column: Some("inn".into()), reason: "нужен столбец inn или ogrn".into() });
+    }
+    if !errors.is_empty() {
+        return (vec![], errors);
+    }
+    let index: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                errors.push(file_error(line, format!("запись не разбирается: {}", e.kind_text())));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let cell = |name: &str| index.get(name).and_then(|i| record.get(*i)).map(|v| unguard(v.trim())).unwrap_or_default();
+        let optional = |name: &str| Some(cell(name).to_owned()).filter(|v| !v.is_empty());
+        let list = |name: &str| cell(name).split(LIST_SEPARATOR).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).collect();
+        let mut row_errors = Vec::new();
+        let mut error = |column: &str, reason: String| {
+            row_errors.push(RowError { line, column: Some(column.into()), reason });
+        };
+        let mut date = |column: &str| {
+            let value = cell(column);
+            if value.is_empty() {
+                return None;
+            }
+            let parsed = parse_date(value);
+            if parsed.is_none() {
+                error(column, format!("«{value}» — не дата (ожидается ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)"));
+            }
+            parsed
+        };
+        let registered_on = date("registered_on");
+        let relationship_since = date("relationship_since");
+        let mut flag = |column: &str| {
+            let value = cell(column);
+            parse_bool(value).unwrap_or_else(|| {
+                error(column, format!("«{value}» — ожидается да/нет"));
+                false
+            })
+        };
+        let in_sonko_register = flag("in_sonko_register");
+        let social_service_provider = flag("social_service_provider");
+        let relationship = match cell("relationship") {
+            "" => None,
+            value => {
+                let parsed = RelationshipKind::parse(value);
+                if parsed.is_none() {
+                    row_errors.push(RowError {
+                        line,
+                        column: Some("relationship".into()),
+                        reason: format!("«{value}» — допустимо: regular_client, occasional_client, none"),
+                    });
+                }
+                parsed
+            }
+        };
+        if !row_errors.is_empty() {
+            errors.extend(row_errors);
+            continue;
+        }
+        rows.push(ParsedRow {
+            line,
+            input: OrganizationInput {
+                full_name: cell("full_name").to_owned(),
+                short_name: optional("short_name"),
+                legal_form: cell("legal_form").to_owned(),
+                inn: optional("inn"),
+                ogrn: optional("ogrn"),
+                kpp: optional("kpp"),
+                registered_on,
+                municipality: optional("municipality"),
+                legal_address: optional("legal_address"),
+                postal_address: optional("postal_address"),
+                phones: list("phones"),
+                emails: list("emails"),
+                website: optional("website"),
+                activity_areas: list("activity_areas"),
+                target_groups: list("target_groups"),
+                relationship,
+                relationship_since,
+                in_sonko_register,
+                social_service_provider,
+            },
+        });
+    }
+    (rows, errors)
+}
+
+trait KindText {
+    fn kind_text(&self) -> String;
+}
+
+impl KindText for csv::Error {
+    fn kind_text(&self) -> String {
+        match self.kind() {
+            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                format!("в строке {len} полей, а в заголовке {expected_len}")
+            }
+            _ => "неверный формат CSV".into(),
+        }
+    }
+}
+
+/// The CSV column that holds an input field (`activityAreas[1]` is in `activity_areas`).
+pub fn column_of(field: &str) -> String {
+    let base = field.split('[').next().unwrap_or(field);
+    let mut out = String::new();
+    for c in base.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// One organisation as a CSV record in [`COLUMNS`] + [`EXPORT_ONLY`] order.
+pub fn record(org: &Organization) -> Vec<String> {
+    let p = &org.profile;
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let join = |v: Vec<String>| v.join(&LIST_SEPARATOR.to_string());
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let yes_no = |b: bool| if b { "да" } else { "нет" }.to_owned();
+    let (status, liquidated_on) = match org.status {
+        OrgStatus::Active => ("active", None),
+        OrgStatus::Suspended => ("suspended", None),
+        OrgStatus::Liquidated { on } => ("liquidated", Some(on)),
+    };
+    vec![
+        guard(p.full_name.as_str()),
+        guard(&opt(p.short_name.as_ref().map(ToString::to_string))),
+        p.legal_form.to_string(),
+        opt(p.inn.as_ref().map(ToString::to_string)),
+        opt(p.ogrn.as_ref().map(ToString::to_string)),
+        opt(p.kpp.as_ref().map(ToString::to_string)),
+        date(p.registered_on),
+        opt(p.municipality.as_ref().map(ToString::to_string)),
+        guard(&opt(p.legal_address.as_ref().map(ToString::to_string))),
+        guard(&opt(p.postal_address.as_ref().map(ToString::to_string))),
+        join(p.phones.iter().map(ToString::to_string).collect()),
+        join(p.emails.iter().map(ToString::to_string).collect()),
+        guard(&opt(p.website.as_ref().map(ToString::to_string))),
+        join(p.activity_areas.iter().map(ToString::to_string).collect()),
+        join(p.target_groups.iter().map(ToString::to_string).collect()),
+        p.relationship.kind.code().to_owned(),
+        date(p.relationship.since),
+        yes_no(p.in_sonko_register),
+        yes_no(p.social_service_provider),
+        status.to_owned(),
+        date(liquidated_on),
+        org.version.to_string(),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use registry::testing::{fixtures, strategies};
+
+    fn header() -> String {
+        COLUMNS.join(",")
+    }
+
+    #[test]
+    fn a_missing_required_column_is_named() {
+        let (_, errors) = parse("short_name,inn\nx,7707083893\n", b',');
+        let columns: Vec<_> = errors.iter().filter_map(|e| e.column.clone()).collect();
+        assert_eq!(columns, ["full_name", "legal_form"]);
+        assert!(errors.iter().all(|e| e.line == 1));
+    }
+
+    #[test]
+    fn unknown_columns_are_refused_so_typos_do_not_lose_data() {
+        let (_, errors) = parse("full_name,legal_form,inn,telephone\n", b',');
+        assert_eq!(errors[0].column.as_deref(), Some("telephone"));
+    }
+
+    #[test]
+    fn bad_cells_are_reported_with_line_and_column() {
+        let text = "full_name;legal_form;inn;registered_on;in_sonko_register\nА;ano;7707083893;31.02.2020;да\nБ;ano;7707083893;2020-01-01;может быть\n";
+        let (rows, errors) = parse(text, detect_delimiter(text));
+        assert!(rows.is_empty());
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!((errors[0].line, errors[0].column.as_deref()), (2, Some("registered_on")));
+        assert_eq!((errors[1].line, errors[1].column.as_deref()), (3, Some("in_sonko_register")));
+    }
+
+    #[test]
+    fn a_record_with_the_wrong_number_of_fields_names_its_line() {
+        let (rows, errors) = parse("full_name,legal_form,inn\nА,ano,7707083893\nБ,ano\n", b',');
+        assert_eq!(rows.len(), 1);
+        assert_eq!(errors[0].line, 3);
+    }
+
+    #[test]
+    fn windows_1251_is_recognised_and_a_mix_of_encodings_is_refused_by_line() {
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode("full_name;legal_form\nАНО «Свет»;ano\n");
+        assert_eq!(decode(&cp1251, Encoding::Auto).unwrap(), "full_name;legal_form\nАНО «Свет»;ano\n");
+        let mut mixed = "full_name;legal_form\nАНО «Свет»;ano\n".as_bytes().to_vec();
+        mixed.extend_from_slice(&encoding_rs::WINDOWS_1251.encode("Фонд;fund\n").0);
+        let errors = decode(&mixed, Encoding::Auto).unwrap_err();
+        assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), [3]);
+        assert!(decode(b"\xFF\xFEf\x00", Encoding::Auto).is_err());
+        assert_eq!(decode(b"\xEF\xBB\xBFfull_name", Encoding::Utf8).unwrap(), "full_name");
+    }
+
+    #[test]
+    fn field_names_map_to_their_columns() {
+        assert_eq!(column_of("activityAreas[1]"), "activity_areas");
+        assert_eq!(column_of("inn"), "inn");
+        assert_eq!(column_of("fullName"), "full_name");
+    }
+
+    proptest! {
+        #[test]
+        fn an_exported_organisation_reads_back_as_the_same_input(profile in strategies::profile(), delimiter in prop_oneof![Just(b','), Just(b';')]) {
+            let mut org = fixtures::organization(1);
+            org.profile = profile;
+            let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(vec![]);
+            writer.write_record(COLUMNS.iter().chain(EXPORT_ONLY.iter())).unwrap();
+            writer.write_record(record(&org)).unwrap();
+            let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+            let (rows, errors) = parse(&text, detect_delimiter(&text));
+            prop_assert!(errors.is_empty(), "{:?}", errors);
+            let vocabulary = registry::Vocabulary::from_terms(fixtures::terms());
+            let back = rows[0].input.validate(&vocabulary, fixtures::day(2026, 11, 1)).unwrap();
+            prop_assert_eq!(back, org.profile);
+        }
+
+        #[test]
+        fn guarded_cells_never_start_a_formula_and_unguard_restores_them(text in "[=+@a-z -]{0,12}") {
+            let guarded = guard(&text);
+            prop_assert!(!guarded.starts_with(['=', '+', '-', '@']));
+            prop_assert_eq!(unguard(&guarded), text.as_str());
+        }
+    }
+
+    #[test]
+    fn the_header_lists_every_column() {
+        assert_eq!(header().split(',').count(), COLUMNS.len());
+    }
+}

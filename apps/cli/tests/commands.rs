@@ -1,0 +1,192 @@
+//! The `nko` commands on a real SQLite file: migrations, seeding, imports with their error
+//! reports, idempotent re-runs, exports and accounts.
+
+use clap::Parser;
+use registry::testing::fixtures::{inn_number, ogrn_number};
+use storage::testing::TempSqlite;
+
+struct Env {
+    db: TempSqlite,
+    dir: std::path::PathBuf,
+}
+
+impl Env {
+    async fn new() -> Self {
+        let env = Self { db: TempSqlite::new(), dir: std::env::temp_dir().join(format!("nko-cli-{}", uuid_like())) };
+        std::fs::create_dir_all(&env.dir).unwrap();
+        env.ok(&["migrate", "up"]).await;
+        env.ok(&["seed"]).await;
+        env
+    }
+
+    async fn run(&self, args: &[&str]) -> (anyhow::Result<()>, String) {
+        let url = self.db.url();
+        let mut argv = vec!["nko", "--database-url", &url];
+        argv.extend_from_slice(args);
+        let cli = cli::Cli::try_parse_from(argv).expect("valid arguments");
+        let mut out = Vec::new();
+        let result = cli::run(cli, &mut out).await;
+        (result, String::from_utf8(out).unwrap())
+    }
+
+    async fn ok(&self, args: &[&str]) -> String {
+        let (result, out) = self.run(args).await;
+        result.unwrap_or_else(|e| panic!("{args:?} failed: {e:#}\n{out}"));
+        out
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.display().to_string()
+    }
+
+    async fn export(&self) -> String {
+        self.ok(&["export", "organizations", "--format", "csv"]).await
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn uuid_like() -> String {
+    format!("{:x}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
+}
+
+fn csv_rows(range: std::ops::Range<u32>) -> String {
+    let mut text = String::from("full_name;legal_form;inn;ogrn;municipality;activity_areas;phones;in_sonko_register\n");
+    for n in range {
+        text.push_str(&format!(
+            "АНО \"Помощь {n}\";ano;{};{};kaluga_city;charity_volunteering|education_culture_health_sport;8 (4842) 00-00-{:02};да\n",
+            inn_number(n),
+            ogrn_number(n),
+            n % 100
+        ));
+    }
+    text
+}
+
+#[tokio::test]
+async fn migrate_status_lists_every_applied_migration() {
+    let env = Env::new().await;
+    let out = env.ok(&["migrate", "status"]).await;
+    assert_eq!(out.lines().filter(|l| l.starts_with("applied")).count(), 2, "{out}");
+    assert!(!out.contains("pending"));
+}
+
+#[tokio::test]
+async fn importing_the_same_file_twice_inserts_once_and_then_changes_nothing() {
+    let env = Env::new().await;
+    let file = env.file("orgs.csv", csv_rows(0..30).as_bytes());
+    let first = env.ok(&["import", "organizations", &file]).await;
+    assert!(first.contains("inserted 30, updated 0, unchanged 0, rejected 0"), "{first}");
+    let before = env.export().await;
+    let second = env.ok(&["import", "organizations", &file]).await;
+    assert!(second.contains("inserted 0, updated 0, unchanged 30, rejected 0"), "{second}");
+    assert_eq!(env.export().await, before);
+}
+
+#[tokio::test]
+async fn a_windows_1251_file_imports_like_its_utf8_twin() {
+    let env = Env::new().await;
+    let utf8 = csv_rows(0..5);
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(&utf8);
+    let file = env.file("orgs-1251.csv", &cp1251);
+    let out = env.ok(&["import", "organizations", &file]).await;
+    assert!(out.contains("inserted 5"), "{out}");
+    assert!(env.export().await.contains("АНО «Помощь 3»"));
+}
+
+#[tokio::test]
+async fn a_bad_file_is_reported_line_by_line_and_leaves_the_database_as_it_was() {
+    let env = Env::new().await;
+    env.ok(&["import", "organizations", &env.file("good.csv", csv_rows(0..3).as_bytes())]).await;
+    let before = env.export().await;
+
+    // A bad INN on line 3 and line 5 repeating line 2.
+    let mut text = csv_rows(10..14);
+    text = text.replacen(&inn_number(11), "7707083890", 1);
+    let repeated = text.lines().nth(1).unwrap().to_owned();
+    text.push_str(&repeated);
+    text.push('\n');
+    let (result, out) = env.run(&["import", "organizations", &env.file("bad.csv", text.as_bytes())]).await;
+    assert!(result.is_err());
+    assert!(out.contains("строка 3, столбец inn: контрольная цифра ИНН не сходится"), "{out}");
+    assert!(out.contains("строка 6, столбец inn: повторяет строку 2"), "{out}");
+    assert_eq!(env.export().await, before, "nothing was written");
+
+    // A missing column.
+    let (result, out) = env.run(&["import", "organizations", &env.file("nocol.csv", "full_name;inn\nА;7707083893\n".as_bytes())]).await;
+    assert!(result.is_err());
+    assert!(out.contains("строка 1, столбец legal_form: нет обязательного столбца"), "{out}");
+
+    // A file whose lines are in two encodings.
+    let mut mixed = csv_rows(20..22).into_bytes();
+    mixed.extend_from_slice(&encoding_rs::WINDOWS_1251.encode(&csv_rows(22..23).lines().nth(1).unwrap().to_string()).0);
+    let (result, out) = env.run(&["import", "organizations", &env.file("mixed.csv", &mixed)]).await;
+    assert!(result.is_err());
+    assert!(out.contains("строка 4: строка не в кодировке UTF-8"), "{out}");
+    assert_eq!(env.export().await, before, "nothing was written");
+
+    // With --skip-invalid the valid rows go in and the bad ones are still reported.
+    let out = env.ok(&["import", "organizations", "--skip-invalid", &env.file("bad2.csv", text.as_bytes())]).await;
+    assert!(out.contains("inserted 3, updated 0, unchanged 0, rejected 2"), "{out}");
+}
+
+#[tokio::test]
+async fn a_dry_run_reports_but_writes_nothing() {
+    let env = Env::new().await;
+    let out = env.ok(&["import", "organizations", "--dry-run", &env.file("orgs.csv", csv_rows(0..4).as_bytes())]).await;
+    assert!(out.contains("inserted 4"), "{out}");
+    assert_eq!(env.export().await.lines().count(), 1, "only the header");
+}
+
+#[tokio::test]
+async fn an_import_killed_half_way_and_run_again_ends_like_one_clean_run() {
+    let crashed = Env::new().await;
+    let clean = Env::new().await;
+    let all = csv_rows(0..2500);
+    // What a crash after the first two committed batches leaves behind: their rows.
+    let half: String = all.lines().take(2001).map(|l| format!("{l}\n")).collect();
+    crashed.ok(&["import", "organizations", &crashed.file("half.csv", half.as_bytes())]).await;
+    let rerun = crashed.ok(&["import", "organizations", &crashed.file("all.csv", all.as_bytes())]).await;
+    assert!(rerun.contains("inserted 500, updated 0, unchanged 2000"), "{rerun}");
+    clean.ok(&["import", "organizations", &clean.file("all.csv", all.as_bytes())]).await;
+    let sorted = |text: String| {
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(sorted(crashed.export().await), sorted(clean.export().await));
+}
+
+#[tokio::test]
+async fn an_export_imports_back_unchanged() {
+    let source = Env::new().await;
+    source.ok(&["import", "organizations", &source.file("orgs.csv", csv_rows(0..7).as_bytes())]).await;
+    let exported = source.export().await;
+    let target = Env::new().await;
+    let out = target.ok(&["import", "organizations", &target.file("export.csv", exported.as_bytes())]).await;
+    assert!(out.contains("inserted 7"), "{out}");
+    assert_eq!(target.export().await, exported);
+    let json = source.ok(&["export", "organizations", "--format", "json"]).await;
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed.as_array().unwrap().len(), 7);
+    assert_eq!(parsed[0]["municipality"], "kaluga_city");
+}
+
+#[tokio::test]
+async fn accounts_are_added_listed_and_disabled() {
+    let env = Env::new().await;
+    env.ok(&["account", "add", "--login", "maria", "--role", "staff", "--password", "a long enough password"]).await;
+    let (result, _) = env.run(&["account", "add", "--login", "maria", "--role", "staff", "--password", "a long enough password"]).await;
+    assert!(result.unwrap_err().to_string().contains("уже есть"));
+    let (result, _) = env.run(&["account", "add", "--login", "ivan", "--role", "staff", "--password", "short"]).await;
+    assert!(result.is_err());
+    assert!(env.ok(&["account", "list"]).await.contains("maria\tstaff\tactive"));
+    env.ok(&["account", "disable", "maria"]).await;
+    assert!(env.ok(&["account", "list"]).await.contains("maria\tstaff\tdisabled"));
+}
