@@ -12,7 +12,11 @@ use gateway::Settings;
 
 /// The command line.
 #[derive(Parser, Debug)]
-#[command(name = "nko", version, about = "Обслуживание системы ресурсного центра НКО / maintenance of the NGO support centre system")]
+#[command(
+    name = "nko",
+    version,
+    about = "Обслуживание системы ресурсного центра НКО / maintenance of the NGO support centre system"
+)]
 pub struct Cli {
     /// Shared settings (database, data folder, profile).
     #[command(flatten)]

@@ -6,7 +6,7 @@ use std::time::Duration;
 use async_graphql::http::GraphiQLSource;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -17,8 +17,8 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::bootstrap::{open_for_gateway, FirstRun, System};
-use crate::graphql::{execute, public_schema, staff_schema, Caller, RequestInfo, Services, Target};
+use crate::bootstrap::{FirstRun, System, open_for_gateway};
+use crate::graphql::{Caller, RequestInfo, Services, Target, execute, public_schema, staff_schema};
 use crate::settings::GatewayConfig;
 
 /// Largest accepted request body.
@@ -37,7 +37,11 @@ impl AppState {
     pub fn new(system: System) -> Self {
         let staff = Target::Staff(staff_schema(system.services.clone()));
         let public = Target::Public(public_schema(system.services.clone()));
-        Self { system, staff, public }
+        Self {
+            system,
+            staff,
+            public,
+        }
     }
 
     fn services(&self) -> &Services {
@@ -54,15 +58,23 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/readyz", get(readyz))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a request handler panicked");
-            json_error(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
+            json_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "internal error",
+            )
         }))
 }
 
 fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = json!({ "data": null, "errors": [{ "message": message, "extensions": { "code": code } }] });
+    let body =
+        json!({ "data": null, "errors": [{ "message": message, "extensions": { "code": code } }] });
     (status, Json(body)).into_response()
 }
 
@@ -76,11 +88,24 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 /// GET serves GraphiQL to browsers and never executes anything: a query in the URL is refused,
 /// so a mutation can never run over GET.
-async fn graphiql_or_refuse(headers: HeaderMap, RawQuery(query): RawQuery, uri: axum::http::Uri) -> Response {
-    let wants_html = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+async fn graphiql_or_refuse(
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    uri: axum::http::Uri,
+) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
     if query.is_some() || !wants_html {
-        let mut response = json_error(StatusCode::METHOD_NOT_ALLOWED, "BAD_USER_INPUT", "use POST with a JSON body");
-        response.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        let mut response = json_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_USER_INPUT",
+            "use POST with a JSON body",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
         return response;
     }
     Html(GraphiQLSource::build().endpoint(uri.path()).finish()).into_response()
@@ -96,25 +121,53 @@ async fn public_post(State(state): State<AppState>, headers: HeaderMap, body: By
     handle(state, target, headers, body, false).await
 }
 
-async fn handle(state: AppState, target: Target, headers: HeaderMap, body: Bytes, staff: bool) -> Response {
+async fn handle(
+    state: AppState,
+    target: Target,
+    headers: HeaderMap,
+    body: Bytes,
+    staff: bool,
+) -> Response {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+        });
     if !is_json {
-        return json_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "BAD_USER_INPUT", "send the request as application/json");
+        return json_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_USER_INPUT",
+            "send the request as application/json",
+        );
     }
     let value: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(value) => value,
-        Err(_) => return json_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", "the body is not valid JSON"),
+        Err(_) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                "the body is not valid JSON",
+            );
+        }
     };
     if value.is_array() {
-        return json_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", "batched requests are not accepted: send one operation");
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            "batched requests are not accepted: send one operation",
+        );
     }
     let request: async_graphql::Request = match serde_json::from_value(value) {
         Ok(request) => request,
         Err(_) => {
-            return json_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", "the body must be {\"query\": ..., \"variables\": ...}");
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                "the body must be {\"query\": ..., \"variables\": ...}",
+            );
         }
     };
     let lang = headers
@@ -122,28 +175,38 @@ async fn handle(state: AppState, target: Target, headers: HeaderMap, body: Bytes
         .and_then(|v| v.to_str().ok())
         .map(Lang::from_accept_language)
         .unwrap_or_default();
-    let info = RequestInfo { id: uuid::Uuid::now_v7().to_string(), lang };
+    let info = RequestInfo {
+        id: uuid::Uuid::now_v7().to_string(),
+        lang,
+    };
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| t.trim().to_owned());
     let mut caller = Caller::default();
-    if staff {
-        if let Some(token) = token {
-            match state.services().access.authenticate(&token).await {
-                Ok(account) => caller = Caller { account: Some(account), token: Some(token) },
-                Err(access::AccessError::InvalidSession) => {
-                    let message = match lang {
-                        Lang::Ru => "сеанс недействителен или истёк; войдите снова",
-                        Lang::En => "the session is invalid or expired; log in again",
-                    };
-                    return json_error(StatusCode::OK, "UNAUTHENTICATED", message);
+    if staff && let Some(token) = token {
+        match state.services().access.authenticate(&token).await {
+            Ok(account) => {
+                caller = Caller {
+                    account: Some(account),
+                    token: Some(token),
                 }
-                Err(other) => {
-                    tracing::error!(request_id = %info.id, error = %other, "session lookup failed");
-                    return json_error(StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE", "storage is unavailable, try again later");
-                }
+            }
+            Err(access::AccessError::InvalidSession) => {
+                let message = match lang {
+                    Lang::Ru => "сеанс недействителен или истёк; войдите снова",
+                    Lang::En => "the session is invalid or expired; log in again",
+                };
+                return json_error(StatusCode::OK, "UNAUTHENTICATED", message);
+            }
+            Err(other) => {
+                tracing::error!(request_id = %info.id, error = %other, "session lookup failed");
+                return json_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "UNAVAILABLE",
+                    "storage is unavailable, try again later",
+                );
             }
         }
     }
@@ -162,15 +225,28 @@ pub struct Application {
 impl Application {
     /// Opens the system (migrating and seeding an empty database) and binds the listener.
     pub async fn build(config: &GatewayConfig) -> anyhow::Result<Self> {
-        let (system, first_run) = open_for_gateway(&config.settings, config.admin_password.as_deref()).await?;
-        let listener = TcpListener::bind(config.listen).await.map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
-        let router = router(AppState::new(system.clone()), Duration::from_secs(config.request_timeout_secs));
-        Ok(Self { listener, router, system, first_run })
+        let (system, first_run) =
+            open_for_gateway(&config.settings, config.admin_password.as_deref()).await?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
+        let router = router(
+            AppState::new(system.clone()),
+            Duration::from_secs(config.request_timeout_secs),
+        );
+        Ok(Self {
+            listener,
+            router,
+            system,
+            first_run,
+        })
     }
 
     /// The bound address (useful with port 0).
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     /// What the first run did.
@@ -184,7 +260,12 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, letting in-flight requests finish.
-    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
     }
 }

@@ -6,5 +6,5 @@ pub mod bootstrap;
 pub mod graphql;
 pub mod settings;
 
-pub use app::{router, AppState, Application};
+pub use app::{AppState, Application, router};
 pub use settings::{GatewayConfig, Settings};

@@ -6,22 +6,37 @@ use gateway::{Application, GatewayConfig};
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
         .init();
     let config = GatewayConfig::parse();
     let app = Application::build(&config).await?;
     let first_run = app.first_run();
     if first_run.migrated {
-        println!("Создана новая база данных / created a new database: {}", config.settings.database_url().split('?').next().unwrap_or_default());
+        println!(
+            "Создана новая база данных / created a new database: {}",
+            config
+                .settings
+                .database_url()
+                .split('?')
+                .next()
+                .unwrap_or_default()
+        );
     }
     if first_run.seeded_terms > 0 {
-        println!("Загружен профиль региона / loaded the region profile: {} terms", first_run.seeded_terms);
+        println!(
+            "Загружен профиль региона / loaded the region profile: {} terms",
+            first_run.seeded_terms
+        );
     }
     match &first_run.admin_created {
         Some(Some(password)) => println!(
             "Создана учётная запись admin / created the account admin\n  пароль / password: {password}\n  (показан один раз / shown once)"
         ),
-        Some(None) => println!("Создана учётная запись admin с паролем из NKO_ADMIN_PASSWORD / created admin with NKO_ADMIN_PASSWORD"),
+        Some(None) => println!(
+            "Создана учётная запись admin с паролем из NKO_ADMIN_PASSWORD / created admin with NKO_ADMIN_PASSWORD"
+        ),
         None => {}
     }
     let addr = app.local_addr();
@@ -38,7 +53,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

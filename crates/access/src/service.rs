@@ -2,8 +2,8 @@
 
 use std::sync::{Arc, OnceLock};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use chrono::TimeDelta;
 use kernel::{Clock, Lang, Localized};
@@ -61,7 +61,9 @@ impl Localized for AccessError {
             AccessError::BadCredentials => "неверный логин или пароль".into(),
             AccessError::InvalidSession => "сеанс недействителен; войдите снова".into(),
             AccessError::BadLogin => "логин: от 3 до 64 символов a-z, 0-9, «.», «_» или «-»".into(),
-            AccessError::WeakPassword => format!("пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов"),
+            AccessError::WeakPassword => {
+                format!("пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов")
+            }
             AccessError::LoginTaken => "учётная запись с таким логином уже есть".into(),
             AccessError::UnknownAccount => "учётной записи с таким логином нет".into(),
             AccessError::Store(_) => "хранилище недоступно, повторите попытку позже".into(),
@@ -90,13 +92,16 @@ pub struct Access {
 fn normalize_login(login: &str) -> Result<String, AccessError> {
     let login = login.trim().to_ascii_lowercase();
     let valid = (3..=64).contains(&login.len())
-        && login.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+        && login
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
     valid.then_some(login).ok_or(AccessError::BadLogin)
 }
 
 fn hash_password(password: &str) -> Result<String, AccessError> {
     let salt_bytes: [u8; 16] = rand::random();
-    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| AccessError::Store(StoreError::Corrupt(e.to_string())))?;
+    let salt = SaltString::encode_b64(&salt_bytes)
+        .map_err(|e| AccessError::Store(StoreError::Corrupt(e.to_string())))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
@@ -104,7 +109,11 @@ fn hash_password(password: &str) -> Result<String, AccessError> {
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// A hash of a random password, verified against when the login is unknown so that an unknown
@@ -113,18 +122,32 @@ fn decoy_hash() -> &'static str {
     static DECOY: OnceLock<String> = OnceLock::new();
     DECOY.get_or_init(|| {
         let password: [u8; 16] = rand::random();
-        hash_password(&base64::engine::general_purpose::STANDARD.encode(password)).expect("hashing a decoy cannot fail")
+        hash_password(&base64::engine::general_purpose::STANDARD.encode(password))
+            .expect("hashing a decoy cannot fail")
     })
 }
 
 impl Access {
     /// The use cases over these ports.
-    pub fn new(accounts: Arc<dyn AccountRepo>, sessions: Arc<dyn SessionRepo>, clock: Arc<dyn Clock>) -> Self {
-        Self { accounts, sessions, clock }
+    pub fn new(
+        accounts: Arc<dyn AccountRepo>,
+        sessions: Arc<dyn SessionRepo>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            accounts,
+            sessions,
+            clock,
+        }
     }
 
     /// Creates an account with an argon2id hash of the password.
-    pub async fn add_account(&self, login: &str, role: Role, password: &str) -> Result<Account, AccessError> {
+    pub async fn add_account(
+        &self,
+        login: &str,
+        role: Role,
+        password: &str,
+    ) -> Result<Account, AccessError> {
         let login = normalize_login(login)?;
         if password.chars().count() < MIN_PASSWORD_LENGTH {
             return Err(AccessError::WeakPassword);
@@ -154,7 +177,11 @@ impl Access {
     /// Disables an account and revokes its sessions.
     pub async fn disable(&self, login: &str) -> Result<Account, AccessError> {
         let login = normalize_login(login).map_err(|_| AccessError::UnknownAccount)?;
-        let mut account = self.accounts.by_login(&login).await?.ok_or(AccessError::UnknownAccount)?;
+        let mut account = self
+            .accounts
+            .by_login(&login)
+            .await?
+            .ok_or(AccessError::UnknownAccount)?;
         self.accounts.set_disabled(account.id, true).await?;
         self.sessions.delete_for_account(account.id).await?;
         account.disabled = true;
@@ -168,7 +195,9 @@ impl Access {
             Ok(login) => self.accounts.by_login(&login).await?,
             Err(_) => None,
         };
-        let hash = account.as_ref().map_or(decoy_hash(), |a| a.password_hash.as_str());
+        let hash = account
+            .as_ref()
+            .map_or(decoy_hash(), |a| a.password_hash.as_str());
         let password_ok = verify_password(password, hash);
         let account = match account {
             Some(account) if password_ok && !account.disabled => account,
@@ -177,15 +206,28 @@ impl Access {
         let bytes: [u8; TOKEN_BYTES] = rand::random();
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
         let now = self.clock.now();
-        let session = Session { token_hash: TokenHash::of(&token), account: account.id, created_at: now, expires_at: now + SESSION_LIFETIME };
+        let session = Session {
+            token_hash: TokenHash::of(&token),
+            account: account.id,
+            created_at: now,
+            expires_at: now + SESSION_LIFETIME,
+        };
         self.sessions.insert(&session).await?;
-        Ok(IssuedToken { token, account, expires_at: session.expires_at })
+        Ok(IssuedToken {
+            token,
+            account,
+            expires_at: session.expires_at,
+        })
     }
 
     /// The account behind a bearer token, if the session is valid.
     pub async fn authenticate(&self, token: &str) -> Result<Account, AccessError> {
         let hash = TokenHash::of(token);
-        let session = self.sessions.get(&hash).await?.ok_or(AccessError::InvalidSession)?;
+        let session = self
+            .sessions
+            .get(&hash)
+            .await?
+            .ok_or(AccessError::InvalidSession)?;
         if session.expires_at <= self.clock.now() {
             self.sessions.delete(&hash).await?;
             return Err(AccessError::InvalidSession);

@@ -12,6 +12,6 @@ pub mod profile;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::new_uuid;
 pub use message::{Lang, Localized};
-pub use page::{Cursor, CursorError, Page, PageRequest, MAX_PAGE_SIZE};
+pub use page::{Cursor, CursorError, MAX_PAGE_SIZE, Page, PageRequest};
 pub use period::{Period, PeriodError};
 pub use profile::{ProfileError, RegionProfile, Term, TermKind};

@@ -73,7 +73,10 @@ impl PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        Self { first: 20, after: None }
+        Self {
+            first: 20,
+            after: None,
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! The port contract suite run against the in-memory fakes, which keeps the fakes honest.
 
-use registry::testing::{contract, InMemoryRegistry};
+use registry::testing::{InMemoryRegistry, contract};
 
 #[tokio::test]
 async fn the_in_memory_ports_keep_the_contract() {

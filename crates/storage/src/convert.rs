@@ -2,35 +2,51 @@
 //! constructors, so a row edited behind the system's back shows up as `Corrupt`, not as a bad value.
 
 use kernel::{Period, Term, TermKind};
+use registry::RepoError;
 use registry::model::{
-    Code, Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, CoalitionRole, Email, Inn, Kpp, LegalBasis,
-    LegalBasisKind, Membership, MembershipId, Ogrn, OrgName, OrgStatus, Organization, OrganizationId,
-    OrganizationProfile, Person, PersonId, PersonProfile, Phone, Relationship, RelationshipKind, Text, Tie, TieEnd,
-    TieId, TieKind, Verification, Website, MAX_SHORT_TEXT, MAX_TEXT,
+    Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, CoalitionRole, Code, Email, Inn,
+    Kpp, LegalBasis, LegalBasisKind, MAX_SHORT_TEXT, MAX_TEXT, Membership, MembershipId, Ogrn,
+    OrgName, OrgStatus, Organization, OrganizationId, OrganizationProfile, Person, PersonId,
+    PersonProfile, Phone, Relationship, RelationshipKind, Text, Tie, TieEnd, TieId, TieKind,
+    Verification, Website,
 };
 use registry::rules::names::{name_key, person_key, search_key};
-use registry::RepoError;
 use sea_orm::ActiveValue::Set;
 
-use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
+use crate::entities::{
+    coalition, coalition_member, membership, organization, person, reference_term, tie,
+};
 
 fn corrupt(what: &str, detail: impl std::fmt::Display) -> RepoError {
     RepoError::Corrupt(format!("{what}: {detail}"))
 }
 
-fn parse<T>(what: &str, value: &str, f: impl Fn(&str) -> Result<T, registry::Problem>) -> Result<T, RepoError> {
+fn parse<T>(
+    what: &str,
+    value: &str,
+    f: impl Fn(&str) -> Result<T, registry::Problem>,
+) -> Result<T, RepoError> {
     f(value).map_err(|p| corrupt(what, p))
 }
 
-fn parse_opt<T>(what: &str, value: &Option<String>, f: impl Fn(&str) -> Result<T, registry::Problem>) -> Result<Option<T>, RepoError> {
+fn parse_opt<T>(
+    what: &str,
+    value: &Option<String>,
+    f: impl Fn(&str) -> Result<T, registry::Problem>,
+) -> Result<Option<T>, RepoError> {
     value.as_deref().map(|v| parse(what, v, &f)).transpose()
 }
 
 fn json_of<T: std::fmt::Display>(values: &[T]) -> String {
-    serde_json::to_string(&values.iter().map(ToString::to_string).collect::<Vec<_>>()).expect("strings serialise")
+    serde_json::to_string(&values.iter().map(ToString::to_string).collect::<Vec<_>>())
+        .expect("strings serialise")
 }
 
-fn from_json<T>(what: &str, text: &str, f: impl Fn(&str) -> Result<T, registry::Problem>) -> Result<Vec<T>, RepoError> {
+fn from_json<T>(
+    what: &str,
+    text: &str,
+    f: impl Fn(&str) -> Result<T, registry::Problem>,
+) -> Result<Vec<T>, RepoError> {
     let values: Vec<String> = serde_json::from_str(text).map_err(|e| corrupt(what, e))?;
     values.iter().map(|v| parse(what, v, &f)).collect()
 }
@@ -52,7 +68,10 @@ pub fn organization_row(org: &Organization) -> organization::ActiveModel {
         version: Set(org.version),
         full_name: Set(p.full_name.to_string()),
         short_name: Set(p.short_name.as_ref().map(ToString::to_string)),
-        search_key: Set(search_key(p.full_name.as_str(), p.short_name.as_ref().map(|s| s.as_str()))),
+        search_key: Set(search_key(
+            p.full_name.as_str(),
+            p.short_name.as_ref().map(|s| s.as_str()),
+        )),
         sort_key: Set(name_key(p.full_name.as_str())),
         legal_form: Set(p.legal_form.to_string()),
         inn: Set(p.inn.as_ref().map(ToString::to_string)),
@@ -109,8 +128,16 @@ pub fn organization_from(row: organization::Model) -> Result<Organization, RepoE
             phones: from_json("organizations.phones", &row.phones, Phone::parse)?,
             emails: from_json("organizations.emails", &row.emails, Email::parse)?,
             website: parse_opt("organizations.website", &row.website, Website::parse)?,
-            activity_areas: from_json("organizations.activity_areas", &row.activity_areas, Code::parse)?,
-            target_groups: from_json("organizations.target_groups", &row.target_groups, Code::parse)?,
+            activity_areas: from_json(
+                "organizations.activity_areas",
+                &row.activity_areas,
+                Code::parse,
+            )?,
+            target_groups: from_json(
+                "organizations.target_groups",
+                &row.target_groups,
+                Code::parse,
+            )?,
             relationship: Relationship {
                 kind: RelationshipKind::parse(&row.relationship)
                     .ok_or_else(|| corrupt("organizations.relationship", &row.relationship))?,
@@ -134,7 +161,11 @@ pub fn person_row(person: &Person) -> person::ActiveModel {
         last_name: Set(p.last_name.to_string()),
         first_name: Set(p.first_name.to_string()),
         middle_name: Set(p.middle_name.as_ref().map(ToString::to_string)),
-        search_key: Set(person_key(p.last_name.as_str(), p.first_name.as_str(), p.middle_name.as_ref().map(|m| m.as_str()))),
+        search_key: Set(person_key(
+            p.last_name.as_str(),
+            p.first_name.as_str(),
+            p.middle_name.as_ref().map(|m| m.as_str()),
+        )),
         phones: Set(json_of(&p.phones)),
         emails: Set(json_of(&p.emails)),
         basis_kind: Set(b.kind.code().to_owned()),
@@ -158,7 +189,8 @@ pub fn person_from(row: person::Model) -> Result<Person, RepoError> {
             emails: from_json("people.emails", &row.emails, Email::parse)?,
         },
         legal_basis: LegalBasis {
-            kind: LegalBasisKind::parse(&row.basis_kind).ok_or_else(|| corrupt("people.basis_kind", &row.basis_kind))?,
+            kind: LegalBasisKind::parse(&row.basis_kind)
+                .ok_or_else(|| corrupt("people.basis_kind", &row.basis_kind))?,
             purpose: parse("people.basis_purpose", &row.basis_purpose, long)?,
             since: row.basis_since,
             document: parse_opt("people.basis_document", &row.basis_document, long)?,
@@ -167,7 +199,11 @@ pub fn person_from(row: person::Model) -> Result<Person, RepoError> {
     })
 }
 
-fn period(what: &str, from: chrono::NaiveDate, to: Option<chrono::NaiveDate>) -> Result<Period, RepoError> {
+fn period(
+    what: &str,
+    from: chrono::NaiveDate,
+    to: Option<chrono::NaiveDate>,
+) -> Result<Period, RepoError> {
     Period::new(from, to).map_err(|e| corrupt(what, e))
 }
 
@@ -187,7 +223,9 @@ pub fn membership_from(row: membership::Model) -> Result<Membership, RepoError> 
         id: MembershipId(row.id),
         person: PersonId(row.person_id),
         organization: OrganizationId(row.organization_id),
-        position: parse("memberships.position", &row.position, |v| Text::parse(v, MAX_SHORT_TEXT))?,
+        position: parse("memberships.position", &row.position, |v| {
+            Text::parse(v, MAX_SHORT_TEXT)
+        })?,
         period: period("memberships.valid_to", row.valid_from, row.valid_to)?,
     })
 }
@@ -207,7 +245,9 @@ pub fn coalition_from(row: coalition::Model) -> Result<Coalition, RepoError> {
     Ok(Coalition {
         id: CoalitionId(row.id),
         name: parse("coalitions.name", &row.name, OrgName::parse)?,
-        purpose: parse_opt("coalitions.purpose", &row.purpose, |v| Text::parse(v, MAX_TEXT))?,
+        purpose: parse_opt("coalitions.purpose", &row.purpose, |v| {
+            Text::parse(v, MAX_TEXT)
+        })?,
         founded_on: row.founded_on,
         created_at: row.created_at,
     })
@@ -229,7 +269,8 @@ pub fn coalition_member_from(row: coalition_member::Model) -> Result<CoalitionMe
         id: CoalitionMemberId(row.id),
         coalition: CoalitionId(row.coalition_id),
         organization: OrganizationId(row.organization_id),
-        role: CoalitionRole::parse(&row.role).ok_or_else(|| corrupt("coalition_members.role", &row.role))?,
+        role: CoalitionRole::parse(&row.role)
+            .ok_or_else(|| corrupt("coalition_members.role", &row.role))?,
         period: period("coalition_members.valid_to", row.valid_from, row.valid_to)?,
     })
 }
@@ -254,8 +295,14 @@ pub fn tie_from(row: tie::Model) -> Result<Tie, RepoError> {
     Ok(Tie::new(
         TieId(row.id),
         TieKind::parse(&row.kind).ok_or_else(|| corrupt("ties.kind", &row.kind))?,
-        TieEnd { organization: OrganizationId(row.organization_a), role: parse_opt("ties.role_a", &row.role_a, role)? },
-        TieEnd { organization: OrganizationId(row.organization_b), role: parse_opt("ties.role_b", &row.role_b, role)? },
+        TieEnd {
+            organization: OrganizationId(row.organization_a),
+            role: parse_opt("ties.role_a", &row.role_a, role)?,
+        },
+        TieEnd {
+            organization: OrganizationId(row.organization_b),
+            role: parse_opt("ties.role_b", &row.role_b, role)?,
+        },
         period("ties.valid_to", row.valid_from, row.valid_to)?,
         parse_opt("ties.note", &row.note, |v| Text::parse(v, MAX_TEXT))?,
     ))
@@ -277,7 +324,8 @@ pub fn term_row(t: &Term) -> reference_term::ActiveModel {
 
 pub fn term_from(row: reference_term::Model) -> Result<Term, RepoError> {
     Ok(Term {
-        kind: TermKind::parse(&row.kind).ok_or_else(|| corrupt("reference_terms.kind", &row.kind))?,
+        kind: TermKind::parse(&row.kind)
+            .ok_or_else(|| corrupt("reference_terms.kind", &row.kind))?,
         code: row.code,
         name_ru: row.name_ru,
         name_en: row.name_en,

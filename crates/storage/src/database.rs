@@ -1,8 +1,8 @@
 //! Connecting to the database, migrating it, and counting the statements it runs.
 
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
@@ -28,7 +28,9 @@ pub enum StorageError {
     #[error("the database failed: {0}")]
     Database(#[from] DbErr),
     /// Migrations are missing.
-    #[error("the database schema is not up to date ({pending} migration(s) pending): run `nko migrate up`")]
+    #[error(
+        "the database schema is not up to date ({pending} migration(s) pending): run `nko migrate up`"
+    )]
     NotMigrated {
         /// How many migrations have not been applied.
         pending: usize,
@@ -72,21 +74,29 @@ impl Database {
             .sqlx_logging(false);
         match backend {
             Backend::Sqlite => {
-                let sqlite = SqliteConnectOptions::from_str(url).map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
-                options.max_connections(1).min_connections(1).map_sqlx_sqlite_opts(move |_| {
-                    sqlite
-                        .clone()
-                        .create_if_missing(true)
-                        .journal_mode(SqliteJournalMode::Wal)
-                        .synchronous(SqliteSynchronous::Normal)
-                        .foreign_keys(true)
-                        .busy_timeout(Duration::from_secs(5))
-                });
+                let sqlite = SqliteConnectOptions::from_str(url)
+                    .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
+                options
+                    .max_connections(1)
+                    .min_connections(1)
+                    .map_sqlx_sqlite_opts(move |_| {
+                        sqlite
+                            .clone()
+                            .create_if_missing(true)
+                            .journal_mode(SqliteJournalMode::Wal)
+                            .synchronous(SqliteSynchronous::Normal)
+                            .foreign_keys(true)
+                            .busy_timeout(Duration::from_secs(5))
+                    });
             }
             Backend::Postgres => {
-                options.max_connections(10).min_connections(1).map_sqlx_postgres_opts(|pg| {
-                    pg.application_name("nko").options([("statement_timeout", "5s")])
-                });
+                options
+                    .max_connections(10)
+                    .min_connections(1)
+                    .map_sqlx_postgres_opts(|pg| {
+                        pg.application_name("nko")
+                            .options([("statement_timeout", "5s")])
+                    });
             }
         }
         let mut connection = sea_orm::Database::connect(options).await?;
@@ -95,7 +105,11 @@ impl Database {
         connection.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        Ok(Self { connection, backend, statements })
+        Ok(Self {
+            connection,
+            backend,
+            statements,
+        })
     }
 
     /// The backend.
@@ -125,16 +139,27 @@ impl Database {
 
     /// Which migrations are applied and which are pending.
     pub async fn migration_state(&self) -> Result<MigrationState, StorageError> {
-        let applied: Vec<String> =
-            Migrator::get_applied_migrations(&self.connection).await?.iter().map(|m| m.name().to_owned()).collect();
-        let pending = Migrator::get_pending_migrations(&self.connection).await?.iter().map(|m| m.name().to_owned()).collect();
+        let applied: Vec<String> = Migrator::get_applied_migrations(&self.connection)
+            .await?
+            .iter()
+            .map(|m| m.name().to_owned())
+            .collect();
+        let pending = Migrator::get_pending_migrations(&self.connection)
+            .await?
+            .iter()
+            .map(|m| m.name().to_owned())
+            .collect();
         Ok(MigrationState { applied, pending })
     }
 
     /// Fails with a pointer to `nko migrate up` when migrations are pending.
     pub async fn require_migrated(&self) -> Result<(), StorageError> {
         let pending = self.migration_state().await?.pending.len();
-        if pending == 0 { Ok(()) } else { Err(StorageError::NotMigrated { pending }) }
+        if pending == 0 {
+            Ok(())
+        } else {
+            Err(StorageError::NotMigrated { pending })
+        }
     }
 
     /// Whether the database answers a trivial query.

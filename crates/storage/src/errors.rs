@@ -7,8 +7,12 @@ use sea_orm::{DbErr, SqlErr};
 /// Classifies a database error for the registry's ports.
 pub fn repo_error(error: DbErr) -> RepoError {
     match error.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(message)) => RepoError::Conflict(unique_conflict(&message)),
-        Some(SqlErr::ForeignKeyConstraintViolation(_)) => RepoError::Conflict(Conflict::MissingReference),
+        Some(SqlErr::UniqueConstraintViolation(message)) => {
+            RepoError::Conflict(unique_conflict(&message))
+        }
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
+            RepoError::Conflict(Conflict::MissingReference)
+        }
         _ => {
             tracing::error!(error = %error, "database error");
             RepoError::Unavailable(error.to_string())
@@ -46,17 +50,37 @@ mod tests {
 
     #[test]
     fn unique_violations_name_the_key_on_both_databases() {
-        assert_eq!(unique_conflict("UNIQUE constraint failed: organizations.inn"), Conflict::Duplicate(NaturalKey::Inn));
-        assert_eq!(unique_conflict("UNIQUE constraint failed: organizations.ogrn"), Conflict::Duplicate(NaturalKey::Ogrn));
         assert_eq!(
-            unique_conflict("duplicate key value violates unique constraint \"ux_organizations_inn\""),
+            unique_conflict("UNIQUE constraint failed: organizations.inn"),
             Conflict::Duplicate(NaturalKey::Inn)
         );
         assert_eq!(
-            unique_conflict("duplicate key value violates unique constraint \"ux_organizations_ogrn\""),
+            unique_conflict("UNIQUE constraint failed: organizations.ogrn"),
             Conflict::Duplicate(NaturalKey::Ogrn)
         );
-        assert_eq!(unique_conflict("duplicate key value violates unique constraint \"ux_ties_open_kind_pair\""), Conflict::ActiveTie);
-        assert_eq!(unique_conflict("UNIQUE constraint failed: ties.kind, ties.organization_a, ties.organization_b"), Conflict::ActiveTie);
+        assert_eq!(
+            unique_conflict(
+                "duplicate key value violates unique constraint \"ux_organizations_inn\""
+            ),
+            Conflict::Duplicate(NaturalKey::Inn)
+        );
+        assert_eq!(
+            unique_conflict(
+                "duplicate key value violates unique constraint \"ux_organizations_ogrn\""
+            ),
+            Conflict::Duplicate(NaturalKey::Ogrn)
+        );
+        assert_eq!(
+            unique_conflict(
+                "duplicate key value violates unique constraint \"ux_ties_open_kind_pair\""
+            ),
+            Conflict::ActiveTie
+        );
+        assert_eq!(
+            unique_conflict(
+                "UNIQUE constraint failed: ties.kind, ties.organization_a, ties.organization_b"
+            ),
+            Conflict::ActiveTie
+        );
     }
 }

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use registry::testing::contract;
-use storage::testing::{postgres, sqlite, TempSqlite};
+use storage::testing::{TempSqlite, postgres, sqlite};
 use storage::{Database, SqlAccess, SqlRegistry};
 
 #[tokio::test]
@@ -23,10 +23,14 @@ async fn the_registry_ports_keep_the_contract_on_sqlite() {
 
 #[tokio::test]
 async fn the_registry_ports_keep_the_contract_on_postgres() {
-    if postgres("the_registry_ports_keep_the_contract_on_postgres").await.is_none() {
+    if postgres("the_registry_ports_keep_the_contract_on_postgres")
+        .await
+        .is_none()
+    {
         return;
     }
-    contract::all(|| async { SqlRegistry::new(postgres("").await.expect("configured")).ports() }).await;
+    contract::all(|| async { SqlRegistry::new(postgres("").await.expect("configured")).ports() })
+        .await;
 }
 
 #[tokio::test]
@@ -38,7 +42,9 @@ async fn the_account_ports_keep_the_contract_on_sqlite() {
 
 #[tokio::test]
 async fn the_account_ports_keep_the_contract_on_postgres() {
-    let Some(db) = postgres("the_account_ports_keep_the_contract_on_postgres").await else { return };
+    let Some(db) = postgres("the_account_ports_keep_the_contract_on_postgres").await else {
+        return;
+    };
     let (accounts, sessions) = SqlAccess::new(db).ports();
     access::testing::contract(accounts, sessions).await;
 }
@@ -66,7 +72,9 @@ async fn migrations_go_up_down_and_up_again_on_sqlite() {
 
 #[tokio::test]
 async fn migrations_go_up_down_and_up_again_on_postgres() {
-    let Some(db) = postgres("migrations_go_up_down_and_up_again_on_postgres").await else { return };
+    let Some(db) = postgres("migrations_go_up_down_and_up_again_on_postgres").await else {
+        return;
+    };
     check_round_trip(&db).await;
 }
 

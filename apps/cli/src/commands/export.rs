@@ -6,11 +6,11 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{Subcommand, ValueEnum};
-use gateway::{bootstrap, Settings};
-use kernel::{PageRequest, MAX_PAGE_SIZE};
+use gateway::{Settings, bootstrap};
+use kernel::{MAX_PAGE_SIZE, PageRequest};
 use registry::ports::{OrganizationFilter, OrganizationOrder};
 
-use crate::csv_format::{record, COLUMNS, EXPORT_ONLY};
+use crate::csv_format::{COLUMNS, EXPORT_ONLY, record};
 
 /// Output formats.
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -43,27 +43,44 @@ pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow
     let mut file;
     let sink: &mut dyn Write = match &output {
         Some(path) => {
-            file = std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?);
+            file = std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("cannot create {}", path.display()))?,
+            );
             &mut file
         }
         None => out,
     };
     let header: Vec<&str> = COLUMNS.iter().chain(EXPORT_ONLY.iter()).copied().collect();
-    let mut csv_writer = matches!(format, Format::Csv).then(|| csv::Writer::from_writer(Vec::new()));
+    let mut csv_writer =
+        matches!(format, Format::Csv).then(|| csv::Writer::from_writer(Vec::new()));
     if let Some(writer) = csv_writer.as_mut() {
         writer.write_record(&header)?;
     }
     let mut json_rows = Vec::new();
     let mut after = None;
     loop {
-        let page = PageRequest { first: MAX_PAGE_SIZE, after };
-        let found = registry.organizations(&OrganizationFilter::default(), OrganizationOrder::CreatedAsc, page).await?;
+        let page = PageRequest {
+            first: MAX_PAGE_SIZE,
+            after,
+        };
+        let found = registry
+            .organizations(
+                &OrganizationFilter::default(),
+                OrganizationOrder::CreatedAsc,
+                page,
+            )
+            .await?;
         for org in &found.items {
             let cells = record(org);
             match csv_writer.as_mut() {
                 Some(writer) => writer.write_record(&cells)?,
                 None => json_rows.push(serde_json::Value::Object(
-                    header.iter().zip(cells).map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v))).collect(),
+                    header
+                        .iter()
+                        .zip(cells)
+                        .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v)))
+                        .collect(),
                 )),
             }
         }
@@ -73,7 +90,9 @@ pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow
         after = Some(found.cursor_of(found.items.len() - 1));
     }
     match csv_writer {
-        Some(writer) => sink.write_all(&writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?,
+        Some(writer) => {
+            sink.write_all(&writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?
+        }
         None => writeln!(sink, "{}", serde_json::to_string_pretty(&json_rows)?)?,
     }
     sink.flush()?;

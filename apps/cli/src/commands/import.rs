@@ -8,13 +8,13 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::Subcommand;
-use gateway::{bootstrap, Settings};
+use gateway::{Settings, bootstrap};
 use indicatif::{ProgressBar, ProgressStyle};
 use kernel::{Lang, Localized};
 use registry::model::OrganizationProfile;
-use registry::service::{validate_rows, RowOutcome, RowRejection};
+use registry::service::{RowOutcome, RowRejection, validate_rows};
 
-use crate::csv_format::{column_of, decode, detect_delimiter, parse, Encoding, RowError};
+use crate::csv_format::{Encoding, RowError, column_of, decode, detect_delimiter, parse};
 
 /// Rows per transaction.
 pub const BATCH: usize = 1000;
@@ -43,16 +43,24 @@ pub enum What {
 
 fn rejection(line: u64, rejection: &RowRejection, lines: &[u64]) -> RowError {
     match rejection {
-        RowRejection::Invalid(field) => {
-            RowError { line, column: Some(column_of(&field.field)), reason: field.problem.message(Lang::Ru) }
-        }
-        RowRejection::NoNaturalKey => {
-            RowError { line, column: Some("inn".into()), reason: "нужен ИНН или ОГРН, чтобы повторный импорт не создал дубль".into() }
-        }
+        RowRejection::Invalid(field) => RowError {
+            line,
+            column: Some(column_of(&field.field)),
+            reason: field.problem.message(Lang::Ru),
+        },
+        RowRejection::NoNaturalKey => RowError {
+            line,
+            column: Some("inn".into()),
+            reason: "нужен ИНН или ОГРН, чтобы повторный импорт не создал дубль".into(),
+        },
         RowRejection::RepeatsRow { key, first } => RowError {
             line,
             column: Some(key.field().into()),
-            reason: format!("повторяет строку {} (тот же {})", lines[*first], key.field()),
+            reason: format!(
+                "повторяет строку {} (тот же {})",
+                lines[*first],
+                key.field()
+            ),
         },
         RowRejection::KeysOfTwoOrganizations => RowError {
             line,
@@ -77,14 +85,23 @@ pub struct Tally {
 
 /// Runs the import.
 pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow::Result<()> {
-    let What::Organizations { file, dry_run, skip_invalid, encoding, delimiter } = what;
+    let What::Organizations {
+        file,
+        dry_run,
+        skip_invalid,
+        encoding,
+        delimiter,
+    } = what;
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let text = match decode(&bytes, encoding) {
         Ok(text) => text,
         Err(errors) => return refuse(out, &errors, errors.len()),
     };
     let delimiter = match delimiter {
-        Some(c) => u8::try_from(c).ok().filter(|b| *b == b',' || *b == b';').context("the delimiter must be , or ;")?,
+        Some(c) => u8::try_from(c)
+            .ok()
+            .filter(|b| *b == b',' || *b == b';')
+            .context("the delimiter must be , or ;")?,
         None => detect_delimiter(&text),
     };
     let (rows, mut errors) = parse(&text, delimiter);
@@ -93,7 +110,14 @@ pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow
     let inputs: Vec<_> = rows.iter().map(|r| r.input.clone()).collect();
     let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
     let mut valid: Vec<(u64, OrganizationProfile)> = Vec::new();
-    for (verdict, line) in validate_rows(&inputs, &registry.vocabulary(), system.services.clock.today()).into_iter().zip(&lines) {
+    for (verdict, line) in validate_rows(
+        &inputs,
+        &registry.vocabulary(),
+        system.services.clock.today(),
+    )
+    .into_iter()
+    .zip(&lines)
+    {
         match verdict {
             Ok(profile) => valid.push((*line, profile)),
             Err(reason) => errors.push(rejection(*line, &reason, &lines)),
@@ -102,7 +126,10 @@ pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow
     // Matching against the registry can refuse rows too; find them before writing anything.
     for chunk in valid.chunks(BATCH) {
         let profiles: Vec<_> = chunk.iter().map(|(_, p)| p.clone()).collect();
-        for ((line, _), outcome) in chunk.iter().zip(registry.import_batch(&profiles, true).await?) {
+        for ((line, _), outcome) in chunk
+            .iter()
+            .zip(registry.import_batch(&profiles, true).await?)
+        {
             if let RowOutcome::Rejected(reason) = outcome {
                 errors.push(rejection(*line, &reason, &lines));
             }
@@ -116,11 +143,18 @@ pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow
     for error in &errors {
         writeln!(out, "{error}")?;
     }
-    let valid: Vec<_> = valid.into_iter().filter(|(line, _)| !rejected_lines.contains(line)).collect();
+    let valid: Vec<_> = valid
+        .into_iter()
+        .filter(|(line, _)| !rejected_lines.contains(line))
+        .collect();
     let progress = ProgressBar::new(valid.len() as u64).with_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} строк, {per_sec}, осталось {eta}").expect("a valid template"),
+        ProgressStyle::with_template("{bar:40} {pos}/{len} строк, {per_sec}, осталось {eta}")
+            .expect("a valid template"),
     );
-    let mut tally = Tally { rejected: rejected_lines.len(), ..Tally::default() };
+    let mut tally = Tally {
+        rejected: rejected_lines.len(),
+        ..Tally::default()
+    };
     for chunk in valid.chunks(BATCH) {
         let profiles: Vec<_> = chunk.iter().map(|(_, p)| p.clone()).collect();
         for outcome in registry.import_batch(&profiles, dry_run).await? {
@@ -134,11 +168,22 @@ pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow
         progress.inc(chunk.len() as u64);
     }
     progress.finish_and_clear();
-    let mode = if dry_run { "проверка без записи / dry run" } else { "импорт / import" };
+    let mode = if dry_run {
+        "проверка без записи / dry run"
+    } else {
+        "импорт / import"
+    };
     writeln!(
         out,
         "{mode}: добавлено {}, изменено {}, без изменений {}, отклонено {} / inserted {}, updated {}, unchanged {}, rejected {}",
-        tally.inserted, tally.updated, tally.unchanged, tally.rejected, tally.inserted, tally.updated, tally.unchanged, tally.rejected
+        tally.inserted,
+        tally.updated,
+        tally.unchanged,
+        tally.rejected,
+        tally.inserted,
+        tally.updated,
+        tally.unchanged,
+        tally.rejected
     )?;
     Ok(())
 }

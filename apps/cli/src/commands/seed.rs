@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use gateway::{bootstrap, Settings};
+use gateway::{Settings, bootstrap};
 
 /// Loads the profile; terms already stored are updated, none are removed.
 pub async fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<()> {

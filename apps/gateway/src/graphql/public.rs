@@ -1,15 +1,15 @@
 //! The anonymous public directory: a separate, smaller schema. It shows active organisations'
 //! public fields only and has no type that could reach a person.
 
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use kernel::{Page, TermKind};
 use registry::model::{OrgStatus, Organization, OrganizationId};
 use registry::ports::{OrganizationFilter, OrganizationOrder, StatusKind};
 
 use super::context::services;
 use super::errors::GqlResult;
-use super::staff::{page_info, page_request, parse_id, terms_of, OrganizationFilterGql};
-use super::types::{term, PageInfoGql, TermGql, TermKindGql};
+use super::staff::{OrganizationFilterGql, page_info, page_request, parse_id, terms_of};
+use super::types::{PageInfoGql, TermGql, TermKindGql, term};
 
 /// An organisation as the public directory shows it.
 pub struct PublicOrganizationGql(pub Organization);
@@ -29,21 +29,45 @@ impl PublicOrganizationGql {
         term(ctx, TermKind::LegalForm, self.0.profile.legal_form.as_str())
     }
     async fn municipality(&self, ctx: &Context<'_>) -> Option<TermGql> {
-        self.0.profile.municipality.as_ref().map(|c| term(ctx, TermKind::Municipality, c.as_str()))
+        self.0
+            .profile
+            .municipality
+            .as_ref()
+            .map(|c| term(ctx, TermKind::Municipality, c.as_str()))
     }
     async fn activity_areas(&self, ctx: &Context<'_>) -> Vec<TermGql> {
-        self.0.profile.activity_areas.iter().map(|c| term(ctx, TermKind::ActivityArea, c.as_str())).collect()
+        self.0
+            .profile
+            .activity_areas
+            .iter()
+            .map(|c| term(ctx, TermKind::ActivityArea, c.as_str()))
+            .collect()
     }
     async fn target_groups(&self, ctx: &Context<'_>) -> Vec<TermGql> {
-        self.0.profile.target_groups.iter().map(|c| term(ctx, TermKind::TargetGroup, c.as_str())).collect()
+        self.0
+            .profile
+            .target_groups
+            .iter()
+            .map(|c| term(ctx, TermKind::TargetGroup, c.as_str()))
+            .collect()
     }
     /// The organisation's public phones.
     async fn phones(&self) -> Vec<String> {
-        self.0.profile.phones.iter().map(ToString::to_string).collect()
+        self.0
+            .profile
+            .phones
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
     /// The organisation's public e-mails.
     async fn emails(&self) -> Vec<String> {
-        self.0.profile.emails.iter().map(ToString::to_string).collect()
+        self.0
+            .profile
+            .emails
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
     async fn website(&self) -> Option<&str> {
         self.0.profile.website.as_ref().map(|v| v.as_str())
@@ -82,7 +106,6 @@ pub struct DirectoryPageGql {
     pub nodes: Vec<PublicOrganizationGql>,
 }
 
-
 /// The public directory's queries.
 pub struct PublicQuery;
 
@@ -106,10 +129,16 @@ impl PublicQuery {
             target_group: f.target_group,
             ..Default::default()
         };
-        let filter = OrganizationFilter { status: Some(StatusKind::Active), ..staff_filter.validate(ctx)? };
+        let filter = OrganizationFilter {
+            status: Some(StatusKind::Active),
+            ..staff_filter.validate(ctx)?
+        };
         let page = page_request(ctx, first, after)?;
-        let found: Page<Organization> =
-            services(ctx).registry.organizations(&filter, OrganizationOrder::NameAsc, page).await.gql(ctx)?;
+        let found: Page<Organization> = services(ctx)
+            .registry
+            .organizations(&filter, OrganizationOrder::NameAsc, page)
+            .await
+            .gql(ctx)?;
         Ok(DirectoryPageGql {
             total_count: found.total,
             page_info: page_info(&found),
@@ -118,10 +147,16 @@ impl PublicQuery {
     }
 
     /// One active organisation, or null.
-    async fn organization(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PublicOrganizationGql>> {
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<Option<PublicOrganizationGql>> {
         let id = parse_id(ctx, "id", &id, OrganizationId)?;
         let found = services(ctx).registry.organization(id).await.gql(ctx)?;
-        Ok(found.filter(|o| o.status == OrgStatus::Active).map(PublicOrganizationGql))
+        Ok(found
+            .filter(|o| o.status == OrgStatus::Active)
+            .map(PublicOrganizationGql))
     }
 
     /// The terms of a reference list, for the directory's pick-lists.
