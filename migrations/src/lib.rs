@@ -14,10 +14,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
-            Box::new(m20261127_000001_registry::Migration),
-            Box::new(m20261127_000002_accounts::Migration),
-        ]
+        vec![Box::new(m20261127_000001_registry::Migration), Box::new(m20261127_000002_accounts::Migration)]
     }
 }
 
@@ -43,10 +40,7 @@ pub(crate) fn date_null(name: &str) -> ColumnDef {
 
 /// A required UTC timestamp column.
 pub(crate) fn timestamp(name: &str) -> ColumnDef {
-    ColumnDef::new(col(name))
-        .timestamp_with_time_zone()
-        .not_null()
-        .take()
+    ColumnDef::new(col(name)).timestamp_with_time_zone().not_null().take()
 }
 
 /// A required UUID column.
@@ -72,9 +66,7 @@ pub(crate) fn fk(table: &str, column: &str, target: &str) -> ForeignKeyCreateSta
 /// A plain index on some columns.
 pub(crate) fn index(table: &str, columns: &[&str]) -> IndexCreateStatement {
     let mut index = Index::create();
-    index
-        .name(format!("ix_{table}_{}", columns.join("_")))
-        .table(col(table));
+    index.name(format!("ix_{table}_{}", columns.join("_"))).table(col(table));
     for column in columns {
         index.col(col(column));
     }

@@ -7,15 +7,8 @@ use crate::{boolean, col, date_null, fk, index, text, text_null, timestamp, uuid
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const TABLES: [&str; 7] = [
-    "ties",
-    "coalition_members",
-    "coalitions",
-    "memberships",
-    "people",
-    "organizations",
-    "reference_terms",
-];
+const TABLES: [&str; 7] =
+    ["ties", "coalition_members", "coalitions", "memberships", "people", "organizations", "reference_terms"];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -68,34 +61,19 @@ impl MigrationTrait for Migration {
                     .col(text("status"))
                     .col(date_null("liquidated_on"))
                     .col(text_null("verified_by"))
-                    .col(
-                        ColumnDef::new(col("verified_at"))
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .col(ColumnDef::new(col("verified_at")).timestamp_with_time_zone().null())
                     .col(timestamp("created_at"))
                     .col(timestamp("updated_at"))
                     .take(),
             )
             .await?;
         let unique = |name: &str, column: &str| {
-            Index::create()
-                .name(name)
-                .table(col("organizations"))
-                .col(col(column))
-                .unique()
-                .take()
+            Index::create().name(name).table(col("organizations")).col(col(column)).unique().take()
         };
-        manager
-            .create_index(unique("ux_organizations_inn", "inn"))
-            .await?;
-        manager
-            .create_index(unique("ux_organizations_ogrn", "ogrn"))
-            .await?;
+        manager.create_index(unique("ux_organizations_inn", "inn")).await?;
+        manager.create_index(unique("ux_organizations_ogrn", "ogrn")).await?;
         for column in ["sort_key", "municipality", "legal_form", "created_at"] {
-            manager
-                .create_index(index("organizations", &[column]))
-                .await?;
+            manager.create_index(index("organizations", &[column])).await?;
         }
 
         manager
@@ -117,9 +95,7 @@ impl MigrationTrait for Migration {
                     .take(),
             )
             .await?;
-        manager
-            .create_index(index("people", &["search_key"]))
-            .await?;
+        manager.create_index(index("people", &["search_key"])).await?;
 
         manager
             .create_table(
@@ -136,12 +112,8 @@ impl MigrationTrait for Migration {
                     .take(),
             )
             .await?;
-        manager
-            .create_index(index("memberships", &["person_id"]))
-            .await?;
-        manager
-            .create_index(index("memberships", &["organization_id"]))
-            .await?;
+        manager.create_index(index("memberships", &["person_id"])).await?;
+        manager.create_index(index("memberships", &["organization_id"])).await?;
 
         manager
             .create_table(
@@ -168,20 +140,12 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(col("valid_from")).date().not_null())
                     .col(date_null("valid_to"))
                     .foreign_key(&mut fk("coalition_members", "coalition_id", "coalitions"))
-                    .foreign_key(&mut fk(
-                        "coalition_members",
-                        "organization_id",
-                        "organizations",
-                    ))
+                    .foreign_key(&mut fk("coalition_members", "organization_id", "organizations"))
                     .take(),
             )
             .await?;
-        manager
-            .create_index(index("coalition_members", &["coalition_id"]))
-            .await?;
-        manager
-            .create_index(index("coalition_members", &["organization_id"]))
-            .await?;
+        manager.create_index(index("coalition_members", &["coalition_id"])).await?;
+        manager.create_index(index("coalition_members", &["organization_id"])).await?;
 
         manager
             .create_table(
@@ -201,12 +165,8 @@ impl MigrationTrait for Migration {
                     .take(),
             )
             .await?;
-        manager
-            .create_index(index("ties", &["organization_a"]))
-            .await?;
-        manager
-            .create_index(index("ties", &["organization_b"]))
-            .await?;
+        manager.create_index(index("ties", &["organization_a"])).await?;
+        manager.create_index(index("ties", &["organization_b"])).await?;
         // The ends are stored in canonical order, so one index covers A-B and B-A: at most one
         // open-ended tie of a kind per pair, even when two requests race past the domain check.
         manager
@@ -227,9 +187,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in TABLES {
-            manager
-                .drop_table(Table::drop().table(col(table)).take())
-                .await?;
+            manager.drop_table(Table::drop().table(col(table)).take()).await?;
         }
         Ok(())
     }

@@ -35,16 +35,12 @@ impl MigrationTrait for Migration {
                     .take(),
             )
             .await?;
-        manager
-            .create_index(index("sessions", &["account_id"]))
-            .await
+        manager.create_index(index("sessions", &["account_id"])).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in ["sessions", "accounts"] {
-            manager
-                .drop_table(Table::drop().table(col(table)).take())
-                .await?;
+            manager.drop_table(Table::drop().table(col(table)).take()).await?;
         }
         Ok(())
     }

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 
 use crate::support::{Db, TestGateway, error_code};
 
-const CREATE: &str = "mutation($input: OrganizationInput!) { createOrganization(input: $input) { id version fullName } }";
+const CREATE: &str =
+    "mutation($input: OrganizationInput!) { createOrganization(input: $input) { id version fullName } }";
 
 fn organization(n: u32, name: &str) -> Value {
     json!({
@@ -22,9 +23,7 @@ fn organization(n: u32, name: &str) -> Value {
 }
 
 async fn create(gw: &TestGateway, token: &str, input: Value) -> Value {
-    let answer = gw
-        .staff(Some(token), CREATE, json!({ "input": input }))
-        .await;
+    let answer = gw.staff(Some(token), CREATE, json!({ "input": input })).await;
     answer["data"]["createOrganization"].clone()
 }
 
@@ -32,10 +31,7 @@ async fn check_the_registry_end_to_end(gw: &TestGateway) {
     let token = gw.admin_token().await;
     let a = create(gw, &token, organization(1, "  АНО  \"Светлый дом\" ")).await;
     let b = create(gw, &token, organization(2, "Фонд «Добрые руки»")).await;
-    assert_eq!(
-        a["fullName"], "АНО «Светлый дом»",
-        "names are normalised: {a}"
-    );
+    assert_eq!(a["fullName"], "АНО «Светлый дом»", "names are normalised: {a}");
     let (a_id, b_id) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
 
     let person = gw
@@ -48,10 +44,7 @@ async fn check_the_registry_end_to_end(gw: &TestGateway) {
             }),
         )
         .await;
-    let person_id = person["data"]["addPerson"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{person}"))
-        .to_owned();
+    let person_id = person["data"]["addPerson"]["id"].as_str().unwrap_or_else(|| panic!("{person}")).to_owned();
     let membership = gw
         .staff(
             Some(&token),
@@ -59,10 +52,7 @@ async fn check_the_registry_end_to_end(gw: &TestGateway) {
             json!({ "p": person_id, "o": a_id }),
         )
         .await;
-    assert_eq!(
-        membership["data"]["addMembership"]["position"], "директор",
-        "{membership}"
-    );
+    assert_eq!(membership["data"]["addMembership"]["position"], "директор", "{membership}");
     let tie = gw
         .staff(
             Some(&token),
@@ -70,17 +60,16 @@ async fn check_the_registry_end_to_end(gw: &TestGateway) {
             json!({ "i": { "kind": "PARTNERSHIP", "organizationId": b_id, "role": "наставник", "otherOrganizationId": a_id, "otherRole": "подопечный" } }),
         )
         .await;
-    assert_eq!(
-        tie["data"]["addTie"]["other"]["fullName"], "АНО «Светлый дом»",
-        "{tie}"
-    );
+    assert_eq!(tie["data"]["addTie"]["other"]["fullName"], "АНО «Светлый дом»", "{tie}");
     let coalition = gw
-        .staff(Some(&token), "mutation { createCoalition(input: { name: \"Сеть помощи\", purpose: \"семьи\" }) { id } }", json!({}))
+        .staff(
+            Some(&token),
+            "mutation { createCoalition(input: { name: \"Сеть помощи\", purpose: \"семьи\" }) { id } }",
+            json!({}),
+        )
         .await;
-    let coalition_id = coalition["data"]["createCoalition"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{coalition}"))
-        .to_owned();
+    let coalition_id =
+        coalition["data"]["createCoalition"]["id"].as_str().unwrap_or_else(|| panic!("{coalition}")).to_owned();
     let joined = gw
         .staff(
             Some(&token),
@@ -88,10 +77,7 @@ async fn check_the_registry_end_to_end(gw: &TestGateway) {
             json!({ "c": coalition_id, "o": a_id }),
         )
         .await;
-    assert_eq!(
-        joined["data"]["addCoalitionMember"]["role"], "COORDINATOR",
-        "{joined}"
-    );
+    assert_eq!(joined["data"]["addCoalitionMember"]["role"], "COORDINATOR", "{joined}");
 
     // Read it all back, nested.
     let nested = gw
@@ -109,48 +95,26 @@ async fn check_the_registry_end_to_end(gw: &TestGateway) {
     let node = &nested["data"]["organizations"]["edges"][0]["node"];
     assert_eq!(nested["data"]["organizations"]["totalCount"], 1, "{nested}");
     assert_eq!(node["municipality"]["code"], "kaluga_city");
-    assert_eq!(
-        node["people"][0]["person"]["fullName"],
-        "Иванова Мария Петровна"
-    );
+    assert_eq!(node["people"][0]["person"]["fullName"], "Иванова Мария Петровна");
     assert_eq!(node["people"][0]["person"]["phones"][0], "+79100000000");
     assert_eq!(node["people"][0]["person"]["legalBasis"]["kind"], "CONSENT");
-    assert_eq!(
-        node["people"][0]["person"]["organizations"][0]["organization"]["fullName"],
-        "АНО «Светлый дом»"
-    );
-    assert_eq!(
-        node["ties"][0]["role"], "подопечный",
-        "the tie seen from A shows A's role"
-    );
+    assert_eq!(node["people"][0]["person"]["organizations"][0]["organization"]["fullName"], "АНО «Светлый дом»");
+    assert_eq!(node["ties"][0]["role"], "подопечный", "the tie seen from A shows A's role");
     assert_eq!(node["ties"][0]["otherRole"], "наставник");
     assert_eq!(node["ties"][0]["other"]["fullName"], "Фонд «Добрые руки»");
-    assert_eq!(
-        node["coalitions"][0]["coalition"]["members"][0]["organization"]["fullName"],
-        "АНО «Светлый дом»"
-    );
+    assert_eq!(node["coalitions"][0]["coalition"]["members"][0]["organization"]["fullName"], "АНО «Светлый дом»");
 
     // Mistakes and their codes.
-    let anonymous = gw
-        .staff(
-            None,
-            CREATE,
-            json!({ "input": organization(3, "Без токена") }),
-        )
-        .await;
+    let anonymous = gw.staff(None, CREATE, json!({ "input": organization(3, "Без токена") })).await;
     assert_eq!(error_code(&anonymous), "UNAUTHENTICATED");
     let mut bad = organization(4, "Плохой ИНН");
     bad["inn"] = json!("7707083890");
-    let invalid = gw
-        .staff(Some(&token), CREATE, json!({ "input": bad }))
-        .await;
+    let invalid = gw.staff(Some(&token), CREATE, json!({ "input": bad })).await;
     assert_eq!(error_code(&invalid), "BAD_USER_INPUT");
     assert_eq!(invalid["errors"][0]["extensions"]["field"], "inn");
     let mut duplicate = organization(5, "Тот же ИНН");
     duplicate["inn"] = json!(inn_number(1));
-    let conflict = gw
-        .staff(Some(&token), CREATE, json!({ "input": duplicate }))
-        .await;
+    let conflict = gw.staff(Some(&token), CREATE, json!({ "input": duplicate })).await;
     assert_eq!(error_code(&conflict), "CONFLICT");
     assert_eq!(conflict["errors"][0]["extensions"]["field"], "inn");
 
@@ -158,54 +122,22 @@ async fn check_the_registry_end_to_end(gw: &TestGateway) {
         updateOrganization(id: $id, expectedVersion: $v, input: $input) { version shortName } }";
     let mut changed = organization(1, "АНО «Светлый дом»");
     changed["shortName"] = json!("Светлый дом");
-    let first = gw
-        .staff(
-            Some(&token),
-            update,
-            json!({ "id": a_id, "v": 1, "input": changed.clone() }),
-        )
-        .await;
+    let first = gw.staff(Some(&token), update, json!({ "id": a_id, "v": 1, "input": changed.clone() })).await;
     assert_eq!(first["data"]["updateOrganization"]["version"], 2, "{first}");
-    let stale = gw
-        .staff(
-            Some(&token),
-            update,
-            json!({ "id": a_id, "v": 1, "input": changed }),
-        )
-        .await;
+    let stale = gw.staff(Some(&token), update, json!({ "id": a_id, "v": 1, "input": changed })).await;
     assert_eq!(error_code(&stale), "CONFLICT");
     assert_eq!(stale["errors"][0]["extensions"]["currentVersion"], 2);
 
     // The public directory shows the organisation and nothing about people.
-    let public = gw
-        .post(
-            "/public/graphql",
-            None,
-            "{ organizations { totalCount nodes { fullName phones } } }",
-            json!({}),
-        )
-        .await;
+    let public =
+        gw.post("/public/graphql", None, "{ organizations { totalCount nodes { fullName phones } } }", json!({})).await;
     assert_eq!(public["data"]["organizations"]["totalCount"], 2, "{public}");
-    let people = gw
-        .post(
-            "/public/graphql",
-            None,
-            "{ organizations { nodes { people { fullName } } } }",
-            json!({}),
-        )
-        .await;
-    assert!(
-        people["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("people"),
-        "{people}"
-    );
+    let people =
+        gw.post("/public/graphql", None, "{ organizations { nodes { people { fullName } } } }", json!({})).await;
+    assert!(people["errors"][0]["message"].as_str().unwrap().contains("people"), "{people}");
 
     // Logging out ends the session.
-    let out = gw
-        .staff(Some(&token), "mutation { logout }", json!({}))
-        .await;
+    let out = gw.staff(Some(&token), "mutation { logout }", json!({})).await;
     assert_eq!(out["data"]["logout"], true);
     let after = gw.staff(Some(&token), "{ me { login } }", json!({})).await;
     assert_eq!(error_code(&after), "UNAUTHENTICATED");
@@ -219,9 +151,7 @@ async fn the_gateway_serves_the_registry_end_to_end_on_sqlite() {
 
 #[tokio::test]
 async fn the_gateway_serves_the_registry_end_to_end_on_postgres() {
-    let Some(url) =
-        storage::testing::postgres_url("the_gateway_serves_the_registry_end_to_end_on_postgres")
-            .await
+    let Some(url) = storage::testing::postgres_url("the_gateway_serves_the_registry_end_to_end_on_postgres").await
     else {
         return;
     };
@@ -233,31 +163,11 @@ async fn the_gateway_serves_the_registry_end_to_end_on_postgres() {
 async fn the_first_run_creates_the_database_profile_and_administrator() {
     let gw = TestGateway::start().await;
     let token = gw.admin_token().await;
-    let me = gw
-        .staff(
-            Some(&token),
-            "{ me { login role } terms(kind: MUNICIPALITY) { code } }",
-            json!({}),
-        )
-        .await;
+    let me = gw.staff(Some(&token), "{ me { login role } terms(kind: MUNICIPALITY) { code } }", json!({})).await;
     assert_eq!(me["data"]["me"]["role"], "admin");
-    assert_eq!(
-        me["data"]["terms"].as_array().map(Vec::len),
-        Some(26),
-        "the Kaluga profile's municipalities"
-    );
-    let health = gw
-        .client
-        .get(format!("{}/healthz", gw.base))
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(me["data"]["terms"].as_array().map(Vec::len), Some(26), "the Kaluga profile's municipalities");
+    let health = gw.client.get(format!("{}/healthz", gw.base)).send().await.unwrap();
     assert_eq!(health.status(), 200);
-    let ready = gw
-        .client
-        .get(format!("{}/readyz", gw.base))
-        .send()
-        .await
-        .unwrap();
+    let ready = gw.client.get(format!("{}/readyz", gw.base)).send().await.unwrap();
     assert_eq!(ready.status(), 200);
 }

@@ -11,13 +11,7 @@ async fn a_query_deeper_than_the_limit_is_refused_before_execution() {
     let deep = "{ organizations { nodes { ties { other { ties { other { ties { other { ties { other { fullName } } } } } } } } } } }";
     let before = gw.db.statements_executed();
     let answer = gw.staff(Some(&token), deep, json!({})).await;
-    assert!(
-        answer["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("nested too deep"),
-        "{answer}"
-    );
+    assert!(answer["errors"][0]["message"].as_str().unwrap().contains("nested too deep"), "{answer}");
     assert_eq!(
         gw.db.statements_executed() - before,
         2,
@@ -30,49 +24,26 @@ async fn an_alias_flood_is_refused() {
     let gw = TestGateway::start().await;
     let token = gw.admin_token().await;
     let flood: String = (0..101).map(|i| format!("a{i}: __typename ")).collect();
-    let answer = gw
-        .staff(Some(&token), &format!("{{ {flood} }}"), json!({}))
-        .await;
+    let answer = gw.staff(Some(&token), &format!("{{ {flood} }}"), json!({})).await;
     assert_eq!(error_code(&answer), "BAD_USER_INPUT");
-    assert!(
-        answer["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("101 aliases"),
-        "{answer}"
-    );
+    assert!(answer["errors"][0]["message"].as_str().unwrap().contains("101 aliases"), "{answer}");
 }
 
 #[tokio::test]
 async fn many_large_pages_in_one_query_exceed_the_complexity_limit() {
     let gw = TestGateway::start().await;
     let token = gw.admin_token().await;
-    let pages: String = (0..16)
-        .map(|i| format!("p{i}: organizations(first: 100) {{ nodes {{ fullName inn }} }} "))
-        .collect();
-    let answer = gw
-        .staff(Some(&token), &format!("{{ {pages} }}"), json!({}))
-        .await;
-    assert!(
-        answer["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("complex"),
-        "{answer}"
-    );
+    let pages: String =
+        (0..16).map(|i| format!("p{i}: organizations(first: 100) {{ nodes {{ fullName inn }} }} ")).collect();
+    let answer = gw.staff(Some(&token), &format!("{{ {pages} }}"), json!({})).await;
+    assert!(answer["errors"][0]["message"].as_str().unwrap().contains("complex"), "{answer}");
 }
 
 #[tokio::test]
 async fn a_page_larger_than_one_hundred_is_refused_naming_the_argument() {
     let gw = TestGateway::start().await;
     let token = gw.admin_token().await;
-    let answer = gw
-        .staff(
-            Some(&token),
-            "{ organizations(first: 101) { totalCount } }",
-            json!({}),
-        )
-        .await;
+    let answer = gw.staff(Some(&token), "{ organizations(first: 101) { totalCount } }", json!({})).await;
     assert_eq!(error_code(&answer), "BAD_USER_INPUT");
     assert_eq!(answer["errors"][0]["extensions"]["field"], "first");
 }
@@ -89,12 +60,7 @@ async fn batches_gets_and_non_json_posts_are_refused() {
         .await
         .unwrap();
     assert_eq!(batch.status(), 400);
-    let get_mutation = gw
-        .client
-        .get(format!("{url}?query=mutation%7Blogout%7D"))
-        .send()
-        .await
-        .unwrap();
+    let get_mutation = gw.client.get(format!("{url}?query=mutation%7Blogout%7D")).send().await.unwrap();
     assert_eq!(get_mutation.status(), 405);
     let plain = gw
         .client
@@ -114,13 +80,7 @@ async fn batches_gets_and_non_json_posts_are_refused() {
         .await
         .unwrap();
     assert_eq!(form.status(), 415);
-    let graphiql = gw
-        .client
-        .get(&url)
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let graphiql = gw.client.get(&url).header("accept", "text/html").send().await.unwrap();
     assert_eq!(graphiql.status(), 200);
     assert!(graphiql.text().await.unwrap().contains("graphiql"));
 }
@@ -129,33 +89,17 @@ async fn batches_gets_and_non_json_posts_are_refused() {
 async fn a_body_over_the_limit_is_refused_with_413() {
     let gw = TestGateway::start().await;
     let huge = json!({ "query": "{ __typename }", "variables": { "x": "a".repeat(1024 * 1024) } });
-    let response = gw
-        .client
-        .post(format!("{}/graphql", gw.base))
-        .json(&huge)
-        .send()
-        .await
-        .unwrap();
+    let response = gw.client.post(format!("{}/graphql", gw.base)).json(&huge).send().await.unwrap();
     assert_eq!(response.status(), 413);
 }
 
 #[tokio::test]
 async fn anonymous_callers_get_no_introspection_and_no_suggestions_on_the_staff_schema() {
     let gw = TestGateway::start().await;
-    let introspection = gw
-        .staff(None, "{ __schema { types { name } } }", json!({}))
-        .await;
-    assert!(
-        introspection["data"]["__schema"].is_null(),
-        "{introspection}"
-    );
-    assert!(
-        !introspection.to_string().contains("OrganizationInput"),
-        "no type names leak: {introspection}"
-    );
-    let typo = gw
-        .staff(None, "{ organisations { totalCount } }", json!({}))
-        .await;
+    let introspection = gw.staff(None, "{ __schema { types { name } } }", json!({})).await;
+    assert!(introspection["data"]["__schema"].is_null(), "{introspection}");
+    assert!(!introspection.to_string().contains("OrganizationInput"), "no type names leak: {introspection}");
+    let typo = gw.staff(None, "{ organisations { totalCount } }", json!({})).await;
     assert!(!typo.to_string().contains("Did you mean"), "{typo}");
 }
 
@@ -165,27 +109,13 @@ async fn a_database_error_never_reaches_the_client() {
     let token = gw.admin_token().await;
     let tie = "mutation($a: ID!, $b: ID!) { addTie(input: { kind: FUNDING, organizationId: $a, otherOrganizationId: $b }) { id } }";
     let missing = "01950000-0000-7000-8000-000000000000";
-    let answer = gw
-        .staff(Some(&token), tie, json!({ "a": missing, "b": missing }))
-        .await;
+    let answer = gw.staff(Some(&token), tie, json!({ "a": missing, "b": missing })).await;
     assert_eq!(error_code(&answer), "NOT_FOUND");
     let text = answer.to_string();
-    for leak in [
-        "sqlx",
-        "sea_orm",
-        "SELECT",
-        "INSERT",
-        "constraint",
-        "violates",
-        ".rs:",
-    ] {
+    for leak in ["sqlx", "sea_orm", "SELECT", "INSERT", "constraint", "violates", ".rs:"] {
         assert!(!text.contains(leak), "`{leak}` leaked: {text}");
     }
-    assert!(
-        answer["errors"][0]["extensions"]["requestId"]
-            .as_str()
-            .is_some_and(|id| !id.is_empty())
-    );
+    assert!(answer["errors"][0]["extensions"]["requestId"].as_str().is_some_and(|id| !id.is_empty()));
 }
 
 #[tokio::test]
@@ -193,39 +123,9 @@ async fn messages_are_russian_by_default_and_english_on_request() {
     let gw = TestGateway::start().await;
     let query = json!({ "query": "{ me { login } }" });
     let url = format!("{}/graphql", gw.base);
-    let ru: serde_json::Value = gw
-        .client
-        .post(&url)
-        .json(&query)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(
-        ru["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("нужно войти"),
-        "{ru}"
-    );
-    let en: serde_json::Value = gw
-        .client
-        .post(&url)
-        .header("accept-language", "en")
-        .json(&query)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(
-        en["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("log in first"),
-        "{en}"
-    );
+    let ru: serde_json::Value = gw.client.post(&url).json(&query).send().await.unwrap().json().await.unwrap();
+    assert!(ru["errors"][0]["message"].as_str().unwrap().contains("нужно войти"), "{ru}");
+    let en: serde_json::Value =
+        gw.client.post(&url).header("accept-language", "en").json(&query).send().await.unwrap().json().await.unwrap();
+    assert!(en["errors"][0]["message"].as_str().unwrap().contains("log in first"), "{en}");
 }

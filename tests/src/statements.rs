@@ -31,11 +31,8 @@ async fn a_nested_page_runs_the_same_number_of_statements_for_ten_and_one_hundre
             ..Default::default()
         };
         let org = registry.create_organization(&input).await.unwrap();
-        let person = PersonInput {
-            last_name: format!("Фамилия{n}"),
-            first_name: "Имя".into(),
-            ..Default::default()
-        };
+        let person =
+            PersonInput { last_name: format!("Фамилия{n}"), first_name: "Имя".into(), ..Default::default() };
         let basis = LegalBasisInput {
             kind: LegalBasisKind::Consent,
             purpose: "учёт".into(),
@@ -43,17 +40,9 @@ async fn a_nested_page_runs_the_same_number_of_statements_for_ten_and_one_hundre
             document: None,
         };
         let person = registry.add_person(&person, &basis).await.unwrap();
+        registry.add_membership(person.id, org.id, "директор", None).await.unwrap();
         registry
-            .add_membership(person.id, org.id, "директор", None)
-            .await
-            .unwrap();
-        registry
-            .add_coalition_member(
-                coalition.id,
-                org.id,
-                registry::model::CoalitionRole::Member,
-                None,
-            )
+            .add_coalition_member(coalition.id, org.id, registry::model::CoalitionRole::Member, None)
             .await
             .unwrap();
         if let Some(previous) = previous {
@@ -75,34 +64,16 @@ async fn a_nested_page_runs_the_same_number_of_statements_for_ten_and_one_hundre
     let mut counts = Vec::new();
     for first in [10, 100] {
         let before = gw.db.statements_executed();
-        let answer = gw
-            .staff(Some(&token), NESTED, json!({ "first": first }))
-            .await;
+        let answer = gw.staff(Some(&token), NESTED, json!({ "first": first })).await;
         counts.push(gw.db.statements_executed() - before);
-        let nodes = answer["data"]["organizations"]["nodes"]
-            .as_array()
-            .unwrap_or_else(|| panic!("{answer}"));
+        let nodes = answer["data"]["organizations"]["nodes"].as_array().unwrap_or_else(|| panic!("{answer}"));
         assert_eq!(nodes.len(), first);
         assert!(
-            nodes
-                .iter()
-                .all(|n| n["people"].as_array().is_some_and(|p| p.len() == 1)),
+            nodes.iter().all(|n| n["people"].as_array().is_some_and(|p| p.len() == 1)),
             "every organisation has its person"
         );
-        assert!(
-            nodes
-                .iter()
-                .skip(1)
-                .all(|n| !n["ties"].as_array().unwrap().is_empty()),
-            "ties are loaded"
-        );
+        assert!(nodes.iter().skip(1).all(|n| !n["ties"].as_array().unwrap().is_empty()), "ties are loaded");
     }
-    assert_eq!(
-        counts[0], counts[1],
-        "statements for 10 and for 100 organisations: {counts:?}"
-    );
-    assert!(
-        counts[1] <= 12,
-        "a nested page costs a handful of statements, not one per row: {counts:?}"
-    );
+    assert_eq!(counts[0], counts[1], "statements for 10 and for 100 organisations: {counts:?}");
+    assert!(counts[1] <= 12, "a nested page costs a handful of statements, not one per row: {counts:?}");
 }

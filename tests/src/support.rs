@@ -56,47 +56,24 @@ impl TestGateway {
             admin_password: Some(ADMIN_PASSWORD.into()),
             request_timeout_secs: 10,
         };
-        let app = Application::build(&config)
-            .await
-            .expect("the gateway starts");
+        let app = Application::build(&config).await.expect("the gateway starts");
         let base = format!("http://{}", app.local_addr());
         let system = app.system().clone();
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
         }));
-        Self {
-            base,
-            db: system.db.clone(),
-            client: reqwest::Client::new(),
-            system,
-            _stop: stop,
-            _dir: dir,
-        }
+        Self { base, db: system.db.clone(), client: reqwest::Client::new(), system, _stop: stop, _dir: dir }
     }
 
     /// POSTs a query to `path` with an optional bearer token; returns the JSON body.
-    pub async fn post(
-        &self,
-        path: &str,
-        token: Option<&str>,
-        query: &str,
-        variables: Value,
-    ) -> Value {
-        let mut request = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .json(&json!({ "query": query, "variables": variables }));
+    pub async fn post(&self, path: &str, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request =
+            self.client.post(format!("{}{path}", self.base)).json(&json!({ "query": query, "variables": variables }));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        request
-            .send()
-            .await
-            .expect("the gateway answers")
-            .json()
-            .await
-            .expect("a JSON answer")
+        request.send().await.expect("the gateway answers").json().await.expect("a JSON answer")
     }
 
     /// A staff query.
@@ -113,10 +90,7 @@ impl TestGateway {
                 json!({ "p": ADMIN_PASSWORD }),
             )
             .await;
-        answer["data"]["login"]["token"]
-            .as_str()
-            .unwrap_or_else(|| panic!("login failed: {answer}"))
-            .to_owned()
+        answer["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("login failed: {answer}")).to_owned()
     }
 }
 
@@ -124,16 +98,11 @@ fn uuid_like() -> String {
     format!(
         "{:x}{:x}",
         std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
     )
 }
 
 /// The first error's `extensions.code`.
 pub fn error_code(answer: &Value) -> &str {
-    answer["errors"][0]["extensions"]["code"]
-        .as_str()
-        .unwrap_or_else(|| panic!("expected an error: {answer}"))
+    answer["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("expected an error: {answer}"))
 }

@@ -8,8 +8,7 @@ fn root() -> PathBuf {
 }
 
 fn manifest(path: &str) -> toml::Table {
-    let text =
-        std::fs::read_to_string(root().join(path).join("Cargo.toml")).expect("manifest exists");
+    let text = std::fs::read_to_string(root().join(path).join("Cargo.toml")).expect("manifest exists");
     text.parse().expect("valid TOML")
 }
 
@@ -25,10 +24,7 @@ fn members() -> Vec<String> {
     let mut members = vec!["migrations".to_owned(), "tests".to_owned()];
     for group in ["crates", "apps"] {
         for entry in std::fs::read_dir(root().join(group)).expect("folder exists") {
-            members.push(format!(
-                "{group}/{}",
-                entry.expect("entry").file_name().to_string_lossy()
-            ));
+            members.push(format!("{group}/{}", entry.expect("entry").file_name().to_string_lossy()));
         }
     }
     members
@@ -38,20 +34,8 @@ fn members() -> Vec<String> {
 fn domain_crates_depend_on_no_database_web_or_cli_framework() {
     for krate in ["crates/kernel", "crates/registry", "crates/access"] {
         let deps = dependencies(krate);
-        for forbidden in [
-            "sea-orm",
-            "sea-orm-migration",
-            "sqlx",
-            "axum",
-            "async-graphql",
-            "clap",
-            "tokio",
-            "storage",
-        ] {
-            assert!(
-                !deps.contains(&forbidden.to_owned()),
-                "{krate} depends on {forbidden}"
-            );
+        for forbidden in ["sea-orm", "sea-orm-migration", "sqlx", "axum", "async-graphql", "clap", "tokio", "storage"] {
+            assert!(!deps.contains(&forbidden.to_owned()), "{krate} depends on {forbidden}");
         }
     }
 }
@@ -81,25 +65,16 @@ fn every_dependency_is_declared_once_in_the_workspace() {
                 continue;
             };
             for (name, spec) in table {
-                let from_workspace = spec
-                    .as_table()
-                    .and_then(|t| t.get("workspace"))
-                    .and_then(|w| w.as_bool())
-                    == Some(true);
-                assert!(
-                    from_workspace,
-                    "{member}: {section}.{name} must use `workspace = true`"
-                );
+                let from_workspace =
+                    spec.as_table().and_then(|t| t.get("workspace")).and_then(|w| w.as_bool()) == Some(true);
+                assert!(from_workspace, "{member}: {section}.{name} must use `workspace = true`");
             }
         }
     }
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir)
-        .expect("readable folder")
-        .map(|e| e.expect("entry").path())
-    {
+    for entry in std::fs::read_dir(dir).expect("readable folder").map(|e| e.expect("entry").path()) {
         if entry.is_dir() {
             rust_files(&entry, out);
         } else if entry.extension().is_some_and(|e| e == "rs") {
@@ -121,17 +96,9 @@ fn every_rust_file_says_what_it_is_for_and_nothing_is_skipped() {
     assert!(files.len() > 20, "found the sources");
     for file in files {
         let text = std::fs::read_to_string(&file).expect("readable");
-        assert!(
-            text.starts_with("//!"),
-            "{} must start with a `//!` line",
-            file.display()
-        );
+        assert!(text.starts_with("//!"), "{} must start with a `//!` line", file.display());
         for marker in ["#[ignore", "todo!(", "unimplemented!(", "#[should_panic"] {
-            assert!(
-                !text.contains(marker) || file.ends_with("tidy.rs"),
-                "{} contains {marker}",
-                file.display()
-            );
+            assert!(!text.contains(marker) || file.ends_with("tidy.rs"), "{} contains {marker}", file.display());
         }
     }
 }
@@ -144,15 +111,9 @@ fn no_sql_is_built_with_format() {
         let text = std::fs::read_to_string(&file).expect("readable");
         for line in text.lines().filter(|l| l.contains("format!(")) {
             let upper = line.to_uppercase();
-            let sql = ["SELECT ", "INSERT ", "UPDATE ", "DELETE ", " WHERE "]
-                .iter()
-                .any(|k| upper.contains(k));
+            let sql = ["SELECT ", "INSERT ", "UPDATE ", "DELETE ", " WHERE "].iter().any(|k| upper.contains(k));
             let allowed = line.contains("CREATE DATABASE") || line.contains("COLLATE");
-            assert!(
-                !sql || allowed,
-                "{}: SQL built with format!: {line}",
-                file.display()
-            );
+            assert!(!sql || allowed, "{}: SQL built with format!: {line}", file.display());
         }
     }
 }

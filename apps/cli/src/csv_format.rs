@@ -68,31 +68,20 @@ impl std::fmt::Display for RowError {
 }
 
 fn file_error(line: u64, reason: impl Into<String>) -> RowError {
-    RowError {
-        line,
-        column: None,
-        reason: reason.into(),
-    }
+    RowError { line, column: None, reason: reason.into() }
 }
 
 /// Decodes the file's bytes. In `Auto` mode a file that is valid UTF-8 is UTF-8, a file with no
 /// valid multi-byte UTF-8 at all is Windows-1251, and a mix of both is refused line by line.
 pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<String, Vec<RowError>> {
-    if bytes.len() >= 2 && (bytes[..2] == [0xFF, 0xFE] || bytes[..2] == [0xFE, 0xFF])
-        || bytes.contains(&0)
-    {
+    if bytes.len() >= 2 && (bytes[..2] == [0xFF, 0xFE] || bytes[..2] == [0xFE, 0xFF]) || bytes.contains(&0) {
         return Err(vec![file_error(
             1,
             "файл в кодировке UTF-16 или двоичный: сохраните его как CSV в UTF-8 или Windows-1251",
         )]);
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let as_1251 = || {
-        encoding_rs::WINDOWS_1251
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned()
-    };
+    let as_1251 = || encoding_rs::WINDOWS_1251.decode_without_bom_handling(bytes).0.into_owned();
     match (encoding, std::str::from_utf8(bytes)) {
         (Encoding::Windows1251, _) => Ok(as_1251()),
         (_, Ok(text)) => Ok(text.to_owned()),
@@ -102,12 +91,7 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<String, Vec<RowError>>
                 .split(|b| *b == b'\n')
                 .enumerate()
                 .filter(|(_, line)| std::str::from_utf8(line).is_err())
-                .map(|(i, _)| {
-                    file_error(
-                        i as u64 + 1,
-                        "строка не в кодировке UTF-8 (в файле смешаны кодировки?)",
-                    )
-                })
+                .map(|(i, _)| file_error(i as u64 + 1, "строка не в кодировке UTF-8 (в файле смешаны кодировки?)"))
                 .collect();
             Err(errors)
         }
@@ -116,22 +100,14 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<String, Vec<RowError>>
 
 /// Whether the bytes contain at least one valid two-byte UTF-8 sequence (as Cyrillic in UTF-8 does).
 fn has_utf8_multibyte(bytes: &[u8]) -> bool {
-    bytes
-        .windows(2)
-        .any(|w| (0xC2..=0xDF).contains(&w[0]) && (0x80..=0xBF).contains(&w[1]))
-        && bytes
-            .split(|b| *b == b'\n')
-            .any(|line| std::str::from_utf8(line).is_ok_and(|s| !s.is_ascii()))
+    bytes.windows(2).any(|w| (0xC2..=0xDF).contains(&w[0]) && (0x80..=0xBF).contains(&w[1]))
+        && bytes.split(|b| *b == b'\n').any(|line| std::str::from_utf8(line).is_ok_and(|s| !s.is_ascii()))
 }
 
 /// The delimiter of the header line: `;` when it has more semicolons than commas, else `,`.
 pub fn detect_delimiter(text: &str) -> u8 {
     let header = text.lines().next().unwrap_or_default();
-    if header.matches(';').count() > header.matches(',').count() {
-        b';'
-    } else {
-        b','
-    }
+    if header.matches(';').count() > header.matches(',').count() { b';' } else { b',' }
 }
 
 /// A row read from the file, with its line number.
@@ -143,10 +119,36 @@ pub struct ParsedRow {
     pub input: OrganizationInput,
 }
 
+/// About how many records the text holds (its line count), to size the row vector once.
+fn memchr_lines(text: &str) -> usize {
+    text.bytes().filter(|b| *b == b'\n').count()
+}
+
+/// Where each known column is in the file, found once from the header.
+struct Columns {
+    full_name: Option<usize>,
+    short_name: Option<usize>,
+    legal_form: Option<usize>,
+    inn: Option<usize>,
+    ogrn: Option<usize>,
+    kpp: Option<usize>,
+    registered_on: Option<usize>,
+    municipality: Option<usize>,
+    legal_address: Option<usize>,
+    postal_address: Option<usize>,
+    phones: Option<usize>,
+    emails: Option<usize>,
+    website: Option<usize>,
+    activity_areas: Option<usize>,
+    target_groups: Option<usize>,
+    relationship: Option<usize>,
+    relationship_since: Option<usize>,
+    in_sonko_register: Option<usize>,
+    social_service_provider: Option<usize>,
+}
+
 fn parse_date(value: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(value, "%d.%m.%Y"))
-        .ok()
+    value.parse::<NaiveDate>().or_else(|_| NaiveDate::parse_from_str(value, "%d.%m.%Y")).ok()
 }
 
 fn parse_bool(value: &str) -> Option<bool> {
@@ -167,38 +169,23 @@ fn unguard(value: &str) -> &str {
 
 /// Prefixes an apostrophe to text a spreadsheet would run as a formula (CSV injection).
 pub fn guard(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    }
+    if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_owned() }
 }
 
 /// Reads every record; returns the rows that could be read and every problem, by line and column.
 pub fn parse(text: &str, delimiter: u8) -> (Vec<ParsedRow>, Vec<RowError>) {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(false)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|h| h.trim().to_lowercase()).collect(),
         Err(e) => {
-            return (
-                vec![],
-                vec![file_error(
-                    1,
-                    format!("не удалось прочитать заголовок: {e}"),
-                )],
-            );
+            return (vec![], vec![file_error(1, format!("не удалось прочитать заголовок: {e}"))]);
         }
     };
     let mut errors = Vec::new();
     for header in &headers {
         if !COLUMNS.contains(&header.as_str()) && !EXPORT_ONLY.contains(&header.as_str()) {
             errors.push(RowError {
-                line: 1,
-                column: Some(header.clone()),
-                reason: "неизвестный столбец".into(),
+                line: 1, column: Some(header.clone()), reason: "неизвестный столбец".into()
             });
         }
     }
@@ -213,82 +200,85 @@ pub fn parse(text: &str, delimiter: u8) -> (Vec<ParsedRow>, Vec<RowError>) {
     }
     if !headers.iter().any(|h| h == "inn" || h == "ogrn") {
         errors.push(RowError {
-            line: 1,
-            column: Some("inn".into()),
-            reason: "нужен столбец inn или ogrn".into(),
+            line: 1, column: Some("inn".into()), reason: "нужен столбец inn или ogrn".into()
         });
     }
     if !errors.is_empty() {
         return (vec![], errors);
     }
-    let index: HashMap<&str, usize> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.as_str(), i))
-        .collect();
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
+    let index: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
+    let position = |name: &str| index.get(name).copied();
+    let at = Columns {
+        full_name: position("full_name"),
+        short_name: position("short_name"),
+        legal_form: position("legal_form"),
+        inn: position("inn"),
+        ogrn: position("ogrn"),
+        kpp: position("kpp"),
+        registered_on: position("registered_on"),
+        municipality: position("municipality"),
+        legal_address: position("legal_address"),
+        postal_address: position("postal_address"),
+        phones: position("phones"),
+        emails: position("emails"),
+        website: position("website"),
+        activity_areas: position("activity_areas"),
+        target_groups: position("target_groups"),
+        relationship: position("relationship"),
+        relationship_since: position("relationship_since"),
+        in_sonko_register: position("in_sonko_register"),
+        social_service_provider: position("social_service_provider"),
+    };
+    let mut rows = Vec::with_capacity(memchr_lines(text));
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                errors.push(file_error(
-                    line,
-                    format!("запись не разбирается: {}", e.kind_text()),
-                ));
+                errors.push(file_error(line, format!("запись не разбирается: {}", e.kind_text())));
                 continue;
             }
-        };
+        }
         let line = record.position().map_or(0, |p| p.line());
-        let cell = |name: &str| {
-            index
-                .get(name)
-                .and_then(|i| record.get(*i))
-                .map(|v| unguard(v.trim()))
-                .unwrap_or_default()
-        };
-        let optional = |name: &str| Some(cell(name).to_owned()).filter(|v| !v.is_empty());
-        let list = |name: &str| {
-            cell(name)
-                .split(LIST_SEPARATOR)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-                .collect()
+        let record = &record;
+        let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).map(|v| unguard(v.trim())).unwrap_or_default();
+        let optional = |i: Option<usize>| Some(cell(i)).filter(|v| !v.is_empty()).map(str::to_owned);
+        let list = |i: Option<usize>| -> Vec<String> {
+            let value = cell(i);
+            if value.is_empty() {
+                return Vec::new();
+            }
+            value.split(LIST_SEPARATOR).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned).collect()
         };
         let mut row_errors = Vec::new();
         let mut error = |column: &str, reason: String| {
-            row_errors.push(RowError {
-                line,
-                column: Some(column.into()),
-                reason,
-            });
+            row_errors.push(RowError { line, column: Some(column.into()), reason });
         };
-        let mut date = |column: &str| {
-            let value = cell(column);
+        let mut date = |column: &str, i: Option<usize>| {
+            let value = cell(i);
             if value.is_empty() {
                 return None;
             }
             let parsed = parse_date(value);
             if parsed.is_none() {
-                error(
-                    column,
-                    format!("«{value}» — не дата (ожидается ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)"),
-                );
+                error(column, format!("«{value}» — не дата (ожидается ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)"));
             }
             parsed
         };
-        let registered_on = date("registered_on");
-        let relationship_since = date("relationship_since");
-        let mut flag = |column: &str| {
-            let value = cell(column);
+        let registered_on = date("registered_on", at.registered_on);
+        let relationship_since = date("relationship_since", at.relationship_since);
+        let mut flag = |column: &str, i: Option<usize>| {
+            let value = cell(i);
             parse_bool(value).unwrap_or_else(|| {
                 error(column, format!("«{value}» — ожидается да/нет"));
                 false
             })
         };
-        let in_sonko_register = flag("in_sonko_register");
-        let social_service_provider = flag("social_service_provider");
-        let relationship = match cell("relationship") {
+        let in_sonko_register = flag("in_sonko_register", at.in_sonko_register);
+        let social_service_provider = flag("social_service_provider", at.social_service_provider);
+        let relationship = match cell(at.relationship) {
             "" => None,
             value => {
                 let parsed = RelationshipKind::parse(value);
@@ -296,9 +286,7 @@ pub fn parse(text: &str, delimiter: u8) -> (Vec<ParsedRow>, Vec<RowError>) {
                     row_errors.push(RowError {
                         line,
                         column: Some("relationship".into()),
-                        reason: format!(
-                            "«{value}» — допустимо: regular_client, occasional_client, none"
-                        ),
+                        reason: format!("«{value}» — допустимо: regular_client, occasional_client, none"),
                     });
                 }
                 parsed
@@ -311,21 +299,21 @@ pub fn parse(text: &str, delimiter: u8) -> (Vec<ParsedRow>, Vec<RowError>) {
         rows.push(ParsedRow {
             line,
             input: OrganizationInput {
-                full_name: cell("full_name").to_owned(),
-                short_name: optional("short_name"),
-                legal_form: cell("legal_form").to_owned(),
-                inn: optional("inn"),
-                ogrn: optional("ogrn"),
-                kpp: optional("kpp"),
+                full_name: cell(at.full_name).to_owned(),
+                short_name: optional(at.short_name),
+                legal_form: cell(at.legal_form).to_owned(),
+                inn: optional(at.inn),
+                ogrn: optional(at.ogrn),
+                kpp: optional(at.kpp),
                 registered_on,
-                municipality: optional("municipality"),
-                legal_address: optional("legal_address"),
-                postal_address: optional("postal_address"),
-                phones: list("phones"),
-                emails: list("emails"),
-                website: optional("website"),
-                activity_areas: list("activity_areas"),
-                target_groups: list("target_groups"),
+                municipality: optional(at.municipality),
+                legal_address: optional(at.legal_address),
+                postal_address: optional(at.postal_address),
+                phones: list(at.phones),
+                emails: list(at.emails),
+                website: optional(at.website),
+                activity_areas: list(at.activity_areas),
+                target_groups: list(at.target_groups),
                 relationship,
                 relationship_since,
                 in_sonko_register,
@@ -343,9 +331,7 @@ trait KindText {
 impl KindText for csv::Error {
     fn kind_text(&self) -> String {
         match self.kind() {
-            csv::ErrorKind::UnequalLengths {
-                expected_len, len, ..
-            } => {
+            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
                 format!("в строке {len} полей, а в заголовке {expected_len}")
             }
             _ => "неверный формат CSV".into(),
@@ -436,14 +422,8 @@ mod tests {
         let (rows, errors) = parse(text, detect_delimiter(text));
         assert!(rows.is_empty());
         assert_eq!(errors.len(), 2, "{errors:?}");
-        assert_eq!(
-            (errors[0].line, errors[0].column.as_deref()),
-            (2, Some("registered_on"))
-        );
-        assert_eq!(
-            (errors[1].line, errors[1].column.as_deref()),
-            (3, Some("in_sonko_register"))
-        );
+        assert_eq!((errors[0].line, errors[0].column.as_deref()), (2, Some("registered_on")));
+        assert_eq!((errors[1].line, errors[1].column.as_deref()), (3, Some("in_sonko_register")));
     }
 
     #[test]
@@ -455,21 +435,14 @@ mod tests {
 
     #[test]
     fn windows_1251_is_recognised_and_a_mix_of_encodings_is_refused_by_line() {
-        let (cp1251, _, _) =
-            encoding_rs::WINDOWS_1251.encode("full_name;legal_form\nАНО «Свет»;ano\n");
-        assert_eq!(
-            decode(&cp1251, Encoding::Auto).unwrap(),
-            "full_name;legal_form\nАНО «Свет»;ano\n"
-        );
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode("full_name;legal_form\nАНО «Свет»;ano\n");
+        assert_eq!(decode(&cp1251, Encoding::Auto).unwrap(), "full_name;legal_form\nАНО «Свет»;ano\n");
         let mut mixed = "full_name;legal_form\nАНО «Свет»;ano\n".as_bytes().to_vec();
         mixed.extend_from_slice(&encoding_rs::WINDOWS_1251.encode("Фонд;fund\n").0);
         let errors = decode(&mixed, Encoding::Auto).unwrap_err();
         assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), [3]);
         assert!(decode(b"\xFF\xFEf\x00", Encoding::Auto).is_err());
-        assert_eq!(
-            decode(b"\xEF\xBB\xBFfull_name", Encoding::Utf8).unwrap(),
-            "full_name"
-        );
+        assert_eq!(decode(b"\xEF\xBB\xBFfull_name", Encoding::Utf8).unwrap(), "full_name");
     }
 
     #[test]

@@ -12,10 +12,7 @@ struct Env {
 
 impl Env {
     async fn new() -> Self {
-        let env = Self {
-            db: TempSqlite::new(),
-            dir: std::env::temp_dir().join(format!("nko-cli-{}", uuid_like())),
-        };
+        let env = Self { db: TempSqlite::new(), dir: std::env::temp_dir().join(format!("nko-cli-{}", uuid_like())) };
         std::fs::create_dir_all(&env.dir).unwrap();
         env.ok(&["migrate", "up"]).await;
         env.ok(&["seed"]).await;
@@ -45,8 +42,7 @@ impl Env {
     }
 
     async fn export(&self) -> String {
-        self.ok(&["export", "organizations", "--format", "csv"])
-            .await
+        self.ok(&["export", "organizations", "--format", "csv"]).await
     }
 }
 
@@ -57,19 +53,11 @@ impl Drop for Env {
 }
 
 fn uuid_like() -> String {
-    format!(
-        "{:x}",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    )
+    format!("{:x}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
 }
 
 fn csv_rows(range: std::ops::Range<u32>) -> String {
-    let mut text = String::from(
-        "full_name;legal_form;inn;ogrn;municipality;activity_areas;phones;in_sonko_register\n",
-    );
+    let mut text = String::from("full_name;legal_form;inn;ogrn;municipality;activity_areas;phones;in_sonko_register\n");
     for n in range {
         text.push_str(&format!(
             "АНО \"Помощь {n}\";ano;{};{};kaluga_city;charity_volunteering|education_culture_health_sport;8 (4842) 00-00-{:02};да\n",
@@ -85,11 +73,7 @@ fn csv_rows(range: std::ops::Range<u32>) -> String {
 async fn migrate_status_lists_every_applied_migration() {
     let env = Env::new().await;
     let out = env.ok(&["migrate", "status"]).await;
-    assert_eq!(
-        out.lines().filter(|l| l.starts_with("applied")).count(),
-        2,
-        "{out}"
-    );
+    assert_eq!(out.lines().filter(|l| l.starts_with("applied")).count(), 2, "{out}");
     assert!(!out.contains("pending"));
 }
 
@@ -98,16 +82,10 @@ async fn importing_the_same_file_twice_inserts_once_and_then_changes_nothing() {
     let env = Env::new().await;
     let file = env.file("orgs.csv", csv_rows(0..30).as_bytes());
     let first = env.ok(&["import", "organizations", &file]).await;
-    assert!(
-        first.contains("inserted 30, updated 0, unchanged 0, rejected 0"),
-        "{first}"
-    );
+    assert!(first.contains("inserted 30, updated 0, unchanged 0, rejected 0"), "{first}");
     let before = env.export().await;
     let second = env.ok(&["import", "organizations", &file]).await;
-    assert!(
-        second.contains("inserted 0, updated 0, unchanged 30, rejected 0"),
-        "{second}"
-    );
+    assert!(second.contains("inserted 0, updated 0, unchanged 30, rejected 0"), "{second}");
     assert_eq!(env.export().await, before);
 }
 
@@ -125,12 +103,7 @@ async fn a_windows_1251_file_imports_like_its_utf8_twin() {
 #[tokio::test]
 async fn a_bad_file_is_reported_line_by_line_and_leaves_the_database_as_it_was() {
     let env = Env::new().await;
-    env.ok(&[
-        "import",
-        "organizations",
-        &env.file("good.csv", csv_rows(0..3).as_bytes()),
-    ])
-    .await;
+    env.ok(&["import", "organizations", &env.file("good.csv", csv_rows(0..3).as_bytes())]).await;
     let before = env.export().await;
 
     // A bad INN on line 3 and line 5 repeating line 2.
@@ -139,81 +112,37 @@ async fn a_bad_file_is_reported_line_by_line_and_leaves_the_database_as_it_was()
     let repeated = text.lines().nth(1).unwrap().to_owned();
     text.push_str(&repeated);
     text.push('\n');
-    let (result, out) = env
-        .run(&[
-            "import",
-            "organizations",
-            &env.file("bad.csv", text.as_bytes()),
-        ])
-        .await;
+    let (result, out) = env.run(&["import", "organizations", &env.file("bad.csv", text.as_bytes())]).await;
     assert!(result.is_err());
-    assert!(
-        out.contains("строка 3, столбец inn: контрольная цифра ИНН не сходится"),
-        "{out}"
-    );
-    assert!(
-        out.contains("строка 6, столбец inn: повторяет строку 2"),
-        "{out}"
-    );
+    assert!(out.contains("строка 3, столбец inn: контрольная цифра ИНН не сходится"), "{out}");
+    assert!(out.contains("строка 6, столбец inn: повторяет строку 2"), "{out}");
     assert_eq!(env.export().await, before, "nothing was written");
 
     // A missing column.
-    let (result, out) = env
-        .run(&[
-            "import",
-            "organizations",
-            &env.file("nocol.csv", "full_name;inn\nА;7707083893\n".as_bytes()),
-        ])
-        .await;
+    let (result, out) =
+        env.run(&["import", "organizations", &env.file("nocol.csv", "full_name;inn\nА;7707083893\n".as_bytes())]).await;
     assert!(result.is_err());
-    assert!(
-        out.contains("строка 1, столбец legal_form: нет обязательного столбца"),
-        "{out}"
-    );
+    assert!(out.contains("строка 1, столбец legal_form: нет обязательного столбца"), "{out}");
 
     // A file whose lines are in two encodings.
     let mut mixed = csv_rows(20..22).into_bytes();
     mixed.extend_from_slice(
-        &encoding_rs::WINDOWS_1251
-            .encode(&format!("{}\n", csv_rows(22..23).lines().nth(1).unwrap()))
-            .0,
+        &encoding_rs::WINDOWS_1251.encode(&format!("{}\n", csv_rows(22..23).lines().nth(1).unwrap())).0,
     );
-    let (result, out) = env
-        .run(&["import", "organizations", &env.file("mixed.csv", &mixed)])
-        .await;
+    let (result, out) = env.run(&["import", "organizations", &env.file("mixed.csv", &mixed)]).await;
     assert!(result.is_err());
-    assert!(
-        out.contains("строка 4: строка не в кодировке UTF-8"),
-        "{out}"
-    );
+    assert!(out.contains("строка 4: строка не в кодировке UTF-8"), "{out}");
     assert_eq!(env.export().await, before, "nothing was written");
 
     // With --skip-invalid the valid rows go in and the bad ones are still reported.
-    let out = env
-        .ok(&[
-            "import",
-            "organizations",
-            "--skip-invalid",
-            &env.file("bad2.csv", text.as_bytes()),
-        ])
-        .await;
-    assert!(
-        out.contains("inserted 3, updated 0, unchanged 0, rejected 2"),
-        "{out}"
-    );
+    let out = env.ok(&["import", "organizations", "--skip-invalid", &env.file("bad2.csv", text.as_bytes())]).await;
+    assert!(out.contains("inserted 3, updated 0, unchanged 0, rejected 2"), "{out}");
 }
 
 #[tokio::test]
 async fn a_dry_run_reports_but_writes_nothing() {
     let env = Env::new().await;
-    let out = env
-        .ok(&[
-            "import",
-            "organizations",
-            "--dry-run",
-            &env.file("orgs.csv", csv_rows(0..4).as_bytes()),
-        ])
-        .await;
+    let out = env.ok(&["import", "organizations", "--dry-run", &env.file("orgs.csv", csv_rows(0..4).as_bytes())]).await;
     assert!(out.contains("inserted 4"), "{out}");
     assert_eq!(env.export().await.lines().count(), 1, "only the header");
 }
@@ -225,31 +154,10 @@ async fn an_import_killed_half_way_and_run_again_ends_like_one_clean_run() {
     let all = csv_rows(0..2500);
     // What a crash after the first two committed batches leaves behind: their rows.
     let half: String = all.lines().take(2001).map(|l| format!("{l}\n")).collect();
-    crashed
-        .ok(&[
-            "import",
-            "organizations",
-            &crashed.file("half.csv", half.as_bytes()),
-        ])
-        .await;
-    let rerun = crashed
-        .ok(&[
-            "import",
-            "organizations",
-            &crashed.file("all.csv", all.as_bytes()),
-        ])
-        .await;
-    assert!(
-        rerun.contains("inserted 500, updated 0, unchanged 2000"),
-        "{rerun}"
-    );
-    clean
-        .ok(&[
-            "import",
-            "organizations",
-            &clean.file("all.csv", all.as_bytes()),
-        ])
-        .await;
+    crashed.ok(&["import", "organizations", &crashed.file("half.csv", half.as_bytes())]).await;
+    let rerun = crashed.ok(&["import", "organizations", &crashed.file("all.csv", all.as_bytes())]).await;
+    assert!(rerun.contains("inserted 500, updated 0, unchanged 2000"), "{rerun}");
+    clean.ok(&["import", "organizations", &clean.file("all.csv", all.as_bytes())]).await;
     let sorted = |text: String| {
         let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
         lines.sort();
@@ -261,27 +169,13 @@ async fn an_import_killed_half_way_and_run_again_ends_like_one_clean_run() {
 #[tokio::test]
 async fn an_export_imports_back_unchanged() {
     let source = Env::new().await;
-    source
-        .ok(&[
-            "import",
-            "organizations",
-            &source.file("orgs.csv", csv_rows(0..7).as_bytes()),
-        ])
-        .await;
+    source.ok(&["import", "organizations", &source.file("orgs.csv", csv_rows(0..7).as_bytes())]).await;
     let exported = source.export().await;
     let target = Env::new().await;
-    let out = target
-        .ok(&[
-            "import",
-            "organizations",
-            &target.file("export.csv", exported.as_bytes()),
-        ])
-        .await;
+    let out = target.ok(&["import", "organizations", &target.file("export.csv", exported.as_bytes())]).await;
     assert!(out.contains("inserted 7"), "{out}");
     assert_eq!(target.export().await, exported);
-    let json = source
-        .ok(&["export", "organizations", "--format", "json"])
-        .await;
+    let json = source.ok(&["export", "organizations", "--format", "json"]).await;
     let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(parsed.as_array().unwrap().len(), 7);
     assert_eq!(parsed[0]["municipality"], "kaluga_city");
@@ -290,52 +184,14 @@ async fn an_export_imports_back_unchanged() {
 #[tokio::test]
 async fn accounts_are_added_listed_and_disabled() {
     let env = Env::new().await;
-    env.ok(&[
-        "account",
-        "add",
-        "--login",
-        "maria",
-        "--role",
-        "staff",
-        "--password",
-        "a long enough password",
-    ])
-    .await;
+    env.ok(&["account", "add", "--login", "maria", "--role", "staff", "--password", "a long enough password"]).await;
     let (result, _) = env
-        .run(&[
-            "account",
-            "add",
-            "--login",
-            "maria",
-            "--role",
-            "staff",
-            "--password",
-            "a long enough password",
-        ])
+        .run(&["account", "add", "--login", "maria", "--role", "staff", "--password", "a long enough password"])
         .await;
     assert!(result.unwrap_err().to_string().contains("уже есть"));
-    let (result, _) = env
-        .run(&[
-            "account",
-            "add",
-            "--login",
-            "ivan",
-            "--role",
-            "staff",
-            "--password",
-            "short",
-        ])
-        .await;
+    let (result, _) = env.run(&["account", "add", "--login", "ivan", "--role", "staff", "--password", "short"]).await;
     assert!(result.is_err());
-    assert!(
-        env.ok(&["account", "list"])
-            .await
-            .contains("maria\tstaff\tactive")
-    );
+    assert!(env.ok(&["account", "list"]).await.contains("maria\tstaff\tactive"));
     env.ok(&["account", "disable", "maria"]).await;
-    assert!(
-        env.ok(&["account", "list"])
-            .await
-            .contains("maria\tstaff\tdisabled")
-    );
+    assert!(env.ok(&["account", "list"]).await.contains("maria\tstaff\tdisabled"));
 }

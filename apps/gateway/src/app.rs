@@ -37,11 +37,7 @@ impl AppState {
     pub fn new(system: System) -> Self {
         let staff = Target::Staff(staff_schema(system.services.clone()));
         let public = Target::Public(public_schema(system.services.clone()));
-        Self {
-            system,
-            staff,
-            public,
-        }
+        Self { system, staff, public }
     }
 
     fn services(&self) -> &Services {
@@ -58,23 +54,15 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/readyz", get(readyz))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            request_timeout,
-        ))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a request handler panicked");
-            json_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                "internal error",
-            )
+            json_error(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
         }))
 }
 
 fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
-    let body =
-        json!({ "data": null, "errors": [{ "message": message, "extensions": { "code": code } }] });
+    let body = json!({ "data": null, "errors": [{ "message": message, "extensions": { "code": code } }] });
     (status, Json(body)).into_response()
 }
 
@@ -88,24 +76,11 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 /// GET serves GraphiQL to browsers and never executes anything: a query in the URL is refused,
 /// so a mutation can never run over GET.
-async fn graphiql_or_refuse(
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-    uri: axum::http::Uri,
-) -> Response {
-    let wants_html = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
+async fn graphiql_or_refuse(headers: HeaderMap, RawQuery(query): RawQuery, uri: axum::http::Uri) -> Response {
+    let wants_html = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
     if query.is_some() || !wants_html {
-        let mut response = json_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "BAD_USER_INPUT",
-            "use POST with a JSON body",
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        let mut response = json_error(StatusCode::METHOD_NOT_ALLOWED, "BAD_USER_INPUT", "use POST with a JSON body");
+        response.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static("POST"));
         return response;
     }
     Html(GraphiQLSource::build().endpoint(uri.path()).finish()).into_response()
@@ -121,21 +96,11 @@ async fn public_post(State(state): State<AppState>, headers: HeaderMap, body: By
     handle(state, target, headers, body, false).await
 }
 
-async fn handle(
-    state: AppState,
-    target: Target,
-    headers: HeaderMap,
-    body: Bytes,
-    staff: bool,
-) -> Response {
+async fn handle(state: AppState, target: Target, headers: HeaderMap, body: Bytes, staff: bool) -> Response {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
-        });
+        .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
     if !is_json {
         return json_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -146,11 +111,7 @@ async fn handle(
     let value: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(value) => value,
         Err(_) => {
-            return json_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                "the body is not valid JSON",
-            );
+            return json_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", "the body is not valid JSON");
         }
     };
     if value.is_array() {
@@ -175,10 +136,7 @@ async fn handle(
         .and_then(|v| v.to_str().ok())
         .map(Lang::from_accept_language)
         .unwrap_or_default();
-    let info = RequestInfo {
-        id: uuid::Uuid::now_v7().to_string(),
-        lang,
-    };
+    let info = RequestInfo { id: uuid::Uuid::now_v7().to_string(), lang };
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -187,12 +145,7 @@ async fn handle(
     let mut caller = Caller::default();
     if staff && let Some(token) = token {
         match state.services().access.authenticate(&token).await {
-            Ok(account) => {
-                caller = Caller {
-                    account: Some(account),
-                    token: Some(token),
-                }
-            }
+            Ok(account) => caller = Caller { account: Some(account), token: Some(token) },
             Err(access::AccessError::InvalidSession) => {
                 let message = match lang {
                     Lang::Ru => "сеанс недействителен или истёк; войдите снова",
@@ -225,28 +178,17 @@ pub struct Application {
 impl Application {
     /// Opens the system (migrating and seeding an empty database) and binds the listener.
     pub async fn build(config: &GatewayConfig) -> anyhow::Result<Self> {
-        let (system, first_run) =
-            open_for_gateway(&config.settings, config.admin_password.as_deref()).await?;
+        let (system, first_run) = open_for_gateway(&config.settings, config.admin_password.as_deref()).await?;
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
-        let router = router(
-            AppState::new(system.clone()),
-            Duration::from_secs(config.request_timeout_secs),
-        );
-        Ok(Self {
-            listener,
-            router,
-            system,
-            first_run,
-        })
+        let router = router(AppState::new(system.clone()), Duration::from_secs(config.request_timeout_secs));
+        Ok(Self { listener, router, system, first_run })
     }
 
     /// The bound address (useful with port 0).
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("a bound listener has an address")
+        self.listener.local_addr().expect("a bound listener has an address")
     }
 
     /// What the first run did.
@@ -264,8 +206,6 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
     }
 }

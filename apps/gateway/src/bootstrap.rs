@@ -36,16 +36,10 @@ pub struct FirstRun {
 /// Connects to the database in `settings`, creating the data folder for the embedded default.
 pub async fn connect(settings: &Settings) -> anyhow::Result<Database> {
     if settings.uses_embedded_database() {
-        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-            format!(
-                "cannot create the data folder {}",
-                settings.data_dir.display()
-            )
-        })?;
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
     }
-    Database::connect(&settings.database_url())
-        .await
-        .context("cannot open the database")
+    Database::connect(&settings.database_url()).await.context("cannot open the database")
 }
 
 /// Builds the use cases over an opened database.
@@ -64,30 +58,18 @@ pub async fn services(db: &Database, clock: Arc<dyn Clock>) -> anyhow::Result<Se
 /// Loads the profile's reference lists into the database; returns how many terms it has.
 pub async fn seed(services: &Services, profile_text: &str) -> anyhow::Result<usize> {
     let profile = RegionProfile::parse(profile_text).context("the region profile is not valid")?;
-    services
-        .registry
-        .seed_references(&profile.terms)
-        .await
-        .context("cannot store the reference lists")?;
+    services.registry.seed_references(&profile.terms).await.context("cannot store the reference lists")?;
     Ok(profile.terms.len())
 }
 
 /// Opens the system for the gateway: an empty database is migrated, seeded and given an
 /// administrator; a partly migrated one is refused with a pointer to `nko migrate up`.
-pub async fn open_for_gateway(
-    settings: &Settings,
-    admin_password: Option<&str>,
-) -> anyhow::Result<(System, FirstRun)> {
+pub async fn open_for_gateway(settings: &Settings, admin_password: Option<&str>) -> anyhow::Result<(System, FirstRun)> {
     let db = connect(settings).await?;
     let mut first_run = FirstRun::default();
-    let state = db
-        .migration_state()
-        .await
-        .context("cannot read the migration state")?;
+    let state = db.migration_state().await.context("cannot read the migration state")?;
     if state.applied.is_empty() {
-        db.migrate_up()
-            .await
-            .context("cannot migrate the new database")?;
+        db.migrate_up().await.context("cannot migrate the new database")?;
         first_run.migrated = true;
     } else {
         db.require_migrated().await?;

@@ -6,9 +6,7 @@ use gateway::{Application, GatewayConfig};
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let config = GatewayConfig::parse();
     let app = Application::build(&config).await?;
@@ -16,19 +14,11 @@ async fn main() -> anyhow::Result<()> {
     if first_run.migrated {
         println!(
             "Создана новая база данных / created a new database: {}",
-            config
-                .settings
-                .database_url()
-                .split('?')
-                .next()
-                .unwrap_or_default()
+            config.settings.database_url().split('?').next().unwrap_or_default()
         );
     }
     if first_run.seeded_terms > 0 {
-        println!(
-            "Загружен профиль региона / loaded the region profile: {} terms",
-            first_run.seeded_terms
-        );
+        println!("Загружен профиль региона / loaded the region profile: {} terms", first_run.seeded_terms);
     }
     match &first_run.admin_created {
         Some(Some(password)) => println!(
@@ -53,9 +43,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             signal.recv().await;
         }
     };

@@ -12,12 +12,7 @@ pub const KALUGA_PROFILE: &str = include_str!("../../../profiles/kaluga.toml");
 #[derive(Args, Clone, Debug)]
 pub struct Settings {
     /// Folder of the embedded database (created on first run).
-    #[arg(
-        long,
-        env = "NKO_DATA_DIR",
-        default_value = "./nko-data",
-        global = true
-    )]
+    #[arg(long, env = "NKO_DATA_DIR", default_value = "./nko-data", global = true)]
     pub data_dir: PathBuf,
     /// Database URL: `sqlite://...` or `postgres://...`; default: the SQLite file in the data folder.
     #[arg(long, env = "NKO_DATABASE_URL", hide_env_values = true, global = true)]
@@ -30,9 +25,7 @@ pub struct Settings {
 impl Settings {
     /// The database URL in effect.
     pub fn database_url(&self) -> String {
-        self.database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.sqlite_path().display()))
+        self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.sqlite_path().display()))
     }
 
     /// Whether the embedded SQLite default is in use.
@@ -49,8 +42,9 @@ impl Settings {
     pub fn profile_text(&self) -> anyhow::Result<String> {
         use anyhow::Context as _;
         match &self.profile {
-            Some(path) => std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the profile {}", path.display())),
+            Some(path) => {
+                std::fs::read_to_string(path).with_context(|| format!("cannot read the profile {}", path.display()))
+            }
             None => Ok(KALUGA_PROFILE.to_owned()),
         }
     }
@@ -58,11 +52,7 @@ impl Settings {
 
 /// The gateway's own settings.
 #[derive(clap::Parser, Clone, Debug)]
-#[command(
-    name = "nko-gateway",
-    version,
-    about = "GraphQL gateway of the NGO support centre"
-)]
+#[command(name = "nko-gateway", version, about = "GraphQL gateway of the NGO support centre")]
 pub struct GatewayConfig {
     /// Shared settings.
     #[command(flatten)]

@@ -92,16 +92,14 @@ pub struct Access {
 fn normalize_login(login: &str) -> Result<String, AccessError> {
     let login = login.trim().to_ascii_lowercase();
     let valid = (3..=64).contains(&login.len())
-        && login
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+        && login.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
     valid.then_some(login).ok_or(AccessError::BadLogin)
 }
 
 fn hash_password(password: &str) -> Result<String, AccessError> {
     let salt_bytes: [u8; 16] = rand::random();
-    let salt = SaltString::encode_b64(&salt_bytes)
-        .map_err(|e| AccessError::Store(StoreError::Corrupt(e.to_string())))?;
+    let salt =
+        SaltString::encode_b64(&salt_bytes).map_err(|e| AccessError::Store(StoreError::Corrupt(e.to_string())))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
@@ -109,11 +107,7 @@ fn hash_password(password: &str) -> Result<String, AccessError> {
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
 /// A hash of a random password, verified against when the login is unknown so that an unknown
@@ -122,32 +116,18 @@ fn decoy_hash() -> &'static str {
     static DECOY: OnceLock<String> = OnceLock::new();
     DECOY.get_or_init(|| {
         let password: [u8; 16] = rand::random();
-        hash_password(&base64::engine::general_purpose::STANDARD.encode(password))
-            .expect("hashing a decoy cannot fail")
+        hash_password(&base64::engine::general_purpose::STANDARD.encode(password)).expect("hashing a decoy cannot fail")
     })
 }
 
 impl Access {
     /// The use cases over these ports.
-    pub fn new(
-        accounts: Arc<dyn AccountRepo>,
-        sessions: Arc<dyn SessionRepo>,
-        clock: Arc<dyn Clock>,
-    ) -> Self {
-        Self {
-            accounts,
-            sessions,
-            clock,
-        }
+    pub fn new(accounts: Arc<dyn AccountRepo>, sessions: Arc<dyn SessionRepo>, clock: Arc<dyn Clock>) -> Self {
+        Self { accounts, sessions, clock }
     }
 
     /// Creates an account with an argon2id hash of the password.
-    pub async fn add_account(
-        &self,
-        login: &str,
-        role: Role,
-        password: &str,
-    ) -> Result<Account, AccessError> {
+    pub async fn add_account(&self, login: &str, role: Role, password: &str) -> Result<Account, AccessError> {
         let login = normalize_login(login)?;
         if password.chars().count() < MIN_PASSWORD_LENGTH {
             return Err(AccessError::WeakPassword);
@@ -177,11 +157,7 @@ impl Access {
     /// Disables an account and revokes its sessions.
     pub async fn disable(&self, login: &str) -> Result<Account, AccessError> {
         let login = normalize_login(login).map_err(|_| AccessError::UnknownAccount)?;
-        let mut account = self
-            .accounts
-            .by_login(&login)
-            .await?
-            .ok_or(AccessError::UnknownAccount)?;
+        let mut account = self.accounts.by_login(&login).await?.ok_or(AccessError::UnknownAccount)?;
         self.accounts.set_disabled(account.id, true).await?;
         self.sessions.delete_for_account(account.id).await?;
         account.disabled = true;
@@ -195,9 +171,7 @@ impl Access {
             Ok(login) => self.accounts.by_login(&login).await?,
             Err(_) => None,
         };
-        let hash = account
-            .as_ref()
-            .map_or(decoy_hash(), |a| a.password_hash.as_str());
+        let hash = account.as_ref().map_or(decoy_hash(), |a| a.password_hash.as_str());
         let password_ok = verify_password(password, hash);
         let account = match account {
             Some(account) if password_ok && !account.disabled => account,
@@ -213,21 +187,13 @@ impl Access {
             expires_at: now + SESSION_LIFETIME,
         };
         self.sessions.insert(&session).await?;
-        Ok(IssuedToken {
-            token,
-            account,
-            expires_at: session.expires_at,
-        })
+        Ok(IssuedToken { token, account, expires_at: session.expires_at })
     }
 
     /// The account behind a bearer token, if the session is valid.
     pub async fn authenticate(&self, token: &str) -> Result<Account, AccessError> {
         let hash = TokenHash::of(token);
-        let session = self
-            .sessions
-            .get(&hash)
-            .await?
-            .ok_or(AccessError::InvalidSession)?;
+        let session = self.sessions.get(&hash).await?.ok_or(AccessError::InvalidSession)?;
         if session.expires_at <= self.clock.now() {
             self.sessions.delete(&hash).await?;
             return Err(AccessError::InvalidSession);

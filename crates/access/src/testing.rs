@@ -38,12 +38,7 @@ impl AccountRepo for InMemoryAccess {
     }
 
     async fn by_login(&self, login: &str) -> Result<Option<Account>, StoreError> {
-        Ok(self
-            .state()
-            .accounts
-            .values()
-            .find(|a| a.login == login)
-            .cloned())
+        Ok(self.state().accounts.values().find(|a| a.login == login).cloned())
     }
 
     async fn get(&self, id: AccountId) -> Result<Option<Account>, StoreError> {
@@ -67,9 +62,7 @@ impl AccountRepo for InMemoryAccess {
 #[async_trait]
 impl SessionRepo for InMemoryAccess {
     async fn insert(&self, session: &Session) -> Result<(), StoreError> {
-        self.state()
-            .sessions
-            .insert(session.token_hash.clone(), session.clone());
+        self.state().sessions.insert(session.token_hash.clone(), session.clone());
         Ok(())
     }
 
@@ -101,65 +94,23 @@ pub async fn contract(accounts: Arc<dyn AccountRepo>, sessions: Arc<dyn SessionR
     };
     let maria = account("maria");
     accounts.insert(&maria).await.expect("insert");
-    assert!(matches!(
-        accounts.insert(&account("maria")).await,
-        Err(StoreError::LoginTaken)
-    ));
+    assert!(matches!(accounts.insert(&account("maria")).await, Err(StoreError::LoginTaken)));
     accounts.insert(&account("anton")).await.expect("insert");
+    assert_eq!(accounts.by_login("maria").await.expect("by_login"), Some(maria.clone()));
+    assert_eq!(accounts.get(maria.id).await.expect("get"), Some(maria.clone()));
     assert_eq!(
-        accounts.by_login("maria").await.expect("by_login"),
-        Some(maria.clone())
-    );
-    assert_eq!(
-        accounts.get(maria.id).await.expect("get"),
-        Some(maria.clone())
-    );
-    assert_eq!(
-        accounts
-            .list()
-            .await
-            .expect("list")
-            .iter()
-            .map(|a| a.login.as_str())
-            .collect::<Vec<_>>(),
+        accounts.list().await.expect("list").iter().map(|a| a.login.as_str()).collect::<Vec<_>>(),
         ["anton", "maria"]
     );
-    accounts
-        .set_disabled(maria.id, true)
-        .await
-        .expect("disable");
-    assert!(
-        accounts
-            .get(maria.id)
-            .await
-            .expect("get")
-            .expect("present")
-            .disabled
-    );
+    accounts.set_disabled(maria.id, true).await.expect("disable");
+    assert!(accounts.get(maria.id).await.expect("get").expect("present").disabled);
 
-    let session = Session {
-        token_hash: TokenHash::of("t1"),
-        account: maria.id,
-        created_at: now,
-        expires_at: now,
-    };
+    let session = Session { token_hash: TokenHash::of("t1"), account: maria.id, created_at: now, expires_at: now };
     sessions.insert(&session).await.expect("insert");
-    assert_eq!(
-        sessions.get(&TokenHash::of("t1")).await.expect("get"),
-        Some(session.clone())
-    );
-    sessions
-        .insert(&Session {
-            token_hash: TokenHash::of("t2"),
-            ..session.clone()
-        })
-        .await
-        .expect("insert");
+    assert_eq!(sessions.get(&TokenHash::of("t1")).await.expect("get"), Some(session.clone()));
+    sessions.insert(&Session { token_hash: TokenHash::of("t2"), ..session.clone() }).await.expect("insert");
     sessions.delete(&TokenHash::of("t1")).await.expect("delete");
     assert_eq!(sessions.get(&TokenHash::of("t1")).await.expect("get"), None);
-    sessions
-        .delete_for_account(maria.id)
-        .await
-        .expect("delete all");
+    sessions.delete_for_account(maria.id).await.expect("delete all");
     assert_eq!(sessions.get(&TokenHash::of("t2")).await.expect("get"), None);
 }

@@ -43,9 +43,7 @@ mod tests {
 
     #[test]
     fn today_is_taken_in_moscow_time() {
-        let late_evening_utc = DateTime::parse_from_rfc3339("2026-03-01T22:30:00Z")
-            .unwrap()
-            .to_utc();
+        let late_evening_utc = DateTime::parse_from_rfc3339("2026-03-01T22:30:00Z").unwrap().to_utc();
         let clock = FixedClock(late_evening_utc);
         assert_eq!(clock.today(), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
     }

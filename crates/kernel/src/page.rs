@@ -73,10 +73,7 @@ impl PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        Self {
-            first: 20,
-            after: None,
-        }
+        Self { first: 20, after: None }
     }
 }
 

@@ -78,13 +78,7 @@ mod tests {
 
     #[test]
     fn a_period_that_ends_before_it_starts_is_refused() {
-        assert_eq!(
-            Period::new(day(5), Some(day(4))),
-            Err(PeriodError {
-                from: day(5),
-                to: day(4)
-            })
-        );
+        assert_eq!(Period::new(day(5), Some(day(4))), Err(PeriodError { from: day(5), to: day(4) }));
     }
 
     proptest! {

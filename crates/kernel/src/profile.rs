@@ -24,12 +24,8 @@ pub enum TermKind {
 
 impl TermKind {
     /// Every kind, in a stable order.
-    pub const ALL: [TermKind; 4] = [
-        TermKind::Municipality,
-        TermKind::LegalForm,
-        TermKind::ActivityArea,
-        TermKind::TargetGroup,
-    ];
+    pub const ALL: [TermKind; 4] =
+        [TermKind::Municipality, TermKind::LegalForm, TermKind::ActivityArea, TermKind::TargetGroup];
 
     /// The stable snake_case name used in storage and in files.
     pub fn as_str(self) -> &'static str {
@@ -152,9 +148,7 @@ pub enum ProfileError {
 pub fn is_valid_code(code: &str) -> bool {
     !code.is_empty()
         && code.len() <= 64
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 impl RegionProfile {
@@ -175,26 +169,16 @@ impl RegionProfile {
             let mut seen = HashSet::new();
             for mut term in list {
                 if !is_valid_code(&term.code) {
-                    return Err(ProfileError::BadCode {
-                        kind,
-                        code: term.code,
-                    });
+                    return Err(ProfileError::BadCode { kind, code: term.code });
                 }
                 if !seen.insert(term.code.clone()) {
-                    return Err(ProfileError::DuplicateCode {
-                        kind,
-                        code: term.code,
-                    });
+                    return Err(ProfileError::DuplicateCode { kind, code: term.code });
                 }
                 term.kind = kind;
                 terms.push(term);
             }
         }
-        Ok(Self {
-            region: file.region,
-            terms,
-            kpi_targets: file.kpi_targets,
-        })
+        Ok(Self { region: file.region, terms, kpi_targets: file.kpi_targets })
     }
 
     /// The terms of one list, in file order.
@@ -230,31 +214,22 @@ mod tests {
     #[test]
     fn a_minimal_profile_reads_with_each_term_in_its_list() {
         let profile = RegionProfile::parse(MINIMAL).unwrap();
-        let forms: Vec<_> = profile
-            .terms_of(TermKind::LegalForm)
-            .map(|t| t.code.as_str())
-            .collect();
+        let forms: Vec<_> = profile.terms_of(TermKind::LegalForm).map(|t| t.code.as_str()).collect();
         assert_eq!(forms, ["ano"]);
         assert_eq!(profile.terms.len(), 4);
     }
 
     #[test]
     fn a_repeated_code_is_named_in_the_error() {
-        let text =
-            format!("{MINIMAL}\n[[target_groups]]\ncode = \"homelessness\"\nname_ru = \"x\"\n");
+        let text = format!("{MINIMAL}\n[[target_groups]]\ncode = \"homelessness\"\nname_ru = \"x\"\n");
         let error = RegionProfile::parse(&text).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "the code `homelessness` appears twice in the target_group list"
-        );
+        assert_eq!(error.to_string(), "the code `homelessness` appears twice in the target_group list");
     }
 
     #[test]
     fn a_code_that_is_not_snake_case_is_refused() {
         let text = MINIMAL.replace("\"ano\"", "\"Ano Form\"");
-        assert!(
-            matches!(RegionProfile::parse(&text), Err(ProfileError::BadCode { code, .. }) if code == "Ano Form")
-        );
+        assert!(matches!(RegionProfile::parse(&text), Err(ProfileError::BadCode { code, .. }) if code == "Ano Form"));
     }
 
     #[test]

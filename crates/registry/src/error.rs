@@ -80,20 +80,12 @@ impl Localized for Problem {
             Problem::Required => "значение обязательно".into(),
             Problem::TooLong { max } => format!("значение длиннее {max} символов"),
             Problem::InnShape => "ИНН организации состоит из 10 цифр".into(),
-            Problem::InnChecksum => {
-                "контрольная цифра ИНН не сходится: номер введён с ошибкой".into()
-            }
+            Problem::InnChecksum => "контрольная цифра ИНН не сходится: номер введён с ошибкой".into(),
             Problem::OgrnShape => "ОГРН состоит из 13 цифр".into(),
             Problem::OgrnFirstDigit => "ОГРН организации начинается с 1 или 5".into(),
-            Problem::OgrnChecksum => {
-                "контрольная цифра ОГРН не сходится: номер введён с ошибкой".into()
-            }
-            Problem::KppShape => {
-                "КПП: 9 знаков — 4 цифры, 2 цифры или латинские заглавные, 3 цифры".into()
-            }
-            Problem::EmailShape => {
-                "это не адрес электронной почты (ожидается имя@домен.зона)".into()
-            }
+            Problem::OgrnChecksum => "контрольная цифра ОГРН не сходится: номер введён с ошибкой".into(),
+            Problem::KppShape => "КПП: 9 знаков — 4 цифры, 2 цифры или латинские заглавные, 3 цифры".into(),
+            Problem::EmailShape => "это не адрес электронной почты (ожидается имя@домен.зона)".into(),
             Problem::PhoneShape => "это не номер телефона (от 5 до 15 цифр)".into(),
             Problem::WebsiteShape => "это не адрес сайта (ожидается https://домен.зона)".into(),
             Problem::DateShape => "это не дата (ожидается ГГГГ-ММ-ДД)".into(),
@@ -121,10 +113,7 @@ pub struct InvalidField {
 impl InvalidField {
     /// A problem with `field`.
     pub fn new(field: impl Into<String>, problem: Problem) -> Self {
-        Self {
-            field: field.into(),
-            problem,
-        }
+        Self { field: field.into(), problem }
     }
 }
 
@@ -201,9 +190,7 @@ pub enum RegistryError {
         existing: OrganizationId,
     },
     /// Someone changed the record since the caller read it.
-    #[error(
-        "the record was changed by someone else: expected version {expected}, stored version {current}"
-    )]
+    #[error("the record was changed by someone else: expected version {expected}, stored version {current}")]
     StaleVersion {
         /// The version the caller read.
         expected: i64,

@@ -7,8 +7,8 @@ use kernel::TermKind;
 
 use crate::error::{InvalidField, Problem};
 use crate::model::{
-    Code, Email, Inn, Kpp, LegalBasis, LegalBasisKind, MAX_SHORT_TEXT, MAX_TEXT, Ogrn, OrgName,
-    OrganizationProfile, PersonProfile, Phone, Relationship, RelationshipKind, Text, Website,
+    Code, Email, Inn, Kpp, LegalBasis, LegalBasisKind, MAX_SHORT_TEXT, MAX_TEXT, Ogrn, OrgName, OrganizationProfile,
+    PersonProfile, Phone, Relationship, RelationshipKind, Text, Website,
 };
 use crate::vocabulary::Vocabulary;
 
@@ -78,11 +78,7 @@ fn list<T: Ord>(
     parse: impl Fn(&str) -> Result<T, Problem>,
 ) -> Result<Vec<T>, InvalidField> {
     let mut out = Vec::with_capacity(values.len());
-    for (index, value) in values
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| !v.trim().is_empty())
-    {
+    for (index, value) in values.iter().enumerate().filter(|(_, v)| !v.trim().is_empty()) {
         out.push(field(&format!("{name}[{index}]"), parse(value))?);
     }
     out.sort();
@@ -90,18 +86,9 @@ fn list<T: Ord>(
     Ok(out)
 }
 
-fn not_in_future(
-    name: &str,
-    date: Option<NaiveDate>,
-    today: NaiveDate,
-) -> Result<Option<NaiveDate>, InvalidField> {
+fn not_in_future(name: &str, date: Option<NaiveDate>, today: NaiveDate) -> Result<Option<NaiveDate>, InvalidField> {
     match date {
-        Some(d) if d > today => Err(InvalidField::new(
-            name,
-            Problem::ImpossibleDate {
-                reason: "in the future",
-            },
-        )),
+        Some(d) if d > today => Err(InvalidField::new(name, Problem::ImpossibleDate { reason: "in the future" })),
         other => Ok(other),
     }
 }
@@ -109,47 +96,24 @@ fn not_in_future(
 impl OrganizationInput {
     /// Validates every field against the rules and the vocabulary; the first problem is returned,
     /// in the order the fields are declared.
-    pub fn validate(
-        &self,
-        vocabulary: &Vocabulary,
-        today: NaiveDate,
-    ) -> Result<OrganizationProfile, InvalidField> {
+    pub fn validate(&self, vocabulary: &Vocabulary, today: NaiveDate) -> Result<OrganizationProfile, InvalidField> {
         let code = |kind| move |raw: &str| vocabulary.code(kind, raw);
         Ok(OrganizationProfile {
             full_name: field("fullName", OrgName::parse(&self.full_name))?,
             short_name: optional("shortName", &self.short_name, OrgName::parse)?,
-            legal_form: field(
-                "legalForm",
-                vocabulary.code(TermKind::LegalForm, &self.legal_form),
-            )?,
+            legal_form: field("legalForm", vocabulary.code(TermKind::LegalForm, &self.legal_form))?,
             inn: optional("inn", &self.inn, Inn::parse)?,
             ogrn: optional("ogrn", &self.ogrn, Ogrn::parse)?,
             kpp: optional("kpp", &self.kpp, Kpp::parse)?,
             registered_on: not_in_future("registeredOn", self.registered_on, today)?,
-            municipality: optional(
-                "municipality",
-                &self.municipality,
-                code(TermKind::Municipality),
-            )?,
-            legal_address: optional("legalAddress", &self.legal_address, |v| {
-                Text::parse(v, MAX_TEXT)
-            })?,
-            postal_address: optional("postalAddress", &self.postal_address, |v| {
-                Text::parse(v, MAX_TEXT)
-            })?,
+            municipality: optional("municipality", &self.municipality, code(TermKind::Municipality))?,
+            legal_address: optional("legalAddress", &self.legal_address, |v| Text::parse(v, MAX_TEXT))?,
+            postal_address: optional("postalAddress", &self.postal_address, |v| Text::parse(v, MAX_TEXT))?,
             phones: list("phones", &self.phones, Phone::parse)?,
             emails: list("emails", &self.emails, Email::parse)?,
             website: optional("website", &self.website, Website::parse)?,
-            activity_areas: list(
-                "activityAreas",
-                &self.activity_areas,
-                code(TermKind::ActivityArea),
-            )?,
-            target_groups: list(
-                "targetGroups",
-                &self.target_groups,
-                code(TermKind::TargetGroup),
-            )?,
+            activity_areas: list("activityAreas", &self.activity_areas, code(TermKind::ActivityArea))?,
+            target_groups: list("targetGroups", &self.target_groups, code(TermKind::TargetGroup))?,
             relationship: Relationship {
                 kind: self.relationship.unwrap_or(RelationshipKind::None),
                 since: not_in_future("relationshipSince", self.relationship_since, today)?,
@@ -181,9 +145,7 @@ impl PersonInput {
         Ok(PersonProfile {
             last_name: field("lastName", Text::parse(&self.last_name, MAX_SHORT_TEXT))?,
             first_name: field("firstName", Text::parse(&self.first_name, MAX_SHORT_TEXT))?,
-            middle_name: optional("middleName", &self.middle_name, |v| {
-                Text::parse(v, MAX_SHORT_TEXT)
-            })?,
+            middle_name: optional("middleName", &self.middle_name, |v| Text::parse(v, MAX_SHORT_TEXT))?,
             phones: list("phones", &self.phones, Phone::parse)?,
             emails: list("emails", &self.emails, Email::parse)?,
         })
@@ -206,25 +168,17 @@ pub struct LegalBasisInput {
 impl LegalBasisInput {
     /// Validates the basis: a purpose is required, and a date not in the future.
     pub fn validate(&self, today: NaiveDate) -> Result<LegalBasis, InvalidField> {
-        let since =
-            not_in_future("legalBasis.since", Some(self.since), today)?.unwrap_or(self.since);
+        let since = not_in_future("legalBasis.since", Some(self.since), today)?.unwrap_or(self.since);
         Ok(LegalBasis {
             kind: self.kind,
             purpose: field("legalBasis.purpose", Text::parse(&self.purpose, MAX_TEXT))?,
             since,
-            document: optional("legalBasis.document", &self.document, |v| {
-                Text::parse(v, MAX_TEXT)
-            })?,
+            document: optional("legalBasis.document", &self.document, |v| Text::parse(v, MAX_TEXT))?,
         })
     }
 }
 
 /// Parses a code of a list, naming the field on failure: used for filters.
-pub fn filter_code(
-    vocabulary: &Vocabulary,
-    kind: TermKind,
-    name: &str,
-    raw: &str,
-) -> Result<Code, InvalidField> {
+pub fn filter_code(vocabulary: &Vocabulary, kind: TermKind, name: &str, raw: &str) -> Result<Code, InvalidField> {
     field(name, vocabulary.code(kind, raw))
 }

@@ -132,9 +132,7 @@ impl Kpp {
     /// Accepts the nine-character КПП shape; lower-case letters are raised.
     pub fn parse(raw: &str) -> Result<Self, Problem> {
         let text = strip_separators(raw).to_ascii_uppercase();
-        is_valid_kpp(&text)
-            .then_some(Self(text))
-            .ok_or(Problem::KppShape)
+        is_valid_kpp(&text).then_some(Self(text)).ok_or(Problem::KppShape)
     }
 }
 
@@ -154,9 +152,7 @@ impl Code {
         if kernel::profile::is_valid_code(&code) {
             Ok(Self(code))
         } else {
-            Err(Problem::UnknownCode {
-                code: raw.trim().to_owned(),
-            })
+            Err(Problem::UnknownCode { code: raw.trim().to_owned() })
         }
     }
 }
@@ -209,15 +205,8 @@ impl Website {
         } else {
             format!("https://{text}")
         };
-        let host = full
-            .split("://")
-            .nth(1)
-            .unwrap_or_default()
-            .split('/')
-            .next()
-            .unwrap_or_default();
-        let valid =
-            full.len() <= 500 && host.contains('.') && !full.chars().any(char::is_whitespace);
+        let host = full.split("://").nth(1).unwrap_or_default().split('/').next().unwrap_or_default();
+        let valid = full.len() <= 500 && host.contains('.') && !full.chars().any(char::is_whitespace);
         valid.then_some(Self(full)).ok_or(Problem::WebsiteShape)
     }
 }
@@ -280,11 +269,8 @@ pub enum RelationshipKind {
 
 impl RelationshipKind {
     /// Every kind, in a stable order.
-    pub const ALL: [RelationshipKind; 3] = [
-        RelationshipKind::RegularClient,
-        RelationshipKind::OccasionalClient,
-        RelationshipKind::None,
-    ];
+    pub const ALL: [RelationshipKind; 3] =
+        [RelationshipKind::RegularClient, RelationshipKind::OccasionalClient, RelationshipKind::None];
 
     /// The stable code used in storage and files.
     pub fn code(self) -> &'static str {
@@ -312,10 +298,7 @@ pub struct Relationship {
 
 impl Default for Relationship {
     fn default() -> Self {
-        Self {
-            kind: RelationshipKind::None,
-            since: None,
-        }
+        Self { kind: RelationshipKind::None, since: None }
     }
 }
 
@@ -520,12 +503,8 @@ pub enum CoalitionRole {
 
 impl CoalitionRole {
     /// Every role, in a stable order.
-    pub const ALL: [CoalitionRole; 4] = [
-        CoalitionRole::Founder,
-        CoalitionRole::Member,
-        CoalitionRole::Coordinator,
-        CoalitionRole::Observer,
-    ];
+    pub const ALL: [CoalitionRole; 4] =
+        [CoalitionRole::Founder, CoalitionRole::Member, CoalitionRole::Coordinator, CoalitionRole::Observer];
 
     /// The stable code used in storage.
     pub fn code(self) -> &'static str {
@@ -630,26 +609,9 @@ pub struct Tie {
 
 impl Tie {
     /// Builds a tie with its ends in canonical order; whether it may be added is `rules::ties`'s decision.
-    pub fn new(
-        id: TieId,
-        kind: TieKind,
-        a: TieEnd,
-        b: TieEnd,
-        period: Period,
-        note: Option<Text>,
-    ) -> Self {
-        let ends = if a.organization <= b.organization {
-            [a, b]
-        } else {
-            [b, a]
-        };
-        Self {
-            id,
-            kind,
-            ends,
-            period,
-            note,
-        }
+    pub fn new(id: TieId, kind: TieKind, a: TieEnd, b: TieEnd, period: Period, note: Option<Text>) -> Self {
+        let ends = if a.organization <= b.organization { [a, b] } else { [b, a] };
+        Self { id, kind, ends, period, note }
     }
 
     /// The two ends, smaller organisation id first.

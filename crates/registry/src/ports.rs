@@ -7,9 +7,8 @@ use kernel::{Page, PageRequest, Term};
 
 use crate::error::RepoError;
 use crate::model::{
-    Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, Code, Inn, Membership,
-    MembershipId, Ogrn, Organization, OrganizationId, Person, PersonId, RelationshipKind, Tie,
-    TieId,
+    Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, Code, Inn, Membership, MembershipId, Ogrn,
+    Organization, OrganizationId, Person, PersonId, RelationshipKind, Tie, TieId,
 };
 
 /// Which organisations a list shows. Every field narrows the list; `None` does not filter.
@@ -119,11 +118,7 @@ pub trait OrganizationRepo: Send + Sync {
     async fn get_many(&self, ids: &[OrganizationId]) -> Result<Vec<Organization>, RepoError>;
 
     /// Organisations that have any of these ИНН or ОГРН. One query.
-    async fn find_by_keys(
-        &self,
-        inns: &[Inn],
-        ogrns: &[Ogrn],
-    ) -> Result<Vec<Organization>, RepoError>;
+    async fn find_by_keys(&self, inns: &[Inn], ogrns: &[Ogrn]) -> Result<Vec<Organization>, RepoError>;
 
     /// A page of the filtered list in the given order, with the filtered total.
     async fn list(
@@ -141,11 +136,7 @@ pub trait OrganizationRepo: Send + Sync {
     ///
     /// # Errors
     /// MUST write nothing of the batch when any row conflicts.
-    async fn write_batch(
-        &self,
-        new: &[Organization],
-        changed: &[Organization],
-    ) -> Result<BatchOutcome, RepoError>;
+    async fn write_batch(&self, new: &[Organization], changed: &[Organization]) -> Result<BatchOutcome, RepoError>;
 }
 
 /// Which people a list shows.
@@ -167,11 +158,7 @@ pub trait PersonRepo: Send + Sync {
     /// The people with these ids; unknown ids are skipped. One query.
     async fn get_many(&self, ids: &[PersonId]) -> Result<Vec<Person>, RepoError>;
     /// A page of people sorted by last, first and middle name, then id.
-    async fn list(
-        &self,
-        filter: &PersonFilter,
-        page: PageRequest,
-    ) -> Result<Page<Person>, RepoError>;
+    async fn list(&self, filter: &PersonFilter, page: PageRequest) -> Result<Page<Person>, RepoError>;
 }
 
 /// Stores memberships of people in organisations.
@@ -207,17 +194,13 @@ pub trait CoalitionRepo: Send + Sync {
     /// MUST return `Conflict(MissingReference)` when the coalition or organisation does not exist.
     async fn insert_member(&self, member: &CoalitionMember) -> Result<(), RepoError>;
     /// The member record with this id, if any.
-    async fn get_member(&self, id: CoalitionMemberId)
-    -> Result<Option<CoalitionMember>, RepoError>;
+    async fn get_member(&self, id: CoalitionMemberId) -> Result<Option<CoalitionMember>, RepoError>;
     /// Sets the end date of a membership.
     async fn set_member_end(&self, id: CoalitionMemberId, to: NaiveDate) -> Result<(), RepoError>;
     /// Members of any of these coalitions. One query.
     async fn members_of(&self, ids: &[CoalitionId]) -> Result<Vec<CoalitionMember>, RepoError>;
     /// Coalition memberships of any of these organisations. One query.
-    async fn memberships_of(
-        &self,
-        ids: &[OrganizationId],
-    ) -> Result<Vec<CoalitionMember>, RepoError>;
+    async fn memberships_of(&self, ids: &[OrganizationId]) -> Result<Vec<CoalitionMember>, RepoError>;
 }
 
 /// Stores ties between organisations.

@@ -9,13 +9,13 @@ use kernel::{Clock, Page, PageRequest, Period, Term, TermKind};
 use crate::error::{Conflict, InvalidField, NaturalKey, Problem, RegistryError, RepoError};
 use crate::input::{LegalBasisInput, OrganizationInput, PersonInput};
 use crate::model::{
-    Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, CoalitionRole, MAX_SHORT_TEXT,
-    MAX_TEXT, Membership, MembershipId, OrgName, OrgStatus, Organization, OrganizationId,
-    OrganizationProfile, Person, PersonId, Text, Tie, TieEnd, TieId, TieKind, Verification,
+    Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, CoalitionRole, MAX_SHORT_TEXT, MAX_TEXT, Membership,
+    MembershipId, OrgName, OrgStatus, Organization, OrganizationId, OrganizationProfile, Person, PersonId, Text, Tie,
+    TieEnd, TieId, TieKind, Verification,
 };
 use crate::ports::{
-    BatchOutcome, CoalitionRepo, MembershipRepo, OrganizationFilter, OrganizationOrder,
-    OrganizationRepo, PersonFilter, PersonRepo, ReferenceRepo, RegistrySummary, TieRepo,
+    BatchOutcome, CoalitionRepo, MembershipRepo, OrganizationFilter, OrganizationOrder, OrganizationRepo, PersonFilter,
+    PersonRepo, ReferenceRepo, RegistrySummary, TieRepo,
 };
 use crate::rules::dedup::shared_key;
 use crate::rules::ties::check_new_tie;
@@ -104,22 +104,14 @@ pub fn validate_rows(
     vocabulary: &Vocabulary,
     today: NaiveDate,
 ) -> Vec<Result<OrganizationProfile, RowRejection>> {
-    let mut first_by_key: HashMap<(NaturalKey, String), usize> = HashMap::new();
+    let mut first_by_key: HashMap<(NaturalKey, String), usize> = HashMap::with_capacity(rows.len() * 2);
     rows.iter()
         .enumerate()
         .map(|(index, row)| {
-            let profile = row
-                .validate(vocabulary, today)
-                .map_err(RowRejection::Invalid)?;
+            let profile = row.validate(vocabulary, today).map_err(RowRejection::Invalid)?;
             let keys = [
-                profile
-                    .inn
-                    .as_ref()
-                    .map(|v| (NaturalKey::Inn, v.to_string())),
-                profile
-                    .ogrn
-                    .as_ref()
-                    .map(|v| (NaturalKey::Ogrn, v.to_string())),
+                profile.inn.as_ref().map(|v| (NaturalKey::Inn, v.to_string())),
+                profile.ogrn.as_ref().map(|v| (NaturalKey::Ogrn, v.to_string())),
             ];
             if keys.iter().all(Option::is_none) {
                 return Err(RowRejection::NoNaturalKey);
@@ -141,29 +133,19 @@ impl Registry {
     /// The registry over these ports, with the vocabulary loaded from storage.
     pub async fn open(ports: RegistryPorts, clock: Arc<dyn Clock>) -> Result<Self, RegistryError> {
         let vocabulary = Vocabulary::from_terms(ports.references.all().await?);
-        Ok(Self {
-            ports,
-            clock,
-            vocabulary: RwLock::new(Arc::new(vocabulary)),
-        })
+        Ok(Self { ports, clock, vocabulary: RwLock::new(Arc::new(vocabulary)) })
     }
 
     /// The current vocabulary.
     pub fn vocabulary(&self) -> Arc<Vocabulary> {
-        self.vocabulary
-            .read()
-            .expect("vocabulary lock is never poisoned")
-            .clone()
+        self.vocabulary.read().expect("vocabulary lock is never poisoned").clone()
     }
 
     /// Stores the profile's reference lists and reloads the vocabulary.
     pub async fn seed_references(&self, terms: &[Term]) -> Result<(), RegistryError> {
         self.ports.references.upsert(terms).await?;
         let vocabulary = Vocabulary::from_terms(self.ports.references.all().await?);
-        *self
-            .vocabulary
-            .write()
-            .expect("vocabulary lock is never poisoned") = Arc::new(vocabulary);
+        *self.vocabulary.write().expect("vocabulary lock is never poisoned") = Arc::new(vocabulary);
         Ok(())
     }
 
@@ -174,10 +156,7 @@ impl Registry {
     // Organisations.
 
     /// Adds an organisation after validating it; an ИНН or ОГРН already in the registry is refused.
-    pub async fn create_organization(
-        &self,
-        input: &OrganizationInput,
-    ) -> Result<Organization, RegistryError> {
+    pub async fn create_organization(&self, input: &OrganizationInput) -> Result<Organization, RegistryError> {
         let profile = input.validate(&self.vocabulary(), self.today())?;
         self.refuse_duplicates(&profile, None).await?;
         let now = self.clock.now();
@@ -190,11 +169,7 @@ impl Registry {
             created_at: now,
             updated_at: now,
         };
-        self.ports
-            .organizations
-            .insert(&organization)
-            .await
-            .map_err(|e| self.conflict(e, &organization))?;
+        self.ports.organizations.insert(&organization).await.map_err(|e| self.conflict(e, &organization))?;
         Ok(organization)
     }
 
@@ -223,22 +198,10 @@ impl Registry {
         let today = self.today();
         self.change(id, expected_version, |org| {
             if on > today {
-                return Err(InvalidField::new(
-                    "on",
-                    Problem::ImpossibleDate {
-                        reason: "in the future",
-                    },
-                )
-                .into());
+                return Err(InvalidField::new("on", Problem::ImpossibleDate { reason: "in the future" }).into());
             }
             if org.profile.registered_on.is_some_and(|r| on < r) {
-                return Err(InvalidField::new(
-                    "on",
-                    Problem::ImpossibleDate {
-                        reason: "before registration",
-                    },
-                )
-                .into());
+                return Err(InvalidField::new("on", Problem::ImpossibleDate { reason: "before registration" }).into());
             }
             org.status = OrgStatus::Liquidated { on };
             Ok(())
@@ -255,10 +218,7 @@ impl Registry {
     ) -> Result<Organization, RegistryError> {
         let at = self.clock.now();
         self.change(id, expected_version, |org| {
-            org.verification = Some(Verification {
-                by: by.to_owned(),
-                at,
-            });
+            org.verification = Some(Verification { by: by.to_owned(), at });
             Ok(())
         })
         .await
@@ -272,40 +232,24 @@ impl Registry {
     ) -> Result<Organization, RegistryError> {
         let mut organization = self.existing_organization(id).await?;
         if organization.version != expected_version {
-            return Err(RegistryError::StaleVersion {
-                expected: expected_version,
-                current: organization.version,
-            });
+            return Err(RegistryError::StaleVersion { expected: expected_version, current: organization.version });
         }
         apply(&mut organization)?;
-        self.refuse_duplicates(&organization.profile, Some(id))
-            .await?;
+        self.refuse_duplicates(&organization.profile, Some(id)).await?;
         organization.version += 1;
         organization.updated_at = self.clock.now();
         match self.ports.organizations.update(&organization).await {
             Ok(()) => Ok(organization),
             Err(RepoError::Conflict(Conflict::StaleVersion)) => {
                 let current = self.existing_organization(id).await?.version;
-                Err(RegistryError::StaleVersion {
-                    expected: expected_version,
-                    current,
-                })
+                Err(RegistryError::StaleVersion { expected: expected_version, current })
             }
             Err(error) => Err(self.conflict(error, &organization)),
         }
     }
 
-    async fn existing_organization(
-        &self,
-        id: OrganizationId,
-    ) -> Result<Organization, RegistryError> {
-        self.ports
-            .organizations
-            .get(id)
-            .await?
-            .ok_or(RegistryError::NotFound {
-                entity: "organization",
-            })
+    async fn existing_organization(&self, id: OrganizationId) -> Result<Organization, RegistryError> {
+        self.ports.organizations.get(id).await?.ok_or(RegistryError::NotFound { entity: "organization" })
     }
 
     async fn refuse_duplicates(
@@ -321,10 +265,7 @@ impl Registry {
         let found = self.ports.organizations.find_by_keys(&inns, &ogrns).await?;
         for other in found.into_iter().filter(|o| Some(o.id) != except) {
             if let Some(key) = shared_key(profile, &other.profile) {
-                return Err(RegistryError::Duplicate {
-                    key,
-                    existing: other.id,
-                });
+                return Err(RegistryError::Duplicate { key, existing: other.id });
             }
         }
         Ok(())
@@ -333,31 +274,23 @@ impl Registry {
     /// Turns a storage conflict that raced past the checks into the use case's error.
     fn conflict(&self, error: RepoError, organization: &Organization) -> RegistryError {
         match error {
-            RepoError::Conflict(Conflict::Duplicate(key)) => RegistryError::Duplicate {
-                key,
-                existing: organization.id,
-            },
-            RepoError::Conflict(Conflict::StaleVersion) => RegistryError::StaleVersion {
-                expected: organization.version - 1,
-                current: organization.version,
-            },
+            RepoError::Conflict(Conflict::Duplicate(key)) => {
+                RegistryError::Duplicate { key, existing: organization.id }
+            }
+            RepoError::Conflict(Conflict::StaleVersion) => {
+                RegistryError::StaleVersion { expected: organization.version - 1, current: organization.version }
+            }
             other => RegistryError::Store(other),
         }
     }
 
     /// One organisation.
-    pub async fn organization(
-        &self,
-        id: OrganizationId,
-    ) -> Result<Option<Organization>, RegistryError> {
+    pub async fn organization(&self, id: OrganizationId) -> Result<Option<Organization>, RegistryError> {
         Ok(self.ports.organizations.get(id).await?)
     }
 
     /// Several organisations by id (for batched loading).
-    pub async fn organizations_by_ids(
-        &self,
-        ids: &[OrganizationId],
-    ) -> Result<Vec<Organization>, RegistryError> {
+    pub async fn organizations_by_ids(&self, ids: &[OrganizationId]) -> Result<Vec<Organization>, RegistryError> {
         Ok(self.ports.organizations.get_many(ids).await?)
     }
 
@@ -376,30 +309,39 @@ impl Registry {
         Ok(self.ports.organizations.summary().await?)
     }
 
-    /// Matches validated import rows against the registry and, unless `dry_run`, writes the inserts
-    /// and updates atomically. Returns one outcome per row, in order.
-    pub async fn import_batch(
-        &self,
-        rows: &[OrganizationProfile],
-        dry_run: bool,
-    ) -> Result<Vec<RowOutcome>, RegistryError> {
+    async fn existing_for(&self, rows: &[OrganizationProfile]) -> Result<KeyIndex, RegistryError> {
         let inns: Vec<_> = rows.iter().filter_map(|r| r.inn.clone()).collect();
         let ogrns: Vec<_> = rows.iter().filter_map(|r| r.ogrn.clone()).collect();
-        let existing = self.ports.organizations.find_by_keys(&inns, &ogrns).await?;
+        Ok(KeyIndex::new(self.ports.organizations.find_by_keys(&inns, &ogrns).await?))
+    }
+
+    /// What importing these validated rows would do, row by row, without writing anything.
+    pub async fn plan_import(&self, rows: &[OrganizationProfile]) -> Result<Vec<RowOutcome>, RegistryError> {
+        let index = self.existing_for(rows).await?;
+        Ok(rows
+            .iter()
+            .map(|profile| match index.matching(profile) {
+                Match::None => RowOutcome::Inserted,
+                Match::One(existing) if existing.profile == *profile => RowOutcome::Unchanged,
+                Match::One(_) => RowOutcome::Updated,
+                Match::Two => RowOutcome::Rejected(RowRejection::KeysOfTwoOrganizations),
+            })
+            .collect())
+    }
+
+    /// Imports validated rows: organisations matched by ИНН or ОГРН are updated when they differ,
+    /// the others inserted, all in one atomic write. Returns one outcome per row, in order.
+    pub async fn import_batch(&self, rows: Vec<OrganizationProfile>) -> Result<Vec<RowOutcome>, RegistryError> {
+        let index = self.existing_for(&rows).await?;
         let now = self.clock.now();
-        let (mut new, mut changed, mut outcomes) =
-            (Vec::new(), Vec::new(), Vec::with_capacity(rows.len()));
+        let (mut new, mut changed, mut outcomes) = (Vec::new(), Vec::new(), Vec::with_capacity(rows.len()));
         for profile in rows {
-            let matches: Vec<&Organization> = existing
-                .iter()
-                .filter(|o| shared_key(profile, &o.profile).is_some())
-                .collect();
-            let outcome = match matches.as_slice() {
-                [] => {
+            let outcome = match index.matching(&profile) {
+                Match::None => {
                     new.push(Organization {
                         id: OrganizationId::new(),
                         version: 1,
-                        profile: profile.clone(),
+                        profile,
                         status: OrgStatus::Active,
                         verification: None,
                         created_at: now,
@@ -407,33 +349,55 @@ impl Registry {
                     });
                     RowOutcome::Inserted
                 }
-                [one] if one.profile == *profile => RowOutcome::Unchanged,
-                [one] => {
-                    let mut updated = (*one).clone();
-                    updated.profile = profile.clone();
+                Match::One(existing) if existing.profile == profile => RowOutcome::Unchanged,
+                Match::One(existing) => {
+                    let mut updated = existing.clone();
+                    updated.profile = profile;
                     updated.version += 1;
                     updated.updated_at = now;
                     changed.push(updated);
                     RowOutcome::Updated
                 }
-                _ => RowOutcome::Rejected(RowRejection::KeysOfTwoOrganizations),
+                Match::Two => RowOutcome::Rejected(RowRejection::KeysOfTwoOrganizations),
             };
             outcomes.push(outcome);
         }
-        if !dry_run && (!new.is_empty() || !changed.is_empty()) {
+        if !new.is_empty() || !changed.is_empty() {
             let BatchOutcome { .. } = self.ports.organizations.write_batch(&new, &changed).await?;
         }
         Ok(outcomes)
     }
 
+    /// Inserts rows that `plan_import` found new, without looking them up again. A row that
+    /// became known meanwhile fails the whole batch with `Duplicate`; nothing of it is written.
+    pub async fn insert_planned(&self, rows: Vec<OrganizationProfile>) -> Result<Vec<RowOutcome>, RegistryError> {
+        let now = self.clock.now();
+        let new: Vec<Organization> = rows
+            .into_iter()
+            .map(|profile| Organization {
+                id: OrganizationId::new(),
+                version: 1,
+                profile,
+                status: OrgStatus::Active,
+                verification: None,
+                created_at: now,
+                updated_at: now,
+            })
+            .collect();
+        match self.ports.organizations.write_batch(&new, &[]).await {
+            Ok(_) => Ok(vec![RowOutcome::Inserted; new.len()]),
+            Err(RepoError::Conflict(Conflict::Duplicate(key))) => {
+                let existing = new.first().map_or_else(OrganizationId::new, |o| o.id);
+                Err(RegistryError::Duplicate { key, existing })
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
     // People.
 
     /// Adds a person; the legal basis on which the centre holds the record is required.
-    pub async fn add_person(
-        &self,
-        input: &PersonInput,
-        basis: &LegalBasisInput,
-    ) -> Result<Person, RegistryError> {
+    pub async fn add_person(&self, input: &PersonInput, basis: &LegalBasisInput) -> Result<Person, RegistryError> {
         let person = Person {
             id: PersonId::new(),
             profile: input.validate()?,
@@ -455,11 +419,7 @@ impl Registry {
     }
 
     /// A page of people.
-    pub async fn people(
-        &self,
-        filter: &PersonFilter,
-        page: PageRequest,
-    ) -> Result<Page<Person>, RegistryError> {
+    pub async fn people(&self, filter: &PersonFilter, page: PageRequest) -> Result<Page<Person>, RegistryError> {
         Ok(self.ports.people.list(filter, page).await?)
     }
 
@@ -473,13 +433,8 @@ impl Registry {
         position: &str,
         from: Option<NaiveDate>,
     ) -> Result<Membership, RegistryError> {
-        let position =
-            Text::parse(position, MAX_SHORT_TEXT).map_err(|p| InvalidField::new("position", p))?;
-        self.ports
-            .people
-            .get(person)
-            .await?
-            .ok_or(RegistryError::NotFound { entity: "person" })?;
+        let position = Text::parse(position, MAX_SHORT_TEXT).map_err(|p| InvalidField::new("position", p))?;
+        self.ports.people.get(person).await?.ok_or(RegistryError::NotFound { entity: "person" })?;
         let org = self.existing_organization(organization).await?;
         if matches!(org.status, OrgStatus::Liquidated { .. }) {
             return Err(RegistryError::Liquidated);
@@ -491,52 +446,29 @@ impl Registry {
             position,
             period: Period::open(from.unwrap_or_else(|| self.today())),
         };
-        self.ports
-            .memberships
-            .insert(&membership)
-            .await
-            .map_err(missing_reference)?;
+        self.ports.memberships.insert(&membership).await.map_err(missing_reference)?;
         Ok(membership)
     }
 
     /// Ends a membership on `on` (today when absent).
-    pub async fn end_membership(
-        &self,
-        id: MembershipId,
-        on: Option<NaiveDate>,
-    ) -> Result<Membership, RegistryError> {
+    pub async fn end_membership(&self, id: MembershipId, on: Option<NaiveDate>) -> Result<Membership, RegistryError> {
         let mut membership =
-            self.ports
-                .memberships
-                .get(id)
-                .await?
-                .ok_or(RegistryError::NotFound {
-                    entity: "membership",
-                })?;
+            self.ports.memberships.get(id).await?.ok_or(RegistryError::NotFound { entity: "membership" })?;
         membership.period = membership
             .period
             .ended_on(on.unwrap_or_else(|| self.today()))
             .map_err(|_| RegistryError::EndBeforeStart)?;
-        self.ports
-            .memberships
-            .set_end(id, membership.period.to().expect("just ended"))
-            .await?;
+        self.ports.memberships.set_end(id, membership.period.to().expect("just ended")).await?;
         Ok(membership)
     }
 
     /// Memberships in these organisations.
-    pub async fn memberships_of_organizations(
-        &self,
-        ids: &[OrganizationId],
-    ) -> Result<Vec<Membership>, RegistryError> {
+    pub async fn memberships_of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Membership>, RegistryError> {
         Ok(self.ports.memberships.of_organizations(ids).await?)
     }
 
     /// Memberships of these people.
-    pub async fn memberships_of_people(
-        &self,
-        ids: &[PersonId],
-    ) -> Result<Vec<Membership>, RegistryError> {
+    pub async fn memberships_of_people(&self, ids: &[PersonId]) -> Result<Vec<Membership>, RegistryError> {
         Ok(self.ports.memberships.of_people(ids).await?)
     }
 
@@ -551,13 +483,7 @@ impl Registry {
     ) -> Result<Coalition, RegistryError> {
         let today = self.today();
         if founded_on.is_some_and(|d| d > today) {
-            return Err(InvalidField::new(
-                "foundedOn",
-                Problem::ImpossibleDate {
-                    reason: "in the future",
-                },
-            )
-            .into());
+            return Err(InvalidField::new("foundedOn", Problem::ImpossibleDate { reason: "in the future" }).into());
         }
         let coalition = Coalition {
             id: CoalitionId::new(),
@@ -580,10 +506,7 @@ impl Registry {
     }
 
     /// Several coalitions by id.
-    pub async fn coalitions_by_ids(
-        &self,
-        ids: &[CoalitionId],
-    ) -> Result<Vec<Coalition>, RegistryError> {
+    pub async fn coalitions_by_ids(&self, ids: &[CoalitionId]) -> Result<Vec<Coalition>, RegistryError> {
         Ok(self.ports.coalitions.get_many(ids).await?)
     }
 
@@ -595,16 +518,8 @@ impl Registry {
         role: CoalitionRole,
         from: Option<NaiveDate>,
     ) -> Result<CoalitionMember, RegistryError> {
-        if self
-            .ports
-            .coalitions
-            .get_many(&[coalition])
-            .await?
-            .is_empty()
-        {
-            return Err(RegistryError::NotFound {
-                entity: "coalition",
-            });
+        if self.ports.coalitions.get_many(&[coalition]).await?.is_empty() {
+            return Err(RegistryError::NotFound { entity: "coalition" });
         }
         let org = self.existing_organization(organization).await?;
         if matches!(org.status, OrgStatus::Liquidated { .. }) {
@@ -617,11 +532,7 @@ impl Registry {
             role,
             period: Period::open(from.unwrap_or_else(|| self.today())),
         };
-        self.ports
-            .coalitions
-            .insert_member(&member)
-            .await
-            .map_err(missing_reference)?;
+        self.ports.coalitions.insert_member(&member).await.map_err(missing_reference)?;
         Ok(member)
     }
 
@@ -631,30 +542,20 @@ impl Registry {
         id: CoalitionMemberId,
         on: Option<NaiveDate>,
     ) -> Result<CoalitionMember, RegistryError> {
-        let mut member =
-            self.ports
-                .coalitions
-                .get_member(id)
-                .await?
-                .ok_or(RegistryError::NotFound {
-                    entity: "coalition member",
-                })?;
-        member.period = member
-            .period
-            .ended_on(on.unwrap_or_else(|| self.today()))
-            .map_err(|_| RegistryError::EndBeforeStart)?;
-        self.ports
+        let mut member = self
+            .ports
             .coalitions
-            .set_member_end(id, member.period.to().expect("just ended"))
-            .await?;
+            .get_member(id)
+            .await?
+            .ok_or(RegistryError::NotFound { entity: "coalition member" })?;
+        member.period =
+            member.period.ended_on(on.unwrap_or_else(|| self.today())).map_err(|_| RegistryError::EndBeforeStart)?;
+        self.ports.coalitions.set_member_end(id, member.period.to().expect("just ended")).await?;
         Ok(member)
     }
 
     /// Members of these coalitions.
-    pub async fn members_of_coalitions(
-        &self,
-        ids: &[CoalitionId],
-    ) -> Result<Vec<CoalitionMember>, RegistryError> {
+    pub async fn members_of_coalitions(&self, ids: &[CoalitionId]) -> Result<Vec<CoalitionMember>, RegistryError> {
         Ok(self.ports.coalitions.members_of(ids).await?)
     }
 
@@ -690,31 +591,15 @@ impl Registry {
         let tie = Tie::new(
             TieId::new(),
             new.kind,
-            TieEnd {
-                organization: new.a,
-                role: role("aRole", &new.a_role)?,
-            },
-            TieEnd {
-                organization: new.b,
-                role: role("bRole", &new.b_role)?,
-            },
+            TieEnd { organization: new.a, role: role("aRole", &new.a_role)? },
+            TieEnd { organization: new.b, role: role("bRole", &new.b_role)? },
             period,
             note,
         );
         let a = self.existing_organization(new.a).await?;
-        let b = if new.a == new.b {
-            a.clone()
-        } else {
-            self.existing_organization(new.b).await?
-        };
-        let existing: Vec<Tie> = self
-            .ports
-            .ties
-            .of_organizations(&[new.a])
-            .await?
-            .into_iter()
-            .filter(|t| t.pair() == tie.pair())
-            .collect();
+        let b = if new.a == new.b { a.clone() } else { self.existing_organization(new.b).await? };
+        let existing: Vec<Tie> =
+            self.ports.ties.of_organizations(&[new.a]).await?.into_iter().filter(|t| t.pair() == tie.pair()).collect();
         check_new_tie(&tie, [&a, &b], &existing)?;
         match self.ports.ties.insert(&tie).await {
             Err(RepoError::Conflict(Conflict::ActiveTie)) => {
@@ -727,20 +612,10 @@ impl Registry {
 
     /// Ends a tie on `on` (today when absent).
     pub async fn end_tie(&self, id: TieId, on: Option<NaiveDate>) -> Result<Tie, RegistryError> {
-        let tie = self
-            .ports
-            .ties
-            .get(id)
-            .await?
-            .ok_or(RegistryError::NotFound { entity: "tie" })?;
-        let period = tie
-            .period
-            .ended_on(on.unwrap_or_else(|| self.today()))
-            .map_err(|_| RegistryError::EndBeforeStart)?;
-        self.ports
-            .ties
-            .set_end(id, period.to().expect("just ended"))
-            .await?;
+        let tie = self.ports.ties.get(id).await?.ok_or(RegistryError::NotFound { entity: "tie" })?;
+        let period =
+            tie.period.ended_on(on.unwrap_or_else(|| self.today())).map_err(|_| RegistryError::EndBeforeStart)?;
+        self.ports.ties.set_end(id, period.to().expect("just ended")).await?;
         Ok(tie.with_period(period))
     }
 
@@ -751,17 +626,58 @@ impl Registry {
 
     /// The names of a list's codes, for reports.
     pub fn term_name(&self, kind: TermKind, code: &str) -> Option<String> {
-        self.vocabulary()
-            .term(kind, code)
-            .map(|t| t.name_ru.clone())
+        self.vocabulary().term(kind, code).map(|t| t.name_ru.clone())
+    }
+}
+
+/// Stored organisations indexed by their natural keys, for matching import rows.
+struct KeyIndex {
+    existing: Vec<Organization>,
+    by_inn: HashMap<String, usize>,
+    by_ogrn: HashMap<String, usize>,
+}
+
+/// Which stored organisations an import row matches.
+enum Match<'a> {
+    None,
+    One(&'a Organization),
+    Two,
+}
+
+impl KeyIndex {
+    fn new(existing: Vec<Organization>) -> Self {
+        let mut by_inn = HashMap::new();
+        let mut by_ogrn = HashMap::new();
+        for (i, org) in existing.iter().enumerate() {
+            if let Some(inn) = &org.profile.inn {
+                by_inn.insert(inn.to_string(), i);
+            }
+            if let Some(ogrn) = &org.profile.ogrn {
+                by_ogrn.insert(ogrn.to_string(), i);
+            }
+        }
+        Self { existing, by_inn, by_ogrn }
+    }
+
+    /// The stored organisations sharing the row's ИНН or ОГРН (the rule of `rules::dedup`).
+    fn matching(&self, profile: &OrganizationProfile) -> Match<'_> {
+        let by_inn = profile.inn.as_ref().and_then(|v| self.by_inn.get(v.as_str()));
+        let by_ogrn = profile.ogrn.as_ref().and_then(|v| self.by_ogrn.get(v.as_str()));
+        match (by_inn, by_ogrn) {
+            (None, None) => Match::None,
+            (Some(a), Some(b)) if a != b => Match::Two,
+            (Some(i), _) | (None, Some(i)) => {
+                let found = &self.existing[*i];
+                debug_assert!(shared_key(profile, &found.profile).is_some());
+                Match::One(found)
+            }
+        }
     }
 }
 
 fn missing_reference(error: RepoError) -> RegistryError {
     match error {
-        RepoError::Conflict(Conflict::MissingReference) => RegistryError::NotFound {
-            entity: "referenced record",
-        },
+        RepoError::Conflict(Conflict::MissingReference) => RegistryError::NotFound { entity: "referenced record" },
         other => RegistryError::Store(other),
     }
 }

@@ -18,10 +18,7 @@ impl Vocabulary {
     pub fn from_terms(terms: impl IntoIterator<Item = Term>) -> Self {
         let mut lists: HashMap<TermKind, BTreeMap<String, Term>> = HashMap::new();
         for term in terms {
-            lists
-                .entry(term.kind)
-                .or_default()
-                .insert(term.code.clone(), term);
+            lists.entry(term.kind).or_default().insert(term.code.clone(), term);
         }
         Self { lists }
     }
@@ -29,16 +26,10 @@ impl Vocabulary {
     /// Checks that `raw` is a code of the `kind` list.
     pub fn code(&self, kind: TermKind, raw: &str) -> Result<Code, Problem> {
         let code = Code::parse(raw)?;
-        if self
-            .lists
-            .get(&kind)
-            .is_some_and(|list| list.contains_key(code.as_str()))
-        {
+        if self.lists.get(&kind).is_some_and(|list| list.contains_key(code.as_str())) {
             Ok(code)
         } else {
-            Err(Problem::UnknownCode {
-                code: raw.trim().to_owned(),
-            })
+            Err(Problem::UnknownCode { code: raw.trim().to_owned() })
         }
     }
 
@@ -49,10 +40,7 @@ impl Vocabulary {
 
     /// The terms of one list, ordered by code.
     pub fn terms(&self, kind: TermKind) -> impl Iterator<Item = &Term> {
-        self.lists
-            .get(&kind)
-            .into_iter()
-            .flat_map(|list| list.values())
+        self.lists.get(&kind).into_iter().flat_map(|list| list.values())
     }
 
     /// Whether no list has any term (the database has not been seeded).

@@ -14,10 +14,7 @@ async fn registry() -> Registry {
     let store = InMemoryRegistry::new();
     let clock = Arc::new(FixedClock(fixtures::instant()));
     let registry = Registry::open(store.ports(), clock).await.expect("open");
-    registry
-        .seed_references(&fixtures::terms())
-        .await
-        .expect("seed");
+    registry.seed_references(&fixtures::terms()).await.expect("seed");
     registry
 }
 
@@ -37,22 +34,11 @@ fn input(n: u32) -> OrganizationInput {
 #[tokio::test]
 async fn a_created_organisation_is_normalised_and_starts_at_version_one() {
     let registry = registry().await;
-    let org = registry
-        .create_organization(&input(1))
-        .await
-        .expect("create");
+    let org = registry.create_organization(&input(1)).await.expect("create");
     assert_eq!(org.profile.full_name.as_str(), "АНО «Помощь 1»");
     assert_eq!(org.version, 1);
-    assert_eq!(
-        org.profile.activity_areas.len(),
-        1,
-        "repeated codes collapse"
-    );
-    assert_eq!(
-        org.profile.phones[0].as_str(),
-        "+74842123456",
-        "a Russian 8-number becomes +7"
-    );
+    assert_eq!(org.profile.activity_areas.len(), 1, "repeated codes collapse");
+    assert_eq!(org.profile.phones[0].as_str(), "+74842123456", "a Russian 8-number becomes +7");
     assert_eq!(registry.organization(org.id).await.expect("get"), Some(org));
 }
 
@@ -74,108 +60,52 @@ async fn an_unknown_code_is_refused_naming_the_list_field() {
     let mut bad = input(1);
     bad.activity_areas = vec!["charity_volunteering".into(), "space_travel".into()];
     let error = registry.create_organization(&bad).await.unwrap_err();
-    assert!(
-        matches!(&error, RegistryError::Invalid(f) if f.field == "activityAreas[1]"),
-        "{error:?}"
-    );
+    assert!(matches!(&error, RegistryError::Invalid(f) if f.field == "activityAreas[1]"), "{error:?}");
 }
 
 #[tokio::test]
 async fn a_second_organisation_with_the_same_inn_is_a_duplicate() {
     let registry = registry().await;
-    let first = registry
-        .create_organization(&input(1))
-        .await
-        .expect("create");
+    let first = registry.create_organization(&input(1)).await.expect("create");
     let mut again = input(2);
     again.inn = input(1).inn;
     let error = registry.create_organization(&again).await.unwrap_err();
-    assert!(
-        matches!(error, RegistryError::Duplicate { key: NaturalKey::Inn, existing } if existing == first.id)
-    );
+    assert!(matches!(error, RegistryError::Duplicate { key: NaturalKey::Inn, existing } if existing == first.id));
 }
 
 #[tokio::test]
 async fn an_update_with_a_stale_version_is_refused_with_the_current_version() {
     let registry = registry().await;
-    let org = registry
-        .create_organization(&input(1))
-        .await
-        .expect("create");
+    let org = registry.create_organization(&input(1)).await.expect("create");
     let mut changed = input(1);
     changed.short_name = Some("Помощь".into());
-    let updated = registry
-        .update_organization(org.id, 1, &changed)
-        .await
-        .expect("update");
+    let updated = registry.update_organization(org.id, 1, &changed).await.expect("update");
     assert_eq!(updated.version, 2);
-    let error = registry
-        .update_organization(org.id, 1, &changed)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            error,
-            RegistryError::StaleVersion {
-                expected: 1,
-                current: 2
-            }
-        ),
-        "{error:?}"
-    );
+    let error = registry.update_organization(org.id, 1, &changed).await.unwrap_err();
+    assert!(matches!(error, RegistryError::StaleVersion { expected: 1, current: 2 }), "{error:?}");
 }
 
 #[tokio::test]
 async fn a_liquidated_organisation_gets_no_new_ties_but_keeps_old_ones() {
     let registry = registry().await;
-    let a = registry
-        .create_organization(&input(1))
-        .await
-        .expect("create");
-    let b = registry
-        .create_organization(&input(2))
-        .await
-        .expect("create");
-    let tie = |kind| NewTie {
-        kind,
-        a: a.id,
-        a_role: None,
-        b: b.id,
-        b_role: None,
-        from: None,
-        to: None,
-        note: None,
-    };
-    registry
-        .add_tie(&tie(TieKind::Partnership))
-        .await
-        .expect("tie");
-    let error = registry
-        .add_tie(&tie(TieKind::Partnership))
-        .await
-        .unwrap_err();
+    let a = registry.create_organization(&input(1)).await.expect("create");
+    let b = registry.create_organization(&input(2)).await.expect("create");
+    let tie = |kind| NewTie { kind, a: a.id, a_role: None, b: b.id, b_role: None, from: None, to: None, note: None };
+    registry.add_tie(&tie(TieKind::Partnership)).await.expect("tie");
+    let error = registry.add_tie(&tie(TieKind::Partnership)).await.unwrap_err();
     assert!(matches!(error, RegistryError::Rule(_)), "{error:?}");
-    let b = registry
-        .liquidate_organization(b.id, 1, fixtures::day(2026, 1, 1))
-        .await
-        .expect("liquidate");
+    let b = registry.liquidate_organization(b.id, 1, fixtures::day(2026, 1, 1)).await.expect("liquidate");
     assert!(matches!(b.status, OrgStatus::Liquidated { .. }));
     let error = registry.add_tie(&tie(TieKind::Funding)).await.unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "a liquidated organisation cannot get new ties"
-    );
+    assert_eq!(error.to_string(), "a liquidated organisation cannot get new ties");
     assert_eq!(registry.ties_of(&[a.id]).await.expect("ties").len(), 1);
 }
 
 #[tokio::test]
 async fn a_person_needs_a_purpose_for_the_legal_basis() {
     let registry = registry().await;
-    let person = PersonInput {
-        last_name: "Петрова".into(),
-        first_name: "Ольга".into(),
-        ..Default::default()
-    };
+    let person =
+        PersonInput { last_name: "Петрова".into(), first_name: "Ольга".into(), ..Default::default() };
     let basis = LegalBasisInput {
         kind: LegalBasisKind::Consent,
         purpose: "  ".into(),
@@ -193,53 +123,28 @@ async fn importing_the_same_rows_twice_changes_nothing_the_second_time() {
     let registry = registry().await;
     let vocabulary = registry.vocabulary();
     let rows: Vec<_> = (1..=5).map(input).collect();
-    let profiles: Vec<_> = validate_rows(&rows, &vocabulary, fixtures::day(2026, 11, 1))
-        .into_iter()
-        .map(Result::unwrap)
-        .collect();
-    let first = registry
-        .import_batch(&profiles, false)
-        .await
-        .expect("import");
+    let profiles: Vec<_> =
+        validate_rows(&rows, &vocabulary, fixtures::day(2026, 11, 1)).into_iter().map(Result::unwrap).collect();
+    let first = registry.import_batch(profiles.clone()).await.expect("import");
     assert!(first.iter().all(|o| *o == RowOutcome::Inserted));
-    let second = registry
-        .import_batch(&profiles, false)
-        .await
-        .expect("import");
-    assert!(
-        second.iter().all(|o| *o == RowOutcome::Unchanged),
-        "{second:?}"
-    );
+    let planned = registry.plan_import(&profiles).await.expect("plan");
+    assert!(planned.iter().all(|o| *o == RowOutcome::Unchanged));
+    let second = registry.import_batch(profiles.clone()).await.expect("import");
+    assert!(second.iter().all(|o| *o == RowOutcome::Unchanged), "{second:?}");
     let mut changed = profiles.clone();
     changed[2].in_sonko_register = true;
-    let third = registry
-        .import_batch(&changed, false)
-        .await
-        .expect("import");
-    assert_eq!(
-        third.iter().filter(|o| **o == RowOutcome::Updated).count(),
-        1
-    );
+    let third = registry.import_batch(changed).await.expect("import");
+    assert_eq!(third.iter().filter(|o| **o == RowOutcome::Updated).count(), 1);
 }
 
 #[tokio::test]
-async fn a_dry_run_import_writes_nothing() {
+async fn planning_an_import_writes_nothing() {
     let registry = registry().await;
-    let profiles: Vec<_> = validate_rows(
-        &[input(1)],
-        &registry.vocabulary(),
-        fixtures::day(2026, 11, 1),
-    )
-    .into_iter()
-    .map(Result::unwrap)
-    .collect();
-    assert_eq!(
-        registry
-            .import_batch(&profiles, true)
-            .await
-            .expect("dry run"),
-        vec![RowOutcome::Inserted]
-    );
+    let profiles: Vec<_> = validate_rows(&[input(1)], &registry.vocabulary(), fixtures::day(2026, 11, 1))
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(registry.plan_import(&profiles).await.expect("dry run"), vec![RowOutcome::Inserted]);
     assert_eq!(registry.summary().await.expect("summary").total, 0);
 }
 

@@ -32,8 +32,7 @@ impl SqlAccess {
 fn account_from(row: account::Model) -> Result<Account, StoreError> {
     Ok(Account {
         id: AccountId(row.id),
-        role: Role::parse(&row.role)
-            .ok_or_else(|| StoreError::Corrupt(format!("accounts.role: {}", row.role)))?,
+        role: Role::parse(&row.role).ok_or_else(|| StoreError::Corrupt(format!("accounts.role: {}", row.role)))?,
         login: row.login,
         password_hash: row.password_hash,
         disabled: row.disabled,
@@ -61,10 +60,7 @@ impl AccountRepo for SqlAccess {
             disabled: Set(a.disabled),
             created_at: Set(a.created_at),
         };
-        account::Entity::insert(row)
-            .exec_without_returning(self.db.connection())
-            .await
-            .map_err(access_error)?;
+        account::Entity::insert(row).exec_without_returning(self.db.connection()).await.map_err(access_error)?;
         Ok(())
     }
 
@@ -78,10 +74,7 @@ impl AccountRepo for SqlAccess {
     }
 
     async fn get(&self, id: AccountId) -> Result<Option<Account>, StoreError> {
-        let row = account::Entity::find_by_id(id.0)
-            .one(self.db.connection())
-            .await
-            .map_err(access_error)?;
+        let row = account::Entity::find_by_id(id.0).one(self.db.connection()).await.map_err(access_error)?;
         row.map(account_from).transpose()
     }
 
@@ -114,26 +107,18 @@ impl SessionRepo for SqlAccess {
             created_at: Set(s.created_at),
             expires_at: Set(s.expires_at),
         };
-        session::Entity::insert(row)
-            .exec_without_returning(self.db.connection())
-            .await
-            .map_err(access_error)?;
+        session::Entity::insert(row).exec_without_returning(self.db.connection()).await.map_err(access_error)?;
         Ok(())
     }
 
     async fn get(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError> {
-        let row = session::Entity::find_by_id(token_hash.0.clone())
-            .one(self.db.connection())
-            .await
-            .map_err(access_error)?;
+        let row =
+            session::Entity::find_by_id(token_hash.0.clone()).one(self.db.connection()).await.map_err(access_error)?;
         Ok(row.map(session_from))
     }
 
     async fn delete(&self, token_hash: &TokenHash) -> Result<(), StoreError> {
-        session::Entity::delete_by_id(token_hash.0.clone())
-            .exec(self.db.connection())
-            .await
-            .map_err(access_error)?;
+        session::Entity::delete_by_id(token_hash.0.clone()).exec(self.db.connection()).await.map_err(access_error)?;
         Ok(())
     }
 

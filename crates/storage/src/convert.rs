@@ -4,28 +4,21 @@
 use kernel::{Period, Term, TermKind};
 use registry::RepoError;
 use registry::model::{
-    Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, CoalitionRole, Code, Email, Inn,
-    Kpp, LegalBasis, LegalBasisKind, MAX_SHORT_TEXT, MAX_TEXT, Membership, MembershipId, Ogrn,
-    OrgName, OrgStatus, Organization, OrganizationId, OrganizationProfile, Person, PersonId,
-    PersonProfile, Phone, Relationship, RelationshipKind, Text, Tie, TieEnd, TieId, TieKind,
-    Verification, Website,
+    Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, CoalitionRole, Code, Email, Inn, Kpp, LegalBasis,
+    LegalBasisKind, MAX_SHORT_TEXT, MAX_TEXT, Membership, MembershipId, Ogrn, OrgName, OrgStatus, Organization,
+    OrganizationId, OrganizationProfile, Person, PersonId, PersonProfile, Phone, Relationship, RelationshipKind, Text,
+    Tie, TieEnd, TieId, TieKind, Verification, Website,
 };
 use registry::rules::names::{name_key, person_key, search_key};
 use sea_orm::ActiveValue::Set;
 
-use crate::entities::{
-    coalition, coalition_member, membership, organization, person, reference_term, tie,
-};
+use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
 
 fn corrupt(what: &str, detail: impl std::fmt::Display) -> RepoError {
     RepoError::Corrupt(format!("{what}: {detail}"))
 }
 
-fn parse<T>(
-    what: &str,
-    value: &str,
-    f: impl Fn(&str) -> Result<T, registry::Problem>,
-) -> Result<T, RepoError> {
+fn parse<T>(what: &str, value: &str, f: impl Fn(&str) -> Result<T, registry::Problem>) -> Result<T, RepoError> {
     f(value).map_err(|p| corrupt(what, p))
 }
 
@@ -38,15 +31,10 @@ fn parse_opt<T>(
 }
 
 fn json_of<T: std::fmt::Display>(values: &[T]) -> String {
-    serde_json::to_string(&values.iter().map(ToString::to_string).collect::<Vec<_>>())
-        .expect("strings serialise")
+    serde_json::to_string(&values.iter().map(ToString::to_string).collect::<Vec<_>>()).expect("strings serialise")
 }
 
-fn from_json<T>(
-    what: &str,
-    text: &str,
-    f: impl Fn(&str) -> Result<T, registry::Problem>,
-) -> Result<Vec<T>, RepoError> {
+fn from_json<T>(what: &str, text: &str, f: impl Fn(&str) -> Result<T, registry::Problem>) -> Result<Vec<T>, RepoError> {
     let values: Vec<String> = serde_json::from_str(text).map_err(|e| corrupt(what, e))?;
     values.iter().map(|v| parse(what, v, &f)).collect()
 }
@@ -56,48 +44,145 @@ pub fn json_item(code: &str) -> String {
     serde_json::to_string(code).expect("a string serialises")
 }
 
-pub fn organization_row(org: &Organization) -> organization::ActiveModel {
+/// The row of an organisation: the one place that decides how an organisation is stored.
+pub fn organization_model(org: &Organization) -> organization::Model {
     let p = &org.profile;
     let (status, liquidated_on) = match org.status {
         OrgStatus::Active => ("active", None),
         OrgStatus::Suspended => ("suspended", None),
         OrgStatus::Liquidated { on } => ("liquidated", Some(on)),
     };
-    organization::ActiveModel {
-        id: Set(org.id.0),
-        version: Set(org.version),
-        full_name: Set(p.full_name.to_string()),
-        short_name: Set(p.short_name.as_ref().map(ToString::to_string)),
-        search_key: Set(search_key(
-            p.full_name.as_str(),
-            p.short_name.as_ref().map(|s| s.as_str()),
-        )),
-        sort_key: Set(name_key(p.full_name.as_str())),
-        legal_form: Set(p.legal_form.to_string()),
-        inn: Set(p.inn.as_ref().map(ToString::to_string)),
-        ogrn: Set(p.ogrn.as_ref().map(ToString::to_string)),
-        kpp: Set(p.kpp.as_ref().map(ToString::to_string)),
-        registered_on: Set(p.registered_on),
-        municipality: Set(p.municipality.as_ref().map(ToString::to_string)),
-        legal_address: Set(p.legal_address.as_ref().map(ToString::to_string)),
-        postal_address: Set(p.postal_address.as_ref().map(ToString::to_string)),
-        phones: Set(json_of(&p.phones)),
-        emails: Set(json_of(&p.emails)),
-        website: Set(p.website.as_ref().map(ToString::to_string)),
-        activity_areas: Set(json_of(&p.activity_areas)),
-        target_groups: Set(json_of(&p.target_groups)),
-        relationship: Set(p.relationship.kind.code().to_owned()),
-        relationship_since: Set(p.relationship.since),
-        in_sonko_register: Set(p.in_sonko_register),
-        social_service_provider: Set(p.social_service_provider),
-        status: Set(status.to_owned()),
-        liquidated_on: Set(liquidated_on),
-        verified_by: Set(org.verification.as_ref().map(|v| v.by.clone())),
-        verified_at: Set(org.verification.as_ref().map(|v| v.at)),
-        created_at: Set(org.created_at),
-        updated_at: Set(org.updated_at),
+    organization::Model {
+        id: org.id.0,
+        version: org.version,
+        full_name: p.full_name.to_string(),
+        short_name: p.short_name.as_ref().map(ToString::to_string),
+        search_key: search_key(p.full_name.as_str(), p.short_name.as_ref().map(|s| s.as_str())),
+        sort_key: name_key(p.full_name.as_str()),
+        legal_form: p.legal_form.to_string(),
+        inn: p.inn.as_ref().map(ToString::to_string),
+        ogrn: p.ogrn.as_ref().map(ToString::to_string),
+        kpp: p.kpp.as_ref().map(ToString::to_string),
+        registered_on: p.registered_on,
+        municipality: p.municipality.as_ref().map(ToString::to_string),
+        legal_address: p.legal_address.as_ref().map(ToString::to_string),
+        postal_address: p.postal_address.as_ref().map(ToString::to_string),
+        phones: json_of(&p.phones),
+        emails: json_of(&p.emails),
+        website: p.website.as_ref().map(ToString::to_string),
+        activity_areas: json_of(&p.activity_areas),
+        target_groups: json_of(&p.target_groups),
+        relationship: p.relationship.kind.code().to_owned(),
+        relationship_since: p.relationship.since,
+        in_sonko_register: p.in_sonko_register,
+        social_service_provider: p.social_service_provider,
+        status: status.to_owned(),
+        liquidated_on,
+        verified_by: org.verification.as_ref().map(|v| v.by.clone()),
+        verified_at: org.verification.as_ref().map(|v| v.at),
+        created_at: org.created_at,
+        updated_at: org.updated_at,
     }
 }
+
+/// The organisation as an active model with every column set.
+pub fn organization_row(org: &Organization) -> organization::ActiveModel {
+    let m = organization_model(org);
+    organization::ActiveModel {
+        id: Set(m.id),
+        version: Set(m.version),
+        full_name: Set(m.full_name),
+        short_name: Set(m.short_name),
+        search_key: Set(m.search_key),
+        sort_key: Set(m.sort_key),
+        legal_form: Set(m.legal_form),
+        inn: Set(m.inn),
+        ogrn: Set(m.ogrn),
+        kpp: Set(m.kpp),
+        registered_on: Set(m.registered_on),
+        municipality: Set(m.municipality),
+        legal_address: Set(m.legal_address),
+        postal_address: Set(m.postal_address),
+        phones: Set(m.phones),
+        emails: Set(m.emails),
+        website: Set(m.website),
+        activity_areas: Set(m.activity_areas),
+        target_groups: Set(m.target_groups),
+        relationship: Set(m.relationship),
+        relationship_since: Set(m.relationship_since),
+        in_sonko_register: Set(m.in_sonko_register),
+        social_service_provider: Set(m.social_service_provider),
+        status: Set(m.status),
+        liquidated_on: Set(m.liquidated_on),
+        verified_by: Set(m.verified_by),
+        verified_at: Set(m.verified_at),
+        created_at: Set(m.created_at),
+        updated_at: Set(m.updated_at),
+    }
+}
+
+/// Appends the organisation as one line of PostgreSQL's COPY text format, columns in
+/// [`COPY_COLUMNS`] order.
+pub fn organization_copy_line(org: &Organization, out: &mut String) {
+    let m = organization_model(org);
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
+    let time = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339();
+    let flag = |b: bool| Some(if b { "t" } else { "f" }.to_owned());
+    let cells: [Option<String>; 29] = [
+        Some(m.id.to_string()),
+        Some(m.version.to_string()),
+        Some(m.full_name),
+        m.short_name,
+        Some(m.search_key),
+        Some(m.sort_key),
+        Some(m.legal_form),
+        m.inn,
+        m.ogrn,
+        m.kpp,
+        date(m.registered_on),
+        m.municipality,
+        m.legal_address,
+        m.postal_address,
+        Some(m.phones),
+        Some(m.emails),
+        m.website,
+        Some(m.activity_areas),
+        Some(m.target_groups),
+        Some(m.relationship),
+        date(m.relationship_since),
+        flag(m.in_sonko_register),
+        flag(m.social_service_provider),
+        Some(m.status),
+        date(m.liquidated_on),
+        m.verified_by,
+        m.verified_at.map(time),
+        Some(time(m.created_at)),
+        Some(time(m.updated_at)),
+    ];
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push('\t');
+        }
+        match cell {
+            None => out.push_str("\\N"),
+            Some(text) => {
+                for c in text.chars() {
+                    match c {
+                        '\\' => out.push_str("\\\\"),
+                        '\t' => out.push_str("\\t"),
+                        '\n' => out.push_str("\\n"),
+                        '\r' => out.push_str("\\r"),
+                        c => out.push(c),
+                    }
+                }
+            }
+        }
+    }
+    out.push('\n');
+}
+
+/// The columns of [`organization_copy_line`], in order.
+pub const COPY_COLUMNS: &str = "id, version, full_name, short_name, search_key, sort_key, legal_form, inn, ogrn, kpp, registered_on, municipality, legal_address, postal_address, phones, emails, website, activity_areas, target_groups, relationship, relationship_since, in_sonko_register, social_service_provider, status, liquidated_on, verified_by, verified_at, created_at, updated_at";
 
 pub fn organization_from(row: organization::Model) -> Result<Organization, RepoError> {
     let text = |v: &str| Text::parse(v, MAX_TEXT);
@@ -128,16 +213,8 @@ pub fn organization_from(row: organization::Model) -> Result<Organization, RepoE
             phones: from_json("organizations.phones", &row.phones, Phone::parse)?,
             emails: from_json("organizations.emails", &row.emails, Email::parse)?,
             website: parse_opt("organizations.website", &row.website, Website::parse)?,
-            activity_areas: from_json(
-                "organizations.activity_areas",
-                &row.activity_areas,
-                Code::parse,
-            )?,
-            target_groups: from_json(
-                "organizations.target_groups",
-                &row.target_groups,
-                Code::parse,
-            )?,
+            activity_areas: from_json("organizations.activity_areas", &row.activity_areas, Code::parse)?,
+            target_groups: from_json("organizations.target_groups", &row.target_groups, Code::parse)?,
             relationship: Relationship {
                 kind: RelationshipKind::parse(&row.relationship)
                     .ok_or_else(|| corrupt("organizations.relationship", &row.relationship))?,
@@ -199,11 +276,7 @@ pub fn person_from(row: person::Model) -> Result<Person, RepoError> {
     })
 }
 
-fn period(
-    what: &str,
-    from: chrono::NaiveDate,
-    to: Option<chrono::NaiveDate>,
-) -> Result<Period, RepoError> {
+fn period(what: &str, from: chrono::NaiveDate, to: Option<chrono::NaiveDate>) -> Result<Period, RepoError> {
     Period::new(from, to).map_err(|e| corrupt(what, e))
 }
 
@@ -223,9 +296,7 @@ pub fn membership_from(row: membership::Model) -> Result<Membership, RepoError> 
         id: MembershipId(row.id),
         person: PersonId(row.person_id),
         organization: OrganizationId(row.organization_id),
-        position: parse("memberships.position", &row.position, |v| {
-            Text::parse(v, MAX_SHORT_TEXT)
-        })?,
+        position: parse("memberships.position", &row.position, |v| Text::parse(v, MAX_SHORT_TEXT))?,
         period: period("memberships.valid_to", row.valid_from, row.valid_to)?,
     })
 }
@@ -245,9 +316,7 @@ pub fn coalition_from(row: coalition::Model) -> Result<Coalition, RepoError> {
     Ok(Coalition {
         id: CoalitionId(row.id),
         name: parse("coalitions.name", &row.name, OrgName::parse)?,
-        purpose: parse_opt("coalitions.purpose", &row.purpose, |v| {
-            Text::parse(v, MAX_TEXT)
-        })?,
+        purpose: parse_opt("coalitions.purpose", &row.purpose, |v| Text::parse(v, MAX_TEXT))?,
         founded_on: row.founded_on,
         created_at: row.created_at,
     })
@@ -269,8 +338,7 @@ pub fn coalition_member_from(row: coalition_member::Model) -> Result<CoalitionMe
         id: CoalitionMemberId(row.id),
         coalition: CoalitionId(row.coalition_id),
         organization: OrganizationId(row.organization_id),
-        role: CoalitionRole::parse(&row.role)
-            .ok_or_else(|| corrupt("coalition_members.role", &row.role))?,
+        role: CoalitionRole::parse(&row.role).ok_or_else(|| corrupt("coalition_members.role", &row.role))?,
         period: period("coalition_members.valid_to", row.valid_from, row.valid_to)?,
     })
 }
@@ -295,14 +363,8 @@ pub fn tie_from(row: tie::Model) -> Result<Tie, RepoError> {
     Ok(Tie::new(
         TieId(row.id),
         TieKind::parse(&row.kind).ok_or_else(|| corrupt("ties.kind", &row.kind))?,
-        TieEnd {
-            organization: OrganizationId(row.organization_a),
-            role: parse_opt("ties.role_a", &row.role_a, role)?,
-        },
-        TieEnd {
-            organization: OrganizationId(row.organization_b),
-            role: parse_opt("ties.role_b", &row.role_b, role)?,
-        },
+        TieEnd { organization: OrganizationId(row.organization_a), role: parse_opt("ties.role_a", &row.role_a, role)? },
+        TieEnd { organization: OrganizationId(row.organization_b), role: parse_opt("ties.role_b", &row.role_b, role)? },
         period("ties.valid_to", row.valid_from, row.valid_to)?,
         parse_opt("ties.note", &row.note, |v| Text::parse(v, MAX_TEXT))?,
     ))
@@ -324,8 +386,7 @@ pub fn term_row(t: &Term) -> reference_term::ActiveModel {
 
 pub fn term_from(row: reference_term::Model) -> Result<Term, RepoError> {
     Ok(Term {
-        kind: TermKind::parse(&row.kind)
-            .ok_or_else(|| corrupt("reference_terms.kind", &row.kind))?,
+        kind: TermKind::parse(&row.kind).ok_or_else(|| corrupt("reference_terms.kind", &row.kind))?,
         code: row.code,
         name_ru: row.name_ru,
         name_en: row.name_en,

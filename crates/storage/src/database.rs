@@ -28,9 +28,7 @@ pub enum StorageError {
     #[error("the database failed: {0}")]
     Database(#[from] DbErr),
     /// Migrations are missing.
-    #[error(
-        "the database schema is not up to date ({pending} migration(s) pending): run `nko migrate up`"
-    )]
+    #[error("the database schema is not up to date ({pending} migration(s) pending): run `nko migrate up`")]
     NotMigrated {
         /// How many migrations have not been applied.
         pending: usize,
@@ -76,27 +74,25 @@ impl Database {
             Backend::Sqlite => {
                 let sqlite = SqliteConnectOptions::from_str(url)
                     .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
-                options
-                    .max_connections(1)
-                    .min_connections(1)
-                    .map_sqlx_sqlite_opts(move |_| {
-                        sqlite
-                            .clone()
-                            .create_if_missing(true)
-                            .journal_mode(SqliteJournalMode::Wal)
-                            .synchronous(SqliteSynchronous::Normal)
-                            .foreign_keys(true)
-                            .busy_timeout(Duration::from_secs(5))
-                    });
+                options.max_connections(1).min_connections(1).map_sqlx_sqlite_opts(move |_| {
+                    sqlite
+                        .clone()
+                        .create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
+                        .foreign_keys(true)
+                        .busy_timeout(Duration::from_secs(5))
+                });
             }
             Backend::Postgres => {
-                options
-                    .max_connections(10)
-                    .min_connections(1)
-                    .map_sqlx_postgres_opts(|pg| {
-                        pg.application_name("nko")
-                            .options([("statement_timeout", "5s")])
-                    });
+                options.max_connections(10).min_connections(1).map_sqlx_postgres_opts(|pg| {
+                    // Custom plans: sqlx prepares every statement, and once a statement has
+                    // run a few times PostgreSQL may keep a generic plan made while the
+                    // table was small, scanning it whole for a long `IN` list (imports
+                    // became quadratic). Planning these statements anew is cheap.
+                    pg.application_name("nko")
+                        .options([("statement_timeout", "5s"), ("plan_cache_mode", "force_custom_plan")])
+                });
             }
         }
         let mut connection = sea_orm::Database::connect(options).await?;
@@ -105,11 +101,7 @@ impl Database {
         connection.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        Ok(Self {
-            connection,
-            backend,
-            statements,
-        })
+        Ok(Self { connection, backend, statements })
     }
 
     /// The backend.
@@ -120,6 +112,11 @@ impl Database {
     /// The sea-orm connection (for this crate's stores).
     pub(crate) fn connection(&self) -> &DatabaseConnection {
         &self.connection
+    }
+
+    /// Counts statements run outside sea-orm (PostgreSQL COPY).
+    pub(crate) fn count_statements(&self, n: u64) {
+        self.statements.fetch_add(n, Ordering::Relaxed);
     }
 
     /// How many SQL statements this pool has executed so far.
@@ -139,33 +136,34 @@ impl Database {
 
     /// Which migrations are applied and which are pending.
     pub async fn migration_state(&self) -> Result<MigrationState, StorageError> {
-        let applied: Vec<String> = Migrator::get_applied_migrations(&self.connection)
-            .await?
-            .iter()
-            .map(|m| m.name().to_owned())
-            .collect();
-        let pending = Migrator::get_pending_migrations(&self.connection)
-            .await?
-            .iter()
-            .map(|m| m.name().to_owned())
-            .collect();
+        let applied: Vec<String> =
+            Migrator::get_applied_migrations(&self.connection).await?.iter().map(|m| m.name().to_owned()).collect();
+        let pending =
+            Migrator::get_pending_migrations(&self.connection).await?.iter().map(|m| m.name().to_owned()).collect();
         Ok(MigrationState { applied, pending })
     }
 
     /// Fails with a pointer to `nko migrate up` when migrations are pending.
     pub async fn require_migrated(&self) -> Result<(), StorageError> {
         let pending = self.migration_state().await?.pending.len();
-        if pending == 0 {
-            Ok(())
-        } else {
-            Err(StorageError::NotMigrated { pending })
-        }
+        if pending == 0 { Ok(()) } else { Err(StorageError::NotMigrated { pending }) }
     }
 
     /// Whether the database answers a trivial query.
     pub async fn is_ready(&self) -> bool {
         let sql = sea_orm::Statement::from_string(self.db_backend(), "SELECT 1");
         self.connection.execute_raw(sql).await.is_ok()
+    }
+
+    /// The value of a PostgreSQL run-time setting in a pooled session (`None` on SQLite).
+    pub async fn session_setting(&self, name: &str) -> Result<Option<String>, StorageError> {
+        if self.backend != Backend::Postgres {
+            return Ok(None);
+        }
+        let sql =
+            sea_orm::Statement::from_sql_and_values(self.db_backend(), "SELECT current_setting($1)", [name.into()]);
+        let row = self.connection.query_one_raw(sql).await?;
+        Ok(row.map(|r| r.try_get_by_index::<String>(0)).transpose()?)
     }
 
     pub(crate) fn db_backend(&self) -> DbBackend {

@@ -7,12 +7,8 @@ use sea_orm::{DbErr, SqlErr};
 /// Classifies a database error for the registry's ports.
 pub fn repo_error(error: DbErr) -> RepoError {
     match error.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(message)) => {
-            RepoError::Conflict(unique_conflict(&message))
-        }
-        Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
-            RepoError::Conflict(Conflict::MissingReference)
-        }
+        Some(SqlErr::UniqueConstraintViolation(message)) => RepoError::Conflict(unique_conflict(&message)),
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => RepoError::Conflict(Conflict::MissingReference),
         _ => {
             tracing::error!(error = %error, "database error");
             RepoError::Unavailable(error.to_string())
@@ -59,27 +55,19 @@ mod tests {
             Conflict::Duplicate(NaturalKey::Ogrn)
         );
         assert_eq!(
-            unique_conflict(
-                "duplicate key value violates unique constraint \"ux_organizations_inn\""
-            ),
+            unique_conflict("duplicate key value violates unique constraint \"ux_organizations_inn\""),
             Conflict::Duplicate(NaturalKey::Inn)
         );
         assert_eq!(
-            unique_conflict(
-                "duplicate key value violates unique constraint \"ux_organizations_ogrn\""
-            ),
+            unique_conflict("duplicate key value violates unique constraint \"ux_organizations_ogrn\""),
             Conflict::Duplicate(NaturalKey::Ogrn)
         );
         assert_eq!(
-            unique_conflict(
-                "duplicate key value violates unique constraint \"ux_ties_open_kind_pair\""
-            ),
+            unique_conflict("duplicate key value violates unique constraint \"ux_ties_open_kind_pair\""),
             Conflict::ActiveTie
         );
         assert_eq!(
-            unique_conflict(
-                "UNIQUE constraint failed: ties.kind, ties.organization_a, ties.organization_b"
-            ),
+            unique_conflict("UNIQUE constraint failed: ties.kind, ties.organization_a, ties.organization_b"),
             Conflict::ActiveTie
         );
     }

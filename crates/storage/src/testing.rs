@@ -50,9 +50,7 @@ impl Drop for TempSqlite {
 /// A fresh, migrated SQLite database in a temporary file.
 pub async fn sqlite() -> (Database, TempSqlite) {
     let file = TempSqlite::new();
-    let db = Database::connect(&file.url())
-        .await
-        .expect("open a temporary SQLite file");
+    let db = Database::connect(&file.url()).await.expect("open a temporary SQLite file");
     db.migrate_up().await.expect("migrate SQLite");
     (db, file)
 }
@@ -60,28 +58,19 @@ pub async fn sqlite() -> (Database, TempSqlite) {
 /// The URL of a fresh, empty PostgreSQL database, or `None` when no server is configured.
 /// `test` names the calling test for CI's count of PostgreSQL tests (empty: a helper database, not counted).
 pub async fn postgres_url(test: &str) -> Option<String> {
-    let server = std::env::var(TEST_DATABASE_URL)
-        .ok()
-        .filter(|u| !u.is_empty())?;
+    let server = std::env::var(TEST_DATABASE_URL).ok().filter(|u| !u.is_empty())?;
     let name = format!("nko_test_{}", uuid::Uuid::now_v7().simple());
-    let admin = Database::connect(&server)
-        .await
-        .unwrap_or_else(|e| panic!("{TEST_DATABASE_URL} is set but unusable: {e}"));
+    let admin =
+        Database::connect(&server).await.unwrap_or_else(|e| panic!("{TEST_DATABASE_URL} is set but unusable: {e}"));
     admin
         .connection()
-        .execute_raw(Statement::from_string(
-            admin.db_backend(),
-            format!("CREATE DATABASE {name}"),
-        ))
+        .execute_raw(Statement::from_string(admin.db_backend(), format!("CREATE DATABASE {name}")))
         .await
         .expect("create a test database");
     admin.close().await.expect("close the admin pool");
     if let Some(report) = std::env::var(TEST_REPORT).ok().filter(|_| !test.is_empty()) {
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(report)
-            .expect("open the test report");
+        let mut file =
+            std::fs::OpenOptions::new().create(true).append(true).open(report).expect("open the test report");
         writeln!(file, "{test}").expect("write the test report");
     }
     Some(with_database(&server, &name))
@@ -90,18 +79,14 @@ pub async fn postgres_url(test: &str) -> Option<String> {
 /// A fresh, migrated PostgreSQL database, or `None` when no server is configured.
 pub async fn postgres(test: &str) -> Option<Database> {
     let url = postgres_url(test).await?;
-    let db = Database::connect(&url)
-        .await
-        .expect("connect to the test database");
+    let db = Database::connect(&url).await.expect("connect to the test database");
     db.migrate_up().await.expect("migrate PostgreSQL");
     Some(db)
 }
 
 /// `url` with its database name replaced.
 fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
     let after_scheme = base.find("://").map_or(0, |i| i + 3);
     let base = match base[after_scheme..].find('/') {
         Some(slash) => &base[..after_scheme + slash],
@@ -119,10 +104,7 @@ mod tests {
 
     #[test]
     fn the_database_name_is_replaced_and_the_query_kept() {
-        assert_eq!(
-            with_database("postgres://u@h:5/postgres", "x"),
-            "postgres://u@h:5/x"
-        );
+        assert_eq!(with_database("postgres://u@h:5/postgres", "x"), "postgres://u@h:5/x");
         assert_eq!(
             with_database("postgres://u@h:5/postgres?sslmode=disable", "x"),
             "postgres://u@h:5/x?sslmode=disable"

@@ -23,14 +23,10 @@ async fn the_registry_ports_keep_the_contract_on_sqlite() {
 
 #[tokio::test]
 async fn the_registry_ports_keep_the_contract_on_postgres() {
-    if postgres("the_registry_ports_keep_the_contract_on_postgres")
-        .await
-        .is_none()
-    {
+    if postgres("the_registry_ports_keep_the_contract_on_postgres").await.is_none() {
         return;
     }
-    contract::all(|| async { SqlRegistry::new(postgres("").await.expect("configured")).ports() })
-        .await;
+    contract::all(|| async { SqlRegistry::new(postgres("").await.expect("configured")).ports() }).await;
 }
 
 #[tokio::test]
@@ -87,4 +83,13 @@ async fn sqlite_runs_in_wal_mode() {
     let wal = std::path::PathBuf::from(format!("{}-wal", file.path.display()));
     assert!(file.path.exists());
     assert!(wal.exists(), "a WAL file sits beside the database");
+}
+
+#[tokio::test]
+async fn postgres_sessions_have_a_statement_timeout_and_plan_every_statement_anew() {
+    let Some(db) = postgres("postgres_sessions_have_a_statement_timeout_and_plan_every_statement_anew").await else {
+        return;
+    };
+    assert_eq!(db.session_setting("statement_timeout").await.unwrap().as_deref(), Some("5s"));
+    assert_eq!(db.session_setting("plan_cache_mode").await.unwrap().as_deref(), Some("force_custom_plan"));
 }

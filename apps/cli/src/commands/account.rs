@@ -33,14 +33,9 @@ pub enum Action {
 }
 
 fn prompt_password() -> anyhow::Result<String> {
-    let first =
-        rpassword::prompt_password("Пароль / password: ").context("cannot read the password")?;
-    let second =
-        rpassword::prompt_password("Ещё раз / again: ").context("cannot read the password")?;
-    anyhow::ensure!(
-        first == second,
-        "пароли не совпадают / the passwords differ"
-    );
+    let first = rpassword::prompt_password("Пароль / password: ").context("cannot read the password")?;
+    let second = rpassword::prompt_password("Ещё раз / again: ").context("cannot read the password")?;
+    anyhow::ensure!(first == second, "пароли не совпадают / the passwords differ");
     Ok(first)
 }
 
@@ -48,38 +43,20 @@ fn prompt_password() -> anyhow::Result<String> {
 pub async fn run(settings: &Settings, action: Action, out: &mut dyn Write) -> anyhow::Result<()> {
     let system = bootstrap::open_existing(settings).await?;
     let access = &system.services.access;
-    let explain = |e: access::AccessError| {
-        anyhow::anyhow!("{} / {}", e.message(Lang::Ru), e.message(Lang::En))
-    };
+    let explain = |e: access::AccessError| anyhow::anyhow!("{} / {}", e.message(Lang::Ru), e.message(Lang::En));
     match action {
-        Action::Add {
-            login,
-            role,
-            password,
-        } => {
+        Action::Add { login, role, password } => {
             let role = Role::parse(&role).context("unknown role")?;
             let password = match password {
                 Some(p) => p,
                 None => prompt_password()?,
             };
-            let account = access
-                .add_account(&login, role, &password)
-                .await
-                .map_err(explain)?;
-            writeln!(
-                out,
-                "Создана учётная запись / created: {} ({})",
-                account.login,
-                account.role.code()
-            )?;
+            let account = access.add_account(&login, role, &password).await.map_err(explain)?;
+            writeln!(out, "Создана учётная запись / created: {} ({})", account.login, account.role.code())?;
         }
         Action::List => {
             for account in access.accounts().await.map_err(explain)? {
-                let state = if account.disabled {
-                    "disabled"
-                } else {
-                    "active"
-                };
+                let state = if account.disabled { "disabled" } else { "active" };
                 writeln!(
                     out,
                     "{}\t{}\t{state}\t{}",

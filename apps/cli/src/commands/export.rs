@@ -44,43 +44,28 @@ pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow
     let sink: &mut dyn Write = match &output {
         Some(path) => {
             file = std::io::BufWriter::new(
-                std::fs::File::create(path)
-                    .with_context(|| format!("cannot create {}", path.display()))?,
+                std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
             );
             &mut file
         }
         None => out,
     };
     let header: Vec<&str> = COLUMNS.iter().chain(EXPORT_ONLY.iter()).copied().collect();
-    let mut csv_writer =
-        matches!(format, Format::Csv).then(|| csv::Writer::from_writer(Vec::new()));
+    let mut csv_writer = matches!(format, Format::Csv).then(|| csv::Writer::from_writer(Vec::new()));
     if let Some(writer) = csv_writer.as_mut() {
         writer.write_record(&header)?;
     }
     let mut json_rows = Vec::new();
     let mut after = None;
     loop {
-        let page = PageRequest {
-            first: MAX_PAGE_SIZE,
-            after,
-        };
-        let found = registry
-            .organizations(
-                &OrganizationFilter::default(),
-                OrganizationOrder::CreatedAsc,
-                page,
-            )
-            .await?;
+        let page = PageRequest { first: MAX_PAGE_SIZE, after };
+        let found = registry.organizations(&OrganizationFilter::default(), OrganizationOrder::CreatedAsc, page).await?;
         for org in &found.items {
             let cells = record(org);
             match csv_writer.as_mut() {
                 Some(writer) => writer.write_record(&cells)?,
                 None => json_rows.push(serde_json::Value::Object(
-                    header
-                        .iter()
-                        .zip(cells)
-                        .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v)))
-                        .collect(),
+                    header.iter().zip(cells).map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v))).collect(),
                 )),
             }
         }
@@ -90,9 +75,7 @@ pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow
         after = Some(found.cursor_of(found.items.len() - 1));
     }
     match csv_writer {
-        Some(writer) => {
-            sink.write_all(&writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?
-        }
+        Some(writer) => sink.write_all(&writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?,
         None => writeln!(sink, "{}", serde_json::to_string_pretty(&json_rows)?)?,
     }
     sink.flush()?;

@@ -5,14 +5,15 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::Subcommand;
 use gateway::{Settings, bootstrap};
 use indicatif::{ProgressBar, ProgressStyle};
 use kernel::{Lang, Localized};
-use registry::model::OrganizationProfile;
 use registry::service::{RowOutcome, RowRejection, validate_rows};
+use tokio::task::JoinSet;
 
 use crate::csv_format::{Encoding, RowError, column_of, decode, detect_delimiter, parse};
 
@@ -43,11 +44,9 @@ pub enum What {
 
 fn rejection(line: u64, rejection: &RowRejection, lines: &[u64]) -> RowError {
     match rejection {
-        RowRejection::Invalid(field) => RowError {
-            line,
-            column: Some(column_of(&field.field)),
-            reason: field.problem.message(Lang::Ru),
-        },
+        RowRejection::Invalid(field) => {
+            RowError { line, column: Some(column_of(&field.field)), reason: field.problem.message(Lang::Ru) }
+        }
         RowRejection::NoNaturalKey => RowError {
             line,
             column: Some("inn".into()),
@@ -56,11 +55,7 @@ fn rejection(line: u64, rejection: &RowRejection, lines: &[u64]) -> RowError {
         RowRejection::RepeatsRow { key, first } => RowError {
             line,
             column: Some(key.field().into()),
-            reason: format!(
-                "повторяет строку {} (тот же {})",
-                lines[*first],
-                key.field()
-            ),
+            reason: format!("повторяет строку {} (тот же {})", lines[*first], key.field()),
         },
         RowRejection::KeysOfTwoOrganizations => RowError {
             line,
@@ -85,54 +80,57 @@ pub struct Tally {
 
 /// Runs the import.
 pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow::Result<()> {
-    let What::Organizations {
-        file,
-        dry_run,
-        skip_invalid,
-        encoding,
-        delimiter,
-    } = what;
+    let What::Organizations { file, dry_run, skip_invalid, encoding, delimiter } = what;
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let text = match decode(&bytes, encoding) {
         Ok(text) => text,
         Err(errors) => return refuse(out, &errors, errors.len()),
     };
     let delimiter = match delimiter {
-        Some(c) => u8::try_from(c)
-            .ok()
-            .filter(|b| *b == b',' || *b == b';')
-            .context("the delimiter must be , or ;")?,
+        Some(c) => u8::try_from(c).ok().filter(|b| *b == b',' || *b == b';').context("the delimiter must be , or ;")?,
         None => detect_delimiter(&text),
     };
     let (rows, mut errors) = parse(&text, delimiter);
+    drop(text);
     let system = bootstrap::open_existing(settings).await?;
     let registry = &system.services.registry;
-    let inputs: Vec<_> = rows.iter().map(|r| r.input.clone()).collect();
     let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
-    let mut valid: Vec<(u64, OrganizationProfile)> = Vec::new();
-    for (verdict, line) in validate_rows(
-        &inputs,
-        &registry.vocabulary(),
-        system.services.clock.today(),
-    )
-    .into_iter()
-    .zip(&lines)
-    {
+    let inputs: Vec<_> = rows.into_iter().map(|r| r.input).collect();
+    let verdicts = validate_rows(&inputs, &registry.vocabulary(), system.services.clock.today());
+    drop(inputs);
+    let (mut valid_lines, mut valid) = (Vec::new(), Vec::new());
+    for (verdict, line) in verdicts.into_iter().zip(&lines) {
         match verdict {
-            Ok(profile) => valid.push((*line, profile)),
+            Ok(profile) => {
+                valid_lines.push(*line);
+                valid.push(profile);
+            }
             Err(reason) => errors.push(rejection(*line, &reason, &lines)),
         }
     }
-    // Matching against the registry can refuse rows too; find them before writing anything.
-    for chunk in valid.chunks(BATCH) {
-        let profiles: Vec<_> = chunk.iter().map(|(_, p)| p.clone()).collect();
-        for ((line, _), outcome) in chunk
-            .iter()
-            .zip(registry.import_batch(&profiles, true).await?)
-        {
-            if let RowOutcome::Rejected(reason) = outcome {
-                errors.push(rejection(*line, &reason, &lines));
-            }
+    // Matching against the registry can refuse rows too: plan every batch before writing any.
+    let valid = Arc::new(valid);
+    let mut lookups = JoinSet::new();
+    let mut plans = Vec::new();
+    for (index, start) in (0..valid.len()).step_by(BATCH).enumerate() {
+        if lookups.len() >= IN_FLIGHT {
+            plans.push(lookups.join_next().await.expect("a task is running")??);
+        }
+        let (registry, valid) = (registry.clone(), valid.clone());
+        lookups.spawn(async move {
+            let chunk = &valid[start..(start + BATCH).min(valid.len())];
+            registry.plan_import(chunk).await.map(|plan| (index, plan))
+        });
+    }
+    while let Some(done) = lookups.join_next().await {
+        plans.push(done??);
+    }
+    plans.sort_by_key(|(index, _)| *index);
+    let planned: Vec<RowOutcome> = plans.into_iter().flat_map(|(_, plan)| plan).collect();
+    let valid = Arc::try_unwrap(valid).expect("every lookup has finished");
+    for (line, outcome) in valid_lines.iter().zip(&planned) {
+        if let RowOutcome::Rejected(reason) = outcome {
+            errors.push(rejection(*line, reason, &lines));
         }
     }
     errors.sort_by_key(|e| e.line);
@@ -143,36 +141,50 @@ pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow
     for error in &errors {
         writeln!(out, "{error}")?;
     }
-    let valid: Vec<_> = valid
-        .into_iter()
-        .filter(|(line, _)| !rejected_lines.contains(line))
-        .collect();
-    let progress = ProgressBar::new(valid.len() as u64).with_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} строк, {per_sec}, осталось {eta}")
-            .expect("a valid template"),
-    );
-    let mut tally = Tally {
-        rejected: rejected_lines.len(),
-        ..Tally::default()
-    };
-    for chunk in valid.chunks(BATCH) {
-        let profiles: Vec<_> = chunk.iter().map(|(_, p)| p.clone()).collect();
-        for outcome in registry.import_batch(&profiles, dry_run).await? {
-            match outcome {
-                RowOutcome::Inserted => tally.inserted += 1,
-                RowOutcome::Updated => tally.updated += 1,
-                RowOutcome::Unchanged => tally.unchanged += 1,
-                RowOutcome::Rejected(_) => tally.rejected += 1,
-            }
+    let mut tally = Tally { rejected: rejected_lines.len(), ..Tally::default() };
+    if dry_run {
+        for outcome in &planned {
+            tally.count(outcome);
         }
-        progress.inc(chunk.len() as u64);
-    }
-    progress.finish_and_clear();
-    let mode = if dry_run {
-        "проверка без записи / dry run"
     } else {
-        "импорт / import"
-    };
+        let keep: Vec<bool> = valid_lines.iter().map(|line| !rejected_lines.contains(line)).collect();
+        let progress = ProgressBar::new(keep.iter().filter(|k| **k).count() as u64).with_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} строк, {per_sec}, осталось {eta}")
+                .expect("a valid template"),
+        );
+        let mut rows = valid
+            .into_iter()
+            .zip(planned)
+            .zip(keep)
+            .filter_map(|((profile, plan), keep)| keep.then_some((profile, plan == RowOutcome::Inserted)));
+        // Batches are written by IN_FLIGHT tasks at a time, so preparing one overlaps writing
+        // another; each batch is its own transaction, and a re-run completes an interrupted import.
+        let mut writes = JoinSet::new();
+        loop {
+            let (batch, planned_new): (Vec<_>, Vec<bool>) = rows.by_ref().take(BATCH).unzip();
+            if batch.is_empty() {
+                break;
+            }
+            if writes.len() >= IN_FLIGHT {
+                record_write(writes.join_next().await.expect("a task is running")?, &mut tally, &progress)?;
+            }
+            let registry = registry.clone();
+            writes.spawn(async move {
+                // A batch the plan found entirely new skips the second lookup; the unique indexes
+                // still refuse a row someone added meanwhile, and then nothing of it is written.
+                if planned_new.iter().all(|new| *new) {
+                    registry.insert_planned(batch).await
+                } else {
+                    registry.import_batch(batch).await
+                }
+            });
+        }
+        while let Some(done) = writes.join_next().await {
+            record_write(done?, &mut tally, &progress)?;
+        }
+        progress.finish_and_clear();
+    }
+    let mode = if dry_run { "проверка без записи / dry run" } else { "импорт / import" };
     writeln!(
         out,
         "{mode}: добавлено {}, изменено {}, без изменений {}, отклонено {} / inserted {}, updated {}, unchanged {}, rejected {}",
@@ -186,6 +198,33 @@ pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow
         tally.rejected
     )?;
     Ok(())
+}
+
+/// Batches looked up or written at the same time.
+const IN_FLIGHT: usize = 2;
+
+fn record_write(
+    written: Result<Vec<RowOutcome>, registry::RegistryError>,
+    tally: &mut Tally,
+    progress: &ProgressBar,
+) -> anyhow::Result<()> {
+    let outcomes = written.map_err(|e| anyhow::anyhow!("{} / {e}", e.message(Lang::Ru)))?;
+    progress.inc(outcomes.len() as u64);
+    for outcome in &outcomes {
+        tally.count(outcome);
+    }
+    Ok(())
+}
+
+impl Tally {
+    fn count(&mut self, outcome: &RowOutcome) {
+        match outcome {
+            RowOutcome::Inserted => self.inserted += 1,
+            RowOutcome::Updated => self.updated += 1,
+            RowOutcome::Unchanged => self.unchanged += 1,
+            RowOutcome::Rejected(_) => self.rejected += 1,
+        }
+    }
 }
 
 fn refuse(out: &mut dyn Write, errors: &[RowError], rows: usize) -> anyhow::Result<()> {

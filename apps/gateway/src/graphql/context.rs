@@ -44,9 +44,7 @@ pub fn account<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Account> {
         Some(account) => Ok(account),
         None => {
             let message = match lang(ctx) {
-                Lang::Ru => {
-                    "нужно войти в систему: передайте токен в заголовке Authorization: Bearer"
-                }
+                Lang::Ru => "нужно войти в систему: передайте токен в заголовке Authorization: Bearer",
                 Lang::En => "log in first: send the token in the Authorization: Bearer header",
             };
             Err(error(ctx, Code::Unauthenticated, message, None))

@@ -45,16 +45,8 @@ impl Code {
 }
 
 /// Builds an error with a code, a message, and optionally the field at fault.
-pub fn error(
-    ctx: &Context<'_>,
-    code: Code,
-    message: impl Into<String>,
-    field: Option<&str>,
-) -> Error {
-    let request_id = ctx
-        .data_opt::<RequestInfo>()
-        .map(|r| r.id.clone())
-        .unwrap_or_default();
+pub fn error(ctx: &Context<'_>, code: Code, message: impl Into<String>, field: Option<&str>) -> Error {
+    let request_id = ctx.data_opt::<RequestInfo>().map(|r| r.id.clone()).unwrap_or_default();
     Error::new(message).extend_with(|_, e| {
         e.set("code", code.as_str());
         e.set("requestId", request_id.as_str());
@@ -66,9 +58,7 @@ pub fn error(
 
 /// The caller's language.
 pub fn lang(ctx: &Context<'_>) -> Lang {
-    ctx.data_opt::<RequestInfo>()
-        .map(|r| r.lang)
-        .unwrap_or_default()
+    ctx.data_opt::<RequestInfo>().map(|r| r.lang).unwrap_or_default()
 }
 
 /// Turns a use case's error into a GraphQL error.
@@ -78,17 +68,10 @@ pub trait IntoGql {
 }
 
 fn store_failure(ctx: &Context<'_>, failure: &dyn std::fmt::Display, unavailable: bool) -> Error {
-    let request_id = ctx
-        .data_opt::<RequestInfo>()
-        .map(|r| r.id.as_str())
-        .unwrap_or_default();
+    let request_id = ctx.data_opt::<RequestInfo>().map(|r| r.id.as_str()).unwrap_or_default();
     tracing::error!(request_id, error = %failure, "storage failure");
     let (code, ru, en) = if unavailable {
-        (
-            Code::Unavailable,
-            "хранилище недоступно, повторите попытку позже",
-            "storage is unavailable, try again later",
-        )
+        (Code::Unavailable, "хранилище недоступно, повторите попытку позже", "storage is unavailable, try again later")
     } else {
         (
             Code::Internal,
@@ -103,26 +86,19 @@ impl IntoGql for RegistryError {
     fn gql(self, ctx: &Context<'_>) -> Error {
         let message = self.message(lang(ctx));
         match &self {
-            RegistryError::Invalid(field) => {
-                error(ctx, Code::BadUserInput, message, Some(&field.field))
-            }
+            RegistryError::Invalid(field) => error(ctx, Code::BadUserInput, message, Some(&field.field)),
             RegistryError::NotFound { .. } => error(ctx, Code::NotFound, message, None),
-            RegistryError::Duplicate { key, .. } => {
-                error(ctx, Code::Conflict, message, Some(key.field()))
-            }
+            RegistryError::Duplicate { key, .. } => error(ctx, Code::Conflict, message, Some(key.field())),
             RegistryError::StaleVersion { current, .. } => {
                 let current = *current;
                 error(ctx, Code::Conflict, message, Some("expectedVersion"))
                     .extend_with(|_, e| e.set("currentVersion", current))
             }
-            RegistryError::Rule(TieRuleViolation::DuplicateActiveTie)
-            | RegistryError::Liquidated => error(ctx, Code::Conflict, message, None),
-            RegistryError::Rule(_) | RegistryError::EndBeforeStart => {
-                error(ctx, Code::BadUserInput, message, None)
+            RegistryError::Rule(TieRuleViolation::DuplicateActiveTie) | RegistryError::Liquidated => {
+                error(ctx, Code::Conflict, message, None)
             }
-            RegistryError::Store(RepoError::Unavailable(detail)) => {
-                store_failure(ctx, detail, true)
-            }
+            RegistryError::Rule(_) | RegistryError::EndBeforeStart => error(ctx, Code::BadUserInput, message, None),
+            RegistryError::Store(RepoError::Unavailable(detail)) => store_failure(ctx, detail, true),
             RegistryError::Store(other) => store_failure(ctx, other, false),
         }
     }

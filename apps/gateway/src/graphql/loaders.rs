@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use registry::model::{
-    Coalition, CoalitionId, CoalitionMember, Membership, Organization, OrganizationId, Person,
-    PersonId, Tie,
+    Coalition, CoalitionId, CoalitionMember, Membership, Organization, OrganizationId, Person, PersonId, Tie,
 };
 use registry::{Registry, RegistryError};
 
@@ -55,14 +54,8 @@ impl Loader<OrganizationId> for OrganizationsById {
     type Value = Organization;
     type Error = LoadError;
 
-    async fn load(
-        &self,
-        keys: &[OrganizationId],
-    ) -> Result<HashMap<OrganizationId, Organization>, LoadError> {
-        Ok(by_id(
-            self.0.organizations_by_ids(keys).await.map_err(Arc::new)?,
-            |o| o.id,
-        ))
+    async fn load(&self, keys: &[OrganizationId]) -> Result<HashMap<OrganizationId, Organization>, LoadError> {
+        Ok(by_id(self.0.organizations_by_ids(keys).await.map_err(Arc::new)?, |o| o.id))
     }
 }
 
@@ -71,10 +64,7 @@ impl Loader<PersonId> for PeopleById {
     type Error = LoadError;
 
     async fn load(&self, keys: &[PersonId]) -> Result<HashMap<PersonId, Person>, LoadError> {
-        Ok(by_id(
-            self.0.people_by_ids(keys).await.map_err(Arc::new)?,
-            |p| p.id,
-        ))
+        Ok(by_id(self.0.people_by_ids(keys).await.map_err(Arc::new)?, |p| p.id))
     }
 }
 
@@ -82,14 +72,8 @@ impl Loader<CoalitionId> for CoalitionsById {
     type Value = Coalition;
     type Error = LoadError;
 
-    async fn load(
-        &self,
-        keys: &[CoalitionId],
-    ) -> Result<HashMap<CoalitionId, Coalition>, LoadError> {
-        Ok(by_id(
-            self.0.coalitions_by_ids(keys).await.map_err(Arc::new)?,
-            |c| c.id,
-        ))
+    async fn load(&self, keys: &[CoalitionId]) -> Result<HashMap<CoalitionId, Coalition>, LoadError> {
+        Ok(by_id(self.0.coalitions_by_ids(keys).await.map_err(Arc::new)?, |c| c.id))
     }
 }
 
@@ -97,15 +81,8 @@ impl Loader<OrganizationId> for MembershipsByOrganization {
     type Value = Vec<Membership>;
     type Error = LoadError;
 
-    async fn load(
-        &self,
-        keys: &[OrganizationId],
-    ) -> Result<HashMap<OrganizationId, Vec<Membership>>, LoadError> {
-        let items = self
-            .0
-            .memberships_of_organizations(keys)
-            .await
-            .map_err(Arc::new)?;
+    async fn load(&self, keys: &[OrganizationId]) -> Result<HashMap<OrganizationId, Vec<Membership>>, LoadError> {
+        let items = self.0.memberships_of_organizations(keys).await.map_err(Arc::new)?;
         Ok(grouped(keys, items, |m| vec![m.organization]))
     }
 }
@@ -114,10 +91,7 @@ impl Loader<PersonId> for MembershipsByPerson {
     type Value = Vec<Membership>;
     type Error = LoadError;
 
-    async fn load(
-        &self,
-        keys: &[PersonId],
-    ) -> Result<HashMap<PersonId, Vec<Membership>>, LoadError> {
+    async fn load(&self, keys: &[PersonId]) -> Result<HashMap<PersonId, Vec<Membership>>, LoadError> {
         let items = self.0.memberships_of_people(keys).await.map_err(Arc::new)?;
         Ok(grouped(keys, items, |m| vec![m.person]))
     }
@@ -127,10 +101,7 @@ impl Loader<OrganizationId> for TiesByOrganization {
     type Value = Vec<Tie>;
     type Error = LoadError;
 
-    async fn load(
-        &self,
-        keys: &[OrganizationId],
-    ) -> Result<HashMap<OrganizationId, Vec<Tie>>, LoadError> {
+    async fn load(&self, keys: &[OrganizationId]) -> Result<HashMap<OrganizationId, Vec<Tie>>, LoadError> {
         let items = self.0.ties_of(keys).await.map_err(Arc::new)?;
         Ok(grouped(keys, items, |t| vec![t.pair().0, t.pair().1]))
     }
@@ -140,15 +111,8 @@ impl Loader<OrganizationId> for CoalitionsByOrganization {
     type Value = Vec<CoalitionMember>;
     type Error = LoadError;
 
-    async fn load(
-        &self,
-        keys: &[OrganizationId],
-    ) -> Result<HashMap<OrganizationId, Vec<CoalitionMember>>, LoadError> {
-        let items = self
-            .0
-            .coalition_memberships_of(keys)
-            .await
-            .map_err(Arc::new)?;
+    async fn load(&self, keys: &[OrganizationId]) -> Result<HashMap<OrganizationId, Vec<CoalitionMember>>, LoadError> {
+        let items = self.0.coalition_memberships_of(keys).await.map_err(Arc::new)?;
         Ok(grouped(keys, items, |m| vec![m.organization]))
     }
 }
@@ -157,10 +121,7 @@ impl Loader<CoalitionId> for MembersByCoalition {
     type Value = Vec<CoalitionMember>;
     type Error = LoadError;
 
-    async fn load(
-        &self,
-        keys: &[CoalitionId],
-    ) -> Result<HashMap<CoalitionId, Vec<CoalitionMember>>, LoadError> {
+    async fn load(&self, keys: &[CoalitionId]) -> Result<HashMap<CoalitionId, Vec<CoalitionMember>>, LoadError> {
         let items = self.0.members_of_coalitions(keys).await.map_err(Arc::new)?;
         Ok(grouped(keys, items, |m| vec![m.coalition]))
     }

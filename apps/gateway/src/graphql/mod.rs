@@ -34,8 +34,7 @@ pub fn staff_schema(services: Services) -> StaffSchema {
     staff_builder().data(services).finish()
 }
 
-fn staff_builder()
--> async_graphql::SchemaBuilder<staff::StaffQuery, staff::StaffMutation, EmptySubscription> {
+fn staff_builder() -> async_graphql::SchemaBuilder<staff::StaffQuery, staff::StaffMutation, EmptySubscription> {
     Schema::build(staff::StaffQuery, staff::StaffMutation, EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
@@ -49,8 +48,7 @@ pub fn public_schema(services: Services) -> PublicSchema {
     public_builder().data(services).finish()
 }
 
-fn public_builder()
--> async_graphql::SchemaBuilder<public::PublicQuery, EmptyMutation, EmptySubscription> {
+fn public_builder() -> async_graphql::SchemaBuilder<public::PublicQuery, EmptyMutation, EmptySubscription> {
     Schema::build(public::PublicQuery, EmptyMutation, EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_PUBLIC_COMPLEXITY)
@@ -74,8 +72,7 @@ fn count_aliases(set: &SelectionSet) -> usize {
         .iter()
         .map(|item| match &item.node {
             Selection::Field(field) => {
-                usize::from(field.node.alias.is_some())
-                    + count_aliases(&field.node.selection_set.node)
+                usize::from(field.node.alias.is_some()) + count_aliases(&field.node.selection_set.node)
             }
             Selection::InlineFragment(fragment) => count_aliases(&fragment.node.selection_set.node),
             Selection::FragmentSpread(_) => 0,
@@ -86,16 +83,8 @@ fn count_aliases(set: &SelectionSet) -> usize {
 /// How many aliases a query uses, counting each fragment definition once.
 pub fn aliases_in(query: &str) -> Option<usize> {
     let document = async_graphql::parser::parse_query(query).ok()?;
-    let operations: usize = document
-        .operations
-        .iter()
-        .map(|(_, op)| count_aliases(&op.node.selection_set.node))
-        .sum();
-    let fragments: usize = document
-        .fragments
-        .values()
-        .map(|f| count_aliases(&f.node.selection_set.node))
-        .sum();
+    let operations: usize = document.operations.iter().map(|(_, op)| count_aliases(&op.node.selection_set.node)).sum();
+    let fragments: usize = document.fragments.values().map(|f| count_aliases(&f.node.selection_set.node)).sum();
     Some(operations + fragments)
 }
 
@@ -127,16 +116,10 @@ pub async fn execute(
         return Response::from_errors(vec![error]);
     }
     let staff_introspection = caller.account.is_some();
-    let request = request
-        .data(Loaders::new(&services.registry))
-        .data(info.clone());
+    let request = request.data(Loaders::new(&services.registry)).data(info.clone());
     let response = match target {
         Target::Staff(schema) => {
-            let request = if staff_introspection {
-                request
-            } else {
-                request.disable_introspection()
-            };
+            let request = if staff_introspection { request } else { request.disable_introspection() };
             schema.execute(request.data(caller)).await
         }
         Target::Public(schema) => schema.execute(request).await,

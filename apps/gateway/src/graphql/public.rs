@@ -29,45 +29,21 @@ impl PublicOrganizationGql {
         term(ctx, TermKind::LegalForm, self.0.profile.legal_form.as_str())
     }
     async fn municipality(&self, ctx: &Context<'_>) -> Option<TermGql> {
-        self.0
-            .profile
-            .municipality
-            .as_ref()
-            .map(|c| term(ctx, TermKind::Municipality, c.as_str()))
+        self.0.profile.municipality.as_ref().map(|c| term(ctx, TermKind::Municipality, c.as_str()))
     }
     async fn activity_areas(&self, ctx: &Context<'_>) -> Vec<TermGql> {
-        self.0
-            .profile
-            .activity_areas
-            .iter()
-            .map(|c| term(ctx, TermKind::ActivityArea, c.as_str()))
-            .collect()
+        self.0.profile.activity_areas.iter().map(|c| term(ctx, TermKind::ActivityArea, c.as_str())).collect()
     }
     async fn target_groups(&self, ctx: &Context<'_>) -> Vec<TermGql> {
-        self.0
-            .profile
-            .target_groups
-            .iter()
-            .map(|c| term(ctx, TermKind::TargetGroup, c.as_str()))
-            .collect()
+        self.0.profile.target_groups.iter().map(|c| term(ctx, TermKind::TargetGroup, c.as_str())).collect()
     }
     /// The organisation's public phones.
     async fn phones(&self) -> Vec<String> {
-        self.0
-            .profile
-            .phones
-            .iter()
-            .map(ToString::to_string)
-            .collect()
+        self.0.profile.phones.iter().map(ToString::to_string).collect()
     }
     /// The organisation's public e-mails.
     async fn emails(&self) -> Vec<String> {
-        self.0
-            .profile
-            .emails
-            .iter()
-            .map(ToString::to_string)
-            .collect()
+        self.0.profile.emails.iter().map(ToString::to_string).collect()
     }
     async fn website(&self) -> Option<&str> {
         self.0.profile.website.as_ref().map(|v| v.as_str())
@@ -129,16 +105,10 @@ impl PublicQuery {
             target_group: f.target_group,
             ..Default::default()
         };
-        let filter = OrganizationFilter {
-            status: Some(StatusKind::Active),
-            ..staff_filter.validate(ctx)?
-        };
+        let filter = OrganizationFilter { status: Some(StatusKind::Active), ..staff_filter.validate(ctx)? };
         let page = page_request(ctx, first, after)?;
-        let found: Page<Organization> = services(ctx)
-            .registry
-            .organizations(&filter, OrganizationOrder::NameAsc, page)
-            .await
-            .gql(ctx)?;
+        let found: Page<Organization> =
+            services(ctx).registry.organizations(&filter, OrganizationOrder::NameAsc, page).await.gql(ctx)?;
         Ok(DirectoryPageGql {
             total_count: found.total,
             page_info: page_info(&found),
@@ -147,16 +117,10 @@ impl PublicQuery {
     }
 
     /// One active organisation, or null.
-    async fn organization(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-    ) -> Result<Option<PublicOrganizationGql>> {
+    async fn organization(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PublicOrganizationGql>> {
         let id = parse_id(ctx, "id", &id, OrganizationId)?;
         let found = services(ctx).registry.organization(id).await.gql(ctx)?;
-        Ok(found
-            .filter(|o| o.status == OrgStatus::Active)
-            .map(PublicOrganizationGql))
+        Ok(found.filter(|o| o.status == OrgStatus::Active).map(PublicOrganizationGql))
     }
 
     /// The terms of a reference list, for the directory's pick-lists.

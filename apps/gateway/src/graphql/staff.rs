@@ -5,8 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kernel::{Cursor, Page, PageRequest, TermKind};
 use registry::input::{LegalBasisInput, OrganizationInput, PersonInput, filter_code};
 use registry::model::{
-    CoalitionId, CoalitionMemberId, Inn, MembershipId, Ogrn, Organization, OrganizationId, Person,
-    PersonId, TieId,
+    CoalitionId, CoalitionMemberId, Inn, MembershipId, Ogrn, Organization, OrganizationId, Person, PersonId, TieId,
 };
 use registry::ports::{OrganizationFilter, OrganizationOrder, PersonFilter, StatusKind};
 use registry::service::NewTie;
@@ -15,18 +14,13 @@ use registry::{InvalidField, Problem, RegistryError};
 use super::context::{Caller, account, services};
 use super::errors::{GqlResult, IntoGql, error};
 use super::types::{
-    CoalitionGql, CoalitionMemberGql, CoalitionRoleGql, LegalBasisKindGql, MembershipGql,
-    OrganizationGql, PageInfoGql, PersonGql, RelationshipCountGql, RelationshipGql, StatusGql,
-    SummaryGql, TermCountGql, TermGql, TermKindGql, TieGql, TieKindGql, load_failed, loaders, term,
+    CoalitionGql, CoalitionMemberGql, CoalitionRoleGql, LegalBasisKindGql, MembershipGql, OrganizationGql, PageInfoGql,
+    PersonGql, RelationshipCountGql, RelationshipGql, StatusGql, SummaryGql, TermCountGql, TermGql, TermKindGql,
+    TieGql, TieKindGql, load_failed, loaders, term,
 };
 
 /// Parses an id argument, naming the argument when it is not an id.
-pub fn parse_id<T>(
-    ctx: &Context<'_>,
-    field: &str,
-    id: &ID,
-    make: fn(uuid::Uuid) -> T,
-) -> Result<T> {
+pub fn parse_id<T>(ctx: &Context<'_>, field: &str, id: &ID, make: fn(uuid::Uuid) -> T) -> Result<T> {
     uuid::Uuid::parse_str(id.as_str())
         .map(make)
         .map_err(|_| RegistryError::Invalid(InvalidField::new(field, Problem::IdShape)).gql(ctx))
@@ -34,22 +28,12 @@ pub fn parse_id<T>(
 
 /// Validates `first` and `after`.
 pub fn page_request(ctx: &Context<'_>, first: i32, after: Option<String>) -> Result<PageRequest> {
-    let after = after.map(|a| Cursor::decode(&a)).transpose().map_err(|e| {
-        error(
-            ctx,
-            super::errors::Code::BadUserInput,
-            e.to_string(),
-            Some("after"),
-        )
-    })?;
-    PageRequest::new(i64::from(first), after).map_err(|e| {
-        error(
-            ctx,
-            super::errors::Code::BadUserInput,
-            e.to_string(),
-            Some("first"),
-        )
-    })
+    let after = after
+        .map(|a| Cursor::decode(&a))
+        .transpose()
+        .map_err(|e| error(ctx, super::errors::Code::BadUserInput, e.to_string(), Some("after")))?;
+    PageRequest::new(i64::from(first), after)
+        .map_err(|e| error(ctx, super::errors::Code::BadUserInput, e.to_string(), Some("first")))
 }
 
 /// A staff member's input for an organisation.
@@ -163,36 +147,15 @@ impl OrganizationFilterGql {
                 .transpose()
                 .map_err(|f| RegistryError::Invalid(f).gql(ctx))
         };
-        let invalid =
-            |name: &str, p: Problem| RegistryError::Invalid(InvalidField::new(name, p)).gql(ctx);
+        let invalid = |name: &str, p: Problem| RegistryError::Invalid(InvalidField::new(name, p)).gql(ctx);
         Ok(OrganizationFilter {
             text: self.text.filter(|t| !t.trim().is_empty()),
-            inn: self
-                .inn
-                .map(|v| Inn::parse(&v))
-                .transpose()
-                .map_err(|p| invalid("filter.inn", p))?,
-            ogrn: self
-                .ogrn
-                .map(|v| Ogrn::parse(&v))
-                .transpose()
-                .map_err(|p| invalid("filter.ogrn", p))?,
-            municipality: code(
-                TermKind::Municipality,
-                "filter.municipality",
-                self.municipality,
-            )?,
+            inn: self.inn.map(|v| Inn::parse(&v)).transpose().map_err(|p| invalid("filter.inn", p))?,
+            ogrn: self.ogrn.map(|v| Ogrn::parse(&v)).transpose().map_err(|p| invalid("filter.ogrn", p))?,
+            municipality: code(TermKind::Municipality, "filter.municipality", self.municipality)?,
             legal_form: code(TermKind::LegalForm, "filter.legalForm", self.legal_form)?,
-            activity_area: code(
-                TermKind::ActivityArea,
-                "filter.activityArea",
-                self.activity_area,
-            )?,
-            target_group: code(
-                TermKind::TargetGroup,
-                "filter.targetGroup",
-                self.target_group,
-            )?,
+            activity_area: code(TermKind::ActivityArea, "filter.activityArea", self.activity_area)?,
+            target_group: code(TermKind::TargetGroup, "filter.targetGroup", self.target_group)?,
             status: self.status.map(|s| match s {
                 StatusGql::Active => StatusKind::Active,
                 StatusGql::Suspended => StatusKind::Suspended,
@@ -258,10 +221,7 @@ impl OrganizationConnection {
             .items
             .iter()
             .enumerate()
-            .map(|(i, o)| OrganizationEdge {
-                cursor: self.0.cursor_of(i).encode(),
-                node: OrganizationGql(o.clone()),
-            })
+            .map(|(i, o)| OrganizationEdge { cursor: self.0.cursor_of(i).encode(), node: OrganizationGql(o.clone()) })
             .collect())
     }
     /// The organisations of the page, without cursors.
@@ -274,62 +234,28 @@ impl OrganizationConnection {
 /// Loads, one batch per edge, what the selected fields of a page of organisations will ask for,
 /// two levels deep; the resolvers below then answer from the request's loader cache. Without this
 /// the batches would depend on timing, and the statement count could grow with the page.
-async fn prefetch(
-    ctx: &Context<'_>,
-    node: Lookahead<'_>,
-    organizations: &[Organization],
-) -> Result<()> {
+async fn prefetch(ctx: &Context<'_>, node: Lookahead<'_>, organizations: &[Organization]) -> Result<()> {
     let loaders = loaders(ctx);
     let ids: Vec<OrganizationId> = organizations.iter().map(|o| o.id).collect();
     let failed = |e| load_failed(ctx, e);
-    loaders
-        .organizations
-        .feed_many(organizations.iter().map(|o| (o.id, o.clone())))
-        .await;
+    loaders.organizations.feed_many(organizations.iter().map(|o| (o.id, o.clone()))).await;
     if node.field("people").exists() {
-        let memberships = loaders
-            .memberships_by_organization
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(failed)?;
+        let memberships = loaders.memberships_by_organization.load_many(ids.iter().copied()).await.map_err(failed)?;
         if node.field("people").field("person").exists() {
-            loaders
-                .people
-                .load_many(memberships.values().flatten().map(|m| m.person))
-                .await
-                .map_err(failed)?;
+            loaders.people.load_many(memberships.values().flatten().map(|m| m.person)).await.map_err(failed)?;
         }
     }
     if node.field("ties").exists() {
-        let ties = loaders
-            .ties
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(failed)?;
+        let ties = loaders.ties.load_many(ids.iter().copied()).await.map_err(failed)?;
         if node.field("ties").field("other").exists() {
-            let ends = ties
-                .values()
-                .flatten()
-                .flat_map(|t| [t.pair().0, t.pair().1]);
-            loaders
-                .organizations
-                .load_many(ends)
-                .await
-                .map_err(failed)?;
+            let ends = ties.values().flatten().flat_map(|t| [t.pair().0, t.pair().1]);
+            loaders.organizations.load_many(ends).await.map_err(failed)?;
         }
     }
     if node.field("coalitions").exists() {
-        let members = loaders
-            .coalitions_by_organization
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(failed)?;
+        let members = loaders.coalitions_by_organization.load_many(ids.iter().copied()).await.map_err(failed)?;
         if node.field("coalitions").field("coalition").exists() {
-            loaders
-                .coalitions
-                .load_many(members.values().flatten().map(|m| m.coalition))
-                .await
-                .map_err(failed)?;
+            loaders.coalitions.load_many(members.values().flatten().map(|m| m.coalition)).await.map_err(failed)?;
         }
     }
     Ok(())
@@ -380,10 +306,7 @@ impl PersonConnection {
             .items
             .iter()
             .enumerate()
-            .map(|(i, p)| PersonEdge {
-                cursor: self.0.cursor_of(i).encode(),
-                node: PersonGql(p.clone()),
-            })
+            .map(|(i, p)| PersonEdge { cursor: self.0.cursor_of(i).encode(), node: PersonGql(p.clone()) })
             .collect()
     }
     /// The people of the page.
@@ -410,22 +333,14 @@ impl StaffQuery {
     /// The logged-in account.
     async fn me(&self, ctx: &Context<'_>) -> Result<AccountGql> {
         let a = account(ctx)?;
-        Ok(AccountGql {
-            login: a.login.clone(),
-            role: a.role.code().to_owned(),
-        })
+        Ok(AccountGql { login: a.login.clone(), role: a.role.code().to_owned() })
     }
 
     /// One organisation, or null.
     async fn organization(&self, ctx: &Context<'_>, id: ID) -> Result<Option<OrganizationGql>> {
         account(ctx)?;
         let id = parse_id(ctx, "id", &id, OrganizationId)?;
-        Ok(services(ctx)
-            .registry
-            .organization(id)
-            .await
-            .gql(ctx)?
-            .map(OrganizationGql))
+        Ok(services(ctx).registry.organization(id).await.gql(ctx)?.map(OrganizationGql))
     }
 
     /// Organisations, filtered, in a stable order, a page at a time (at most 100).
@@ -441,11 +356,7 @@ impl StaffQuery {
         account(ctx)?;
         let filter = filter.unwrap_or_default().validate(ctx)?;
         let page = page_request(ctx, first, after)?;
-        let found = services(ctx)
-            .registry
-            .organizations(&filter, order_by.into(), page)
-            .await
-            .gql(ctx)?;
+        let found = services(ctx).registry.organizations(&filter, order_by.into(), page).await.gql(ctx)?;
         Ok(OrganizationConnection(found))
     }
 
@@ -453,12 +364,7 @@ impl StaffQuery {
     async fn person(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PersonGql>> {
         account(ctx)?;
         let id = parse_id(ctx, "id", &id, PersonId)?;
-        Ok(services(ctx)
-            .registry
-            .person(id)
-            .await
-            .gql(ctx)?
-            .map(PersonGql))
+        Ok(services(ctx).registry.person(id).await.gql(ctx)?.map(PersonGql))
     }
 
     /// People, by surname, a page at a time (at most 100).
@@ -472,35 +378,17 @@ impl StaffQuery {
     ) -> Result<PersonConnection> {
         account(ctx)?;
         let filter = filter.unwrap_or_default();
-        let organization = filter
-            .organization_id
-            .map(|id| parse_id(ctx, "filter.organizationId", &id, OrganizationId))
-            .transpose()?;
-        let filter = PersonFilter {
-            text: filter.text.filter(|t| !t.trim().is_empty()),
-            organization,
-        };
+        let organization =
+            filter.organization_id.map(|id| parse_id(ctx, "filter.organizationId", &id, OrganizationId)).transpose()?;
+        let filter = PersonFilter { text: filter.text.filter(|t| !t.trim().is_empty()), organization };
         let page = page_request(ctx, first, after)?;
-        Ok(PersonConnection(
-            services(ctx)
-                .registry
-                .people(&filter, page)
-                .await
-                .gql(ctx)?,
-        ))
+        Ok(PersonConnection(services(ctx).registry.people(&filter, page).await.gql(ctx)?))
     }
 
     /// Every coalition, by name.
     async fn coalitions(&self, ctx: &Context<'_>) -> Result<Vec<CoalitionGql>> {
         account(ctx)?;
-        Ok(services(ctx)
-            .registry
-            .coalitions()
-            .await
-            .gql(ctx)?
-            .into_iter()
-            .map(CoalitionGql)
-            .collect())
+        Ok(services(ctx).registry.coalitions().await.gql(ctx)?.into_iter().map(CoalitionGql).collect())
     }
 
     /// Counts of organisations by municipality, legal form, activity area and relationship.
@@ -508,32 +396,21 @@ impl StaffQuery {
         account(ctx)?;
         let s = services(ctx).registry.summary().await.gql(ctx)?;
         let counts = |kind: TermKind, list: Vec<(String, u64)>| {
-            list.into_iter()
-                .map(|(code, count)| TermCountGql {
-                    term: Some(term(ctx, kind, &code)),
-                    count,
-                })
-                .collect()
+            list.into_iter().map(|(code, count)| TermCountGql { term: Some(term(ctx, kind, &code)), count }).collect()
         };
         Ok(SummaryGql {
             total: s.total,
             by_municipality: s
                 .by_municipality
                 .into_iter()
-                .map(|(code, count)| TermCountGql {
-                    term: code.map(|c| term(ctx, TermKind::Municipality, &c)),
-                    count,
-                })
+                .map(|(code, count)| TermCountGql { term: code.map(|c| term(ctx, TermKind::Municipality, &c)), count })
                 .collect(),
             by_legal_form: counts(TermKind::LegalForm, s.by_legal_form),
             by_activity_area: counts(TermKind::ActivityArea, s.by_activity_area),
             by_relationship: s
                 .by_relationship
                 .into_iter()
-                .map(|(kind, count)| RelationshipCountGql {
-                    relationship: kind.into(),
-                    count,
-                })
+                .map(|(kind, count)| RelationshipCountGql { relationship: kind.into(), count })
                 .collect(),
         })
     }
@@ -549,10 +426,7 @@ impl StaffQuery {
 pub fn terms_of(ctx: &Context<'_>, kind: TermKindGql) -> Vec<TermGql> {
     let kind = TermKind::from(kind);
     let vocabulary = services(ctx).registry.vocabulary();
-    vocabulary
-        .terms(kind)
-        .map(|t| term(ctx, kind, &t.code))
-        .collect()
+    vocabulary.terms(kind).map(|t| term(ctx, kind, &t.code)).collect()
 }
 
 /// A person as typed.
@@ -639,50 +513,27 @@ pub struct StaffMutation;
 #[Object(name = "Mutation")]
 impl StaffMutation {
     /// Opens a session. Unknown login and wrong password get the same answer.
-    async fn login(
-        &self,
-        ctx: &Context<'_>,
-        login: String,
-        password: String,
-    ) -> Result<SessionGql> {
-        let issued = services(ctx)
-            .access
-            .login(&login, &password)
-            .await
-            .gql(ctx)?;
+    async fn login(&self, ctx: &Context<'_>, login: String, password: String) -> Result<SessionGql> {
+        let issued = services(ctx).access.login(&login, &password).await.gql(ctx)?;
         Ok(SessionGql {
             token: issued.token,
             expires_at: issued.expires_at,
-            account: AccountGql {
-                login: issued.account.login,
-                role: issued.account.role.code().to_owned(),
-            },
+            account: AccountGql { login: issued.account.login, role: issued.account.role.code().to_owned() },
         })
     }
 
     /// Ends the current session.
     async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {
         account(ctx)?;
-        let token = ctx
-            .data_opt::<Caller>()
-            .and_then(|c| c.token.clone())
-            .unwrap_or_default();
+        let token = ctx.data_opt::<Caller>().and_then(|c| c.token.clone()).unwrap_or_default();
         services(ctx).access.logout(&token).await.gql(ctx)?;
         Ok(true)
     }
 
     /// Adds an organisation; an ИНН or ОГРН already in the registry is a `CONFLICT`.
-    async fn create_organization(
-        &self,
-        ctx: &Context<'_>,
-        input: OrganizationInputGql,
-    ) -> Result<OrganizationGql> {
+    async fn create_organization(&self, ctx: &Context<'_>, input: OrganizationInputGql) -> Result<OrganizationGql> {
         account(ctx)?;
-        let created = services(ctx)
-            .registry
-            .create_organization(&input.into())
-            .await
-            .gql(ctx)?;
+        let created = services(ctx).registry.create_organization(&input.into()).await.gql(ctx)?;
         Ok(OrganizationGql(created))
     }
 
@@ -696,11 +547,7 @@ impl StaffMutation {
     ) -> Result<OrganizationGql> {
         account(ctx)?;
         let id = parse_id(ctx, "id", &id, OrganizationId)?;
-        let updated = services(ctx)
-            .registry
-            .update_organization(id, expected_version, &input.into())
-            .await
-            .gql(ctx)?;
+        let updated = services(ctx).registry.update_organization(id, expected_version, &input.into()).await.gql(ctx)?;
         Ok(OrganizationGql(updated))
     }
 
@@ -714,28 +561,15 @@ impl StaffMutation {
     ) -> Result<OrganizationGql> {
         account(ctx)?;
         let id = parse_id(ctx, "id", &id, OrganizationId)?;
-        let updated = services(ctx)
-            .registry
-            .liquidate_organization(id, expected_version, on)
-            .await
-            .gql(ctx)?;
+        let updated = services(ctx).registry.liquidate_organization(id, expected_version, on).await.gql(ctx)?;
         Ok(OrganizationGql(updated))
     }
 
     /// Records that the caller checked the organisation's record.
-    async fn verify_organization(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        expected_version: i64,
-    ) -> Result<OrganizationGql> {
+    async fn verify_organization(&self, ctx: &Context<'_>, id: ID, expected_version: i64) -> Result<OrganizationGql> {
         let login = account(ctx)?.login.clone();
         let id = parse_id(ctx, "id", &id, OrganizationId)?;
-        let updated = services(ctx)
-            .registry
-            .verify_organization(id, expected_version, &login)
-            .await
-            .gql(ctx)?;
+        let updated = services(ctx).registry.verify_organization(id, expected_version, &login).await.gql(ctx)?;
         Ok(OrganizationGql(updated))
     }
 
@@ -760,13 +594,7 @@ impl StaffMutation {
             since: legal_basis.since,
             document: legal_basis.document,
         };
-        Ok(PersonGql(
-            services(ctx)
-                .registry
-                .add_person(&person, &basis)
-                .await
-                .gql(ctx)?,
-        ))
+        Ok(PersonGql(services(ctx).registry.add_person(&person, &basis).await.gql(ctx)?))
     }
 
     /// Records a person's position in an organisation.
@@ -781,38 +609,19 @@ impl StaffMutation {
         account(ctx)?;
         let person = parse_id(ctx, "personId", &person_id, PersonId)?;
         let organization = parse_id(ctx, "organizationId", &organization_id, OrganizationId)?;
-        let added = services(ctx)
-            .registry
-            .add_membership(person, organization, &position, from)
-            .await
-            .gql(ctx)?;
+        let added = services(ctx).registry.add_membership(person, organization, &position, from).await.gql(ctx)?;
         Ok(MembershipGql(added))
     }
 
     /// Ends a position on a date (today when absent).
-    async fn end_membership(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        on: Option<NaiveDate>,
-    ) -> Result<MembershipGql> {
+    async fn end_membership(&self, ctx: &Context<'_>, id: ID, on: Option<NaiveDate>) -> Result<MembershipGql> {
         account(ctx)?;
         let id = parse_id(ctx, "id", &id, MembershipId)?;
-        Ok(MembershipGql(
-            services(ctx)
-                .registry
-                .end_membership(id, on)
-                .await
-                .gql(ctx)?,
-        ))
+        Ok(MembershipGql(services(ctx).registry.end_membership(id, on).await.gql(ctx)?))
     }
 
     /// Creates a coalition.
-    async fn create_coalition(
-        &self,
-        ctx: &Context<'_>,
-        input: CoalitionInputGql,
-    ) -> Result<CoalitionGql> {
+    async fn create_coalition(&self, ctx: &Context<'_>, input: CoalitionInputGql) -> Result<CoalitionGql> {
         account(ctx)?;
         let created = services(ctx)
             .registry
@@ -834,11 +643,8 @@ impl StaffMutation {
         account(ctx)?;
         let coalition = parse_id(ctx, "coalitionId", &coalition_id, CoalitionId)?;
         let organization = parse_id(ctx, "organizationId", &organization_id, OrganizationId)?;
-        let added = services(ctx)
-            .registry
-            .add_coalition_member(coalition, organization, role.into(), from)
-            .await
-            .gql(ctx)?;
+        let added =
+            services(ctx).registry.add_coalition_member(coalition, organization, role.into(), from).await.gql(ctx)?;
         Ok(CoalitionMemberGql(added))
     }
 
@@ -851,30 +657,14 @@ impl StaffMutation {
     ) -> Result<CoalitionMemberGql> {
         account(ctx)?;
         let id = parse_id(ctx, "id", &id, CoalitionMemberId)?;
-        Ok(CoalitionMemberGql(
-            services(ctx)
-                .registry
-                .end_coalition_member(id, on)
-                .await
-                .gql(ctx)?,
-        ))
+        Ok(CoalitionMemberGql(services(ctx).registry.end_coalition_member(id, on).await.gql(ctx)?))
     }
 
     /// Adds a tie between two organisations (seen from the first in the answer).
     async fn add_tie(&self, ctx: &Context<'_>, input: TieInputGql) -> Result<TieGql> {
         account(ctx)?;
-        let a = parse_id(
-            ctx,
-            "input.organizationId",
-            &input.organization_id,
-            OrganizationId,
-        )?;
-        let b = parse_id(
-            ctx,
-            "input.otherOrganizationId",
-            &input.other_organization_id,
-            OrganizationId,
-        )?;
+        let a = parse_id(ctx, "input.organizationId", &input.organization_id, OrganizationId)?;
+        let b = parse_id(ctx, "input.otherOrganizationId", &input.other_organization_id, OrganizationId)?;
         let new = NewTie {
             kind: input.kind.into(),
             a,

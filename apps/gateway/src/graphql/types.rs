@@ -4,8 +4,8 @@ use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use kernel::{Lang, TermKind};
 use registry::model::{
-    Coalition, CoalitionMember, CoalitionRole, LegalBasisKind, Membership, OrgStatus, Organization,
-    Person, RelationshipKind, Tie, TieKind,
+    Coalition, CoalitionMember, CoalitionRole, LegalBasisKind, Membership, OrgStatus, Organization, Person,
+    RelationshipKind, Tie, TieKind,
 };
 
 use super::context::services;
@@ -54,12 +54,7 @@ pub fn term(ctx: &Context<'_>, kind: TermKind, code: &str) -> TermGql {
             external_code: t.external_code.clone(),
             source: t.source.clone(),
         },
-        None => TermGql {
-            code: code.to_owned(),
-            name: code.to_owned(),
-            external_code: None,
-            source: None,
-        },
+        None => TermGql { code: code.to_owned(), name: code.to_owned(), external_code: None, source: None },
     }
 }
 
@@ -294,11 +289,7 @@ impl OrganizationGql {
         self.0.profile.registered_on
     }
     async fn municipality(&self, ctx: &Context<'_>) -> Option<TermGql> {
-        self.0
-            .profile
-            .municipality
-            .as_ref()
-            .map(|c| term(ctx, TermKind::Municipality, c.as_str()))
+        self.0.profile.municipality.as_ref().map(|c| term(ctx, TermKind::Municipality, c.as_str()))
     }
     async fn legal_address(&self) -> Option<&str> {
         self.0.profile.legal_address.as_ref().map(|v| v.as_str())
@@ -316,20 +307,10 @@ impl OrganizationGql {
         self.0.profile.website.as_ref().map(|v| v.as_str())
     }
     async fn activity_areas(&self, ctx: &Context<'_>) -> Vec<TermGql> {
-        self.0
-            .profile
-            .activity_areas
-            .iter()
-            .map(|c| term(ctx, TermKind::ActivityArea, c.as_str()))
-            .collect()
+        self.0.profile.activity_areas.iter().map(|c| term(ctx, TermKind::ActivityArea, c.as_str())).collect()
     }
     async fn target_groups(&self, ctx: &Context<'_>) -> Vec<TermGql> {
-        self.0
-            .profile
-            .target_groups
-            .iter()
-            .map(|c| term(ctx, TermKind::TargetGroup, c.as_str()))
-            .collect()
+        self.0.profile.target_groups.iter().map(|c| term(ctx, TermKind::TargetGroup, c.as_str())).collect()
     }
     async fn status(&self) -> StatusGql {
         match self.0.status {
@@ -373,45 +354,20 @@ impl OrganizationGql {
     }
     /// People who hold or held positions here.
     async fn people(&self, ctx: &Context<'_>) -> Result<Vec<MembershipGql>> {
-        let found = loaders(ctx)
-            .memberships_by_organization
-            .load_one(self.0.id)
-            .await
-            .map_err(|e| load_failed(ctx, e))?;
-        Ok(found
-            .unwrap_or_default()
-            .into_iter()
-            .map(MembershipGql)
-            .collect())
+        let found =
+            loaders(ctx).memberships_by_organization.load_one(self.0.id).await.map_err(|e| load_failed(ctx, e))?;
+        Ok(found.unwrap_or_default().into_iter().map(MembershipGql).collect())
     }
     /// Coalitions the organisation belongs or belonged to.
     async fn coalitions(&self, ctx: &Context<'_>) -> Result<Vec<CoalitionMemberGql>> {
-        let found = loaders(ctx)
-            .coalitions_by_organization
-            .load_one(self.0.id)
-            .await
-            .map_err(|e| load_failed(ctx, e))?;
-        Ok(found
-            .unwrap_or_default()
-            .into_iter()
-            .map(CoalitionMemberGql)
-            .collect())
+        let found =
+            loaders(ctx).coalitions_by_organization.load_one(self.0.id).await.map_err(|e| load_failed(ctx, e))?;
+        Ok(found.unwrap_or_default().into_iter().map(CoalitionMemberGql).collect())
     }
     /// Ties with other organisations, seen from this one.
     async fn ties(&self, ctx: &Context<'_>) -> Result<Vec<TieGql>> {
-        let found = loaders(ctx)
-            .ties
-            .load_one(self.0.id)
-            .await
-            .map_err(|e| load_failed(ctx, e))?;
-        Ok(found
-            .unwrap_or_default()
-            .into_iter()
-            .map(|tie| TieGql {
-                tie,
-                from: self.0.id,
-            })
-            .collect())
+        let found = loaders(ctx).ties.load_one(self.0.id).await.map_err(|e| load_failed(ctx, e))?;
+        Ok(found.unwrap_or_default().into_iter().map(|tie| TieGql { tie, from: self.0.id }).collect())
     }
 }
 
@@ -449,15 +405,11 @@ impl PersonGql {
     /// Surname, name and patronymic.
     async fn full_name(&self) -> String {
         let p = &self.0.profile;
-        [
-            Some(p.last_name.as_str()),
-            Some(p.first_name.as_str()),
-            p.middle_name.as_ref().map(|m| m.as_str()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ")
+        [Some(p.last_name.as_str()), Some(p.first_name.as_str()), p.middle_name.as_ref().map(|m| m.as_str())]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
     async fn phones(&self) -> Vec<String> {
         strings(&self.0.profile.phones)
@@ -480,16 +432,8 @@ impl PersonGql {
     }
     /// Positions in organisations.
     async fn organizations(&self, ctx: &Context<'_>) -> Result<Vec<MembershipGql>> {
-        let found = loaders(ctx)
-            .memberships_by_person
-            .load_one(self.0.id)
-            .await
-            .map_err(|e| load_failed(ctx, e))?;
-        Ok(found
-            .unwrap_or_default()
-            .into_iter()
-            .map(MembershipGql)
-            .collect())
+        let found = loaders(ctx).memberships_by_person.load_one(self.0.id).await.map_err(|e| load_failed(ctx, e))?;
+        Ok(found.unwrap_or_default().into_iter().map(MembershipGql).collect())
     }
 }
 
@@ -515,19 +459,11 @@ impl MembershipGql {
         self.0.period.contains(services(ctx).clock.today())
     }
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<PersonGql>> {
-        let found = loaders(ctx)
-            .people
-            .load_one(self.0.person)
-            .await
-            .map_err(|e| load_failed(ctx, e))?;
+        let found = loaders(ctx).people.load_one(self.0.person).await.map_err(|e| load_failed(ctx, e))?;
         Ok(found.map(PersonGql))
     }
     async fn organization(&self, ctx: &Context<'_>) -> Result<Option<OrganizationGql>> {
-        let found = loaders(ctx)
-            .organizations
-            .load_one(self.0.organization)
-            .await
-            .map_err(|e| load_failed(ctx, e))?;
+        let found = loaders(ctx).organizations.load_one(self.0.organization).await.map_err(|e| load_failed(ctx, e))?;
         Ok(found.map(OrganizationGql))
     }
 }
@@ -551,16 +487,8 @@ impl CoalitionGql {
     }
     /// Member organisations, past and present.
     async fn members(&self, ctx: &Context<'_>) -> Result<Vec<CoalitionMemberGql>> {
-        let found = loaders(ctx)
-            .members_by_coalition
-            .load_one(self.0.id)
-            .await
-            .map_err(|e| load_failed(ctx, e))?;
-        Ok(found
-            .unwrap_or_default()
-            .into_iter()
-            .map(CoalitionMemberGql)
-            .collect())
+        let found = loaders(ctx).members_by_coalition.load_one(self.0.id).await.map_err(|e| load_failed(ctx, e))?;
+        Ok(found.unwrap_or_default().into_iter().map(CoalitionMemberGql).collect())
     }
 }
 
@@ -582,19 +510,11 @@ impl CoalitionMemberGql {
         self.0.period.to()
     }
     async fn coalition(&self, ctx: &Context<'_>) -> Result<Option<CoalitionGql>> {
-        let found = loaders(ctx)
-            .coalitions
-            .load_one(self.0.coalition)
-            .await
-            .map_err(|e| load_failed(ctx, e))?;
+        let found = loaders(ctx).coalitions.load_one(self.0.coalition).await.map_err(|e| load_failed(ctx, e))?;
         Ok(found.map(CoalitionGql))
     }
     async fn organization(&self, ctx: &Context<'_>) -> Result<Option<OrganizationGql>> {
-        let found = loaders(ctx)
-            .organizations
-            .load_one(self.0.organization)
-            .await
-            .map_err(|e| load_failed(ctx, e))?;
+        let found = loaders(ctx).organizations.load_one(self.0.organization).await.map_err(|e| load_failed(ctx, e))?;
         Ok(found.map(OrganizationGql))
     }
 }
@@ -622,20 +542,14 @@ impl TieGql {
     }
     /// The other organisation's role in the tie.
     async fn other_role(&self) -> Option<String> {
-        self.tie
-            .other_end(self.from)
-            .and_then(|e| e.role.as_ref().map(ToString::to_string))
+        self.tie.other_end(self.from).and_then(|e| e.role.as_ref().map(ToString::to_string))
     }
     /// The organisation on the other side.
     async fn other(&self, ctx: &Context<'_>) -> Result<Option<OrganizationGql>> {
         let Some(other) = self.tie.other_end(self.from) else {
             return Ok(None);
         };
-        let found = loaders(ctx)
-            .organizations
-            .load_one(other.organization)
-            .await
-            .map_err(|e| load_failed(ctx, e))?;
+        let found = loaders(ctx).organizations.load_one(other.organization).await.map_err(|e| load_failed(ctx, e))?;
         Ok(found.map(OrganizationGql))
     }
     async fn from(&self) -> NaiveDate {

@@ -6,15 +6,9 @@ use crate::model::OrganizationProfile;
 /// The natural key two profiles share, if any: the same ИНН, or failing that the same ОГРН.
 pub fn shared_key(a: &OrganizationProfile, b: &OrganizationProfile) -> Option<NaturalKey> {
     let same = |x: Option<&str>, y: Option<&str>| matches!((x, y), (Some(x), Some(y)) if x == y);
-    if same(
-        a.inn.as_ref().map(|v| v.as_str()),
-        b.inn.as_ref().map(|v| v.as_str()),
-    ) {
+    if same(a.inn.as_ref().map(|v| v.as_str()), b.inn.as_ref().map(|v| v.as_str())) {
         Some(NaturalKey::Inn)
-    } else if same(
-        a.ogrn.as_ref().map(|v| v.as_str()),
-        b.ogrn.as_ref().map(|v| v.as_str()),
-    ) {
+    } else if same(a.ogrn.as_ref().map(|v| v.as_str()), b.ogrn.as_ref().map(|v| v.as_str())) {
         Some(NaturalKey::Ogrn)
     } else {
         None

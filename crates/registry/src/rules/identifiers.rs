@@ -86,17 +86,13 @@ pub fn is_valid_kpp(text: &str) -> bool {
     let b = text.as_bytes();
     b.len() == 9
         && b[..4].iter().all(u8::is_ascii_digit)
-        && b[4..6]
-            .iter()
-            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        && b[4..6].iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
         && b[6..].iter().all(u8::is_ascii_digit)
 }
 
 /// Removes the separators people type inside numbers: spaces, `-` and `.`.
 pub fn strip_separators(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '.')
-        .collect()
+    text.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != '.').collect()
 }
 
 #[cfg(test)]
@@ -137,13 +133,7 @@ mod tests {
         for inn in inn10 {
             assert!(is_valid_inn10(inn), "{inn}");
         }
-        for inn in [
-            "005826107187",
-            "123456789047",
-            "773370857141",
-            "344809916052",
-            "500100732259",
-        ] {
+        for inn in ["005826107187", "123456789047", "773370857141", "344809916052", "500100732259"] {
             assert!(is_valid_inn12(inn), "{inn}");
         }
         let ogrn = [
@@ -175,13 +165,7 @@ mod tests {
         for number in ["385768585948949", "307760324100018", "304000000000030"] {
             assert!(is_valid_ogrnip(number), "{number}");
         }
-        for kpp in [
-            "000000000",
-            "123456789",
-            "0000AZ000",
-            "402701001",
-            "111111111",
-        ] {
+        for kpp in ["000000000", "123456789", "0000AZ000", "402701001", "111111111"] {
             assert!(is_valid_kpp(kpp), "{kpp}");
         }
     }
@@ -191,13 +175,7 @@ mod tests {
         for inn in ["1234567895", "7707083890", "77070838", "770708389a", ""] {
             assert!(!is_valid_inn10(inn), "{inn}");
         }
-        for inn in [
-            "123456789037",
-            "773370857142",
-            "344809916053",
-            "77337085714",
-            "qwertyuiopas",
-        ] {
+        for inn in ["123456789037", "773370857142", "344809916053", "77337085714", "qwertyuiopas"] {
             assert!(!is_valid_inn12(inn), "{inn}");
         }
         let ogrn = [
@@ -214,13 +192,7 @@ mod tests {
         for number in ogrn {
             assert!(!is_valid_ogrn(number), "{number}");
         }
-        for number in [
-            "385768585948948",
-            "985768585948944",
-            "307760324100010",
-            "307760324100017",
-            "307760324100019",
-        ] {
+        for number in ["385768585948948", "985768585948944", "307760324100010", "307760324100017", "307760324100019"] {
             assert!(!is_valid_ogrnip(number), "{number}");
         }
         for kpp in ["12345", "1234567890", "402701O01", "4027ab001", "40270100 "] {
@@ -236,11 +208,7 @@ mod tests {
     }
 
     fn with_check(prefix: &[u32], check: &[u32]) -> String {
-        prefix
-            .iter()
-            .chain(check)
-            .map(|d| char::from_digit(*d, 10).unwrap())
-            .collect()
+        prefix.iter().chain(check).map(|d| char::from_digit(*d, 10).unwrap()).collect()
     }
 
     /// For any prefix, exactly one ending validates: the computed one.
@@ -250,10 +218,7 @@ mod tests {
         expected: &[u32],
         valid: fn(&str) -> bool,
     ) {
-        let accepted: Vec<&Vec<u32>> = endings
-            .iter()
-            .filter(|e| valid(&with_check(prefix, e)))
-            .collect();
+        let accepted: Vec<&Vec<u32>> = endings.iter().filter(|e| valid(&with_check(prefix, e))).collect();
         assert_eq!(accepted, vec![&expected.to_vec()], "prefix {prefix:?}");
     }
 

@@ -44,10 +44,7 @@ pub fn search_key(full_name: &str, short_name: Option<&str>) -> String {
 
 /// The search and sort key of a person: surname, given name and patronymic.
 pub fn person_key(last_name: &str, first_name: &str, middle_name: Option<&str>) -> String {
-    name_key(&format!(
-        "{last_name} {first_name} {}",
-        middle_name.unwrap_or_default()
-    ))
+    name_key(&format!("{last_name} {first_name} {}", middle_name.unwrap_or_default()))
 }
 
 #[cfg(test)]
@@ -65,10 +62,7 @@ mod tests {
         check("  АНО   \"Свет\"  ", expect!["АНО «Свет»"]);
         check("Фонд “Добро” Калуги", expect!["Фонд «Добро» Калуги"]);
         check("РОО «Вместе»", expect!["РОО «Вместе»"]);
-        check(
-            "Союз \"Клуб \"Надежда\"\"",
-            expect!["Союз «Клуб «Надежда»»"],
-        );
+        check("Союз \"Клуб \"Надежда\"\"", expect!["Союз «Клуб «Надежда»»"]);
         check("\tОбщество\nинвалидов ", expect!["Общество инвалидов"]);
     }
 

@@ -22,15 +22,11 @@ impl Localized for TieRuleViolation {
     fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (_, Lang::En) => self.to_string(),
-            (TieRuleViolation::SelfTie, Lang::Ru) => {
-                "организация не может быть связана сама с собой".into()
-            }
+            (TieRuleViolation::SelfTie, Lang::Ru) => "организация не может быть связана сама с собой".into(),
             (TieRuleViolation::DuplicateActiveTie, Lang::Ru) => {
                 "у этих организаций уже есть действующая связь этого вида".into()
             }
-            (TieRuleViolation::LiquidatedEnd, Lang::Ru) => {
-                "ликвидированной организации нельзя добавить связь".into()
-            }
+            (TieRuleViolation::LiquidatedEnd, Lang::Ru) => "ликвидированной организации нельзя добавить связь".into(),
         }
     }
 }
@@ -48,15 +44,12 @@ pub fn check_new_tie(
     if a == b {
         return Err(TieRuleViolation::SelfTie);
     }
-    if ends
-        .iter()
-        .any(|o| matches!(o.status, OrgStatus::Liquidated { .. }))
-    {
+    if ends.iter().any(|o| matches!(o.status, OrgStatus::Liquidated { .. })) {
         return Err(TieRuleViolation::LiquidatedEnd);
     }
-    let clash = existing_between_pair.iter().any(|t| {
-        t.id != new.id && t.pair() == (a, b) && t.kind == new.kind && t.period.overlaps(&new.period)
-    });
+    let clash = existing_between_pair
+        .iter()
+        .any(|t| t.id != new.id && t.pair() == (a, b) && t.kind == new.kind && t.period.overlaps(&new.period));
     if clash {
         return Err(TieRuleViolation::DuplicateActiveTie);
     }
@@ -77,10 +70,7 @@ mod tests {
     }
 
     fn end(org: &Organization) -> TieEnd {
-        TieEnd {
-            organization: org.id,
-            role: None,
-        }
+        TieEnd { organization: org.id, role: None }
     }
 
     proptest! {

@@ -33,113 +33,52 @@ pub async fn organization_repo(ports: RegistryPorts) {
     let repo = &ports.organizations;
     let first = fixtures::organization(1);
     repo.insert(&first).await.expect("insert");
-    assert_eq!(
-        repo.get(first.id).await.expect("get"),
-        Some(first.clone()),
-        "a stored organisation reads back equal"
-    );
+    assert_eq!(repo.get(first.id).await.expect("get"), Some(first.clone()), "a stored organisation reads back equal");
 
     // Natural keys.
     let mut same_inn = fixtures::organization(2);
     same_inn.profile.inn = first.profile.inn.clone();
-    assert_eq!(
-        conflict_of(repo.insert(&same_inn).await),
-        Conflict::Duplicate(NaturalKey::Inn)
-    );
+    assert_eq!(conflict_of(repo.insert(&same_inn).await), Conflict::Duplicate(NaturalKey::Inn));
     let mut same_ogrn = fixtures::organization(3);
     same_ogrn.profile.ogrn = first.profile.ogrn.clone();
-    assert_eq!(
-        conflict_of(repo.insert(&same_ogrn).await),
-        Conflict::Duplicate(NaturalKey::Ogrn)
-    );
-    assert_eq!(
-        repo.get(same_inn.id).await.expect("get"),
-        None,
-        "a refused insert writes nothing"
-    );
+    assert_eq!(conflict_of(repo.insert(&same_ogrn).await), Conflict::Duplicate(NaturalKey::Ogrn));
+    assert_eq!(repo.get(same_inn.id).await.expect("get"), None, "a refused insert writes nothing");
     let mut keyless = fixtures::organization(4);
     keyless.profile.inn = None;
     keyless.profile.ogrn = None;
     let mut keyless_too = fixtures::organization(5);
     keyless_too.profile.inn = None;
     keyless_too.profile.ogrn = None;
-    repo.insert(&keyless)
-        .await
-        .expect("an organisation without keys is allowed");
-    repo.insert(&keyless_too)
-        .await
-        .expect("two organisations without keys do not clash");
+    repo.insert(&keyless).await.expect("an organisation without keys is allowed");
+    repo.insert(&keyless_too).await.expect("two organisations without keys do not clash");
 
     // Versions.
     let mut changed = first.clone();
     changed.version = 2;
     changed.profile.relationship.kind = RelationshipKind::OccasionalClient;
-    changed.status = OrgStatus::Liquidated {
-        on: fixtures::day(2026, 1, 1),
-    };
-    repo.update(&changed)
-        .await
-        .expect("update with the next version");
-    assert_eq!(
-        repo.get(first.id).await.expect("get"),
-        Some(changed.clone())
-    );
-    assert_eq!(
-        conflict_of(repo.update(&changed).await),
-        Conflict::StaleVersion,
-        "the same version twice is stale"
-    );
+    changed.status = OrgStatus::Liquidated { on: fixtures::day(2026, 1, 1) };
+    repo.update(&changed).await.expect("update with the next version");
+    assert_eq!(repo.get(first.id).await.expect("get"), Some(changed.clone()));
+    assert_eq!(conflict_of(repo.update(&changed).await), Conflict::StaleVersion, "the same version twice is stale");
     let mut ghost = fixtures::organization(6);
     ghost.version = 2;
-    assert_eq!(
-        conflict_of(repo.update(&ghost).await),
-        Conflict::StaleVersion,
-        "updating a missing row is stale"
-    );
+    assert_eq!(conflict_of(repo.update(&ghost).await), Conflict::StaleVersion, "updating a missing row is stale");
     let mut stealing = keyless.clone();
     stealing.version = 2;
     stealing.profile.inn = first.profile.inn.clone();
-    assert_eq!(
-        conflict_of(repo.update(&stealing).await),
-        Conflict::Duplicate(NaturalKey::Inn)
-    );
-    assert_eq!(
-        repo.get(keyless.id).await.expect("get").map(|o| o.version),
-        Some(1)
-    );
+    assert_eq!(conflict_of(repo.update(&stealing).await), Conflict::Duplicate(NaturalKey::Inn));
+    assert_eq!(repo.get(keyless.id).await.expect("get").map(|o| o.version), Some(1));
 
     // Batch loading and key lookup.
-    let many = repo
-        .get_many(&[first.id, ghost.id, keyless.id])
-        .await
-        .expect("get_many");
-    assert_eq!(
-        sorted_ids(&many, |o| o.id),
-        sorted_ids(&[first.id, keyless.id], |id| *id)
-    );
+    let many = repo.get_many(&[first.id, ghost.id, keyless.id]).await.expect("get_many");
+    assert_eq!(sorted_ids(&many, |o| o.id), sorted_ids(&[first.id, keyless.id], |id| *id));
     let inn = first.profile.inn.clone().expect("fixture has an INN");
-    let found = repo
-        .find_by_keys(
-            &[inn, Inn::parse(&fixtures::inn_number(999)).expect("valid")],
-            &[],
-        )
-        .await
-        .expect("find");
-    assert_eq!(
-        found.iter().map(|o| o.id).collect::<Vec<_>>(),
-        vec![first.id]
-    );
-    let found = repo
-        .find_by_keys(
-            &[],
-            &[first.profile.ogrn.clone().expect("fixture has an OGRN")],
-        )
-        .await
-        .expect("find");
-    assert_eq!(
-        found.iter().map(|o| o.id).collect::<Vec<_>>(),
-        vec![first.id]
-    );
+    let found =
+        repo.find_by_keys(&[inn, Inn::parse(&fixtures::inn_number(999)).expect("valid")], &[]).await.expect("find");
+    assert_eq!(found.iter().map(|o| o.id).collect::<Vec<_>>(), vec![first.id]);
+    let found =
+        repo.find_by_keys(&[], &[first.profile.ogrn.clone().expect("fixture has an OGRN")]).await.expect("find");
+    assert_eq!(found.iter().map(|o| o.id).collect::<Vec<_>>(), vec![first.id]);
     assert!(repo.find_by_keys(&[], &[]).await.expect("find").is_empty());
 
     // Batches are atomic.
@@ -148,35 +87,18 @@ pub async fn organization_repo(ports: RegistryPorts) {
     clash.profile.ogrn = first.profile.ogrn.clone();
     let mut with_clash = fresh.clone();
     with_clash.push(clash);
-    assert_eq!(
-        conflict_of(repo.write_batch(&with_clash, &[]).await),
-        Conflict::Duplicate(NaturalKey::Ogrn)
-    );
+    assert_eq!(conflict_of(repo.write_batch(&with_clash, &[]).await), Conflict::Duplicate(NaturalKey::Ogrn));
     assert!(
-        repo.get_many(&fresh.iter().map(|o| o.id).collect::<Vec<_>>())
-            .await
-            .expect("get")
-            .is_empty(),
+        repo.get_many(&fresh.iter().map(|o| o.id).collect::<Vec<_>>()).await.expect("get").is_empty(),
         "a failed batch writes nothing"
     );
     let mut renamed = keyless_too.clone();
     renamed.version = 2;
     renamed.profile.full_name = crate::model::OrgName::parse("АНО «Новое имя»").expect("valid");
-    let outcome = repo
-        .write_batch(&fresh, std::slice::from_ref(&renamed))
-        .await
-        .expect("batch");
+    let outcome = repo.write_batch(&fresh, std::slice::from_ref(&renamed)).await.expect("batch");
     assert_eq!((outcome.inserted, outcome.updated), (4, 1));
-    assert_eq!(
-        repo.get(renamed.id).await.expect("get"),
-        Some(renamed.clone())
-    );
-    let stale_batch = repo
-        .write_batch(
-            &[fixtures::organization(20)],
-            std::slice::from_ref(&renamed),
-        )
-        .await;
+    assert_eq!(repo.get(renamed.id).await.expect("get"), Some(renamed.clone()));
+    let stale_batch = repo.write_batch(&[fixtures::organization(20)], std::slice::from_ref(&renamed)).await;
     assert_eq!(conflict_of(stale_batch), Conflict::StaleVersion);
     assert_eq!(repo.get_many(&[]).await.expect("get").len(), 0);
 
@@ -186,21 +108,10 @@ pub async fn organization_repo(ports: RegistryPorts) {
 async fn organization_lists(ports: &RegistryPorts) {
     let repo = &ports.organizations;
     // Stored now: 1 (liquidated, occasional), 4, 5 («Новое имя»), 10..13.
-    let all = repo
-        .list(
-            &OrganizationFilter::default(),
-            OrganizationOrder::NameAsc,
-            page(100, 0),
-        )
-        .await
-        .expect("list");
+    let all = repo.list(&OrganizationFilter::default(), OrganizationOrder::NameAsc, page(100, 0)).await.expect("list");
     assert_eq!(all.total, 7);
     assert_eq!(all.items.len(), 7);
-    let names: Vec<String> = all
-        .items
-        .iter()
-        .map(|o| o.profile.full_name.to_string())
-        .collect();
+    let names: Vec<String> = all.items.iter().map(|o| o.profile.full_name.to_string()).collect();
     let mut expected = names.clone();
     expected.sort_by_key(|n| crate::rules::names::name_key(n));
     assert_eq!(names, expected, "NameAsc sorts by the name key");
@@ -209,14 +120,8 @@ async fn organization_lists(ports: &RegistryPorts) {
     let mut paged = Vec::new();
     let mut after = 0;
     loop {
-        let p = repo
-            .list(
-                &OrganizationFilter::default(),
-                OrganizationOrder::NameAsc,
-                page(3, after),
-            )
-            .await
-            .expect("list");
+        let p =
+            repo.list(&OrganizationFilter::default(), OrganizationOrder::NameAsc, page(3, after)).await.expect("list");
         assert_eq!(p.total, 7);
         after += p.items.len() as u64;
         paged.extend(p.items.iter().map(|o| o.id));
@@ -225,168 +130,74 @@ async fn organization_lists(ports: &RegistryPorts) {
         }
     }
     assert_eq!(paged, all.items.iter().map(|o| o.id).collect::<Vec<_>>());
-    let desc = repo
-        .list(
-            &OrganizationFilter::default(),
-            OrganizationOrder::NameDesc,
-            page(100, 0),
-        )
-        .await
-        .expect("list");
-    assert_eq!(
-        desc.items.iter().rev().map(|o| o.id).collect::<Vec<_>>(),
-        paged,
-        "NameDesc is NameAsc reversed"
-    );
-    let past_end = repo
-        .list(
-            &OrganizationFilter::default(),
-            OrganizationOrder::NameAsc,
-            page(10, 50),
-        )
-        .await
-        .expect("list");
+    let desc =
+        repo.list(&OrganizationFilter::default(), OrganizationOrder::NameDesc, page(100, 0)).await.expect("list");
+    assert_eq!(desc.items.iter().rev().map(|o| o.id).collect::<Vec<_>>(), paged, "NameDesc is NameAsc reversed");
+    let past_end =
+        repo.list(&OrganizationFilter::default(), OrganizationOrder::NameAsc, page(10, 50)).await.expect("list");
     assert!(past_end.items.is_empty() && past_end.total == 7);
 
     let count = |filter: OrganizationFilter| async move {
-        repo.list(&filter, OrganizationOrder::CreatedAsc, page(100, 0))
-            .await
-            .expect("list")
-            .total
+        repo.list(&filter, OrganizationOrder::CreatedAsc, page(100, 0)).await.expect("list").total
     };
     let code = |c: &str| Some(Code::parse(c).expect("valid"));
     assert_eq!(
-        count(OrganizationFilter {
-            text: Some("помощь 1".into()),
-            ..Default::default()
-        })
-        .await,
+        count(OrganizationFilter { text: Some("помощь 1".into()), ..Default::default() }).await,
         5,
         "1, 10, 11, 12, 13"
     );
     assert_eq!(
-        count(OrganizationFilter {
-            text: Some("ПОМОЩЬ 12".into()),
-            ..Default::default()
-        })
-        .await,
+        count(OrganizationFilter { text: Some("ПОМОЩЬ 12".into()), ..Default::default() }).await,
         1,
         "case is ignored"
     );
     assert_eq!(
-        count(OrganizationFilter {
-            text: Some("«новое".into()),
-            ..Default::default()
-        })
-        .await,
+        count(OrganizationFilter { text: Some("«новое".into()), ..Default::default() }).await,
         1,
         "quotes are ignored"
     );
     assert_eq!(
-        count(OrganizationFilter {
-            text: Some("100%_".into()),
-            ..Default::default()
-        })
-        .await,
+        count(OrganizationFilter { text: Some("100%_".into()), ..Default::default() }).await,
         0,
         "wildcards are literal"
     );
     let inn = Inn::parse(&fixtures::inn_number(11)).expect("valid");
+    assert_eq!(count(OrganizationFilter { inn: Some(inn), ..Default::default() }).await, 1);
     assert_eq!(
-        count(OrganizationFilter {
-            inn: Some(inn),
-            ..Default::default()
-        })
-        .await,
-        1
-    );
-    assert_eq!(
-        count(OrganizationFilter {
-            municipality: code("kaluga_city"),
-            ..Default::default()
-        })
-        .await,
+        count(OrganizationFilter { municipality: code("kaluga_city"), ..Default::default() }).await,
         3,
         "4, 10 and 12"
     );
+    assert_eq!(count(OrganizationFilter { legal_form: code("fund"), ..Default::default() }).await, 0);
     assert_eq!(
-        count(OrganizationFilter {
-            legal_form: code("fund"),
-            ..Default::default()
-        })
-        .await,
-        0
-    );
-    assert_eq!(
-        count(OrganizationFilter {
-            activity_area: code("charity_volunteering"),
-            ..Default::default()
-        })
-        .await,
+        count(OrganizationFilter { activity_area: code("charity_volunteering"), ..Default::default() }).await,
         7
     );
     assert_eq!(
-        count(OrganizationFilter {
-            activity_area: code("charity"),
-            ..Default::default()
-        })
-        .await,
+        count(OrganizationFilter { activity_area: code("charity"), ..Default::default() }).await,
         0,
         "codes match whole"
     );
+    assert_eq!(count(OrganizationFilter { target_group: code("homelessness"), ..Default::default() }).await, 7);
+    assert_eq!(count(OrganizationFilter { status: Some(StatusKind::Liquidated), ..Default::default() }).await, 1);
+    assert_eq!(count(OrganizationFilter { status: Some(StatusKind::Active), ..Default::default() }).await, 6);
     assert_eq!(
-        count(OrganizationFilter {
-            target_group: code("homelessness"),
-            ..Default::default()
-        })
-        .await,
-        7
-    );
-    assert_eq!(
-        count(OrganizationFilter {
-            status: Some(StatusKind::Liquidated),
-            ..Default::default()
-        })
-        .await,
-        1
-    );
-    assert_eq!(
-        count(OrganizationFilter {
-            status: Some(StatusKind::Active),
-            ..Default::default()
-        })
-        .await,
-        6
-    );
-    assert_eq!(
-        count(OrganizationFilter {
-            relationship: Some(RelationshipKind::OccasionalClient),
-            ..Default::default()
-        })
-        .await,
+        count(OrganizationFilter { relationship: Some(RelationshipKind::OccasionalClient), ..Default::default() })
+            .await,
         1
     );
 
     let summary = repo.summary().await.expect("summary");
     assert_eq!(summary.total, 7);
     assert_eq!(summary.by_legal_form, vec![("ano".to_string(), 7)]);
-    assert_eq!(
-        summary.by_activity_area,
-        vec![("charity_volunteering".to_string(), 7)]
-    );
+    assert_eq!(summary.by_activity_area, vec![("charity_volunteering".to_string(), 7)]);
     assert_eq!(
         summary.by_municipality,
-        vec![
-            (Some("kaluga_city".to_string()), 3),
-            (Some("obninsk_city".to_string()), 4)
-        ]
+        vec![(Some("kaluga_city".to_string()), 3), (Some("obninsk_city".to_string()), 4)]
     );
     assert_eq!(
         summary.by_relationship,
-        vec![
-            (RelationshipKind::OccasionalClient, 1),
-            (RelationshipKind::RegularClient, 6)
-        ]
+        vec![(RelationshipKind::OccasionalClient, 1), (RelationshipKind::RegularClient, 6)]
     );
 }
 
@@ -398,60 +209,23 @@ pub async fn person_repo(ports: RegistryPorts) {
     people.insert(&anna).await.expect("insert");
     people.insert(&boris).await.expect("insert");
     assert_eq!(people.get(anna.id).await.expect("get"), Some(anna.clone()));
-    assert_eq!(
-        people
-            .get_many(&[anna.id, boris.id])
-            .await
-            .expect("get_many")
-            .len(),
-        2
-    );
-    let list = people
-        .list(&PersonFilter::default(), page(10, 0))
-        .await
-        .expect("list");
-    assert_eq!(
-        list.items.iter().map(|p| p.id).collect::<Vec<_>>(),
-        vec![boris.id, anna.id],
-        "sorted by surname"
-    );
+    assert_eq!(people.get_many(&[anna.id, boris.id]).await.expect("get_many").len(), 2);
+    let list = people.list(&PersonFilter::default(), page(10, 0)).await.expect("list");
+    assert_eq!(list.items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![boris.id, anna.id], "sorted by surname");
     let found = people
-        .list(
-            &PersonFilter {
-                text: Some("елкина анна".into()),
-                ..Default::default()
-            },
-            page(10, 0),
-        )
+        .list(&PersonFilter { text: Some("елкина анна".into()), ..Default::default() }, page(10, 0))
         .await
         .expect("list");
-    assert_eq!(
-        found.items.iter().map(|p| p.id).collect::<Vec<_>>(),
-        vec![anna.id],
-        "ё and е match, case ignored"
-    );
+    assert_eq!(found.items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![anna.id], "ё and е match, case ignored");
 
     let org = fixtures::organization(1);
     ports.organizations.insert(&org).await.expect("insert");
-    ports
-        .memberships
-        .insert(&fixtures::membership(boris.id, org.id))
-        .await
-        .expect("membership");
+    ports.memberships.insert(&fixtures::membership(boris.id, org.id)).await.expect("membership");
     let members = people
-        .list(
-            &PersonFilter {
-                organization: Some(org.id),
-                ..Default::default()
-            },
-            page(10, 0),
-        )
+        .list(&PersonFilter { organization: Some(org.id), ..Default::default() }, page(10, 0))
         .await
         .expect("list");
-    assert_eq!(
-        members.items.iter().map(|p| p.id).collect::<Vec<_>>(),
-        vec![boris.id]
-    );
+    assert_eq!(members.items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![boris.id]);
     assert_eq!(members.total, 1);
 }
 
@@ -460,52 +234,19 @@ pub async fn membership_repo(ports: RegistryPorts) {
     let person = fixtures::person("Иванова");
     let org = fixtures::organization(1);
     let orphan = fixtures::membership(person.id, org.id);
-    assert_eq!(
-        conflict_of(ports.memberships.insert(&orphan).await),
-        Conflict::MissingReference
-    );
+    assert_eq!(conflict_of(ports.memberships.insert(&orphan).await), Conflict::MissingReference);
     ports.people.insert(&person).await.expect("insert");
     ports.organizations.insert(&org).await.expect("insert");
     let membership = fixtures::membership(person.id, org.id);
     ports.memberships.insert(&membership).await.expect("insert");
-    assert_eq!(
-        ports.memberships.get(membership.id).await.expect("get"),
-        Some(membership.clone())
-    );
+    assert_eq!(ports.memberships.get(membership.id).await.expect("get"), Some(membership.clone()));
     let end = fixtures::day(2026, 6, 30);
-    ports
-        .memberships
-        .set_end(membership.id, end)
-        .await
-        .expect("end");
-    let stored = ports
-        .memberships
-        .get(membership.id)
-        .await
-        .expect("get")
-        .expect("present");
+    ports.memberships.set_end(membership.id, end).await.expect("end");
+    let stored = ports.memberships.get(membership.id).await.expect("get").expect("present");
     assert_eq!(stored.period.to(), Some(end));
-    assert_eq!(
-        ports
-            .memberships
-            .of_organizations(&[org.id])
-            .await
-            .expect("of")
-            .len(),
-        1
-    );
-    assert_eq!(
-        ports.memberships.of_people(&[person.id]).await.expect("of"),
-        vec![stored]
-    );
-    assert!(
-        ports
-            .memberships
-            .of_people(&[])
-            .await
-            .expect("of")
-            .is_empty()
-    );
+    assert_eq!(ports.memberships.of_organizations(&[org.id]).await.expect("of").len(), 1);
+    assert_eq!(ports.memberships.of_people(&[person.id]).await.expect("of"), vec![stored]);
+    assert!(ports.memberships.of_people(&[]).await.expect("of").is_empty());
 }
 
 /// Coalitions and their members.
@@ -515,46 +256,20 @@ pub async fn coalition_repo(ports: RegistryPorts) {
     let a = fixtures::coalition("Альянс семейных НКО");
     repo.insert(&b).await.expect("insert");
     repo.insert(&a).await.expect("insert");
-    assert_eq!(
-        repo.list()
-            .await
-            .expect("list")
-            .iter()
-            .map(|c| c.id)
-            .collect::<Vec<_>>(),
-        vec![a.id, b.id]
-    );
+    assert_eq!(repo.list().await.expect("list").iter().map(|c| c.id).collect::<Vec<_>>(), vec![a.id, b.id]);
     assert_eq!(repo.get_many(&[b.id]).await.expect("get"), vec![b.clone()]);
     let org = fixtures::organization(1);
     let orphan = fixtures::coalition_member(a.id, org.id);
-    assert_eq!(
-        conflict_of(repo.insert_member(&orphan).await),
-        Conflict::MissingReference
-    );
+    assert_eq!(conflict_of(repo.insert_member(&orphan).await), Conflict::MissingReference);
     ports.organizations.insert(&org).await.expect("insert");
     let member = fixtures::coalition_member(a.id, org.id);
     repo.insert_member(&member).await.expect("insert member");
-    assert_eq!(
-        repo.get_member(member.id).await.expect("get"),
-        Some(member.clone())
-    );
-    repo.set_member_end(member.id, fixtures::day(2026, 2, 1))
-        .await
-        .expect("end");
-    let ended = repo
-        .get_member(member.id)
-        .await
-        .expect("get")
-        .expect("present");
+    assert_eq!(repo.get_member(member.id).await.expect("get"), Some(member.clone()));
+    repo.set_member_end(member.id, fixtures::day(2026, 2, 1)).await.expect("end");
+    let ended = repo.get_member(member.id).await.expect("get").expect("present");
     assert_eq!(ended.period.to(), Some(fixtures::day(2026, 2, 1)));
-    assert_eq!(
-        repo.members_of(&[a.id, b.id]).await.expect("members"),
-        vec![ended.clone()]
-    );
-    assert_eq!(
-        repo.memberships_of(&[org.id]).await.expect("memberships"),
-        vec![ended]
-    );
+    assert_eq!(repo.members_of(&[a.id, b.id]).await.expect("members"), vec![ended.clone()]);
+    assert_eq!(repo.memberships_of(&[org.id]).await.expect("memberships"), vec![ended]);
 }
 
 /// Ties: symmetric storage, one open tie per kind and pair, lookups from either end.
@@ -567,66 +282,19 @@ pub async fn tie_repo(ports: RegistryPorts) {
     ports.ties.insert(&ab).await.expect("insert");
     assert_eq!(ports.ties.get(ab.id).await.expect("get"), Some(ab.clone()));
     let ba = fixtures::tie(TieKind::Partnership, b.id, a.id);
-    assert_eq!(
-        conflict_of(ports.ties.insert(&ba).await),
-        Conflict::ActiveTie,
-        "B-A is A-B"
-    );
-    ports
-        .ties
-        .insert(&fixtures::tie(TieKind::Funding, b.id, a.id))
-        .await
-        .expect("another kind is allowed");
-    ports
-        .ties
-        .insert(&fixtures::tie(TieKind::Partnership, c.id, a.id))
-        .await
-        .expect("another pair is allowed");
+    assert_eq!(conflict_of(ports.ties.insert(&ba).await), Conflict::ActiveTie, "B-A is A-B");
+    ports.ties.insert(&fixtures::tie(TieKind::Funding, b.id, a.id)).await.expect("another kind is allowed");
+    ports.ties.insert(&fixtures::tie(TieKind::Partnership, c.id, a.id)).await.expect("another pair is allowed");
     let ghost = fixtures::tie(TieKind::Partnership, a.id, fixtures::organization(9).id);
+    assert_eq!(conflict_of(ports.ties.insert(&ghost).await), Conflict::MissingReference);
+    assert_eq!(ports.ties.of_organizations(&[a.id]).await.expect("of").len(), 3);
+    assert_eq!(ports.ties.of_organizations(&[b.id]).await.expect("of").len(), 2, "found from the other end too");
+    ports.ties.set_end(ab.id, fixtures::day(2025, 12, 31)).await.expect("end");
     assert_eq!(
-        conflict_of(ports.ties.insert(&ghost).await),
-        Conflict::MissingReference
-    );
-    assert_eq!(
-        ports
-            .ties
-            .of_organizations(&[a.id])
-            .await
-            .expect("of")
-            .len(),
-        3
-    );
-    assert_eq!(
-        ports
-            .ties
-            .of_organizations(&[b.id])
-            .await
-            .expect("of")
-            .len(),
-        2,
-        "found from the other end too"
-    );
-    ports
-        .ties
-        .set_end(ab.id, fixtures::day(2025, 12, 31))
-        .await
-        .expect("end");
-    assert_eq!(
-        ports
-            .ties
-            .get(ab.id)
-            .await
-            .expect("get")
-            .expect("present")
-            .period
-            .to(),
+        ports.ties.get(ab.id).await.expect("get").expect("present").period.to(),
         Some(fixtures::day(2025, 12, 31))
     );
-    ports
-        .ties
-        .insert(&ba)
-        .await
-        .expect("after the old tie ended a new one may start");
+    ports.ties.insert(&ba).await.expect("after the old tie ended a new one may start");
 }
 
 /// Reference terms: upsert by kind and code.
@@ -641,17 +309,9 @@ pub async fn reference_repo(ports: RegistryPorts) {
     let mut renamed = terms[0].clone();
     renamed.name_ru = "Новое название".into();
     renamed.valid_from = Some(fixtures::day(2025, 1, 1));
-    ports
-        .references
-        .upsert(std::slice::from_ref(&renamed))
-        .await
-        .expect("upsert");
+    ports.references.upsert(std::slice::from_ref(&renamed)).await.expect("upsert");
     let stored = ports.references.all().await.expect("all");
-    assert_eq!(
-        stored.len(),
-        terms.len(),
-        "an upsert of a known code adds nothing"
-    );
+    assert_eq!(stored.len(), terms.len(), "an upsert of a known code adds nothing");
     assert!(stored.contains(&renamed));
     assert!(stored.iter().any(|t| t.kind == TermKind::TargetGroup));
 }

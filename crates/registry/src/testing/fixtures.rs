@@ -4,20 +4,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kernel::{Period, Term, TermKind};
 
 use crate::model::{
-    Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, CoalitionRole, Code, Email, Inn,
-    LegalBasis, LegalBasisKind, Membership, MembershipId, Ogrn, OrgName, OrgStatus, Organization,
-    OrganizationId, OrganizationProfile, Person, PersonId, PersonProfile, Phone, Relationship,
-    RelationshipKind, Text, Tie, TieEnd, TieId, TieKind,
+    Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, CoalitionRole, Code, Email, Inn, LegalBasis,
+    LegalBasisKind, Membership, MembershipId, Ogrn, OrgName, OrgStatus, Organization, OrganizationId,
+    OrganizationProfile, Person, PersonId, PersonProfile, Phone, Relationship, RelationshipKind, Text, Tie, TieEnd,
+    TieId, TieKind,
 };
 use crate::rules::identifiers::{inn10_check_digit, ogrn_check_digit};
 
 /// The `n`-th valid organisation ИНН (distinct for distinct `n` below 10^8), with Kaluga's region prefix.
 pub fn inn_number(n: u32) -> String {
     let prefix_text = format!("4{:08}", n % 100_000_000);
-    let prefix: Vec<u32> = prefix_text
-        .chars()
-        .map(|c| c.to_digit(10).expect("digit"))
-        .collect();
+    let prefix: Vec<u32> = prefix_text.chars().map(|c| c.to_digit(10).expect("digit")).collect();
     let check = inn10_check_digit(&prefix.clone().try_into().expect("nine digits"));
     format!("{prefix_text}{check}")
 }
@@ -25,10 +22,7 @@ pub fn inn_number(n: u32) -> String {
 /// The `n`-th valid ОГРН (distinct for distinct `n` below 10^7).
 pub fn ogrn_number(n: u32) -> String {
     let prefix_text = format!("10240{:07}", n % 10_000_000);
-    let prefix: Vec<u32> = prefix_text
-        .chars()
-        .map(|c| c.to_digit(10).expect("digit"))
-        .collect();
+    let prefix: Vec<u32> = prefix_text.chars().map(|c| c.to_digit(10).expect("digit")).collect();
     let check = ogrn_check_digit(&prefix.clone().try_into().expect("twelve digits"));
     format!("{prefix_text}{check}")
 }
@@ -62,21 +56,9 @@ pub fn terms() -> Vec<Term> {
         term(TermKind::Municipality, "borovsky", "Боровский район"),
         term(TermKind::LegalForm, "ano", "АНО"),
         term(TermKind::LegalForm, "fund", "Фонд"),
-        term(
-            TermKind::LegalForm,
-            "public_organization",
-            "Общественная организация",
-        ),
-        term(
-            TermKind::ActivityArea,
-            "charity_volunteering",
-            "Благотворительность",
-        ),
-        term(
-            TermKind::ActivityArea,
-            "social_services_support_protection",
-            "Социальное обслуживание",
-        ),
+        term(TermKind::LegalForm, "public_organization", "Общественная организация"),
+        term(TermKind::ActivityArea, "charity_volunteering", "Благотворительность"),
+        term(TermKind::ActivityArea, "social_services_support_protection", "Социальное обслуживание"),
         term(TermKind::TargetGroup, "homelessness", "Бездомность"),
         term(TermKind::TargetGroup, "disabled_children", "Дети-инвалиды"),
     ]
@@ -106,11 +88,7 @@ pub fn profile(n: u32) -> OrganizationProfile {
         ogrn: Some(Ogrn::parse(&ogrn_number(n)).expect("valid")),
         kpp: None,
         registered_on: Some(day(2015, 3, 1)),
-        municipality: Some(code(if n.is_multiple_of(2) {
-            "kaluga_city"
-        } else {
-            "obninsk_city"
-        })),
+        municipality: Some(code(if n.is_multiple_of(2) { "kaluga_city" } else { "obninsk_city" })),
         legal_address: Some(Text::parse("г. Калуга, ул. Ленина, 1", 200).expect("valid")),
         postal_address: None,
         phones: vec![Phone::parse("+7 4842 00-00-00").expect("valid")],
@@ -118,10 +96,7 @@ pub fn profile(n: u32) -> OrganizationProfile {
         website: None,
         activity_areas: vec![code("charity_volunteering")],
         target_groups: vec![code("homelessness")],
-        relationship: Relationship {
-            kind: RelationshipKind::RegularClient,
-            since: Some(day(2020, 1, 1)),
-        },
+        relationship: Relationship { kind: RelationshipKind::RegularClient, since: Some(day(2020, 1, 1)) },
         in_sonko_register: n.is_multiple_of(3),
         social_service_provider: false,
     }
@@ -187,14 +162,8 @@ pub fn tie(kind: TieKind, a: OrganizationId, b: OrganizationId) -> Tie {
     Tie::new(
         TieId::new(),
         kind,
-        TieEnd {
-            organization: a,
-            role: Some(Text::parse("партнёр", 200).expect("valid")),
-        },
-        TieEnd {
-            organization: b,
-            role: None,
-        },
+        TieEnd { organization: a, role: Some(Text::parse("партнёр", 200).expect("valid")) },
+        TieEnd { organization: b, role: None },
         Period::open(day(2025, 1, 1)),
         None,
     )

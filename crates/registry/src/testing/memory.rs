@@ -10,13 +10,12 @@ use kernel::{Page, PageRequest, Term, TermKind};
 
 use crate::error::{Conflict, NaturalKey, RepoError};
 use crate::model::{
-    Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, Inn, Membership, MembershipId,
-    Ogrn, OrgStatus, Organization, OrganizationId, Person, PersonId, RelationshipKind, Tie, TieId,
+    Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, Inn, Membership, MembershipId, Ogrn, OrgStatus,
+    Organization, OrganizationId, Person, PersonId, RelationshipKind, Tie, TieId,
 };
 use crate::ports::{
-    BatchOutcome, CoalitionRepo, MembershipRepo, OrganizationFilter, OrganizationOrder,
-    OrganizationRepo, PersonFilter, PersonRepo, ReferenceRepo, RegistrySummary, StatusKind,
-    TieRepo,
+    BatchOutcome, CoalitionRepo, MembershipRepo, OrganizationFilter, OrganizationOrder, OrganizationRepo, PersonFilter,
+    PersonRepo, ReferenceRepo, RegistrySummary, StatusKind, TieRepo,
 };
 use crate::rules::names::{name_key, search_key};
 use crate::service::RegistryPorts;
@@ -57,17 +56,12 @@ impl InMemoryRegistry {
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
-        self.state
-            .lock()
-            .expect("the in-memory store's lock is never poisoned")
+        self.state.lock().expect("the in-memory store's lock is never poisoned")
     }
 }
 
 fn duplicate_of(state: &State, organization: &Organization) -> Option<NaturalKey> {
-    let others = state
-        .organizations
-        .values()
-        .filter(|o| o.id != organization.id);
+    let others = state.organizations.values().filter(|o| o.id != organization.id);
     let mut found = None;
     for other in others {
         if organization.profile.inn.is_some() && other.profile.inn == organization.profile.inn {
@@ -82,36 +76,19 @@ fn duplicate_of(state: &State, organization: &Organization) -> Option<NaturalKey
 
 fn matches(filter: &OrganizationFilter, org: &Organization) -> bool {
     let p = &org.profile;
-    let has = |list: &[crate::model::Code], code: &Option<crate::model::Code>| {
-        code.as_ref().is_none_or(|c| list.contains(c))
-    };
+    let has =
+        |list: &[crate::model::Code], code: &Option<crate::model::Code>| code.as_ref().is_none_or(|c| list.contains(c));
     let status = match org.status {
         OrgStatus::Active => StatusKind::Active,
         OrgStatus::Suspended => StatusKind::Suspended,
         OrgStatus::Liquidated { .. } => StatusKind::Liquidated,
     };
     filter.text.as_ref().is_none_or(|t| {
-        search_key(
-            p.full_name.as_str(),
-            p.short_name.as_ref().map(|s| s.as_str()),
-        )
-        .contains(&name_key(t))
-    }) && filter
-        .inn
-        .as_ref()
-        .is_none_or(|v| p.inn.as_ref() == Some(v))
-        && filter
-            .ogrn
-            .as_ref()
-            .is_none_or(|v| p.ogrn.as_ref() == Some(v))
-        && filter
-            .municipality
-            .as_ref()
-            .is_none_or(|v| p.municipality.as_ref() == Some(v))
-        && filter
-            .legal_form
-            .as_ref()
-            .is_none_or(|v| &p.legal_form == v)
+        search_key(p.full_name.as_str(), p.short_name.as_ref().map(|s| s.as_str())).contains(&name_key(t))
+    }) && filter.inn.as_ref().is_none_or(|v| p.inn.as_ref() == Some(v))
+        && filter.ogrn.as_ref().is_none_or(|v| p.ogrn.as_ref() == Some(v))
+        && filter.municipality.as_ref().is_none_or(|v| p.municipality.as_ref() == Some(v))
+        && filter.legal_form.as_ref().is_none_or(|v| &p.legal_form == v)
         && has(&p.activity_areas, &filter.activity_area)
         && has(&p.target_groups, &filter.target_group)
         && filter.status.is_none_or(|s| s == status)
@@ -121,16 +98,8 @@ fn matches(filter: &OrganizationFilter, org: &Organization) -> bool {
 fn paginate<T: Clone>(items: Vec<T>, page: PageRequest) -> Page<T> {
     let total = items.len() as u64;
     let offset = page.offset();
-    let items = items
-        .into_iter()
-        .skip(offset as usize)
-        .take(page.first as usize)
-        .collect();
-    Page {
-        items,
-        total,
-        offset,
-    }
+    let items = items.into_iter().skip(offset as usize).take(page.first as usize).collect();
+    Page { items, total, offset }
 }
 
 fn counts<K: Ord>(keys: impl Iterator<Item = K>) -> Vec<(K, u64)> {
@@ -148,9 +117,7 @@ impl OrganizationRepo for InMemoryRegistry {
         if let Some(key) = duplicate_of(&state, organization) {
             return Err(RepoError::Conflict(Conflict::Duplicate(key)));
         }
-        state
-            .organizations
-            .insert(organization.id, organization.clone());
+        state.organizations.insert(organization.id, organization.clone());
         Ok(())
     }
 
@@ -163,9 +130,7 @@ impl OrganizationRepo for InMemoryRegistry {
         if let Some(key) = duplicate_of(&state, organization) {
             return Err(RepoError::Conflict(Conflict::Duplicate(key)));
         }
-        state
-            .organizations
-            .insert(organization.id, organization.clone());
+        state.organizations.insert(organization.id, organization.clone());
         Ok(())
     }
 
@@ -175,17 +140,10 @@ impl OrganizationRepo for InMemoryRegistry {
 
     async fn get_many(&self, ids: &[OrganizationId]) -> Result<Vec<Organization>, RepoError> {
         let state = self.state();
-        Ok(ids
-            .iter()
-            .filter_map(|id| state.organizations.get(id).cloned())
-            .collect())
+        Ok(ids.iter().filter_map(|id| state.organizations.get(id).cloned()).collect())
     }
 
-    async fn find_by_keys(
-        &self,
-        inns: &[Inn],
-        ogrns: &[Ogrn],
-    ) -> Result<Vec<Organization>, RepoError> {
+    async fn find_by_keys(&self, inns: &[Inn], ogrns: &[Ogrn]) -> Result<Vec<Organization>, RepoError> {
         let state = self.state();
         Ok(state
             .organizations
@@ -204,23 +162,14 @@ impl OrganizationRepo for InMemoryRegistry {
         order: OrganizationOrder,
         page: PageRequest,
     ) -> Result<Page<Organization>, RepoError> {
-        let mut items: Vec<Organization> = self
-            .state()
-            .organizations
-            .values()
-            .filter(|o| matches(filter, o))
-            .cloned()
-            .collect();
+        let mut items: Vec<Organization> =
+            self.state().organizations.values().filter(|o| matches(filter, o)).cloned().collect();
         let name = |o: &Organization| name_key(o.profile.full_name.as_str());
         match order {
             OrganizationOrder::NameAsc => items.sort_by_key(|o| (name(o), o.id)),
-            OrganizationOrder::NameDesc => {
-                items.sort_by_key(|o| std::cmp::Reverse((name(o), o.id)))
-            }
+            OrganizationOrder::NameDesc => items.sort_by_key(|o| std::cmp::Reverse((name(o), o.id))),
             OrganizationOrder::CreatedAsc => items.sort_by_key(|o| (o.created_at, o.id)),
-            OrganizationOrder::CreatedDesc => {
-                items.sort_by_key(|o| std::cmp::Reverse((o.created_at, o.id)))
-            }
+            OrganizationOrder::CreatedDesc => items.sort_by_key(|o| std::cmp::Reverse((o.created_at, o.id))),
         }
         Ok(paginate(items, page))
     }
@@ -232,9 +181,7 @@ impl OrganizationRepo for InMemoryRegistry {
             total: state.organizations.len() as u64,
             by_municipality: counts(all().map(|p| p.municipality.as_ref().map(|c| c.to_string()))),
             by_legal_form: counts(all().map(|p| p.legal_form.to_string())),
-            by_activity_area: counts(
-                all().flat_map(|p| p.activity_areas.iter().map(|c| c.to_string())),
-            ),
+            by_activity_area: counts(all().flat_map(|p| p.activity_areas.iter().map(|c| c.to_string()))),
             by_relationship: counts(all().map(|p| p.relationship.kind.code()))
                 .into_iter()
                 .filter_map(|(code, n)| RelationshipKind::parse(code).map(|k| (k, n)))
@@ -242,11 +189,7 @@ impl OrganizationRepo for InMemoryRegistry {
         })
     }
 
-    async fn write_batch(
-        &self,
-        new: &[Organization],
-        changed: &[Organization],
-    ) -> Result<BatchOutcome, RepoError> {
+    async fn write_batch(&self, new: &[Organization], changed: &[Organization]) -> Result<BatchOutcome, RepoError> {
         let mut state = self.state();
         let backup = state.organizations.clone();
         let result = (|| {
@@ -255,27 +198,20 @@ impl OrganizationRepo for InMemoryRegistry {
                 if stored_version != Some(organization.version - 1) {
                     return Err(RepoError::Conflict(Conflict::StaleVersion));
                 }
-                state
-                    .organizations
-                    .insert(organization.id, organization.clone());
+                state.organizations.insert(organization.id, organization.clone());
             }
             for organization in new {
                 if let Some(key) = duplicate_of(&state, organization) {
                     return Err(RepoError::Conflict(Conflict::Duplicate(key)));
                 }
-                state
-                    .organizations
-                    .insert(organization.id, organization.clone());
+                state.organizations.insert(organization.id, organization.clone());
             }
             for organization in changed {
                 if let Some(key) = duplicate_of(&state, organization) {
                     return Err(RepoError::Conflict(Conflict::Duplicate(key)));
                 }
             }
-            Ok(BatchOutcome {
-                inserted: new.len() as u64,
-                updated: changed.len() as u64,
-            })
+            Ok(BatchOutcome { inserted: new.len() as u64, updated: changed.len() as u64 })
         })();
         if result.is_err() {
             state.organizations = backup;
@@ -297,33 +233,18 @@ impl PersonRepo for InMemoryRegistry {
 
     async fn get_many(&self, ids: &[PersonId]) -> Result<Vec<Person>, RepoError> {
         let state = self.state();
-        Ok(ids
-            .iter()
-            .filter_map(|id| state.people.get(id).cloned())
-            .collect())
+        Ok(ids.iter().filter_map(|id| state.people.get(id).cloned()).collect())
     }
 
-    async fn list(
-        &self,
-        filter: &PersonFilter,
-        page: PageRequest,
-    ) -> Result<Page<Person>, RepoError> {
+    async fn list(&self, filter: &PersonFilter, page: PageRequest) -> Result<Page<Person>, RepoError> {
         let state = self.state();
         let member_of = |person: &Person, org: OrganizationId| {
-            state
-                .memberships
-                .values()
-                .any(|m| m.person == person.id && m.organization == org)
+            state.memberships.values().any(|m| m.person == person.id && m.organization == org)
         };
         let mut items: Vec<Person> = state
             .people
             .values()
-            .filter(|p| {
-                filter
-                    .text
-                    .as_ref()
-                    .is_none_or(|t| person_key(p).contains(&name_key(t)))
-            })
+            .filter(|p| filter.text.as_ref().is_none_or(|t| person_key(p).contains(&name_key(t))))
             .filter(|p| filter.organization.is_none_or(|org| member_of(p, org)))
             .cloned()
             .collect();
@@ -345,8 +266,7 @@ fn person_key(person: &Person) -> String {
 impl MembershipRepo for InMemoryRegistry {
     async fn insert(&self, membership: &Membership) -> Result<(), RepoError> {
         let mut state = self.state();
-        if !state.people.contains_key(&membership.person)
-            || !state.organizations.contains_key(&membership.organization)
+        if !state.people.contains_key(&membership.person) || !state.organizations.contains_key(&membership.organization)
         {
             return Err(RepoError::Conflict(Conflict::MissingReference));
         }
@@ -361,41 +281,24 @@ impl MembershipRepo for InMemoryRegistry {
     async fn set_end(&self, id: MembershipId, to: NaiveDate) -> Result<(), RepoError> {
         let mut state = self.state();
         if let Some(m) = state.memberships.get_mut(&id) {
-            m.period = m
-                .period
-                .ended_on(to)
-                .map_err(|e| RepoError::Corrupt(e.to_string()))?;
+            m.period = m.period.ended_on(to).map_err(|e| RepoError::Corrupt(e.to_string()))?;
         }
         Ok(())
     }
 
     async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Membership>, RepoError> {
-        Ok(self
-            .state()
-            .memberships
-            .values()
-            .filter(|m| ids.contains(&m.organization))
-            .cloned()
-            .collect())
+        Ok(self.state().memberships.values().filter(|m| ids.contains(&m.organization)).cloned().collect())
     }
 
     async fn of_people(&self, ids: &[PersonId]) -> Result<Vec<Membership>, RepoError> {
-        Ok(self
-            .state()
-            .memberships
-            .values()
-            .filter(|m| ids.contains(&m.person))
-            .cloned()
-            .collect())
+        Ok(self.state().memberships.values().filter(|m| ids.contains(&m.person)).cloned().collect())
     }
 }
 
 #[async_trait]
 impl CoalitionRepo for InMemoryRegistry {
     async fn insert(&self, coalition: &Coalition) -> Result<(), RepoError> {
-        self.state()
-            .coalitions
-            .insert(coalition.id, coalition.clone());
+        self.state().coalitions.insert(coalition.id, coalition.clone());
         Ok(())
     }
 
@@ -407,16 +310,12 @@ impl CoalitionRepo for InMemoryRegistry {
 
     async fn get_many(&self, ids: &[CoalitionId]) -> Result<Vec<Coalition>, RepoError> {
         let state = self.state();
-        Ok(ids
-            .iter()
-            .filter_map(|id| state.coalitions.get(id).cloned())
-            .collect())
+        Ok(ids.iter().filter_map(|id| state.coalitions.get(id).cloned()).collect())
     }
 
     async fn insert_member(&self, member: &CoalitionMember) -> Result<(), RepoError> {
         let mut state = self.state();
-        if !state.coalitions.contains_key(&member.coalition)
-            || !state.organizations.contains_key(&member.organization)
+        if !state.coalitions.contains_key(&member.coalition) || !state.organizations.contains_key(&member.organization)
         {
             return Err(RepoError::Conflict(Conflict::MissingReference));
         }
@@ -424,45 +323,24 @@ impl CoalitionRepo for InMemoryRegistry {
         Ok(())
     }
 
-    async fn get_member(
-        &self,
-        id: CoalitionMemberId,
-    ) -> Result<Option<CoalitionMember>, RepoError> {
+    async fn get_member(&self, id: CoalitionMemberId) -> Result<Option<CoalitionMember>, RepoError> {
         Ok(self.state().members.get(&id).cloned())
     }
 
     async fn set_member_end(&self, id: CoalitionMemberId, to: NaiveDate) -> Result<(), RepoError> {
         let mut state = self.state();
         if let Some(m) = state.members.get_mut(&id) {
-            m.period = m
-                .period
-                .ended_on(to)
-                .map_err(|e| RepoError::Corrupt(e.to_string()))?;
+            m.period = m.period.ended_on(to).map_err(|e| RepoError::Corrupt(e.to_string()))?;
         }
         Ok(())
     }
 
     async fn members_of(&self, ids: &[CoalitionId]) -> Result<Vec<CoalitionMember>, RepoError> {
-        Ok(self
-            .state()
-            .members
-            .values()
-            .filter(|m| ids.contains(&m.coalition))
-            .cloned()
-            .collect())
+        Ok(self.state().members.values().filter(|m| ids.contains(&m.coalition)).cloned().collect())
     }
 
-    async fn memberships_of(
-        &self,
-        ids: &[OrganizationId],
-    ) -> Result<Vec<CoalitionMember>, RepoError> {
-        Ok(self
-            .state()
-            .members
-            .values()
-            .filter(|m| ids.contains(&m.organization))
-            .cloned()
-            .collect())
+    async fn memberships_of(&self, ids: &[OrganizationId]) -> Result<Vec<CoalitionMember>, RepoError> {
+        Ok(self.state().members.values().filter(|m| ids.contains(&m.organization)).cloned().collect())
     }
 }
 
@@ -475,10 +353,7 @@ impl TieRepo for InMemoryRegistry {
             return Err(RepoError::Conflict(Conflict::MissingReference));
         }
         let open_clash = tie.period.to().is_none()
-            && state
-                .ties
-                .values()
-                .any(|t| t.pair() == tie.pair() && t.kind == tie.kind && t.period.to().is_none());
+            && state.ties.values().any(|t| t.pair() == tie.pair() && t.kind == tie.kind && t.period.to().is_none());
         if open_clash {
             return Err(RepoError::Conflict(Conflict::ActiveTie));
         }
@@ -493,10 +368,7 @@ impl TieRepo for InMemoryRegistry {
     async fn set_end(&self, id: TieId, to: NaiveDate) -> Result<(), RepoError> {
         let mut state = self.state();
         if let Some(t) = state.ties.get_mut(&id) {
-            let period = t
-                .period
-                .ended_on(to)
-                .map_err(|e| RepoError::Corrupt(e.to_string()))?;
+            let period = t.period.ended_on(to).map_err(|e| RepoError::Corrupt(e.to_string()))?;
             *t = t.clone().with_period(period);
         }
         Ok(())
@@ -522,9 +394,7 @@ impl ReferenceRepo for InMemoryRegistry {
     async fn upsert(&self, terms: &[Term]) -> Result<(), RepoError> {
         let mut state = self.state();
         for term in terms {
-            state
-                .terms
-                .insert((term.kind, term.code.clone()), term.clone());
+            state.terms.insert((term.kind, term.code.clone()), term.clone());
         }
         Ok(())
     }

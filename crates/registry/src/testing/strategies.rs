@@ -5,16 +5,13 @@ use kernel::Period;
 use proptest::prelude::*;
 
 use crate::model::{
-    Code, Inn, Ogrn, OrgName, OrgStatus, Organization, OrganizationId, OrganizationProfile,
-    Relationship, RelationshipKind, TieKind,
+    Code, Inn, Ogrn, OrgName, OrgStatus, Organization, OrganizationId, OrganizationProfile, Relationship,
+    RelationshipKind, TieKind,
 };
 use crate::rules::identifiers::{inn10_check_digit, ogrn_check_digit};
 
 fn digits_to_string(digits: &[u32]) -> String {
-    digits
-        .iter()
-        .map(|d| char::from_digit(*d, 10).expect("a digit"))
-        .collect()
+    digits.iter().map(|d| char::from_digit(*d, 10).expect("a digit")).collect()
 }
 
 /// A valid organisation ИНН.
@@ -28,31 +25,25 @@ pub fn inn() -> impl Strategy<Value = Inn> {
 
 /// A valid ОГРН.
 pub fn ogrn() -> impl Strategy<Value = Ogrn> {
-    (
-        prop_oneof![Just(1u32), Just(5u32)],
-        proptest::array::uniform11(0u32..10),
-    )
-        .prop_map(|(lead, rest)| {
-            let mut prefix = [0u32; 12];
-            prefix[0] = lead;
-            prefix[1..].copy_from_slice(&rest);
-            let mut digits = prefix.to_vec();
-            digits.push(ogrn_check_digit(&prefix));
-            Ogrn::parse(&digits_to_string(&digits)).expect("a computed check digit is valid")
-        })
+    (prop_oneof![Just(1u32), Just(5u32)], proptest::array::uniform11(0u32..10)).prop_map(|(lead, rest)| {
+        let mut prefix = [0u32; 12];
+        prefix[0] = lead;
+        prefix[1..].copy_from_slice(&rest);
+        let mut digits = prefix.to_vec();
+        digits.push(ogrn_check_digit(&prefix));
+        Ogrn::parse(&digits_to_string(&digits)).expect("a computed check digit is valid")
+    })
 }
 
 /// A day between 2000 and about 2027.
 pub fn date() -> impl Strategy<Value = NaiveDate> {
-    (0u64..10_000)
-        .prop_map(|n| NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid") + chrono::Days::new(n))
+    (0u64..10_000).prop_map(|n| NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid") + chrono::Days::new(n))
 }
 
 /// A period, open or closed.
 pub fn period() -> impl Strategy<Value = Period> {
-    (date(), proptest::option::of(0u64..2_000)).prop_map(|(from, len)| {
-        Period::new(from, len.map(|l| from + chrono::Days::new(l))).expect("ordered")
-    })
+    (date(), proptest::option::of(0u64..2_000))
+        .prop_map(|(from, len)| Period::new(from, len.map(|l| from + chrono::Days::new(l))).expect("ordered"))
 }
 
 /// A tie kind.
@@ -72,39 +63,33 @@ pub fn profile() -> impl Strategy<Value = OrganizationProfile> {
         proptest::option::of(ogrn()),
         code(&["ano", "fund", "public_organization"]),
         proptest::option::of(code(&["kaluga_city", "obninsk_city", "borovsky"])),
-        proptest::collection::vec(
-            code(&["charity_volunteering", "social_services_support_protection"]),
-            0..3,
-        ),
+        proptest::collection::vec(code(&["charity_volunteering", "social_services_support_protection"]), 0..3),
         proptest::sample::select(RelationshipKind::ALL.to_vec()),
     )
-        .prop_filter_map(
-            "an invalid name",
-            |(name, inn, ogrn, legal_form, municipality, mut areas, kind)| {
-                areas.sort();
-                areas.dedup();
-                Some(OrganizationProfile {
-                    full_name: OrgName::parse(&name).ok()?,
-                    short_name: None,
-                    legal_form,
-                    inn,
-                    ogrn,
-                    kpp: None,
-                    registered_on: None,
-                    municipality,
-                    legal_address: None,
-                    postal_address: None,
-                    phones: vec![],
-                    emails: vec![],
-                    website: None,
-                    activity_areas: areas,
-                    target_groups: vec![],
-                    relationship: Relationship { kind, since: None },
-                    in_sonko_register: false,
-                    social_service_provider: false,
-                })
-            },
-        )
+        .prop_filter_map("an invalid name", |(name, inn, ogrn, legal_form, municipality, mut areas, kind)| {
+            areas.sort();
+            areas.dedup();
+            Some(OrganizationProfile {
+                full_name: OrgName::parse(&name).ok()?,
+                short_name: None,
+                legal_form,
+                inn,
+                ogrn,
+                kpp: None,
+                registered_on: None,
+                municipality,
+                legal_address: None,
+                postal_address: None,
+                phones: vec![],
+                emails: vec![],
+                website: None,
+                activity_areas: areas,
+                target_groups: vec![],
+                relationship: Relationship { kind, since: None },
+                in_sonko_register: false,
+                social_service_provider: false,
+            })
+        })
 }
 
 /// A profile that has both an ИНН and an ОГРН.
@@ -118,25 +103,20 @@ pub fn profile_with_keys() -> impl Strategy<Value = OrganizationProfile> {
 
 /// A stored organisation, active, suspended or liquidated.
 pub fn organization() -> impl Strategy<Value = Organization> {
-    (
-        profile(),
-        prop_oneof![Just(0u8), Just(1u8), Just(2u8)],
-        date(),
-    )
-        .prop_map(|(profile, status, on)| {
-            let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("valid");
-            Organization {
-                id: OrganizationId::new(),
-                version: 1,
-                profile,
-                status: match status {
-                    0 => OrgStatus::Active,
-                    1 => OrgStatus::Suspended,
-                    _ => OrgStatus::Liquidated { on },
-                },
-                verification: None,
-                created_at: now,
-                updated_at: now,
-            }
-        })
+    (profile(), prop_oneof![Just(0u8), Just(1u8), Just(2u8)], date()).prop_map(|(profile, status, on)| {
+        let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("valid");
+        Organization {
+            id: OrganizationId::new(),
+            version: 1,
+            profile,
+            status: match status {
+                0 => OrgStatus::Active,
+                1 => OrgStatus::Suspended,
+                _ => OrgStatus::Liquidated { on },
+            },
+            verification: None,
+            created_at: now,
+            updated_at: now,
+        }
+    })
 }
