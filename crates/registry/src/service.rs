@@ -97,36 +97,53 @@ pub enum RowRejection {
     KeysOfTwoOrganizations,
 }
 
+/// Validates import rows one after another, remembering the natural keys seen so far: rows
+/// without a natural key and repeats of an earlier row's key are refused.
+pub struct RowValidator<'a> {
+    vocabulary: &'a Vocabulary,
+    today: NaiveDate,
+    first_by_key: HashMap<(NaturalKey, String), usize>,
+    next_index: usize,
+}
+
+impl<'a> RowValidator<'a> {
+    /// A validator for a file of about `rows` rows.
+    pub fn new(vocabulary: &'a Vocabulary, today: NaiveDate, rows: usize) -> Self {
+        Self { vocabulary, today, first_by_key: HashMap::with_capacity(rows * 2), next_index: 0 }
+    }
+
+    /// The verdict on the next row (rows are numbered from 0 in the order they are checked).
+    pub fn check(&mut self, row: &OrganizationInput) -> Result<OrganizationProfile, RowRejection> {
+        let index = self.next_index;
+        self.next_index += 1;
+        let profile = row.validate(self.vocabulary, self.today).map_err(RowRejection::Invalid)?;
+        let keys = [
+            profile.inn.as_ref().map(|v| (NaturalKey::Inn, v.to_string())),
+            profile.ogrn.as_ref().map(|v| (NaturalKey::Ogrn, v.to_string())),
+        ];
+        if keys.iter().all(Option::is_none) {
+            return Err(RowRejection::NoNaturalKey);
+        }
+        for key in keys.iter().flatten() {
+            if let Some(&first) = self.first_by_key.get(key) {
+                return Err(RowRejection::RepeatsRow { key: key.0, first });
+            }
+        }
+        for key in keys.into_iter().flatten() {
+            self.first_by_key.insert(key, index);
+        }
+        Ok(profile)
+    }
+}
+
 /// Validates import rows without touching storage: each row's profile, or why it is refused.
-/// Rows without a natural key and repeats of an earlier row's key are refused.
 pub fn validate_rows(
     rows: &[OrganizationInput],
     vocabulary: &Vocabulary,
     today: NaiveDate,
 ) -> Vec<Result<OrganizationProfile, RowRejection>> {
-    let mut first_by_key: HashMap<(NaturalKey, String), usize> = HashMap::with_capacity(rows.len() * 2);
-    rows.iter()
-        .enumerate()
-        .map(|(index, row)| {
-            let profile = row.validate(vocabulary, today).map_err(RowRejection::Invalid)?;
-            let keys = [
-                profile.inn.as_ref().map(|v| (NaturalKey::Inn, v.to_string())),
-                profile.ogrn.as_ref().map(|v| (NaturalKey::Ogrn, v.to_string())),
-            ];
-            if keys.iter().all(Option::is_none) {
-                return Err(RowRejection::NoNaturalKey);
-            }
-            for key in keys.iter().flatten() {
-                if let Some(&first) = first_by_key.get(key) {
-                    return Err(RowRejection::RepeatsRow { key: key.0, first });
-                }
-            }
-            for key in keys.into_iter().flatten() {
-                first_by_key.insert(key, index);
-            }
-            Ok(profile)
-        })
-        .collect()
+    let mut validator = RowValidator::new(vocabulary, today, rows.len());
+    rows.iter().map(|row| validator.check(row)).collect()
 }
 
 impl Registry {

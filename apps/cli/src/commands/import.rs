@@ -12,7 +12,7 @@ use clap::Subcommand;
 use gateway::{Settings, bootstrap};
 use indicatif::{ProgressBar, ProgressStyle};
 use kernel::{Lang, Localized};
-use registry::service::{RowOutcome, RowRejection, validate_rows};
+use registry::service::{RowOutcome, RowRejection, RowValidator};
 use tokio::task::JoinSet;
 
 use crate::csv_format::{Encoding, RowError, column_of, decode, detect_delimiter, parse};
@@ -95,39 +95,39 @@ pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow
     let system = bootstrap::open_existing(settings).await?;
     let registry = &system.services.registry;
     let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
-    let inputs: Vec<_> = rows.into_iter().map(|r| r.input).collect();
-    let verdicts = validate_rows(&inputs, &registry.vocabulary(), system.services.clock.today());
-    drop(inputs);
-    let (mut valid_lines, mut valid) = (Vec::new(), Vec::new());
-    for (verdict, line) in verdicts.into_iter().zip(&lines) {
-        match verdict {
-            Ok(profile) => {
-                valid_lines.push(*line);
-                valid.push(profile);
-            }
-            Err(reason) => errors.push(rejection(*line, &reason, &lines)),
-        }
-    }
-    // Matching against the registry can refuse rows too: plan every batch before writing any.
-    let valid = Arc::new(valid);
+    let vocabulary = registry.vocabulary();
+    let mut validator = RowValidator::new(&vocabulary, system.services.clock.today(), rows.len());
+    // Validate a batch, then look it up in the registry in the background while the next batch
+    // is validated: the lookups cost no wall time of their own.
     let mut lookups = JoinSet::new();
-    let mut plans = Vec::new();
-    for (index, start) in (0..valid.len()).step_by(BATCH).enumerate() {
+    let (mut batches, mut plans) = (Vec::new(), Vec::new());
+    let mut valid_lines = Vec::new();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let mut batch = Vec::with_capacity(BATCH);
+        for row in rows.by_ref().take(BATCH) {
+            match validator.check(&row.input) {
+                Ok(profile) => {
+                    valid_lines.push(row.line);
+                    batch.push(profile);
+                }
+                Err(reason) => errors.push(rejection(row.line, &reason, &lines)),
+            }
+        }
         if lookups.len() >= IN_FLIGHT {
             plans.push(lookups.join_next().await.expect("a task is running")??);
         }
-        let (registry, valid) = (registry.clone(), valid.clone());
-        lookups.spawn(async move {
-            let chunk = &valid[start..(start + BATCH).min(valid.len())];
-            registry.plan_import(chunk).await.map(|plan| (index, plan))
-        });
+        let (registry, batch, index) = (registry.clone(), Arc::new(batch), batches.len());
+        batches.push(batch.clone());
+        lookups.spawn(async move { registry.plan_import(&batch).await.map(|plan| (index, plan)) });
     }
     while let Some(done) = lookups.join_next().await {
         plans.push(done??);
     }
     plans.sort_by_key(|(index, _)| *index);
     let planned: Vec<RowOutcome> = plans.into_iter().flat_map(|(_, plan)| plan).collect();
-    let valid = Arc::try_unwrap(valid).expect("every lookup has finished");
+    let valid: Vec<_> =
+        batches.into_iter().flat_map(|batch| Arc::try_unwrap(batch).expect("every lookup has finished")).collect();
     for (line, outcome) in valid_lines.iter().zip(&planned) {
         if let RowOutcome::Rejected(reason) = outcome {
             errors.push(rejection(*line, reason, &lines));
