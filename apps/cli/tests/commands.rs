@@ -6,13 +6,25 @@ use registry::testing::fixtures::{inn_number, ogrn_number};
 use storage::testing::TempSqlite;
 
 struct Env {
-    db: TempSqlite,
+    url: String,
+    _sqlite: Option<TempSqlite>,
     dir: std::path::PathBuf,
 }
 
 impl Env {
     async fn new() -> Self {
-        let env = Self { db: TempSqlite::new(), dir: std::env::temp_dir().join(format!("nko-cli-{}", uuid_like())) };
+        let sqlite = TempSqlite::new();
+        Self::on(sqlite.url(), Some(sqlite)).await
+    }
+
+    /// The same commands on a fresh PostgreSQL database, when one is configured.
+    async fn postgres(test: &str) -> Option<Self> {
+        let url = storage::testing::postgres_url(test).await?;
+        Some(Self::on(url, None).await)
+    }
+
+    async fn on(url: String, sqlite: Option<TempSqlite>) -> Self {
+        let env = Self { url, _sqlite: sqlite, dir: std::env::temp_dir().join(format!("nko-cli-{}", uuid_like())) };
         std::fs::create_dir_all(&env.dir).unwrap();
         env.ok(&["migrate", "up"]).await;
         env.ok(&["seed"]).await;
@@ -20,8 +32,7 @@ impl Env {
     }
 
     async fn run(&self, args: &[&str]) -> (anyhow::Result<()>, String) {
-        let url = self.db.url();
-        let mut argv = vec!["nko", "--database-url", &url];
+        let mut argv = vec!["nko", "--database-url", &self.url];
         argv.extend_from_slice(args);
         let cli = cli::Cli::try_parse_from(argv).expect("valid arguments");
         let mut out = Vec::new();
@@ -77,9 +88,7 @@ async fn migrate_status_lists_every_applied_migration() {
     assert!(!out.contains("pending"));
 }
 
-#[tokio::test]
-async fn importing_the_same_file_twice_inserts_once_and_then_changes_nothing() {
-    let env = Env::new().await;
+async fn check_importing_twice(env: &Env) {
     let file = env.file("orgs.csv", csv_rows(0..30).as_bytes());
     let first = env.ok(&["import", "organizations", &file]).await;
     assert!(first.contains("inserted 30, updated 0, unchanged 0, rejected 0"), "{first}");
@@ -87,6 +96,26 @@ async fn importing_the_same_file_twice_inserts_once_and_then_changes_nothing() {
     let second = env.ok(&["import", "organizations", &file]).await;
     assert!(second.contains("inserted 0, updated 0, unchanged 30, rejected 0"), "{second}");
     assert_eq!(env.export().await, before);
+}
+
+#[tokio::test]
+async fn importing_the_same_file_twice_inserts_once_and_then_changes_nothing() {
+    check_importing_twice(&Env::new().await).await;
+}
+
+#[tokio::test]
+async fn importing_the_same_file_twice_on_postgres_inserts_once_and_then_changes_nothing() {
+    let test = "importing_the_same_file_twice_on_postgres_inserts_once_and_then_changes_nothing";
+    let Some(env) = Env::postgres(test).await else { return };
+    check_importing_twice(&env).await;
+    // A larger file goes through COPY in several batches, and an update goes through the other path.
+    let file = env.file("more.csv", csv_rows(0..2500).as_bytes());
+    let out = env.ok(&["import", "organizations", &file]).await;
+    assert!(out.contains("inserted 2470, updated 0, unchanged 30"), "{out}");
+    let changed = csv_rows(0..2500).replacen("kaluga_city", "obninsk_city", 1);
+    let out = env.ok(&["import", "organizations", &env.file("changed.csv", changed.as_bytes())]).await;
+    assert!(out.contains("inserted 0, updated 1, unchanged 2499"), "{out}");
+    assert_eq!(env.export().await.lines().count(), 2501);
 }
 
 #[tokio::test]
