@@ -177,15 +177,7 @@ impl Registry {
         let profile = input.validate(&self.vocabulary(), self.today())?;
         self.refuse_duplicates(&profile, None).await?;
         let now = self.clock.now();
-        let organization = Organization {
-            id: OrganizationId::new(),
-            version: 1,
-            profile,
-            status: OrgStatus::Active,
-            verification: None,
-            created_at: now,
-            updated_at: now,
-        };
+        let organization = new_organization(profile, now);
         self.ports.organizations.insert(&organization).await.map_err(|e| self.conflict(e, &organization))?;
         Ok(organization)
     }
@@ -355,15 +347,7 @@ impl Registry {
         for profile in rows {
             let outcome = match index.matching(&profile) {
                 Match::None => {
-                    new.push(Organization {
-                        id: OrganizationId::new(),
-                        version: 1,
-                        profile,
-                        status: OrgStatus::Active,
-                        verification: None,
-                        created_at: now,
-                        updated_at: now,
-                    });
+                    new.push(new_organization(profile, now));
                     RowOutcome::Inserted
                 }
                 Match::One(existing) if existing.profile == profile => RowOutcome::Unchanged,
@@ -389,18 +373,7 @@ impl Registry {
     /// became known meanwhile fails the whole batch with `Duplicate`; nothing of it is written.
     pub async fn insert_planned(&self, rows: Vec<OrganizationProfile>) -> Result<Vec<RowOutcome>, RegistryError> {
         let now = self.clock.now();
-        let new: Vec<Organization> = rows
-            .into_iter()
-            .map(|profile| Organization {
-                id: OrganizationId::new(),
-                version: 1,
-                profile,
-                status: OrgStatus::Active,
-                verification: None,
-                created_at: now,
-                updated_at: now,
-            })
-            .collect();
+        let new: Vec<Organization> = rows.into_iter().map(|profile| new_organization(profile, now)).collect();
         match self.ports.organizations.write_batch(&new, &[]).await {
             Ok(_) => Ok(vec![RowOutcome::Inserted; new.len()]),
             Err(RepoError::Conflict(Conflict::Duplicate(key))) => {
@@ -644,6 +617,19 @@ impl Registry {
     /// The names of a list's codes, for reports.
     pub fn term_name(&self, kind: TermKind, code: &str) -> Option<String> {
         self.vocabulary().term(kind, code).map(|t| t.name_ru.clone())
+    }
+}
+
+/// A new, active organisation at version 1.
+fn new_organization(profile: OrganizationProfile, now: chrono::DateTime<chrono::Utc>) -> Organization {
+    Organization {
+        id: OrganizationId::new(),
+        version: 1,
+        profile,
+        status: OrgStatus::Active,
+        verification: None,
+        created_at: now,
+        updated_at: now,
     }
 }
 
