@@ -97,8 +97,15 @@ fn every_rust_file_says_what_it_is_for_and_nothing_is_skipped() {
     for file in files {
         let text = std::fs::read_to_string(&file).expect("readable");
         assert!(text.starts_with("//!"), "{} must start with a `//!` line", file.display());
-        for marker in ["#[ignore", "todo!(", "unimplemented!(", "#[should_panic"] {
-            assert!(!text.contains(marker) || file.ends_with("tidy.rs"), "{} contains {marker}", file.display());
+        // Spelled in pieces so that this file does not match its own search.
+        let markers = [
+            concat!("#[", "ignore"),
+            concat!("todo", "!("),
+            concat!("unimplemented", "!("),
+            concat!("#[", "should_panic"),
+        ];
+        for marker in markers {
+            assert!(!text.contains(marker), "{} contains {marker}", file.display());
         }
     }
 }
