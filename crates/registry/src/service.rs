@@ -243,8 +243,12 @@ impl Registry {
         if organization.version != expected_version {
             return Err(RegistryError::StaleVersion { expected: expected_version, current: organization.version });
         }
+        let keys_before = (organization.profile.inn.clone(), organization.profile.ogrn.clone());
         apply(&mut organization)?;
-        self.refuse_duplicates(&organization.profile, Some(id)).await?;
+        // Only a changed ИНН or ОГРН can clash with another organisation.
+        if keys_before != (organization.profile.inn.clone(), organization.profile.ogrn.clone()) {
+            self.refuse_duplicates(&organization.profile, Some(id)).await?;
+        }
         organization.version += 1;
         organization.updated_at = self.clock.now();
         match self.ports.organizations.update(&organization).await {

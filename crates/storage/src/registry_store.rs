@@ -120,7 +120,44 @@ fn organization_condition(filter: &OrganizationFilter) -> Condition {
     condition
 }
 
+/// Memberships and coalition members are listed oldest first, ties broken by id.
+const MEMBERSHIP_ORDER: [membership::Column; 2] = [membership::Column::ValidFrom, membership::Column::Id];
+const MEMBER_ORDER: [coalition_member::Column; 2] = [coalition_member::Column::ValidFrom, coalition_member::Column::Id];
+
 impl SqlRegistry {
+    /// Rows of a dated table whose `column` is one of `ids`, in the given order. One query.
+    async fn periods_where_in<E: EntityTrait>(
+        &self,
+        column: E::Column,
+        ids: Vec<uuid::Uuid>,
+        order: [E::Column; 2],
+    ) -> Result<Vec<E::Model>, RepoError> {
+        E::find()
+            .filter(column.is_in(ids))
+            .order_by(order[0], Order::Asc)
+            .order_by(order[1], Order::Asc)
+            .all(self.conn())
+            .await
+            .map_err(repo_error)
+    }
+
+    /// Sets the end date (`valid_to`) of one row of a dated table.
+    async fn set_valid_to<E: EntityTrait>(
+        &self,
+        id_column: E::Column,
+        valid_to: E::Column,
+        id: uuid::Uuid,
+        to: NaiveDate,
+    ) -> Result<(), RepoError> {
+        E::update_many()
+            .col_expr(valid_to, Expr::value(to))
+            .filter(id_column.eq(id))
+            .exec(self.conn())
+            .await
+            .map_err(repo_error)?;
+        Ok(())
+    }
+
     async fn insert_organizations<C: ConnectionTrait>(&self, conn: &C, new: &[Organization]) -> Result<(), RepoError> {
         for chunk in new.chunks(INSERT_CHUNK) {
             organization::Entity::insert_many(chunk.iter().map(convert::organization_row))
@@ -375,34 +412,18 @@ impl MembershipRepo for SqlRegistry {
     }
 
     async fn set_end(&self, id: MembershipId, to: NaiveDate) -> Result<(), RepoError> {
-        membership::Entity::update_many()
-            .col_expr(membership::Column::ValidTo, Expr::value(to))
-            .filter(membership::Column::Id.eq(id.0))
-            .exec(self.conn())
-            .await
-            .map_err(repo_error)?;
-        Ok(())
+        self.set_valid_to::<membership::Entity>(membership::Column::Id, membership::Column::ValidTo, id.0, to).await
     }
 
     async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Membership>, RepoError> {
-        let rows = membership::Entity::find()
-            .filter(membership::Column::OrganizationId.is_in(uuids(ids, |id| id.0)))
-            .order_by(membership::Column::ValidFrom, Order::Asc)
-            .order_by(membership::Column::Id, Order::Asc)
-            .all(self.conn())
-            .await
-            .map_err(repo_error)?;
+        let column = membership::Column::OrganizationId;
+        let rows = self.periods_where_in::<membership::Entity>(column, uuids(ids, |id| id.0), MEMBERSHIP_ORDER).await?;
         all(rows, convert::membership_from)
     }
 
     async fn of_people(&self, ids: &[PersonId]) -> Result<Vec<Membership>, RepoError> {
-        let rows = membership::Entity::find()
-            .filter(membership::Column::PersonId.is_in(uuids(ids, |id| id.0)))
-            .order_by(membership::Column::ValidFrom, Order::Asc)
-            .order_by(membership::Column::Id, Order::Asc)
-            .all(self.conn())
-            .await
-            .map_err(repo_error)?;
+        let column = membership::Column::PersonId;
+        let rows = self.periods_where_in::<membership::Entity>(column, uuids(ids, |id| id.0), MEMBERSHIP_ORDER).await?;
         all(rows, convert::membership_from)
     }
 }
@@ -450,34 +471,21 @@ impl CoalitionRepo for SqlRegistry {
     }
 
     async fn set_member_end(&self, id: CoalitionMemberId, to: NaiveDate) -> Result<(), RepoError> {
-        coalition_member::Entity::update_many()
-            .col_expr(coalition_member::Column::ValidTo, Expr::value(to))
-            .filter(coalition_member::Column::Id.eq(id.0))
-            .exec(self.conn())
-            .await
-            .map_err(repo_error)?;
-        Ok(())
+        let (id_column, valid_to) = (coalition_member::Column::Id, coalition_member::Column::ValidTo);
+        self.set_valid_to::<coalition_member::Entity>(id_column, valid_to, id.0, to).await
     }
 
     async fn members_of(&self, ids: &[CoalitionId]) -> Result<Vec<CoalitionMember>, RepoError> {
-        let rows = coalition_member::Entity::find()
-            .filter(coalition_member::Column::CoalitionId.is_in(uuids(ids, |id| id.0)))
-            .order_by(coalition_member::Column::ValidFrom, Order::Asc)
-            .order_by(coalition_member::Column::Id, Order::Asc)
-            .all(self.conn())
-            .await
-            .map_err(repo_error)?;
+        let column = coalition_member::Column::CoalitionId;
+        let rows =
+            self.periods_where_in::<coalition_member::Entity>(column, uuids(ids, |id| id.0), MEMBER_ORDER).await?;
         all(rows, convert::coalition_member_from)
     }
 
     async fn memberships_of(&self, ids: &[OrganizationId]) -> Result<Vec<CoalitionMember>, RepoError> {
-        let rows = coalition_member::Entity::find()
-            .filter(coalition_member::Column::OrganizationId.is_in(uuids(ids, |id| id.0)))
-            .order_by(coalition_member::Column::ValidFrom, Order::Asc)
-            .order_by(coalition_member::Column::Id, Order::Asc)
-            .all(self.conn())
-            .await
-            .map_err(repo_error)?;
+        let column = coalition_member::Column::OrganizationId;
+        let rows =
+            self.periods_where_in::<coalition_member::Entity>(column, uuids(ids, |id| id.0), MEMBER_ORDER).await?;
         all(rows, convert::coalition_member_from)
     }
 }
@@ -495,13 +503,7 @@ impl TieRepo for SqlRegistry {
     }
 
     async fn set_end(&self, id: TieId, to: NaiveDate) -> Result<(), RepoError> {
-        tie::Entity::update_many()
-            .col_expr(tie::Column::ValidTo, Expr::value(to))
-            .filter(tie::Column::Id.eq(id.0))
-            .exec(self.conn())
-            .await
-            .map_err(repo_error)?;
-        Ok(())
+        self.set_valid_to::<tie::Entity>(tie::Column::Id, tie::Column::ValidTo, id.0, to).await
     }
 
     async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Tie>, RepoError> {

@@ -9,7 +9,7 @@ use registry::ports::{OrganizationFilter, OrganizationOrder, StatusKind};
 use super::context::services;
 use super::errors::GqlResult;
 use super::staff::{OrganizationFilterGql, page_info, page_request, parse_id, terms_of};
-use super::types::{PageInfoGql, TermGql, TermKindGql, term};
+use super::types::{PageInfoGql, TermGql, TermKindGql, term, terms};
 
 /// An organisation as the public directory shows it.
 pub struct PublicOrganizationGql(pub Organization);
@@ -32,10 +32,10 @@ impl PublicOrganizationGql {
         self.0.profile.municipality.as_ref().map(|c| term(ctx, TermKind::Municipality, c.as_str()))
     }
     async fn activity_areas(&self, ctx: &Context<'_>) -> Vec<TermGql> {
-        self.0.profile.activity_areas.iter().map(|c| term(ctx, TermKind::ActivityArea, c.as_str())).collect()
+        terms(ctx, TermKind::ActivityArea, &self.0.profile.activity_areas)
     }
     async fn target_groups(&self, ctx: &Context<'_>) -> Vec<TermGql> {
-        self.0.profile.target_groups.iter().map(|c| term(ctx, TermKind::TargetGroup, c.as_str())).collect()
+        terms(ctx, TermKind::TargetGroup, &self.0.profile.target_groups)
     }
     /// The organisation's public phones.
     async fn phones(&self) -> Vec<String> {

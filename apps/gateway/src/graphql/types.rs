@@ -58,6 +58,11 @@ pub fn term(ctx: &Context<'_>, kind: TermKind, code: &str) -> TermGql {
     }
 }
 
+/// The terms for several codes of one list, in the codes' order.
+pub fn terms(ctx: &Context<'_>, kind: TermKind, codes: &[registry::model::Code]) -> Vec<TermGql> {
+    codes.iter().map(|c| term(ctx, kind, c.as_str())).collect()
+}
+
 /// The reference lists.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[graphql(name = "TermKind")]
@@ -307,10 +312,10 @@ impl OrganizationGql {
         self.0.profile.website.as_ref().map(|v| v.as_str())
     }
     async fn activity_areas(&self, ctx: &Context<'_>) -> Vec<TermGql> {
-        self.0.profile.activity_areas.iter().map(|c| term(ctx, TermKind::ActivityArea, c.as_str())).collect()
+        terms(ctx, TermKind::ActivityArea, &self.0.profile.activity_areas)
     }
     async fn target_groups(&self, ctx: &Context<'_>) -> Vec<TermGql> {
-        self.0.profile.target_groups.iter().map(|c| term(ctx, TermKind::TargetGroup, c.as_str())).collect()
+        terms(ctx, TermKind::TargetGroup, &self.0.profile.target_groups)
     }
     async fn status(&self) -> StatusGql {
         match self.0.status {
