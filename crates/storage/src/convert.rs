@@ -11,6 +11,7 @@ use registry::model::{
 };
 use registry::rules::names::{name_key, person_key, search_key};
 use sea_orm::ActiveValue::Set;
+use sea_orm::sqlx;
 
 use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
 
@@ -183,6 +184,58 @@ pub fn organization_copy_line(org: &Organization, out: &mut String) {
 
 /// The columns of [`organization_copy_line`], in order.
 pub const COPY_COLUMNS: &str = "id, version, full_name, short_name, search_key, sort_key, legal_form, inn, ogrn, kpp, registered_on, municipality, legal_address, postal_address, phones, emails, website, activity_areas, target_groups, relationship, relationship_since, in_sonko_register, social_service_provider, status, liquidated_on, verified_by, verified_at, created_at, updated_at";
+
+/// `INSERT INTO organizations (COPY_COLUMNS) VALUES (?, ...), ...` for `rows` rows on SQLite,
+/// bound by [`bind_organization`] in [`COPY_COLUMNS`] order; built by sea-query, so only
+/// placeholders ever stand for values.
+pub fn organization_insert_statement(rows: usize) -> String {
+    use sea_orm::sea_query::{Alias, Expr, Query, SqliteQueryBuilder, Value};
+    let columns: Vec<Alias> = COPY_COLUMNS.split(", ").map(Alias::new).collect();
+    let width = columns.len();
+    let mut insert = Query::insert();
+    insert.into_table(Alias::new("organizations")).columns(columns);
+    for _ in 0..rows {
+        insert.values_panic(std::iter::repeat_n(Expr::val(Value::String(None)), width));
+    }
+    insert.build(SqliteQueryBuilder).0
+}
+
+/// Binds one organisation's row in [`COPY_COLUMNS`] order, with the same types sea-orm binds.
+pub fn bind_organization<'q>(
+    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    m: &'q organization::Model,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    query
+        .bind(m.id)
+        .bind(m.version)
+        .bind(m.full_name.as_str())
+        .bind(m.short_name.as_deref())
+        .bind(m.search_key.as_str())
+        .bind(m.sort_key.as_str())
+        .bind(m.legal_form.as_str())
+        .bind(m.inn.as_deref())
+        .bind(m.ogrn.as_deref())
+        .bind(m.kpp.as_deref())
+        .bind(m.registered_on)
+        .bind(m.municipality.as_deref())
+        .bind(m.legal_address.as_deref())
+        .bind(m.postal_address.as_deref())
+        .bind(m.phones.as_str())
+        .bind(m.emails.as_str())
+        .bind(m.website.as_deref())
+        .bind(m.activity_areas.as_str())
+        .bind(m.target_groups.as_str())
+        .bind(m.relationship.as_str())
+        .bind(m.relationship_since)
+        .bind(m.in_sonko_register)
+        .bind(m.social_service_provider)
+        .bind(m.status.as_str())
+        .bind(m.liquidated_on)
+        .bind(m.verified_by.as_deref())
+        .bind(m.verified_at)
+        .bind(m.created_at)
+        .bind(m.updated_at)
+}
 
 pub fn organization_from(row: organization::Model) -> Result<Organization, RepoError> {
     let text = |v: &str| Text::parse(v, MAX_TEXT);

@@ -304,8 +304,11 @@ impl OrganizationRepo for SqlRegistry {
     }
 
     async fn write_batch(&self, new: &[Organization], changed: &[Organization]) -> Result<BatchOutcome, RepoError> {
-        if changed.is_empty() && self.db.backend() == Backend::Postgres {
-            self.copy_organizations(new).await?;
+        if changed.is_empty() {
+            match self.db.backend() {
+                Backend::Postgres => self.copy_organizations(new).await?,
+                Backend::Sqlite => self.bulk_insert_sqlite(new).await?,
+            }
         } else {
             let txn = self.conn().begin().await.map_err(repo_error)?;
             for org in changed {
@@ -326,7 +329,6 @@ impl SqlRegistry {
         if new.is_empty() {
             return Ok(());
         }
-        let sqlx_error = |e: sea_orm::sqlx::Error| repo_error(DbErr::Exec(RuntimeErr::SqlxError(Arc::new(e))));
         let mut data = String::with_capacity(new.len() * 512);
         for org in new {
             convert::organization_copy_line(org, &mut data);
@@ -341,6 +343,35 @@ impl SqlRegistry {
         self.db.count_statements(1);
         Ok(())
     }
+
+    /// Inserts new organisations on SQLite in one transaction with multi-row INSERTs bound
+    /// directly through sqlx: the bulk path of imports, skipping sea-orm's statement building,
+    /// which cost as much as SQLite's own work. Constraint violations are reported exactly as
+    /// `insert` reports them.
+    async fn bulk_insert_sqlite(&self, new: &[Organization]) -> Result<(), RepoError> {
+        if new.is_empty() {
+            return Ok(());
+        }
+        let pool = self.conn().get_sqlite_connection_pool();
+        let mut tx = pool.begin().await.map_err(sqlx_error)?;
+        for chunk in new.chunks(INSERT_CHUNK) {
+            let rows: Vec<organization::Model> = chunk.iter().map(convert::organization_model).collect();
+            let statement = convert::organization_insert_statement(rows.len());
+            let mut query = sea_orm::sqlx::query(sea_orm::sqlx::AssertSqlSafe(statement.as_str()));
+            for row in &rows {
+                query = convert::bind_organization(query, row);
+            }
+            query.execute(&mut *tx).await.map_err(sqlx_error)?;
+        }
+        tx.commit().await.map_err(sqlx_error)?;
+        self.db.count_statements(new.len().div_ceil(INSERT_CHUNK) as u64);
+        Ok(())
+    }
+}
+
+/// An error of a statement run through sqlx directly, mapped as sea-orm's would be.
+fn sqlx_error(e: sea_orm::sqlx::Error) -> RepoError {
+    repo_error(DbErr::Exec(RuntimeErr::SqlxError(Arc::new(e))))
 }
 
 #[async_trait]

@@ -103,6 +103,33 @@ pub async fn organization_repo(ports: RegistryPorts) {
     assert_eq!(repo.get_many(&[]).await.expect("get").len(), 0);
 
     organization_lists(&ports).await;
+    bulk_round_trip(&ports).await;
+}
+
+/// An all-new batch (the bulk path of imports) stores every field exactly as `insert` does.
+async fn bulk_round_trip(ports: &RegistryPorts) {
+    let repo = &ports.organizations;
+    let mut rich = fixtures::organization(30);
+    rich.profile.kpp = Some(crate::model::Kpp::parse("402701001").expect("valid"));
+    rich.profile.website = Some(crate::model::Website::parse("https://example.org/").expect("valid"));
+    rich.profile.postal_address = Some(crate::model::Text::parse("248000, Калуга, а/я 1", 200).expect("valid"));
+    rich.profile.relationship.since = Some(fixtures::day(2024, 2, 29));
+    rich.profile.in_sonko_register = true;
+    rich.status = OrgStatus::Liquidated { on: fixtures::day(2026, 6, 30) };
+    rich.verification = Some(crate::model::Verification { by: "coordinator".into(), at: fixtures::instant() });
+    let mut bare = fixtures::organization(31);
+    bare.profile.short_name = None;
+    bare.profile.inn = None;
+    bare.profile.ogrn = None;
+    bare.profile.registered_on = None;
+    bare.profile.phones.clear();
+    bare.profile.emails.clear();
+    let batch = vec![rich, bare];
+    let outcome = repo.write_batch(&batch, &[]).await.expect("an all-new batch");
+    assert_eq!((outcome.inserted, outcome.updated), (2, 0));
+    for org in &batch {
+        assert_eq!(repo.get(org.id).await.expect("get").as_ref(), Some(org), "read back as written");
+    }
 }
 
 async fn organization_lists(ports: &RegistryPorts) {
