@@ -8,6 +8,7 @@ mod message;
 mod page;
 mod period;
 pub mod profile;
+pub mod workdays;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::new_uuid;
