@@ -2,17 +2,21 @@
 //!
 //! The kernel stays small: something moves here only when two domains need the same thing.
 
+mod actor;
 mod clock;
 mod ids;
 mod message;
 mod page;
 mod period;
+mod policy;
 pub mod profile;
 pub mod workdays;
 
+pub use actor::{Actor, Channel, Role};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::new_uuid;
 pub use message::{Lang, Localized};
 pub use page::{Cursor, CursorError, MAX_PAGE_SIZE, Page, PageRequest};
 pub use period::{Period, PeriodError};
+pub use policy::{Action, Denied, Policy, PolicyError, Scope, ScopeKind};
 pub use profile::{ProfileError, RegionProfile, Term, TermKind};
