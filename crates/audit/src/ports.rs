@@ -1,0 +1,71 @@
+//! The audit log's storage port, and the verification use case over it.
+
+use async_trait::async_trait;
+use kernel::{Page, PageRequest};
+
+use crate::chain::{ChainBreak, ChainVerifier};
+use crate::model::{AuditEvent, AuditRecord, ChainHead, Outcome};
+
+/// What the audit store could not do, or found.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    /// A stored row is not a valid value.
+    #[error("audit data is corrupt: {0}")]
+    Corrupt(String),
+    /// The chain is broken.
+    #[error(transparent)]
+    Broken(#[from] ChainBreak),
+    /// The database failed.
+    #[error("storage is unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Which rows to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only this action.
+    pub action: Option<String>,
+    /// Only this login.
+    pub login: Option<String>,
+    /// Only rows about this object (`kind/id`).
+    pub object: Option<String>,
+    /// Only this outcome.
+    pub outcome: Option<Outcome>,
+}
+
+/// The append-only log. No method changes or removes a row.
+#[async_trait]
+pub trait AuditLog: Send + Sync {
+    /// Appends one row in its own transaction (for events that change nothing else: logins,
+    /// denials, reads). Changes append theirs inside their own transaction instead.
+    ///
+    /// # Errors
+    /// MUST leave the chain intact: concurrent appends get consecutive `seq`s, each linked to
+    /// the one before.
+    async fn append(&self, event: &AuditEvent) -> Result<AuditRecord, AuditError>;
+    /// Rows matching the filter, newest first.
+    async fn list(&self, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditRecord>, AuditError>;
+    /// Up to `limit` rows with `seq > after`, in `seq` order (for the verifier).
+    async fn scan(&self, after: i64, limit: u64) -> Result<Vec<AuditRecord>, AuditError>;
+    /// The recorded last row, if any.
+    async fn head(&self) -> Result<Option<ChainHead>, AuditError>;
+}
+
+/// Walks the whole log in `seq` order and checks every link and the head. Returns the rows checked.
+pub async fn verify_log(log: &dyn AuditLog) -> Result<u64, AuditError> {
+    const STEP: u64 = 5_000;
+    let head = log.head().await?;
+    let mut verifier = ChainVerifier::default();
+    let mut after = 0;
+    loop {
+        let rows = log.scan(after, STEP).await?;
+        for row in &rows {
+            verifier.check(row)?;
+        }
+        match rows.last() {
+            Some(last) if rows.len() as u64 == STEP => after = last.seq,
+            _ => break,
+        }
+    }
+    Ok(verifier.finish(head.as_ref())?)
+}
