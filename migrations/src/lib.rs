@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_registry;
 mod m20261127_000002_accounts;
+mod m20261127_000003_audit_and_roles;
 
 /// The ordered list of migrations.
 #[derive(Debug)]
@@ -14,7 +15,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_registry::Migration), Box::new(m20261127_000002_accounts::Migration)]
+        vec![
+            Box::new(m20261127_000001_registry::Migration),
+            Box::new(m20261127_000002_accounts::Migration),
+            Box::new(m20261127_000003_audit_and_roles::Migration),
+        ]
     }
 }
 

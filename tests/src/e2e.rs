@@ -164,7 +164,7 @@ async fn the_first_run_creates_the_database_profile_and_administrator() {
     let gw = TestGateway::start().await;
     let token = gw.admin_token().await;
     let me = gw.staff(Some(&token), "{ me { login role } terms(kind: MUNICIPALITY) { code } }", json!({})).await;
-    assert_eq!(me["data"]["me"]["role"], "admin");
+    assert_eq!(me["data"]["me"]["role"], "ADMIN");
     assert_eq!(me["data"]["terms"].as_array().map(Vec::len), Some(26), "the Kaluga profile's municipalities");
     let health = gw.client.get(format!("{}/healthz", gw.base)).send().await.unwrap();
     assert_eq!(health.status(), 200);

@@ -51,6 +51,7 @@ impl TestGateway {
                     Db::Postgres(url) => Some(url),
                 },
                 profile: None,
+                permissions: None,
             },
             listen: "127.0.0.1:0".parse().expect("valid address"),
             admin_password: Some(ADMIN_PASSWORD.into()),
@@ -64,6 +65,13 @@ impl TestGateway {
             let _ = stopped.await;
         }));
         Self { base, db: system.db.clone(), client: reqwest::Client::new(), system, _stop: stop, _dir: dir }
+    }
+
+    /// The first administrator, as an actor of the command line (for setting up data directly
+    /// through the use cases).
+    pub async fn admin_actor(&self) -> kernel::Actor {
+        let account = self.system.services.access.operator("admin").await.expect("the first admin exists");
+        access::actor_of(&account, kernel::Channel::Cli, "test-setup")
     }
 
     /// POSTs a query to `path` with an optional bearer token; returns the JSON body.

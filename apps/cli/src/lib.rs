@@ -7,8 +7,11 @@ pub mod csv_format;
 
 use std::io::Write;
 
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use gateway::Settings;
+use gateway::bootstrap::{self, System};
+use kernel::{Actor, Channel, Lang, Localized};
 
 /// The command line.
 #[derive(Parser, Debug)]
@@ -21,6 +24,10 @@ pub struct Cli {
     /// Shared settings (database, data folder, profile).
     #[command(flatten)]
     pub settings: Settings,
+    /// The operator's account: every command but `migrate` acts as this account, under its
+    /// role's permissions, and is recorded in the audit log with channel `cli`.
+    #[arg(long = "as", env = "NKO_OPERATOR", global = true, value_name = "LOGIN")]
+    pub operator: Option<String>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -49,21 +56,56 @@ pub enum Command {
         #[command(subcommand)]
         what: commands::export::What,
     },
-    /// Manage staff accounts.
+    /// Manage accounts.
     Account {
-        /// add, list or disable.
+        /// add, list, set-role, reset-password or disable.
         #[command(subcommand)]
         action: commands::account::Action,
+    },
+    /// Read and verify the audit log.
+    Audit {
+        /// verify or list.
+        #[command(subcommand)]
+        action: commands::audit::Action,
     },
 }
 
 /// Runs the command; output goes to `out`, progress and diagnostics to standard error.
 pub async fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
+    let operator = cli.operator.as_deref();
     match cli.command {
         Command::Migrate { action } => commands::migrate::run(&cli.settings, action, out).await,
-        Command::Seed => commands::seed::run(&cli.settings, out).await,
-        Command::Import { what } => commands::import::run(&cli.settings, what, out).await,
-        Command::Export { what } => commands::export::run(&cli.settings, what, out).await,
-        Command::Account { action } => commands::account::run(&cli.settings, action, out).await,
+        Command::Seed => commands::seed::run(&cli.settings, operator, out).await,
+        Command::Import { what } => commands::import::run(&cli.settings, operator, what, out).await,
+        Command::Export { what } => commands::export::run(&cli.settings, operator, what, out).await,
+        Command::Account { action } => commands::account::run(&cli.settings, operator, action, out).await,
+        Command::Audit { action } => commands::audit::run(&cli.settings, operator, action, out).await,
     }
+}
+
+/// Opens the system and resolves the operator named by `--as` (or `NKO_OPERATOR`): an existing,
+/// enabled account. There is no command without one but `migrate` and the very first account.
+pub async fn open_as(settings: &Settings, operator: Option<&str>) -> anyhow::Result<(System, Actor)> {
+    let system = bootstrap::open_existing(settings).await?;
+    let actor = operator_actor(&system, operator).await?;
+    Ok((system, actor))
+}
+
+/// The actor of the operator account `login` on the command line.
+pub async fn operator_actor(system: &System, operator: Option<&str>) -> anyhow::Result<Actor> {
+    let login = operator.context(
+        "укажите учётную запись оператора: --as ЛОГИН или переменная NKO_OPERATOR / \
+         name the operator's account: --as LOGIN or NKO_OPERATOR",
+    )?;
+    let account = system.services.access.operator(login).await.map_err(|_| {
+        anyhow::anyhow!(
+            "учётной записи оператора «{login}» нет или она отключена / no enabled account has the login `{login}`"
+        )
+    })?;
+    Ok(access::actor_of(&account, Channel::Cli, &uuid::Uuid::now_v7().to_string()))
+}
+
+/// An error of a use case, in Russian and English.
+pub fn explain(error: &dyn Localized) -> anyhow::Error {
+    anyhow::anyhow!("{} / {}", error.message(Lang::Ru), error.message(Lang::En))
 }

@@ -27,12 +27,25 @@ impl Env {
         let env = Self { url, _sqlite: sqlite, dir: std::env::temp_dir().join(format!("nko-cli-{}", uuid_like())) };
         std::fs::create_dir_all(&env.dir).unwrap();
         env.ok(&["migrate", "up"]).await;
+        env.run_as(None, &["account", "add", "--login", "admin", "--role", "admin", "--password", ADMIN_PASSWORD])
+            .await
+            .0
+            .expect("the first admin is created without --as");
         env.ok(&["seed"]).await;
         env
     }
 
+    /// Runs a command as the administrator.
     async fn run(&self, args: &[&str]) -> (anyhow::Result<()>, String) {
+        self.run_as(Some("admin"), args).await
+    }
+
+    /// Runs a command as `operator` (or with no operator).
+    async fn run_as(&self, operator: Option<&str>, args: &[&str]) -> (anyhow::Result<()>, String) {
         let mut argv = vec!["nko", "--database-url", &self.url];
+        if let Some(login) = operator {
+            argv.extend(["--as", login]);
+        }
         argv.extend_from_slice(args);
         let cli = cli::Cli::try_parse_from(argv).expect("valid arguments");
         let mut out = Vec::new();
@@ -63,6 +76,8 @@ impl Drop for Env {
     }
 }
 
+const ADMIN_PASSWORD: &str = "the administrator's password";
+
 fn uuid_like() -> String {
     format!("{:x}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
 }
@@ -84,7 +99,7 @@ fn csv_rows(range: std::ops::Range<u32>) -> String {
 async fn migrate_status_lists_every_applied_migration() {
     let env = Env::new().await;
     let out = env.ok(&["migrate", "status"]).await;
-    assert_eq!(out.lines().filter(|l| l.starts_with("applied")).count(), 2, "{out}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("applied")).count(), 3, "{out}");
     assert!(!out.contains("pending"));
 }
 
@@ -213,14 +228,82 @@ async fn an_export_imports_back_unchanged() {
 #[tokio::test]
 async fn accounts_are_added_listed_and_disabled() {
     let env = Env::new().await;
-    env.ok(&["account", "add", "--login", "maria", "--role", "staff", "--password", "a long enough password"]).await;
-    let (result, _) = env
-        .run(&["account", "add", "--login", "maria", "--role", "staff", "--password", "a long enough password"])
-        .await;
+    let add = |login: &'static str, role: &'static str, password: &'static str| {
+        ["account", "add", "--login", login, "--role", role, "--password", password]
+    };
+    env.ok(&add("maria", "coordinator", "a long enough password")).await;
+    let (result, _) = env.run(&add("maria", "coordinator", "a long enough password")).await;
     assert!(result.unwrap_err().to_string().contains("уже есть"));
-    let (result, _) = env.run(&["account", "add", "--login", "ivan", "--role", "staff", "--password", "short"]).await;
+    let (result, _) = env.run(&add("ivan", "coordinator", "short")).await;
     assert!(result.is_err());
-    assert!(env.ok(&["account", "list"]).await.contains("maria\tstaff\tactive"));
+    let (result, _) = env.run(&add("ivan", "ngo_representative", "a long enough password")).await;
+    assert!(result.unwrap_err().to_string().contains("организацию"), "a representative needs an organisation");
+    assert!(env.ok(&["account", "list"]).await.contains("maria\tcoordinator\t-\tactive"));
+    env.ok(&["account", "set-role", "maria", "--role", "lawyer"]).await;
     env.ok(&["account", "disable", "maria"]).await;
-    assert!(env.ok(&["account", "list"]).await.contains("maria\tstaff\tdisabled"));
+    assert!(env.ok(&["account", "list"]).await.contains("maria\tlawyer\t-\tdisabled"));
+}
+
+#[tokio::test]
+async fn every_command_but_migrate_needs_an_operator_account() {
+    let env = Env::new().await;
+    let (result, _) = env.run_as(None, &["export", "organizations"]).await;
+    assert!(result.unwrap_err().to_string().contains("--as"), "the error says how to name the operator");
+    let (result, _) = env.run_as(Some("nobody"), &["export", "organizations"]).await;
+    assert!(result.unwrap_err().to_string().contains("nobody"));
+    let (result, _) = env
+        .run_as(None, &["account", "add", "--login", "second", "--role", "admin", "--password", ADMIN_PASSWORD])
+        .await;
+    assert!(result.is_err(), "only the very first account is created without an operator");
+}
+
+#[tokio::test]
+async fn the_command_line_gets_the_same_verdicts_as_the_api_and_is_audited_as_cli() {
+    let env = Env::new().await;
+    env.ok(&["account", "add", "--login", "maria", "--role", "coordinator", "--password", ADMIN_PASSWORD]).await;
+    env.ok(&["account", "add", "--login", "rita", "--role", "researcher", "--password", ADMIN_PASSWORD]).await;
+    let file = env.file("orgs.csv", csv_rows(0..3).as_bytes());
+    let (refused, _) = env.run_as(Some("rita"), &["import", "organizations", &file]).await;
+    assert!(refused.unwrap_err().to_string().contains("недостаточно прав"), "researchers do not import");
+    let (refused, _) = env
+        .run_as(Some("maria"), &["account", "add", "--login", "x1", "--role", "admin", "--password", ADMIN_PASSWORD])
+        .await;
+    assert!(refused.is_err(), "coordinators do not manage accounts");
+    let (refused, _) = env.run_as(Some("maria"), &["audit", "list"]).await;
+    assert!(refused.is_err(), "coordinators do not read the audit log");
+    env.run_as(Some("maria"), &["import", "organizations", &file]).await.0.expect("coordinators import");
+    let exported = env.run_as(Some("rita"), &["export", "organizations"]).await;
+    assert!(exported.0.is_ok(), "researchers export the (non-personal) list of organisations");
+
+    let denied = env.ok(&["audit", "list", "--denied"]).await;
+    assert!(denied.lines().any(|l| l.contains("rita\tresearcher\tcli\torganization.import")), "{denied}");
+    assert!(denied.lines().any(|l| l.contains("maria\tcoordinator\tcli\taccount.manage")), "{denied}");
+    let imports = env.ok(&["audit", "list", "--action", "organization.import"]).await;
+    assert!(imports.lines().any(|l| l.contains("maria\tcoordinator\tcli") && l.contains("success")), "{imports}");
+    let exports = env.ok(&["audit", "list", "--action", "organization.export", "--login", "rita"]).await;
+    assert_eq!(exports.lines().count(), 1, "{exports}");
+}
+
+#[tokio::test]
+async fn audit_verify_detects_an_edited_or_deleted_row() {
+    let env = Env::new().await;
+    env.ok(&["import", "organizations", &env.file("orgs.csv", csv_rows(0..3).as_bytes())]).await;
+    let intact = env.ok(&["audit", "verify"]).await;
+    assert!(intact.contains("цел"), "{intact}");
+    let db = storage::Database::connect(&env.url).await.unwrap();
+    let sql = |q: &'static str| {
+        let db = db.clone();
+        async move { storage::testing::execute_sql(&db, q).await }
+    };
+    assert!(sql("UPDATE audit_log SET login = 'someone' WHERE seq = 2").await.is_err(), "the table refuses edits");
+    sql("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;").await.unwrap();
+    sql("UPDATE audit_log SET login = 'someone' WHERE seq = 2").await.unwrap();
+    let (broken, _) = env.run(&["audit", "verify"]).await;
+    let message = broken.unwrap_err().to_string();
+    assert!(message.contains("ПОВРЕЖДЁН") && message.contains("row 2 was edited"), "{message}");
+    sql("UPDATE audit_log SET login = 'admin' WHERE seq = 2").await.unwrap();
+    env.ok(&["audit", "verify"]).await;
+    sql("DELETE FROM audit_log WHERE seq = 3").await.unwrap();
+    let (broken, _) = env.run(&["audit", "verify"]).await;
+    assert!(broken.unwrap_err().to_string().contains("row 3 is missing"));
 }

@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
-use kernel::Lang;
+use axum::{Extension, Json, Router};
+use kernel::{Actor, Channel, Lang};
 use serde_json::json;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -86,17 +86,32 @@ async fn graphiql_or_refuse(headers: HeaderMap, RawQuery(query): RawQuery, uri: 
     Html(GraphiQLSource::build().endpoint(uri.path()).finish()).into_response()
 }
 
-async fn staff_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+/// The peer's address as the socket reports it (`X-Forwarded-For` is never trusted: a client
+/// could rotate it to escape the login limits). In-process tests have no socket: "local".
+type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
+
+fn peer_ip(peer: Peer) -> String {
+    peer.map_or_else(|| "local".to_owned(), |Extension(ConnectInfo(addr))| addr.ip().to_string())
+}
+
+async fn staff_post(State(state): State<AppState>, peer: Peer, headers: HeaderMap, body: Bytes) -> Response {
     let target = state.staff.clone();
-    handle(state, target, headers, body, true).await
+    handle(state, target, peer_ip(peer), headers, body, true).await
 }
 
-async fn public_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn public_post(State(state): State<AppState>, peer: Peer, headers: HeaderMap, body: Bytes) -> Response {
     let target = state.public.clone();
-    handle(state, target, headers, body, false).await
+    handle(state, target, peer_ip(peer), headers, body, false).await
 }
 
-async fn handle(state: AppState, target: Target, headers: HeaderMap, body: Bytes, staff: bool) -> Response {
+async fn handle(
+    state: AppState,
+    target: Target,
+    peer: String,
+    headers: HeaderMap,
+    body: Bytes,
+    staff: bool,
+) -> Response {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -142,10 +157,17 @@ async fn handle(state: AppState, target: Target, headers: HeaderMap, body: Bytes
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| t.trim().to_owned());
-    let mut caller = Caller::default();
+    let mut caller = Caller { actor: Actor::anonymous(&info.id), account: None, token: None, peer };
+    if staff {
+        caller.actor.channel = Channel::Graphql;
+    }
     if staff && let Some(token) = token {
         match state.services().access.authenticate(&token).await {
-            Ok(account) => caller = Caller { account: Some(account), token: Some(token) },
+            Ok(account) => {
+                caller.actor = access::actor_of(&account, Channel::Graphql, &info.id);
+                caller.account = Some(account);
+                caller.token = Some(token);
+            }
             Err(access::AccessError::InvalidSession) => {
                 let message = match lang {
                     Lang::Ru => "сеанс недействителен или истёк; войдите снова",
@@ -206,6 +228,8 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
     }
 }

@@ -3,12 +3,13 @@
 
 use std::sync::Arc;
 
-use access::{Access, Role};
+use access::{Access, actor_of};
 use anyhow::Context as _;
+use audit::Gate;
 use base64::Engine as _;
-use kernel::{Clock, RegionProfile, SystemClock};
+use kernel::{Action, Actor, Channel, Clock, Policy, RegionProfile, SystemClock};
 use registry::Registry;
-use storage::{Database, SqlAccess, SqlRegistry};
+use storage::{Database, SqlAccess, SqlAudit, SqlRegistry};
 
 use crate::graphql::Services;
 use crate::settings::Settings;
@@ -42,23 +43,35 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<Database> {
     Database::connect(&settings.database_url()).await.context("cannot open the database")
 }
 
-/// Builds the use cases over an opened database.
-pub async fn services(db: &Database, clock: Arc<dyn Clock>) -> anyhow::Result<Services> {
-    let registry = Registry::open(SqlRegistry::new(db.clone()).ports(), clock.clone())
-        .await
-        .context("cannot load the registry")?;
+/// Every action the use cases ask the permission policy about: the policy file must list
+/// exactly these.
+pub fn actions() -> Vec<Action> {
+    [registry::actions::ACTIONS, access::ACTIONS, audit::ACTIONS].concat()
+}
+
+/// Builds the use cases over an opened database: one gate (policy, audit log, clock) for all.
+pub async fn services(db: &Database, clock: Arc<dyn Clock>, policy: Policy) -> anyhow::Result<Services> {
+    let gate = Gate::new(Arc::new(policy), SqlAudit::new(db.clone()).port(), clock.clone());
+    let registry =
+        Registry::open(SqlRegistry::new(db.clone()).ports(), gate.clone()).await.context("cannot load the registry")?;
     let (accounts, sessions) = SqlAccess::new(db.clone()).ports();
     Ok(Services {
         registry: Arc::new(registry),
-        access: Arc::new(Access::new(accounts, sessions, clock.clone())),
+        access: Arc::new(Access::new(accounts, sessions, gate.clone())),
+        gate,
         clock,
     })
 }
 
-/// Loads the profile's reference lists into the database; returns how many terms it has.
-pub async fn seed(services: &Services, profile_text: &str) -> anyhow::Result<usize> {
+/// Loads the profile's reference lists into the database as `actor`; returns how many terms it has.
+pub async fn seed(services: &Services, actor: &Actor, profile_text: &str) -> anyhow::Result<usize> {
     let profile = RegionProfile::parse(profile_text).context("the region profile is not valid")?;
-    services.registry.seed_references(&profile.terms).await.context("cannot store the reference lists")?;
+    services
+        .registry
+        .seed_references(actor, &profile.terms)
+        .await
+        .map_err(|e| anyhow::anyhow!("{} / {e}", kernel::Localized::message(&e, kernel::Lang::Ru)))
+        .context("cannot store the reference lists")?;
     Ok(profile.terms.len())
 }
 
@@ -74,10 +87,8 @@ pub async fn open_for_gateway(settings: &Settings, admin_password: Option<&str>)
     } else {
         db.require_migrated().await?;
     }
-    let services = services(&db, Arc::new(SystemClock)).await?;
-    if services.registry.vocabulary().is_empty() {
-        first_run.seeded_terms = seed(&services, &settings.profile_text()?).await?;
-    }
+    let services = services(&db, Arc::new(SystemClock), settings.policy()?).await?;
+    let mut first_admin = None;
     if !services.access.has_accounts().await? {
         let (password, generated) = match admin_password {
             Some(p) => (p.to_owned(), None),
@@ -87,12 +98,18 @@ pub async fn open_for_gateway(settings: &Settings, admin_password: Option<&str>)
                 (p.clone(), Some(p))
             }
         };
-        services
-            .access
-            .add_account("admin", Role::Admin, &password)
-            .await
-            .context("cannot create the administrator")?;
+        let admin =
+            services.access.create_first_admin("admin", &password).await.context("cannot create the administrator")?;
+        first_admin = Some(admin);
         first_run.admin_created = Some(generated);
+    }
+    if services.registry.vocabulary().is_empty() {
+        // The profile is loaded by the first administrator, like any other change.
+        let admin = first_admin
+            .as_ref()
+            .context("the reference lists are empty: load them with `nko seed --as <an administrator's login>`")?;
+        first_run.seeded_terms =
+            seed(&services, &actor_of(admin, Channel::Cli, "first-run"), &settings.profile_text()?).await?;
     }
     Ok((System { db, services }, first_run))
 }
@@ -101,6 +118,6 @@ pub async fn open_for_gateway(settings: &Settings, admin_password: Option<&str>)
 pub async fn open_existing(settings: &Settings) -> anyhow::Result<System> {
     let db = connect(settings).await?;
     db.require_migrated().await?;
-    let services = services(&db, Arc::new(SystemClock)).await?;
+    let services = services(&db, Arc::new(SystemClock), settings.policy()?).await?;
     Ok(System { db, services })
 }

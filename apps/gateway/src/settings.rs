@@ -8,6 +8,9 @@ use clap::Args;
 /// The profile shipped with the project, used when no `--profile` is given.
 pub const KALUGA_PROFILE: &str = include_str!("../../../profiles/kaluga.toml");
 
+/// The permission policy shipped with the project, used when no `--permissions` is given.
+pub const PERMISSIONS: &str = include_str!("../../../profiles/permissions.toml");
+
 /// Where the data lives and where the gateway listens.
 #[derive(Args, Clone, Debug)]
 pub struct Settings {
@@ -20,6 +23,9 @@ pub struct Settings {
     /// Region profile (TOML); default: the Kaluga profile built into the binary.
     #[arg(long, env = "NKO_PROFILE", global = true)]
     pub profile: Option<PathBuf>,
+    /// Permission policy (TOML); default: the policy built into the binary.
+    #[arg(long, env = "NKO_PERMISSIONS", global = true)]
+    pub permissions: Option<PathBuf>,
 }
 
 impl Settings {
@@ -47,6 +53,21 @@ impl Settings {
             }
             None => Ok(KALUGA_PROFILE.to_owned()),
         }
+    }
+}
+
+impl Settings {
+    /// The permission policy in effect, checked against every action the code asks about.
+    pub fn policy(&self) -> anyhow::Result<kernel::Policy> {
+        use anyhow::Context as _;
+        let text = match &self.permissions {
+            Some(path) => std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the permissions {}", path.display()))?,
+            None => PERMISSIONS.to_owned(),
+        };
+        let policy = kernel::Policy::parse(&text)?;
+        policy.require_exactly(&crate::bootstrap::actions())?;
+        Ok(policy)
     }
 }
 

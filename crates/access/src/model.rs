@@ -1,43 +1,16 @@
-//! Accounts, roles and sessions.
+//! Accounts and sessions.
 
 use chrono::{DateTime, Utc};
-use kernel::define_id;
+use kernel::{Role, define_id};
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
 define_id!(
     /// Identifies an account.
     AccountId
 );
 
-/// What an account may do. The fine-grained policy comes with the roles issue; today an admin
-/// manages accounts and a staff member works with the registry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Role {
-    /// Manages accounts and everything else.
-    Admin,
-    /// Centre staff: keeps the registry.
-    Staff,
-}
-
-impl Role {
-    /// Every role, in a stable order.
-    pub const ALL: [Role; 2] = [Role::Admin, Role::Staff];
-
-    /// The stable code used in storage and on the command line.
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Staff => "staff",
-        }
-    }
-
-    /// Reads a code back.
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.code() == code)
-    }
-}
-
-/// A staff account.
+/// An account of the centre's staff, a volunteer or an NGO's representative.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {
     /// Identity.
@@ -46,6 +19,10 @@ pub struct Account {
     pub login: String,
     /// The role.
     pub role: Role,
+    /// The organisation an `ngo_representative` acts for.
+    pub organization: Option<Uuid>,
+    /// The account holder's own person record (a volunteer's).
+    pub person: Option<Uuid>,
     /// The argon2id hash in PHC string form.
     pub password_hash: String,
     /// A disabled account cannot log in and its sessions are revoked.
@@ -75,6 +52,8 @@ pub struct Session {
     pub account: AccountId,
     /// When the session was opened.
     pub created_at: DateTime<Utc>,
-    /// When the token stops working.
+    /// When the token stops working, however active it is (the absolute timeout).
     pub expires_at: DateTime<Utc>,
+    /// The last request made with it (the idle timeout counts from here).
+    pub last_seen_at: DateTime<Utc>,
 }

@@ -1,6 +1,9 @@
-//! Storage ports for accounts and sessions.
+//! Storage ports for accounts and sessions. Every change carries its audit event, written in the
+//! change's own transaction.
 
 use async_trait::async_trait;
+use audit::AuditEvent;
+use chrono::{DateTime, Utc};
 
 use crate::model::{Account, AccountId, Session, TokenHash};
 
@@ -21,30 +24,33 @@ pub enum StoreError {
 /// Stores accounts.
 #[async_trait]
 pub trait AccountRepo: Send + Sync {
-    /// Stores a new account.
+    /// Stores a new account and its audit row.
     ///
     /// # Errors
-    /// MUST return `LoginTaken` and write nothing when the login exists.
-    async fn insert(&self, account: &Account) -> Result<(), StoreError>;
+    /// MUST return `LoginTaken` and write nothing (no audit row either) when the login exists.
+    async fn insert(&self, account: &Account, audit: &AuditEvent) -> Result<(), StoreError>;
     /// The account with this login, if any.
     async fn by_login(&self, login: &str) -> Result<Option<Account>, StoreError>;
     /// The account with this id, if any.
     async fn get(&self, id: AccountId) -> Result<Option<Account>, StoreError>;
     /// Every account, by login.
     async fn list(&self) -> Result<Vec<Account>, StoreError>;
-    /// Disables or enables the account.
-    async fn set_disabled(&self, id: AccountId, disabled: bool) -> Result<(), StoreError>;
+    /// Stores the account's new role, binding, password hash and disabled flag, ends every
+    /// session of it, and writes the audit row: all or nothing. Updating a missing account
+    /// writes nothing.
+    async fn update_and_revoke(&self, account: &Account, audit: &AuditEvent) -> Result<(), StoreError>;
 }
 
 /// Stores sessions.
 #[async_trait]
 pub trait SessionRepo: Send + Sync {
-    /// Stores a new session.
-    async fn insert(&self, session: &Session) -> Result<(), StoreError>;
+    /// Stores a new session with the login's audit row.
+    async fn insert(&self, session: &Session, audit: &AuditEvent) -> Result<(), StoreError>;
     /// The session with this token hash, if any (expired ones included).
     async fn get(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError>;
-    /// Removes a session; removing a missing one is not an error.
-    async fn delete(&self, token_hash: &TokenHash) -> Result<(), StoreError>;
-    /// Removes every session of an account.
-    async fn delete_for_account(&self, account: AccountId) -> Result<(), StoreError>;
+    /// Notes a request made with the session.
+    async fn touch(&self, token_hash: &TokenHash, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Removes a session (with the logout's audit row, when there is one); removing a missing
+    /// one is not an error.
+    async fn delete(&self, token_hash: &TokenHash, audit: Option<&AuditEvent>) -> Result<(), StoreError>;
 }

@@ -1,20 +1,41 @@
-//! Account use cases: add, list, disable, log in, authenticate a bearer token, log out.
+//! Account use cases: add, list, disable, change roles and passwords, log in, authenticate a
+//! bearer token, log out. Each passes the gate (policy and audit) like every other use case.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use audit::{AuditEvent, Gate, GateError, Outcome, object};
 use base64::Engine;
-use chrono::TimeDelta;
-use kernel::{Clock, Lang, Localized};
+use chrono::{DateTime, TimeDelta, Utc};
+use kernel::{Action, Actor, Channel, Denied, Lang, Localized, Role};
+use uuid::Uuid;
 
-use crate::model::{Account, AccountId, Role, Session, TokenHash};
+use crate::limiter::{LoginLimiter, LoginLimits};
+use crate::model::{Account, AccountId, Session, TokenHash};
 use crate::ports::{AccountRepo, SessionRepo, StoreError};
+
+/// Reading the list of accounts.
+pub const ACCOUNT_READ: Action = Action("account.read");
+/// Adding accounts, changing their roles, disabling them, resetting passwords.
+pub const ACCOUNT_MANAGE: Action = Action("account.manage");
+/// Changing one's own password.
+pub const ACCOUNT_CHANGE_OWN_PASSWORD: Action = Action("account.change_own_password");
+/// Every action these use cases ask the policy about.
+pub const ACTIONS: &[Action] = &[ACCOUNT_READ, ACCOUNT_MANAGE, ACCOUNT_CHANGE_OWN_PASSWORD];
+
+/// Events recorded without a policy action of their own.
+const LOGIN: &str = "session.login";
+const LOGOUT: &str = "session.logout";
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_LENGTH: usize = 10;
-/// How long a session token works.
+/// How long a session token works at most, however active (the absolute timeout).
 pub const SESSION_LIFETIME: TimeDelta = TimeDelta::hours(12);
+/// How long a session token works without requests (the idle timeout).
+pub const SESSION_IDLE: TimeDelta = TimeDelta::minutes(30);
+/// Requests closer together than this do not rewrite the session's last-seen time.
+const TOUCH_EVERY: TimeDelta = TimeDelta::minutes(1);
 const TOKEN_BYTES: usize = 32;
 
 /// Why an account operation was refused.
@@ -38,9 +59,33 @@ pub enum AccessError {
     /// No account has this login.
     #[error("no account has this login")]
     UnknownAccount,
+    /// Too many login attempts from this address or for this login.
+    #[error("too many login attempts; try again in {retry_after} s")]
+    TooManyAttempts {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// The policy refuses the operation.
+    #[error(transparent)]
+    Denied(Denied),
+    /// An administrator cannot disable or demote their own account (someone must stay admin).
+    #[error("you cannot disable your own account or take away your own admin role")]
+    OwnAccount,
+    /// A role bound to an organisation or a person lacks the binding, or another role has one.
+    #[error("{0}")]
+    Binding(&'static str),
     /// Storage failed.
     #[error("storage failed: {0}")]
     Store(StoreError),
+}
+
+impl From<GateError> for AccessError {
+    fn from(error: GateError) -> Self {
+        match error {
+            GateError::Denied(denied) => AccessError::Denied(denied),
+            GateError::Audit(e) => AccessError::Store(StoreError::Unavailable(e.to_string())),
+        }
+    }
 }
 
 impl From<StoreError> for AccessError {
@@ -66,6 +111,17 @@ impl Localized for AccessError {
             }
             AccessError::LoginTaken => "учётная запись с таким логином уже есть".into(),
             AccessError::UnknownAccount => "учётной записи с таким логином нет".into(),
+            AccessError::TooManyAttempts { retry_after } => {
+                format!("слишком много попыток входа; повторите через {retry_after} с")
+            }
+            AccessError::Denied(_) => "недостаточно прав для этого действия".into(),
+            AccessError::OwnAccount => {
+                "нельзя отключить свою учётную запись или снять с себя роль администратора".into()
+            }
+            AccessError::Binding(_) => {
+                "роль «представитель НКО» требует организацию, роль «волонтёр» — карточку человека; другим ролям привязка не нужна"
+                    .into()
+            }
             AccessError::Store(_) => "хранилище недоступно, повторите попытку позже".into(),
         }
     }
@@ -86,7 +142,298 @@ pub struct IssuedToken {
 pub struct Access {
     accounts: Arc<dyn AccountRepo>,
     sessions: Arc<dyn SessionRepo>,
-    clock: Arc<dyn Clock>,
+    gate: Gate,
+    limiter: Mutex<LoginLimiter>,
+}
+
+/// A new account, or an account's new role, as an administrator describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assignment {
+    /// The role.
+    pub role: Role,
+    /// The organisation, for `ngo_representative` (and only for it).
+    pub organization: Option<Uuid>,
+    /// The person record, for `volunteer` (and only for it).
+    pub person: Option<Uuid>,
+}
+
+impl Assignment {
+    /// A role that is bound to nothing.
+    pub fn role(role: Role) -> Self {
+        Self { role, organization: None, person: None }
+    }
+
+    fn check(&self) -> Result<(), AccessError> {
+        match (self.role, self.organization, self.person) {
+            (Role::Anonymous, _, _) => Err(AccessError::Binding("anonymous is not a role an account can have")),
+            (Role::NgoRepresentative, Some(_), None) | (Role::Volunteer, None, Some(_)) => Ok(()),
+            (Role::NgoRepresentative, _, _) => Err(AccessError::Binding("an ngo_representative needs an organization")),
+            (Role::Volunteer, _, _) => Err(AccessError::Binding("a volunteer needs their person record")),
+            (_, None, None) => Ok(()),
+            _ => Err(AccessError::Binding("only ngo_representative and volunteer accounts are bound to a record")),
+        }
+    }
+}
+
+/// One login attempt, with where it came from.
+#[derive(Clone, Copy, Debug)]
+pub struct LoginAttempt<'a> {
+    /// The login as typed.
+    pub login: &'a str,
+    /// The password as typed.
+    pub password: &'a str,
+    /// The peer address (never a forwarded header from an untrusted client).
+    pub peer: &'a str,
+    /// Where the attempt came from.
+    pub channel: Channel,
+    /// The request id.
+    pub request_id: &'a str,
+}
+
+/// The actor an account acts as.
+pub fn actor_of(account: &Account, channel: Channel, request_id: &str) -> Actor {
+    Actor {
+        account: Some(account.id.0),
+        login: account.login.clone(),
+        role: account.role,
+        organization: account.organization,
+        person: account.person,
+        channel,
+        request_id: request_id.to_owned(),
+    }
+}
+
+impl Access {
+    /// The use cases over these ports, with the default login limits.
+    pub fn new(accounts: Arc<dyn AccountRepo>, sessions: Arc<dyn SessionRepo>, gate: Gate) -> Self {
+        Self::with_limits(accounts, sessions, gate, LoginLimits::default())
+    }
+
+    /// The use cases with these login limits.
+    pub fn with_limits(
+        accounts: Arc<dyn AccountRepo>,
+        sessions: Arc<dyn SessionRepo>,
+        gate: Gate,
+        limits: LoginLimits,
+    ) -> Self {
+        Self { accounts, sessions, gate, limiter: Mutex::new(LoginLimiter::new(limits)) }
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.gate.clock().now()
+    }
+
+    async fn existing(&self, login: &str) -> Result<Account, AccessError> {
+        let login = normalize_login(login).map_err(|_| AccessError::UnknownAccount)?;
+        self.accounts.by_login(&login).await?.ok_or(AccessError::UnknownAccount)
+    }
+
+    /// Creates an account with an argon2id hash of the password.
+    pub async fn add_account(
+        &self,
+        actor: &Actor,
+        login: &str,
+        assignment: &Assignment,
+        password: &str,
+    ) -> Result<Account, AccessError> {
+        self.gate.check(actor, ACCOUNT_MANAGE, None).await?;
+        let account = self.new_account(login, assignment, password)?;
+        let event = self.gate.event(actor, ACCOUNT_MANAGE, object("account", account.id.0)).with_detail(format!(
+            "create {} as {}",
+            account.login,
+            account.role.code()
+        ));
+        self.accounts.insert(&account, &event).await?;
+        Ok(account)
+    }
+
+    /// Creates the first administrator of an empty system (the first run); refused once any
+    /// account exists. Recorded as the new administrator's own act on the command line.
+    pub async fn create_first_admin(&self, login: &str, password: &str) -> Result<Account, AccessError> {
+        if self.has_accounts().await? {
+            return Err(AccessError::LoginTaken);
+        }
+        let account = self.new_account(login, &Assignment::role(Role::Admin), password)?;
+        let actor = actor_of(&account, Channel::Cli, "first-run");
+        let event = self.gate.event(&actor, ACCOUNT_MANAGE, object("account", account.id.0)).with_detail("first run");
+        self.accounts.insert(&account, &event).await?;
+        Ok(account)
+    }
+
+    fn new_account(&self, login: &str, assignment: &Assignment, password: &str) -> Result<Account, AccessError> {
+        let login = normalize_login(login)?;
+        assignment.check()?;
+        check_password(password)?;
+        Ok(Account {
+            id: AccountId::new(),
+            login,
+            role: assignment.role,
+            organization: assignment.organization,
+            person: assignment.person,
+            password_hash: hash_password(password)?,
+            disabled: false,
+            created_at: self.now(),
+        })
+    }
+
+    /// Every account.
+    pub async fn accounts(&self, actor: &Actor) -> Result<Vec<Account>, AccessError> {
+        self.gate.check(actor, ACCOUNT_READ, None).await?;
+        Ok(self.accounts.list().await?)
+    }
+
+    /// Whether any account exists (the first start creates the administrator when none does).
+    pub async fn has_accounts(&self) -> Result<bool, AccessError> {
+        Ok(!self.accounts.list().await?.is_empty())
+    }
+
+    /// The account an operator names (`nko --as LOGIN`), if it exists and is enabled.
+    pub async fn operator(&self, login: &str) -> Result<Account, AccessError> {
+        match self.existing(login).await {
+            Ok(account) if !account.disabled => Ok(account),
+            _ => Err(AccessError::UnknownAccount),
+        }
+    }
+
+    async fn change(
+        &self,
+        actor: &Actor,
+        action: Action,
+        account: &Account,
+        detail: String,
+    ) -> Result<(), AccessError> {
+        let event = self.gate.event(actor, action, object("account", account.id.0)).with_detail(detail);
+        self.accounts.update_and_revoke(account, &event).await?;
+        Ok(())
+    }
+
+    /// Disables an account and ends its sessions.
+    pub async fn disable(&self, actor: &Actor, login: &str) -> Result<Account, AccessError> {
+        self.gate.check(actor, ACCOUNT_MANAGE, None).await?;
+        let mut account = self.existing(login).await?;
+        if Some(account.id.0) == actor.account {
+            return Err(AccessError::OwnAccount);
+        }
+        account.disabled = true;
+        self.change(actor, ACCOUNT_MANAGE, &account, format!("disable {}", account.login)).await?;
+        Ok(account)
+    }
+
+    /// Gives an account another role (and binding); its sessions end, so the new role applies
+    /// from the next login.
+    pub async fn set_role(&self, actor: &Actor, login: &str, assignment: &Assignment) -> Result<Account, AccessError> {
+        self.gate.check(actor, ACCOUNT_MANAGE, None).await?;
+        assignment.check()?;
+        let mut account = self.existing(login).await?;
+        if Some(account.id.0) == actor.account && assignment.role != Role::Admin {
+            return Err(AccessError::OwnAccount);
+        }
+        let detail = format!("role of {}: {} -> {}", account.login, account.role.code(), assignment.role.code());
+        account.role = assignment.role;
+        account.organization = assignment.organization;
+        account.person = assignment.person;
+        self.change(actor, ACCOUNT_MANAGE, &account, detail).await?;
+        Ok(account)
+    }
+
+    /// Sets a new password for someone who lost theirs; their sessions end.
+    pub async fn reset_password(&self, actor: &Actor, login: &str, password: &str) -> Result<Account, AccessError> {
+        self.gate.check(actor, ACCOUNT_MANAGE, None).await?;
+        check_password(password)?;
+        let mut account = self.existing(login).await?;
+        account.password_hash = hash_password(password)?;
+        self.change(actor, ACCOUNT_MANAGE, &account, format!("reset password of {}", account.login)).await?;
+        Ok(account)
+    }
+
+    /// Changes the actor's own password after checking the current one; every session of the
+    /// account ends, this one included.
+    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str) -> Result<(), AccessError> {
+        self.gate.check(actor, ACCOUNT_CHANGE_OWN_PASSWORD, None).await?;
+        check_password(new)?;
+        let id = actor.account.ok_or(AccessError::InvalidSession)?;
+        let mut account = self.accounts.get(AccountId(id)).await?.ok_or(AccessError::InvalidSession)?;
+        if !verify_password(current, &account.password_hash) {
+            let event = AuditEvent::new(actor, ACCOUNT_CHANGE_OWN_PASSWORD.code(), None, Outcome::Failed, self.now());
+            self.gate.record(&event).await?;
+            return Err(AccessError::BadCredentials);
+        }
+        account.password_hash = hash_password(new)?;
+        self.change(actor, ACCOUNT_CHANGE_OWN_PASSWORD, &account, "password changed".into()).await
+    }
+
+    /// Checks the password and opens a session. Unknown logins, disabled accounts and wrong
+    /// passwords all get `BadCredentials` after the same amount of hashing work; every attempt
+    /// counts against the peer's and the login's limits first.
+    pub async fn login(&self, attempt: LoginAttempt<'_>) -> Result<IssuedToken, AccessError> {
+        let key = normalize_login(attempt.login).unwrap_or_else(|_| "<invalid>".into());
+        let now = self.now();
+        self.limiter
+            .lock()
+            .expect("never poisoned")
+            .admit(attempt.peer, &key, now)
+            .map_err(|retry_after| AccessError::TooManyAttempts { retry_after })?;
+        let account = match normalize_login(attempt.login) {
+            Ok(login) => self.accounts.by_login(&login).await?,
+            Err(_) => None,
+        };
+        let hash = account.as_ref().map_or(decoy_hash(), |a| a.password_hash.as_str());
+        let password_ok = verify_password(attempt.password, hash);
+        let account = match account {
+            Some(account) if password_ok && !account.disabled => account,
+            known => {
+                self.limiter.lock().expect("never poisoned").failed(&key, now);
+                let mut actor = Actor::anonymous(attempt.request_id);
+                actor.channel = attempt.channel;
+                actor.login = key;
+                if let Some(account) = known {
+                    actor = actor_of(&account, attempt.channel, attempt.request_id);
+                }
+                self.gate.record(&AuditEvent::new(&actor, LOGIN, None, Outcome::Failed, now)).await?;
+                return Err(AccessError::BadCredentials);
+            }
+        };
+        self.limiter.lock().expect("never poisoned").succeeded(&key);
+        let bytes: [u8; TOKEN_BYTES] = rand::random();
+        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        let session = Session {
+            token_hash: TokenHash::of(&token),
+            account: account.id,
+            created_at: now,
+            expires_at: now + SESSION_LIFETIME,
+            last_seen_at: now,
+        };
+        let actor = actor_of(&account, attempt.channel, attempt.request_id);
+        let event = AuditEvent::new(&actor, LOGIN, object("account", account.id.0), Outcome::Success, now);
+        self.sessions.insert(&session, &event).await?;
+        Ok(IssuedToken { token, account, expires_at: session.expires_at })
+    }
+
+    /// The account behind a bearer token, if the session is valid: neither past its absolute
+    /// lifetime nor idle too long, and its account enabled.
+    pub async fn authenticate(&self, token: &str) -> Result<Account, AccessError> {
+        let hash = TokenHash::of(token);
+        let session = self.sessions.get(&hash).await?.ok_or(AccessError::InvalidSession)?;
+        let now = self.now();
+        if session.expires_at <= now || now - session.last_seen_at >= SESSION_IDLE {
+            self.sessions.delete(&hash, None).await?;
+            return Err(AccessError::InvalidSession);
+        }
+        let account = match self.accounts.get(session.account).await? {
+            Some(account) if !account.disabled => account,
+            _ => return Err(AccessError::InvalidSession),
+        };
+        if now - session.last_seen_at >= TOUCH_EVERY {
+            self.sessions.touch(&hash, now).await?;
+        }
+        Ok(account)
+    }
+
+    /// Ends the session of this token.
+    pub async fn logout(&self, actor: &Actor, token: &str) -> Result<(), AccessError> {
+        let event = self.gate.event(actor, Action(LOGOUT), actor.account.and_then(|a| object("account", a)));
+        Ok(self.sessions.delete(&TokenHash::of(token), Some(&event)).await?)
+    }
 }
 
 fn normalize_login(login: &str) -> Result<String, AccessError> {
@@ -120,94 +467,8 @@ fn decoy_hash() -> &'static str {
     })
 }
 
-impl Access {
-    /// The use cases over these ports.
-    pub fn new(accounts: Arc<dyn AccountRepo>, sessions: Arc<dyn SessionRepo>, clock: Arc<dyn Clock>) -> Self {
-        Self { accounts, sessions, clock }
-    }
-
-    /// Creates an account with an argon2id hash of the password.
-    pub async fn add_account(&self, login: &str, role: Role, password: &str) -> Result<Account, AccessError> {
-        let login = normalize_login(login)?;
-        if password.chars().count() < MIN_PASSWORD_LENGTH {
-            return Err(AccessError::WeakPassword);
-        }
-        let account = Account {
-            id: AccountId::new(),
-            login,
-            role,
-            password_hash: hash_password(password)?,
-            disabled: false,
-            created_at: self.clock.now(),
-        };
-        self.accounts.insert(&account).await?;
-        Ok(account)
-    }
-
-    /// Every account.
-    pub async fn accounts(&self) -> Result<Vec<Account>, AccessError> {
-        Ok(self.accounts.list().await?)
-    }
-
-    /// Whether any account exists (the first start creates the administrator when none does).
-    pub async fn has_accounts(&self) -> Result<bool, AccessError> {
-        Ok(!self.accounts.list().await?.is_empty())
-    }
-
-    /// Disables an account and revokes its sessions.
-    pub async fn disable(&self, login: &str) -> Result<Account, AccessError> {
-        let login = normalize_login(login).map_err(|_| AccessError::UnknownAccount)?;
-        let mut account = self.accounts.by_login(&login).await?.ok_or(AccessError::UnknownAccount)?;
-        self.accounts.set_disabled(account.id, true).await?;
-        self.sessions.delete_for_account(account.id).await?;
-        account.disabled = true;
-        Ok(account)
-    }
-
-    /// Checks the password and opens a session. Unknown logins, disabled accounts and wrong
-    /// passwords all get `BadCredentials` after the same amount of hashing work.
-    pub async fn login(&self, login: &str, password: &str) -> Result<IssuedToken, AccessError> {
-        let account = match normalize_login(login) {
-            Ok(login) => self.accounts.by_login(&login).await?,
-            Err(_) => None,
-        };
-        let hash = account.as_ref().map_or(decoy_hash(), |a| a.password_hash.as_str());
-        let password_ok = verify_password(password, hash);
-        let account = match account {
-            Some(account) if password_ok && !account.disabled => account,
-            _ => return Err(AccessError::BadCredentials),
-        };
-        let bytes: [u8; TOKEN_BYTES] = rand::random();
-        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-        let now = self.clock.now();
-        let session = Session {
-            token_hash: TokenHash::of(&token),
-            account: account.id,
-            created_at: now,
-            expires_at: now + SESSION_LIFETIME,
-        };
-        self.sessions.insert(&session).await?;
-        Ok(IssuedToken { token, account, expires_at: session.expires_at })
-    }
-
-    /// The account behind a bearer token, if the session is valid.
-    pub async fn authenticate(&self, token: &str) -> Result<Account, AccessError> {
-        let hash = TokenHash::of(token);
-        let session = self.sessions.get(&hash).await?.ok_or(AccessError::InvalidSession)?;
-        if session.expires_at <= self.clock.now() {
-            self.sessions.delete(&hash).await?;
-            return Err(AccessError::InvalidSession);
-        }
-        match self.accounts.get(session.account).await? {
-            Some(account) if !account.disabled => Ok(account),
-            _ => Err(AccessError::InvalidSession),
-        }
-    }
-
-    /// Ends the session of this token.
-    pub async fn logout(&self, token: &str) -> Result<(), AccessError> {
-        Ok(self.sessions.delete(&TokenHash::of(token)).await?)
-    }
+fn check_password(password: &str) -> Result<(), AccessError> {
+    if password.chars().count() < MIN_PASSWORD_LENGTH { Err(AccessError::WeakPassword) } else { Ok(()) }
 }
 
 #[cfg(test)]
@@ -226,6 +487,23 @@ mod tests {
         #[test]
         fn logins_with_other_characters_are_refused(login in "[a-z]{1,5}[ @/А-я][a-z]{1,5}") {
             prop_assert!(matches!(normalize_login(&login), Err(AccessError::BadLogin)));
+        }
+
+        #[test]
+        fn only_representatives_and_volunteers_are_bound(role_index in 0usize..9, org in any::<bool>(), person in any::<bool>()) {
+            let role = Role::ALL[role_index];
+            let assignment = Assignment {
+                role,
+                organization: org.then(|| Uuid::from_u128(1)),
+                person: person.then(|| Uuid::from_u128(2)),
+            };
+            let expected = match role {
+                Role::Anonymous => false,
+                Role::NgoRepresentative => org && !person,
+                Role::Volunteer => person && !org,
+                _ => !org && !person,
+            };
+            prop_assert_eq!(assignment.check().is_ok(), expected);
         }
     }
 }

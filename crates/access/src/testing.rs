@@ -4,8 +4,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
+use audit::testing::{MemoryAuditLog, event};
+use audit::{AuditEvent, AuditLog};
+use chrono::{DateTime, Utc};
+use kernel::Role;
 
-use crate::model::{Account, AccountId, Role, Session, TokenHash};
+use crate::model::{Account, AccountId, Session, TokenHash};
 use crate::ports::{AccountRepo, SessionRepo, StoreError};
 
 #[derive(Default)]
@@ -14,13 +18,19 @@ struct State {
     sessions: HashMap<TokenHash, Session>,
 }
 
-/// Accounts and sessions in memory.
+/// Accounts and sessions in memory, auditing into an in-memory log.
 #[derive(Clone, Default)]
 pub struct InMemoryAccess {
     state: Arc<Mutex<State>>,
+    audit: MemoryAuditLog,
 }
 
 impl InMemoryAccess {
+    /// Stores that write their audit rows into `audit`.
+    pub fn new(audit: MemoryAuditLog) -> Self {
+        Self { state: Arc::default(), audit }
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().expect("never poisoned")
     }
@@ -28,12 +38,13 @@ impl InMemoryAccess {
 
 #[async_trait]
 impl AccountRepo for InMemoryAccess {
-    async fn insert(&self, account: &Account) -> Result<(), StoreError> {
+    async fn insert(&self, account: &Account, audit: &AuditEvent) -> Result<(), StoreError> {
         let mut state = self.state();
         if state.accounts.values().any(|a| a.login == account.login) {
             return Err(StoreError::LoginTaken);
         }
         state.accounts.insert(account.id, account.clone());
+        self.audit.append_now(audit);
         Ok(())
     }
 
@@ -51,9 +62,12 @@ impl AccountRepo for InMemoryAccess {
         Ok(all)
     }
 
-    async fn set_disabled(&self, id: AccountId, disabled: bool) -> Result<(), StoreError> {
-        if let Some(a) = self.state().accounts.get_mut(&id) {
-            a.disabled = disabled;
+    async fn update_and_revoke(&self, account: &Account, audit: &AuditEvent) -> Result<(), StoreError> {
+        let mut state = self.state();
+        if let Some(stored) = state.accounts.get_mut(&account.id) {
+            *stored = account.clone();
+            state.sessions.retain(|_, s| s.account != account.id);
+            self.audit.append_now(audit);
         }
         Ok(())
     }
@@ -61,8 +75,9 @@ impl AccountRepo for InMemoryAccess {
 
 #[async_trait]
 impl SessionRepo for InMemoryAccess {
-    async fn insert(&self, session: &Session) -> Result<(), StoreError> {
+    async fn insert(&self, session: &Session, audit: &AuditEvent) -> Result<(), StoreError> {
         self.state().sessions.insert(session.token_hash.clone(), session.clone());
+        self.audit.append_now(audit);
         Ok(())
     }
 
@@ -70,47 +85,76 @@ impl SessionRepo for InMemoryAccess {
         Ok(self.state().sessions.get(token_hash).cloned())
     }
 
-    async fn delete(&self, token_hash: &TokenHash) -> Result<(), StoreError> {
-        self.state().sessions.remove(token_hash);
+    async fn touch(&self, token_hash: &TokenHash, at: DateTime<Utc>) -> Result<(), StoreError> {
+        if let Some(session) = self.state().sessions.get_mut(token_hash) {
+            session.last_seen_at = at;
+        }
         Ok(())
     }
 
-    async fn delete_for_account(&self, account: AccountId) -> Result<(), StoreError> {
-        self.state().sessions.retain(|_, s| s.account != account);
+    async fn delete(&self, token_hash: &TokenHash, audit: Option<&AuditEvent>) -> Result<(), StoreError> {
+        self.state().sessions.remove(token_hash);
+        if let Some(audit) = audit {
+            self.audit.append_now(audit);
+        }
         Ok(())
     }
 }
 
 /// What every implementation of the two ports must do; panics on the first broken promise.
-pub async fn contract(accounts: Arc<dyn AccountRepo>, sessions: Arc<dyn SessionRepo>) {
-    let now = chrono::DateTime::from_timestamp(1_780_000_000, 0).expect("valid");
+/// `audit` is the log the stores write their rows into.
+pub async fn contract(accounts: Arc<dyn AccountRepo>, sessions: Arc<dyn SessionRepo>, audit: Arc<dyn AuditLog>) {
+    let now = DateTime::from_timestamp(1_780_000_000, 0).expect("valid");
     let account = |login: &str| Account {
         id: AccountId::new(),
         login: login.into(),
-        role: Role::Staff,
+        role: Role::Coordinator,
+        organization: None,
+        person: None,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
         disabled: false,
         created_at: now,
     };
+    let rows = || async { audit.scan(0, 1000).await.expect("scan").len() };
     let maria = account("maria");
-    accounts.insert(&maria).await.expect("insert");
-    assert!(matches!(accounts.insert(&account("maria")).await, Err(StoreError::LoginTaken)));
-    accounts.insert(&account("anton")).await.expect("insert");
+    accounts.insert(&maria, &event(1)).await.expect("insert");
+    assert_eq!(rows().await, 1, "the insert wrote its audit row");
+    assert!(matches!(accounts.insert(&account("maria"), &event(2)).await, Err(StoreError::LoginTaken)));
+    assert_eq!(rows().await, 1, "a refused insert writes no audit row");
+    let mut representative = account("anton");
+    representative.role = Role::NgoRepresentative;
+    representative.organization = Some(uuid::Uuid::from_u128(5));
+    accounts.insert(&representative, &event(3)).await.expect("insert");
     assert_eq!(accounts.by_login("maria").await.expect("by_login"), Some(maria.clone()));
-    assert_eq!(accounts.get(maria.id).await.expect("get"), Some(maria.clone()));
+    assert_eq!(accounts.get(representative.id).await.expect("get"), Some(representative.clone()));
     assert_eq!(
         accounts.list().await.expect("list").iter().map(|a| a.login.as_str()).collect::<Vec<_>>(),
         ["anton", "maria"]
     );
-    accounts.set_disabled(maria.id, true).await.expect("disable");
-    assert!(accounts.get(maria.id).await.expect("get").expect("present").disabled);
 
-    let session = Session { token_hash: TokenHash::of("t1"), account: maria.id, created_at: now, expires_at: now };
-    sessions.insert(&session).await.expect("insert");
+    let session = Session {
+        token_hash: TokenHash::of("t1"),
+        account: maria.id,
+        created_at: now,
+        expires_at: now + chrono::TimeDelta::hours(12),
+        last_seen_at: now,
+    };
+    sessions.insert(&session, &event(4)).await.expect("insert");
     assert_eq!(sessions.get(&TokenHash::of("t1")).await.expect("get"), Some(session.clone()));
-    sessions.insert(&Session { token_hash: TokenHash::of("t2"), ..session.clone() }).await.expect("insert");
-    sessions.delete(&TokenHash::of("t1")).await.expect("delete");
+    let later = now + chrono::TimeDelta::minutes(5);
+    sessions.touch(&TokenHash::of("t1"), later).await.expect("touch");
+    assert_eq!(sessions.get(&TokenHash::of("t1")).await.expect("get").map(|s| s.last_seen_at), Some(later));
+    sessions.insert(&Session { token_hash: TokenHash::of("t2"), ..session.clone() }, &event(5)).await.expect("insert");
+    sessions.delete(&TokenHash::of("t1"), Some(&event(6))).await.expect("delete");
     assert_eq!(sessions.get(&TokenHash::of("t1")).await.expect("get"), None);
-    sessions.delete_for_account(maria.id).await.expect("delete all");
-    assert_eq!(sessions.get(&TokenHash::of("t2")).await.expect("get"), None);
+    sessions.delete(&TokenHash::of("t1"), None).await.expect("deleting a missing session is fine");
+    assert_eq!(rows().await, 5);
+
+    let mut disabled = maria.clone();
+    disabled.disabled = true;
+    disabled.role = Role::Lawyer;
+    accounts.update_and_revoke(&disabled, &event(7)).await.expect("update");
+    assert_eq!(accounts.get(maria.id).await.expect("get"), Some(disabled));
+    assert_eq!(sessions.get(&TokenHash::of("t2")).await.expect("get"), None, "the update ended the sessions");
+    assert_eq!(rows().await, 6);
 }

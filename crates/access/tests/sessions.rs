@@ -1,78 +1,211 @@
-//! Account use cases on in-memory stores: passwords, tokens, expiry, disabling.
+//! Account use cases on in-memory stores: passwords, tokens, idle and absolute expiry,
+//! revocation, login limits, the policy's verdicts and their audit rows.
 
 use std::sync::Arc;
 
 use access::testing::{InMemoryAccess, contract};
-use access::{Access, AccessError, Role, SESSION_LIFETIME};
-use kernel::{Clock, FixedClock};
-
-fn access_at(store: &InMemoryAccess, clock: FixedClock) -> Access {
-    Access::new(Arc::new(store.clone()), Arc::new(store.clone()), Arc::new(clock))
-}
-
-fn start() -> FixedClock {
-    FixedClock(chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap())
-}
+use access::{ACTIONS, Access, AccessError, Assignment, LoginAttempt, SESSION_IDLE, SESSION_LIFETIME, actor_of};
+use audit::testing::MemoryAuditLog;
+use audit::{Gate, Outcome};
+use chrono::{DateTime, TimeDelta};
+use kernel::{Actor, Channel, Lang, Localized, ManualClock, Policy, Role};
+use uuid::Uuid;
 
 #[tokio::test]
 async fn the_in_memory_stores_keep_the_contract() {
-    let store = InMemoryAccess::default();
-    contract(Arc::new(store.clone()), Arc::new(store)).await;
+    let audit = MemoryAuditLog::default();
+    let store = Arc::new(InMemoryAccess::new(audit.clone()));
+    contract(store.clone(), store, Arc::new(audit)).await;
+}
+
+const POLICY: &str = r#"
+    ["account.read"]
+    admin = "all"
+    ["account.manage"]
+    admin = "all"
+    ["account.change_own_password"]
+    admin = "all"
+    coordinator = "all"
+"#;
+const PASSWORD: &str = "correct horse battery";
+
+struct World {
+    access: Access,
+    audit: MemoryAuditLog,
+    clock: Arc<ManualClock>,
+    admin: Actor,
+}
+
+async fn world() -> World {
+    let audit = MemoryAuditLog::default();
+    let store = Arc::new(InMemoryAccess::new(audit.clone()));
+    let clock = Arc::new(ManualClock::new(DateTime::from_timestamp(1_780_000_000, 0).expect("valid")));
+    let policy = Arc::new(Policy::parse(POLICY).expect("valid"));
+    policy.require_exactly(ACTIONS).expect("the test policy covers the actions");
+    let gate = Gate::new(policy, Arc::new(audit.clone()), clock.clone());
+    let access = Access::new(store.clone(), store, gate);
+    let admin = access.create_first_admin("admin", PASSWORD).await.expect("first admin");
+    let admin = actor_of(&admin, Channel::Graphql, "r0");
+    World { access, audit, clock, admin }
+}
+
+fn attempt<'a>(login: &'a str, password: &'a str, peer: &'a str) -> LoginAttempt<'a> {
+    LoginAttempt { login, password, peer, channel: Channel::Graphql, request_id: "r1" }
+}
+
+fn actions(audit: &MemoryAuditLog) -> Vec<(String, Outcome)> {
+    audit.rows().into_iter().map(|r| (r.event.action, r.event.outcome)).collect()
+}
+
+#[tokio::test]
+async fn an_unknown_login_and_a_wrong_password_get_the_same_answer() {
+    let w = world().await;
+    let unknown = w.access.login(attempt("nobody", PASSWORD, "p1")).await.unwrap_err();
+    let wrong = w.access.login(attempt("admin", "wrong password", "p1")).await.unwrap_err();
+    assert_eq!(unknown.to_string(), wrong.to_string());
+    assert_eq!(unknown.message(Lang::Ru), wrong.message(Lang::Ru));
+    let failed: Vec<_> = actions(&w.audit).into_iter().filter(|(_, o)| *o == Outcome::Failed).collect();
+    assert_eq!(failed.len(), 2, "both failed logins are audited");
+}
+
+#[tokio::test]
+async fn sessions_end_when_idle_or_past_their_lifetime() {
+    let w = world().await;
+    let token = w.access.login(attempt("admin", PASSWORD, "p")).await.expect("login").token;
+    w.clock.advance(SESSION_IDLE - TimeDelta::seconds(1));
+    w.access.authenticate(&token).await.expect("still active");
+    w.clock.advance(SESSION_IDLE - TimeDelta::seconds(1));
+    w.access.authenticate(&token).await.expect("each request resets the idle timer");
+    w.clock.advance(SESSION_IDLE);
+    assert!(matches!(w.access.authenticate(&token).await, Err(AccessError::InvalidSession)), "idle too long");
+
+    let token = w.access.login(attempt("admin", PASSWORD, "p")).await.expect("login").token;
+    for _ in 0..(SESSION_LIFETIME.num_minutes() / 20) {
+        w.clock.advance(TimeDelta::minutes(20));
+        if w.access.authenticate(&token).await.is_err() {
+            break;
+        }
+    }
+    assert!(matches!(w.access.authenticate(&token).await, Err(AccessError::InvalidSession)), "absolute timeout");
+}
+
+#[tokio::test]
+async fn role_changes_password_changes_and_logout_revoke_tokens_at_once() {
+    let w = world().await;
+    let maria = Assignment::role(Role::Coordinator);
+    w.access.add_account(&w.admin, "maria", &maria, PASSWORD).await.expect("add");
+    let login = || w.access.login(attempt("maria", PASSWORD, "p"));
+    let token = login().await.expect("login").token;
+    w.access.set_role(&w.admin, "maria", &Assignment::role(Role::Lawyer)).await.expect("role");
+    assert!(w.access.authenticate(&token).await.is_err(), "a role change ends the sessions");
+
+    let token = login().await.expect("login").token;
+    let maria = actor_of(&w.access.authenticate(&token).await.expect("valid"), Channel::Graphql, "r2");
+    assert_eq!(maria.role, Role::Lawyer);
+    let refused = w.access.change_password(&maria, PASSWORD, "another long password").await;
+    assert!(matches!(refused, Err(AccessError::Denied(_))), "the test policy does not let lawyers change it");
+
+    let token = w.access.login(attempt("admin", PASSWORD, "p")).await.expect("login").token;
+    assert!(matches!(
+        w.access.change_password(&w.admin, "not the password", "another long password").await,
+        Err(AccessError::BadCredentials)
+    ));
+    w.access.change_password(&w.admin, PASSWORD, "another long password").await.expect("change");
+    assert!(w.access.authenticate(&token).await.is_err(), "a password change ends the sessions");
+
+    let token = w.access.login(attempt("admin", "another long password", "p")).await.expect("login").token;
+    w.access.logout(&w.admin, &token).await.expect("logout");
+    assert!(w.access.authenticate(&token).await.is_err(), "logout ends the session");
+}
+
+#[tokio::test]
+async fn only_an_admin_manages_accounts_and_refusals_are_audited() {
+    let w = world().await;
+    w.access.add_account(&w.admin, "maria", &Assignment::role(Role::Coordinator), PASSWORD).await.expect("add");
+    let maria = actor_of(&w.access.operator("maria").await.expect("exists"), Channel::Cli, "r3");
+    let before = w.audit.rows().len();
+    let refused = w.access.add_account(&maria, "anton", &Assignment::role(Role::Admin), PASSWORD).await;
+    assert!(matches!(refused, Err(AccessError::Denied(_))));
+    assert!(matches!(
+        w.access.set_role(&maria, "maria", &Assignment::role(Role::Admin)).await,
+        Err(AccessError::Denied(_))
+    ));
+    let rows = w.audit.rows();
+    assert_eq!(rows.len(), before + 2);
+    assert!(rows[before..].iter().all(|r| r.event.outcome == Outcome::Denied && r.event.channel == Channel::Cli));
+    assert!(matches!(w.access.operator("anton").await, Err(AccessError::UnknownAccount)));
+    assert!(matches!(w.access.disable(&w.admin, "admin").await, Err(AccessError::OwnAccount)));
+}
+
+#[tokio::test]
+async fn bound_roles_need_their_binding() {
+    let w = world().await;
+    let unbound = Assignment::role(Role::NgoRepresentative);
+    assert!(matches!(w.access.add_account(&w.admin, "rep", &unbound, PASSWORD).await, Err(AccessError::Binding(_))));
+    let bound = Assignment { organization: Some(Uuid::from_u128(3)), ..unbound };
+    let rep = w.access.add_account(&w.admin, "rep", &bound, PASSWORD).await.expect("bound");
+    assert_eq!(rep.organization, Some(Uuid::from_u128(3)));
+    let wrong = Assignment { role: Role::Coordinator, ..bound };
+    assert!(matches!(w.access.add_account(&w.admin, "coord", &wrong, PASSWORD).await, Err(AccessError::Binding(_))));
+}
+
+#[tokio::test]
+async fn fifty_login_attempts_at_once_are_fifty_attempts() {
+    let w = world().await;
+    let mut limited = 0;
+    for _ in 0..50 {
+        if let Err(AccessError::TooManyAttempts { .. }) = w.access.login(attempt("admin", "wrong", "p9")).await {
+            limited += 1;
+        }
+    }
+    assert_eq!(limited, 45, "five failures lock the login for the window");
+    assert!(matches!(
+        w.access.login(attempt("admin", PASSWORD, "other")).await,
+        Err(AccessError::TooManyAttempts { .. })
+    ));
 }
 
 #[tokio::test]
 async fn a_login_issues_a_long_random_token_that_authenticates_until_logout() {
-    let store = InMemoryAccess::default();
-    let access = access_at(&store, start());
-    access.add_account("Maria", Role::Staff, "correct horse battery").await.unwrap();
-    let issued = access.login("maria", "correct horse battery").await.unwrap();
+    let w = world().await;
+    let issued = w.access.login(attempt("ADMIN", PASSWORD, "p")).await.expect("login");
     assert!(issued.token.len() >= 43, "256 bits in base64url");
-    assert_ne!(issued.token, access.login("maria", "correct horse battery").await.unwrap().token);
-    assert_eq!(access.authenticate(&issued.token).await.unwrap().login, "maria");
-    access.logout(&issued.token).await.unwrap();
-    assert!(matches!(access.authenticate(&issued.token).await, Err(AccessError::InvalidSession)));
-}
-
-#[tokio::test]
-async fn unknown_logins_and_wrong_passwords_get_the_same_answer() {
-    let store = InMemoryAccess::default();
-    let access = access_at(&store, start());
-    access.add_account("maria", Role::Staff, "correct horse battery").await.unwrap();
-    let wrong = access.login("maria", "wrong password!").await.unwrap_err();
-    let unknown = access.login("nobody", "wrong password!").await.unwrap_err();
-    assert_eq!(wrong.to_string(), unknown.to_string());
-    assert!(matches!(wrong, AccessError::BadCredentials));
-}
-
-#[tokio::test]
-async fn a_token_stops_working_when_it_expires() {
-    let store = InMemoryAccess::default();
-    let access = access_at(&store, start());
-    access.add_account("maria", Role::Staff, "correct horse battery").await.unwrap();
-    let issued = access.login("maria", "correct horse battery").await.unwrap();
-    let later = access_at(&store, FixedClock(start().now() + SESSION_LIFETIME));
-    assert!(matches!(later.authenticate(&issued.token).await, Err(AccessError::InvalidSession)));
+    assert_ne!(issued.token, w.access.login(attempt("admin", PASSWORD, "p")).await.expect("login").token);
+    assert_eq!(w.access.authenticate(&issued.token).await.expect("valid").login, "admin");
+    w.access.logout(&w.admin, &issued.token).await.expect("logout");
+    assert!(matches!(w.access.authenticate(&issued.token).await, Err(AccessError::InvalidSession)));
 }
 
 #[tokio::test]
 async fn disabling_an_account_revokes_its_sessions_and_refuses_login() {
-    let store = InMemoryAccess::default();
-    let access = access_at(&store, start());
-    access.add_account("maria", Role::Admin, "correct horse battery").await.unwrap();
-    let issued = access.login("maria", "correct horse battery").await.unwrap();
-    access.disable("maria").await.unwrap();
-    assert!(matches!(access.authenticate(&issued.token).await, Err(AccessError::InvalidSession)));
-    assert!(matches!(access.login("maria", "correct horse battery").await, Err(AccessError::BadCredentials)));
+    let w = world().await;
+    w.access.add_account(&w.admin, "maria", &Assignment::role(Role::Coordinator), PASSWORD).await.expect("add");
+    let issued = w.access.login(attempt("maria", PASSWORD, "p")).await.expect("login");
+    w.access.disable(&w.admin, "maria").await.expect("disable");
+    assert!(matches!(w.access.authenticate(&issued.token).await, Err(AccessError::InvalidSession)));
+    assert!(matches!(w.access.login(attempt("maria", PASSWORD, "p")).await, Err(AccessError::BadCredentials)));
 }
 
 #[tokio::test]
 async fn short_passwords_and_taken_logins_are_refused() {
-    let store = InMemoryAccess::default();
-    let access = access_at(&store, start());
-    assert!(matches!(access.add_account("maria", Role::Staff, "short").await, Err(AccessError::WeakPassword)));
-    access.add_account("maria", Role::Staff, "correct horse battery").await.unwrap();
-    assert!(matches!(
-        access.add_account("MARIA", Role::Staff, "correct horse battery").await,
-        Err(AccessError::LoginTaken)
-    ));
+    let w = world().await;
+    let role = Assignment::role(Role::Coordinator);
+    assert!(matches!(w.access.add_account(&w.admin, "maria", &role, "short").await, Err(AccessError::WeakPassword)));
+    w.access.add_account(&w.admin, "maria", &role, PASSWORD).await.expect("add");
+    assert!(matches!(w.access.add_account(&w.admin, "MARIA", &role, PASSWORD).await, Err(AccessError::LoginTaken)));
+    assert!(matches!(w.access.create_first_admin("root", PASSWORD).await, Err(AccessError::LoginTaken)));
+}
+
+#[tokio::test]
+async fn each_change_writes_exactly_one_audit_row() {
+    let w = world().await;
+    let before = w.audit.rows().len();
+    w.access.add_account(&w.admin, "maria", &Assignment::role(Role::Coordinator), PASSWORD).await.expect("add");
+    w.access.set_role(&w.admin, "maria", &Assignment::role(Role::Lawyer)).await.expect("role");
+    w.access.reset_password(&w.admin, "maria", "a brand new password").await.expect("reset");
+    w.access.disable(&w.admin, "maria").await.expect("disable");
+    let rows = w.audit.rows();
+    assert_eq!(rows.len(), before + 4);
+    assert!(rows[before..].iter().all(|r| r.event.action == "account.manage" && r.event.outcome == Outcome::Success));
+    assert!(rows.iter().all(|r| !r.event.detail.clone().unwrap_or_default().contains(PASSWORD)), "no passwords");
 }

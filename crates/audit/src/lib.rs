@@ -5,11 +5,13 @@
 //! says what a row holds and how the chain proves that none was edited or removed.
 
 pub mod chain;
+mod gate;
 pub mod model;
 mod ports;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 pub use chain::{ChainBreak, ChainVerifier, GENESIS, link};
+pub use gate::{ACTIONS, AUDIT_READ, Gate, GateError};
 pub use model::{AuditEvent, AuditRecord, ChainHead, Outcome, object};
 pub use ports::{AuditError, AuditFilter, AuditLog, verify_log};

@@ -43,6 +43,14 @@ pub trait AuditLog: Send + Sync {
     /// MUST leave the chain intact: concurrent appends get consecutive `seq`s, each linked to
     /// the one before.
     async fn append(&self, event: &AuditEvent) -> Result<AuditRecord, AuditError>;
+    /// Appends several rows in one transaction, in order (a default that appends one by one is
+    /// correct but slower).
+    async fn append_all(&self, events: &[AuditEvent]) -> Result<(), AuditError> {
+        for event in events {
+            self.append(event).await?;
+        }
+        Ok(())
+    }
     /// Rows matching the filter, newest first.
     async fn list(&self, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditRecord>, AuditError>;
     /// Up to `limit` rows with `seq > after`, in `seq` order (for the verifier).

@@ -37,6 +37,28 @@ impl Clock for FixedClock {
     }
 }
 
+/// A clock that tests move forward by hand (session timeouts, deadlines).
+#[derive(Debug)]
+pub struct ManualClock(std::sync::Mutex<DateTime<Utc>>);
+
+impl ManualClock {
+    /// A clock showing `start`.
+    pub fn new(start: DateTime<Utc>) -> Self {
+        Self(std::sync::Mutex::new(start))
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: chrono::TimeDelta) {
+        *self.0.lock().expect("never poisoned") += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().expect("never poisoned")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

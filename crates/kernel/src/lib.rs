@@ -13,7 +13,7 @@ pub mod profile;
 pub mod workdays;
 
 pub use actor::{Actor, Channel, Role};
-pub use clock::{Clock, FixedClock, SystemClock};
+pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use ids::new_uuid;
 pub use message::{Lang, Localized};
 pub use page::{Cursor, CursorError, MAX_PAGE_SIZE, Page, PageRequest};

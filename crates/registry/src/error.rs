@@ -206,6 +206,15 @@ pub enum RegistryError {
     /// The end date comes before the start date.
     #[error("the end date comes before the start date")]
     EndBeforeStart,
+    /// The permission policy refuses the operation (recorded in the audit log).
+    #[error(transparent)]
+    Denied(kernel::Denied),
+    /// A personal-data filter was used by someone who may not read personal data.
+    #[error("filtering by `{field}` needs the right to read personal data")]
+    ForbiddenFilter {
+        /// The filter's field.
+        field: &'static str,
+    },
     /// Storage failed.
     #[error(transparent)]
     Store(RepoError),
@@ -214,6 +223,15 @@ pub enum RegistryError {
 impl From<RepoError> for RegistryError {
     fn from(error: RepoError) -> Self {
         RegistryError::Store(error)
+    }
+}
+
+impl From<audit::GateError> for RegistryError {
+    fn from(error: audit::GateError) -> Self {
+        match error {
+            audit::GateError::Denied(denied) => RegistryError::Denied(denied),
+            audit::GateError::Audit(e) => RegistryError::Store(RepoError::Unavailable(e.to_string())),
+        }
     }
 }
 
@@ -236,6 +254,10 @@ impl Localized for RegistryError {
             RegistryError::Rule(rule) => rule.message(lang),
             RegistryError::Liquidated if ru => "организация ликвидирована".into(),
             RegistryError::EndBeforeStart if ru => "дата окончания раньше даты начала".into(),
+            RegistryError::Denied(_) if ru => "недостаточно прав для этого действия".into(),
+            RegistryError::ForbiddenFilter { field } if ru => {
+                format!("фильтр «{field}» доступен только тем, кому разрешено видеть персональные данные")
+            }
             RegistryError::Store(_) if ru => "хранилище недоступно, повторите попытку позже".into(),
             RegistryError::Store(_) => "storage is unavailable, try again later".into(),
             other => other.to_string(),

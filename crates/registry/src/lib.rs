@@ -4,6 +4,7 @@
 //! Reuse in another region: implement the ports (or use the `storage` crate), load a region profile's
 //! reference lists, and call the use cases in [`Registry`].
 
+pub mod actions;
 pub mod error;
 pub mod input;
 pub mod model;

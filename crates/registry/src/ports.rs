@@ -2,6 +2,7 @@
 //! implements them in memory; one contract suite checks all three.
 
 use async_trait::async_trait;
+use audit::AuditEvent;
 use chrono::NaiveDate;
 use kernel::{Page, PageRequest, Term};
 
@@ -32,6 +33,8 @@ pub struct OrganizationFilter {
     pub status: Option<StatusKind>,
     /// The centre's relationship.
     pub relationship: Option<RelationshipKind>,
+    /// Only this organisation (the record scope of an NGO's representative).
+    pub only: Option<OrganizationId>,
 }
 
 /// The status of an organisation without its date, for filters.
@@ -94,7 +97,8 @@ pub struct BatchOutcome {
     pub updated: u64,
 }
 
-/// Stores organisations.
+/// Stores organisations. Every change carries its audit event, which the store writes in the
+/// change's own transaction: a change that is not written leaves no audit row.
 #[async_trait]
 pub trait OrganizationRepo: Send + Sync {
     /// Stores a new organisation.
@@ -102,14 +106,14 @@ pub trait OrganizationRepo: Send + Sync {
     /// # Errors
     /// MUST return `Conflict(Duplicate(key))` and write nothing when another organisation has the
     /// same ИНН or ОГРН (ИНН is reported when both clash).
-    async fn insert(&self, organization: &Organization) -> Result<(), RepoError>;
+    async fn insert(&self, organization: &Organization, audit: &AuditEvent) -> Result<(), RepoError>;
 
     /// Replaces the stored organisation with `organization`, whose `version` is the stored version + 1.
     ///
     /// # Errors
     /// MUST return `Conflict(StaleVersion)` and write nothing when the stored version is not
     /// `organization.version - 1` (or the row is gone), and `Conflict(Duplicate(key))` as `insert` does.
-    async fn update(&self, organization: &Organization) -> Result<(), RepoError>;
+    async fn update(&self, organization: &Organization, audit: &AuditEvent) -> Result<(), RepoError>;
 
     /// The organisation with this id, if any.
     async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, RepoError>;
@@ -136,7 +140,12 @@ pub trait OrganizationRepo: Send + Sync {
     ///
     /// # Errors
     /// MUST write nothing of the batch when any row conflicts.
-    async fn write_batch(&self, new: &[Organization], changed: &[Organization]) -> Result<BatchOutcome, RepoError>;
+    async fn write_batch(
+        &self,
+        new: &[Organization],
+        changed: &[Organization],
+        audit: &AuditEvent,
+    ) -> Result<BatchOutcome, RepoError>;
 }
 
 /// Which people a list shows.
@@ -146,13 +155,18 @@ pub struct PersonFilter {
     pub text: Option<String>,
     /// Only people with a membership in this organisation.
     pub organization: Option<OrganizationId>,
+    /// Text contained in a phone or e-mail (a personal-data filter: the use case refuses it to
+    /// callers who may not read contacts).
+    pub contact: Option<String>,
+    /// Only this person (the record scope of a volunteer).
+    pub only: Option<PersonId>,
 }
 
 /// Stores people.
 #[async_trait]
 pub trait PersonRepo: Send + Sync {
     /// Stores a new person.
-    async fn insert(&self, person: &Person) -> Result<(), RepoError>;
+    async fn insert(&self, person: &Person, audit: &AuditEvent) -> Result<(), RepoError>;
     /// The person with this id, if any.
     async fn get(&self, id: PersonId) -> Result<Option<Person>, RepoError>;
     /// The people with these ids; unknown ids are skipped. One query.
@@ -168,11 +182,11 @@ pub trait MembershipRepo: Send + Sync {
     ///
     /// # Errors
     /// MUST return `Conflict(MissingReference)` when the person or organisation does not exist.
-    async fn insert(&self, membership: &Membership) -> Result<(), RepoError>;
+    async fn insert(&self, membership: &Membership, audit: &AuditEvent) -> Result<(), RepoError>;
     /// The membership with this id, if any.
     async fn get(&self, id: MembershipId) -> Result<Option<Membership>, RepoError>;
     /// Sets the end date of a membership.
-    async fn set_end(&self, id: MembershipId, to: NaiveDate) -> Result<(), RepoError>;
+    async fn set_end(&self, id: MembershipId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError>;
     /// Every membership in any of these organisations. One query.
     async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Membership>, RepoError>;
     /// Every membership of any of these people. One query.
@@ -183,7 +197,7 @@ pub trait MembershipRepo: Send + Sync {
 #[async_trait]
 pub trait CoalitionRepo: Send + Sync {
     /// Stores a new coalition.
-    async fn insert(&self, coalition: &Coalition) -> Result<(), RepoError>;
+    async fn insert(&self, coalition: &Coalition, audit: &AuditEvent) -> Result<(), RepoError>;
     /// Every coalition, by name then id.
     async fn list(&self) -> Result<Vec<Coalition>, RepoError>;
     /// The coalitions with these ids. One query.
@@ -192,11 +206,11 @@ pub trait CoalitionRepo: Send + Sync {
     ///
     /// # Errors
     /// MUST return `Conflict(MissingReference)` when the coalition or organisation does not exist.
-    async fn insert_member(&self, member: &CoalitionMember) -> Result<(), RepoError>;
+    async fn insert_member(&self, member: &CoalitionMember, audit: &AuditEvent) -> Result<(), RepoError>;
     /// The member record with this id, if any.
     async fn get_member(&self, id: CoalitionMemberId) -> Result<Option<CoalitionMember>, RepoError>;
     /// Sets the end date of a membership.
-    async fn set_member_end(&self, id: CoalitionMemberId, to: NaiveDate) -> Result<(), RepoError>;
+    async fn set_member_end(&self, id: CoalitionMemberId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError>;
     /// Members of any of these coalitions. One query.
     async fn members_of(&self, ids: &[CoalitionId]) -> Result<Vec<CoalitionMember>, RepoError>;
     /// Coalition memberships of any of these organisations. One query.
@@ -211,11 +225,11 @@ pub trait TieRepo: Send + Sync {
     /// # Errors
     /// MUST return `Conflict(ActiveTie)` when an open-ended tie of the same kind joins the same pair,
     /// and `Conflict(MissingReference)` when an organisation does not exist.
-    async fn insert(&self, tie: &Tie) -> Result<(), RepoError>;
+    async fn insert(&self, tie: &Tie, audit: &AuditEvent) -> Result<(), RepoError>;
     /// The tie with this id, if any.
     async fn get(&self, id: TieId) -> Result<Option<Tie>, RepoError>;
     /// Sets the end date of a tie.
-    async fn set_end(&self, id: TieId, to: NaiveDate) -> Result<(), RepoError>;
+    async fn set_end(&self, id: TieId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError>;
     /// Every tie with one end in any of these organisations. One query.
     async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Tie>, RepoError>;
 }
@@ -227,5 +241,5 @@ pub trait ReferenceRepo: Send + Sync {
     async fn all(&self) -> Result<Vec<Term>, RepoError>;
     /// Inserts or updates these terms by (kind, code), atomically. Terms not given are kept, since
     /// records may still refer to them.
-    async fn upsert(&self, terms: &[Term]) -> Result<(), RepoError>;
+    async fn upsert(&self, terms: &[Term], audit: &AuditEvent) -> Result<(), RepoError>;
 }

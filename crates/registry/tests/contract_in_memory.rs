@@ -4,5 +4,5 @@ use registry::testing::{InMemoryRegistry, contract};
 
 #[tokio::test]
 async fn the_in_memory_ports_keep_the_contract() {
-    contract::all(|| async { InMemoryRegistry::new().ports() }).await;
+    contract::all(|| async { InMemoryRegistry::new().stores() }).await;
 }

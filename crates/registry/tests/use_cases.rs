@@ -1,20 +1,17 @@
 //! The registry's use cases on in-memory ports: validation, duplicates, versions, ties, imports.
 
-use std::sync::Arc;
-
-use kernel::FixedClock;
 use proptest::prelude::*;
 use registry::input::{LegalBasisInput, OrganizationInput, PersonInput};
 use registry::model::{LegalBasisKind, OrgStatus, TieKind};
 use registry::service::{NewTie, RowOutcome, RowRejection, validate_rows};
+use registry::testing::fixtures::admin;
 use registry::testing::{InMemoryRegistry, fixtures};
 use registry::{NaturalKey, Problem, Registry, RegistryError};
 
 async fn registry() -> Registry {
     let store = InMemoryRegistry::new();
-    let clock = Arc::new(FixedClock(fixtures::instant()));
-    let registry = Registry::open(store.ports(), clock).await.expect("open");
-    registry.seed_references(&fixtures::terms()).await.expect("seed");
+    let registry = Registry::open(store.ports(), fixtures::gate(store.audit().clone())).await.expect("open");
+    registry.seed_references(&admin(), &fixtures::terms()).await.expect("seed");
     registry
 }
 
@@ -34,12 +31,12 @@ fn input(n: u32) -> OrganizationInput {
 #[tokio::test]
 async fn a_created_organisation_is_normalised_and_starts_at_version_one() {
     let registry = registry().await;
-    let org = registry.create_organization(&input(1)).await.expect("create");
+    let org = registry.create_organization(&admin(), &input(1)).await.expect("create");
     assert_eq!(org.profile.full_name.as_str(), "АНО «Помощь 1»");
     assert_eq!(org.version, 1);
     assert_eq!(org.profile.activity_areas.len(), 1, "repeated codes collapse");
     assert_eq!(org.profile.phones[0].as_str(), "+74842123456", "a Russian 8-number becomes +7");
-    assert_eq!(registry.organization(org.id).await.expect("get"), Some(org));
+    assert_eq!(registry.organization(&admin(), org.id).await.expect("get"), Some(org));
 }
 
 #[tokio::test]
@@ -47,7 +44,7 @@ async fn a_bad_inn_is_refused_naming_the_field() {
     let registry = registry().await;
     let mut bad = input(1);
     bad.inn = Some("7707083890".into());
-    let error = registry.create_organization(&bad).await.unwrap_err();
+    let error = registry.create_organization(&admin(), &bad).await.unwrap_err();
     assert!(
         matches!(&error, RegistryError::Invalid(f) if f.field == "inn" && f.problem == Problem::InnChecksum),
         "{error:?}"
@@ -59,46 +56,46 @@ async fn an_unknown_code_is_refused_naming_the_list_field() {
     let registry = registry().await;
     let mut bad = input(1);
     bad.activity_areas = vec!["charity_volunteering".into(), "space_travel".into()];
-    let error = registry.create_organization(&bad).await.unwrap_err();
+    let error = registry.create_organization(&admin(), &bad).await.unwrap_err();
     assert!(matches!(&error, RegistryError::Invalid(f) if f.field == "activityAreas[1]"), "{error:?}");
 }
 
 #[tokio::test]
 async fn a_second_organisation_with_the_same_inn_is_a_duplicate() {
     let registry = registry().await;
-    let first = registry.create_organization(&input(1)).await.expect("create");
+    let first = registry.create_organization(&admin(), &input(1)).await.expect("create");
     let mut again = input(2);
     again.inn = input(1).inn;
-    let error = registry.create_organization(&again).await.unwrap_err();
+    let error = registry.create_organization(&admin(), &again).await.unwrap_err();
     assert!(matches!(error, RegistryError::Duplicate { key: NaturalKey::Inn, existing } if existing == first.id));
 }
 
 #[tokio::test]
 async fn an_update_with_a_stale_version_is_refused_with_the_current_version() {
     let registry = registry().await;
-    let org = registry.create_organization(&input(1)).await.expect("create");
+    let org = registry.create_organization(&admin(), &input(1)).await.expect("create");
     let mut changed = input(1);
     changed.short_name = Some("Помощь".into());
-    let updated = registry.update_organization(org.id, 1, &changed).await.expect("update");
+    let updated = registry.update_organization(&admin(), org.id, 1, &changed).await.expect("update");
     assert_eq!(updated.version, 2);
-    let error = registry.update_organization(org.id, 1, &changed).await.unwrap_err();
+    let error = registry.update_organization(&admin(), org.id, 1, &changed).await.unwrap_err();
     assert!(matches!(error, RegistryError::StaleVersion { expected: 1, current: 2 }), "{error:?}");
 }
 
 #[tokio::test]
 async fn a_liquidated_organisation_gets_no_new_ties_but_keeps_old_ones() {
     let registry = registry().await;
-    let a = registry.create_organization(&input(1)).await.expect("create");
-    let b = registry.create_organization(&input(2)).await.expect("create");
+    let a = registry.create_organization(&admin(), &input(1)).await.expect("create");
+    let b = registry.create_organization(&admin(), &input(2)).await.expect("create");
     let tie = |kind| NewTie { kind, a: a.id, a_role: None, b: b.id, b_role: None, from: None, to: None, note: None };
-    registry.add_tie(&tie(TieKind::Partnership)).await.expect("tie");
-    let error = registry.add_tie(&tie(TieKind::Partnership)).await.unwrap_err();
+    registry.add_tie(&admin(), &tie(TieKind::Partnership)).await.expect("tie");
+    let error = registry.add_tie(&admin(), &tie(TieKind::Partnership)).await.unwrap_err();
     assert!(matches!(error, RegistryError::Rule(_)), "{error:?}");
-    let b = registry.liquidate_organization(b.id, 1, fixtures::day(2026, 1, 1)).await.expect("liquidate");
+    let b = registry.liquidate_organization(&admin(), b.id, 1, fixtures::day(2026, 1, 1)).await.expect("liquidate");
     assert!(matches!(b.status, OrgStatus::Liquidated { .. }));
-    let error = registry.add_tie(&tie(TieKind::Funding)).await.unwrap_err();
+    let error = registry.add_tie(&admin(), &tie(TieKind::Funding)).await.unwrap_err();
     assert_eq!(error.to_string(), "a liquidated organisation cannot get new ties");
-    assert_eq!(registry.ties_of(&[a.id]).await.expect("ties").len(), 1);
+    assert_eq!(registry.ties_of(&admin(), &[a.id]).await.expect("ties").len(), 1);
 }
 
 #[tokio::test]
@@ -112,7 +109,7 @@ async fn a_person_needs_a_purpose_for_the_legal_basis() {
         since: fixtures::day(2026, 1, 1),
         document: None,
     };
-    let error = registry.add_person(&person, &basis).await.unwrap_err();
+    let error = registry.add_person(&admin(), &person, &basis).await.unwrap_err();
     assert!(
         matches!(&error, RegistryError::Invalid(f) if f.field == "legalBasis.purpose" && f.problem == Problem::Required)
     );
@@ -125,15 +122,15 @@ async fn importing_the_same_rows_twice_changes_nothing_the_second_time() {
     let rows: Vec<_> = (1..=5).map(input).collect();
     let profiles: Vec<_> =
         validate_rows(&rows, &vocabulary, fixtures::day(2026, 11, 1)).into_iter().map(Result::unwrap).collect();
-    let first = registry.import_batch(profiles.clone()).await.expect("import");
+    let first = registry.import_batch(&admin(), profiles.clone()).await.expect("import");
     assert!(first.iter().all(|o| *o == RowOutcome::Inserted));
-    let planned = registry.plan_import(&profiles).await.expect("plan");
+    let planned = registry.plan_import(&admin(), &profiles).await.expect("plan");
     assert!(planned.iter().all(|o| *o == RowOutcome::Unchanged));
-    let second = registry.import_batch(profiles.clone()).await.expect("import");
+    let second = registry.import_batch(&admin(), profiles.clone()).await.expect("import");
     assert!(second.iter().all(|o| *o == RowOutcome::Unchanged), "{second:?}");
     let mut changed = profiles.clone();
     changed[2].in_sonko_register = true;
-    let third = registry.import_batch(changed).await.expect("import");
+    let third = registry.import_batch(&admin(), changed).await.expect("import");
     assert_eq!(third.iter().filter(|o| **o == RowOutcome::Updated).count(), 1);
 }
 
@@ -144,8 +141,8 @@ async fn planning_an_import_writes_nothing() {
         .into_iter()
         .map(Result::unwrap)
         .collect();
-    assert_eq!(registry.plan_import(&profiles).await.expect("dry run"), vec![RowOutcome::Inserted]);
-    assert_eq!(registry.summary().await.expect("summary").total, 0);
+    assert_eq!(registry.plan_import(&admin(), &profiles).await.expect("dry run"), vec![RowOutcome::Inserted]);
+    assert_eq!(registry.summary(&admin()).await.expect("summary").total, 0);
 }
 
 proptest! {

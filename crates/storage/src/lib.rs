@@ -2,6 +2,7 @@
 //! of every domain port. The only crate that knows SQL.
 
 mod access_store;
+mod audit_store;
 mod convert;
 mod database;
 mod entities;
@@ -11,5 +12,6 @@ mod registry_store;
 pub mod testing;
 
 pub use access_store::SqlAccess;
+pub use audit_store::SqlAudit;
 pub use database::{Backend, Database, MigrationState, StorageError};
 pub use registry_store::SqlRegistry;

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use audit::AuditEvent;
 use chrono::NaiveDate;
 use kernel::{Page, PageRequest, Term};
 use registry::model::{
@@ -18,10 +19,11 @@ use registry::rules::names::name_key;
 use registry::{Conflict, RegistryPorts, RepoError};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, RuntimeErr, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RuntimeErr, TransactionTrait,
 };
 
+use crate::audit_store::{append_in, raw_audit};
 use crate::convert::{self, json_item};
 use crate::database::{Backend, Database};
 use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
@@ -117,6 +119,9 @@ fn organization_condition(filter: &OrganizationFilter) -> Condition {
     if let Some(kind) = filter.relationship {
         condition = condition.add(C::Relationship.eq(kind.code()));
     }
+    if let Some(id) = filter.only {
+        condition = condition.add(C::Id.eq(id.0));
+    }
     condition
 }
 
@@ -148,14 +153,37 @@ impl SqlRegistry {
         valid_to: E::Column,
         id: uuid::Uuid,
         to: NaiveDate,
+        audit: &AuditEvent,
     ) -> Result<(), RepoError> {
+        let txn = self.begin().await?;
         E::update_many()
             .col_expr(valid_to, Expr::value(to))
             .filter(id_column.eq(id))
-            .exec(self.conn())
+            .exec(&txn)
             .await
             .map_err(repo_error)?;
-        Ok(())
+        self.commit_with(txn, audit).await
+    }
+
+    /// Opens a transaction for a change.
+    async fn begin(&self) -> Result<DatabaseTransaction, RepoError> {
+        self.conn().begin().await.map_err(repo_error)
+    }
+
+    /// Appends the change's audit row and commits: the change and its row land together or not at all.
+    async fn commit_with(&self, txn: DatabaseTransaction, audit: &AuditEvent) -> Result<(), RepoError> {
+        append_in(&txn, self.db.backend(), audit).await.map_err(repo_error)?;
+        txn.commit().await.map_err(repo_error)
+    }
+
+    /// Inserts one row and its audit row in one transaction.
+    async fn insert_audited<A>(&self, insert: sea_orm::Insert<A>, audit: &AuditEvent) -> Result<(), RepoError>
+    where
+        A: sea_orm::ActiveModelTrait,
+    {
+        let txn = self.begin().await?;
+        insert.exec_without_returning(&txn).await.map_err(repo_error)?;
+        self.commit_with(txn, audit).await
     }
 
     async fn insert_organizations<C: ConnectionTrait>(&self, conn: &C, new: &[Organization]) -> Result<(), RepoError> {
@@ -185,12 +213,16 @@ impl SqlRegistry {
 
 #[async_trait]
 impl OrganizationRepo for SqlRegistry {
-    async fn insert(&self, org: &Organization) -> Result<(), RepoError> {
-        self.insert_organizations(self.conn(), std::slice::from_ref(org)).await
+    async fn insert(&self, org: &Organization, audit: &AuditEvent) -> Result<(), RepoError> {
+        let txn = self.begin().await?;
+        self.insert_organizations(&txn, std::slice::from_ref(org)).await?;
+        self.commit_with(txn, audit).await
     }
 
-    async fn update(&self, org: &Organization) -> Result<(), RepoError> {
-        self.update_organization(self.conn(), org).await
+    async fn update(&self, org: &Organization, audit: &AuditEvent) -> Result<(), RepoError> {
+        let txn = self.begin().await?;
+        self.update_organization(&txn, org).await?;
+        self.commit_with(txn, audit).await
     }
 
     async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, RepoError> {
@@ -303,19 +335,24 @@ impl OrganizationRepo for SqlRegistry {
         })
     }
 
-    async fn write_batch(&self, new: &[Organization], changed: &[Organization]) -> Result<BatchOutcome, RepoError> {
+    async fn write_batch(
+        &self,
+        new: &[Organization],
+        changed: &[Organization],
+        audit: &AuditEvent,
+    ) -> Result<BatchOutcome, RepoError> {
         if changed.is_empty() {
             match self.db.backend() {
-                Backend::Postgres => self.copy_organizations(new).await?,
-                Backend::Sqlite => self.bulk_insert_sqlite(new).await?,
+                Backend::Postgres => self.copy_organizations(new, audit).await?,
+                Backend::Sqlite => self.bulk_insert_sqlite(new, audit).await?,
             }
         } else {
-            let txn = self.conn().begin().await.map_err(repo_error)?;
+            let txn = self.begin().await?;
             for org in changed {
                 self.update_organization(&txn, org).await?;
             }
             self.insert_organizations(&txn, new).await?;
-            txn.commit().await.map_err(repo_error)?;
+            self.commit_with(txn, audit).await?;
         }
         Ok(BatchOutcome { inserted: new.len() as u64, updated: changed.len() as u64 })
     }
@@ -325,7 +362,7 @@ impl SqlRegistry {
     /// Inserts new organisations with PostgreSQL's COPY in one transaction: the bulk path of
     /// imports, several times faster than multi-row INSERTs. Constraint violations are reported
     /// exactly as `insert` reports them.
-    async fn copy_organizations(&self, new: &[Organization]) -> Result<(), RepoError> {
+    async fn copy_organizations(&self, new: &[Organization], audit: &AuditEvent) -> Result<(), RepoError> {
         if new.is_empty() {
             return Ok(());
         }
@@ -339,6 +376,7 @@ impl SqlRegistry {
         let mut copy = tx.copy_in_raw(&statement).await.map_err(sqlx_error)?;
         copy.send(data.as_bytes()).await.map_err(sqlx_error)?;
         copy.finish().await.map_err(sqlx_error)?;
+        raw_audit::append_postgres(&mut tx, audit).await.map_err(sqlx_error)?;
         tx.commit().await.map_err(sqlx_error)?;
         self.db.count_statements(1);
         Ok(())
@@ -348,7 +386,7 @@ impl SqlRegistry {
     /// directly through sqlx: the bulk path of imports, skipping sea-orm's statement building,
     /// which cost as much as SQLite's own work. Constraint violations are reported exactly as
     /// `insert` reports them.
-    async fn bulk_insert_sqlite(&self, new: &[Organization]) -> Result<(), RepoError> {
+    async fn bulk_insert_sqlite(&self, new: &[Organization], audit: &AuditEvent) -> Result<(), RepoError> {
         if new.is_empty() {
             return Ok(());
         }
@@ -363,6 +401,7 @@ impl SqlRegistry {
             }
             query.execute(&mut *tx).await.map_err(sqlx_error)?;
         }
+        raw_audit::append_sqlite(&mut tx, audit).await.map_err(sqlx_error)?;
         tx.commit().await.map_err(sqlx_error)?;
         self.db.count_statements(new.len().div_ceil(INSERT_CHUNK) as u64);
         Ok(())
@@ -376,12 +415,8 @@ fn sqlx_error(e: sea_orm::sqlx::Error) -> RepoError {
 
 #[async_trait]
 impl PersonRepo for SqlRegistry {
-    async fn insert(&self, person: &Person) -> Result<(), RepoError> {
-        person::Entity::insert(convert::person_row(person))
-            .exec_without_returning(self.conn())
-            .await
-            .map_err(repo_error)?;
-        Ok(())
+    async fn insert(&self, person: &Person, audit: &AuditEvent) -> Result<(), RepoError> {
+        self.insert_audited(person::Entity::insert(convert::person_row(person)), audit).await
     }
 
     async fn get(&self, id: PersonId) -> Result<Option<Person>, RepoError> {
@@ -414,6 +449,16 @@ impl PersonRepo for SqlRegistry {
                 .to_owned();
             query = query.filter(person::Column::Id.in_subquery(members));
         }
+        if let Some(id) = filter.only {
+            query = query.filter(person::Column::Id.eq(id.0));
+        }
+        if let Some(contact) = filter.contact.as_deref().map(str::to_lowercase).filter(|c| !c.is_empty()) {
+            query = query.filter(
+                Condition::any()
+                    .add(person::Column::Phones.like(contains(&contact)))
+                    .add(person::Column::Emails.like(contains(&contact))),
+            );
+        }
         let total = query.clone().count(self.conn()).await.map_err(repo_error)?;
         let rows = query
             .order_by(self.sort_expr("search_key"), Order::Asc)
@@ -429,12 +474,8 @@ impl PersonRepo for SqlRegistry {
 
 #[async_trait]
 impl MembershipRepo for SqlRegistry {
-    async fn insert(&self, m: &Membership) -> Result<(), RepoError> {
-        membership::Entity::insert(convert::membership_row(m))
-            .exec_without_returning(self.conn())
-            .await
-            .map_err(repo_error)?;
-        Ok(())
+    async fn insert(&self, m: &Membership, audit: &AuditEvent) -> Result<(), RepoError> {
+        self.insert_audited(membership::Entity::insert(convert::membership_row(m)), audit).await
     }
 
     async fn get(&self, id: MembershipId) -> Result<Option<Membership>, RepoError> {
@@ -442,8 +483,9 @@ impl MembershipRepo for SqlRegistry {
         row.map(convert::membership_from).transpose()
     }
 
-    async fn set_end(&self, id: MembershipId, to: NaiveDate) -> Result<(), RepoError> {
-        self.set_valid_to::<membership::Entity>(membership::Column::Id, membership::Column::ValidTo, id.0, to).await
+    async fn set_end(&self, id: MembershipId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError> {
+        self.set_valid_to::<membership::Entity>(membership::Column::Id, membership::Column::ValidTo, id.0, to, audit)
+            .await
     }
 
     async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Membership>, RepoError> {
@@ -461,12 +503,8 @@ impl MembershipRepo for SqlRegistry {
 
 #[async_trait]
 impl CoalitionRepo for SqlRegistry {
-    async fn insert(&self, c: &Coalition) -> Result<(), RepoError> {
-        coalition::Entity::insert(convert::coalition_row(c))
-            .exec_without_returning(self.conn())
-            .await
-            .map_err(repo_error)?;
-        Ok(())
+    async fn insert(&self, c: &Coalition, audit: &AuditEvent) -> Result<(), RepoError> {
+        self.insert_audited(coalition::Entity::insert(convert::coalition_row(c)), audit).await
     }
 
     async fn list(&self) -> Result<Vec<Coalition>, RepoError> {
@@ -488,12 +526,8 @@ impl CoalitionRepo for SqlRegistry {
         all(rows, convert::coalition_from)
     }
 
-    async fn insert_member(&self, m: &CoalitionMember) -> Result<(), RepoError> {
-        coalition_member::Entity::insert(convert::coalition_member_row(m))
-            .exec_without_returning(self.conn())
-            .await
-            .map_err(repo_error)?;
-        Ok(())
+    async fn insert_member(&self, m: &CoalitionMember, audit: &AuditEvent) -> Result<(), RepoError> {
+        self.insert_audited(coalition_member::Entity::insert(convert::coalition_member_row(m)), audit).await
     }
 
     async fn get_member(&self, id: CoalitionMemberId) -> Result<Option<CoalitionMember>, RepoError> {
@@ -501,9 +535,9 @@ impl CoalitionRepo for SqlRegistry {
         row.map(convert::coalition_member_from).transpose()
     }
 
-    async fn set_member_end(&self, id: CoalitionMemberId, to: NaiveDate) -> Result<(), RepoError> {
+    async fn set_member_end(&self, id: CoalitionMemberId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError> {
         let (id_column, valid_to) = (coalition_member::Column::Id, coalition_member::Column::ValidTo);
-        self.set_valid_to::<coalition_member::Entity>(id_column, valid_to, id.0, to).await
+        self.set_valid_to::<coalition_member::Entity>(id_column, valid_to, id.0, to, audit).await
     }
 
     async fn members_of(&self, ids: &[CoalitionId]) -> Result<Vec<CoalitionMember>, RepoError> {
@@ -523,9 +557,8 @@ impl CoalitionRepo for SqlRegistry {
 
 #[async_trait]
 impl TieRepo for SqlRegistry {
-    async fn insert(&self, t: &Tie) -> Result<(), RepoError> {
-        tie::Entity::insert(convert::tie_row(t)).exec_without_returning(self.conn()).await.map_err(repo_error)?;
-        Ok(())
+    async fn insert(&self, t: &Tie, audit: &AuditEvent) -> Result<(), RepoError> {
+        self.insert_audited(tie::Entity::insert(convert::tie_row(t)), audit).await
     }
 
     async fn get(&self, id: TieId) -> Result<Option<Tie>, RepoError> {
@@ -533,8 +566,8 @@ impl TieRepo for SqlRegistry {
         row.map(convert::tie_from).transpose()
     }
 
-    async fn set_end(&self, id: TieId, to: NaiveDate) -> Result<(), RepoError> {
-        self.set_valid_to::<tie::Entity>(tie::Column::Id, tie::Column::ValidTo, id.0, to).await
+    async fn set_end(&self, id: TieId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError> {
+        self.set_valid_to::<tie::Entity>(tie::Column::Id, tie::Column::ValidTo, id.0, to, audit).await
     }
 
     async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Tie>, RepoError> {
@@ -566,7 +599,7 @@ impl ReferenceRepo for SqlRegistry {
         all(rows, convert::term_from)
     }
 
-    async fn upsert(&self, terms: &[Term]) -> Result<(), RepoError> {
+    async fn upsert(&self, terms: &[Term], audit: &AuditEvent) -> Result<(), RepoError> {
         use reference_term::Column as C;
         if terms.is_empty() {
             return Ok(());
@@ -574,7 +607,7 @@ impl ReferenceRepo for SqlRegistry {
         let on_conflict = OnConflict::columns([C::Kind, C::Code])
             .update_columns([C::NameRu, C::NameEn, C::ExternalCode, C::Category, C::Source, C::ValidFrom, C::ValidTo])
             .to_owned();
-        let txn = self.conn().begin().await.map_err(repo_error)?;
+        let txn = self.begin().await?;
         for chunk in terms.chunks(INSERT_CHUNK) {
             reference_term::Entity::insert_many(chunk.iter().map(convert::term_row))
                 .on_conflict(on_conflict.clone())
@@ -582,6 +615,6 @@ impl ReferenceRepo for SqlRegistry {
                 .await
                 .map_err(repo_error)?;
         }
-        txn.commit().await.map_err(repo_error)
+        self.commit_with(txn, audit).await
     }
 }

@@ -84,6 +84,11 @@ pub async fn postgres(test: &str) -> Option<Database> {
     Some(db)
 }
 
+/// Runs raw SQL as someone with direct database access would (tests of tamper detection).
+pub async fn execute_sql(db: &Database, sql: &str) -> Result<(), sea_orm::DbErr> {
+    db.connection().execute_unprepared(sql).await.map(|_| ())
+}
+
 /// `url` with its database name replaced.
 fn with_database(url: &str, name: &str) -> String {
     let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));

@@ -5,7 +5,12 @@ use std::sync::{Arc, Mutex};
 
 use registry::testing::contract;
 use storage::testing::{TempSqlite, postgres, sqlite};
-use storage::{Database, SqlAccess, SqlRegistry};
+use storage::{Database, SqlAccess, SqlAudit, SqlRegistry};
+
+/// The registry's stores and the audit log they write into, over one database.
+fn stores(db: Database) -> contract::Stores {
+    contract::Stores { ports: SqlRegistry::new(db.clone()).ports(), audit: SqlAudit::new(db).port() }
+}
 
 #[tokio::test]
 async fn the_registry_ports_keep_the_contract_on_sqlite() {
@@ -15,7 +20,7 @@ async fn the_registry_ports_keep_the_contract_on_sqlite() {
         async move {
             let (db, file) = sqlite().await;
             files.lock().unwrap().push(file);
-            SqlRegistry::new(db).ports()
+            stores(db)
         }
     })
     .await;
@@ -26,14 +31,14 @@ async fn the_registry_ports_keep_the_contract_on_postgres() {
     if postgres("the_registry_ports_keep_the_contract_on_postgres").await.is_none() {
         return;
     }
-    contract::all(|| async { SqlRegistry::new(postgres("").await.expect("configured")).ports() }).await;
+    contract::all(|| async { stores(postgres("").await.expect("configured")) }).await;
 }
 
 #[tokio::test]
 async fn the_account_ports_keep_the_contract_on_sqlite() {
     let (db, _file) = sqlite().await;
-    let (accounts, sessions) = SqlAccess::new(db).ports();
-    access::testing::contract(accounts, sessions).await;
+    let (accounts, sessions) = SqlAccess::new(db.clone()).ports();
+    access::testing::contract(accounts, sessions, SqlAudit::new(db).port()).await;
 }
 
 #[tokio::test]
@@ -41,8 +46,8 @@ async fn the_account_ports_keep_the_contract_on_postgres() {
     let Some(db) = postgres("the_account_ports_keep_the_contract_on_postgres").await else {
         return;
     };
-    let (accounts, sessions) = SqlAccess::new(db).ports();
-    access::testing::contract(accounts, sessions).await;
+    let (accounts, sessions) = SqlAccess::new(db.clone()).ports();
+    access::testing::contract(accounts, sessions, SqlAudit::new(db).port()).await;
 }
 
 async fn check_round_trip(db: &Database) {
@@ -57,7 +62,7 @@ async fn check_round_trip(db: &Database) {
     db.migrate_up().await.unwrap();
     assert_eq!(db.migration_state().await.unwrap().applied, applied);
     // The schema works after the round trip.
-    contract::organization_repo(SqlRegistry::new(db.clone()).ports()).await;
+    contract::organization_repo(stores(db.clone())).await;
 }
 
 #[tokio::test]

@@ -6,11 +6,12 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{Subcommand, ValueEnum};
-use gateway::{Settings, bootstrap};
+use gateway::Settings;
 use kernel::{MAX_PAGE_SIZE, PageRequest};
 use registry::ports::{OrganizationFilter, OrganizationOrder};
 
 use crate::csv_format::{COLUMNS, EXPORT_ONLY, record};
+use crate::explain;
 
 /// Output formats.
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -36,10 +37,21 @@ pub enum What {
 }
 
 /// Runs the export.
-pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow::Result<()> {
+pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &mut dyn Write) -> anyhow::Result<()> {
     let What::Organizations { format, output } = what;
-    let system = bootstrap::open_existing(settings).await?;
+    let (system, actor) = crate::open_as(settings, operator).await?;
     let registry = &system.services.registry;
+    let total = registry
+        .organizations(
+            &actor,
+            &OrganizationFilter::default(),
+            OrganizationOrder::CreatedAsc,
+            PageRequest::new(1, None)?,
+        )
+        .await
+        .map_err(|e| explain(&e))?
+        .total;
+    registry.record_export(&actor, usize::try_from(total).unwrap_or(usize::MAX)).await.map_err(|e| explain(&e))?;
     let mut file;
     let sink: &mut dyn Write = match &output {
         Some(path) => {
@@ -59,7 +71,10 @@ pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow
     let mut after = None;
     loop {
         let page = PageRequest { first: MAX_PAGE_SIZE, after };
-        let found = registry.organizations(&OrganizationFilter::default(), OrganizationOrder::CreatedAsc, page).await?;
+        let found = registry
+            .organizations(&actor, &OrganizationFilter::default(), OrganizationOrder::CreatedAsc, page)
+            .await
+            .map_err(|e| explain(&e))?;
         for org in &found.items {
             let cells = record(org);
             match csv_writer.as_mut() {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::Subcommand;
-use gateway::{Settings, bootstrap};
+use gateway::Settings;
 use indicatif::{ProgressBar, ProgressStyle};
 use kernel::{Lang, Localized};
 use registry::service::{RowOutcome, RowRejection, RowValidator};
@@ -79,8 +79,10 @@ pub struct Tally {
 }
 
 /// Runs the import.
-pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow::Result<()> {
+pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &mut dyn Write) -> anyhow::Result<()> {
     let What::Organizations { file, dry_run, skip_invalid, encoding, delimiter } = what;
+    let (system, actor) = crate::open_as(settings, operator).await?;
+    system.services.registry.may_import(&actor).await.map_err(|e| crate::explain(&e))?;
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let text = match decode(&bytes, encoding) {
         Ok(text) => text,
@@ -92,7 +94,6 @@ pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow
     };
     let (rows, mut errors) = parse(&text, delimiter);
     drop(text);
-    let system = bootstrap::open_existing(settings).await?;
     let registry = &system.services.registry;
     let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
     let vocabulary = registry.vocabulary();
@@ -117,9 +118,9 @@ pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow
         if lookups.len() >= IN_FLIGHT {
             plans.push(lookups.join_next().await.expect("a task is running")??);
         }
-        let (registry, batch, index) = (registry.clone(), Arc::new(batch), batches.len());
+        let (registry, actor, batch, index) = (registry.clone(), actor.clone(), Arc::new(batch), batches.len());
         batches.push(batch.clone());
-        lookups.spawn(async move { registry.plan_import(&batch).await.map(|plan| (index, plan)) });
+        lookups.spawn(async move { registry.plan_import(&actor, &batch).await.map(|plan| (index, plan)) });
     }
     while let Some(done) = lookups.join_next().await {
         plans.push(done??);
@@ -168,14 +169,14 @@ pub async fn run(settings: &Settings, what: What, out: &mut dyn Write) -> anyhow
             if writes.len() >= IN_FLIGHT {
                 record_write(writes.join_next().await.expect("a task is running")?, &mut tally, &progress)?;
             }
-            let registry = registry.clone();
+            let (registry, actor) = (registry.clone(), actor.clone());
             writes.spawn(async move {
                 // A batch the plan found entirely new skips the second lookup; the unique indexes
                 // still refuse a row someone added meanwhile, and then nothing of it is written.
                 if planned_new.iter().all(|new| *new) {
-                    registry.insert_planned(batch).await
+                    registry.insert_planned(&actor, batch).await
                 } else {
-                    registry.import_batch(batch).await
+                    registry.import_batch(&actor, batch).await
                 }
             });
         }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use access::{Access, Account};
 use async_graphql::Context;
-use kernel::Lang;
+use kernel::{Actor, Lang};
 use registry::Registry;
 
 use super::errors::{Code, error, lang};
@@ -18,13 +18,18 @@ pub struct RequestInfo {
     pub lang: Lang,
 }
 
-/// The caller of the staff API: an account with its bearer token, or nobody.
-#[derive(Clone, Debug, Default)]
+/// The caller: the actor every use case is asked for, the account and token behind it (none for
+/// the public), and the peer address (login limits).
+#[derive(Clone, Debug)]
 pub struct Caller {
+    /// Who acts.
+    pub actor: Actor,
     /// The logged-in account.
     pub account: Option<Account>,
     /// The bearer token that authenticated it.
     pub token: Option<String>,
+    /// The peer's IP address as the socket reports it (forwarded headers are not trusted).
+    pub peer: String,
 }
 
 /// The use cases a schema serves.
@@ -34,22 +39,37 @@ pub struct Services {
     pub registry: Arc<Registry>,
     /// Accounts and sessions.
     pub access: Arc<Access>,
+    /// The policy, the audit log and the clock every use case passes.
+    pub gate: audit::Gate,
     /// The clock ("today" for active periods).
     pub clock: Arc<dyn kernel::Clock>,
 }
 
+/// The error for a caller without a session.
+pub fn unauthenticated(ctx: &Context<'_>) -> async_graphql::Error {
+    let message = match lang(ctx) {
+        Lang::Ru => "нужно войти в систему: передайте токен в заголовке Authorization: Bearer",
+        Lang::En => "log in first: send the token in the Authorization: Bearer header",
+    };
+    error(ctx, Code::Unauthenticated, message, None)
+}
+
 /// The logged-in account, or `UNAUTHENTICATED`.
 pub fn account<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Account> {
-    match ctx.data_opt::<Caller>().and_then(|c| c.account.as_ref()) {
-        Some(account) => Ok(account),
-        None => {
-            let message = match lang(ctx) {
-                Lang::Ru => "нужно войти в систему: передайте токен в заголовке Authorization: Bearer",
-                Lang::En => "log in first: send the token in the Authorization: Bearer header",
-            };
-            Err(error(ctx, Code::Unauthenticated, message, None))
-        }
+    ctx.data_opt::<Caller>().and_then(|c| c.account.as_ref()).ok_or_else(|| unauthenticated(ctx))
+}
+
+/// The logged-in actor of the staff API, or `UNAUTHENTICATED`.
+pub fn actor<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Actor> {
+    match ctx.data_opt::<Caller>() {
+        Some(caller) if caller.account.is_some() => Ok(&caller.actor),
+        _ => Err(unauthenticated(ctx)),
     }
+}
+
+/// The caller, whoever it is (the public API's anonymous actor included).
+pub fn caller<'a>(ctx: &Context<'a>) -> &'a Caller {
+    ctx.data_unchecked::<Caller>()
 }
 
 /// The use cases.

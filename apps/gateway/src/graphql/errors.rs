@@ -23,6 +23,8 @@ pub enum Code {
     NotFound,
     /// The change conflicts with stored data (duplicate key, stale version, active tie).
     Conflict,
+    /// Too many attempts; retry after `extensions.retryAfter` seconds.
+    TooManyRequests,
     /// The database is unavailable; retry later.
     Unavailable,
     /// A fault in the system; the log has details under the request id.
@@ -38,6 +40,7 @@ impl Code {
             Code::Forbidden => "FORBIDDEN",
             Code::NotFound => "NOT_FOUND",
             Code::Conflict => "CONFLICT",
+            Code::TooManyRequests => "TOO_MANY_REQUESTS",
             Code::Unavailable => "UNAVAILABLE",
             Code::Internal => "INTERNAL",
         }
@@ -98,6 +101,11 @@ impl IntoGql for RegistryError {
                 error(ctx, Code::Conflict, message, None)
             }
             RegistryError::Rule(_) | RegistryError::EndBeforeStart => error(ctx, Code::BadUserInput, message, None),
+            RegistryError::Denied(_) => denied(ctx, message),
+            RegistryError::ForbiddenFilter { field } => {
+                let field = format!("filter.{field}");
+                error(ctx, Code::Forbidden, message, Some(&field))
+            }
             RegistryError::Store(RepoError::Unavailable(detail)) => store_failure(ctx, detail, true),
             RegistryError::Store(other) => store_failure(ctx, other, false),
         }
@@ -115,9 +123,32 @@ impl IntoGql for AccessError {
             AccessError::WeakPassword => error(ctx, Code::BadUserInput, message, Some("password")),
             AccessError::LoginTaken => error(ctx, Code::Conflict, message, Some("login")),
             AccessError::UnknownAccount => error(ctx, Code::NotFound, message, None),
+            AccessError::TooManyAttempts { retry_after } => {
+                let retry_after = *retry_after;
+                error(ctx, Code::TooManyRequests, message, None).extend_with(|_, e| e.set("retryAfter", retry_after))
+            }
+            AccessError::Denied(_) => denied(ctx, message),
+            AccessError::OwnAccount => error(ctx, Code::BadUserInput, message, Some("login")),
+            AccessError::Binding(_) => error(ctx, Code::BadUserInput, message, Some("assignment")),
             AccessError::Store(detail) => store_failure(ctx, detail, true),
         }
     }
+}
+
+impl IntoGql for audit::GateError {
+    fn gql(self, ctx: &Context<'_>) -> Error {
+        match self {
+            audit::GateError::Denied(d) => RegistryError::Denied(d).gql(ctx),
+            audit::GateError::Audit(e) => store_failure(ctx, &e, true),
+        }
+    }
+}
+
+/// A refusal by the policy: `FORBIDDEN`, or `UNAUTHENTICATED` for a caller without a session
+/// (logging in may help them; nothing else would).
+fn denied(ctx: &Context<'_>, message: String) -> Error {
+    let anonymous = ctx.data_opt::<super::context::Caller>().is_none_or(|c| c.account.is_none());
+    if anonymous { super::context::unauthenticated(ctx) } else { error(ctx, Code::Forbidden, message, None) }
 }
 
 /// Shorthand: map a use case's result into a GraphQL result.

@@ -5,30 +5,45 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use kernel::Actor;
 use registry::model::{
     Coalition, CoalitionId, CoalitionMember, Membership, Organization, OrganizationId, Person, PersonId, Tie,
 };
+use registry::service::PersonContacts;
 use registry::{Registry, RegistryError};
+
+/// The registry and the actor a request's loaders ask it for: every batch passes the same
+/// policy and scope as a single read.
+#[derive(Clone)]
+pub struct Asking {
+    /// The registry.
+    pub registry: Arc<Registry>,
+    /// Who asks.
+    pub actor: Actor,
+}
+
+/// People's contacts by person (reads of personal data, recorded in the audit log).
+pub struct ContactsByPerson(pub Asking);
 
 /// A loader failure, shared by every key of the failed batch.
 pub type LoadError = Arc<RegistryError>;
 
 /// Organisations by id.
-pub struct OrganizationsById(pub Arc<Registry>);
+pub struct OrganizationsById(pub Asking);
 /// People by id.
-pub struct PeopleById(pub Arc<Registry>);
+pub struct PeopleById(pub Asking);
 /// Coalitions by id.
-pub struct CoalitionsById(pub Arc<Registry>);
+pub struct CoalitionsById(pub Asking);
 /// Memberships of people, keyed by organisation.
-pub struct MembershipsByOrganization(pub Arc<Registry>);
+pub struct MembershipsByOrganization(pub Asking);
 /// Memberships in organisations, keyed by person.
-pub struct MembershipsByPerson(pub Arc<Registry>);
+pub struct MembershipsByPerson(pub Asking);
 /// Ties, keyed by each organisation at either end.
-pub struct TiesByOrganization(pub Arc<Registry>);
+pub struct TiesByOrganization(pub Asking);
 /// Coalition memberships, keyed by organisation.
-pub struct CoalitionsByOrganization(pub Arc<Registry>);
+pub struct CoalitionsByOrganization(pub Asking);
 /// Coalition members, keyed by coalition.
-pub struct MembersByCoalition(pub Arc<Registry>);
+pub struct MembersByCoalition(pub Asking);
 
 fn by_id<K: std::hash::Hash + Eq, V>(items: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, V> {
     items.into_iter().map(|v| (key(&v), v)).collect()
@@ -55,7 +70,7 @@ impl Loader<OrganizationId> for OrganizationsById {
     type Error = LoadError;
 
     async fn load(&self, keys: &[OrganizationId]) -> Result<HashMap<OrganizationId, Organization>, LoadError> {
-        Ok(by_id(self.0.organizations_by_ids(keys).await.map_err(Arc::new)?, |o| o.id))
+        Ok(by_id(self.0.registry.organizations_by_ids(&self.0.actor, keys).await.map_err(Arc::new)?, |o| o.id))
     }
 }
 
@@ -64,7 +79,7 @@ impl Loader<PersonId> for PeopleById {
     type Error = LoadError;
 
     async fn load(&self, keys: &[PersonId]) -> Result<HashMap<PersonId, Person>, LoadError> {
-        Ok(by_id(self.0.people_by_ids(keys).await.map_err(Arc::new)?, |p| p.id))
+        Ok(by_id(self.0.registry.people_by_ids(&self.0.actor, keys).await.map_err(Arc::new)?, |p| p.id))
     }
 }
 
@@ -73,7 +88,7 @@ impl Loader<CoalitionId> for CoalitionsById {
     type Error = LoadError;
 
     async fn load(&self, keys: &[CoalitionId]) -> Result<HashMap<CoalitionId, Coalition>, LoadError> {
-        Ok(by_id(self.0.coalitions_by_ids(keys).await.map_err(Arc::new)?, |c| c.id))
+        Ok(by_id(self.0.registry.coalitions_by_ids(&self.0.actor, keys).await.map_err(Arc::new)?, |c| c.id))
     }
 }
 
@@ -82,7 +97,7 @@ impl Loader<OrganizationId> for MembershipsByOrganization {
     type Error = LoadError;
 
     async fn load(&self, keys: &[OrganizationId]) -> Result<HashMap<OrganizationId, Vec<Membership>>, LoadError> {
-        let items = self.0.memberships_of_organizations(keys).await.map_err(Arc::new)?;
+        let items = self.0.registry.memberships_of_organizations(&self.0.actor, keys).await.map_err(Arc::new)?;
         Ok(grouped(keys, items, |m| vec![m.organization]))
     }
 }
@@ -92,7 +107,7 @@ impl Loader<PersonId> for MembershipsByPerson {
     type Error = LoadError;
 
     async fn load(&self, keys: &[PersonId]) -> Result<HashMap<PersonId, Vec<Membership>>, LoadError> {
-        let items = self.0.memberships_of_people(keys).await.map_err(Arc::new)?;
+        let items = self.0.registry.memberships_of_people(&self.0.actor, keys).await.map_err(Arc::new)?;
         Ok(grouped(keys, items, |m| vec![m.person]))
     }
 }
@@ -102,7 +117,7 @@ impl Loader<OrganizationId> for TiesByOrganization {
     type Error = LoadError;
 
     async fn load(&self, keys: &[OrganizationId]) -> Result<HashMap<OrganizationId, Vec<Tie>>, LoadError> {
-        let items = self.0.ties_of(keys).await.map_err(Arc::new)?;
+        let items = self.0.registry.ties_of(&self.0.actor, keys).await.map_err(Arc::new)?;
         Ok(grouped(keys, items, |t| vec![t.pair().0, t.pair().1]))
     }
 }
@@ -112,7 +127,7 @@ impl Loader<OrganizationId> for CoalitionsByOrganization {
     type Error = LoadError;
 
     async fn load(&self, keys: &[OrganizationId]) -> Result<HashMap<OrganizationId, Vec<CoalitionMember>>, LoadError> {
-        let items = self.0.coalition_memberships_of(keys).await.map_err(Arc::new)?;
+        let items = self.0.registry.coalition_memberships_of(&self.0.actor, keys).await.map_err(Arc::new)?;
         Ok(grouped(keys, items, |m| vec![m.organization]))
     }
 }
@@ -122,8 +137,17 @@ impl Loader<CoalitionId> for MembersByCoalition {
     type Error = LoadError;
 
     async fn load(&self, keys: &[CoalitionId]) -> Result<HashMap<CoalitionId, Vec<CoalitionMember>>, LoadError> {
-        let items = self.0.members_of_coalitions(keys).await.map_err(Arc::new)?;
+        let items = self.0.registry.members_of_coalitions(&self.0.actor, keys).await.map_err(Arc::new)?;
         Ok(grouped(keys, items, |m| vec![m.coalition]))
+    }
+}
+
+impl Loader<PersonId> for ContactsByPerson {
+    type Value = PersonContacts;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[PersonId]) -> Result<HashMap<PersonId, PersonContacts>, LoadError> {
+        Ok(by_id(self.0.registry.personal_data(&self.0.actor, keys).await.map_err(Arc::new)?, |c| c.person))
     }
 }
 
@@ -145,6 +169,8 @@ pub struct Loaders {
     pub coalitions_by_organization: DataLoader<CoalitionsByOrganization, HashMapCache>,
     /// Coalition members by coalition.
     pub members_by_coalition: DataLoader<MembersByCoalition, HashMapCache>,
+    /// Contacts by person.
+    pub contacts: DataLoader<ContactsByPerson, HashMapCache>,
 }
 
 /// A loader that caches within its request, so a prefetched batch answers every later lookup.
@@ -154,8 +180,8 @@ fn cached<T: Send + Sync + 'static>(loader: T) -> DataLoader<T, HashMapCache> {
 
 impl Loaders {
     /// Fresh loaders for one request.
-    pub fn new(registry: &Arc<Registry>) -> Self {
-        let r = || registry.clone();
+    pub fn new(registry: &Arc<Registry>, actor: &Actor) -> Self {
+        let r = || Asking { registry: registry.clone(), actor: actor.clone() };
         Self {
             organizations: cached(OrganizationsById(r())),
             people: cached(PeopleById(r())),
@@ -165,6 +191,7 @@ impl Loaders {
             ties: cached(TiesByOrganization(r())),
             coalitions_by_organization: cached(CoalitionsByOrganization(r())),
             members_by_coalition: cached(MembersByCoalition(r())),
+            contacts: cached(ContactsByPerson(r())),
         }
     }
 }

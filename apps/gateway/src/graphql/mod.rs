@@ -1,5 +1,6 @@
 //! The two GraphQL schemas, their limits, and the one function that executes a request.
 
+pub mod accounts;
 pub mod context;
 pub mod errors;
 pub mod loaders;
@@ -8,13 +9,23 @@ pub mod staff;
 pub mod types;
 
 use async_graphql::parser::types::{Selection, SelectionSet};
-use async_graphql::{EmptyMutation, EmptySubscription, Request, Response, Schema, ServerError};
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Request, Response, Schema, ServerError};
 
 pub use context::{Caller, RequestInfo, Services};
 use loaders::Loaders;
 
+/// The staff schema's queries: one part per area.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct StaffQuery(staff::RegistryQuery, accounts::AccountQuery);
+
+/// The staff schema's mutations: one part per area.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct StaffMutation(staff::RegistryMutation, accounts::AccountMutation);
+
 /// The staff schema at `/graphql`.
-pub type StaffSchema = Schema<staff::StaffQuery, staff::StaffMutation, EmptySubscription>;
+pub type StaffSchema = Schema<StaffQuery, StaffMutation, EmptySubscription>;
 /// The public directory schema at `/public/graphql`.
 pub type PublicSchema = Schema<public::PublicQuery, EmptyMutation, EmptySubscription>;
 
@@ -34,8 +45,8 @@ pub fn staff_schema(services: Services) -> StaffSchema {
     staff_builder().data(services).finish()
 }
 
-fn staff_builder() -> async_graphql::SchemaBuilder<staff::StaffQuery, staff::StaffMutation, EmptySubscription> {
-    Schema::build(staff::StaffQuery, staff::StaffMutation, EmptySubscription)
+fn staff_builder() -> async_graphql::SchemaBuilder<StaffQuery, StaffMutation, EmptySubscription> {
+    Schema::build(StaffQuery::default(), StaffMutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
@@ -116,11 +127,11 @@ pub async fn execute(
         return Response::from_errors(vec![error]);
     }
     let staff_introspection = caller.account.is_some();
-    let request = request.data(Loaders::new(&services.registry)).data(info.clone());
+    let request = request.data(Loaders::new(&services.registry, &caller.actor)).data(info.clone()).data(caller);
     let response = match target {
         Target::Staff(schema) => {
             let request = if staff_introspection { request } else { request.disable_introspection() };
-            schema.execute(request.data(caller)).await
+            schema.execute(request).await
         }
         Target::Public(schema) => schema.execute(request).await,
     };

@@ -4,9 +4,9 @@
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use kernel::{Page, TermKind};
 use registry::model::{OrgStatus, Organization, OrganizationId};
-use registry::ports::{OrganizationFilter, OrganizationOrder, StatusKind};
+use registry::ports::{OrganizationFilter, StatusKind};
 
-use super::context::services;
+use super::context::{caller, services};
 use super::errors::GqlResult;
 use super::staff::{OrganizationFilterGql, page_info, page_request, parse_id, terms_of};
 use super::types::{PageInfoGql, TermGql, TermKindGql, term, terms};
@@ -108,7 +108,7 @@ impl PublicQuery {
         let filter = OrganizationFilter { status: Some(StatusKind::Active), ..staff_filter.validate(ctx)? };
         let page = page_request(ctx, first, after)?;
         let found: Page<Organization> =
-            services(ctx).registry.organizations(&filter, OrganizationOrder::NameAsc, page).await.gql(ctx)?;
+            services(ctx).registry.directory(&caller(ctx).actor, &filter, page).await.gql(ctx)?;
         Ok(DirectoryPageGql {
             total_count: found.total,
             page_info: page_info(&found),
@@ -119,7 +119,7 @@ impl PublicQuery {
     /// One active organisation, or null.
     async fn organization(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PublicOrganizationGql>> {
         let id = parse_id(ctx, "id", &id, OrganizationId)?;
-        let found = services(ctx).registry.organization(id).await.gql(ctx)?;
+        let found = services(ctx).registry.directory_entry(&caller(ctx).actor, id).await.gql(ctx)?;
         Ok(found.filter(|o| o.status == OrgStatus::Active).map(PublicOrganizationGql))
     }
 

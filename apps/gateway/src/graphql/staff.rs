@@ -1,7 +1,8 @@
-//! The staff schema's root types: queries and mutations of the registry and of sessions.
+//! The registry's part of the staff schema: queries and mutations of organisations, people,
+//! memberships, coalitions and ties.
 
 use async_graphql::{Context, Enum, ID, InputObject, Lookahead, Object, Result, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use kernel::{Cursor, Page, PageRequest, TermKind};
 use registry::input::{LegalBasisInput, OrganizationInput, PersonInput, filter_code};
 use registry::model::{
@@ -11,7 +12,7 @@ use registry::ports::{OrganizationFilter, OrganizationOrder, PersonFilter, Statu
 use registry::service::NewTie;
 use registry::{InvalidField, Problem, RegistryError};
 
-use super::context::{Caller, account, services};
+use super::context::{actor, services};
 use super::errors::{GqlResult, IntoGql, error};
 use super::types::{
     CoalitionGql, CoalitionMemberGql, CoalitionRoleGql, LegalBasisKindGql, MembershipGql, OrganizationGql, PageInfoGql,
@@ -162,6 +163,7 @@ impl OrganizationFilterGql {
                 StatusGql::Liquidated => StatusKind::Liquidated,
             }),
             relationship: self.relationship.map(Into::into),
+            only: None,
         })
     }
 }
@@ -241,8 +243,18 @@ async fn prefetch(ctx: &Context<'_>, node: Lookahead<'_>, organizations: &[Organ
     loaders.organizations.feed_many(organizations.iter().map(|o| (o.id, o.clone()))).await;
     if node.field("people").exists() {
         let memberships = loaders.memberships_by_organization.load_many(ids.iter().copied()).await.map_err(failed)?;
-        if node.field("people").field("person").exists() {
-            loaders.people.load_many(memberships.values().flatten().map(|m| m.person)).await.map_err(failed)?;
+        let person = node.field("people").field("person");
+        if person.exists() {
+            let people = || memberships.values().flatten().map(|m| m.person);
+            loaders.people.load_many(people()).await.map_err(failed)?;
+            let contacts = person.field("phones").exists() || person.field("emails").exists();
+            // Prefetched only for callers who may read them; for the others each field answers FORBIDDEN.
+            if contacts
+                && let Some(caller) = ctx.data_opt::<super::context::Caller>()
+                && services(ctx).gate.allows(&caller.actor, registry::actions::PERSON_PERSONAL_DATA)
+            {
+                loaders.contacts.load_many(people()).await.map_err(failed)?;
+            }
         }
     }
     if node.field("ties").exists() {
@@ -277,6 +289,8 @@ pub struct PersonFilterGql {
     pub text: Option<String>,
     /// Only people with a position in this organisation.
     pub organization_id: Option<ID>,
+    /// Text in a phone or e-mail: needs the right to read personal data (`FORBIDDEN` otherwise).
+    pub contact: Option<String>,
 }
 
 /// A page of people.
@@ -315,32 +329,17 @@ impl PersonConnection {
     }
 }
 
-/// The logged-in account.
-#[derive(SimpleObject)]
-#[graphql(name = "Account")]
-pub struct AccountGql {
-    /// The login.
-    pub login: String,
-    /// The role: `admin` or `staff`.
-    pub role: String,
-}
+/// The registry's queries. Every field needs a logged-in account and the policy's permission.
+#[derive(Default)]
+pub struct RegistryQuery;
 
-/// The staff schema's queries. Every field needs a logged-in account.
-pub struct StaffQuery;
-
-#[Object(name = "Query")]
-impl StaffQuery {
-    /// The logged-in account.
-    async fn me(&self, ctx: &Context<'_>) -> Result<AccountGql> {
-        let a = account(ctx)?;
-        Ok(AccountGql { login: a.login.clone(), role: a.role.code().to_owned() })
-    }
-
+#[Object]
+impl RegistryQuery {
     /// One organisation, or null.
     async fn organization(&self, ctx: &Context<'_>, id: ID) -> Result<Option<OrganizationGql>> {
-        account(ctx)?;
+        let actor = actor(ctx)?;
         let id = parse_id(ctx, "id", &id, OrganizationId)?;
-        Ok(services(ctx).registry.organization(id).await.gql(ctx)?.map(OrganizationGql))
+        Ok(services(ctx).registry.organization(actor, id).await.gql(ctx)?.map(OrganizationGql))
     }
 
     /// Organisations, filtered, in a stable order, a page at a time (at most 100).
@@ -353,18 +352,18 @@ impl StaffQuery {
         after: Option<String>,
         #[graphql(default)] order_by: OrganizationOrderGql,
     ) -> Result<OrganizationConnection> {
-        account(ctx)?;
+        let actor = actor(ctx)?;
         let filter = filter.unwrap_or_default().validate(ctx)?;
         let page = page_request(ctx, first, after)?;
-        let found = services(ctx).registry.organizations(&filter, order_by.into(), page).await.gql(ctx)?;
+        let found = services(ctx).registry.organizations(actor, &filter, order_by.into(), page).await.gql(ctx)?;
         Ok(OrganizationConnection(found))
     }
 
     /// One person, or null.
     async fn person(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PersonGql>> {
-        account(ctx)?;
+        let actor = actor(ctx)?;
         let id = parse_id(ctx, "id", &id, PersonId)?;
-        Ok(services(ctx).registry.person(id).await.gql(ctx)?.map(PersonGql))
+        Ok(services(ctx).registry.person(actor, id).await.gql(ctx)?.map(PersonGql))
     }
 
     /// People, by surname, a page at a time (at most 100).
@@ -376,25 +375,30 @@ impl StaffQuery {
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
     ) -> Result<PersonConnection> {
-        account(ctx)?;
+        let actor = actor(ctx)?;
         let filter = filter.unwrap_or_default();
         let organization =
             filter.organization_id.map(|id| parse_id(ctx, "filter.organizationId", &id, OrganizationId)).transpose()?;
-        let filter = PersonFilter { text: filter.text.filter(|t| !t.trim().is_empty()), organization };
+        let filter = PersonFilter {
+            text: filter.text.filter(|t| !t.trim().is_empty()),
+            organization,
+            contact: filter.contact.filter(|t| !t.trim().is_empty()),
+            only: None,
+        };
         let page = page_request(ctx, first, after)?;
-        Ok(PersonConnection(services(ctx).registry.people(&filter, page).await.gql(ctx)?))
+        Ok(PersonConnection(services(ctx).registry.people(actor, &filter, page).await.gql(ctx)?))
     }
 
     /// Every coalition, by name.
     async fn coalitions(&self, ctx: &Context<'_>) -> Result<Vec<CoalitionGql>> {
-        account(ctx)?;
-        Ok(services(ctx).registry.coalitions().await.gql(ctx)?.into_iter().map(CoalitionGql).collect())
+        let actor = actor(ctx)?;
+        Ok(services(ctx).registry.coalitions(actor).await.gql(ctx)?.into_iter().map(CoalitionGql).collect())
     }
 
     /// Counts of organisations by municipality, legal form, activity area and relationship.
     async fn registry_summary(&self, ctx: &Context<'_>) -> Result<SummaryGql> {
-        account(ctx)?;
-        let s = services(ctx).registry.summary().await.gql(ctx)?;
+        let actor = actor(ctx)?;
+        let s = services(ctx).registry.summary(actor).await.gql(ctx)?;
         let counts = |kind: TermKind, list: Vec<(String, u64)>| {
             list.into_iter().map(|(code, count)| TermCountGql { term: Some(term(ctx, kind, &code)), count }).collect()
         };
@@ -417,7 +421,7 @@ impl StaffQuery {
 
     /// The terms of a reference list, for pick-lists.
     async fn terms(&self, ctx: &Context<'_>, kind: TermKindGql) -> Result<Vec<TermGql>> {
-        account(ctx)?;
+        actor(ctx)?;
         Ok(terms_of(ctx, kind))
     }
 }
@@ -495,45 +499,16 @@ pub struct TieInputGql {
     pub note: Option<String>,
 }
 
-/// A session token issued by `login`.
-#[derive(SimpleObject)]
-#[graphql(name = "Session")]
-pub struct SessionGql {
-    /// The bearer token: send it as `Authorization: Bearer <token>`.
-    pub token: String,
-    /// When it stops working.
-    pub expires_at: DateTime<Utc>,
-    /// The account.
-    pub account: AccountGql,
-}
+/// The registry's mutations. Every field needs a logged-in account and the policy's permission.
+#[derive(Default)]
+pub struct RegistryMutation;
 
-/// The staff schema's mutations. Every field but `login` needs a logged-in account.
-pub struct StaffMutation;
-
-#[Object(name = "Mutation")]
-impl StaffMutation {
-    /// Opens a session. Unknown login and wrong password get the same answer.
-    async fn login(&self, ctx: &Context<'_>, login: String, password: String) -> Result<SessionGql> {
-        let issued = services(ctx).access.login(&login, &password).await.gql(ctx)?;
-        Ok(SessionGql {
-            token: issued.token,
-            expires_at: issued.expires_at,
-            account: AccountGql { login: issued.account.login, role: issued.account.role.code().to_owned() },
-        })
-    }
-
-    /// Ends the current session.
-    async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {
-        account(ctx)?;
-        let token = ctx.data_opt::<Caller>().and_then(|c| c.token.clone()).unwrap_or_default();
-        services(ctx).access.logout(&token).await.gql(ctx)?;
-        Ok(true)
-    }
-
+#[Object]
+impl RegistryMutation {
     /// Adds an organisation; an ИНН or ОГРН already in the registry is a `CONFLICT`.
     async fn create_organization(&self, ctx: &Context<'_>, input: OrganizationInputGql) -> Result<OrganizationGql> {
-        account(ctx)?;
-        let created = services(ctx).registry.create_organization(&input.into()).await.gql(ctx)?;
+        let actor = actor(ctx)?;
+        let created = services(ctx).registry.create_organization(actor, &input.into()).await.gql(ctx)?;
         Ok(OrganizationGql(created))
     }
 
@@ -545,9 +520,10 @@ impl StaffMutation {
         expected_version: i64,
         input: OrganizationInputGql,
     ) -> Result<OrganizationGql> {
-        account(ctx)?;
+        let actor = actor(ctx)?;
         let id = parse_id(ctx, "id", &id, OrganizationId)?;
-        let updated = services(ctx).registry.update_organization(id, expected_version, &input.into()).await.gql(ctx)?;
+        let updated =
+            services(ctx).registry.update_organization(actor, id, expected_version, &input.into()).await.gql(ctx)?;
         Ok(OrganizationGql(updated))
     }
 
@@ -559,17 +535,17 @@ impl StaffMutation {
         expected_version: i64,
         on: NaiveDate,
     ) -> Result<OrganizationGql> {
-        account(ctx)?;
+        let actor = actor(ctx)?;
         let id = parse_id(ctx, "id", &id, OrganizationId)?;
-        let updated = services(ctx).registry.liquidate_organization(id, expected_version, on).await.gql(ctx)?;
+        let updated = services(ctx).registry.liquidate_organization(actor, id, expected_version, on).await.gql(ctx)?;
         Ok(OrganizationGql(updated))
     }
 
     /// Records that the caller checked the organisation's record.
     async fn verify_organization(&self, ctx: &Context<'_>, id: ID, expected_version: i64) -> Result<OrganizationGql> {
-        let login = account(ctx)?.login.clone();
+        let actor = actor(ctx)?;
         let id = parse_id(ctx, "id", &id, OrganizationId)?;
-        let updated = services(ctx).registry.verify_organization(id, expected_version, &login).await.gql(ctx)?;
+        let updated = services(ctx).registry.verify_organization(actor, id, expected_version).await.gql(ctx)?;
         Ok(OrganizationGql(updated))
     }
 
@@ -580,7 +556,7 @@ impl StaffMutation {
         input: PersonInputGql,
         legal_basis: LegalBasisInputGql,
     ) -> Result<PersonGql> {
-        account(ctx)?;
+        let actor = actor(ctx)?;
         let person = PersonInput {
             last_name: input.last_name,
             first_name: input.first_name,
@@ -594,7 +570,7 @@ impl StaffMutation {
             since: legal_basis.since,
             document: legal_basis.document,
         };
-        Ok(PersonGql(services(ctx).registry.add_person(&person, &basis).await.gql(ctx)?))
+        Ok(PersonGql(services(ctx).registry.add_person(actor, &person, &basis).await.gql(ctx)?))
     }
 
     /// Records a person's position in an organisation.
@@ -606,26 +582,27 @@ impl StaffMutation {
         position: String,
         from: Option<NaiveDate>,
     ) -> Result<MembershipGql> {
-        account(ctx)?;
+        let actor = actor(ctx)?;
         let person = parse_id(ctx, "personId", &person_id, PersonId)?;
         let organization = parse_id(ctx, "organizationId", &organization_id, OrganizationId)?;
-        let added = services(ctx).registry.add_membership(person, organization, &position, from).await.gql(ctx)?;
+        let added =
+            services(ctx).registry.add_membership(actor, person, organization, &position, from).await.gql(ctx)?;
         Ok(MembershipGql(added))
     }
 
     /// Ends a position on a date (today when absent).
     async fn end_membership(&self, ctx: &Context<'_>, id: ID, on: Option<NaiveDate>) -> Result<MembershipGql> {
-        account(ctx)?;
+        let actor = actor(ctx)?;
         let id = parse_id(ctx, "id", &id, MembershipId)?;
-        Ok(MembershipGql(services(ctx).registry.end_membership(id, on).await.gql(ctx)?))
+        Ok(MembershipGql(services(ctx).registry.end_membership(actor, id, on).await.gql(ctx)?))
     }
 
     /// Creates a coalition.
     async fn create_coalition(&self, ctx: &Context<'_>, input: CoalitionInputGql) -> Result<CoalitionGql> {
-        account(ctx)?;
+        let actor = actor(ctx)?;
         let created = services(ctx)
             .registry
-            .create_coalition(&input.name, input.purpose.as_deref(), input.founded_on)
+            .create_coalition(actor, &input.name, input.purpose.as_deref(), input.founded_on)
             .await
             .gql(ctx)?;
         Ok(CoalitionGql(created))
@@ -640,11 +617,14 @@ impl StaffMutation {
         #[graphql(default_with = "CoalitionRoleGql::Member")] role: CoalitionRoleGql,
         from: Option<NaiveDate>,
     ) -> Result<CoalitionMemberGql> {
-        account(ctx)?;
+        let actor = actor(ctx)?;
         let coalition = parse_id(ctx, "coalitionId", &coalition_id, CoalitionId)?;
         let organization = parse_id(ctx, "organizationId", &organization_id, OrganizationId)?;
-        let added =
-            services(ctx).registry.add_coalition_member(coalition, organization, role.into(), from).await.gql(ctx)?;
+        let added = services(ctx)
+            .registry
+            .add_coalition_member(actor, coalition, organization, role.into(), from)
+            .await
+            .gql(ctx)?;
         Ok(CoalitionMemberGql(added))
     }
 
@@ -655,14 +635,14 @@ impl StaffMutation {
         id: ID,
         on: Option<NaiveDate>,
     ) -> Result<CoalitionMemberGql> {
-        account(ctx)?;
+        let actor = actor(ctx)?;
         let id = parse_id(ctx, "id", &id, CoalitionMemberId)?;
-        Ok(CoalitionMemberGql(services(ctx).registry.end_coalition_member(id, on).await.gql(ctx)?))
+        Ok(CoalitionMemberGql(services(ctx).registry.end_coalition_member(actor, id, on).await.gql(ctx)?))
     }
 
     /// Adds a tie between two organisations (seen from the first in the answer).
     async fn add_tie(&self, ctx: &Context<'_>, input: TieInputGql) -> Result<TieGql> {
-        account(ctx)?;
+        let actor = actor(ctx)?;
         let a = parse_id(ctx, "input.organizationId", &input.organization_id, OrganizationId)?;
         let b = parse_id(ctx, "input.otherOrganizationId", &input.other_organization_id, OrganizationId)?;
         let new = NewTie {
@@ -675,15 +655,15 @@ impl StaffMutation {
             to: input.to,
             note: input.note,
         };
-        let tie = services(ctx).registry.add_tie(&new).await.gql(ctx)?;
+        let tie = services(ctx).registry.add_tie(actor, &new).await.gql(ctx)?;
         Ok(TieGql { tie, from: a })
     }
 
     /// Ends a tie on a date (today when absent).
     async fn end_tie(&self, ctx: &Context<'_>, id: ID, on: Option<NaiveDate>) -> Result<TieGql> {
-        account(ctx)?;
+        let actor = actor(ctx)?;
         let id = parse_id(ctx, "id", &id, TieId)?;
-        let tie = services(ctx).registry.end_tie(id, on).await.gql(ctx)?;
+        let tie = services(ctx).registry.end_tie(actor, id, on).await.gql(ctx)?;
         let from = tie.pair().0;
         Ok(TieGql { tie, from })
     }

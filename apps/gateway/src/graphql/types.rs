@@ -9,8 +9,10 @@ use registry::model::{
 };
 
 use super::context::services;
-use super::errors::{Code, error, lang};
+use super::errors::{Code, IntoGql, error, lang};
 use super::loaders::{LoadError, Loaders};
+use registry::RegistryError;
+use registry::service::PersonContacts;
 
 /// The request's loaders.
 pub fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {
@@ -19,6 +21,9 @@ pub fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {
 
 /// The error of a failed batched load.
 pub fn load_failed(ctx: &Context<'_>, failure: LoadError) -> async_graphql::Error {
+    if let RegistryError::Denied(denied) = &*failure {
+        return RegistryError::Denied(*denied).gql(ctx);
+    }
     tracing::error!(error = %failure, "batched load failed");
     let message = match lang(ctx) {
         Lang::Ru => "хранилище недоступно, повторите попытку позже",
@@ -416,11 +421,14 @@ impl PersonGql {
             .collect::<Vec<_>>()
             .join(" ")
     }
-    async fn phones(&self) -> Vec<String> {
-        strings(&self.0.profile.phones)
+    /// Phones: personal data, for roles the policy lets read it (`FORBIDDEN` otherwise); every
+    /// read is recorded in the audit log.
+    async fn phones(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        Ok(self.contacts(ctx).await?.map(|c| strings(&c.phones)).unwrap_or_default())
     }
-    async fn emails(&self) -> Vec<String> {
-        strings(&self.0.profile.emails)
+    /// E-mails: personal data, as `phones`.
+    async fn emails(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        Ok(self.contacts(ctx).await?.map(|c| strings(&c.emails)).unwrap_or_default())
     }
     /// The legal basis on which the centre holds this record.
     async fn legal_basis(&self) -> LegalBasisGql {
@@ -439,6 +447,12 @@ impl PersonGql {
     async fn organizations(&self, ctx: &Context<'_>) -> Result<Vec<MembershipGql>> {
         let found = loaders(ctx).memberships_by_person.load_one(self.0.id).await.map_err(|e| load_failed(ctx, e))?;
         Ok(found.unwrap_or_default().into_iter().map(MembershipGql).collect())
+    }
+}
+
+impl PersonGql {
+    async fn contacts(&self, ctx: &Context<'_>) -> Result<Option<PersonContacts>> {
+        loaders(ctx).contacts.load_one(self.0.id).await.map_err(|e| load_failed(ctx, e))
     }
 }
 

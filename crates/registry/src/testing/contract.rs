@@ -3,6 +3,9 @@
 //!
 //! Each function takes fresh, empty ports and panics with a message on the first broken promise.
 
+use std::sync::Arc;
+
+use audit::{AuditEvent, AuditLog};
 use kernel::{Cursor, PageRequest, TermKind};
 
 use crate::error::{Conflict, NaturalKey, RepoError};
@@ -10,6 +13,24 @@ use crate::model::{Code, Inn, OrgStatus, Organization, RelationshipKind, TieKind
 use crate::ports::{OrganizationFilter, OrganizationOrder, PersonFilter, StatusKind};
 use crate::service::RegistryPorts;
 use crate::testing::fixtures;
+
+/// A sample audit event for the changes of the suite.
+fn ev() -> AuditEvent {
+    audit::testing::event(1)
+}
+
+/// The stores under test: the registry's ports and the audit log they write their rows into.
+#[derive(Clone)]
+pub struct Stores {
+    /// The ports.
+    pub ports: RegistryPorts,
+    /// The log the ports' changes append to.
+    pub audit: Arc<dyn AuditLog>,
+}
+
+async fn audit_rows(audit: &Arc<dyn AuditLog>) -> usize {
+    audit.scan(0, 100_000).await.expect("scan the audit log").len()
+}
 
 fn conflict_of<T: std::fmt::Debug>(result: Result<T, RepoError>) -> Conflict {
     match result {
@@ -29,19 +50,22 @@ fn sorted_ids<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Vec<K> {
 }
 
 /// Organisations: round trip, natural keys, versions, batches, lists and counts.
-pub async fn organization_repo(ports: RegistryPorts) {
+pub async fn organization_repo(stores: Stores) {
+    let Stores { ports, audit } = stores;
     let repo = &ports.organizations;
     let first = fixtures::organization(1);
-    repo.insert(&first).await.expect("insert");
+    repo.insert(&first, &ev()).await.expect("insert");
+    assert_eq!(audit_rows(&audit).await, 1, "a change writes exactly one audit row");
     assert_eq!(repo.get(first.id).await.expect("get"), Some(first.clone()), "a stored organisation reads back equal");
 
     // Natural keys.
     let mut same_inn = fixtures::organization(2);
     same_inn.profile.inn = first.profile.inn.clone();
-    assert_eq!(conflict_of(repo.insert(&same_inn).await), Conflict::Duplicate(NaturalKey::Inn));
+    assert_eq!(conflict_of(repo.insert(&same_inn, &ev()).await), Conflict::Duplicate(NaturalKey::Inn));
     let mut same_ogrn = fixtures::organization(3);
     same_ogrn.profile.ogrn = first.profile.ogrn.clone();
-    assert_eq!(conflict_of(repo.insert(&same_ogrn).await), Conflict::Duplicate(NaturalKey::Ogrn));
+    assert_eq!(conflict_of(repo.insert(&same_ogrn, &ev()).await), Conflict::Duplicate(NaturalKey::Ogrn));
+    assert_eq!(audit_rows(&audit).await, 1, "a refused change writes no audit row");
     assert_eq!(repo.get(same_inn.id).await.expect("get"), None, "a refused insert writes nothing");
     let mut keyless = fixtures::organization(4);
     keyless.profile.inn = None;
@@ -49,24 +73,33 @@ pub async fn organization_repo(ports: RegistryPorts) {
     let mut keyless_too = fixtures::organization(5);
     keyless_too.profile.inn = None;
     keyless_too.profile.ogrn = None;
-    repo.insert(&keyless).await.expect("an organisation without keys is allowed");
-    repo.insert(&keyless_too).await.expect("two organisations without keys do not clash");
+    repo.insert(&keyless, &ev()).await.expect("an organisation without keys is allowed");
+    repo.insert(&keyless_too, &ev()).await.expect("two organisations without keys do not clash");
 
     // Versions.
     let mut changed = first.clone();
     changed.version = 2;
     changed.profile.relationship.kind = RelationshipKind::OccasionalClient;
     changed.status = OrgStatus::Liquidated { on: fixtures::day(2026, 1, 1) };
-    repo.update(&changed).await.expect("update with the next version");
+    repo.update(&changed, &ev()).await.expect("update with the next version");
     assert_eq!(repo.get(first.id).await.expect("get"), Some(changed.clone()));
-    assert_eq!(conflict_of(repo.update(&changed).await), Conflict::StaleVersion, "the same version twice is stale");
+    assert_eq!(
+        conflict_of(repo.update(&changed, &ev()).await),
+        Conflict::StaleVersion,
+        "the same version twice is stale"
+    );
     let mut ghost = fixtures::organization(6);
     ghost.version = 2;
-    assert_eq!(conflict_of(repo.update(&ghost).await), Conflict::StaleVersion, "updating a missing row is stale");
+    assert_eq!(
+        conflict_of(repo.update(&ghost, &ev()).await),
+        Conflict::StaleVersion,
+        "updating a missing row is stale"
+    );
     let mut stealing = keyless.clone();
     stealing.version = 2;
     stealing.profile.inn = first.profile.inn.clone();
-    assert_eq!(conflict_of(repo.update(&stealing).await), Conflict::Duplicate(NaturalKey::Inn));
+    assert_eq!(conflict_of(repo.update(&stealing, &ev()).await), Conflict::Duplicate(NaturalKey::Inn));
+    assert_eq!(audit_rows(&audit).await, 4, "three inserts and one update; the refused ones wrote nothing");
     assert_eq!(repo.get(keyless.id).await.expect("get").map(|o| o.version), Some(1));
 
     // Batch loading and key lookup.
@@ -87,23 +120,27 @@ pub async fn organization_repo(ports: RegistryPorts) {
     clash.profile.ogrn = first.profile.ogrn.clone();
     let mut with_clash = fresh.clone();
     with_clash.push(clash);
-    assert_eq!(conflict_of(repo.write_batch(&with_clash, &[]).await), Conflict::Duplicate(NaturalKey::Ogrn));
+    assert_eq!(conflict_of(repo.write_batch(&with_clash, &[], &ev()).await), Conflict::Duplicate(NaturalKey::Ogrn));
     assert!(
         repo.get_many(&fresh.iter().map(|o| o.id).collect::<Vec<_>>()).await.expect("get").is_empty(),
         "a failed batch writes nothing"
     );
+    assert_eq!(audit_rows(&audit).await, 4, "nor its audit row");
     let mut renamed = keyless_too.clone();
     renamed.version = 2;
     renamed.profile.full_name = crate::model::OrgName::parse("АНО «Новое имя»").expect("valid");
-    let outcome = repo.write_batch(&fresh, std::slice::from_ref(&renamed)).await.expect("batch");
+    let outcome = repo.write_batch(&fresh, std::slice::from_ref(&renamed), &ev()).await.expect("batch");
+    assert_eq!(audit_rows(&audit).await, 5, "a batch writes one audit row");
     assert_eq!((outcome.inserted, outcome.updated), (4, 1));
     assert_eq!(repo.get(renamed.id).await.expect("get"), Some(renamed.clone()));
-    let stale_batch = repo.write_batch(&[fixtures::organization(20)], std::slice::from_ref(&renamed)).await;
+    let stale_batch = repo.write_batch(&[fixtures::organization(20)], std::slice::from_ref(&renamed), &ev()).await;
     assert_eq!(conflict_of(stale_batch), Conflict::StaleVersion);
     assert_eq!(repo.get_many(&[]).await.expect("get").len(), 0);
 
     organization_lists(&ports).await;
     bulk_round_trip(&ports).await;
+    let rows = audit::verify_log(audit.as_ref()).await.expect("the audit chain verifies, bulk writes included");
+    assert_eq!(rows, 6, "three inserts, one update and two batches");
 }
 
 /// An all-new batch (the bulk path of imports) stores every field exactly as `insert` does.
@@ -125,7 +162,9 @@ async fn bulk_round_trip(ports: &RegistryPorts) {
     bare.profile.phones.clear();
     bare.profile.emails.clear();
     let batch = vec![rich, bare];
-    let outcome = repo.write_batch(&batch, &[]).await.expect("an all-new batch");
+    let outcome = repo.write_batch(&batch, &[], &ev()).await.expect("an all-new batch");
+    let clash = repo.write_batch(&batch, &[], &ev()).await;
+    assert!(matches!(clash, Err(RepoError::Conflict(_))), "the same batch again clashes and writes nothing");
     assert_eq!((outcome.inserted, outcome.updated), (2, 0));
     for org in &batch {
         assert_eq!(repo.get(org.id).await.expect("get").as_ref(), Some(org), "read back as written");
@@ -229,12 +268,13 @@ async fn organization_lists(ports: &RegistryPorts) {
 }
 
 /// People: round trip, batch loading, search and the organisation filter.
-pub async fn person_repo(ports: RegistryPorts) {
+pub async fn person_repo(stores: Stores) {
+    let ports = stores.ports;
     let people = &ports.people;
     let anna = fixtures::person("Ёлкина");
     let boris = fixtures::person("Борисова");
-    people.insert(&anna).await.expect("insert");
-    people.insert(&boris).await.expect("insert");
+    people.insert(&anna, &ev()).await.expect("insert");
+    people.insert(&boris, &ev()).await.expect("insert");
     assert_eq!(people.get(anna.id).await.expect("get"), Some(anna.clone()));
     assert_eq!(people.get_many(&[anna.id, boris.id]).await.expect("get_many").len(), 2);
     let list = people.list(&PersonFilter::default(), page(10, 0)).await.expect("list");
@@ -246,8 +286,8 @@ pub async fn person_repo(ports: RegistryPorts) {
     assert_eq!(found.items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![anna.id], "ё and е match, case ignored");
 
     let org = fixtures::organization(1);
-    ports.organizations.insert(&org).await.expect("insert");
-    ports.memberships.insert(&fixtures::membership(boris.id, org.id)).await.expect("membership");
+    ports.organizations.insert(&org, &ev()).await.expect("insert");
+    ports.memberships.insert(&fixtures::membership(boris.id, org.id), &ev()).await.expect("membership");
     let members = people
         .list(&PersonFilter { organization: Some(org.id), ..Default::default() }, page(10, 0))
         .await
@@ -257,18 +297,19 @@ pub async fn person_repo(ports: RegistryPorts) {
 }
 
 /// Memberships: references are checked, ends are stored, batch lookups go both ways.
-pub async fn membership_repo(ports: RegistryPorts) {
+pub async fn membership_repo(stores: Stores) {
+    let ports = stores.ports;
     let person = fixtures::person("Иванова");
     let org = fixtures::organization(1);
     let orphan = fixtures::membership(person.id, org.id);
-    assert_eq!(conflict_of(ports.memberships.insert(&orphan).await), Conflict::MissingReference);
-    ports.people.insert(&person).await.expect("insert");
-    ports.organizations.insert(&org).await.expect("insert");
+    assert_eq!(conflict_of(ports.memberships.insert(&orphan, &ev()).await), Conflict::MissingReference);
+    ports.people.insert(&person, &ev()).await.expect("insert");
+    ports.organizations.insert(&org, &ev()).await.expect("insert");
     let membership = fixtures::membership(person.id, org.id);
-    ports.memberships.insert(&membership).await.expect("insert");
+    ports.memberships.insert(&membership, &ev()).await.expect("insert");
     assert_eq!(ports.memberships.get(membership.id).await.expect("get"), Some(membership.clone()));
     let end = fixtures::day(2026, 6, 30);
-    ports.memberships.set_end(membership.id, end).await.expect("end");
+    ports.memberships.set_end(membership.id, end, &ev()).await.expect("end");
     let stored = ports.memberships.get(membership.id).await.expect("get").expect("present");
     assert_eq!(stored.period.to(), Some(end));
     assert_eq!(ports.memberships.of_organizations(&[org.id]).await.expect("of").len(), 1);
@@ -277,22 +318,23 @@ pub async fn membership_repo(ports: RegistryPorts) {
 }
 
 /// Coalitions and their members.
-pub async fn coalition_repo(ports: RegistryPorts) {
+pub async fn coalition_repo(stores: Stores) {
+    let ports = stores.ports;
     let repo = &ports.coalitions;
     let b = fixtures::coalition("Сеть «Вместе»");
     let a = fixtures::coalition("Альянс семейных НКО");
-    repo.insert(&b).await.expect("insert");
-    repo.insert(&a).await.expect("insert");
+    repo.insert(&b, &ev()).await.expect("insert");
+    repo.insert(&a, &ev()).await.expect("insert");
     assert_eq!(repo.list().await.expect("list").iter().map(|c| c.id).collect::<Vec<_>>(), vec![a.id, b.id]);
     assert_eq!(repo.get_many(&[b.id]).await.expect("get"), vec![b.clone()]);
     let org = fixtures::organization(1);
     let orphan = fixtures::coalition_member(a.id, org.id);
-    assert_eq!(conflict_of(repo.insert_member(&orphan).await), Conflict::MissingReference);
-    ports.organizations.insert(&org).await.expect("insert");
+    assert_eq!(conflict_of(repo.insert_member(&orphan, &ev()).await), Conflict::MissingReference);
+    ports.organizations.insert(&org, &ev()).await.expect("insert");
     let member = fixtures::coalition_member(a.id, org.id);
-    repo.insert_member(&member).await.expect("insert member");
+    repo.insert_member(&member, &ev()).await.expect("insert member");
     assert_eq!(repo.get_member(member.id).await.expect("get"), Some(member.clone()));
-    repo.set_member_end(member.id, fixtures::day(2026, 2, 1)).await.expect("end");
+    repo.set_member_end(member.id, fixtures::day(2026, 2, 1), &ev()).await.expect("end");
     let ended = repo.get_member(member.id).await.expect("get").expect("present");
     assert_eq!(ended.period.to(), Some(fixtures::day(2026, 2, 1)));
     assert_eq!(repo.members_of(&[a.id, b.id]).await.expect("members"), vec![ended.clone()]);
@@ -300,34 +342,36 @@ pub async fn coalition_repo(ports: RegistryPorts) {
 }
 
 /// Ties: symmetric storage, one open tie per kind and pair, lookups from either end.
-pub async fn tie_repo(ports: RegistryPorts) {
+pub async fn tie_repo(stores: Stores) {
+    let ports = stores.ports;
     let [a, b, c] = [1, 2, 3].map(fixtures::organization);
     for org in [&a, &b, &c] {
-        ports.organizations.insert(org).await.expect("insert");
+        ports.organizations.insert(org, &ev()).await.expect("insert");
     }
     let ab = fixtures::tie(TieKind::Partnership, a.id, b.id);
-    ports.ties.insert(&ab).await.expect("insert");
+    ports.ties.insert(&ab, &ev()).await.expect("insert");
     assert_eq!(ports.ties.get(ab.id).await.expect("get"), Some(ab.clone()));
     let ba = fixtures::tie(TieKind::Partnership, b.id, a.id);
-    assert_eq!(conflict_of(ports.ties.insert(&ba).await), Conflict::ActiveTie, "B-A is A-B");
-    ports.ties.insert(&fixtures::tie(TieKind::Funding, b.id, a.id)).await.expect("another kind is allowed");
-    ports.ties.insert(&fixtures::tie(TieKind::Partnership, c.id, a.id)).await.expect("another pair is allowed");
+    assert_eq!(conflict_of(ports.ties.insert(&ba, &ev()).await), Conflict::ActiveTie, "B-A is A-B");
+    ports.ties.insert(&fixtures::tie(TieKind::Funding, b.id, a.id), &ev()).await.expect("another kind is allowed");
+    ports.ties.insert(&fixtures::tie(TieKind::Partnership, c.id, a.id), &ev()).await.expect("another pair is allowed");
     let ghost = fixtures::tie(TieKind::Partnership, a.id, fixtures::organization(9).id);
-    assert_eq!(conflict_of(ports.ties.insert(&ghost).await), Conflict::MissingReference);
+    assert_eq!(conflict_of(ports.ties.insert(&ghost, &ev()).await), Conflict::MissingReference);
     assert_eq!(ports.ties.of_organizations(&[a.id]).await.expect("of").len(), 3);
     assert_eq!(ports.ties.of_organizations(&[b.id]).await.expect("of").len(), 2, "found from the other end too");
-    ports.ties.set_end(ab.id, fixtures::day(2025, 12, 31)).await.expect("end");
+    ports.ties.set_end(ab.id, fixtures::day(2025, 12, 31), &ev()).await.expect("end");
     assert_eq!(
         ports.ties.get(ab.id).await.expect("get").expect("present").period.to(),
         Some(fixtures::day(2025, 12, 31))
     );
-    ports.ties.insert(&ba).await.expect("after the old tie ended a new one may start");
+    ports.ties.insert(&ba, &ev()).await.expect("after the old tie ended a new one may start");
 }
 
 /// Reference terms: upsert by kind and code.
-pub async fn reference_repo(ports: RegistryPorts) {
+pub async fn reference_repo(stores: Stores) {
+    let ports = stores.ports;
     let mut terms = fixtures::terms();
-    ports.references.upsert(&terms).await.expect("upsert");
+    ports.references.upsert(&terms, &ev()).await.expect("upsert");
     let mut stored = ports.references.all().await.expect("all");
     let key = |t: &kernel::Term| (t.kind, t.code.clone());
     stored.sort_by_key(key);
@@ -336,7 +380,7 @@ pub async fn reference_repo(ports: RegistryPorts) {
     let mut renamed = terms[0].clone();
     renamed.name_ru = "Новое название".into();
     renamed.valid_from = Some(fixtures::day(2025, 1, 1));
-    ports.references.upsert(std::slice::from_ref(&renamed)).await.expect("upsert");
+    ports.references.upsert(std::slice::from_ref(&renamed), &ev()).await.expect("upsert");
     let stored = ports.references.all().await.expect("all");
     assert_eq!(stored.len(), terms.len(), "an upsert of a known code adds nothing");
     assert!(stored.contains(&renamed));
@@ -347,7 +391,7 @@ pub async fn reference_repo(ports: RegistryPorts) {
 pub async fn all<F, Fut>(fresh: F)
 where
     F: Fn() -> Fut,
-    Fut: std::future::Future<Output = RegistryPorts>,
+    Fut: std::future::Future<Output = Stores>,
 {
     organization_repo(fresh().await).await;
     person_repo(fresh().await).await;

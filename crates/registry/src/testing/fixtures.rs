@@ -27,6 +27,38 @@ pub fn ogrn_number(n: u32) -> String {
     format!("{prefix_text}{check}")
 }
 
+/// The centre's permission policy (`profiles/permissions.toml`).
+pub fn policy() -> kernel::Policy {
+    kernel::Policy::parse(include_str!("../../../../profiles/permissions.toml")).expect("a valid policy")
+}
+
+/// A gate over the centre's policy, a clock fixed at [`instant`], and this audit log.
+pub fn gate(audit: audit::testing::MemoryAuditLog) -> audit::Gate {
+    audit::Gate::new(
+        std::sync::Arc::new(policy()),
+        std::sync::Arc::new(audit),
+        std::sync::Arc::new(kernel::FixedClock(instant())),
+    )
+}
+
+/// An actor with this role on the staff API (bound to `organization` or `person` when given).
+pub fn actor(role: kernel::Role, organization: Option<OrganizationId>, person: Option<PersonId>) -> kernel::Actor {
+    kernel::Actor {
+        account: Some(uuid::Uuid::from_u128(role as u128 + 1)),
+        login: role.code().to_owned(),
+        role,
+        organization: organization.map(|o| o.0),
+        person: person.map(|p| p.0),
+        channel: kernel::Channel::Graphql,
+        request_id: format!("test-{}", role.code()),
+    }
+}
+
+/// An administrator.
+pub fn admin() -> kernel::Actor {
+    actor(kernel::Role::Admin, None, None)
+}
+
 /// A fixed instant for fixtures.
 pub fn instant() -> DateTime<Utc> {
     DateTime::from_timestamp(1_780_000_000, 0).expect("valid")

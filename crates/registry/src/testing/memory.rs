@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
+use audit::AuditEvent;
+use audit::testing::MemoryAuditLog;
 use chrono::NaiveDate;
 use kernel::{Page, PageRequest, Term, TermKind};
 
@@ -35,12 +37,37 @@ struct State {
 #[derive(Clone, Default)]
 pub struct InMemoryRegistry {
     state: Arc<Mutex<State>>,
+    audit: MemoryAuditLog,
 }
 
 impl InMemoryRegistry {
-    /// An empty store.
+    /// An empty store with its own audit log.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty store writing its audit rows into `audit`.
+    pub fn with_audit(audit: MemoryAuditLog) -> Self {
+        Self { state: Arc::default(), audit }
+    }
+
+    /// The ports and the audit log, for the contract suite.
+    pub fn stores(&self) -> crate::testing::contract::Stores {
+        crate::testing::contract::Stores { ports: self.ports(), audit: Arc::new(self.audit.clone()) }
+    }
+
+    /// The audit log the store writes into.
+    pub fn audit(&self) -> &MemoryAuditLog {
+        &self.audit
+    }
+
+    /// Writes the audit row of a change that succeeded (called while the state lock is held,
+    /// so the change and its row appear together).
+    fn audited<T>(&self, audit: &AuditEvent, result: Result<T, RepoError>) -> Result<T, RepoError> {
+        if result.is_ok() {
+            self.audit.append_now(audit);
+        }
+        result
     }
 
     /// The ports, all backed by this store.
@@ -93,6 +120,7 @@ fn matches(filter: &OrganizationFilter, org: &Organization) -> bool {
         && has(&p.target_groups, &filter.target_group)
         && filter.status.is_none_or(|s| s == status)
         && filter.relationship.is_none_or(|r| p.relationship.kind == r)
+        && filter.only.is_none_or(|id| org.id == id)
 }
 
 fn paginate<T: Clone>(items: Vec<T>, page: PageRequest) -> Page<T> {
@@ -112,16 +140,20 @@ fn counts<K: Ord>(keys: impl Iterator<Item = K>) -> Vec<(K, u64)> {
 
 #[async_trait]
 impl OrganizationRepo for InMemoryRegistry {
-    async fn insert(&self, organization: &Organization) -> Result<(), RepoError> {
+    async fn insert(&self, organization: &Organization, audit: &AuditEvent) -> Result<(), RepoError> {
         let mut state = self.state();
         if let Some(key) = duplicate_of(&state, organization) {
             return Err(RepoError::Conflict(Conflict::Duplicate(key)));
         }
+        if state.organizations.contains_key(&organization.id) {
+            // A primary key clash: the databases report it as a unique violation without a natural key.
+            return Err(RepoError::Conflict(Conflict::StaleVersion));
+        }
         state.organizations.insert(organization.id, organization.clone());
-        Ok(())
+        self.audited(audit, Ok(()))
     }
 
-    async fn update(&self, organization: &Organization) -> Result<(), RepoError> {
+    async fn update(&self, organization: &Organization, audit: &AuditEvent) -> Result<(), RepoError> {
         let mut state = self.state();
         let stored_version = state.organizations.get(&organization.id).map(|o| o.version);
         if stored_version != Some(organization.version - 1) {
@@ -131,7 +163,7 @@ impl OrganizationRepo for InMemoryRegistry {
             return Err(RepoError::Conflict(Conflict::Duplicate(key)));
         }
         state.organizations.insert(organization.id, organization.clone());
-        Ok(())
+        self.audited(audit, Ok(()))
     }
 
     async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, RepoError> {
@@ -189,7 +221,12 @@ impl OrganizationRepo for InMemoryRegistry {
         })
     }
 
-    async fn write_batch(&self, new: &[Organization], changed: &[Organization]) -> Result<BatchOutcome, RepoError> {
+    async fn write_batch(
+        &self,
+        new: &[Organization],
+        changed: &[Organization],
+        audit: &AuditEvent,
+    ) -> Result<BatchOutcome, RepoError> {
         let mut state = self.state();
         let backup = state.organizations.clone();
         let result = (|| {
@@ -201,6 +238,9 @@ impl OrganizationRepo for InMemoryRegistry {
                 state.organizations.insert(organization.id, organization.clone());
             }
             for organization in new {
+                if state.organizations.contains_key(&organization.id) {
+                    return Err(RepoError::Conflict(Conflict::StaleVersion));
+                }
                 if let Some(key) = duplicate_of(&state, organization) {
                     return Err(RepoError::Conflict(Conflict::Duplicate(key)));
                 }
@@ -216,15 +256,16 @@ impl OrganizationRepo for InMemoryRegistry {
         if result.is_err() {
             state.organizations = backup;
         }
-        result
+        self.audited(audit, result)
     }
 }
 
 #[async_trait]
 impl PersonRepo for InMemoryRegistry {
-    async fn insert(&self, person: &Person) -> Result<(), RepoError> {
-        self.state().people.insert(person.id, person.clone());
-        Ok(())
+    async fn insert(&self, person: &Person, audit: &AuditEvent) -> Result<(), RepoError> {
+        let mut state = self.state();
+        state.people.insert(person.id, person.clone());
+        self.audited(audit, Ok(()))
     }
 
     async fn get(&self, id: PersonId) -> Result<Option<Person>, RepoError> {
@@ -246,6 +287,14 @@ impl PersonRepo for InMemoryRegistry {
             .values()
             .filter(|p| filter.text.as_ref().is_none_or(|t| person_key(p).contains(&name_key(t))))
             .filter(|p| filter.organization.is_none_or(|org| member_of(p, org)))
+            .filter(|p| filter.only.is_none_or(|id| p.id == id))
+            .filter(|p| {
+                filter.contact.as_ref().is_none_or(|c| {
+                    let c = c.to_lowercase();
+                    p.profile.phones.iter().any(|v| v.as_str().contains(&c))
+                        || p.profile.emails.iter().any(|v| v.as_str().contains(&c))
+                })
+            })
             .cloned()
             .collect();
         items.sort_by_key(|p| (person_key(p), p.id));
@@ -264,26 +313,26 @@ fn person_key(person: &Person) -> String {
 
 #[async_trait]
 impl MembershipRepo for InMemoryRegistry {
-    async fn insert(&self, membership: &Membership) -> Result<(), RepoError> {
+    async fn insert(&self, membership: &Membership, audit: &AuditEvent) -> Result<(), RepoError> {
         let mut state = self.state();
         if !state.people.contains_key(&membership.person) || !state.organizations.contains_key(&membership.organization)
         {
             return Err(RepoError::Conflict(Conflict::MissingReference));
         }
         state.memberships.insert(membership.id, membership.clone());
-        Ok(())
+        self.audited(audit, Ok(()))
     }
 
     async fn get(&self, id: MembershipId) -> Result<Option<Membership>, RepoError> {
         Ok(self.state().memberships.get(&id).cloned())
     }
 
-    async fn set_end(&self, id: MembershipId, to: NaiveDate) -> Result<(), RepoError> {
+    async fn set_end(&self, id: MembershipId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError> {
         let mut state = self.state();
         if let Some(m) = state.memberships.get_mut(&id) {
             m.period = m.period.ended_on(to).map_err(|e| RepoError::Corrupt(e.to_string()))?;
         }
-        Ok(())
+        self.audited(audit, Ok(()))
     }
 
     async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Membership>, RepoError> {
@@ -297,9 +346,10 @@ impl MembershipRepo for InMemoryRegistry {
 
 #[async_trait]
 impl CoalitionRepo for InMemoryRegistry {
-    async fn insert(&self, coalition: &Coalition) -> Result<(), RepoError> {
-        self.state().coalitions.insert(coalition.id, coalition.clone());
-        Ok(())
+    async fn insert(&self, coalition: &Coalition, audit: &AuditEvent) -> Result<(), RepoError> {
+        let mut state = self.state();
+        state.coalitions.insert(coalition.id, coalition.clone());
+        self.audited(audit, Ok(()))
     }
 
     async fn list(&self) -> Result<Vec<Coalition>, RepoError> {
@@ -313,26 +363,26 @@ impl CoalitionRepo for InMemoryRegistry {
         Ok(ids.iter().filter_map(|id| state.coalitions.get(id).cloned()).collect())
     }
 
-    async fn insert_member(&self, member: &CoalitionMember) -> Result<(), RepoError> {
+    async fn insert_member(&self, member: &CoalitionMember, audit: &AuditEvent) -> Result<(), RepoError> {
         let mut state = self.state();
         if !state.coalitions.contains_key(&member.coalition) || !state.organizations.contains_key(&member.organization)
         {
             return Err(RepoError::Conflict(Conflict::MissingReference));
         }
         state.members.insert(member.id, member.clone());
-        Ok(())
+        self.audited(audit, Ok(()))
     }
 
     async fn get_member(&self, id: CoalitionMemberId) -> Result<Option<CoalitionMember>, RepoError> {
         Ok(self.state().members.get(&id).cloned())
     }
 
-    async fn set_member_end(&self, id: CoalitionMemberId, to: NaiveDate) -> Result<(), RepoError> {
+    async fn set_member_end(&self, id: CoalitionMemberId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError> {
         let mut state = self.state();
         if let Some(m) = state.members.get_mut(&id) {
             m.period = m.period.ended_on(to).map_err(|e| RepoError::Corrupt(e.to_string()))?;
         }
-        Ok(())
+        self.audited(audit, Ok(()))
     }
 
     async fn members_of(&self, ids: &[CoalitionId]) -> Result<Vec<CoalitionMember>, RepoError> {
@@ -346,7 +396,7 @@ impl CoalitionRepo for InMemoryRegistry {
 
 #[async_trait]
 impl TieRepo for InMemoryRegistry {
-    async fn insert(&self, tie: &Tie) -> Result<(), RepoError> {
+    async fn insert(&self, tie: &Tie, audit: &AuditEvent) -> Result<(), RepoError> {
         let mut state = self.state();
         let (a, b) = tie.pair();
         if !state.organizations.contains_key(&a) || !state.organizations.contains_key(&b) {
@@ -358,20 +408,20 @@ impl TieRepo for InMemoryRegistry {
             return Err(RepoError::Conflict(Conflict::ActiveTie));
         }
         state.ties.insert(tie.id, tie.clone());
-        Ok(())
+        self.audited(audit, Ok(()))
     }
 
     async fn get(&self, id: TieId) -> Result<Option<Tie>, RepoError> {
         Ok(self.state().ties.get(&id).cloned())
     }
 
-    async fn set_end(&self, id: TieId, to: NaiveDate) -> Result<(), RepoError> {
+    async fn set_end(&self, id: TieId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError> {
         let mut state = self.state();
         if let Some(t) = state.ties.get_mut(&id) {
             let period = t.period.ended_on(to).map_err(|e| RepoError::Corrupt(e.to_string()))?;
             *t = t.clone().with_period(period);
         }
-        Ok(())
+        self.audited(audit, Ok(()))
     }
 
     async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Tie>, RepoError> {
@@ -391,11 +441,11 @@ impl ReferenceRepo for InMemoryRegistry {
         Ok(self.state().terms.values().cloned().collect())
     }
 
-    async fn upsert(&self, terms: &[Term]) -> Result<(), RepoError> {
+    async fn upsert(&self, terms: &[Term], audit: &AuditEvent) -> Result<(), RepoError> {
         let mut state = self.state();
         for term in terms {
             state.terms.insert((term.kind, term.code.clone()), term.clone());
         }
-        Ok(())
+        self.audited(audit, Ok(()))
     }
 }

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-/// A staff account.
+/// An account; `organization_id` binds an NGO's representative, `person_id` a volunteer.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "accounts")]
 pub struct Model {
@@ -10,6 +10,8 @@ pub struct Model {
     pub id: Uuid,
     pub login: String,
     pub role: String,
+    pub organization_id: Option<Uuid>,
+    pub person_id: Option<Uuid>,
     pub password_hash: String,
     pub disabled: bool,
     pub created_at: DateTimeUtc,

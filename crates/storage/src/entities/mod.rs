@@ -2,6 +2,8 @@
 //! domain values on the way in.
 
 pub mod account;
+pub mod audit_head;
+pub mod audit_log;
 pub mod coalition;
 pub mod coalition_member;
 pub mod membership;

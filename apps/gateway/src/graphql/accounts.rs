@@ -1,0 +1,302 @@
+//! The accounts' part of the staff schema: sessions, passwords, accounts and roles, and the audit
+//! log for administrators. Every field passes the same use cases as the CLI.
+
+use access::{Account, Assignment, LoginAttempt};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use audit::{AuditFilter, AuditRecord, Outcome};
+use chrono::{DateTime, Utc};
+use kernel::{Channel, Page};
+use registry::model::{OrganizationId, PersonId};
+
+use super::context::{account, actor, caller, services, unauthenticated};
+use super::errors::GqlResult;
+use super::staff::{page_info, page_request, parse_id};
+use super::types::PageInfoGql;
+
+/// A role: what an account may do is decided by the permission policy.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "Role", remote = "kernel::Role")]
+pub enum RoleGql {
+    /// Runs the system: accounts, audit, everything else.
+    Admin,
+    /// Centre staff.
+    Coordinator,
+    /// Runs training.
+    Trainer,
+    /// Recruits volunteers and verifies their hours.
+    VolunteerCoordinator,
+    /// Works with aggregates, not with people.
+    Researcher,
+    /// Legal consultations and expertise of draft laws.
+    Lawyer,
+    /// A volunteer: their own records only.
+    Volunteer,
+    /// A representative of one NGO: that organisation's records only.
+    NgoRepresentative,
+    /// The public (no account has this role).
+    Anonymous,
+}
+
+/// An account.
+#[derive(SimpleObject)]
+#[graphql(name = "Account")]
+pub struct AccountGql {
+    /// The login.
+    pub login: String,
+    /// The role.
+    pub role: RoleGql,
+    /// The organisation an NGO's representative acts for.
+    pub organization_id: Option<ID>,
+    /// The person record of a volunteer.
+    pub person_id: Option<ID>,
+    /// A disabled account cannot log in.
+    pub disabled: bool,
+    /// When the account was created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Account> for AccountGql {
+    fn from(a: Account) -> Self {
+        Self {
+            login: a.login,
+            role: a.role.into(),
+            organization_id: a.organization.map(|id| ID(id.to_string())),
+            person_id: a.person.map(|id| ID(id.to_string())),
+            disabled: a.disabled,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// A session token issued by `login`.
+#[derive(SimpleObject)]
+#[graphql(name = "Session")]
+pub struct SessionGql {
+    /// The bearer token: send it as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// When it stops working at the latest (it also ends after 30 minutes without requests).
+    pub expires_at: DateTime<Utc>,
+    /// The account.
+    pub account: AccountGql,
+}
+
+/// A role with the record it is bound to.
+#[derive(InputObject)]
+#[graphql(name = "RoleAssignmentInput")]
+pub struct AssignmentGql {
+    /// The role.
+    pub role: RoleGql,
+    /// Required for `NGO_REPRESENTATIVE`, refused for the others.
+    pub organization_id: Option<ID>,
+    /// Required for `VOLUNTEER`, refused for the others.
+    pub person_id: Option<ID>,
+}
+
+impl AssignmentGql {
+    fn parse(self, ctx: &Context<'_>) -> Result<Assignment> {
+        let organization =
+            self.organization_id.map(|id| parse_id(ctx, "organizationId", &id, OrganizationId)).transpose()?;
+        let person = self.person_id.map(|id| parse_id(ctx, "personId", &id, PersonId)).transpose()?;
+        Ok(Assignment { role: self.role.into(), organization: organization.map(|o| o.0), person: person.map(|p| p.0) })
+    }
+}
+
+/// How an audited operation ended.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "AuditOutcome", remote = "audit::Outcome")]
+pub enum OutcomeGql {
+    /// Done.
+    Success,
+    /// Refused by the policy.
+    Denied,
+    /// Tried and failed.
+    Failed,
+}
+
+/// One row of the audit log.
+#[derive(SimpleObject)]
+#[graphql(name = "AuditRecord")]
+pub struct AuditRecordGql {
+    /// The position in the chain, from 1.
+    pub seq: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The acting login.
+    pub login: String,
+    /// The acting role.
+    pub role: RoleGql,
+    /// `graphql`, `public` or `cli`.
+    pub channel: String,
+    /// The action or event.
+    pub action: String,
+    /// What was acted on (`kind/id`).
+    pub object: Option<String>,
+    /// The request id.
+    pub request_id: String,
+    /// How it ended.
+    pub outcome: OutcomeGql,
+    /// A note.
+    pub detail: Option<String>,
+    /// The row's hash in the chain.
+    pub hash: String,
+}
+
+impl From<AuditRecord> for AuditRecordGql {
+    fn from(r: AuditRecord) -> Self {
+        let e = r.event;
+        Self {
+            seq: r.seq,
+            at: e.at,
+            login: e.login,
+            role: e.role.into(),
+            channel: e.channel.code().to_owned(),
+            action: e.action,
+            object: e.object,
+            request_id: e.request_id,
+            outcome: e.outcome.into(),
+            detail: e.detail,
+            hash: r.hash,
+        }
+    }
+}
+
+/// Which audit rows to list.
+#[derive(InputObject, Default)]
+#[graphql(name = "AuditFilter")]
+pub struct AuditFilterGql {
+    /// Only this action.
+    pub action: Option<String>,
+    /// Only this login.
+    pub login: Option<String>,
+    /// Only rows about this object (`kind/id`).
+    pub object: Option<String>,
+    /// Only this outcome.
+    pub outcome: Option<OutcomeGql>,
+}
+
+/// A page of the audit log, newest first.
+#[derive(SimpleObject)]
+#[graphql(name = "AuditConnection")]
+pub struct AuditConnectionGql {
+    /// Rows matching the filter.
+    pub total_count: u64,
+    /// Where the page ends.
+    pub page_info: PageInfoGql,
+    /// The rows.
+    pub nodes: Vec<AuditRecordGql>,
+}
+
+/// The accounts' queries.
+#[derive(Default)]
+pub struct AccountQuery;
+
+#[Object]
+impl AccountQuery {
+    /// The logged-in account.
+    async fn me(&self, ctx: &Context<'_>) -> Result<AccountGql> {
+        Ok(account(ctx)?.clone().into())
+    }
+
+    /// Every account, by login (administrators).
+    async fn accounts(&self, ctx: &Context<'_>) -> Result<Vec<AccountGql>> {
+        let actor = actor(ctx)?;
+        Ok(services(ctx).access.accounts(actor).await.gql(ctx)?.into_iter().map(Into::into).collect())
+    }
+
+    /// The audit log, newest first (administrators). Reading it is itself recorded.
+    #[graphql(complexity = "first.clamp(1, 100) as usize * child_complexity")]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AuditFilterGql>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> Result<AuditConnectionGql> {
+        let actor = actor(ctx)?;
+        let f = filter.unwrap_or_default();
+        let filter =
+            AuditFilter { action: f.action, login: f.login, object: f.object, outcome: f.outcome.map(Outcome::from) };
+        let page = page_request(ctx, first, after)?;
+        let found: Page<AuditRecord> = services(ctx).gate.read_log(actor, &filter, page).await.gql(ctx)?;
+        Ok(AuditConnectionGql {
+            total_count: found.total,
+            page_info: page_info(&found),
+            nodes: found.items.into_iter().map(Into::into).collect(),
+        })
+    }
+}
+
+/// The accounts' mutations.
+#[derive(Default)]
+pub struct AccountMutation;
+
+#[Object]
+impl AccountMutation {
+    /// Opens a session. An unknown login and a wrong password get the same answer; every call
+    /// counts against the limits of the login and of the caller's address, aliases included
+    /// (`TOO_MANY_REQUESTS` beyond them).
+    async fn login(&self, ctx: &Context<'_>, login: String, password: String) -> Result<SessionGql> {
+        let caller = caller(ctx);
+        let attempt = LoginAttempt {
+            login: &login,
+            password: &password,
+            peer: &caller.peer,
+            channel: Channel::Graphql,
+            request_id: &caller.actor.request_id,
+        };
+        let issued = services(ctx).access.login(attempt).await.gql(ctx)?;
+        Ok(SessionGql { token: issued.token, expires_at: issued.expires_at, account: issued.account.into() })
+    }
+
+    /// Ends the current session.
+    async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {
+        let actor = actor(ctx)?;
+        let token = caller(ctx).token.clone().ok_or_else(|| unauthenticated(ctx))?;
+        services(ctx).access.logout(actor, &token).await.gql(ctx)?;
+        Ok(true)
+    }
+
+    /// Changes the caller's own password; every session of the account ends, this one too.
+    async fn change_password(&self, ctx: &Context<'_>, current: String, new: String) -> Result<bool> {
+        let actor = actor(ctx)?;
+        services(ctx).access.change_password(actor, &current, &new).await.gql(ctx)?;
+        Ok(true)
+    }
+
+    /// Adds an account (administrators).
+    async fn add_account(
+        &self,
+        ctx: &Context<'_>,
+        login: String,
+        password: String,
+        assignment: AssignmentGql,
+    ) -> Result<AccountGql> {
+        let actor = actor(ctx)?;
+        let assignment = assignment.parse(ctx)?;
+        Ok(services(ctx).access.add_account(actor, &login, &assignment, &password).await.gql(ctx)?.into())
+    }
+
+    /// Gives an account another role; its sessions end (administrators).
+    async fn set_account_role(
+        &self,
+        ctx: &Context<'_>,
+        login: String,
+        assignment: AssignmentGql,
+    ) -> Result<AccountGql> {
+        let actor = actor(ctx)?;
+        let assignment = assignment.parse(ctx)?;
+        Ok(services(ctx).access.set_role(actor, &login, &assignment).await.gql(ctx)?.into())
+    }
+
+    /// Sets a new password for an account; its sessions end (administrators).
+    async fn reset_password(&self, ctx: &Context<'_>, login: String, password: String) -> Result<AccountGql> {
+        let actor = actor(ctx)?;
+        Ok(services(ctx).access.reset_password(actor, &login, &password).await.gql(ctx)?.into())
+    }
+
+    /// Disables an account and ends its sessions (administrators).
+    async fn disable_account(&self, ctx: &Context<'_>, login: String) -> Result<AccountGql> {
+        let actor = actor(ctx)?;
+        Ok(services(ctx).access.disable(actor, &login).await.gql(ctx)?.into())
+    }
+}

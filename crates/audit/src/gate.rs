@@ -1,0 +1,120 @@
+//! The gate every use case passes: ask the policy, record a refusal, stamp the audit event of a
+//! permitted operation. One place, so no domain can forget the audit row of a denial.
+
+use std::sync::Arc;
+
+use kernel::{Action, Actor, Clock, Denied, Page, PageRequest, Policy, Scope};
+
+use crate::model::{AuditEvent, AuditRecord, Outcome};
+use crate::ports::{AuditError, AuditFilter, AuditLog, verify_log};
+
+/// Reading and verifying the audit log.
+pub const AUDIT_READ: Action = Action("audit.read");
+/// Every action of this crate.
+pub const ACTIONS: &[Action] = &[AUDIT_READ];
+
+/// Why the gate did not open.
+#[derive(Debug, thiserror::Error)]
+pub enum GateError {
+    /// The policy refuses (the refusal is in the audit log).
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// The refusal, or an event without a change, could not be recorded.
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+}
+
+/// The policy, the audit log and the clock, shared by every use case.
+#[derive(Clone)]
+pub struct Gate {
+    policy: Arc<Policy>,
+    log: Arc<dyn AuditLog>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Gate {
+    /// The gate over this policy and log.
+    pub fn new(policy: Arc<Policy>, log: Arc<dyn AuditLog>, clock: Arc<dyn Clock>) -> Self {
+        Self { policy, log, clock }
+    }
+
+    /// The policy's verdict; a refusal is recorded with the object asked for.
+    pub async fn check(&self, actor: &Actor, action: Action, object: Option<String>) -> Result<Scope, GateError> {
+        match self.policy.decide(actor, action) {
+            Ok(scope) => Ok(scope),
+            Err(denied) => {
+                self.record(&AuditEvent::new(actor, action.code(), object, Outcome::Denied, self.clock.now())).await?;
+                Err(GateError::Denied(denied))
+            }
+        }
+    }
+
+    /// Whether the policy grants the action, without recording anything (for choosing what
+    /// to show, never for permitting a change).
+    pub fn allows(&self, actor: &Actor, action: Action) -> bool {
+        self.policy.decide(actor, action).is_ok()
+    }
+
+    /// Records a refusal found after the policy said yes: a scoped actor reaching outside its
+    /// scope. The caller then answers exactly as for a missing record.
+    pub async fn record_out_of_scope(
+        &self,
+        actor: &Actor,
+        action: Action,
+        object: Option<String>,
+    ) -> Result<(), GateError> {
+        self.record(&AuditEvent::new(actor, action.code(), object, Outcome::Denied, self.clock.now())).await
+    }
+
+    /// The success event of an operation, stamped now; the store writes it with the change.
+    pub fn event(&self, actor: &Actor, action: Action, object: Option<String>) -> AuditEvent {
+        AuditEvent::new(actor, action.code(), object, Outcome::Success, self.clock.now())
+    }
+
+    /// Records an event that changes nothing else (a read, a login, a refusal).
+    pub async fn record(&self, event: &AuditEvent) -> Result<(), GateError> {
+        self.log.append(event).await?;
+        Ok(())
+    }
+
+    /// Records several events at once (reads of many people's personal data).
+    pub async fn record_all(&self, events: &[AuditEvent]) -> Result<(), GateError> {
+        if !events.is_empty() {
+            self.log.append_all(events).await?;
+        }
+        Ok(())
+    }
+
+    /// A page of the audit log, newest first (for administrators). Reading it is itself recorded.
+    pub async fn read_log(
+        &self,
+        actor: &Actor,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> Result<Page<AuditRecord>, GateError> {
+        self.check(actor, AUDIT_READ, None).await?;
+        let found = self.log.list(filter, page).await?;
+        self.record(&self.event(actor, AUDIT_READ, None).with_detail(format!("{} rows", found.items.len()))).await?;
+        Ok(found)
+    }
+
+    /// Walks the whole chain; the number of rows verified, or where it breaks.
+    pub async fn verify_log(&self, actor: &Actor) -> Result<u64, GateError> {
+        self.check(actor, AUDIT_READ, None).await?;
+        let verified = verify_log(self.log.as_ref()).await;
+        let outcome = if verified.is_ok() { Outcome::Success } else { Outcome::Failed };
+        let detail = match &verified {
+            Ok(rows) => format!("verify: {rows} rows intact"),
+            Err(e) => format!("verify: {e}"),
+        };
+        // Recorded after the walk, so the verdict covers every row before this one.
+        self.record(&AuditEvent::new(actor, AUDIT_READ.code(), None, outcome, self.clock.now()).with_detail(detail))
+            .await?;
+        Ok(verified?)
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+}

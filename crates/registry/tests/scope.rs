@@ -1,0 +1,179 @@
+//! Record scope, personal-data protection and the audit trail of the registry's use cases: an
+//! NGO's representative reaches only their organisation, a volunteer only their own record, a
+//! probe outside the scope looks exactly like a missing record, and every change and refusal
+//! leaves one audit row.
+
+use audit::Outcome;
+use audit::testing::MemoryAuditLog;
+use kernel::{PageRequest, Role};
+use registry::model::{OrganizationId, PersonId};
+use registry::ports::{OrganizationFilter, OrganizationOrder, PersonFilter};
+use registry::testing::InMemoryRegistry;
+use registry::testing::fixtures::{self, actor, admin};
+use registry::{Registry, RegistryError};
+
+struct World {
+    registry: Registry,
+    audit: MemoryAuditLog,
+    a: OrganizationId,
+    b: OrganizationId,
+    /// A member of A, with a phone.
+    anna: PersonId,
+    /// A member of B.
+    boris: PersonId,
+}
+
+async fn world() -> World {
+    let store = InMemoryRegistry::new();
+    let registry = Registry::open(store.ports(), fixtures::gate(store.audit().clone())).await.expect("open");
+    let admin = admin();
+    registry.seed_references(&admin, &fixtures::terms()).await.expect("seed");
+    let input = |n: u32| registry::input::OrganizationInput {
+        full_name: format!("АНО «Организация {n}»"),
+        legal_form: "ano".into(),
+        inn: Some(fixtures::inn_number(n)),
+        ..Default::default()
+    };
+    let a = registry.create_organization(&admin, &input(1)).await.expect("A").id;
+    let b = registry.create_organization(&admin, &input(2)).await.expect("B").id;
+    let person = |last: &str| registry::input::PersonInput {
+        last_name: last.into(),
+        first_name: "Тест".into(),
+        phones: vec!["+7 912 000-00-01".into()],
+        emails: vec![format!("{}@example.org", last.len())],
+        ..Default::default()
+    };
+    let basis = registry::input::LegalBasisInput {
+        kind: registry::model::LegalBasisKind::Consent,
+        purpose: "учёт контактов НКО".into(),
+        since: fixtures::day(2026, 1, 10),
+        document: None,
+    };
+    let anna = registry.add_person(&admin, &person("Аннова"), &basis).await.expect("anna").id;
+    let boris = registry.add_person(&admin, &person("Борисов"), &basis).await.expect("boris").id;
+    registry.add_membership(&admin, anna, a, "директор", None).await.expect("anna in A");
+    registry.add_membership(&admin, boris, b, "бухгалтер", None).await.expect("boris in B");
+    World { registry, audit: store.audit().clone(), a, b, anna, boris }
+}
+
+fn page() -> PageRequest {
+    PageRequest::new(100, None).expect("valid")
+}
+
+#[tokio::test]
+async fn a_representative_reaches_only_their_organisation_and_a_probe_looks_like_a_missing_id() {
+    let w = world().await;
+    let rep = actor(Role::NgoRepresentative, Some(w.a), None);
+    assert!(w.registry.organization(&rep, w.a).await.expect("own").is_some());
+    let other = w.registry.organization(&rep, w.b).await.expect("answered");
+    let missing = w.registry.organization(&rep, OrganizationId::new()).await.expect("answered");
+    assert_eq!((other, missing), (None, None));
+
+    let edit = |id| {
+        let input = registry::input::OrganizationInput {
+            full_name: "АНО «Чужое имя»".into(),
+            legal_form: "ano".into(),
+            ..Default::default()
+        };
+        let (registry, rep) = (&w.registry, rep.clone());
+        async move { registry.update_organization(&rep, id, 1, &input).await.unwrap_err().to_string() }
+    };
+    assert_eq!(edit(w.b).await, edit(OrganizationId::new()).await, "the same answer as for a missing id");
+
+    let list = w
+        .registry
+        .organizations(&rep, &OrganizationFilter::default(), OrganizationOrder::NameAsc, page())
+        .await
+        .expect("list");
+    assert_eq!((list.total, list.items[0].id), (1, w.a), "the total does not reveal other organisations");
+    let asked_for_b = OrganizationFilter { only: Some(w.b), ..Default::default() };
+    let list = w.registry.organizations(&rep, &asked_for_b, OrganizationOrder::NameAsc, page()).await.expect("list");
+    assert_eq!(list.total, 0);
+
+    let denials: Vec<_> = w.audit.rows().into_iter().filter(|r| r.event.outcome == Outcome::Denied).collect();
+    assert_eq!(denials.len(), 4, "two reads and two edits outside the scope are recorded");
+    assert!(denials.iter().all(|r| r.event.login == "ngo_representative"));
+}
+
+#[tokio::test]
+async fn a_representative_sees_only_their_organisations_people() {
+    let w = world().await;
+    let rep = actor(Role::NgoRepresentative, Some(w.a), None);
+    let people = w.registry.people(&rep, &PersonFilter::default(), page()).await.expect("list");
+    assert_eq!(people.items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![w.anna]);
+    assert_eq!(people.total, 1);
+    assert!(w.registry.person(&rep, w.boris).await.expect("answered").is_none());
+    assert!(w.registry.person(&rep, PersonId::new()).await.expect("answered").is_none());
+    let by_ids = w.registry.people_by_ids(&rep, &[w.anna, w.boris]).await.expect("batch");
+    assert_eq!(by_ids.iter().map(|p| p.id).collect::<Vec<_>>(), vec![w.anna]);
+    let memberships = w.registry.memberships_of_people(&rep, &[w.anna, w.boris]).await.expect("memberships");
+    assert!(memberships.iter().all(|m| m.organization == w.a));
+}
+
+#[tokio::test]
+async fn a_volunteer_sees_only_their_own_record() {
+    let w = world().await;
+    let volunteer = actor(Role::Volunteer, None, Some(w.boris));
+    let people = w.registry.people(&volunteer, &PersonFilter::default(), page()).await.expect("list");
+    assert_eq!(people.items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![w.boris]);
+    assert!(w.registry.person(&volunteer, w.anna).await.expect("answered").is_none());
+    let contacts = w.registry.personal_data(&volunteer, &[w.anna, w.boris]).await.expect("own contacts");
+    assert_eq!(contacts.iter().map(|c| c.person).collect::<Vec<_>>(), vec![w.boris]);
+    let orgs =
+        w.registry.organizations(&volunteer, &OrganizationFilter::default(), OrganizationOrder::NameAsc, page()).await;
+    assert!(matches!(orgs, Err(RegistryError::Denied(_))), "volunteers do not browse the registry");
+}
+
+#[tokio::test]
+async fn contacts_come_only_through_their_own_permission_and_every_read_is_recorded() {
+    let w = world().await;
+    let coordinator = actor(Role::Coordinator, None, None);
+    let card = w.registry.person(&coordinator, w.anna).await.expect("read").expect("exists");
+    assert!(card.profile.phones.is_empty() && card.profile.emails.is_empty(), "cards never carry contacts");
+
+    let before = w.audit.rows().len();
+    let contacts = w.registry.personal_data(&coordinator, &[w.anna, w.boris]).await.expect("contacts");
+    assert_eq!(contacts.len(), 2);
+    assert_eq!(contacts[0].phones[0].as_str(), "+79120000001");
+    let reads: Vec<_> = w.audit.rows()[before..].to_vec();
+    assert_eq!(reads.len(), 2, "one audit row per person read");
+    assert!(reads.iter().all(|r| r.event.action == "person.personal_data" && r.event.outcome == Outcome::Success));
+
+    let trainer = actor(Role::Trainer, None, None);
+    assert!(matches!(w.registry.personal_data(&trainer, &[w.anna]).await, Err(RegistryError::Denied(_))));
+    let researcher = actor(Role::Researcher, None, None);
+    assert!(matches!(w.registry.person(&researcher, w.anna).await, Err(RegistryError::Denied(_))));
+}
+
+#[tokio::test]
+async fn filtering_by_contacts_is_refused_to_those_who_may_not_read_them() {
+    let w = world().await;
+    let probe = PersonFilter { contact: Some("+7912".into()), ..Default::default() };
+    let trainer = actor(Role::Trainer, None, None);
+    let refused = w.registry.people(&trainer, &probe, page()).await;
+    assert!(matches!(refused, Err(RegistryError::ForbiddenFilter { field: "contact" })));
+    let coordinator = actor(Role::Coordinator, None, None);
+    assert_eq!(w.registry.people(&coordinator, &probe, page()).await.expect("allowed").total, 2);
+}
+
+#[tokio::test]
+async fn each_change_writes_one_audit_row_and_a_refused_one_none() {
+    let w = world().await;
+    let admin = admin();
+    let before = w.audit.rows().len();
+    let org = w.registry.organization(&admin, w.a).await.expect("read").expect("exists");
+    w.registry.verify_organization(&admin, w.a, org.version).await.expect("verify");
+    assert_eq!(w.audit.rows().len(), before + 1);
+    let stale = w.registry.verify_organization(&admin, w.a, org.version).await;
+    assert!(matches!(stale, Err(RegistryError::StaleVersion { .. })));
+    let duplicate = registry::input::OrganizationInput {
+        full_name: "АНО «Дубль»".into(),
+        legal_form: "ano".into(),
+        inn: Some(fixtures::inn_number(1)),
+        ..Default::default()
+    };
+    assert!(matches!(w.registry.create_organization(&admin, &duplicate).await, Err(RegistryError::Duplicate { .. })));
+    assert_eq!(w.audit.rows().len(), before + 1, "refused changes leave no audit row");
+    let last = w.audit.rows().pop().expect("a row");
+    assert_eq!((last.event.action.as_str(), last.event.login.as_str()), ("organization.verify", "admin"));
+}
