@@ -42,6 +42,12 @@ impl TestGateway {
 
     /// Starts the gateway on the given database.
     pub async fn start_on(db: Db) -> Self {
+        Self::start_with(db, 10).await
+    }
+
+    /// Starts the gateway on the given database, admitting `login_limit` logins per minute from
+    /// one address.
+    pub async fn start_with(db: Db, login_limit: usize) -> Self {
         let dir = TempDir(std::env::temp_dir().join(format!("nko-e2e-{}", uuid_like())));
         let config = GatewayConfig {
             settings: Settings {
@@ -56,6 +62,7 @@ impl TestGateway {
             listen: "127.0.0.1:0".parse().expect("valid address"),
             admin_password: Some(ADMIN_PASSWORD.into()),
             request_timeout_secs: 10,
+            login_attempts_per_minute: login_limit,
         };
         let app = Application::build(&config).await.expect("the gateway starts");
         let base = format!("http://{}", app.local_addr());

@@ -200,7 +200,8 @@ pub struct Application {
 impl Application {
     /// Opens the system (migrating and seeding an empty database) and binds the listener.
     pub async fn build(config: &GatewayConfig) -> anyhow::Result<Self> {
-        let (system, first_run) = open_for_gateway(&config.settings, config.admin_password.as_deref()).await?;
+        let limits = access::LoginLimits { per_peer: config.login_attempts_per_minute, ..Default::default() };
+        let (system, first_run) = open_for_gateway(&config.settings, config.admin_password.as_deref(), limits).await?;
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;

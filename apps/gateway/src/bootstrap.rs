@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use access::{Access, actor_of};
+use access::{Access, LoginLimits, actor_of};
 use anyhow::Context as _;
 use audit::Gate;
 use base64::Engine as _;
@@ -50,14 +50,19 @@ pub fn actions() -> Vec<Action> {
 }
 
 /// Builds the use cases over an opened database: one gate (policy, audit log, clock) for all.
-pub async fn services(db: &Database, clock: Arc<dyn Clock>, policy: Policy) -> anyhow::Result<Services> {
+pub async fn services(
+    db: &Database,
+    clock: Arc<dyn Clock>,
+    policy: Policy,
+    limits: LoginLimits,
+) -> anyhow::Result<Services> {
     let gate = Gate::new(Arc::new(policy), SqlAudit::new(db.clone()).port(), clock.clone());
     let registry =
         Registry::open(SqlRegistry::new(db.clone()).ports(), gate.clone()).await.context("cannot load the registry")?;
     let (accounts, sessions) = SqlAccess::new(db.clone()).ports();
     Ok(Services {
         registry: Arc::new(registry),
-        access: Arc::new(Access::new(accounts, sessions, gate.clone())),
+        access: Arc::new(Access::with_limits(accounts, sessions, gate.clone(), limits)),
         gate,
         clock,
     })
@@ -77,7 +82,11 @@ pub async fn seed(services: &Services, actor: &Actor, profile_text: &str) -> any
 
 /// Opens the system for the gateway: an empty database is migrated, seeded and given an
 /// administrator; a partly migrated one is refused with a pointer to `nko migrate up`.
-pub async fn open_for_gateway(settings: &Settings, admin_password: Option<&str>) -> anyhow::Result<(System, FirstRun)> {
+pub async fn open_for_gateway(
+    settings: &Settings,
+    admin_password: Option<&str>,
+    limits: LoginLimits,
+) -> anyhow::Result<(System, FirstRun)> {
     let db = connect(settings).await?;
     let mut first_run = FirstRun::default();
     let state = db.migration_state().await.context("cannot read the migration state")?;
@@ -87,7 +96,7 @@ pub async fn open_for_gateway(settings: &Settings, admin_password: Option<&str>)
     } else {
         db.require_migrated().await?;
     }
-    let services = services(&db, Arc::new(SystemClock), settings.policy()?).await?;
+    let services = services(&db, Arc::new(SystemClock), settings.policy()?, limits).await?;
     let mut first_admin = None;
     if !services.access.has_accounts().await? {
         let (password, generated) = match admin_password {
@@ -118,6 +127,6 @@ pub async fn open_for_gateway(settings: &Settings, admin_password: Option<&str>)
 pub async fn open_existing(settings: &Settings) -> anyhow::Result<System> {
     let db = connect(settings).await?;
     db.require_migrated().await?;
-    let services = services(&db, Arc::new(SystemClock), settings.policy()?).await?;
+    let services = services(&db, Arc::new(SystemClock), settings.policy()?, LoginLimits::default()).await?;
     Ok(System { db, services })
 }

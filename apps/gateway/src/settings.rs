@@ -87,4 +87,7 @@ pub struct GatewayConfig {
     /// Seconds a request may take before it is cut off.
     #[arg(long, env = "NKO_REQUEST_TIMEOUT", default_value_t = 10)]
     pub request_timeout_secs: u64,
+    /// Login attempts one peer address may make per minute (each alias of `login` counts).
+    #[arg(long, env = "NKO_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 10)]
+    pub login_attempts_per_minute: usize,
 }

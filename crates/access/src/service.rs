@@ -44,6 +44,9 @@ pub enum AccessError {
     /// Unknown login or wrong password: deliberately the same answer for both.
     #[error("wrong login or password")]
     BadCredentials,
+    /// The current password given to change it is wrong.
+    #[error("the current password is wrong")]
+    WrongPassword,
     /// The token is unknown, expired, or its account is disabled.
     #[error("the session is not valid; log in again")]
     InvalidSession,
@@ -105,6 +108,7 @@ impl Localized for AccessError {
         match self {
             AccessError::BadCredentials => "неверный логин или пароль".into(),
             AccessError::InvalidSession => "сеанс недействителен; войдите снова".into(),
+            AccessError::WrongPassword => "текущий пароль указан неверно".into(),
             AccessError::BadLogin => "логин: от 3 до 64 символов a-z, 0-9, «.», «_» или «-»".into(),
             AccessError::WeakPassword => {
                 format!("пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов")
@@ -356,7 +360,7 @@ impl Access {
         if !verify_password(current, &account.password_hash) {
             let event = AuditEvent::new(actor, ACCOUNT_CHANGE_OWN_PASSWORD.code(), None, Outcome::Failed, self.now());
             self.gate.record(&event).await?;
-            return Err(AccessError::BadCredentials);
+            return Err(AccessError::WrongPassword);
         }
         account.password_hash = hash_password(new)?;
         self.change(actor, ACCOUNT_CHANGE_OWN_PASSWORD, &account, "password changed".into()).await

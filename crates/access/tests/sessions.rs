@@ -108,7 +108,7 @@ async fn role_changes_password_changes_and_logout_revoke_tokens_at_once() {
     let token = w.access.login(attempt("admin", PASSWORD, "p")).await.expect("login").token;
     assert!(matches!(
         w.access.change_password(&w.admin, "not the password", "another long password").await,
-        Err(AccessError::BadCredentials)
+        Err(AccessError::WrongPassword)
     ));
     w.access.change_password(&w.admin, PASSWORD, "another long password").await.expect("change");
     assert!(w.access.authenticate(&token).await.is_err(), "a password change ends the sessions");

@@ -120,6 +120,7 @@ impl IntoGql for AccessError {
                 error(ctx, Code::Unauthenticated, message, None)
             }
             AccessError::BadLogin => error(ctx, Code::BadUserInput, message, Some("login")),
+            AccessError::WrongPassword => error(ctx, Code::BadUserInput, message, Some("current")),
             AccessError::WeakPassword => error(ctx, Code::BadUserInput, message, Some("password")),
             AccessError::LoginTaken => error(ctx, Code::Conflict, message, Some("login")),
             AccessError::UnknownAccount => error(ctx, Code::NotFound, message, None),

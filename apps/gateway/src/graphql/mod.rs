@@ -68,6 +68,11 @@ fn public_builder() -> async_graphql::SchemaBuilder<public::PublicQuery, EmptyMu
         .disable_suggestions()
 }
 
+/// The SDL of the staff schema (the authorisation matrix is generated from it).
+pub fn staff_sdl() -> String {
+    staff_builder().finish().sdl()
+}
+
 /// The SDL of both schemas, as kept in `docs/schema.graphql`.
 pub fn sdl() -> String {
     format!(
