@@ -1,6 +1,7 @@
 //! Cross-crate tests, one binary: the gateway over real HTTP, the SQL statement budget, the SDL
 //! contract, and tidy checks of the workspace's boundaries.
 
+mod access_http;
 mod authz_matrix;
 mod e2e;
 mod hardening;

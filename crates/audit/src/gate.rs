@@ -113,6 +113,12 @@ impl Gate {
         Ok(verified?)
     }
 
+    /// The audit log itself (for tests and the storage of changes; reading it for people goes
+    /// through [`Gate::read_log`]).
+    pub fn log(&self) -> &Arc<dyn AuditLog> {
+        &self.log
+    }
+
     /// The clock.
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock

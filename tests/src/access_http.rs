@@ -1,0 +1,127 @@
+//! Authentication and record scope over real HTTP: a cross-organisation probe answers exactly as
+//! a missing id, login aliases count one attempt each, an unknown login reads like a wrong
+//! password, and revocation takes effect on the very next request.
+
+use access::Assignment;
+use kernel::Role;
+use registry::input::OrganizationInput;
+use registry::testing::fixtures::inn_number;
+use serde_json::{Value, json};
+
+use crate::support::{ADMIN_PASSWORD, TestGateway, error_code};
+
+const PASSWORD: &str = "a long password for the representative";
+
+/// The body without the parts that differ on every request.
+fn without_request_ids(mut answer: Value) -> Value {
+    if let Some(errors) = answer["errors"].as_array_mut() {
+        for error in errors {
+            if let Some(extensions) = error["extensions"].as_object_mut() {
+                extensions.remove("requestId");
+            }
+        }
+    }
+    answer
+}
+
+async fn login(gw: &TestGateway, login: &str, password: &str) -> Value {
+    gw.staff(
+        None,
+        "mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }",
+        json!({ "l": login, "p": password }),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_representatives_probe_of_another_organisation_reads_exactly_like_a_missing_id() {
+    let gw = TestGateway::start().await;
+    let admin = gw.admin_actor().await;
+    let registry = &gw.system.services.registry;
+    let org = |n: u32| OrganizationInput {
+        full_name: format!("АНО «Организация {n}»"),
+        legal_form: "ano".into(),
+        inn: Some(inn_number(n)),
+        ..Default::default()
+    };
+    let a = registry.create_organization(&admin, &org(1)).await.expect("A");
+    let b = registry.create_organization(&admin, &org(2)).await.expect("B");
+    let rep = Assignment { organization: Some(a.id.0), ..Assignment::role(Role::NgoRepresentative) };
+    gw.system.services.access.add_account(&admin, "rep", &rep, PASSWORD).await.expect("account");
+    let token = login(&gw, "rep", PASSWORD).await["data"]["login"]["token"].as_str().expect("token").to_owned();
+    let missing = uuid::Uuid::now_v7().to_string();
+    for query in [
+        "query($id: ID!) { organization(id: $id) { id fullName } }",
+        "mutation($id: ID!) { updateOrganization(id: $id, expectedVersion: 1, input: { fullName: \"АНО «Захват»\", legalForm: \"ano\" }) { id } }",
+        "mutation($id: ID!) { verifyOrganization(id: $id, expectedVersion: 1) { id } }",
+        "mutation($id: ID!) { liquidateOrganization(id: $id, expectedVersion: 1, on: \"2026-01-01\") { id } }",
+    ] {
+        let other = gw.staff(Some(&token), query, json!({ "id": b.id.0.to_string() })).await;
+        let nothing = gw.staff(Some(&token), query, json!({ "id": missing })).await;
+        assert_eq!(without_request_ids(other.clone()), without_request_ids(nothing), "{query}");
+        assert!(!other.to_string().contains("Организация 2"), "nothing of B leaks: {other}");
+    }
+    let own = gw
+        .staff(
+            Some(&token),
+            "query($id: ID!) { organization(id: $id) { fullName } }",
+            json!({ "id": a.id.0.to_string() }),
+        )
+        .await;
+    assert_eq!(own["data"]["organization"]["fullName"], "АНО «Организация 1»");
+    let stored = registry.organization(&admin, b.id).await.expect("read").expect("B exists");
+    assert_eq!(stored.version, 1, "B is untouched");
+}
+
+#[tokio::test]
+async fn fifty_login_aliases_in_one_request_are_fifty_attempts() {
+    let gw = TestGateway::start().await;
+    let aliases: String = (0..50)
+        .map(|n| format!("a{n}: login(login: \"admin\", password: \"wrong password {n}\") {{ token }} "))
+        .collect();
+    let answer = gw.staff(None, &format!("mutation {{ {aliases} }}"), json!({})).await;
+    let errors = answer["errors"].as_array().unwrap_or_else(|| panic!("{answer}"));
+    let count = |code: &str| errors.iter().filter(|e| e["extensions"]["code"] == code).count();
+    assert_eq!(errors.len(), 50, "one answer per alias");
+    assert_eq!(count("TOO_MANY_REQUESTS"), 45, "five failures lock the login; the rest are refused");
+    assert_eq!(count("UNAUTHENTICATED"), 5);
+    let right = login(&gw, "admin", ADMIN_PASSWORD).await;
+    assert_eq!(error_code(&right), "TOO_MANY_REQUESTS", "even the right password waits out the window");
+    assert!(right["errors"][0]["extensions"]["retryAfter"].as_u64().is_some_and(|s| s > 0));
+    let failed = gw.system.services.gate.log().scan(0, 1000).await.expect("scan");
+    let failed =
+        failed.iter().filter(|r| r.event.action == "session.login" && r.event.outcome == audit::Outcome::Failed);
+    assert_eq!(failed.count(), 5, "each evaluated failure is in the audit log");
+}
+
+#[tokio::test]
+async fn an_unknown_login_gets_the_same_answer_as_a_wrong_password() {
+    let gw = TestGateway::start().await;
+    let unknown = without_request_ids(login(&gw, "nobody", "whatever password").await);
+    let wrong = without_request_ids(login(&gw, "admin", "whatever password").await);
+    assert_eq!(unknown, wrong);
+    assert_eq!(error_code(&unknown), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn a_role_change_and_a_password_change_end_sessions_on_the_next_request() {
+    let gw = TestGateway::start().await;
+    let admin_token = gw.admin_token().await;
+    let add = "mutation($p: String!) { addAccount(login: \"maria\", password: $p, assignment: { role: COORDINATOR }) { login role } }";
+    let added = gw.staff(Some(&admin_token), add, json!({ "p": PASSWORD })).await;
+    assert_eq!(added["data"]["addAccount"]["role"], "COORDINATOR", "{added}");
+    let token = login(&gw, "maria", PASSWORD).await["data"]["login"]["token"].as_str().expect("token").to_owned();
+    let me = "{ me { login role } }";
+    assert_eq!(gw.staff(Some(&token), me, json!({})).await["data"]["me"]["role"], "COORDINATOR");
+    let demote = "mutation { setAccountRole(login: \"maria\", assignment: { role: RESEARCHER }) { role } }";
+    gw.staff(Some(&admin_token), demote, json!({})).await;
+    assert_eq!(error_code(&gw.staff(Some(&token), me, json!({})).await), "UNAUTHENTICATED");
+
+    let token = login(&gw, "maria", PASSWORD).await["data"]["login"]["token"].as_str().expect("token").to_owned();
+    assert_eq!(gw.staff(Some(&token), me, json!({})).await["data"]["me"]["role"], "RESEARCHER");
+    let change = "mutation($c: String!) { changePassword(current: $c, new: \"another long password\") }";
+    let changed = gw.staff(Some(&token), change, json!({ "c": PASSWORD })).await;
+    assert_eq!(changed["data"]["changePassword"], true, "{changed}");
+    assert_eq!(error_code(&gw.staff(Some(&token), me, json!({})).await), "UNAUTHENTICATED");
+    assert!(login(&gw, "maria", "another long password").await["data"]["login"]["token"].is_string());
+}
