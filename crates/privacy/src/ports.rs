@@ -1,0 +1,70 @@
+//! Storage ports of the privacy rules. Every change carries its audit event, written in the
+//! change's own transaction.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use audit::AuditEvent;
+
+use crate::model::{Consent, ConsentId, SubjectId, SubjectRequest, SubjectRequestId};
+
+/// What a privacy store could not do.
+#[derive(Debug, thiserror::Error)]
+pub enum PrivacyStoreError {
+    /// A stored row is not a valid value.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    /// The database failed.
+    #[error("storage is unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Stores consents.
+#[async_trait]
+pub trait ConsentRepo: Send + Sync {
+    /// Stores a new consent with its audit row.
+    async fn insert(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), PrivacyStoreError>;
+    /// Replaces a stored consent (withdrawal, destruction) with its audit row.
+    async fn update(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), PrivacyStoreError>;
+    /// The consent with this id.
+    async fn get(&self, id: ConsentId) -> Result<Option<Consent>, PrivacyStoreError>;
+    /// Every consent of a subject, oldest first.
+    async fn of_subject(&self, subject: SubjectId) -> Result<Vec<Consent>, PrivacyStoreError>;
+    /// Every consent recorded from this document.
+    async fn with_document(&self, document: &str) -> Result<Vec<Consent>, PrivacyStoreError>;
+    /// Withdrawn consents whose data are not destroyed yet, oldest withdrawal first.
+    async fn pending_destruction(&self) -> Result<Vec<Consent>, PrivacyStoreError>;
+    /// Active distribution consents of these subjects. One query.
+    async fn distributing(&self, subjects: &[SubjectId]) -> Result<Vec<Consent>, PrivacyStoreError>;
+}
+
+/// Stores subject access requests.
+#[async_trait]
+pub trait SubjectRequestRepo: Send + Sync {
+    /// Stores a new request with its audit row.
+    async fn insert(&self, request: &SubjectRequest, audit: &AuditEvent) -> Result<(), PrivacyStoreError>;
+    /// Replaces a stored request (extension, answer) with its audit row.
+    async fn update(&self, request: &SubjectRequest, audit: &AuditEvent) -> Result<(), PrivacyStoreError>;
+    /// The request with this id.
+    async fn get(&self, id: SubjectRequestId) -> Result<Option<SubjectRequest>, PrivacyStoreError>;
+    /// Requests not answered yet, earliest deadline first.
+    async fn open(&self) -> Result<Vec<SubjectRequest>, PrivacyStoreError>;
+}
+
+/// The people the data are about, across every table that refers to them.
+#[async_trait]
+pub trait Subjects: Send + Sync {
+    /// Whether the person exists.
+    async fn exists(&self, subject: SubjectId) -> Result<bool, PrivacyStoreError>;
+    /// Whether the person's record is held on consent (and on no other legal ground).
+    async fn held_on_consent(&self, subject: SubjectId) -> Result<bool, PrivacyStoreError>;
+    /// Removes every direct identifier of the person from every table, keeping ids, dates and
+    /// codes so that every count the reports make stays the same; with the audit row.
+    ///
+    /// # Errors
+    /// MUST write nothing when it fails; anonymising twice MUST change nothing the second time.
+    async fn anonymise(&self, subject: SubjectId, audit: &AuditEvent) -> Result<(), PrivacyStoreError>;
+    /// Every row of every table that refers to the person (by a foreign key to `people` or a
+    /// `person_id` column), by table name; and nothing about anyone else.
+    async fn export(&self, subject: SubjectId) -> Result<BTreeMap<String, Vec<serde_json::Value>>, PrivacyStoreError>;
+}

@@ -1,0 +1,175 @@
+//! The rules: one purpose per consent document, destruction 30 days after withdrawal, and the
+//! working-day deadlines of a subject access request.
+
+use chrono::{Days, NaiveDate};
+use kernel::workdays::{OutOfCalendar, add_working_days};
+
+use crate::model::{Consent, SubjectRequest};
+
+/// Days within which data held on a withdrawn consent are destroyed (art. 21 p. 5).
+pub const DESTROY_WITHIN_DAYS: u64 = 30;
+/// Working days to answer a subject access request (art. 14 p. 3, art. 20 p. 1).
+pub const ANSWER_WITHIN_WORKING_DAYS: u32 = 10;
+/// Working days one reasoned extension adds.
+pub const EXTENSION_WORKING_DAYS: u32 = 5;
+
+/// A privacy rule refuses the operation.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PrivacyRuleError {
+    /// The document already carries a consent for another purpose.
+    #[error("document `{document}` already carries a consent for `{other}`: one purpose per consent document")]
+    OnePurposePerDocument {
+        /// The document.
+        document: String,
+        /// The purpose already recorded from it.
+        other: String,
+    },
+    /// The consent was withdrawn already.
+    #[error("the consent was already withdrawn")]
+    AlreadyWithdrawn,
+    /// A request may be extended once.
+    #[error("the request was already extended once")]
+    AlreadyExtended,
+    /// An extension needs a reason sent to the subject.
+    #[error("an extension needs a reason")]
+    ReasonRequired,
+    /// The request is answered.
+    #[error("the request is already answered")]
+    AlreadyAnswered,
+    /// A date the production calendar does not cover.
+    #[error(transparent)]
+    Calendar(#[from] OutOfCalendar),
+}
+
+/// Refuses a new consent whose document already carries another purpose.
+pub fn check_one_purpose(new: &Consent, existing: &[Consent]) -> Result<(), PrivacyRuleError> {
+    match existing.iter().find(|c| c.document == new.document && c.purpose != new.purpose) {
+        Some(other) => Err(PrivacyRuleError::OnePurposePerDocument {
+            document: new.document.clone(),
+            other: other.purpose.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The last day to destroy data held on a consent withdrawn on `withdrawn_on`.
+pub fn destroy_by(withdrawn_on: NaiveDate) -> NaiveDate {
+    withdrawn_on + Days::new(DESTROY_WITHIN_DAYS)
+}
+
+/// The due date of a request received on `received_on`, and whether it rests on a predicted calendar.
+pub fn answer_due(received_on: NaiveDate) -> Result<(NaiveDate, bool), PrivacyRuleError> {
+    let due = add_working_days(received_on, ANSWER_WITHIN_WORKING_DAYS)?;
+    Ok((due.date, due.predicted))
+}
+
+/// The request extended once by five working days with `reason`.
+pub fn extend(request: &SubjectRequest, reason: &str) -> Result<SubjectRequest, PrivacyRuleError> {
+    if request.answered_on.is_some() {
+        return Err(PrivacyRuleError::AlreadyAnswered);
+    }
+    if request.extension.is_some() {
+        return Err(PrivacyRuleError::AlreadyExtended);
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(PrivacyRuleError::ReasonRequired);
+    }
+    let extended = add_working_days(request.due_on, EXTENSION_WORKING_DAYS)?;
+    Ok(SubjectRequest {
+        extension: Some((extended.date, reason.to_owned())),
+        due_predicted: request.due_predicted || extended.predicted,
+        ..request.clone()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ConsentId, ConsentKind, SubjectId, SubjectRequestId};
+    use kernel::workdays::{day, working_days_between};
+    use proptest::prelude::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid")
+    }
+
+    fn consent(document: &str, purpose: &str) -> Consent {
+        Consent {
+            id: ConsentId::new(),
+            subject: SubjectId(uuid::Uuid::nil()),
+            kind: ConsentKind::Processing,
+            purpose: purpose.into(),
+            categories: vec!["name".into()],
+            document: document.into(),
+            given_at: chrono::DateTime::from_timestamp(1_780_000_000, 0).expect("valid"),
+            recorded_by: "coordinator".into(),
+            withdrawn_at: None,
+            destroy_by: None,
+            destroyed_at: None,
+        }
+    }
+
+    fn request(received_on: NaiveDate) -> SubjectRequest {
+        let (due_on, due_predicted) = answer_due(received_on).expect("in range");
+        SubjectRequest {
+            id: SubjectRequestId::new(),
+            subject: SubjectId(uuid::Uuid::nil()),
+            received_on,
+            due_on,
+            due_predicted,
+            extension: None,
+            answered_on: None,
+        }
+    }
+
+    #[test]
+    fn a_document_carries_one_purpose() {
+        let existing = [consent("Согласие №1 v2", "training")];
+        assert!(check_one_purpose(&consent("Согласие №1 v2", "training"), &existing).is_ok());
+        assert!(check_one_purpose(&consent("Согласие №2 v1", "newsletter"), &existing).is_ok());
+        assert_eq!(
+            check_one_purpose(&consent("Согласие №1 v2", "newsletter"), &existing),
+            Err(PrivacyRuleError::OnePurposePerDocument {
+                document: "Согласие №1 v2".into(),
+                other: "training".into()
+            })
+        );
+    }
+
+    #[test]
+    fn a_request_received_before_the_new_year_is_due_after_the_holidays_and_extends_once() {
+        let r = request(date(2025, 12, 29));
+        assert_eq!(r.due_on, date(2026, 1, 22));
+        assert!(matches!(extend(&r, "  "), Err(PrivacyRuleError::ReasonRequired)));
+        let extended = extend(&r, "запрошены архивные данные").expect("extended");
+        assert_eq!(extended.deadline(), date(2026, 1, 29));
+        assert_eq!(extend(&extended, "ещё раз"), Err(PrivacyRuleError::AlreadyExtended));
+    }
+
+    proptest! {
+        #[test]
+        fn a_request_is_due_exactly_ten_working_days_after_receipt(offset in 0u32..2000) {
+            let received = date(2021, 1, 1) + Days::new(u64::from(offset));
+            let r = request(received);
+            prop_assert!(day(r.due_on).unwrap().working);
+            prop_assert_eq!(working_days_between(received + Days::new(1), r.due_on + Days::new(1)).unwrap(), 10);
+            let extended = extend(&r, "причина").unwrap();
+            prop_assert_eq!(working_days_between(r.due_on + Days::new(1), extended.deadline() + Days::new(1)).unwrap(), 5);
+        }
+
+        #[test]
+        fn data_are_destroyed_within_thirty_days_of_withdrawal(offset in 0u32..5000) {
+            let withdrawn = date(2020, 1, 1) + Days::new(u64::from(offset));
+            let by = destroy_by(withdrawn);
+            prop_assert_eq!((by - withdrawn).num_days(), 30);
+        }
+
+        #[test]
+        fn only_a_second_purpose_on_one_document_is_refused(a in "[a-c]", b in "[a-c]", same_doc in any::<bool>()) {
+            let existing = [consent("doc-1", &a)];
+            let new = consent(if same_doc { "doc-1" } else { "doc-2" }, &b);
+            prop_assert_eq!(check_one_purpose(&new, &existing).is_err(), same_doc && a != b);
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! The privacy use cases: record and withdraw consents, register and answer subject access
+//! requests, export a subject's data, and carry out destruction (`nko privacy run`).
+
+use std::sync::Arc;
+
+use audit::{Gate, GateError, object};
+use chrono::NaiveDate;
+use kernel::{Actor, Denied, Lang, Localized, Scope};
+
+use crate::actions::{CONSENT_MANAGE, PRIVACY_RUN, SUBJECT_REQUEST};
+use crate::model::{Consent, ConsentId, ConsentKind, SubjectExport, SubjectId, SubjectRequest, SubjectRequestId};
+use crate::ports::{ConsentRepo, PrivacyStoreError, SubjectRequestRepo, Subjects};
+use crate::rules::{self, PrivacyRuleError};
+
+/// Why a privacy use case refused.
+#[derive(Debug, thiserror::Error)]
+pub enum PrivacyError {
+    /// A field is wrong.
+    #[error("{field}: {problem}")]
+    Invalid {
+        /// The input field.
+        field: &'static str,
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// A rule refuses it.
+    #[error(transparent)]
+    Rule(#[from] PrivacyRuleError),
+    /// No such record.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The policy refuses it.
+    #[error(transparent)]
+    Denied(Denied),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] PrivacyStoreError),
+}
+
+impl From<GateError> for PrivacyError {
+    fn from(error: GateError) -> Self {
+        match error {
+            GateError::Denied(d) => PrivacyError::Denied(d),
+            GateError::Audit(e) => PrivacyError::Store(PrivacyStoreError::Unavailable(e.to_string())),
+        }
+    }
+}
+
+impl Localized for PrivacyError {
+    fn message(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            PrivacyError::Invalid { field, problem } => format!("{field}: {problem}"),
+            PrivacyError::Rule(PrivacyRuleError::OnePurposePerDocument { document, other }) => format!(
+                "документ «{document}» уже содержит согласие на цель «{other}»: одно согласие — одна цель (152-ФЗ, ст. 9)"
+            ),
+            PrivacyError::Rule(PrivacyRuleError::AlreadyWithdrawn) => "согласие уже отозвано".into(),
+            PrivacyError::Rule(PrivacyRuleError::AlreadyExtended) => "срок ответа уже продлевался".into(),
+            PrivacyError::Rule(PrivacyRuleError::ReasonRequired) => "для продления срока укажите причину".into(),
+            PrivacyError::Rule(PrivacyRuleError::AlreadyAnswered) => "на запрос уже дан ответ".into(),
+            PrivacyError::Rule(PrivacyRuleError::Calendar(e)) => e.to_string(),
+            PrivacyError::NotFound(what) => format!("запись не найдена ({what})"),
+            PrivacyError::Denied(_) => "недостаточно прав для этого действия".into(),
+            PrivacyError::Store(_) => "хранилище недоступно, повторите попытку позже".into(),
+        }
+    }
+}
+
+/// A consent as recorded from its document.
+#[derive(Clone, Debug)]
+pub struct NewConsent {
+    /// Whose.
+    pub subject: SubjectId,
+    /// Processing or distribution.
+    pub kind: ConsentKind,
+    /// The purpose code.
+    pub purpose: String,
+    /// The data categories (for distribution: the fields that may be shown).
+    pub categories: Vec<String>,
+    /// The document and its version.
+    pub document: String,
+}
+
+/// What a run of destruction did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunReport {
+    /// Withdrawn consents whose data were destroyed now.
+    pub destroyed: usize,
+    /// People anonymised because no consent or other ground remained.
+    pub anonymised: usize,
+    /// Withdrawn consents past their 30 days before this run (an alarm: cron did not run).
+    pub overdue: usize,
+    /// Subject access requests past their deadline without an answer.
+    pub late_requests: Vec<SubjectRequest>,
+}
+
+/// The privacy use cases.
+pub struct Privacy {
+    consents: Arc<dyn ConsentRepo>,
+    requests: Arc<dyn SubjectRequestRepo>,
+    subjects: Arc<dyn Subjects>,
+    gate: Gate,
+}
+
+fn code(field: &'static str, text: &str) -> Result<String, PrivacyError> {
+    let text = text.trim().to_lowercase();
+    let valid = (2..=64).contains(&text.len())
+        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    valid.then_some(text).ok_or(PrivacyError::Invalid { field, problem: "2-64 characters a-z, 0-9, _" })
+}
+
+impl Privacy {
+    /// The use cases over these ports.
+    pub fn new(
+        consents: Arc<dyn ConsentRepo>,
+        requests: Arc<dyn SubjectRequestRepo>,
+        subjects: Arc<dyn Subjects>,
+        gate: Gate,
+    ) -> Self {
+        Self { consents, requests, subjects, gate }
+    }
+
+    async fn require_all(
+        &self,
+        actor: &Actor,
+        action: kernel::Action,
+        obj: Option<String>,
+    ) -> Result<(), PrivacyError> {
+        match self.gate.check(actor, action, obj.clone()).await? {
+            Scope::All => Ok(()),
+            _ => {
+                self.gate.record_out_of_scope(actor, action, obj).await?;
+                Err(PrivacyError::Denied(Denied { action, role: actor.role }))
+            }
+        }
+    }
+
+    async fn existing_subject(&self, subject: SubjectId) -> Result<(), PrivacyError> {
+        if self.subjects.exists(subject).await? { Ok(()) } else { Err(PrivacyError::NotFound("person")) }
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.gate.clock().today()
+    }
+
+    /// Records a consent from its signed document; a document carries one purpose.
+    pub async fn record_consent(&self, actor: &Actor, new: NewConsent) -> Result<Consent, PrivacyError> {
+        self.require_all(actor, CONSENT_MANAGE, object("person", new.subject.0)).await?;
+        self.existing_subject(new.subject).await?;
+        let document = new.document.trim().to_owned();
+        if document.is_empty() || document.chars().count() > 200 {
+            return Err(PrivacyError::Invalid { field: "document", problem: "1-200 characters" });
+        }
+        let categories: Vec<String> = new.categories.iter().map(|c| code("categories", c)).collect::<Result<_, _>>()?;
+        if categories.is_empty() {
+            return Err(PrivacyError::Invalid { field: "categories", problem: "at least one category" });
+        }
+        let consent = Consent {
+            id: ConsentId::new(),
+            subject: new.subject,
+            kind: new.kind,
+            purpose: code("purpose", &new.purpose)?,
+            categories,
+            document,
+            given_at: self.gate.clock().now(),
+            recorded_by: actor.login.clone(),
+            withdrawn_at: None,
+            destroy_by: None,
+            destroyed_at: None,
+        };
+        rules::check_one_purpose(&consent, &self.consents.with_document(&consent.document).await?)?;
+        let event = self.gate.event(actor, CONSENT_MANAGE, object("person", consent.subject.0)).with_detail(format!(
+            "consent {} for {}",
+            consent.kind.code(),
+            consent.purpose
+        ));
+        self.consents.insert(&consent, &event).await?;
+        Ok(consent)
+    }
+
+    /// Withdraws a consent: processing for its purpose stops now (a withdrawn distribution
+    /// consent takes the person out of the public directory at once), and its data are due for
+    /// destruction within 30 days.
+    pub async fn withdraw_consent(&self, actor: &Actor, id: ConsentId) -> Result<Consent, PrivacyError> {
+        self.require_all(actor, CONSENT_MANAGE, object("consent", id.0)).await?;
+        let mut consent = self.consents.get(id).await?.ok_or(PrivacyError::NotFound("consent"))?;
+        if consent.withdrawn_at.is_some() {
+            return Err(PrivacyRuleError::AlreadyWithdrawn.into());
+        }
+        consent.withdrawn_at = Some(self.gate.clock().now());
+        consent.destroy_by = Some(rules::destroy_by(self.today()));
+        let event = self.gate.event(actor, CONSENT_MANAGE, object("person", consent.subject.0)).with_detail(format!(
+            "withdraw {} for {}",
+            consent.kind.code(),
+            consent.purpose
+        ));
+        self.consents.update(&consent, &event).await?;
+        Ok(consent)
+    }
+
+    /// Every consent of a person.
+    pub async fn consents_of(&self, actor: &Actor, subject: SubjectId) -> Result<Vec<Consent>, PrivacyError> {
+        self.require_all(actor, CONSENT_MANAGE, object("person", subject.0)).await?;
+        Ok(self.consents.of_subject(subject).await?)
+    }
+
+    /// Of these people, those with an active distribution consent covering `category`: the only
+    /// ones the public may see, and only that category of their data. No actor: the public asks.
+    pub async fn publishable(&self, subjects: &[SubjectId], category: &str) -> Result<Vec<SubjectId>, PrivacyError> {
+        let consents = self.consents.distributing(subjects).await?;
+        Ok(subjects
+            .iter()
+            .copied()
+            .filter(|s| {
+                consents.iter().any(|c| c.subject == *s && c.is_active() && c.categories.iter().any(|k| k == category))
+            })
+            .collect())
+    }
+
+    /// Registers a subject access request received on `received_on` (today when absent).
+    pub async fn register_request(
+        &self,
+        actor: &Actor,
+        subject: SubjectId,
+        received_on: Option<NaiveDate>,
+    ) -> Result<SubjectRequest, PrivacyError> {
+        self.require_all(actor, SUBJECT_REQUEST, object("person", subject.0)).await?;
+        self.existing_subject(subject).await?;
+        let received_on = received_on.unwrap_or_else(|| self.today());
+        if received_on > self.today() {
+            return Err(PrivacyError::Invalid { field: "receivedOn", problem: "in the future" });
+        }
+        let (due_on, due_predicted) = rules::answer_due(received_on)?;
+        let request = SubjectRequest {
+            id: SubjectRequestId::new(),
+            subject,
+            received_on,
+            due_on,
+            due_predicted,
+            extension: None,
+            answered_on: None,
+        };
+        let event = self
+            .gate
+            .event(actor, SUBJECT_REQUEST, object("person", subject.0))
+            .with_detail(format!("request due {due_on}"));
+        self.requests.insert(&request, &event).await?;
+        Ok(request)
+    }
+
+    /// Extends a request once by five working days, with the reason sent to the subject.
+    pub async fn extend_request(
+        &self,
+        actor: &Actor,
+        id: SubjectRequestId,
+        reason: &str,
+    ) -> Result<SubjectRequest, PrivacyError> {
+        self.require_all(actor, SUBJECT_REQUEST, object("subject_request", id.0)).await?;
+        let request = self.requests.get(id).await?.ok_or(PrivacyError::NotFound("subject request"))?;
+        let extended = rules::extend(&request, reason)?;
+        let event = self
+            .gate
+            .event(actor, SUBJECT_REQUEST, object("person", request.subject.0))
+            .with_detail(format!("extended to {}", extended.deadline()));
+        self.requests.update(&extended, &event).await?;
+        Ok(extended)
+    }
+
+    /// Records that the request was answered on `on` (today when absent).
+    pub async fn answer_request(
+        &self,
+        actor: &Actor,
+        id: SubjectRequestId,
+        on: Option<NaiveDate>,
+    ) -> Result<SubjectRequest, PrivacyError> {
+        self.require_all(actor, SUBJECT_REQUEST, object("subject_request", id.0)).await?;
+        let mut request = self.requests.get(id).await?.ok_or(PrivacyError::NotFound("subject request"))?;
+        if request.answered_on.is_some() {
+            return Err(PrivacyRuleError::AlreadyAnswered.into());
+        }
+        request.answered_on = Some(on.unwrap_or_else(|| self.today()));
+        let event =
+            self.gate.event(actor, SUBJECT_REQUEST, object("person", request.subject.0)).with_detail("answered");
+        self.requests.update(&request, &event).await?;
+        Ok(request)
+    }
+
+    /// Everything held about a person, table by table: the answer to a subject access request.
+    pub async fn export(&self, actor: &Actor, subject: SubjectId) -> Result<SubjectExport, PrivacyError> {
+        self.require_all(actor, SUBJECT_REQUEST, object("person", subject.0)).await?;
+        self.existing_subject(subject).await?;
+        let tables = self.subjects.export(subject).await?;
+        let event = self
+            .gate
+            .event(actor, SUBJECT_REQUEST, object("person", subject.0))
+            .with_detail(format!("export of {} tables", tables.len()));
+        self.gate.record(&event).await?;
+        Ok(SubjectExport { subject: subject.0, produced_at: self.gate.clock().now(), tables })
+    }
+
+    /// Removes every direct identifier of a person, keeping every count the reports make.
+    pub async fn anonymise(&self, actor: &Actor, subject: SubjectId) -> Result<(), PrivacyError> {
+        self.require_all(actor, PRIVACY_RUN, object("person", subject.0)).await?;
+        self.existing_subject(subject).await?;
+        let event = self.gate.event(actor, PRIVACY_RUN, object("person", subject.0)).with_detail("anonymise");
+        Ok(self.subjects.anonymise(subject, &event).await?)
+    }
+
+    /// Carries out what withdrawals require (idempotent; run it daily from cron): for each
+    /// withdrawn consent not yet destroyed, a person left with no active consent and held on
+    /// consent alone is anonymised; the consent is marked destroyed. Also lists late requests.
+    pub async fn run(&self, actor: &Actor) -> Result<RunReport, PrivacyError> {
+        self.require_all(actor, PRIVACY_RUN, None).await?;
+        let today = self.today();
+        let now = self.gate.clock().now();
+        let mut report = RunReport::default();
+        for mut consent in self.consents.pending_destruction().await? {
+            if consent.destroy_by.is_some_and(|by| by < today) {
+                report.overdue += 1;
+            }
+            let others = self.consents.of_subject(consent.subject).await?;
+            let still_consented =
+                others.iter().any(|c| c.id != consent.id && c.is_active() && c.kind == ConsentKind::Processing);
+            let processing = consent.kind == ConsentKind::Processing;
+            if processing && !still_consented && self.subjects.held_on_consent(consent.subject).await? {
+                let event = self
+                    .gate
+                    .event(actor, PRIVACY_RUN, object("person", consent.subject.0))
+                    .with_detail(format!("anonymise: consent for {} withdrawn", consent.purpose));
+                self.subjects.anonymise(consent.subject, &event).await?;
+                report.anonymised += 1;
+            }
+            consent.destroyed_at = Some(now);
+            let event = self.gate.event(actor, PRIVACY_RUN, object("consent", consent.id.0)).with_detail(format!(
+                "destroyed data of {} consent for {}",
+                consent.kind.code(),
+                consent.purpose
+            ));
+            self.consents.update(&consent, &event).await?;
+            report.destroyed += 1;
+        }
+        report.late_requests = self.requests.open().await?.into_iter().filter(|r| r.deadline() < today).collect();
+        Ok(report)
+    }
+
+    /// Requests not answered yet, earliest deadline first.
+    pub async fn open_requests(&self, actor: &Actor) -> Result<Vec<SubjectRequest>, PrivacyError> {
+        self.require_all(actor, SUBJECT_REQUEST, None).await?;
+        Ok(self.requests.open().await?)
+    }
+}

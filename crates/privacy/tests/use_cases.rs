@@ -1,0 +1,183 @@
+//! The privacy use cases on in-memory stores: consents and their withdrawal, destruction by the
+//! daily run (idempotent), subject access requests with working-day deadlines, and the policy.
+
+use std::sync::Arc;
+
+use audit::Gate;
+use audit::testing::MemoryAuditLog;
+use chrono::{DateTime, NaiveDate, TimeDelta};
+use kernel::{Actor, Channel, ManualClock, Policy, Role};
+use privacy::testing::InMemoryPrivacy;
+use privacy::{ConsentKind, NewConsent, Privacy, PrivacyError, PrivacyRuleError, SubjectId};
+
+const POLICY: &str = r#"
+    ["consent.manage"]
+    admin = "all"
+    coordinator = "all"
+    ["privacy.subject_request"]
+    admin = "all"
+    lawyer = "all"
+    ["privacy.run"]
+    admin = "all"
+"#;
+
+struct World {
+    privacy: Privacy,
+    store: InMemoryPrivacy,
+    audit: MemoryAuditLog,
+    clock: Arc<ManualClock>,
+    anna: SubjectId,
+    boris: SubjectId,
+}
+
+fn actor(role: Role) -> Actor {
+    Actor {
+        account: Some(uuid::Uuid::from_u128(role as u128 + 1)),
+        login: role.code().into(),
+        role,
+        organization: None,
+        person: None,
+        channel: Channel::Cli,
+        request_id: "test".into(),
+    }
+}
+
+fn world() -> World {
+    let audit = MemoryAuditLog::default();
+    let store = InMemoryPrivacy::new(audit.clone());
+    // Monday 2 March 2026, 10:00 Moscow time.
+    let clock = Arc::new(ManualClock::new(DateTime::parse_from_rfc3339("2026-03-02T07:00:00Z").unwrap().to_utc()));
+    let policy = Policy::parse(POLICY).expect("valid");
+    policy.require_exactly(privacy::actions::ACTIONS).expect("the test policy covers the actions");
+    let gate = Gate::new(Arc::new(policy), Arc::new(audit.clone()), clock.clone());
+    let store_arc = Arc::new(store.clone());
+    let privacy = Privacy::new(store_arc.clone(), store_arc.clone(), store_arc, gate);
+    let (anna, boris) = (SubjectId(uuid::Uuid::from_u128(10)), SubjectId(uuid::Uuid::from_u128(11)));
+    store.add_subject(anna, "Анна Аннова", true);
+    store.add_subject(boris, "Борис Борисов", false);
+    World { privacy, store, audit, clock, anna, boris }
+}
+
+fn consent(subject: SubjectId, kind: ConsentKind, purpose: &str, document: &str) -> NewConsent {
+    NewConsent {
+        subject,
+        kind,
+        purpose: purpose.into(),
+        categories: vec!["name".into(), "phone".into()],
+        document: document.into(),
+    }
+}
+
+#[tokio::test]
+async fn a_withdrawn_consent_leads_to_anonymisation_at_the_next_run_and_the_run_is_idempotent() {
+    let w = world();
+    let coordinator = actor(Role::Coordinator);
+    let admin = actor(Role::Admin);
+    let given = w
+        .privacy
+        .record_consent(&coordinator, consent(w.anna, ConsentKind::Processing, "ngo_contacts", "Согласие №1 v1"))
+        .await
+        .unwrap();
+    let withdrawn = w.privacy.withdraw_consent(&coordinator, given.id).await.unwrap();
+    assert_eq!(withdrawn.destroy_by, Some(NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()), "30 days after withdrawal");
+    assert!(matches!(
+        w.privacy.withdraw_consent(&coordinator, given.id).await,
+        Err(PrivacyError::Rule(PrivacyRuleError::AlreadyWithdrawn))
+    ));
+    w.clock.advance(TimeDelta::days(29));
+    let first = w.privacy.run(&admin).await.unwrap();
+    assert_eq!((first.destroyed, first.anonymised, first.overdue), (1, 1, 0));
+    assert_eq!(w.store.subject(w.anna).unwrap().name, None, "no direct identifier left");
+    w.clock.advance(TimeDelta::days(2));
+    let again = w.privacy.run(&admin).await.unwrap();
+    assert_eq!((again.destroyed, again.anonymised), (0, 0), "a second run changes nothing");
+    assert_eq!(w.store.subject(w.boris).unwrap().name.as_deref(), Some("Борис Борисов"), "others untouched");
+}
+
+#[tokio::test]
+async fn a_person_held_on_another_ground_or_consent_is_not_anonymised() {
+    let w = world();
+    let coordinator = actor(Role::Coordinator);
+    let on_law = w
+        .privacy
+        .record_consent(&coordinator, consent(w.boris, ConsentKind::Processing, "training", "Т-1"))
+        .await
+        .unwrap();
+    let first = w
+        .privacy
+        .record_consent(&coordinator, consent(w.anna, ConsentKind::Processing, "training", "Т-2"))
+        .await
+        .unwrap();
+    w.privacy
+        .record_consent(&coordinator, consent(w.anna, ConsentKind::Processing, "ngo_contacts", "К-1"))
+        .await
+        .unwrap();
+    w.privacy.withdraw_consent(&coordinator, on_law.id).await.unwrap();
+    w.privacy.withdraw_consent(&coordinator, first.id).await.unwrap();
+    let report = w.privacy.run(&actor(Role::Admin)).await.unwrap();
+    assert_eq!((report.destroyed, report.anonymised), (2, 0));
+    assert!(w.store.subject(w.anna).unwrap().name.is_some());
+    assert!(w.store.subject(w.boris).unwrap().name.is_some());
+}
+
+#[tokio::test]
+async fn a_distribution_consent_decides_what_the_public_may_see_and_withdrawal_acts_at_once() {
+    let w = world();
+    let coordinator = actor(Role::Coordinator);
+    let both = [w.anna, w.boris];
+    assert!(w.privacy.publishable(&both, "phone").await.unwrap().is_empty(), "nobody without a distribution consent");
+    let mut new = consent(w.anna, ConsentKind::Distribution, "public_directory", "Р-1");
+    new.categories = vec!["name".into()];
+    let given = w.privacy.record_consent(&coordinator, new).await.unwrap();
+    assert_eq!(w.privacy.publishable(&both, "name").await.unwrap(), vec![w.anna]);
+    assert!(w.privacy.publishable(&both, "phone").await.unwrap().is_empty(), "only the consented categories");
+    w.privacy.withdraw_consent(&coordinator, given.id).await.unwrap();
+    assert!(w.privacy.publishable(&both, "name").await.unwrap().is_empty(), "withdrawal takes effect at once");
+}
+
+#[tokio::test]
+async fn one_document_carries_one_purpose() {
+    let w = world();
+    let coordinator = actor(Role::Coordinator);
+    w.privacy.record_consent(&coordinator, consent(w.anna, ConsentKind::Processing, "training", "Д-7")).await.unwrap();
+    let second =
+        w.privacy.record_consent(&coordinator, consent(w.anna, ConsentKind::Processing, "newsletter", "Д-7")).await;
+    assert!(matches!(second, Err(PrivacyError::Rule(PrivacyRuleError::OnePurposePerDocument { .. }))));
+    let bad = w
+        .privacy
+        .record_consent(&coordinator, consent(SubjectId(uuid::Uuid::nil()), ConsentKind::Processing, "training", "Д-8"))
+        .await;
+    assert!(matches!(bad, Err(PrivacyError::NotFound("person"))));
+}
+
+#[tokio::test]
+async fn a_subject_request_is_due_in_ten_working_days_extends_once_and_late_ones_are_reported() {
+    let w = world();
+    let lawyer = actor(Role::Lawyer);
+    // Received Monday 2 March 2026: 9 March is a holiday (8 March fell on a Sunday).
+    let request = w.privacy.register_request(&lawyer, w.anna, None).await.unwrap();
+    assert_eq!(request.due_on, NaiveDate::from_ymd_opt(2026, 3, 17).unwrap());
+    let extended = w.privacy.extend_request(&lawyer, request.id, "нужны данные из архива").await.unwrap();
+    assert_eq!(extended.deadline(), NaiveDate::from_ymd_opt(2026, 3, 24).unwrap());
+    assert!(w.privacy.extend_request(&lawyer, request.id, "ещё").await.is_err());
+    w.clock.advance(TimeDelta::days(30));
+    let report = w.privacy.run(&actor(Role::Admin)).await.unwrap();
+    assert_eq!(report.late_requests.iter().map(|r| r.id).collect::<Vec<_>>(), vec![request.id]);
+    w.privacy.answer_request(&lawyer, request.id, None).await.unwrap();
+    assert!(w.privacy.run(&actor(Role::Admin)).await.unwrap().late_requests.is_empty());
+}
+
+#[tokio::test]
+async fn the_policy_decides_and_every_change_is_audited() {
+    let w = world();
+    let trainer = actor(Role::Trainer);
+    let refused = w.privacy.record_consent(&trainer, consent(w.anna, ConsentKind::Processing, "training", "X")).await;
+    assert!(matches!(refused, Err(PrivacyError::Denied(_))));
+    assert!(matches!(w.privacy.export(&actor(Role::Coordinator), w.anna).await, Err(PrivacyError::Denied(_))));
+    assert!(matches!(w.privacy.run(&actor(Role::Coordinator)).await, Err(PrivacyError::Denied(_))));
+    let before = w.audit.rows().len();
+    let export = w.privacy.export(&actor(Role::Lawyer), w.anna).await.unwrap();
+    assert!(export.tables.contains_key("people"));
+    assert_eq!(w.audit.rows().len(), before + 1, "the export is recorded");
+    assert!(w.audit.rows().iter().filter(|r| r.event.outcome == audit::Outcome::Denied).count() >= 3);
+}
