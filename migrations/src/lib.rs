@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_registry;
 mod m20261127_000002_accounts;
 mod m20261127_000003_audit_and_roles;
+mod m20261127_000004_privacy;
 
 /// The ordered list of migrations.
 #[derive(Debug)]
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_registry::Migration),
             Box::new(m20261127_000002_accounts::Migration),
             Box::new(m20261127_000003_audit_and_roles::Migration),
+            Box::new(m20261127_000004_privacy::Migration),
         ]
     }
 }

@@ -46,7 +46,7 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<Database> {
 /// Every action the use cases ask the permission policy about: the policy file must list
 /// exactly these.
 pub fn actions() -> Vec<Action> {
-    [registry::actions::ACTIONS, access::ACTIONS, audit::ACTIONS].concat()
+    [registry::actions::ACTIONS, access::ACTIONS, audit::ACTIONS, privacy::actions::ACTIONS].concat()
 }
 
 /// Builds the use cases over an opened database: one gate (policy, audit log, clock) for all.

@@ -331,6 +331,8 @@ impl Privacy {
                     .with_detail(format!("anonymise: consent for {} withdrawn", consent.purpose));
                 self.subjects.anonymise(consent.subject, &event).await?;
                 report.anonymised += 1;
+                // Anonymisation rewrites the consent's document reference: mark the stored row.
+                consent = self.consents.get(consent.id).await?.unwrap_or(consent);
             }
             consent.destroyed_at = Some(now);
             let event = self.gate.event(actor, PRIVACY_RUN, object("consent", consent.id.0)).with_detail(format!(

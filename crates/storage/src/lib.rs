@@ -7,6 +7,7 @@ mod convert;
 mod database;
 mod entities;
 mod errors;
+mod privacy_store;
 mod registry_store;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -14,4 +15,5 @@ pub mod testing;
 pub use access_store::SqlAccess;
 pub use audit_store::SqlAudit;
 pub use database::{Backend, Database, MigrationState, StorageError};
+pub use privacy_store::SqlPrivacy;
 pub use registry_store::SqlRegistry;

@@ -89,6 +89,16 @@ pub async fn execute_sql(db: &Database, sql: &str) -> Result<(), sea_orm::DbErr>
     db.connection().execute_unprepared(sql).await.map(|_| ())
 }
 
+/// The first column of every row of a raw query, as text (tests reading the catalogue).
+pub async fn query_strings(db: &Database, sql: &str) -> Vec<String> {
+    let rows = db
+        .connection()
+        .query_all_raw(Statement::from_string(db.db_backend(), sql.to_owned()))
+        .await
+        .expect("a valid catalogue query");
+    rows.into_iter().map(|row| row.try_get_by_index::<String>(0).expect("a text column")).collect()
+}
+
 /// `url` with its database name replaced.
 fn with_database(url: &str, name: &str) -> String {
     let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
