@@ -125,3 +125,62 @@ async fn a_role_change_and_a_password_change_end_sessions_on_the_next_request() 
     assert_eq!(error_code(&gw.staff(Some(&token), me, json!({})).await), "UNAUTHENTICATED");
     assert!(login(&gw, "maria", "another long password").await["data"]["login"]["token"].is_string());
 }
+
+#[tokio::test]
+async fn a_person_appears_in_the_public_directory_only_with_a_distribution_consent_and_only_as_consented() {
+    let gw = TestGateway::start().await;
+    let admin = gw.admin_actor().await;
+    let registry = &gw.system.services.registry;
+    let org = OrganizationInput {
+        full_name: "АНО «Открытая»".into(),
+        legal_form: "ano".into(),
+        inn: Some(inn_number(5)),
+        ..Default::default()
+    };
+    let org = registry.create_organization(&admin, &org).await.expect("org");
+    let basis = registry::input::LegalBasisInput {
+        kind: registry::model::LegalBasisKind::Consent,
+        purpose: "учёт".into(),
+        since: registry::testing::fixtures::day(2026, 1, 1),
+        document: None,
+    };
+    let person = registry::input::PersonInput {
+        last_name: "Публичная".into(),
+        first_name: "Ольга".into(),
+        phones: vec!["+7 900 777-77-77".into()],
+        ..Default::default()
+    };
+    let person = registry.add_person(&admin, &person, &basis).await.expect("person");
+    registry.add_membership(&admin, person.id, org.id, "председатель", None).await.expect("membership");
+    let query = "query($id: ID!) { organization(id: $id) { contacts { fullName position phones } } }";
+    let contacts = || async {
+        let answer = gw.post("/public/graphql", None, query, json!({ "id": org.id.0.to_string() })).await;
+        answer["data"]["organization"]["contacts"].clone()
+    };
+    assert_eq!(contacts().await, json!([]), "nobody appears without a distribution consent");
+    let privacy = &gw.system.services.privacy;
+    let processing = privacy::NewConsent {
+        subject: privacy::SubjectId(person.id.0),
+        kind: privacy::ConsentKind::Processing,
+        purpose: "ngo_contacts".into(),
+        categories: vec!["name".into(), "phone".into()],
+        document: "Согласие П-1".into(),
+    };
+    privacy.record_consent(&admin, processing).await.expect("processing consent");
+    assert_eq!(contacts().await, json!([]), "a processing consent does not make anyone public");
+    let distribution = privacy::NewConsent {
+        subject: privacy::SubjectId(person.id.0),
+        kind: privacy::ConsentKind::Distribution,
+        purpose: "public_directory".into(),
+        categories: vec!["name".into(), "position".into()],
+        document: "Согласие Р-1".into(),
+    };
+    let consent = privacy.record_consent(&admin, distribution).await.expect("distribution consent");
+    assert_eq!(
+        contacts().await,
+        json!([{ "fullName": "Публичная Ольга", "position": "председатель", "phones": [] }]),
+        "only the consented fields: no phone"
+    );
+    privacy.withdraw_consent(&admin, consent.id).await.expect("withdraw");
+    assert_eq!(contacts().await, json!([]), "withdrawal removes the person from the next public answer");
+}

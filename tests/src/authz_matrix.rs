@@ -158,6 +158,18 @@ async fn world() -> World {
         note: None,
     };
     let tie = registry.add_tie(&admin, &tie).await.expect("tie");
+    let other = PersonInput { last_name: "Другая".into(), first_name: "Вера".into(), ..Default::default() };
+    let other = registry.add_person(&admin, &other, &basis).await.expect("person B");
+    let privacy = &gw.system.services.privacy;
+    let consent = privacy::NewConsent {
+        subject: privacy::SubjectId(person.id.0),
+        kind: privacy::ConsentKind::Processing,
+        purpose: "ngo_contacts".into(),
+        categories: vec!["name".into()],
+        document: "Согласие А-1".into(),
+    };
+    let consent = privacy.record_consent(&admin, consent).await.expect("consent");
+    let request = privacy.register_request(&admin, privacy::SubjectId(person.id.0), None).await.expect("request");
     let access = &gw.system.services.access;
     for role in Role::ALL.into_iter().filter(|r| !matches!(r, Role::Admin | Role::Anonymous)) {
         let assignment = Assignment {
@@ -189,6 +201,9 @@ async fn world() -> World {
         ("$COALITION_MEMBER", member.id.0.to_string()),
         ("$COALITION", coalition.id.0.to_string()),
         ("$TIE", tie.id.0.to_string()),
+        ("$PERSON_B", other.id.0.to_string()),
+        ("$CONSENT", consent.id.0.to_string()),
+        ("$REQUEST", request.id.0.to_string()),
         ("$SPARE", "spare".to_owned()),
     ]);
     World { gw, values, tokens }

@@ -62,6 +62,12 @@ pub enum Command {
         #[command(subcommand)]
         action: commands::account::Action,
     },
+    /// Personal data: destruction after withdrawal (`run`, daily from cron), subject exports.
+    Privacy {
+        /// run, export or requests.
+        #[command(subcommand)]
+        action: commands::privacy::Action,
+    },
     /// Read and verify the audit log.
     Audit {
         /// verify or list.
@@ -80,6 +86,7 @@ pub async fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Export { what } => commands::export::run(&cli.settings, operator, what, out).await,
         Command::Account { action } => commands::account::run(&cli.settings, operator, action, out).await,
         Command::Audit { action } => commands::audit::run(&cli.settings, operator, action, out).await,
+        Command::Privacy { action } => commands::privacy::run(&cli.settings, operator, action, out).await,
     }
 }
 

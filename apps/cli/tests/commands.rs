@@ -307,3 +307,54 @@ async fn audit_verify_detects_an_edited_or_deleted_row() {
     let (broken, _) = env.run(&["audit", "verify"]).await;
     assert!(broken.unwrap_err().to_string().contains("row 3 is missing"));
 }
+
+#[tokio::test]
+async fn privacy_run_destroys_withdrawn_data_once_and_exports_act_as_the_operator() {
+    let env = Env::new().await;
+    let settings = gateway::Settings {
+        data_dir: env.dir.clone(),
+        database_url: Some(env.url.clone()),
+        profile: None,
+        permissions: None,
+    };
+    let system = gateway::bootstrap::open_existing(&settings).await.unwrap();
+    let admin = access::actor_of(&system.services.access.operator("admin").await.unwrap(), kernel::Channel::Cli, "t");
+    let person = registry::input::PersonInput {
+        last_name: "Удаляемова".into(),
+        first_name: "Анна".into(),
+        phones: vec!["+7 900 555-55-55".into()],
+        ..Default::default()
+    };
+    let basis = registry::input::LegalBasisInput {
+        kind: registry::model::LegalBasisKind::Consent,
+        purpose: "учёт".into(),
+        since: registry::testing::fixtures::day(2026, 1, 1),
+        document: None,
+    };
+    let person = system.services.registry.add_person(&admin, &person, &basis).await.unwrap();
+    let subject = privacy::SubjectId(person.id.0);
+    let consent = privacy::NewConsent {
+        subject,
+        kind: privacy::ConsentKind::Processing,
+        purpose: "ngo_contacts".into(),
+        categories: vec!["name".into()],
+        document: "Согласие К-1".into(),
+    };
+    let consent = system.services.privacy.record_consent(&admin, consent).await.unwrap();
+    system.services.privacy.withdraw_consent(&admin, consent.id).await.unwrap();
+
+    env.ok(&["account", "add", "--login", "maria", "--role", "coordinator", "--password", ADMIN_PASSWORD]).await;
+    let (refused, _) = env.run_as(Some("maria"), &["privacy", "run"]).await;
+    assert!(refused.unwrap_err().to_string().contains("недостаточно прав"), "only administrators run destruction");
+    let first = env.ok(&["privacy", "run"]).await;
+    assert!(first.contains("destroyed: 1, anonymised: 1"), "{first}");
+    let second = env.ok(&["privacy", "run"]).await;
+    assert!(second.contains("destroyed: 0, anonymised: 0"), "the run is idempotent: {second}");
+    let id = person.id.0.to_string();
+    let export = env.ok(&["privacy", "export", "--person", &id]).await;
+    let parsed: serde_json::Value = serde_json::from_str(&export).unwrap();
+    assert!(parsed["tables"]["people"].as_array().is_some_and(|rows| rows.len() == 1), "{export}");
+    assert!(!export.contains("Удаляемова") && !export.contains("555-55-55"), "anonymised: {export}");
+    let trail = env.ok(&["audit", "list", "--action", "privacy.run", "--login", "admin"]).await;
+    assert!(trail.lines().all(|l| l.contains("\tcli\t")) && trail.lines().count() >= 2, "{trail}");
+}

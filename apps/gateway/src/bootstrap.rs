@@ -8,8 +8,9 @@ use anyhow::Context as _;
 use audit::Gate;
 use base64::Engine as _;
 use kernel::{Action, Actor, Channel, Clock, Policy, RegionProfile, SystemClock};
+use privacy::Privacy;
 use registry::Registry;
-use storage::{Database, SqlAccess, SqlAudit, SqlRegistry};
+use storage::{Database, SqlAccess, SqlAudit, SqlPrivacy, SqlRegistry};
 
 use crate::graphql::Services;
 use crate::settings::Settings;
@@ -60,8 +61,10 @@ pub async fn services(
     let registry =
         Registry::open(SqlRegistry::new(db.clone()).ports(), gate.clone()).await.context("cannot load the registry")?;
     let (accounts, sessions) = SqlAccess::new(db.clone()).ports();
+    let (consents, requests, subjects) = SqlPrivacy::new(db.clone()).ports();
     Ok(Services {
         registry: Arc::new(registry),
+        privacy: Arc::new(Privacy::new(consents, requests, subjects, gate.clone())),
         access: Arc::new(Access::with_limits(accounts, sessions, gate.clone(), limits)),
         gate,
         clock,

@@ -206,17 +206,19 @@ impl Privacy {
         Ok(self.consents.of_subject(subject).await?)
     }
 
-    /// Of these people, those with an active distribution consent covering `category`: the only
-    /// ones the public may see, and only that category of their data. No actor: the public asks.
-    pub async fn publishable(&self, subjects: &[SubjectId], category: &str) -> Result<Vec<SubjectId>, PrivacyError> {
-        let consents = self.consents.distributing(subjects).await?;
-        Ok(subjects
-            .iter()
-            .copied()
-            .filter(|s| {
-                consents.iter().any(|c| c.subject == *s && c.is_active() && c.categories.iter().any(|k| k == category))
-            })
-            .collect())
+    /// What the public may see of each of these people: the categories of their active
+    /// distribution consents (art. 10.1). People without one are absent. No actor: the public asks.
+    pub async fn publishable(
+        &self,
+        subjects: &[SubjectId],
+    ) -> Result<std::collections::HashMap<SubjectId, std::collections::BTreeSet<String>>, PrivacyError> {
+        let mut out: std::collections::HashMap<SubjectId, std::collections::BTreeSet<String>> = Default::default();
+        for consent in self.consents.distributing(subjects).await? {
+            if consent.is_active() && consent.kind == ConsentKind::Distribution {
+                out.entry(consent.subject).or_default().extend(consent.categories);
+            }
+        }
+        Ok(out)
     }
 
     /// Registers a subject access request received on `received_on` (today when absent).

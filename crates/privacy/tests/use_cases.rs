@@ -125,14 +125,23 @@ async fn a_distribution_consent_decides_what_the_public_may_see_and_withdrawal_a
     let w = world();
     let coordinator = actor(Role::Coordinator);
     let both = [w.anna, w.boris];
-    assert!(w.privacy.publishable(&both, "phone").await.unwrap().is_empty(), "nobody without a distribution consent");
+    assert!(w.privacy.publishable(&both).await.unwrap().is_empty(), "nobody without a distribution consent");
+    w.privacy
+        .record_consent(&coordinator, consent(w.boris, ConsentKind::Processing, "ngo_contacts", "П-1"))
+        .await
+        .unwrap();
     let mut new = consent(w.anna, ConsentKind::Distribution, "public_directory", "Р-1");
     new.categories = vec!["name".into()];
     let given = w.privacy.record_consent(&coordinator, new).await.unwrap();
-    assert_eq!(w.privacy.publishable(&both, "name").await.unwrap(), vec![w.anna]);
-    assert!(w.privacy.publishable(&both, "phone").await.unwrap().is_empty(), "only the consented categories");
+    let shown = w.privacy.publishable(&both).await.unwrap();
+    assert_eq!(
+        shown.keys().copied().collect::<Vec<_>>(),
+        vec![w.anna],
+        "a processing consent is not a distribution consent"
+    );
+    assert_eq!(shown[&w.anna].iter().collect::<Vec<_>>(), vec!["name"], "only the consented categories");
     w.privacy.withdraw_consent(&coordinator, given.id).await.unwrap();
-    assert!(w.privacy.publishable(&both, "name").await.unwrap().is_empty(), "withdrawal takes effect at once");
+    assert!(w.privacy.publishable(&both).await.unwrap().is_empty(), "withdrawal takes effect at once");
 }
 
 #[tokio::test]

@@ -457,6 +457,58 @@ impl Registry {
         Ok(self.ports.organizations.get(id).await?)
     }
 
+    /// The people holding a current position in an organisation of the public directory, by id
+    /// only: which of them may appear is for their distribution consents to say.
+    pub async fn directory_members(&self, actor: &Actor, id: OrganizationId) -> Result<Vec<PersonId>, RegistryError> {
+        self.require_all(actor, DIRECTORY_READ, None).await?;
+        let today = self.today();
+        let mut ids: Vec<PersonId> = self
+            .ports
+            .memberships
+            .of_organizations(&[id])
+            .await?
+            .into_iter()
+            .filter(|m| m.period.contains(today))
+            .map(|m| m.person)
+            .collect();
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// The public card of an organisation's people: only those whose distribution consent
+    /// covers their `name`, and of each only the consented categories (`position`, `phone`,
+    /// `email`). `consented` comes from the privacy rules.
+    pub async fn directory_people(
+        &self,
+        actor: &Actor,
+        id: OrganizationId,
+        consented: &HashMap<PersonId, std::collections::BTreeSet<String>>,
+    ) -> Result<Vec<PublicPerson>, RegistryError> {
+        self.require_all(actor, DIRECTORY_READ, None).await?;
+        let shown: Vec<PersonId> = consented.iter().filter(|(_, c)| c.contains("name")).map(|(p, _)| *p).collect();
+        let today = self.today();
+        let memberships = self.ports.memberships.of_people(&shown).await?;
+        let mut people = self.ports.people.get_many(&shown).await?;
+        people.sort_by_key(|p| (p.profile.last_name.to_string(), p.profile.first_name.to_string(), p.id));
+        Ok(people
+            .into_iter()
+            .filter_map(|p| {
+                let membership = memberships
+                    .iter()
+                    .find(|m| m.person == p.id && m.organization == id && m.period.contains(today))?;
+                let allowed = consented.get(&p.id)?;
+                let names = [Some(&p.profile.last_name), Some(&p.profile.first_name), p.profile.middle_name.as_ref()];
+                Some(PublicPerson {
+                    full_name: names.into_iter().flatten().map(ToString::to_string).collect::<Vec<_>>().join(" "),
+                    position: allowed.contains("position").then(|| membership.position.to_string()),
+                    phones: if allowed.contains("phone") { p.profile.phones.clone() } else { Vec::new() },
+                    emails: if allowed.contains("email") { p.profile.emails.clone() } else { Vec::new() },
+                })
+            })
+            .collect())
+    }
+
     /// Counts of organisations by municipality, legal form, activity area and relationship.
     pub async fn summary(&self, actor: &Actor) -> Result<RegistrySummary, RegistryError> {
         self.require_all(actor, REGISTRY_SUMMARY, None).await?;
@@ -921,6 +973,19 @@ impl Registry {
     pub fn term_name(&self, kind: TermKind, code: &str) -> Option<String> {
         self.vocabulary().term(kind, code).map(|t| t.name_ru.clone())
     }
+}
+
+/// A person as the public directory shows them: only what their distribution consent allows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicPerson {
+    /// The full name.
+    pub full_name: String,
+    /// The position, when consented.
+    pub position: Option<String>,
+    /// Phones, when consented.
+    pub phones: Vec<crate::model::Phone>,
+    /// E-mails, when consented.
+    pub emails: Vec<crate::model::Email>,
 }
 
 /// A person's contacts: the personal fields behind their own permission.

@@ -5,4 +5,5 @@ pub mod audit;
 pub mod export;
 pub mod import;
 pub mod migrate;
+pub mod privacy;
 pub mod seed;

@@ -39,6 +39,8 @@ pub struct Services {
     pub registry: Arc<Registry>,
     /// Accounts and sessions.
     pub access: Arc<Access>,
+    /// Consents, subject access requests, destruction.
+    pub privacy: Arc<privacy::Privacy>,
     /// The policy, the audit log and the clock every use case passes.
     pub gate: audit::Gate,
     /// The clock ("today" for active periods).

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod context;
 pub mod errors;
 pub mod loaders;
+pub mod privacy;
 pub mod public;
 pub mod staff;
 pub mod types;
@@ -17,12 +18,12 @@ use loaders::Loaders;
 /// The staff schema's queries: one part per area.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct StaffQuery(staff::RegistryQuery, accounts::AccountQuery);
+pub struct StaffQuery(staff::RegistryQuery, privacy::PrivacyQuery, accounts::AccountQuery);
 
 /// The staff schema's mutations: one part per area.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct StaffMutation(staff::RegistryMutation, accounts::AccountMutation);
+pub struct StaffMutation(staff::RegistryMutation, privacy::PrivacyMutation, accounts::AccountMutation);
 
 /// The staff schema at `/graphql`.
 pub type StaffSchema = Schema<StaffQuery, StaffMutation, EmptySubscription>;

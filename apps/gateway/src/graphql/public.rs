@@ -1,10 +1,13 @@
 //! The anonymous public directory: a separate, smaller schema. It shows active organisations'
-//! public fields only and has no type that could reach a person.
+//! public fields, and of their people only those with a distribution consent (152-FZ art. 10.1),
+//! each with only the consented fields.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use kernel::{Page, TermKind};
-use registry::model::{OrgStatus, Organization, OrganizationId};
+use privacy::SubjectId;
+use registry::model::{OrgStatus, Organization, OrganizationId, PersonId};
 use registry::ports::{OrganizationFilter, StatusKind};
+use registry::service::PublicPerson;
 
 use super::context::{caller, services};
 use super::errors::GqlResult;
@@ -51,6 +54,43 @@ impl PublicOrganizationGql {
     /// The organisation's postal address.
     async fn postal_address(&self) -> Option<&str> {
         self.0.profile.postal_address.as_ref().map(|v| v.as_str())
+    }
+    /// Its people who consented to appear here (art. 10.1), with only what they consented to
+    /// show. A withdrawn consent takes effect on the next query.
+    #[graphql(complexity = 10)]
+    async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<PublicContactGql>> {
+        let (services, actor) = (services(ctx), &caller(ctx).actor);
+        let members = services.registry.directory_members(actor, self.0.id).await.gql(ctx)?;
+        let subjects: Vec<SubjectId> = members.iter().map(|p| SubjectId(p.0)).collect();
+        let consented = services.privacy.publishable(&subjects).await.gql(ctx)?;
+        let consented = consented.into_iter().map(|(s, c)| (PersonId(s.0), c)).collect();
+        let people = services.registry.directory_people(actor, self.0.id, &consented).await.gql(ctx)?;
+        Ok(people.into_iter().map(PublicContactGql::from).collect())
+    }
+}
+
+/// A person of an organisation, as they consented to appear in the public directory.
+#[derive(SimpleObject)]
+#[graphql(name = "Contact")]
+pub struct PublicContactGql {
+    /// The full name.
+    pub full_name: String,
+    /// The position, if consented.
+    pub position: Option<String>,
+    /// Phones, if consented.
+    pub phones: Vec<String>,
+    /// E-mails, if consented.
+    pub emails: Vec<String>,
+}
+
+impl From<PublicPerson> for PublicContactGql {
+    fn from(p: PublicPerson) -> Self {
+        Self {
+            full_name: p.full_name,
+            position: p.position,
+            phones: p.phones.iter().map(ToString::to_string).collect(),
+            emails: p.emails.iter().map(ToString::to_string).collect(),
+        }
     }
 }
 
