@@ -20,14 +20,18 @@ server=$(.ci/start-postgres)
 base="${server%/*}"
 
 now() { date +%s.%N; }
+# Every command but `migrate` acts as an account: the first one, an administrator.
+export NKO_OPERATOR=admin NKO_PASSWORD="benchmark administrator password"
 fresh_pg() {
   psql -q "$server" -c "DROP DATABASE IF EXISTS nko_bench" -c "CREATE DATABASE nko_bench" >/dev/null
   NKO_DATABASE_URL="$base/nko_bench" "$nko" migrate up >/dev/null
+  (unset NKO_OPERATOR; NKO_DATABASE_URL="$base/nko_bench" "$nko" account add --login admin --role admin >/dev/null)
   NKO_DATABASE_URL="$base/nko_bench" "$nko" seed >/dev/null
 }
 fresh_sqlite() {
   rm -f "$work"/bench.sqlite*
-  NKO_DATABASE_URL="sqlite://$work/bench.sqlite?mode=rwc" "$nko" migrate up >/dev/null
+  (unset NKO_OPERATOR; NKO_DATABASE_URL="sqlite://$work/bench.sqlite?mode=rwc" "$nko" migrate up >/dev/null)
+  (unset NKO_OPERATOR; NKO_DATABASE_URL="sqlite://$work/bench.sqlite?mode=rwc" "$nko" account add --login admin --role admin >/dev/null)
   NKO_DATABASE_URL="sqlite://$work/bench.sqlite?mode=rwc" "$nko" seed >/dev/null
 }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

@@ -280,10 +280,13 @@ impl Access {
         })
     }
 
-    /// Every account.
+    /// Every account (the reading is recorded: logins and roles are staff's personal data).
     pub async fn accounts(&self, actor: &Actor) -> Result<Vec<Account>, AccessError> {
         self.gate.check(actor, ACCOUNT_READ, None).await?;
-        Ok(self.accounts.list().await?)
+        let accounts = self.accounts.list().await?;
+        let event = self.gate.event(actor, ACCOUNT_READ, None).with_detail(format!("{} accounts", accounts.len()));
+        self.gate.record(&event).await?;
+        Ok(accounts)
     }
 
     /// Whether any account exists (the first start creates the administrator when none does).

@@ -208,4 +208,6 @@ async fn each_change_writes_exactly_one_audit_row() {
     assert_eq!(rows.len(), before + 4);
     assert!(rows[before..].iter().all(|r| r.event.action == "account.manage" && r.event.outcome == Outcome::Success));
     assert!(rows.iter().all(|r| !r.event.detail.clone().unwrap_or_default().contains(PASSWORD)), "no passwords");
+    w.access.accounts(&w.admin).await.expect("list");
+    assert_eq!(w.audit.rows().last().map(|r| r.event.action.clone()).as_deref(), Some("account.read"));
 }

@@ -394,7 +394,16 @@ impl SqlRegistry {
         let mut tx = pool.begin().await.map_err(sqlx_error)?;
         for chunk in new.chunks(INSERT_CHUNK) {
             let rows: Vec<organization::Model> = chunk.iter().map(convert::organization_model).collect();
-            let statement = convert::organization_insert_statement(rows.len());
+            // Building a 29,000-placeholder statement costs milliseconds: the full-size one is
+            // built once per process, only a last, shorter chunk is built anew.
+            static FULL_CHUNK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+            let shorter;
+            let statement = if rows.len() == INSERT_CHUNK {
+                FULL_CHUNK.get_or_init(|| convert::organization_insert_statement(INSERT_CHUNK))
+            } else {
+                shorter = convert::organization_insert_statement(rows.len());
+                &shorter
+            };
             let mut query = sea_orm::sqlx::query(sea_orm::sqlx::AssertSqlSafe(statement.as_str()));
             for row in &rows {
                 query = convert::bind_organization(query, row);
