@@ -120,67 +120,58 @@ pub(crate) mod raw_audit {
     use audit::{AuditEvent, link};
     use sea_orm::sqlx::{self, PgConnection, Row, SqliteConnection};
 
+    /// The three statements of an append, in one dialect; each function below runs them on its
+    /// database (sqlx's binds are typed per database, so the body is spelled once, here).
+    macro_rules! append {
+        ($conn:expr, $event:expr, $head:literal, $insert:literal, $update:literal) => {{
+            let conn = $conn;
+            let e: &AuditEvent = $event;
+            let head = sqlx::query($head).fetch_one(&mut *conn).await?;
+            let (seq, prev): (i64, String) = (head.try_get::<i64, _>("seq")? + 1, head.try_get("hash")?);
+            let hash = link(&prev, seq, e);
+            sqlx::query($insert)
+                .bind(seq)
+                .bind(e.at)
+                .bind(e.account)
+                .bind(&e.login)
+                .bind(e.role.code())
+                .bind(e.channel.code())
+                .bind(&e.action)
+                .bind(e.object.as_deref())
+                .bind(&e.request_id)
+                .bind(e.outcome.code())
+                .bind(e.detail.as_deref())
+                .bind(&prev)
+                .bind(&hash)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query($update).bind(seq).bind(&hash).execute(conn).await?;
+            Ok(())
+        }};
+    }
+
     /// Appends `event` within the caller's PostgreSQL transaction, locking the chain head.
     pub async fn append_postgres(conn: &mut PgConnection, event: &AuditEvent) -> Result<(), sqlx::Error> {
-        let head =
-            sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE").fetch_one(&mut *conn).await?;
-        let (seq, prev): (i64, String) = (head.try_get::<i64, _>("seq")? + 1, head.try_get("hash")?);
-        let hash = link(&prev, seq, event);
-        let e = event;
-        sqlx::query(
+        append!(
+            conn,
+            event,
+            "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
             "INSERT INTO audit_log (seq, at, account_id, login, role, channel, action, object, request_id, outcome, \
              detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1"
         )
-        .bind(seq)
-        .bind(e.at)
-        .bind(e.account)
-        .bind(&e.login)
-        .bind(e.role.code())
-        .bind(e.channel.code())
-        .bind(&e.action)
-        .bind(e.object.as_deref())
-        .bind(&e.request_id)
-        .bind(e.outcome.code())
-        .bind(e.detail.as_deref())
-        .bind(&prev)
-        .bind(&hash)
-        .execute(&mut *conn)
-        .await?;
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(seq)
-            .bind(&hash)
-            .execute(conn)
-            .await?;
-        Ok(())
     }
 
     /// Appends `event` within the caller's SQLite transaction (one writer: no lock needed).
     pub async fn append_sqlite(conn: &mut SqliteConnection, event: &AuditEvent) -> Result<(), sqlx::Error> {
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *conn).await?;
-        let (seq, prev): (i64, String) = (head.try_get::<i64, _>("seq")? + 1, head.try_get("hash")?);
-        let hash = link(&prev, seq, event);
-        let e = event;
-        sqlx::query(
+        append!(
+            conn,
+            event,
+            "SELECT seq, hash FROM audit_head WHERE id = 1",
             "INSERT INTO audit_log (seq, at, account_id, login, role, channel, action, object, request_id, outcome, \
              detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"
         )
-        .bind(seq)
-        .bind(e.at)
-        .bind(e.account)
-        .bind(&e.login)
-        .bind(e.role.code())
-        .bind(e.channel.code())
-        .bind(&e.action)
-        .bind(e.object.as_deref())
-        .bind(&e.request_id)
-        .bind(e.outcome.code())
-        .bind(e.detail.as_deref())
-        .bind(&prev)
-        .bind(&hash)
-        .execute(&mut *conn)
-        .await?;
-        sqlx::query("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1").bind(seq).bind(&hash).execute(conn).await?;
-        Ok(())
     }
 }
 
