@@ -177,3 +177,89 @@ async fn each_change_writes_one_audit_row_and_a_refused_one_none() {
     let last = w.audit.rows().pop().expect("a row");
     assert_eq!((last.event.action.as_str(), last.event.login.as_str()), ("organization.verify", "admin"));
 }
+
+mod properties {
+    use std::collections::BTreeSet;
+
+    use kernel::{PageRequest, Role};
+    use proptest::prelude::*;
+    use registry::model::{OrganizationId, PersonId};
+    use registry::ports::PersonFilter;
+    use registry::testing::InMemoryRegistry;
+    use registry::testing::fixtures::{self, actor, admin};
+    use registry::Registry;
+
+    /// People, organisations and who is a member where, as indexes.
+    fn memberships() -> impl Strategy<Value = (usize, usize, Vec<(usize, usize)>, usize)> {
+        (1usize..5, 1usize..8).prop_flat_map(|(orgs, people)| {
+            (
+                Just(orgs),
+                Just(people),
+                proptest::collection::vec((0..people, 0..orgs), 0..12),
+                0..orgs,
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn a_representative_sees_exactly_the_members_of_their_organisation((orgs, people, links, own) in memberships()) {
+            let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+            runtime.block_on(async {
+                let store = InMemoryRegistry::new();
+                let registry = Registry::open(store.ports(), fixtures::gate(store.audit().clone())).await.expect("open");
+                let admin = admin();
+                registry.seed_references(&admin, &fixtures::terms()).await.expect("seed");
+                let mut org_ids = Vec::new();
+                for n in 0..orgs {
+                    let input = registry::input::OrganizationInput {
+                        full_name: format!("АНО «Н{n}»"),
+                        legal_form: "ano".into(),
+                        inn: Some(fixtures::inn_number(n as u32 + 1)),
+                        ..Default::default()
+                    };
+                    org_ids.push(registry.create_organization(&admin, &input).await.expect("org").id);
+                }
+                let basis = registry::input::LegalBasisInput {
+                    kind: registry::model::LegalBasisKind::Consent,
+                    purpose: "учёт".into(),
+                    since: fixtures::day(2026, 1, 1),
+                    document: None,
+                };
+                let mut person_ids: Vec<PersonId> = Vec::new();
+                for n in 0..people {
+                    let input = registry::input::PersonInput {
+                        last_name: format!("Человек{n}"),
+                        first_name: "Тест".into(),
+                        ..Default::default()
+                    };
+                    person_ids.push(registry.add_person(&admin, &input, &basis).await.expect("person").id);
+                }
+                for (p, o) in &links {
+                    registry.add_membership(&admin, person_ids[*p], org_ids[*o], "член", None).await.expect("link");
+                }
+                let rep = actor(Role::NgoRepresentative, Some(org_ids[own]), None);
+                let expected: BTreeSet<PersonId> =
+                    links.iter().filter(|(_, o)| *o == own).map(|(p, _)| person_ids[*p]).collect();
+                let page = registry
+                    .people(&rep, &PersonFilter::default(), PageRequest::new(100, None).expect("page"))
+                    .await
+                    .expect("list");
+                let seen: BTreeSet<PersonId> = page.items.iter().map(|p| p.id).collect();
+                assert_eq!(seen, expected);
+                assert_eq!(page.total as usize, expected.len(), "the total counts only the scope");
+                for id in &person_ids {
+                    let found = registry.person(&rep, *id).await.expect("answered").is_some();
+                    assert_eq!(found, expected.contains(id));
+                }
+                for (n, id) in org_ids.iter().enumerate() {
+                    let found = registry.organization(&rep, *id).await.expect("answered").is_some();
+                    assert_eq!(found, n == own);
+                }
+                let missing: OrganizationId = OrganizationId::new();
+                assert!(registry.organization(&rep, missing).await.expect("answered").is_none());
+            });
+        }
+    }
+}
