@@ -76,6 +76,19 @@ async fn a_nested_page_runs_the_same_number_of_statements_for_ten_and_one_hundre
         assert!(nodes.iter().skip(1).all(|n| !n["ties"].as_array().unwrap().is_empty()), "ties are loaded");
     }
     assert_eq!(counts[0], counts[1], "statements for 10 and for 100 organisations: {counts:?}");
+
+    // The public directory with every organisation's consented people: constant too.
+    let public = "query($first: Int!) { organizations(first: $first) { nodes { fullName contacts { fullName } } } }";
+    let mut public_counts = Vec::new();
+    for first in [10, 100] {
+        let before = gw.db.statements_executed();
+        let answer = gw.post("/public/graphql", None, public, json!({ "first": first })).await;
+        public_counts.push(gw.db.statements_executed() - before);
+        let nodes = answer["data"]["organizations"]["nodes"].as_array().unwrap_or_else(|| panic!("{answer}"));
+        assert_eq!(nodes.len(), first);
+    }
+    assert_eq!(public_counts[0], public_counts[1], "public statements for 10 and 100: {public_counts:?}");
+    assert!(public_counts[1] <= 8, "{public_counts:?}");
     // Eleven reads, and three statements for the audit rows of the phones read (chain head, the
     // rows in one insert, the new head).
     assert!(counts[1] <= 14, "a nested page costs a handful of statements, not one per row: {counts:?}");

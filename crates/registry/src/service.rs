@@ -457,56 +457,63 @@ impl Registry {
         Ok(self.ports.organizations.get(id).await?)
     }
 
-    /// The people holding a current position in an organisation of the public directory, by id
-    /// only: which of them may appear is for their distribution consents to say.
-    pub async fn directory_members(&self, actor: &Actor, id: OrganizationId) -> Result<Vec<PersonId>, RegistryError> {
+    /// The people holding a current position in these organisations of the public directory,
+    /// by id only: which of them may appear is for their distribution consents to say. One query.
+    pub async fn directory_members(
+        &self,
+        actor: &Actor,
+        ids: &[OrganizationId],
+    ) -> Result<Vec<PersonId>, RegistryError> {
         self.require_all(actor, DIRECTORY_READ, None).await?;
         let today = self.today();
-        let mut ids: Vec<PersonId> = self
+        let mut people: Vec<PersonId> = self
             .ports
             .memberships
-            .of_organizations(&[id])
+            .of_organizations(ids)
             .await?
             .into_iter()
             .filter(|m| m.period.contains(today))
             .map(|m| m.person)
             .collect();
-        ids.sort();
-        ids.dedup();
-        Ok(ids)
+        people.sort();
+        people.dedup();
+        Ok(people)
     }
 
-    /// The public card of an organisation's people: only those whose distribution consent
+    /// The public cards of these organisations' people: only those whose distribution consent
     /// covers their `name`, and of each only the consented categories (`position`, `phone`,
-    /// `email`). `consented` comes from the privacy rules.
+    /// `email`). `consented` comes from the privacy rules. Two queries for any number of
+    /// organisations.
     pub async fn directory_people(
         &self,
         actor: &Actor,
-        id: OrganizationId,
+        ids: &[OrganizationId],
         consented: &HashMap<PersonId, std::collections::BTreeSet<String>>,
-    ) -> Result<Vec<PublicPerson>, RegistryError> {
+    ) -> Result<Vec<(OrganizationId, PublicPerson)>, RegistryError> {
         self.require_all(actor, DIRECTORY_READ, None).await?;
         let shown: Vec<PersonId> = consented.iter().filter(|(_, c)| c.contains("name")).map(|(p, _)| *p).collect();
         let today = self.today();
         let memberships = self.ports.memberships.of_people(&shown).await?;
         let mut people = self.ports.people.get_many(&shown).await?;
         people.sort_by_key(|p| (p.profile.last_name.to_string(), p.profile.first_name.to_string(), p.id));
-        Ok(people
-            .into_iter()
-            .filter_map(|p| {
-                let membership = memberships
-                    .iter()
-                    .find(|m| m.person == p.id && m.organization == id && m.period.contains(today))?;
-                let allowed = consented.get(&p.id)?;
+        let mut cards = Vec::new();
+        for p in &people {
+            let Some(allowed) = consented.get(&p.id) else { continue };
+            let current = memberships
+                .iter()
+                .filter(|m| m.person == p.id && ids.contains(&m.organization) && m.period.contains(today));
+            for membership in current {
                 let names = [Some(&p.profile.last_name), Some(&p.profile.first_name), p.profile.middle_name.as_ref()];
-                Some(PublicPerson {
+                let card = PublicPerson {
                     full_name: names.into_iter().flatten().map(ToString::to_string).collect::<Vec<_>>().join(" "),
                     position: allowed.contains("position").then(|| membership.position.to_string()),
                     phones: if allowed.contains("phone") { p.profile.phones.clone() } else { Vec::new() },
                     emails: if allowed.contains("email") { p.profile.emails.clone() } else { Vec::new() },
-                })
-            })
-            .collect())
+                };
+                cards.push((membership.organization, card));
+            }
+        }
+        Ok(cards)
     }
 
     /// Counts of organisations by municipality, legal form, activity area and relationship.

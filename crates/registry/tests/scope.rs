@@ -183,21 +183,16 @@ mod properties {
 
     use kernel::{PageRequest, Role};
     use proptest::prelude::*;
+    use registry::Registry;
     use registry::model::{OrganizationId, PersonId};
     use registry::ports::PersonFilter;
     use registry::testing::InMemoryRegistry;
     use registry::testing::fixtures::{self, actor, admin};
-    use registry::Registry;
 
     /// People, organisations and who is a member where, as indexes.
     fn memberships() -> impl Strategy<Value = (usize, usize, Vec<(usize, usize)>, usize)> {
         (1usize..5, 1usize..8).prop_flat_map(|(orgs, people)| {
-            (
-                Just(orgs),
-                Just(people),
-                proptest::collection::vec((0..people, 0..orgs), 0..12),
-                0..orgs,
-            )
+            (Just(orgs), Just(people), proptest::collection::vec((0..people, 0..orgs), 0..12), 0..orgs)
         })
     }
 

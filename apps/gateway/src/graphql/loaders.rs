@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use kernel::Actor;
+use privacy::{Privacy, SubjectId};
 use registry::model::{
     Coalition, CoalitionId, CoalitionMember, Membership, Organization, OrganizationId, Person, PersonId, Tie,
 };
-use registry::service::PersonContacts;
+use registry::service::{PersonContacts, PublicPerson};
 use registry::{Registry, RegistryError};
 
 /// The registry and the actor a request's loaders ask it for: every batch passes the same
@@ -24,6 +25,10 @@ pub struct Asking {
 
 /// People's contacts by person (reads of personal data, recorded in the audit log).
 pub struct ContactsByPerson(pub Asking);
+
+/// The public cards of organisations' people, by organisation: current members with a
+/// distribution consent covering their name, showing only the consented categories.
+pub struct PublicContactsByOrganization(pub Asking, pub Arc<Privacy>);
 
 /// A loader failure, shared by every key of the failed batch.
 pub type LoadError = Arc<RegistryError>;
@@ -151,6 +156,28 @@ impl Loader<PersonId> for ContactsByPerson {
     }
 }
 
+impl Loader<OrganizationId> for PublicContactsByOrganization {
+    type Value = Vec<PublicPerson>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[OrganizationId]) -> Result<HashMap<OrganizationId, Vec<PublicPerson>>, LoadError> {
+        let Self(asking, privacy) = self;
+        let members = asking.registry.directory_members(&asking.actor, keys).await.map_err(Arc::new)?;
+        let subjects: Vec<SubjectId> = members.iter().map(|p| SubjectId(p.0)).collect();
+        let consented = privacy
+            .publishable(&subjects)
+            .await
+            .map_err(|e| Arc::new(RegistryError::Store(registry::RepoError::Unavailable(e.to_string()))))?;
+        let consented = consented.into_iter().map(|(s, c)| (PersonId(s.0), c)).collect();
+        let cards = asking.registry.directory_people(&asking.actor, keys, &consented).await.map_err(Arc::new)?;
+        let mut by_org: HashMap<OrganizationId, Vec<PublicPerson>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for (org, card) in cards {
+            by_org.entry(org).or_default().push(card);
+        }
+        Ok(by_org)
+    }
+}
+
 /// Every loader of one request.
 pub struct Loaders {
     /// Organisations by id.
@@ -171,6 +198,8 @@ pub struct Loaders {
     pub members_by_coalition: DataLoader<MembersByCoalition, HashMapCache>,
     /// Contacts by person.
     pub contacts: DataLoader<ContactsByPerson, HashMapCache>,
+    /// Public cards of people by organisation.
+    pub public_contacts: DataLoader<PublicContactsByOrganization, HashMapCache>,
 }
 
 /// A loader that caches within its request, so a prefetched batch answers every later lookup.
@@ -180,7 +209,7 @@ fn cached<T: Send + Sync + 'static>(loader: T) -> DataLoader<T, HashMapCache> {
 
 impl Loaders {
     /// Fresh loaders for one request.
-    pub fn new(registry: &Arc<Registry>, actor: &Actor) -> Self {
+    pub fn new(registry: &Arc<Registry>, privacy: &Arc<Privacy>, actor: &Actor) -> Self {
         let r = || Asking { registry: registry.clone(), actor: actor.clone() };
         Self {
             organizations: cached(OrganizationsById(r())),
@@ -192,6 +221,7 @@ impl Loaders {
             coalitions_by_organization: cached(CoalitionsByOrganization(r())),
             members_by_coalition: cached(MembersByCoalition(r())),
             contacts: cached(ContactsByPerson(r())),
+            public_contacts: cached(PublicContactsByOrganization(r(), privacy.clone())),
         }
     }
 }

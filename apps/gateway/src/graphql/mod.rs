@@ -133,7 +133,10 @@ pub async fn execute(
         return Response::from_errors(vec![error]);
     }
     let staff_introspection = caller.account.is_some();
-    let request = request.data(Loaders::new(&services.registry, &caller.actor)).data(info.clone()).data(caller);
+    let request = request
+        .data(Loaders::new(&services.registry, &services.privacy, &caller.actor))
+        .data(info.clone())
+        .data(caller);
     let response = match target {
         Target::Staff(schema) => {
             let request = if staff_introspection { request } else { request.disable_introspection() };

@@ -4,15 +4,14 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use kernel::{Page, TermKind};
-use privacy::SubjectId;
-use registry::model::{OrgStatus, Organization, OrganizationId, PersonId};
+use registry::model::{OrgStatus, Organization, OrganizationId};
 use registry::ports::{OrganizationFilter, StatusKind};
 use registry::service::PublicPerson;
 
 use super::context::{caller, services};
 use super::errors::GqlResult;
 use super::staff::{OrganizationFilterGql, page_info, page_request, parse_id, terms_of};
-use super::types::{PageInfoGql, TermGql, TermKindGql, term, terms};
+use super::types::{PageInfoGql, TermGql, TermKindGql, load_failed, loaders, term, terms};
 
 /// An organisation as the public directory shows it.
 pub struct PublicOrganizationGql(pub Organization);
@@ -57,15 +56,10 @@ impl PublicOrganizationGql {
     }
     /// Its people who consented to appear here (art. 10.1), with only what they consented to
     /// show. A withdrawn consent takes effect on the next query.
-    #[graphql(complexity = 10)]
+    #[graphql(complexity = "2 + child_complexity")]
     async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<PublicContactGql>> {
-        let (services, actor) = (services(ctx), &caller(ctx).actor);
-        let members = services.registry.directory_members(actor, self.0.id).await.gql(ctx)?;
-        let subjects: Vec<SubjectId> = members.iter().map(|p| SubjectId(p.0)).collect();
-        let consented = services.privacy.publishable(&subjects).await.gql(ctx)?;
-        let consented = consented.into_iter().map(|(s, c)| (PersonId(s.0), c)).collect();
-        let people = services.registry.directory_people(actor, self.0.id, &consented).await.gql(ctx)?;
-        Ok(people.into_iter().map(PublicContactGql::from).collect())
+        let found = loaders(ctx).public_contacts.load_one(self.0.id).await.map_err(|e| load_failed(ctx, e))?;
+        Ok(found.unwrap_or_default().into_iter().map(PublicContactGql::from).collect())
     }
 }
 
@@ -149,6 +143,11 @@ impl PublicQuery {
         let page = page_request(ctx, first, after)?;
         let found: Page<Organization> =
             services(ctx).registry.directory(&caller(ctx).actor, &filter, page).await.gql(ctx)?;
+        // One batch of contacts for the whole page, whatever the scheduler does.
+        if ctx.look_ahead().field("nodes").field("contacts").exists() {
+            let ids = found.items.iter().map(|o| o.id);
+            loaders(ctx).public_contacts.load_many(ids).await.map_err(|e| load_failed(ctx, e))?;
+        }
         Ok(DirectoryPageGql {
             total_count: found.total,
             page_info: page_info(&found),
