@@ -120,7 +120,8 @@ pub struct ParsedRow {
 }
 
 /// About how many records the text holds (its line count), to size the row vector once.
-fn memchr_lines(text: &str) -> usize {
+/// The number of lines of a text (a capacity hint).
+pub fn line_count(text: &str) -> usize {
     text.bytes().filter(|b| *b == b'\n').count()
 }
 
@@ -172,13 +173,13 @@ pub fn guard(value: &str) -> String {
     if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_owned() }
 }
 
-/// Reads every record; returns the rows that could be read and every problem, by line and column.
-pub fn parse(text: &str, delimiter: u8) -> (Vec<ParsedRow>, Vec<RowError>) {
+/// Opens a CSV text: the header's problems, by column, or a reader of its rows.
+pub fn read(text: &str, delimiter: u8) -> Result<RowReader<'_>, Vec<RowError>> {
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|h| h.trim().to_lowercase()).collect(),
         Err(e) => {
-            return (vec![], vec![file_error(1, format!("не удалось прочитать заголовок: {e}"))]);
+            return Err(vec![file_error(1, format!("не удалось прочитать заголовок: {e}"))]);
         }
     };
     let mut errors = Vec::new();
@@ -204,7 +205,7 @@ pub fn parse(text: &str, delimiter: u8) -> (Vec<ParsedRow>, Vec<RowError>) {
         });
     }
     if !errors.is_empty() {
-        return (vec![], errors);
+        return Err(errors);
     }
     let index: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
     let position = |name: &str| index.get(name).copied();
@@ -229,20 +230,31 @@ pub fn parse(text: &str, delimiter: u8) -> (Vec<ParsedRow>, Vec<RowError>) {
         in_sonko_register: position("in_sonko_register"),
         social_service_provider: position("social_service_provider"),
     };
-    let mut rows = Vec::with_capacity(memchr_lines(text));
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
+    Ok(RowReader { reader, at, record: csv::StringRecord::new() })
+}
+
+/// The rows of a CSV text, read one at a time: a row, or every problem of it by column.
+pub struct RowReader<'a> {
+    reader: csv::Reader<&'a [u8]>,
+    at: Columns,
+    record: csv::StringRecord,
+}
+
+impl Iterator for RowReader<'_> {
+    type Item = Result<ParsedRow, Vec<RowError>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.reader.read_record(&mut self.record) {
             Ok(true) => {}
-            Ok(false) => break,
+            Ok(false) => return None,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                errors.push(file_error(line, format!("запись не разбирается: {}", e.kind_text())));
-                continue;
+                return Some(Err(vec![file_error(line, format!("запись не разбирается: {}", e.kind_text()))]));
             }
         }
-        let line = record.position().map_or(0, |p| p.line());
-        let record = &record;
+        let line = self.record.position().map_or(0, |p| p.line());
+        let record = &self.record;
+        let at = &self.at;
         let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).map(|v| unguard(v.trim())).unwrap_or_default();
         let optional = |i: Option<usize>| Some(cell(i)).filter(|v| !v.is_empty()).map(str::to_owned);
         let list = |i: Option<usize>| -> Vec<String> {
@@ -293,10 +305,9 @@ pub fn parse(text: &str, delimiter: u8) -> (Vec<ParsedRow>, Vec<RowError>) {
             }
         };
         if !row_errors.is_empty() {
-            errors.extend(row_errors);
-            continue;
+            return Some(Err(row_errors));
         }
-        rows.push(ParsedRow {
+        Some(Ok(ParsedRow {
             line,
             input: OrganizationInput {
                 full_name: cell(at.full_name).to_owned(),
@@ -319,7 +330,22 @@ pub fn parse(text: &str, delimiter: u8) -> (Vec<ParsedRow>, Vec<RowError>) {
                 in_sonko_register,
                 social_service_provider,
             },
-        });
+        }))
+    }
+}
+
+/// Reads every record; returns the rows that could be read and every problem, by line and column.
+pub fn parse(text: &str, delimiter: u8) -> (Vec<ParsedRow>, Vec<RowError>) {
+    let reader = match read(text, delimiter) {
+        Ok(reader) => reader,
+        Err(errors) => return (Vec::new(), errors),
+    };
+    let (mut rows, mut errors) = (Vec::with_capacity(line_count(text)), Vec::new());
+    for row in reader {
+        match row {
+            Ok(row) => rows.push(row),
+            Err(problems) => errors.extend(problems),
+        }
     }
     (rows, errors)
 }

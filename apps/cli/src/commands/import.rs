@@ -15,7 +15,7 @@ use kernel::{Lang, Localized};
 use registry::service::{RowOutcome, RowRejection, RowValidator};
 use tokio::task::JoinSet;
 
-use crate::csv_format::{Encoding, RowError, column_of, decode, detect_delimiter, parse};
+use crate::csv_format::{Encoding, RowError, column_of, decode, detect_delimiter, line_count, read};
 
 /// Rows per transaction.
 pub const BATCH: usize = 1000;
@@ -88,25 +88,47 @@ pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &
         Ok(text) => text,
         Err(errors) => return refuse(out, &errors, errors.len()),
     };
+    drop(bytes);
     let delimiter = match delimiter {
         Some(c) => u8::try_from(c).ok().filter(|b| *b == b',' || *b == b';').context("the delimiter must be , or ;")?,
         None => detect_delimiter(&text),
     };
-    let (rows, mut errors) = parse(&text, delimiter);
-    drop(text);
+    // Rows are read, validated and dropped a batch at a time; only their validated profiles
+    // are kept until every batch is planned.
+    let mut reader = match read(&text, delimiter) {
+        Ok(reader) => reader,
+        Err(errors) => return refuse(out, &errors, errors.len()),
+    };
+    let expected_rows = line_count(&text);
+    let mut errors = Vec::new();
     let registry = &system.services.registry;
-    let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
     let vocabulary = registry.vocabulary();
-    let mut validator = RowValidator::new(&vocabulary, system.services.clock.today(), rows.len());
+    let mut validator = RowValidator::new(&vocabulary, system.services.clock.today(), expected_rows);
+    // The line of each row the validator checked, by the validator's index (for "repeats row N").
+    let mut lines: Vec<u64> = Vec::with_capacity(expected_rows);
     // Validate a batch, then look it up in the registry in the background while the next batch
     // is validated: the lookups cost no wall time of their own.
     let mut lookups = JoinSet::new();
     let (mut batches, mut plans) = (Vec::new(), Vec::new());
     let mut valid_lines = Vec::new();
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
+    let mut more = true;
+    while more {
         let mut batch = Vec::with_capacity(BATCH);
-        for row in rows.by_ref().take(BATCH) {
+        let mut checked = 0;
+        while checked < BATCH {
+            let Some(row) = reader.next() else {
+                more = false;
+                break;
+            };
+            let row = match row {
+                Ok(row) => row,
+                Err(problems) => {
+                    errors.extend(problems);
+                    continue;
+                }
+            };
+            checked += 1;
+            lines.push(row.line);
             match validator.check(&row.input) {
                 Ok(profile) => {
                     valid_lines.push(row.line);
@@ -115,6 +137,9 @@ pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &
                 Err(reason) => errors.push(rejection(row.line, &reason, &lines)),
             }
         }
+        if batch.is_empty() {
+            continue;
+        }
         if lookups.len() >= IN_FLIGHT {
             plans.push(lookups.join_next().await.expect("a task is running")??);
         }
@@ -122,6 +147,8 @@ pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &
         batches.push(batch.clone());
         lookups.spawn(async move { registry.plan_import(&actor, &batch).await.map(|plan| (index, plan)) });
     }
+    drop(reader);
+    drop(text);
     while let Some(done) = lookups.join_next().await {
         plans.push(done??);
     }
