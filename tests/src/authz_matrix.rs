@@ -249,10 +249,15 @@ async fn every_role_gets_exactly_the_verdicts_of_the_table() {
             let name = field.rsplit('.').next().expect("Type.field");
             let root_null = answer["data"].is_null() || answer["data"].get(name).is_none_or(Value::is_null);
             cells += 1;
+            // Canaries: the volunteer's phone and surname, and organisation B's name, must not
+            // appear in any refused answer.
+            let body = answer.to_string();
+            let leaked = ["+79000000001", "Волонтёрова", "АНО «Б»"].into_iter().find(|c| body.contains(c));
             let as_expected = match (allowed, &got) {
                 (true, Ok(())) => true,
-                // A refusal leaves the field null (a guarded object field is not at the root).
-                (false, Err(_)) => root_null,
+                // A refusal leaves the field null (a guarded object field is not at the root) and
+                // carries nothing of the record.
+                (false, Err(_)) => root_null && leaked.is_none(),
                 _ => false,
             };
             if !as_expected {
