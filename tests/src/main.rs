@@ -5,6 +5,7 @@ mod access_http;
 mod authz_matrix;
 mod e2e;
 mod hardening;
+mod logs;
 mod schema_doc;
 mod statements;
 mod support;

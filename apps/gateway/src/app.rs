@@ -185,7 +185,20 @@ async fn handle(
             }
         }
     }
+    // One line per request, for the operator: never the query's variables, tokens or data.
+    let (request_id, role) = (info.id.clone(), caller.actor.role.code());
+    let started = std::time::Instant::now();
     let response = execute(&target, state.services(), request, caller, info).await;
+    let codes: Vec<String> =
+        response.errors.iter().filter_map(|e| e.extensions.as_ref()?.get("code").map(|c| c.to_string())).collect();
+    tracing::info!(
+        request_id,
+        endpoint = if staff { "staff" } else { "public" },
+        role,
+        ms = started.elapsed().as_millis() as u64,
+        errors = ?codes,
+        "graphql request"
+    );
     Json(response).into_response()
 }
 
