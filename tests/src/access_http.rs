@@ -184,3 +184,29 @@ async fn a_person_appears_in_the_public_directory_only_with_a_distribution_conse
     privacy.withdraw_consent(&admin, consent.id).await.expect("withdraw");
     assert_eq!(contacts().await, json!([]), "withdrawal removes the person from the next public answer");
 }
+
+#[tokio::test]
+async fn a_rotating_x_forwarded_for_does_not_escape_the_address_limit() {
+    let gw = TestGateway::start().await;
+    let mut codes = Vec::new();
+    for n in 0..12 {
+        let body = json!({
+            "query": "mutation($l: String!) { login(login: $l, password: \"whatever password\") { token } }",
+            "variables": { "l": format!("someone{n}") },
+        });
+        let answer: Value = gw
+            .client
+            .post(format!("{}/graphql", gw.base))
+            .header("X-Forwarded-For", format!("203.0.113.{n}"))
+            .json(&body)
+            .send()
+            .await
+            .expect("answers")
+            .json()
+            .await
+            .expect("JSON");
+        codes.push(error_code(&answer).to_owned());
+    }
+    assert_eq!(codes.iter().filter(|c| *c == "UNAUTHENTICATED").count(), 10, "{codes:?}");
+    assert_eq!(&codes[10..], ["TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"], "the socket's address is what counts");
+}
