@@ -826,16 +826,45 @@ impl Registry {
         Ok(coalition)
     }
 
-    /// Every coalition.
+    /// Every coalition (for a representative: those their organisation belongs to).
     pub async fn coalitions(&self, actor: &Actor) -> Result<Vec<Coalition>, RegistryError> {
-        self.gate.check(actor, ORGANIZATION_READ, None).await?;
-        Ok(self.ports.coalitions.list().await?)
+        let scope = self.gate.check(actor, ORGANIZATION_READ, None).await?;
+        let all = self.ports.coalitions.list().await?;
+        self.coalitions_in_scope(scope, all).await
     }
 
-    /// Several coalitions by id.
+    /// Several coalitions by id, within the actor's scope.
     pub async fn coalitions_by_ids(&self, actor: &Actor, ids: &[CoalitionId]) -> Result<Vec<Coalition>, RegistryError> {
-        self.gate.check(actor, ORGANIZATION_READ, None).await?;
-        Ok(self.ports.coalitions.get_many(ids).await?)
+        let scope = self.gate.check(actor, ORGANIZATION_READ, None).await?;
+        let found = self.ports.coalitions.get_many(ids).await?;
+        self.coalitions_in_scope(scope, found).await
+    }
+
+    async fn coalitions_in_scope(&self, scope: Scope, found: Vec<Coalition>) -> Result<Vec<Coalition>, RegistryError> {
+        match scope {
+            Scope::All => Ok(found),
+            Scope::Organization(own) => {
+                let joined: HashSet<CoalitionId> = self
+                    .ports
+                    .coalitions
+                    .memberships_of(&[OrganizationId(own)])
+                    .await?
+                    .into_iter()
+                    .map(|m| m.coalition)
+                    .collect();
+                Ok(found.into_iter().filter(|c| joined.contains(&c.id)).collect())
+            }
+            Scope::Own(_) => Ok(Vec::new()),
+        }
+    }
+
+    /// Coalition member records within the scope: a representative sees their organisation's own.
+    fn members_in_scope(scope: Scope, found: Vec<CoalitionMember>) -> Vec<CoalitionMember> {
+        match scope {
+            Scope::All => found,
+            Scope::Organization(own) => found.into_iter().filter(|m| m.organization.0 == own).collect(),
+            Scope::Own(_) => Vec::new(),
+        }
     }
 
     /// Adds an organisation to a coalition from `from` (today when absent).
@@ -895,8 +924,8 @@ impl Registry {
         actor: &Actor,
         ids: &[CoalitionId],
     ) -> Result<Vec<CoalitionMember>, RegistryError> {
-        self.gate.check(actor, ORGANIZATION_READ, None).await?;
-        Ok(self.ports.coalitions.members_of(ids).await?)
+        let scope = self.gate.check(actor, ORGANIZATION_READ, None).await?;
+        Ok(Self::members_in_scope(scope, self.ports.coalitions.members_of(ids).await?))
     }
 
     /// Coalition memberships of these organisations.
@@ -905,8 +934,8 @@ impl Registry {
         actor: &Actor,
         ids: &[OrganizationId],
     ) -> Result<Vec<CoalitionMember>, RegistryError> {
-        self.gate.check(actor, ORGANIZATION_READ, None).await?;
-        Ok(self.ports.coalitions.memberships_of(ids).await?)
+        let scope = self.gate.check(actor, ORGANIZATION_READ, None).await?;
+        Ok(Self::members_in_scope(scope, self.ports.coalitions.memberships_of(ids).await?))
     }
 
     // Ties.

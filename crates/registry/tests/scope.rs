@@ -111,6 +111,26 @@ async fn a_representative_sees_only_their_organisations_people() {
 }
 
 #[tokio::test]
+async fn a_representative_sees_only_the_coalitions_and_coalition_records_of_their_organisation() {
+    let w = world().await;
+    let admin = admin();
+    let shared = w.registry.create_coalition(&admin, "Общая сеть", None, None).await.expect("coalition");
+    let other = w.registry.create_coalition(&admin, "Чужая сеть", None, None).await.expect("coalition");
+    let member = registry::model::CoalitionRole::Member;
+    w.registry.add_coalition_member(&admin, shared.id, w.a, member, None).await.expect("A joins");
+    w.registry.add_coalition_member(&admin, shared.id, w.b, member, None).await.expect("B joins");
+    w.registry.add_coalition_member(&admin, other.id, w.b, member, None).await.expect("B joins");
+    let rep = actor(Role::NgoRepresentative, Some(w.a), None);
+    let seen: Vec<_> = w.registry.coalitions(&rep).await.expect("list").into_iter().map(|c| c.id).collect();
+    assert_eq!(seen, vec![shared.id]);
+    let members = w.registry.members_of_coalitions(&rep, &[shared.id, other.id]).await.expect("members");
+    assert_eq!(members.iter().map(|m| m.organization).collect::<Vec<_>>(), vec![w.a], "B's records stay hidden");
+    assert!(w.registry.coalitions_by_ids(&rep, &[other.id]).await.expect("by id").is_empty());
+    let all = w.registry.members_of_coalitions(&admin, &[shared.id, other.id]).await.expect("members");
+    assert_eq!(all.len(), 3, "staff see every record");
+}
+
+#[tokio::test]
 async fn a_volunteer_sees_only_their_own_record() {
     let w = world().await;
     let volunteer = actor(Role::Volunteer, None, Some(w.boris));
