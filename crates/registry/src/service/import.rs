@@ -1,0 +1,239 @@
+//! Imports of organisations: row validation, planning against the registry, batch writes.
+
+use std::collections::HashMap;
+
+use audit::AuditEvent;
+use chrono::NaiveDate;
+use kernel::Actor;
+
+use crate::actions::ORGANIZATION_IMPORT;
+use crate::error::{Conflict, InvalidField, NaturalKey, RegistryError, RepoError};
+use crate::input::OrganizationInput;
+use crate::model::{Organization, OrganizationId, OrganizationProfile};
+use crate::ports::BatchOutcome;
+use crate::rules::dedup::shared_key;
+use crate::vocabulary::Vocabulary;
+
+use super::{Registry, new_organization};
+
+/// What happened to one import row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowOutcome {
+    /// A new organisation was (or, in a dry run, would be) added.
+    Inserted,
+    /// An existing organisation was (or would be) changed.
+    Updated,
+    /// The organisation exists and is identical.
+    Unchanged,
+    /// The row was refused.
+    Rejected(RowRejection),
+}
+
+/// Why an import row was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowRejection {
+    /// A field is invalid.
+    Invalid(InvalidField),
+    /// The row has neither ИНН nor ОГРН, so it cannot be matched on a re-run.
+    NoNaturalKey,
+    /// Another row of the same file has the same key.
+    RepeatsRow {
+        /// The key they share.
+        key: NaturalKey,
+        /// The index of the earlier row.
+        first: usize,
+    },
+    /// Its ИНН and ОГРН belong to two different stored organisations.
+    KeysOfTwoOrganizations,
+}
+
+/// Validates import rows one after another, remembering the natural keys seen so far: rows
+/// without a natural key and repeats of an earlier row's key are refused.
+pub struct RowValidator<'a> {
+    vocabulary: &'a Vocabulary,
+    today: NaiveDate,
+    first_by_key: HashMap<(NaturalKey, String), usize>,
+    next_index: usize,
+}
+
+impl<'a> RowValidator<'a> {
+    /// A validator for a file of about `rows` rows.
+    pub fn new(vocabulary: &'a Vocabulary, today: NaiveDate, rows: usize) -> Self {
+        Self { vocabulary, today, first_by_key: HashMap::with_capacity(rows * 2), next_index: 0 }
+    }
+
+    /// The verdict on the next row (rows are numbered from 0 in the order they are checked).
+    pub fn check(&mut self, row: &OrganizationInput) -> Result<OrganizationProfile, RowRejection> {
+        let index = self.next_index;
+        self.next_index += 1;
+        let profile = row.validate(self.vocabulary, self.today).map_err(RowRejection::Invalid)?;
+        let keys = [
+            profile.inn.as_ref().map(|v| (NaturalKey::Inn, v.to_string())),
+            profile.ogrn.as_ref().map(|v| (NaturalKey::Ogrn, v.to_string())),
+        ];
+        if keys.iter().all(Option::is_none) {
+            return Err(RowRejection::NoNaturalKey);
+        }
+        for key in keys.iter().flatten() {
+            if let Some(&first) = self.first_by_key.get(key) {
+                return Err(RowRejection::RepeatsRow { key: key.0, first });
+            }
+        }
+        for key in keys.into_iter().flatten() {
+            self.first_by_key.insert(key, index);
+        }
+        Ok(profile)
+    }
+}
+
+/// Validates import rows without touching storage: each row's profile, or why it is refused.
+pub fn validate_rows(
+    rows: &[OrganizationInput],
+    vocabulary: &Vocabulary,
+    today: NaiveDate,
+) -> Vec<Result<OrganizationProfile, RowRejection>> {
+    let mut validator = RowValidator::new(vocabulary, today, rows.len());
+    rows.iter().map(|row| validator.check(row)).collect()
+}
+
+impl Registry {
+    /// Passes an actor who may import organisations (checked once before a file is read).
+    pub async fn may_import(&self, actor: &Actor) -> Result<(), RegistryError> {
+        self.require_all(actor, ORGANIZATION_IMPORT, None).await
+    }
+
+    async fn existing_for(&self, rows: &[OrganizationProfile]) -> Result<KeyIndex, RegistryError> {
+        let inns: Vec<_> = rows.iter().filter_map(|r| r.inn.clone()).collect();
+        let ogrns: Vec<_> = rows.iter().filter_map(|r| r.ogrn.clone()).collect();
+        Ok(KeyIndex::new(self.ports.organizations.find_by_keys(&inns, &ogrns).await?))
+    }
+
+    /// What importing these validated rows would do, row by row, without writing anything.
+    pub async fn plan_import(
+        &self,
+        actor: &Actor,
+        rows: &[OrganizationProfile],
+    ) -> Result<Vec<RowOutcome>, RegistryError> {
+        self.require_all(actor, ORGANIZATION_IMPORT, None).await?;
+        let index = self.existing_for(rows).await?;
+        Ok(rows
+            .iter()
+            .map(|profile| match index.matching(profile) {
+                Match::None => RowOutcome::Inserted,
+                Match::One(existing) if existing.profile == *profile => RowOutcome::Unchanged,
+                Match::One(_) => RowOutcome::Updated,
+                Match::Two => RowOutcome::Rejected(RowRejection::KeysOfTwoOrganizations),
+            })
+            .collect())
+    }
+
+    fn batch_event(&self, actor: &Actor, inserted: usize, updated: usize) -> AuditEvent {
+        self.gate
+            .event(actor, ORGANIZATION_IMPORT, None)
+            .with_detail(format!("batch: {inserted} new, {updated} changed"))
+    }
+
+    /// Imports validated rows: organisations matched by ИНН or ОГРН are updated when they differ,
+    /// the others inserted, all in one atomic write with one audit row. Returns one outcome per
+    /// row, in order.
+    pub async fn import_batch(
+        &self,
+        actor: &Actor,
+        rows: Vec<OrganizationProfile>,
+    ) -> Result<Vec<RowOutcome>, RegistryError> {
+        self.require_all(actor, ORGANIZATION_IMPORT, None).await?;
+        let index = self.existing_for(&rows).await?;
+        let now = self.now();
+        let (mut new, mut changed, mut outcomes) = (Vec::new(), Vec::new(), Vec::with_capacity(rows.len()));
+        for profile in rows {
+            let outcome = match index.matching(&profile) {
+                Match::None => {
+                    new.push(new_organization(profile, now));
+                    RowOutcome::Inserted
+                }
+                Match::One(existing) if existing.profile == profile => RowOutcome::Unchanged,
+                Match::One(existing) => {
+                    let mut updated = existing.clone();
+                    updated.profile = profile;
+                    updated.version += 1;
+                    updated.updated_at = now;
+                    changed.push(updated);
+                    RowOutcome::Updated
+                }
+                Match::Two => RowOutcome::Rejected(RowRejection::KeysOfTwoOrganizations),
+            };
+            outcomes.push(outcome);
+        }
+        if !new.is_empty() || !changed.is_empty() {
+            let event = self.batch_event(actor, new.len(), changed.len());
+            let BatchOutcome { .. } = self.ports.organizations.write_batch(&new, &changed, &event).await?;
+        }
+        Ok(outcomes)
+    }
+
+    /// Inserts rows that `plan_import` found new, without looking them up again. A row that
+    /// became known meanwhile fails the whole batch with `Duplicate`; nothing of it is written.
+    pub async fn insert_planned(
+        &self,
+        actor: &Actor,
+        rows: Vec<OrganizationProfile>,
+    ) -> Result<Vec<RowOutcome>, RegistryError> {
+        self.require_all(actor, ORGANIZATION_IMPORT, None).await?;
+        let now = self.now();
+        let new: Vec<Organization> = rows.into_iter().map(|profile| new_organization(profile, now)).collect();
+        let event = self.batch_event(actor, new.len(), 0);
+        match self.ports.organizations.write_batch(&new, &[], &event).await {
+            Ok(_) => Ok(vec![RowOutcome::Inserted; new.len()]),
+            Err(RepoError::Conflict(Conflict::Duplicate(key))) => {
+                let existing = new.first().map_or_else(OrganizationId::new, |o| o.id);
+                Err(RegistryError::Duplicate { key, existing })
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+}
+
+/// Stored organisations indexed by their natural keys, for matching import rows.
+struct KeyIndex {
+    existing: Vec<Organization>,
+    by_inn: HashMap<String, usize>,
+    by_ogrn: HashMap<String, usize>,
+}
+
+/// Which stored organisations an import row matches.
+enum Match<'a> {
+    None,
+    One(&'a Organization),
+    Two,
+}
+
+impl KeyIndex {
+    fn new(existing: Vec<Organization>) -> Self {
+        let mut by_inn = HashMap::new();
+        let mut by_ogrn = HashMap::new();
+        for (i, org) in existing.iter().enumerate() {
+            if let Some(inn) = &org.profile.inn {
+                by_inn.insert(inn.to_string(), i);
+            }
+            if let Some(ogrn) = &org.profile.ogrn {
+                by_ogrn.insert(ogrn.to_string(), i);
+            }
+        }
+        Self { existing, by_inn, by_ogrn }
+    }
+
+    /// The stored organisations sharing the row's ИНН or ОГРН (the rule of `rules::dedup`).
+    fn matching(&self, profile: &OrganizationProfile) -> Match<'_> {
+        let by_inn = profile.inn.as_ref().and_then(|v| self.by_inn.get(v.as_str()));
+        let by_ogrn = profile.ogrn.as_ref().and_then(|v| self.by_ogrn.get(v.as_str()));
+        match (by_inn, by_ogrn) {
+            (None, None) => Match::None,
+            (Some(a), Some(b)) if a != b => Match::Two,
+            (Some(i), _) | (None, Some(i)) => {
+                let found = &self.existing[*i];
+                debug_assert!(shared_key(profile, &found.profile).is_some());
+                Match::One(found)
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! The registry's use cases: ask the policy, load through the ports, decide with the rules, save
+//! with the audit row. One file per part of the registry; shared helpers (the record scope, the
+//! clock) live here.
+
+mod directory;
+mod import;
+mod network;
+mod organizations;
+mod people;
+
+use std::collections::HashSet;
+use std::sync::{Arc, RwLock};
+
+use audit::{Gate, object};
+use chrono::NaiveDate;
+use kernel::{Action, Actor, Denied, Scope, Term, TermKind};
+
+use crate::actions::REFERENCE_WRITE;
+use crate::error::{Conflict, RegistryError, RepoError};
+use crate::model::{OrgStatus, Organization, OrganizationId, OrganizationProfile, PersonId};
+use crate::ports::{CoalitionRepo, MembershipRepo, OrganizationRepo, PersonRepo, ReferenceRepo, TieRepo};
+use crate::vocabulary::Vocabulary;
+
+pub use directory::PublicPerson;
+pub use import::{RowOutcome, RowRejection, RowValidator, validate_rows};
+pub use network::NewTie;
+pub use people::PersonContacts;
+
+/// The ports the registry works through.
+#[derive(Clone)]
+pub struct RegistryPorts {
+    /// Organisations.
+    pub organizations: Arc<dyn OrganizationRepo>,
+    /// People.
+    pub people: Arc<dyn PersonRepo>,
+    /// Memberships of people in organisations.
+    pub memberships: Arc<dyn MembershipRepo>,
+    /// Coalitions and their members.
+    pub coalitions: Arc<dyn CoalitionRepo>,
+    /// Ties between organisations.
+    pub ties: Arc<dyn TieRepo>,
+    /// Reference lists.
+    pub references: Arc<dyn ReferenceRepo>,
+}
+
+/// The registry's use cases.
+pub struct Registry {
+    ports: RegistryPorts,
+    gate: Gate,
+    vocabulary: RwLock<Arc<Vocabulary>>,
+}
+
+impl Registry {
+    /// The registry over these ports, with the vocabulary loaded from storage. Every use case
+    /// passes `gate`: the policy decides, the audit log records.
+    pub async fn open(ports: RegistryPorts, gate: Gate) -> Result<Self, RegistryError> {
+        let vocabulary = Vocabulary::from_terms(ports.references.all().await?);
+        Ok(Self { ports, gate, vocabulary: RwLock::new(Arc::new(vocabulary)) })
+    }
+
+    /// The current vocabulary (public reference data: no actor needed).
+    pub fn vocabulary(&self) -> Arc<Vocabulary> {
+        self.vocabulary.read().expect("vocabulary lock is never poisoned").clone()
+    }
+
+    /// Stores the profile's reference lists and reloads the vocabulary.
+    pub async fn seed_references(&self, actor: &Actor, terms: &[Term]) -> Result<(), RegistryError> {
+        self.require_all(actor, REFERENCE_WRITE, None).await?;
+        let event = self.gate.event(actor, REFERENCE_WRITE, None).with_detail(format!("{} terms", terms.len()));
+        self.ports.references.upsert(terms, &event).await?;
+        let vocabulary = Vocabulary::from_terms(self.ports.references.all().await?);
+        *self.vocabulary.write().expect("vocabulary lock is never poisoned") = Arc::new(vocabulary);
+        Ok(())
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.gate.clock().today()
+    }
+
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.gate.clock().now()
+    }
+
+    // The record scope.
+
+    /// Passes only actors the policy lets reach every record (creating records, imports, reports).
+    async fn require_all(&self, actor: &Actor, action: Action, object: Option<String>) -> Result<(), RegistryError> {
+        match self.gate.check(actor, action, object.clone()).await? {
+            Scope::All => Ok(()),
+            _ => {
+                self.gate.record_out_of_scope(actor, action, object).await?;
+                Err(RegistryError::Denied(Denied { action, role: actor.role }))
+            }
+        }
+    }
+
+    /// Passes actors who may take `action` on organisation `id`. Anything outside a scoped
+    /// actor's organisation is answered exactly as a missing record, whether it exists or not.
+    async fn reach_organization(&self, actor: &Actor, action: Action, id: OrganizationId) -> Result<(), RegistryError> {
+        let object = object("organization", id.0);
+        match self.gate.check(actor, action, object.clone()).await? {
+            Scope::All => Ok(()),
+            Scope::Organization(own) if own == id.0 => Ok(()),
+            _ => {
+                self.gate.record_out_of_scope(actor, action, object).await?;
+                Err(RegistryError::NotFound { entity: "organization" })
+            }
+        }
+    }
+
+    /// Passes actors who may take `action` on person `id` (a representative: people with a
+    /// membership in their organisation; a volunteer: their own record). Outside the scope the
+    /// answer is that of a missing person.
+    async fn reach_person(&self, actor: &Actor, action: Action, id: PersonId) -> Result<(), RegistryError> {
+        let object = object("person", id.0);
+        let scope = self.gate.check(actor, action, object.clone()).await?;
+        if self.in_person_scope(scope, &[id]).await?.contains(&id) {
+            return Ok(());
+        }
+        self.gate.record_out_of_scope(actor, action, object).await?;
+        Err(RegistryError::NotFound { entity: "person" })
+    }
+
+    /// Those of `ids` inside the scope.
+    async fn in_person_scope(&self, scope: Scope, ids: &[PersonId]) -> Result<Vec<PersonId>, RegistryError> {
+        Ok(match scope {
+            Scope::All => ids.to_vec(),
+            Scope::Own(own) => ids.iter().copied().filter(|id| id.0 == own).collect(),
+            Scope::Organization(org) => {
+                let members: HashSet<PersonId> = self
+                    .ports
+                    .memberships
+                    .of_people(ids)
+                    .await?
+                    .into_iter()
+                    .filter(|m| m.organization.0 == org)
+                    .map(|m| m.person)
+                    .collect();
+                ids.iter().copied().filter(|id| members.contains(id)).collect()
+            }
+        })
+    }
+
+    async fn existing_organization(&self, id: OrganizationId) -> Result<Organization, RegistryError> {
+        self.ports.organizations.get(id).await?.ok_or(RegistryError::NotFound { entity: "organization" })
+    }
+
+    /// The names of a list's codes, for reports.
+    pub fn term_name(&self, kind: TermKind, code: &str) -> Option<String> {
+        self.vocabulary().term(kind, code).map(|t| t.name_ru.clone())
+    }
+}
+
+/// A new, active organisation at version 1.
+fn new_organization(profile: OrganizationProfile, now: chrono::DateTime<chrono::Utc>) -> Organization {
+    Organization {
+        id: OrganizationId::new(),
+        version: 1,
+        profile,
+        status: OrgStatus::Active,
+        verification: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn missing_reference(error: RepoError) -> RegistryError {
+    match error {
+        RepoError::Conflict(Conflict::MissingReference) => RegistryError::NotFound { entity: "referenced record" },
+        other => RegistryError::Store(other),
+    }
+}

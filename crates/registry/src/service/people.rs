@@ -1,0 +1,204 @@
+//! People, their memberships and their contacts (personal data behind their own permission).
+
+use audit::{AuditEvent, object};
+use chrono::NaiveDate;
+use kernel::{Actor, Page, PageRequest, Period, Scope};
+
+use crate::actions::{MEMBERSHIP_WRITE, PERSON_PERSONAL_DATA, PERSON_READ, PERSON_WRITE};
+use crate::error::{InvalidField, RegistryError};
+use crate::input::{LegalBasisInput, PersonInput};
+use crate::model::{MAX_SHORT_TEXT, Membership, MembershipId, OrgStatus, OrganizationId, Person, PersonId, Text};
+use crate::ports::PersonFilter;
+
+use super::{Registry, missing_reference};
+
+impl Registry {
+    // People. Person values from these use cases never carry contacts: those come only from
+    // `personal_data`, which checks its own permission and records every read.
+
+    /// Adds a person; the legal basis on which the centre holds the record is required.
+    pub async fn add_person(
+        &self,
+        actor: &Actor,
+        input: &PersonInput,
+        basis: &LegalBasisInput,
+    ) -> Result<Person, RegistryError> {
+        self.require_all(actor, PERSON_WRITE, None).await?;
+        let person = Person {
+            id: PersonId::new(),
+            profile: input.validate()?,
+            legal_basis: basis.validate(self.today())?,
+            created_at: self.now(),
+        };
+        let event = self.gate.event(actor, PERSON_WRITE, object("person", person.id.0)).with_detail("create");
+        self.ports.people.insert(&person, &event).await?;
+        Ok(without_contacts(person))
+    }
+
+    /// One person; `None` when they do not exist or lie outside the actor's scope.
+    pub async fn person(&self, actor: &Actor, id: PersonId) -> Result<Option<Person>, RegistryError> {
+        match self.reach_person(actor, PERSON_READ, id).await {
+            Ok(()) => Ok(self.ports.people.get(id).await?.map(without_contacts)),
+            Err(RegistryError::NotFound { .. }) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Several people by id; those outside the scope are skipped.
+    pub async fn people_by_ids(&self, actor: &Actor, ids: &[PersonId]) -> Result<Vec<Person>, RegistryError> {
+        let scope = self.gate.check(actor, PERSON_READ, None).await?;
+        let ids = self.in_person_scope(scope, ids).await?;
+        Ok(self.ports.people.get_many(&ids).await?.into_iter().map(without_contacts).collect())
+    }
+
+    /// A page of people within the actor's scope. Filtering by contacts needs the right to read
+    /// them, so the filter cannot be used to guess a phone number.
+    pub async fn people(
+        &self,
+        actor: &Actor,
+        filter: &PersonFilter,
+        page: PageRequest,
+    ) -> Result<Page<Person>, RegistryError> {
+        let scope = self.gate.check(actor, PERSON_READ, None).await?;
+        if filter.contact.is_some() && !self.gate.allows(actor, PERSON_PERSONAL_DATA) {
+            self.gate.record_out_of_scope(actor, PERSON_PERSONAL_DATA, None).await?;
+            return Err(RegistryError::ForbiddenFilter { field: "contact" });
+        }
+        let empty = || Page { items: Vec::new(), total: 0, offset: 0 };
+        let mut filter = filter.clone();
+        match scope {
+            Scope::All => {}
+            Scope::Organization(own) => match filter.organization {
+                Some(other) if other.0 != own => return Ok(empty()),
+                _ => filter.organization = Some(OrganizationId(own)),
+            },
+            Scope::Own(own) => match filter.only {
+                Some(other) if other.0 != own => return Ok(empty()),
+                _ => filter.only = Some(PersonId(own)),
+            },
+        }
+        let page = self.ports.people.list(&filter, page).await?;
+        Ok(Page { items: page.items.into_iter().map(without_contacts).collect(), ..page })
+    }
+
+    /// The phones and e-mails of these people, for those the actor may read; each person read
+    /// is recorded in the audit log.
+    pub async fn personal_data(&self, actor: &Actor, ids: &[PersonId]) -> Result<Vec<PersonContacts>, RegistryError> {
+        let scope = self.gate.check(actor, PERSON_PERSONAL_DATA, None).await?;
+        let ids = self.in_person_scope(scope, ids).await?;
+        let people = self.ports.people.get_many(&ids).await?;
+        let events: Vec<AuditEvent> =
+            people.iter().map(|p| self.gate.event(actor, PERSON_PERSONAL_DATA, object("person", p.id.0))).collect();
+        self.gate.record_all(&events).await?;
+        Ok(people
+            .into_iter()
+            .map(|p| PersonContacts { person: p.id, phones: p.profile.phones, emails: p.profile.emails })
+            .collect())
+    }
+
+    // Memberships.
+
+    /// Records that a person holds a position in an organisation from `from` (today when absent).
+    pub async fn add_membership(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        organization: OrganizationId,
+        position: &str,
+        from: Option<NaiveDate>,
+    ) -> Result<Membership, RegistryError> {
+        self.reach_organization(actor, MEMBERSHIP_WRITE, organization).await?;
+        let position = Text::parse(position, MAX_SHORT_TEXT).map_err(|p| InvalidField::new("position", p))?;
+        self.ports.people.get(person).await?.ok_or(RegistryError::NotFound { entity: "person" })?;
+        let org = self.existing_organization(organization).await?;
+        if matches!(org.status, OrgStatus::Liquidated { .. }) {
+            return Err(RegistryError::Liquidated);
+        }
+        let membership = Membership {
+            id: MembershipId::new(),
+            person,
+            organization,
+            position,
+            period: Period::open(from.unwrap_or_else(|| self.today())),
+        };
+        let event = self.gate.event(actor, MEMBERSHIP_WRITE, object("membership", membership.id.0));
+        self.ports.memberships.insert(&membership, &event).await.map_err(missing_reference)?;
+        Ok(membership)
+    }
+
+    /// Ends a membership on `on` (today when absent).
+    pub async fn end_membership(
+        &self,
+        actor: &Actor,
+        id: MembershipId,
+        on: Option<NaiveDate>,
+    ) -> Result<Membership, RegistryError> {
+        let not_found = RegistryError::NotFound { entity: "membership" };
+        let Some(mut membership) = self.ports.memberships.get(id).await? else {
+            // Asked about a membership that does not exist: answered as one outside the scope.
+            self.gate.check(actor, MEMBERSHIP_WRITE, object("membership", id.0)).await?;
+            return Err(not_found);
+        };
+        if self.reach_organization(actor, MEMBERSHIP_WRITE, membership.organization).await.is_err() {
+            return Err(not_found);
+        }
+        membership.period = membership
+            .period
+            .ended_on(on.unwrap_or_else(|| self.today()))
+            .map_err(|_| RegistryError::EndBeforeStart)?;
+        let event = self.gate.event(actor, MEMBERSHIP_WRITE, object("membership", id.0)).with_detail("end");
+        self.ports.memberships.set_end(id, membership.period.to().expect("just ended"), &event).await?;
+        Ok(membership)
+    }
+
+    /// Memberships in these organisations, within the actor's scope.
+    pub async fn memberships_of_organizations(
+        &self,
+        actor: &Actor,
+        ids: &[OrganizationId],
+    ) -> Result<Vec<Membership>, RegistryError> {
+        let scope = self.gate.check(actor, PERSON_READ, None).await?;
+        let found = self.ports.memberships.of_organizations(ids).await?;
+        Ok(self.memberships_in_scope(scope, found))
+    }
+
+    /// Memberships of these people, within the actor's scope.
+    pub async fn memberships_of_people(
+        &self,
+        actor: &Actor,
+        ids: &[PersonId],
+    ) -> Result<Vec<Membership>, RegistryError> {
+        let scope = self.gate.check(actor, PERSON_READ, None).await?;
+        let found = self.ports.memberships.of_people(ids).await?;
+        Ok(self.memberships_in_scope(scope, found))
+    }
+
+    fn memberships_in_scope(&self, scope: Scope, found: Vec<Membership>) -> Vec<Membership> {
+        found
+            .into_iter()
+            .filter(|m| match scope {
+                Scope::All => true,
+                Scope::Organization(own) => m.organization.0 == own,
+                Scope::Own(own) => m.person.0 == own,
+            })
+            .collect()
+    }
+}
+
+/// A person's contacts: the personal fields behind their own permission.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonContacts {
+    /// Whose.
+    pub person: PersonId,
+    /// Phones.
+    pub phones: Vec<crate::model::Phone>,
+    /// E-mails.
+    pub emails: Vec<crate::model::Email>,
+}
+
+/// The person without the fields behind `person.personal_data`.
+fn without_contacts(mut person: Person) -> Person {
+    person.profile.phones.clear();
+    person.profile.emails.clear();
+    person
+}
