@@ -49,6 +49,18 @@ impl Gate {
         }
     }
 
+    /// Passes only actors the policy lets reach every record (creating records, imports,
+    /// exports): a scoped grant is refused too, and recorded like any refusal.
+    pub async fn require_all(&self, actor: &Actor, action: Action, object: Option<String>) -> Result<(), GateError> {
+        match self.check(actor, action, object.clone()).await? {
+            Scope::All => Ok(()),
+            _ => {
+                self.record_out_of_scope(actor, action, object).await?;
+                Err(GateError::Denied(Denied { action, role: actor.role }))
+            }
+        }
+    }
+
     /// Whether the policy grants the action, without recording anything (for choosing what
     /// to show, never for permitting a change).
     pub fn allows(&self, actor: &Actor, action: Action) -> bool {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use audit::AuditEvent;
+use chrono::{DateTime, Utc};
 
 use crate::model::{Consent, ConsentId, SubjectId, SubjectRequest, SubjectRequestId};
 
@@ -26,6 +27,14 @@ pub trait ConsentRepo: Send + Sync {
     async fn insert(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), PrivacyStoreError>;
     /// Replaces a stored consent (withdrawal, destruction) with its audit row.
     async fn update(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), PrivacyStoreError>;
+    /// Records that the data held on a consent were destroyed at `at`, with its audit row,
+    /// changing nothing else of the row (anonymisation may have rewritten its document).
+    async fn mark_destroyed(
+        &self,
+        id: ConsentId,
+        at: DateTime<Utc>,
+        audit: &AuditEvent,
+    ) -> Result<(), PrivacyStoreError>;
     /// The consent with this id.
     async fn get(&self, id: ConsentId) -> Result<Option<Consent>, PrivacyStoreError>;
     /// Every consent of a subject, oldest first.

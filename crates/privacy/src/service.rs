@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use audit::{Gate, GateError, object};
 use chrono::NaiveDate;
-use kernel::{Actor, Denied, Lang, Localized, Scope};
+use kernel::{Actor, Denied, Lang, Localized};
 
 use crate::actions::{CONSENT_MANAGE, PRIVACY_RUN, SUBJECT_REQUEST};
 use crate::model::{Consent, ConsentId, ConsentKind, SubjectExport, SubjectId, SubjectRequest, SubjectRequestId};
@@ -122,21 +122,6 @@ impl Privacy {
         Self { consents, requests, subjects, gate }
     }
 
-    async fn require_all(
-        &self,
-        actor: &Actor,
-        action: kernel::Action,
-        obj: Option<String>,
-    ) -> Result<(), PrivacyError> {
-        match self.gate.check(actor, action, obj.clone()).await? {
-            Scope::All => Ok(()),
-            _ => {
-                self.gate.record_out_of_scope(actor, action, obj).await?;
-                Err(PrivacyError::Denied(Denied { action, role: actor.role }))
-            }
-        }
-    }
-
     async fn existing_subject(&self, subject: SubjectId) -> Result<(), PrivacyError> {
         if self.subjects.exists(subject).await? { Ok(()) } else { Err(PrivacyError::NotFound("person")) }
     }
@@ -147,7 +132,7 @@ impl Privacy {
 
     /// Records a consent from its signed document; a document carries one purpose.
     pub async fn record_consent(&self, actor: &Actor, new: NewConsent) -> Result<Consent, PrivacyError> {
-        self.require_all(actor, CONSENT_MANAGE, object("person", new.subject.0)).await?;
+        self.gate.require_all(actor, CONSENT_MANAGE, object("person", new.subject.0)).await?;
         self.existing_subject(new.subject).await?;
         let document = new.document.trim().to_owned();
         if document.is_empty() || document.chars().count() > 200 {
@@ -184,7 +169,7 @@ impl Privacy {
     /// consent takes the person out of the public directory at once), and its data are due for
     /// destruction within 30 days.
     pub async fn withdraw_consent(&self, actor: &Actor, id: ConsentId) -> Result<Consent, PrivacyError> {
-        self.require_all(actor, CONSENT_MANAGE, object("consent", id.0)).await?;
+        self.gate.require_all(actor, CONSENT_MANAGE, object("consent", id.0)).await?;
         let mut consent = self.consents.get(id).await?.ok_or(PrivacyError::NotFound("consent"))?;
         if consent.withdrawn_at.is_some() {
             return Err(PrivacyRuleError::AlreadyWithdrawn.into());
@@ -202,7 +187,7 @@ impl Privacy {
 
     /// Every consent of a person.
     pub async fn consents_of(&self, actor: &Actor, subject: SubjectId) -> Result<Vec<Consent>, PrivacyError> {
-        self.require_all(actor, CONSENT_MANAGE, object("person", subject.0)).await?;
+        self.gate.require_all(actor, CONSENT_MANAGE, object("person", subject.0)).await?;
         Ok(self.consents.of_subject(subject).await?)
     }
 
@@ -228,7 +213,7 @@ impl Privacy {
         subject: SubjectId,
         received_on: Option<NaiveDate>,
     ) -> Result<SubjectRequest, PrivacyError> {
-        self.require_all(actor, SUBJECT_REQUEST, object("person", subject.0)).await?;
+        self.gate.require_all(actor, SUBJECT_REQUEST, object("person", subject.0)).await?;
         self.existing_subject(subject).await?;
         let received_on = received_on.unwrap_or_else(|| self.today());
         if received_on > self.today() {
@@ -259,7 +244,7 @@ impl Privacy {
         id: SubjectRequestId,
         reason: &str,
     ) -> Result<SubjectRequest, PrivacyError> {
-        self.require_all(actor, SUBJECT_REQUEST, object("subject_request", id.0)).await?;
+        self.gate.require_all(actor, SUBJECT_REQUEST, object("subject_request", id.0)).await?;
         let request = self.requests.get(id).await?.ok_or(PrivacyError::NotFound("subject request"))?;
         let extended = rules::extend(&request, reason)?;
         let event = self
@@ -277,7 +262,7 @@ impl Privacy {
         id: SubjectRequestId,
         on: Option<NaiveDate>,
     ) -> Result<SubjectRequest, PrivacyError> {
-        self.require_all(actor, SUBJECT_REQUEST, object("subject_request", id.0)).await?;
+        self.gate.require_all(actor, SUBJECT_REQUEST, object("subject_request", id.0)).await?;
         let mut request = self.requests.get(id).await?.ok_or(PrivacyError::NotFound("subject request"))?;
         if request.answered_on.is_some() {
             return Err(PrivacyRuleError::AlreadyAnswered.into());
@@ -291,7 +276,7 @@ impl Privacy {
 
     /// Everything held about a person, table by table: the answer to a subject access request.
     pub async fn export(&self, actor: &Actor, subject: SubjectId) -> Result<SubjectExport, PrivacyError> {
-        self.require_all(actor, SUBJECT_REQUEST, object("person", subject.0)).await?;
+        self.gate.require_all(actor, SUBJECT_REQUEST, object("person", subject.0)).await?;
         self.existing_subject(subject).await?;
         let tables = self.subjects.export(subject).await?;
         let event = self
@@ -304,7 +289,7 @@ impl Privacy {
 
     /// Removes every direct identifier of a person, keeping every count the reports make.
     pub async fn anonymise(&self, actor: &Actor, subject: SubjectId) -> Result<(), PrivacyError> {
-        self.require_all(actor, PRIVACY_RUN, object("person", subject.0)).await?;
+        self.gate.require_all(actor, PRIVACY_RUN, object("person", subject.0)).await?;
         self.existing_subject(subject).await?;
         let event = self.gate.event(actor, PRIVACY_RUN, object("person", subject.0)).with_detail("anonymise");
         Ok(self.subjects.anonymise(subject, &event).await?)
@@ -314,11 +299,11 @@ impl Privacy {
     /// withdrawn consent not yet destroyed, a person left with no active consent and held on
     /// consent alone is anonymised; the consent is marked destroyed. Also lists late requests.
     pub async fn run(&self, actor: &Actor) -> Result<RunReport, PrivacyError> {
-        self.require_all(actor, PRIVACY_RUN, None).await?;
+        self.gate.require_all(actor, PRIVACY_RUN, None).await?;
         let today = self.today();
         let now = self.gate.clock().now();
         let mut report = RunReport::default();
-        for mut consent in self.consents.pending_destruction().await? {
+        for consent in self.consents.pending_destruction().await? {
             if consent.destroy_by.is_some_and(|by| by < today) {
                 report.overdue += 1;
             }
@@ -333,16 +318,13 @@ impl Privacy {
                     .with_detail(format!("anonymise: consent for {} withdrawn", consent.purpose));
                 self.subjects.anonymise(consent.subject, &event).await?;
                 report.anonymised += 1;
-                // Anonymisation rewrites the consent's document reference: mark the stored row.
-                consent = self.consents.get(consent.id).await?.unwrap_or(consent);
             }
-            consent.destroyed_at = Some(now);
             let event = self.gate.event(actor, PRIVACY_RUN, object("consent", consent.id.0)).with_detail(format!(
                 "destroyed data of {} consent for {}",
                 consent.kind.code(),
                 consent.purpose
             ));
-            self.consents.update(&consent, &event).await?;
+            self.consents.mark_destroyed(consent.id, now, &event).await?;
             report.destroyed += 1;
         }
         report.late_requests = self.requests.open().await?.into_iter().filter(|r| r.deadline() < today).collect();
@@ -351,7 +333,7 @@ impl Privacy {
 
     /// Requests not answered yet, earliest deadline first.
     pub async fn open_requests(&self, actor: &Actor) -> Result<Vec<SubjectRequest>, PrivacyError> {
-        self.require_all(actor, SUBJECT_REQUEST, None).await?;
+        self.gate.require_all(actor, SUBJECT_REQUEST, None).await?;
         Ok(self.requests.open().await?)
     }
 }

@@ -72,6 +72,19 @@ impl ConsentRepo for InMemoryPrivacy {
         })
     }
 
+    async fn mark_destroyed(
+        &self,
+        id: ConsentId,
+        at: chrono::DateTime<chrono::Utc>,
+        audit: &AuditEvent,
+    ) -> Result<(), PrivacyStoreError> {
+        self.change(audit, |s| {
+            if let Some(consent) = s.consents.get_mut(&id) {
+                consent.destroyed_at = Some(at);
+            }
+        })
+    }
+
     async fn get(&self, id: ConsentId) -> Result<Option<Consent>, PrivacyStoreError> {
         Ok(self.state.lock().expect("not poisoned").consents.get(&id).cloned())
     }

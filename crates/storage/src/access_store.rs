@@ -1,7 +1,5 @@
 //! The account and session ports on sea-orm.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use access::{Account, AccountId, AccountRepo, Session, SessionRepo, StoreError, TokenHash};
@@ -11,18 +9,14 @@ use chrono::{DateTime, Utc};
 use kernel::Role;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, Order, QueryFilter, QueryOrder,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, Order, QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use crate::audit_store::append_in;
+use crate::audit_store::commit_audited;
 
 use crate::database::Database;
 use crate::entities::{account, session};
 use crate::errors::access_error;
-
-/// A boxed future borrowing a transaction.
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Accounts and sessions on one database.
 #[derive(Clone)]
@@ -79,28 +73,21 @@ fn session_from(row: session::Model) -> Session {
 }
 
 impl SqlAccess {
-    /// Runs `change` and appends the audit row in one transaction.
-    async fn audited<F>(&self, audit: Option<&AuditEvent>, change: F) -> Result<(), StoreError>
-    where
-        F: for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, Result<(), DbErr>> + Send,
-    {
-        let txn = self.db.connection().begin().await.map_err(access_error)?;
-        change(&txn).await.map_err(access_error)?;
-        if let Some(event) = audit {
-            append_in(&txn, self.db.backend(), event).await.map_err(access_error)?;
-        }
-        txn.commit().await.map_err(access_error)
+    async fn begin(&self) -> Result<DatabaseTransaction, StoreError> {
+        self.db.connection().begin().await.map_err(access_error)
+    }
+
+    async fn commit_with(&self, txn: DatabaseTransaction, audit: &AuditEvent) -> Result<(), StoreError> {
+        commit_audited(txn, self.db.backend(), audit).await.map_err(access_error)
     }
 }
 
 #[async_trait]
 impl AccountRepo for SqlAccess {
     async fn insert(&self, a: &Account, audit: &AuditEvent) -> Result<(), StoreError> {
-        let row = account_row(a);
-        self.audited(Some(audit), |txn| {
-            Box::pin(async move { account::Entity::insert(row).exec_without_returning(txn).await.map(|_| ()) })
-        })
-        .await
+        let txn = self.begin().await?;
+        account::Entity::insert(account_row(a)).exec_without_returning(&txn).await.map_err(access_error)?;
+        self.commit_with(txn, audit).await
     }
 
     async fn by_login(&self, login: &str) -> Result<Option<Account>, StoreError> {
@@ -128,20 +115,25 @@ impl AccountRepo for SqlAccess {
 
     async fn update_and_revoke(&self, a: &Account, audit: &AuditEvent) -> Result<(), StoreError> {
         let mut row = account_row(a);
+        row.id = sea_orm::ActiveValue::NotSet;
         row.created_at = sea_orm::ActiveValue::NotSet;
-        let id = a.id.0;
-        let exists = account::Entity::find_by_id(id).one(self.db.connection()).await.map_err(access_error)?.is_some();
-        if !exists {
+        let txn = self.begin().await?;
+        let updated = account::Entity::update_many()
+            .set(row)
+            .filter(account::Column::Id.eq(a.id.0))
+            .exec(&txn)
+            .await
+            .map_err(access_error)?;
+        if updated.rows_affected == 0 {
+            // A missing account: nothing to change, nothing to record (the transaction rolls back).
             return Ok(());
         }
-        self.audited(Some(audit), |txn| {
-            Box::pin(async move {
-                account::Entity::update(row).exec(txn).await?;
-                session::Entity::delete_many().filter(session::Column::AccountId.eq(id)).exec(txn).await?;
-                Ok(())
-            })
-        })
-        .await
+        session::Entity::delete_many()
+            .filter(session::Column::AccountId.eq(a.id.0))
+            .exec(&txn)
+            .await
+            .map_err(access_error)?;
+        self.commit_with(txn, audit).await
     }
 }
 
@@ -155,10 +147,9 @@ impl SessionRepo for SqlAccess {
             expires_at: Set(s.expires_at),
             last_seen_at: Set(s.last_seen_at),
         };
-        self.audited(Some(audit), |txn| {
-            Box::pin(async move { session::Entity::insert(row).exec_without_returning(txn).await.map(|_| ()) })
-        })
-        .await
+        let txn = self.begin().await?;
+        session::Entity::insert(row).exec_without_returning(&txn).await.map_err(access_error)?;
+        self.commit_with(txn, audit).await
     }
 
     async fn get(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError> {
@@ -178,10 +169,14 @@ impl SessionRepo for SqlAccess {
     }
 
     async fn delete(&self, token_hash: &TokenHash, audit: Option<&AuditEvent>) -> Result<(), StoreError> {
-        let key = token_hash.0.clone();
-        self.audited(audit, |txn| {
-            Box::pin(async move { session::Entity::delete_by_id(key).exec(txn).await.map(|_| ()) })
-        })
-        .await
+        let delete = session::Entity::delete_by_id(token_hash.0.clone());
+        match audit {
+            None => delete.exec(self.db.connection()).await.map(|_| ()).map_err(access_error),
+            Some(audit) => {
+                let txn = self.begin().await?;
+                delete.exec(&txn).await.map_err(access_error)?;
+                self.commit_with(txn, audit).await
+            }
+        }
     }
 }

@@ -8,8 +8,8 @@ use audit::{AuditError, AuditEvent, AuditFilter, AuditLog, AuditRecord, ChainHea
 use kernel::{Channel, Page, PageRequest, Role};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Statement, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Statement, TransactionTrait,
 };
 
 use crate::database::{Backend, Database};
@@ -85,12 +85,19 @@ pub(crate) async fn append_all_in<C: ConnectionTrait>(
     Ok(records)
 }
 
-/// Appends one row through `conn`, as [`append_all_in`].
-pub(crate) async fn append_in<C: ConnectionTrait>(
-    conn: &C,
+/// Appends the change's audit row to `txn` and commits both: the change and its row land
+/// together or not at all. Every store's changes end here.
+pub(crate) async fn commit_audited(
+    txn: DatabaseTransaction,
     backend: Backend,
-    event: &AuditEvent,
-) -> Result<AuditRecord, DbErr> {
+    audit: &AuditEvent,
+) -> Result<(), DbErr> {
+    append_in(&txn, backend, audit).await?;
+    txn.commit().await
+}
+
+/// Appends one row through `conn`, as [`append_all_in`].
+async fn append_in<C: ConnectionTrait>(conn: &C, backend: Backend, event: &AuditEvent) -> Result<AuditRecord, DbErr> {
     let mut records = append_all_in(conn, backend, std::slice::from_ref(event)).await?;
     Ok(records.pop().expect("one event, one record"))
 }

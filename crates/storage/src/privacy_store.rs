@@ -17,7 +17,7 @@ use sea_orm::{
     JsonValue, Order, QueryFilter, QueryOrder, Statement, TransactionTrait,
 };
 
-use crate::audit_store::append_in;
+use crate::audit_store::commit_audited;
 use crate::convert;
 use crate::database::{Backend, Database};
 use crate::entities::{consent, person, subject_request};
@@ -53,8 +53,7 @@ impl SqlPrivacy {
     }
 
     async fn commit_with(&self, txn: DatabaseTransaction, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
-        append_in(&txn, self.db.backend(), audit).await.map_err(unavailable)?;
-        txn.commit().await.map_err(unavailable)
+        commit_audited(txn, self.db.backend(), audit).await.map_err(unavailable)
     }
 
     /// `(table, column)` of every column that refers to a person: a foreign key to `people`, or
@@ -197,6 +196,22 @@ impl ConsentRepo for SqlPrivacy {
     async fn update(&self, c: &Consent, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
         let txn = self.begin().await?;
         consent::Entity::update(consent_row(c)).exec(&txn).await.map_err(unavailable)?;
+        self.commit_with(txn, audit).await
+    }
+
+    async fn mark_destroyed(
+        &self,
+        id: ConsentId,
+        at: chrono::DateTime<chrono::Utc>,
+        audit: &AuditEvent,
+    ) -> Result<(), PrivacyStoreError> {
+        let txn = self.begin().await?;
+        consent::Entity::update_many()
+            .col_expr(consent::Column::DestroyedAt, Expr::value(at))
+            .filter(consent::Column::Id.eq(id.0))
+            .exec(&txn)
+            .await
+            .map_err(unavailable)?;
         self.commit_with(txn, audit).await
     }
 

@@ -23,7 +23,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, RuntimeErr, TransactionTrait,
 };
 
-use crate::audit_store::{append_in, raw_audit};
+use crate::audit_store::{commit_audited, raw_audit};
 use crate::convert::{self, json_item};
 use crate::database::{Backend, Database};
 use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
@@ -172,8 +172,7 @@ impl SqlRegistry {
 
     /// Appends the change's audit row and commits: the change and its row land together or not at all.
     async fn commit_with(&self, txn: DatabaseTransaction, audit: &AuditEvent) -> Result<(), RepoError> {
-        append_in(&txn, self.db.backend(), audit).await.map_err(repo_error)?;
-        txn.commit().await.map_err(repo_error)
+        commit_audited(txn, self.db.backend(), audit).await.map_err(repo_error)
     }
 
     /// Inserts one row and its audit row in one transaction.

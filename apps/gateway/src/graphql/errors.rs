@@ -70,7 +70,8 @@ pub trait IntoGql {
     fn gql(self, ctx: &Context<'_>) -> Error;
 }
 
-fn store_failure(ctx: &Context<'_>, failure: &dyn std::fmt::Display, unavailable: bool) -> Error {
+/// A storage failure: logged under the request id, answered with a generic message.
+pub(super) fn store_failure(ctx: &Context<'_>, failure: &dyn std::fmt::Display, unavailable: bool) -> Error {
     let request_id = ctx.data_opt::<RequestInfo>().map(|r| r.id.as_str()).unwrap_or_default();
     tracing::error!(request_id, error = %failure, "storage failure");
     let (code, ru, en) = if unavailable {

@@ -3,12 +3,12 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use kernel::{Lang, Localized};
+use kernel::Localized;
 use privacy::{Consent, ConsentId, ConsentKind, NewConsent, PrivacyError, SubjectId, SubjectRequest, SubjectRequestId};
 use registry::model::PersonId;
 
 use super::context::{actor, services};
-use super::errors::{Code, GqlResult, IntoGql, error, lang};
+use super::errors::{Code, GqlResult, IntoGql, error, lang, store_failure};
 use super::staff::parse_id;
 
 impl IntoGql for PrivacyError {
@@ -19,15 +19,7 @@ impl IntoGql for PrivacyError {
             PrivacyError::Rule(_) => error(ctx, Code::BadUserInput, message, None),
             PrivacyError::NotFound(_) => error(ctx, Code::NotFound, message, None),
             PrivacyError::Denied(d) => registry::RegistryError::Denied(*d).gql(ctx),
-            PrivacyError::Store(e) => {
-                tracing::error!(error = %e, "privacy store failure");
-                let text = if lang(ctx) == Lang::En {
-                    "storage is unavailable"
-                } else {
-                    "хранилище недоступно"
-                };
-                error(ctx, Code::Unavailable, text, None)
-            }
+            PrivacyError::Store(e) => store_failure(ctx, e, true),
         }
     }
 }

@@ -20,7 +20,7 @@ impl Registry {
         filter: &OrganizationFilter,
         page: PageRequest,
     ) -> Result<Page<Organization>, RegistryError> {
-        self.require_all(actor, DIRECTORY_READ, None).await?;
+        self.gate.require_all(actor, DIRECTORY_READ, None).await?;
         Ok(self.ports.organizations.list(filter, OrganizationOrder::NameAsc, page).await?)
     }
 
@@ -30,7 +30,7 @@ impl Registry {
         actor: &Actor,
         id: OrganizationId,
     ) -> Result<Option<Organization>, RegistryError> {
-        self.require_all(actor, DIRECTORY_READ, None).await?;
+        self.gate.require_all(actor, DIRECTORY_READ, None).await?;
         Ok(self.ports.organizations.get(id).await?)
     }
 
@@ -41,7 +41,7 @@ impl Registry {
         actor: &Actor,
         ids: &[OrganizationId],
     ) -> Result<Vec<PersonId>, RegistryError> {
-        self.require_all(actor, DIRECTORY_READ, None).await?;
+        self.gate.require_all(actor, DIRECTORY_READ, None).await?;
         let today = self.today();
         let mut people: Vec<PersonId> = self
             .ports
@@ -67,7 +67,7 @@ impl Registry {
         ids: &[OrganizationId],
         consented: &HashMap<PersonId, std::collections::BTreeSet<String>>,
     ) -> Result<Vec<(OrganizationId, PublicPerson)>, RegistryError> {
-        self.require_all(actor, DIRECTORY_READ, None).await?;
+        self.gate.require_all(actor, DIRECTORY_READ, None).await?;
         let shown: Vec<PersonId> = consented.iter().filter(|(_, c)| c.contains("name")).map(|(p, _)| *p).collect();
         let today = self.today();
         let memberships = self.ports.memberships.of_people(&shown).await?;

@@ -99,7 +99,7 @@ pub fn validate_rows(
 impl Registry {
     /// Passes an actor who may import organisations (checked once before a file is read).
     pub async fn may_import(&self, actor: &Actor) -> Result<(), RegistryError> {
-        self.require_all(actor, ORGANIZATION_IMPORT, None).await
+        Ok(self.gate.require_all(actor, ORGANIZATION_IMPORT, None).await?)
     }
 
     async fn existing_for(&self, rows: &[OrganizationProfile]) -> Result<KeyIndex, RegistryError> {
@@ -114,7 +114,7 @@ impl Registry {
         actor: &Actor,
         rows: &[OrganizationProfile],
     ) -> Result<Vec<RowOutcome>, RegistryError> {
-        self.require_all(actor, ORGANIZATION_IMPORT, None).await?;
+        self.gate.require_all(actor, ORGANIZATION_IMPORT, None).await?;
         let index = self.existing_for(rows).await?;
         Ok(rows
             .iter()
@@ -141,7 +141,7 @@ impl Registry {
         actor: &Actor,
         rows: Vec<OrganizationProfile>,
     ) -> Result<Vec<RowOutcome>, RegistryError> {
-        self.require_all(actor, ORGANIZATION_IMPORT, None).await?;
+        self.gate.require_all(actor, ORGANIZATION_IMPORT, None).await?;
         let index = self.existing_for(&rows).await?;
         let now = self.now();
         let (mut new, mut changed, mut outcomes) = (Vec::new(), Vec::new(), Vec::with_capacity(rows.len()));
@@ -178,7 +178,7 @@ impl Registry {
         actor: &Actor,
         rows: Vec<OrganizationProfile>,
     ) -> Result<Vec<RowOutcome>, RegistryError> {
-        self.require_all(actor, ORGANIZATION_IMPORT, None).await?;
+        self.gate.require_all(actor, ORGANIZATION_IMPORT, None).await?;
         let now = self.now();
         let new: Vec<Organization> = rows.into_iter().map(|profile| new_organization(profile, now)).collect();
         let event = self.batch_event(actor, new.len(), 0);

@@ -13,7 +13,7 @@ use std::sync::{Arc, RwLock};
 
 use audit::{Gate, object};
 use chrono::NaiveDate;
-use kernel::{Action, Actor, Denied, Scope, Term, TermKind};
+use kernel::{Action, Actor, Scope, Term, TermKind};
 
 use crate::actions::REFERENCE_WRITE;
 use crate::error::{Conflict, RegistryError, RepoError};
@@ -65,7 +65,7 @@ impl Registry {
 
     /// Stores the profile's reference lists and reloads the vocabulary.
     pub async fn seed_references(&self, actor: &Actor, terms: &[Term]) -> Result<(), RegistryError> {
-        self.require_all(actor, REFERENCE_WRITE, None).await?;
+        self.gate.require_all(actor, REFERENCE_WRITE, None).await?;
         let event = self.gate.event(actor, REFERENCE_WRITE, None).with_detail(format!("{} terms", terms.len()));
         self.ports.references.upsert(terms, &event).await?;
         let vocabulary = Vocabulary::from_terms(self.ports.references.all().await?);
@@ -82,17 +82,6 @@ impl Registry {
     }
 
     // The record scope.
-
-    /// Passes only actors the policy lets reach every record (creating records, imports, reports).
-    async fn require_all(&self, actor: &Actor, action: Action, object: Option<String>) -> Result<(), RegistryError> {
-        match self.gate.check(actor, action, object.clone()).await? {
-            Scope::All => Ok(()),
-            _ => {
-                self.gate.record_out_of_scope(actor, action, object).await?;
-                Err(RegistryError::Denied(Denied { action, role: actor.role }))
-            }
-        }
-    }
 
     /// Passes actors who may take `action` on organisation `id`. Anything outside a scoped
     /// actor's organisation is answered exactly as a missing record, whether it exists or not.

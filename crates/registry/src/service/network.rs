@@ -48,7 +48,7 @@ impl Registry {
         purpose: Option<&str>,
         founded_on: Option<NaiveDate>,
     ) -> Result<Coalition, RegistryError> {
-        self.require_all(actor, COALITION_WRITE, None).await?;
+        self.gate.require_all(actor, COALITION_WRITE, None).await?;
         let today = self.today();
         if founded_on.is_some_and(|d| d > today) {
             return Err(InvalidField::new("foundedOn", Problem::ImpossibleDate { reason: "in the future" }).into());
@@ -119,7 +119,7 @@ impl Registry {
         role: CoalitionRole,
         from: Option<NaiveDate>,
     ) -> Result<CoalitionMember, RegistryError> {
-        self.require_all(actor, COALITION_WRITE, object("coalition", coalition.0)).await?;
+        self.gate.require_all(actor, COALITION_WRITE, object("coalition", coalition.0)).await?;
         if self.ports.coalitions.get_many(&[coalition]).await?.is_empty() {
             return Err(RegistryError::NotFound { entity: "coalition" });
         }
@@ -147,7 +147,7 @@ impl Registry {
         on: Option<NaiveDate>,
     ) -> Result<CoalitionMember, RegistryError> {
         let object = object("coalition_member", id.0);
-        self.require_all(actor, COALITION_WRITE, object.clone()).await?;
+        self.gate.require_all(actor, COALITION_WRITE, object.clone()).await?;
         let mut member = self
             .ports
             .coalitions
@@ -185,7 +185,7 @@ impl Registry {
 
     /// Adds a tie between two organisations after checking the tie rules.
     pub async fn add_tie(&self, actor: &Actor, new: &NewTie) -> Result<Tie, RegistryError> {
-        self.require_all(actor, TIE_WRITE, None).await?;
+        self.gate.require_all(actor, TIE_WRITE, None).await?;
         let role = |name: &str, value: &Option<String>| {
             value
                 .as_deref()
@@ -229,7 +229,7 @@ impl Registry {
     /// Ends a tie on `on` (today when absent).
     pub async fn end_tie(&self, actor: &Actor, id: TieId, on: Option<NaiveDate>) -> Result<Tie, RegistryError> {
         let object = object("tie", id.0);
-        self.require_all(actor, TIE_WRITE, object.clone()).await?;
+        self.gate.require_all(actor, TIE_WRITE, object.clone()).await?;
         let tie = self.ports.ties.get(id).await?.ok_or(RegistryError::NotFound { entity: "tie" })?;
         let period =
             tie.period.ended_on(on.unwrap_or_else(|| self.today())).map_err(|_| RegistryError::EndBeforeStart)?;

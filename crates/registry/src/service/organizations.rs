@@ -24,7 +24,7 @@ impl Registry {
         actor: &Actor,
         input: &OrganizationInput,
     ) -> Result<Organization, RegistryError> {
-        self.require_all(actor, ORGANIZATION_WRITE, None).await?;
+        self.gate.require_all(actor, ORGANIZATION_WRITE, None).await?;
         let profile = input.validate(&self.vocabulary(), self.today())?;
         self.refuse_duplicates(&profile, None).await?;
         let organization = new_organization(profile, self.now());
@@ -205,13 +205,13 @@ impl Registry {
 
     /// Counts of organisations by municipality, legal form, activity area and relationship.
     pub async fn summary(&self, actor: &Actor) -> Result<RegistrySummary, RegistryError> {
-        self.require_all(actor, REGISTRY_SUMMARY, None).await?;
+        self.gate.require_all(actor, REGISTRY_SUMMARY, None).await?;
         Ok(self.ports.organizations.summary().await?)
     }
 
     /// Passes an actor who may export the whole list of organisations, and records the export.
     pub async fn record_export(&self, actor: &Actor, rows: usize) -> Result<(), RegistryError> {
-        self.require_all(actor, ORGANIZATION_EXPORT, None).await?;
+        self.gate.require_all(actor, ORGANIZATION_EXPORT, None).await?;
         let event = self.gate.event(actor, ORGANIZATION_EXPORT, None).with_detail(format!("{rows} organizations"));
         Ok(self.gate.record(&event).await?)
     }

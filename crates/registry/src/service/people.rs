@@ -23,7 +23,7 @@ impl Registry {
         input: &PersonInput,
         basis: &LegalBasisInput,
     ) -> Result<Person, RegistryError> {
-        self.require_all(actor, PERSON_WRITE, None).await?;
+        self.gate.require_all(actor, PERSON_WRITE, None).await?;
         let person = Person {
             id: PersonId::new(),
             profile: input.validate()?,
