@@ -129,3 +129,46 @@ async fn messages_are_russian_by_default_and_english_on_request() {
         gw.client.post(&url).header("accept-language", "en").json(&query).send().await.unwrap().json().await.unwrap();
     assert!(en["errors"][0]["message"].as_str().unwrap().contains("log in first"), "{en}");
 }
+
+#[tokio::test]
+async fn a_cursor_out_of_range_or_malformed_is_bad_user_input_naming_after_on_every_list() {
+    let gw = TestGateway::start().await;
+    let token = gw.admin_token().await;
+    let lists = [
+        ("/public/graphql", "organizations"),
+        ("/graphql", "organizations"),
+        ("/graphql", "people"),
+        ("/graphql", "auditLog"),
+    ];
+    for cursor in ["o9223372036854775808", "o18446744073709551615", "o-1", "x", ""] {
+        for (path, list) in lists {
+            let token = (path == "/graphql").then_some(token.as_str());
+            let query = format!("query($c: String) {{ {list}(first: 1, after: $c) {{ totalCount }} }}");
+            let response = gw
+                .client
+                .post(format!("{}{path}", gw.base))
+                .json(&json!({ "query": query, "variables": { "c": cursor } }));
+            let response = match token {
+                Some(token) => response.bearer_auth(token),
+                None => response,
+            };
+            let response = response.send().await.expect("an answer");
+            assert_eq!(response.status(), 200, "{path} {list} {cursor}");
+            let answer: serde_json::Value = response.json().await.expect("JSON");
+            assert_eq!(error_code(&answer), "BAD_USER_INPUT", "{path} {list} {cursor}: {answer}");
+            assert_eq!(answer["errors"][0]["extensions"]["field"], "after", "{path} {list} {cursor}: {answer}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_alias_flood_hidden_in_a_fragment_is_counted_where_it_is_spread() {
+    let gw = TestGateway::start().await;
+    let token = gw.admin_token().await;
+    let fragment: String = (0..50).map(|i| format!("a{i}: __typename ")).collect();
+    let spreads: String = (0..10).map(|i| format!("s{i}: registrySummary {{ ...F }} ")).collect();
+    let query = format!("{{ {spreads} }} fragment F on RegistrySummary {{ {fragment} }}");
+    let answer = gw.staff(Some(&token), &query, json!({})).await;
+    assert_eq!(error_code(&answer), "BAD_USER_INPUT", "{answer}");
+    assert!(answer["errors"][0]["message"].as_str().unwrap().contains("510 aliases"), "{answer}");
+}

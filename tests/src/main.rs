@@ -4,6 +4,7 @@
 mod access_http;
 mod authz_matrix;
 mod e2e;
+mod fuzz;
 mod hardening;
 mod logs;
 mod schema_doc;

@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
+use tracing::Instrument;
 
 use crate::bootstrap::{FirstRun, System, open_for_gateway};
 use crate::graphql::{Caller, RequestInfo, Services, Target, execute, public_schema, staff_schema};
@@ -59,6 +60,43 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
             tracing::error!("a request handler panicked");
             json_error(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
         }))
+}
+
+/// Runs one request's work in its own task inside a span naming the request id, so a panic (a
+/// defect, never an answer) ends this request alone, and the panic hook's one log line carries
+/// the id. `None` when it panicked.
+async fn isolated<T: Send + 'static>(
+    request_id: &str,
+    work: impl std::future::Future<Output = T> + Send + 'static,
+) -> Option<T> {
+    let span = tracing::error_span!("request", request_id = %request_id);
+    tokio::spawn(work.instrument(span)).await.ok()
+}
+
+/// The answer to a request whose handler panicked: no detail, only the id to quote.
+fn internal_error(request_id: &str, lang: Lang) -> Response {
+    let message = match lang {
+        Lang::Ru => "внутренняя ошибка; сообщите администратору номер запроса",
+        Lang::En => "internal error; give the administrator the request id",
+    };
+    let body = json!({ "data": null, "errors": [{ "message": message,
+        "extensions": { "code": "INTERNAL", "requestId": request_id } }] });
+    (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
+}
+
+/// Replaces the default panic output (a backtrace per panic when `RUST_BACKTRACE` is set) with
+/// one log line: the message and the place, inside the request's span (which names its id).
+pub fn log_panics_as_one_line() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_owned());
+        let location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        tracing::error!(panic = %message, location, "a request handler panicked");
+    }));
 }
 
 fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
@@ -188,7 +226,12 @@ async fn handle(
     // One line per request, for the operator: never the query's variables, tokens or data.
     let (request_id, role) = (info.id.clone(), caller.actor.role.code());
     let started = std::time::Instant::now();
-    let response = execute(&target, state.services(), request, caller, info).await;
+    let services = state.services().clone();
+    let run = async move { execute(&target, &services, request, caller, info).await };
+    let response = match isolated(&request_id, run).await {
+        Some(response) => response,
+        None => return internal_error(&request_id, lang),
+    };
     let codes: Vec<String> =
         response.errors.iter().filter_map(|e| e.extensions.as_ref()?.get("code").map(|c| c.to_string())).collect();
     tracing::info!(
@@ -245,5 +288,29 @@ impl Application {
         axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_request_answers_internal_with_its_request_id() {
+        let answer = isolated("req-1", async { panic!("boom") }).await;
+        let answer: Option<()> = answer;
+        assert!(answer.is_none(), "the panic is caught");
+        let response = internal_error("req-1", Lang::Ru);
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 4096).await.expect("a body");
+        let body: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "INTERNAL");
+        assert_eq!(body["errors"][0]["extensions"]["requestId"], "req-1");
+        assert!(!body.to_string().contains("boom"), "the panic message stays in the log");
+    }
+
+    #[tokio::test]
+    async fn a_request_that_does_not_panic_keeps_its_answer() {
+        assert_eq!(isolated("req-2", async { 42 }).await, Some(42));
     }
 }

@@ -6,5 +6,5 @@ pub mod bootstrap;
 pub mod graphql;
 pub mod settings;
 
-pub use app::{AppState, Application, router};
+pub use app::{AppState, Application, log_panics_as_one_line, router};
 pub use settings::{GatewayConfig, Settings};

@@ -11,6 +11,7 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
+    gateway::log_panics_as_one_line();
     let config = GatewayConfig::parse();
     let app = Application::build(&config).await?;
     let first_run = app.first_run();

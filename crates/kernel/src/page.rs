@@ -3,7 +3,8 @@
 /// The largest page anyone may ask for; bigger requests are refused, not clamped silently.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
-/// An opaque position in a stably sorted list: the number of items before it.
+/// An opaque position in a stably sorted list: the number of items before it. Never more than
+/// `i64::MAX`, the largest offset either database accepts, so a cursor always binds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Cursor(u64);
 
@@ -21,9 +22,12 @@ pub enum CursorError {
 const CURSOR_PREFIX: &str = "o";
 
 impl Cursor {
-    /// The position after `offset` items.
+    /// The largest position a cursor can name.
+    pub const MAX: u64 = i64::MAX as u64;
+
+    /// The position after `offset` items (at most [`Cursor::MAX`]).
     pub fn at(offset: u64) -> Self {
-        Self(offset)
+        Self(offset.min(Self::MAX))
     }
 
     /// How many items come before this position.
@@ -36,11 +40,13 @@ impl Cursor {
         format!("{CURSOR_PREFIX}{}", self.0)
     }
 
-    /// Reads a cursor given out by [`Cursor::encode`].
+    /// Reads a cursor given out by [`Cursor::encode`]; anything else, a position past
+    /// [`Cursor::MAX`] included, is refused.
     pub fn decode(text: &str) -> Result<Self, CursorError> {
         text.strip_prefix(CURSOR_PREFIX)
             .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|digits| digits.parse().ok())
+            .and_then(|digits| digits.parse::<u64>().ok())
+            .filter(|offset| *offset <= Self::MAX)
             .map(Self)
             .ok_or(CursorError::Malformed)
     }
@@ -91,7 +97,7 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// The cursor of the item at `index` in this page.
     pub fn cursor_of(&self, index: usize) -> Cursor {
-        Cursor::at(self.offset + index as u64 + 1)
+        Cursor::at(self.offset.saturating_add(index as u64 + 1))
     }
 
     /// Whether items follow this page.
@@ -115,15 +121,29 @@ mod tests {
 
     #[test]
     fn foreign_cursors_are_refused() {
-        for text in ["", "o", "x12", "o-1", "o1x", "o99999999999999999999999"] {
+        for text in ["", "o", "x12", "o-1", "o1x", "o+1", " o1", "o1 ", "o99999999999999999999999", "o١"] {
             assert_eq!(Cursor::decode(text), Err(CursorError::Malformed), "{text}");
         }
     }
 
+    #[test]
+    fn a_cursor_past_the_largest_database_offset_is_refused() {
+        assert_eq!(Cursor::decode("o9223372036854775807"), Ok(Cursor::at(i64::MAX as u64)));
+        assert_eq!(Cursor::decode("o9223372036854775808"), Err(CursorError::Malformed));
+        assert_eq!(Cursor::decode(&format!("o{}", u64::MAX)), Err(CursorError::Malformed));
+    }
+
     proptest! {
         #[test]
-        fn a_cursor_reads_back_as_itself(offset in any::<u64>()) {
+        fn a_cursor_reads_back_as_itself(offset in 0..=i64::MAX as u64) {
             prop_assert_eq!(Cursor::decode(&Cursor::at(offset).encode()), Ok(Cursor::at(offset)));
+        }
+
+        #[test]
+        fn every_decoded_cursor_fits_a_database_offset(text in "o[0-9]{1,25}|\\PC{0,30}") {
+            if let Ok(cursor) = Cursor::decode(&text) {
+                prop_assert!(i64::try_from(cursor.offset()).is_ok(), "{} decoded to {}", text, cursor.offset());
+            }
         }
     }
 }

@@ -9,8 +9,11 @@ pub mod public;
 pub mod staff;
 pub mod types;
 
-use async_graphql::parser::types::{Selection, SelectionSet};
+use std::collections::HashMap;
+
+use async_graphql::parser::types::{FragmentDefinition, Selection, SelectionSet};
 use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Request, Response, Schema, ServerError};
+use async_graphql::{Name, Positioned};
 
 pub use context::{Caller, RequestInfo, Services};
 use loaders::Loaders;
@@ -84,25 +87,57 @@ pub fn sdl() -> String {
     )
 }
 
-fn count_aliases(set: &SelectionSet) -> usize {
-    set.items
-        .iter()
-        .map(|item| match &item.node {
-            Selection::Field(field) => {
-                usize::from(field.node.alias.is_some()) + count_aliases(&field.node.selection_set.node)
+/// Counts the aliases a selection executes, with every fragment spread expanded where it is
+/// spread: ten aliased fields spreading a 50-alias fragment are 500 aliases plus ten. Each
+/// fragment's count is computed once (`known`), so a deep tree of spreads costs its size, not
+/// its expansion; counts saturate instead of overflowing. A spread of an unknown fragment, or
+/// one inside its own cycle, counts nothing here: validation refuses the document anyway.
+fn count_aliases<'a>(
+    set: &'a SelectionSet,
+    fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
+    known: &mut HashMap<&'a str, usize>,
+    visiting: &mut Vec<&'a str>,
+) -> usize {
+    set.items.iter().fold(0usize, |total, item| {
+        let here = match &item.node {
+            Selection::Field(field) => usize::from(field.node.alias.is_some()).saturating_add(count_aliases(
+                &field.node.selection_set.node,
+                fragments,
+                known,
+                visiting,
+            )),
+            Selection::InlineFragment(fragment) => {
+                count_aliases(&fragment.node.selection_set.node, fragments, known, visiting)
             }
-            Selection::InlineFragment(fragment) => count_aliases(&fragment.node.selection_set.node),
-            Selection::FragmentSpread(_) => 0,
-        })
-        .sum()
+            Selection::FragmentSpread(spread) => {
+                let name = spread.node.fragment_name.node.as_str();
+                match (known.get(name), fragments.get(name)) {
+                    (Some(count), _) => *count,
+                    (None, Some(fragment)) if !visiting.contains(&name) => {
+                        visiting.push(name);
+                        let count = count_aliases(&fragment.node.selection_set.node, fragments, known, visiting);
+                        visiting.pop();
+                        known.insert(name, count);
+                        count
+                    }
+                    _ => 0,
+                }
+            }
+        };
+        total.saturating_add(here)
+    })
 }
 
-/// How many aliases a query uses, counting each fragment definition once.
+/// How many aliases a query executes, fragments expanded where they are spread (a fragment no
+/// operation spreads executes nothing). `None` when the query does not parse.
 pub fn aliases_in(query: &str) -> Option<usize> {
     let document = async_graphql::parser::parse_query(query).ok()?;
-    let operations: usize = document.operations.iter().map(|(_, op)| count_aliases(&op.node.selection_set.node)).sum();
-    let fragments: usize = document.fragments.values().map(|f| count_aliases(&f.node.selection_set.node)).sum();
-    Some(operations + fragments)
+    let mut known = HashMap::new();
+    let mut visiting = Vec::new();
+    let count = document.operations.iter().fold(0usize, |total, (_, op)| {
+        total.saturating_add(count_aliases(&op.node.selection_set.node, &document.fragments, &mut known, &mut visiting))
+    });
+    Some(count)
 }
 
 /// Which schema a request is for.
@@ -160,4 +195,38 @@ fn with_codes(mut response: Response, info: &RequestInfo) -> Response {
         }
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::aliases_in;
+
+    #[test]
+    fn a_fragment_counts_once_per_spread() {
+        let fragment: String = (0..50).map(|i| format!("a{i}: __typename ")).collect();
+        let spreads: String = (0..10).map(|i| format!("s{i}: organizations {{ ...F }} ")).collect();
+        let query = format!("query {{ {spreads} }} fragment F on OrganizationConnection {{ {fragment} }}");
+        assert_eq!(aliases_in(&query), Some(10 + 10 * 50));
+    }
+
+    #[test]
+    fn nested_fragments_multiply_and_saturate_instead_of_overflowing() {
+        let mut query = String::from("query { ...F0 }");
+        for level in 0..80 {
+            query.push_str(&format!(" fragment F{level} on Query {{ x: __typename ...F{n} ...F{n} }}", n = level + 1));
+        }
+        query.push_str(" fragment F80 on Query { y: __typename }");
+        assert_eq!(aliases_in(&query), Some(usize::MAX));
+    }
+
+    #[test]
+    fn a_fragment_cycle_and_an_unknown_fragment_end_the_count() {
+        let query = "query { a: __typename ...A ...Missing } fragment A on Query { b: __typename ...A }";
+        assert_eq!(aliases_in(query), Some(2));
+    }
+
+    #[test]
+    fn a_fragment_no_operation_spreads_executes_no_alias() {
+        assert_eq!(aliases_in("query { a: __typename } fragment F on Query { b: __typename c: __typename }"), Some(1));
+    }
 }
