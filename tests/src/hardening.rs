@@ -107,6 +107,20 @@ async fn anonymous_callers_get_no_introspection_and_no_suggestions_on_the_staff_
 async fn a_database_error_never_reaches_the_client() {
     let gw = TestGateway::start().await;
     let token = gw.admin_token().await;
+    // A real database failure: the table behind the query is gone.
+    storage::testing::execute_sql(&gw.db, "ALTER TABLE people RENAME TO people_gone").await.expect("sabotage");
+    let answer = gw.staff(Some(&token), "{ people(first: 5) { totalCount nodes { id } } }", json!({})).await;
+    assert!(matches!(error_code(&answer), "UNAVAILABLE" | "INTERNAL"), "{answer}");
+    let text = answer.to_string();
+    for leak in
+        ["sqlx", "sea_orm", "SELECT", "no such", "people_gone", "SQLITE", "error returned from database", ".rs:"]
+    {
+        assert!(!text.contains(leak), "`{leak}` leaked: {text}");
+    }
+    assert!(answer["errors"][0]["extensions"]["requestId"].as_str().is_some_and(|id| !id.is_empty()));
+    storage::testing::execute_sql(&gw.db, "ALTER TABLE people_gone RENAME TO people").await.expect("repair");
+
+    // A refused write (a missing organisation) reads like a missing record, without SQL either.
     let tie = "mutation($a: ID!, $b: ID!) { addTie(input: { kind: FUNDING, organizationId: $a, otherOrganizationId: $b }) { id } }";
     let missing = "01950000-0000-7000-8000-000000000000";
     let answer = gw.staff(Some(&token), tie, json!({ "a": missing, "b": missing })).await;

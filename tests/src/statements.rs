@@ -7,7 +7,7 @@ use registry::service::NewTie;
 use registry::testing::fixtures::{day, inn_number, ogrn_number};
 use serde_json::json;
 
-use crate::support::TestGateway;
+use crate::support::{Db, TestGateway};
 
 const NESTED: &str = "query($first: Int!) { organizations(first: $first) { totalCount nodes {
     fullName
@@ -18,7 +18,17 @@ const NESTED: &str = "query($first: Int!) { organizations(first: $first) { total
 
 #[tokio::test]
 async fn a_nested_page_runs_the_same_number_of_statements_for_ten_and_one_hundred_organisations() {
-    let gw = TestGateway::start().await;
+    statement_budget(TestGateway::start().await).await;
+}
+
+#[tokio::test]
+async fn a_nested_page_runs_the_same_number_of_statements_for_ten_and_one_hundred_organisations_on_postgres() {
+    let test = "a_nested_page_runs_the_same_number_of_statements_for_ten_and_one_hundred_organisations_on_postgres";
+    let Some(url) = storage::testing::postgres_url(test).await else { return };
+    statement_budget(TestGateway::start_on(Db::Postgres(url)).await).await;
+}
+
+async fn statement_budget(gw: TestGateway) {
     let registry = &gw.system.services.registry;
     let admin = &gw.admin_actor().await;
     let coalition = registry.create_coalition(admin, "Сеть", None, None).await.unwrap();

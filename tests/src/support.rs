@@ -58,6 +58,7 @@ impl TestGateway {
                 },
                 profile: None,
                 permissions: None,
+                audit_key_file: None,
             },
             listen: "127.0.0.1:0".parse().expect("valid address"),
             admin_password: Some(ADMIN_PASSWORD.into()),

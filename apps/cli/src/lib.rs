@@ -93,7 +93,17 @@ pub async fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
 /// Opens the system and resolves the operator named by `--as` (or `NKO_OPERATOR`): an existing,
 /// enabled account. There is no command without one but `migrate` and the very first account.
 pub async fn open_as(settings: &Settings, operator: Option<&str>) -> anyhow::Result<(System, Actor)> {
-    let system = bootstrap::open_existing(settings).await?;
+    open_checked_as(settings, operator, bootstrap::KeyCheck::Required).await
+}
+
+/// [`open_as`], checking the audit keys as asked (`nko audit` opens even when they do not fit,
+/// so that `verify` can name the row).
+pub async fn open_checked_as(
+    settings: &Settings,
+    operator: Option<&str>,
+    check: bootstrap::KeyCheck,
+) -> anyhow::Result<(System, Actor)> {
+    let system = bootstrap::open_existing_with(settings, check).await?;
     let actor = operator_actor(&system, operator).await?;
     Ok((system, actor))
 }
@@ -109,7 +119,33 @@ pub async fn operator_actor(system: &System, operator: Option<&str>) -> anyhow::
             "учётной записи оператора «{login}» нет или она отключена / no enabled account has the login `{login}`"
         )
     })?;
-    Ok(access::actor_of(&account, Channel::Cli, &uuid::Uuid::now_v7().to_string()))
+    let mut actor = access::actor_of(&account, Channel::Cli, &uuid::Uuid::now_v7().to_string());
+    actor.origin = Some(os_origin());
+    Ok(actor)
+}
+
+/// Who runs this command on which machine, for the audit log: `--as` names an account but proves
+/// nothing (the CLI is for the server's operators), so every CLI row also records the operating
+/// system's user, as the kernel knows it (real uid) and as the environment names it, and the host.
+pub fn os_origin() -> String {
+    let uid = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("Uid:").and_then(|ids| ids.split_whitespace().next().map(str::to_owned)))
+        })
+        .unwrap_or_else(|| "?".into());
+    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "?".into());
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "?".into());
+    let clean = |s: &str| s.chars().filter(|c| !c.is_control()).take(64).collect::<String>();
+    format!("os:{}(uid {})@{}", clean(&user), clean(&uid), clean(&host))
 }
 
 /// An error of a use case, in Russian and English.

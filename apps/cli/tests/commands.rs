@@ -42,7 +42,8 @@ impl Env {
 
     /// Runs a command as `operator` (or with no operator).
     async fn run_as(&self, operator: Option<&str>, args: &[&str]) -> (anyhow::Result<()>, String) {
-        let mut argv = vec!["nko", "--database-url", &self.url];
+        let data_dir = self.dir.display().to_string();
+        let mut argv = vec!["nko", "--database-url", &self.url, "--data-dir", &data_dir];
         if let Some(login) = operator {
             argv.extend(["--as", login]);
         }
@@ -99,7 +100,7 @@ fn csv_rows(range: std::ops::Range<u32>) -> String {
 async fn migrate_status_lists_every_applied_migration() {
     let env = Env::new().await;
     let out = env.ok(&["migrate", "status"]).await;
-    assert_eq!(out.lines().filter(|l| l.starts_with("applied")).count(), 4, "{out}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("applied")).count(), 5, "{out}");
     assert!(!out.contains("pending"));
 }
 
@@ -308,6 +309,96 @@ async fn audit_verify_detects_an_edited_or_deleted_row() {
     assert!(broken.unwrap_err().to_string().contains("row 3 is missing"));
 }
 
+/// Reseals every row and the head through SQL with `keys`, as someone who edited a row would.
+async fn reseal_with(db: &storage::Database, keys: &audit::ChainKeys) {
+    let log = storage::SqlAudit::new(db.clone()).port();
+    let rows = log.scan(0, 10_000).await.unwrap();
+    let mut prev = audit::GENESIS.to_owned();
+    for row in &rows {
+        let hash = keys.seal(&prev, row.seq, &row.event);
+        let sql = format!("UPDATE audit_log SET prev_hash = '{prev}', hash = '{hash}' WHERE seq = {}", row.seq);
+        storage::testing::execute_sql(db, &sql).await.unwrap();
+        prev = hash;
+    }
+    let sql = format!("UPDATE audit_head SET seq = {}, hash = '{prev}' WHERE id = 1", rows.len());
+    storage::testing::execute_sql(db, &sql).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_rewritten_chain_or_a_cut_tail_fails_verify_given_the_key_or_a_checkpoint() {
+    let env = Env::new().await;
+    env.ok(&["import", "organizations", &env.file("orgs.csv", csv_rows(0..3).as_bytes())]).await;
+    let checkpoint = env.ok(&["audit", "checkpoint"]).await.trim().to_owned();
+    let (seq, hash) = checkpoint.split_once(':').expect("SEQ:HASH");
+    assert!(seq.parse::<i64>().unwrap() >= 3 && hash.len() == 64, "{checkpoint}");
+    let key_file = env.dir.join("audit.key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600, "owner-only key file");
+    }
+    let keys = gateway::audit_key::read_file(&key_file).unwrap();
+    let db = storage::Database::connect(&env.url).await.unwrap();
+    storage::testing::execute_sql(&db, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;")
+        .await
+        .unwrap();
+
+    // Edited and resealed without the key: verify names the first row it can no longer trust.
+    storage::testing::execute_sql(&db, "UPDATE audit_log SET login = 'someone' WHERE seq = 2").await.unwrap();
+    reseal_with(&db, &audit::ChainKeys::generate(1)).await;
+    let (broken, _) = env.run(&["audit", "verify"]).await;
+    assert!(broken.unwrap_err().to_string().contains("row 1 was edited"), "an unkeyed reseal is found");
+    // With the key itself (a stolen key file): only the checkpoint tells.
+    reseal_with(&db, &keys).await;
+    env.ok(&["audit", "verify"]).await;
+    let (broken, _) = env.run(&["audit", "verify", "--checkpoint", &checkpoint]).await;
+    let message = broken.unwrap_err().to_string();
+    assert!(message.contains("differs from the checkpoint"), "{message}");
+
+    // Cutting the tail and moving the head back: a checkpoint names the lost rows.
+    storage::testing::execute_sql(&db, "UPDATE audit_log SET login = 'admin' WHERE seq = 2").await.unwrap();
+    reseal_with(&db, &keys).await;
+    storage::testing::execute_sql(&db, "DELETE FROM audit_log WHERE seq > 2").await.unwrap();
+    reseal_with(&db, &keys).await;
+    // (Every verify appends its own row, so the cut log is checked with the checkpoint first.)
+    let (broken, _) = env.run(&["audit", "verify", "--checkpoint", &checkpoint]).await;
+    let message = broken.unwrap_err().to_string();
+    assert!(message.contains(&format!("ends at row 2 but row {seq} existed")), "{message}");
+    env.ok(&["audit", "verify"]).await;
+    let (bad, _) = env.run(&["audit", "verify", "--checkpoint", "12:zz"]).await;
+    assert!(bad.unwrap_err().to_string().contains("--checkpoint"), "a malformed checkpoint is named");
+}
+
+#[tokio::test]
+async fn every_command_row_names_the_operating_system_user_and_host() {
+    let env = Env::new().await;
+    env.ok(&["import", "organizations", &env.file("orgs.csv", csv_rows(0..2).as_bytes())]).await;
+    let rows = env.ok(&["audit", "list", "--action", "organization.import"]).await;
+    let origin = cli::os_origin();
+    assert!(origin.starts_with("os:") && origin.contains("(uid ") && origin.contains('@'), "{origin}");
+    assert!(rows.lines().all(|l| l.ends_with(&format!("\t{origin}"))), "{rows}");
+    assert_eq!(rows.lines().count(), 1, "{rows}");
+}
+
+#[tokio::test]
+async fn a_rotated_key_seals_later_rows_and_every_row_still_verifies() {
+    let env = Env::new().await;
+    env.ok(&["import", "organizations", &env.file("orgs.csv", csv_rows(0..2).as_bytes())]).await;
+    let said = env.ok(&["audit", "rotate-key"]).await;
+    assert!(said.contains("seals rows from"), "{said}");
+    env.ok(&["import", "organizations", &env.file("more.csv", csv_rows(2..4).as_bytes())]).await;
+    let keys = gateway::audit_key::read_file(&env.dir.join("audit.key")).unwrap();
+    assert_eq!(keys.all().len(), 2, "the old key stays to verify older rows");
+    env.ok(&["audit", "verify"]).await;
+    // A key file with the old key only no longer fits: the process refuses to start.
+    let old_only = audit::ChainKeys::parse(&keys.to_text().lines().take(3).collect::<Vec<_>>().join("\n")).unwrap();
+    gateway::audit_key::replace_file(&env.dir.join("audit.key"), &old_only).unwrap();
+    let (refused, _) = env.run(&["export", "organizations"]).await;
+    assert!(refused.unwrap_err().to_string().contains("does not match this database"));
+    let (broken, _) = env.run(&["audit", "verify"]).await;
+    assert!(broken.unwrap_err().to_string().contains("was edited"), "verify still runs and names the row");
+}
+
 #[tokio::test]
 async fn privacy_run_destroys_withdrawn_data_once_and_exports_act_as_the_operator() {
     let env = Env::new().await;
@@ -316,6 +407,7 @@ async fn privacy_run_destroys_withdrawn_data_once_and_exports_act_as_the_operato
         database_url: Some(env.url.clone()),
         profile: None,
         permissions: None,
+        audit_key_file: None,
     };
     let system = gateway::bootstrap::open_existing(&settings).await.unwrap();
     let admin = access::actor_of(&system.services.access.operator("admin").await.unwrap(), kernel::Channel::Cli, "t");

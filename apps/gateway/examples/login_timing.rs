@@ -20,7 +20,8 @@ fn median(mut samples: Vec<f64>) -> f64 {
 async fn main() -> anyhow::Result<()> {
     let samples: usize = std::env::args().nth(1).map(|s| s.parse()).transpose()?.unwrap_or(200);
     let dir = std::env::temp_dir().join(format!("nko-login-timing-{}", std::process::id()));
-    let settings = Settings { data_dir: dir.clone(), database_url: None, profile: None, permissions: None };
+    let settings =
+        Settings { data_dir: dir.clone(), database_url: None, profile: None, permissions: None, audit_key_file: None };
     let unlimited = LoginLimits { per_peer: usize::MAX, failures_per_login: usize::MAX, ..LoginLimits::default() };
     let (system, _) = open_for_gateway(&settings, Some("the administrator's password"), unlimited).await?;
     let access = &system.services.access;

@@ -196,6 +196,7 @@ async fn handle(
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| t.trim().to_owned());
     let mut caller = Caller { actor: Actor::anonymous(&info.id), account: None, token: None, peer };
+    caller.actor.origin = Some(caller.peer.clone());
     if staff {
         caller.actor.channel = Channel::Graphql;
     }
@@ -203,6 +204,7 @@ async fn handle(
         match state.services().access.authenticate(&token).await {
             Ok(account) => {
                 caller.actor = access::actor_of(&account, Channel::Graphql, &info.id);
+                caller.actor.origin = Some(caller.peer.clone());
                 caller.account = Some(account);
                 caller.token = Some(token);
             }

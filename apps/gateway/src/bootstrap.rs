@@ -44,6 +44,25 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<Database> {
     Database::connect(&settings.database_url()).await.context("cannot open the database")
 }
 
+/// Whether opening checks that the audit keys seal the log's last row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyCheck {
+    /// Refuse to open with keys that do not fit (everything that writes).
+    Required,
+    /// Open anyway (verifying the log, which then names the row that does not fit).
+    Skipped,
+}
+
+/// Gives the database its audit keys (loaded, or created on first start), checked as asked.
+pub async fn with_audit_keys(settings: &Settings, db: Database, check: KeyCheck) -> anyhow::Result<Database> {
+    let unkeyed = SqlAudit::new(db.clone()).port();
+    let (keys, _) = crate::audit_key::load_or_create(settings, unkeyed.as_ref()).await?;
+    if check == KeyCheck::Required {
+        crate::audit_key::check_against(unkeyed.as_ref(), &keys).await?;
+    }
+    Ok(db.with_audit_keys(keys))
+}
+
 /// Every action the use cases ask the permission policy about: the policy file must list
 /// exactly these.
 pub fn actions() -> Vec<Action> {
@@ -99,6 +118,7 @@ pub async fn open_for_gateway(
     } else {
         db.require_migrated().await?;
     }
+    let db = with_audit_keys(settings, db, KeyCheck::Required).await?;
     let services = services(&db, Arc::new(SystemClock), settings.policy()?, limits).await?;
     let mut first_admin = None;
     if !services.access.has_accounts().await? {
@@ -128,8 +148,14 @@ pub async fn open_for_gateway(
 
 /// Opens an already migrated system (the CLI's everyday path).
 pub async fn open_existing(settings: &Settings) -> anyhow::Result<System> {
+    open_existing_with(settings, KeyCheck::Required).await
+}
+
+/// Opens an already migrated system, checking the audit keys as asked.
+pub async fn open_existing_with(settings: &Settings, check: KeyCheck) -> anyhow::Result<System> {
     let db = connect(settings).await?;
     db.require_migrated().await?;
+    let db = with_audit_keys(settings, db, check).await?;
     let services = services(&db, Arc::new(SystemClock), settings.policy()?, LoginLimits::default()).await?;
     Ok(System { db, services })
 }

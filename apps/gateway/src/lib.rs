@@ -2,6 +2,7 @@
 //! two schemas (staff at `/graphql`, the anonymous public directory at `/public/graphql`).
 
 pub mod app;
+pub mod audit_key;
 pub mod bootstrap;
 pub mod graphql;
 pub mod settings;

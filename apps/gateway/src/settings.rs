@@ -26,6 +26,11 @@ pub struct Settings {
     /// Permission policy (TOML); default: the policy built into the binary.
     #[arg(long, env = "NKO_PERMISSIONS", global = true)]
     pub permissions: Option<PathBuf>,
+    /// The audit log's key file (owner-only permissions; created on first start); default:
+    /// `audit.key` in the data folder. `NKO_AUDIT_KEY` (the file's lines, separated by commas)
+    /// takes its place when set.
+    #[arg(long, env = "NKO_AUDIT_KEY_FILE", global = true)]
+    pub audit_key_file: Option<PathBuf>,
 }
 
 impl Settings {
@@ -37,6 +42,11 @@ impl Settings {
     /// Whether the embedded SQLite default is in use.
     pub fn uses_embedded_database(&self) -> bool {
         self.database_url.is_none()
+    }
+
+    /// The audit key file in effect.
+    pub fn audit_key_path(&self) -> PathBuf {
+        self.audit_key_file.clone().unwrap_or_else(|| self.data_dir.join(crate::audit_key::KEY_FILE))
     }
 
     /// The embedded database file.

@@ -204,6 +204,7 @@ pub fn actor_of(account: &Account, channel: Channel, request_id: &str) -> Actor 
         person: account.person,
         channel,
         request_id: request_id.to_owned(),
+        origin: None,
     }
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use kernel::{Action, Actor, Clock, Denied, Page, PageRequest, Policy, Scope};
 
-use crate::model::{AuditEvent, AuditRecord, Outcome};
+use crate::model::{AuditEvent, AuditRecord, ChainHead, Outcome};
 use crate::ports::{AuditError, AuditFilter, AuditLog, verify_log};
 
 /// Reading and verifying the audit log.
@@ -110,10 +110,11 @@ impl Gate {
         Ok(found)
     }
 
-    /// Walks the whole chain; the number of rows verified, or where it breaks.
-    pub async fn verify_log(&self, actor: &Actor) -> Result<u64, GateError> {
+    /// Walks the whole chain (and checks an earlier checkpoint, when given); the number of rows
+    /// verified, or where it breaks.
+    pub async fn verify_log(&self, actor: &Actor, checkpoint: Option<&ChainHead>) -> Result<u64, GateError> {
         self.check(actor, AUDIT_READ, None).await?;
-        let verified = verify_log(self.log.as_ref()).await;
+        let verified = verify_log(self.log.as_ref(), checkpoint).await;
         let outcome = if verified.is_ok() { Outcome::Success } else { Outcome::Failed };
         let detail = match &verified {
             Ok(rows) => format!("verify: {rows} rows intact"),
@@ -123,6 +124,16 @@ impl Gate {
         self.record(&AuditEvent::new(actor, AUDIT_READ.code(), None, outcome, self.clock.now()).with_detail(detail))
             .await?;
         Ok(verified?)
+    }
+
+    /// The chain's head as a checkpoint to keep outside the database (`None` for an empty log).
+    /// Reading it is recorded like any reading of the log, after the head is taken.
+    pub async fn checkpoint(&self, actor: &Actor) -> Result<Option<ChainHead>, GateError> {
+        self.check(actor, AUDIT_READ, None).await?;
+        let head = self.log.head().await?;
+        let detail = head.as_ref().map_or_else(|| "checkpoint: empty".to_owned(), |h| format!("checkpoint: {}", h.seq));
+        self.record(&self.event(actor, AUDIT_READ, None).with_detail(detail)).await?;
+        Ok(head)
     }
 
     /// The audit log itself (for tests and the storage of changes; reading it for people goes

@@ -1,7 +1,7 @@
 //! The audit log: one hash-chained row for every change, denial, login and read of personal data.
 //!
 //! Pure logic behind one port ([`AuditLog`]): events ([`model`]), the chain rule and its verifier
-//! ([`chain`]). Storage writes a change's row in the change's own transaction; this crate only
+//! ([`chain`], keyed with a secret kept outside the database). Storage writes a change's row in the change's own transaction; this crate only
 //! says what a row holds and how the chain proves that none was edited or removed.
 
 pub mod chain;
@@ -11,7 +11,7 @@ mod ports;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use chain::{ChainBreak, ChainVerifier, GENESIS, link};
+pub use chain::{ChainBreak, ChainKey, ChainKeys, ChainVerifier, GENESIS, KeyError, legacy_link};
 pub use gate::{ACTIONS, AUDIT_READ, Gate, GateError};
 pub use model::{AuditEvent, AuditRecord, ChainHead, Outcome, object};
 pub use ports::{AuditError, AuditFilter, AuditLog, verify_log};

@@ -57,6 +57,8 @@ pub struct AuditEvent {
     pub outcome: Outcome,
     /// A short note without personal data (counts, the changed version).
     pub detail: Option<String>,
+    /// Where it came from beyond the account (see [`Actor::origin`]).
+    pub origin: Option<String>,
 }
 
 impl AuditEvent {
@@ -73,6 +75,7 @@ impl AuditEvent {
             request_id: actor.request_id.clone(),
             outcome,
             detail: None,
+            origin: actor.origin.clone(),
         }
     }
 
@@ -103,10 +106,27 @@ pub struct AuditRecord {
 }
 
 /// The last row of the chain, kept apart so that removing rows from the end is detected too.
+/// Printed as `SEQ:HASH` it is a checkpoint an operator keeps outside the database.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChainHead {
     /// The last row's position.
     pub seq: i64,
     /// The last row's hash.
     pub hash: String,
+}
+
+impl ChainHead {
+    /// Reads a checkpoint `SEQ:HASH` (64 lower-case hexadecimal digits).
+    pub fn parse(text: &str) -> Option<Self> {
+        let (seq, hash) = text.trim().split_once(':')?;
+        let seq = seq.parse::<i64>().ok().filter(|n| *n >= 1)?;
+        let hex = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        hex.then(|| Self { seq, hash: hash.to_owned() })
+    }
+}
+
+impl std::fmt::Display for ChainHead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.seq, self.hash)
+    }
 }

@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 use kernel::{Page, PageRequest};
 
-use crate::chain::{ChainBreak, ChainVerifier};
+use std::sync::Arc;
+
+use crate::chain::{ChainBreak, ChainKeys, ChainVerifier};
 use crate::model::{AuditEvent, AuditRecord, ChainHead, Outcome};
 
 /// What the audit store could not do, or found.
@@ -57,13 +59,17 @@ pub trait AuditLog: Send + Sync {
     async fn scan(&self, after: i64, limit: u64) -> Result<Vec<AuditRecord>, AuditError>;
     /// The recorded last row, if any.
     async fn head(&self) -> Result<Option<ChainHead>, AuditError>;
+    /// The keys this log seals its rows with (held outside the database).
+    fn keys(&self) -> Arc<ChainKeys>;
 }
 
-/// Walks the whole log in `seq` order and checks every link and the head. Returns the rows checked.
-pub async fn verify_log(log: &dyn AuditLog) -> Result<u64, AuditError> {
+/// Walks the whole log in `seq` order and checks every seal, every link and the head, and, when
+/// given, that the row of an earlier checkpoint is still there unchanged. Returns the rows checked.
+pub async fn verify_log(log: &dyn AuditLog, checkpoint: Option<&ChainHead>) -> Result<u64, AuditError> {
     const STEP: u64 = 5_000;
     let head = log.head().await?;
-    let mut verifier = ChainVerifier::default();
+    let keys = log.keys();
+    let mut verifier = ChainVerifier::new(&keys).with_checkpoint(checkpoint.cloned());
     let mut after = 0;
     loop {
         let rows = log.scan(after, STEP).await?;

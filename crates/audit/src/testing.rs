@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use kernel::{Actor, Channel, Page, PageRequest, Role};
 use uuid::Uuid;
 
-use crate::chain::{GENESIS, link};
+use crate::chain::{ChainKeys, GENESIS};
 use crate::model::{AuditEvent, AuditRecord, ChainHead, Outcome, object};
 use crate::ports::{AuditError, AuditFilter, AuditLog, verify_log};
 
@@ -26,7 +26,13 @@ pub fn coordinator() -> Actor {
         person: None,
         channel: Channel::Graphql,
         request_id: "req-1".into(),
+        origin: Some("192.0.2.7".into()),
     }
+}
+
+/// The keys of test chains: fixed, so that sample rows hash the same in every run.
+pub fn test_keys() -> ChainKeys {
+    ChainKeys::parse(&format!("1 {}", "5a".repeat(32))).expect("a valid test key")
 }
 
 /// The `n`-th sample event.
@@ -42,23 +48,39 @@ pub fn event(n: usize) -> AuditEvent {
     .with_detail(format!("sample {n}"))
 }
 
-/// A valid chain of `n` sample rows.
+/// A valid chain of `n` sample rows sealed with [`test_keys`].
 pub fn chain_of(n: usize) -> Vec<AuditRecord> {
+    chain_with(&test_keys(), n)
+}
+
+/// A valid chain of `n` sample rows sealed with `keys` (rows before their first key unkeyed;
+/// those carry no origin, as rows written before keyed chains never did).
+pub fn chain_with(keys: &ChainKeys, n: usize) -> Vec<AuditRecord> {
     let mut prev = GENESIS.to_owned();
     (0..n)
         .map(|i| {
             let seq = i as i64 + 1;
-            let event = event(i);
-            let hash = link(&prev, seq, &event);
+            let mut event = event(i);
+            if keys.key_for(seq).is_none() {
+                event.origin = None;
+            }
+            let hash = keys.seal(&prev, seq, &event);
             AuditRecord { seq, event, prev_hash: std::mem::replace(&mut prev, hash.clone()), hash }
         })
         .collect()
 }
 
-/// The audit log in memory.
-#[derive(Default, Clone)]
+/// The audit log in memory, sealed with [`test_keys`].
+#[derive(Clone)]
 pub struct MemoryAuditLog {
     rows: Arc<Mutex<Vec<AuditRecord>>>,
+    keys: Arc<ChainKeys>,
+}
+
+impl Default for MemoryAuditLog {
+    fn default() -> Self {
+        Self { rows: Arc::default(), keys: Arc::new(test_keys()) }
+    }
 }
 
 impl MemoryAuditLog {
@@ -67,7 +89,8 @@ impl MemoryAuditLog {
     pub fn append_now(&self, event: &AuditEvent) -> AuditRecord {
         let mut rows = self.rows.lock().expect("not poisoned");
         let (seq, prev) = rows.last().map_or((1, GENESIS.to_owned()), |r| (r.seq + 1, r.hash.clone()));
-        let record = AuditRecord { seq, hash: link(&prev, seq, event), event: event.clone(), prev_hash: prev };
+        let record =
+            AuditRecord { seq, hash: self.keys.seal(&prev, seq, event), event: event.clone(), prev_hash: prev };
         rows.push(record.clone());
         record
     }
@@ -110,23 +133,28 @@ impl AuditLog for MemoryAuditLog {
         let rows = self.rows.lock().expect("not poisoned");
         Ok(rows.last().map(|r| ChainHead { seq: r.seq, hash: r.hash.clone() }))
     }
+
+    fn keys(&self) -> Arc<ChainKeys> {
+        self.keys.clone()
+    }
 }
 
 /// The contract of every `AuditLog`, on an empty log. (Concurrent appends are tested where a
 /// runtime is at hand: in storage's tests.)
 pub async fn audit_log_contract(log: Arc<dyn AuditLog>) {
     assert_eq!(log.head().await.expect("head"), None);
-    assert_eq!(verify_log(log.as_ref()).await.expect("an empty log verifies"), 0);
+    assert_eq!(verify_log(log.as_ref(), None).await.expect("an empty log verifies"), 0);
     let first = log.append(&event(0)).await.expect("append");
     assert_eq!((first.seq, first.prev_hash.as_str()), (1, GENESIS));
-    assert_eq!(first.hash, link(GENESIS, 1, &event(0)));
+    assert_eq!(first.hash, log.keys().seal(GENESIS, 1, &event(0)));
+    assert_eq!(first.event.origin, event(0).origin, "the origin is kept");
     let second = log.append(&event(1)).await.expect("append");
     assert_eq!((second.seq, &second.prev_hash), (2, &first.hash));
 
     for n in 2..22 {
         log.append(&event(n)).await.expect("append");
     }
-    assert_eq!(verify_log(log.as_ref()).await.expect("the chain verifies"), 22);
+    assert_eq!(verify_log(log.as_ref(), None).await.expect("the chain verifies"), 22);
     assert_eq!(log.head().await.expect("head").map(|h| h.seq), Some(22));
 
     // Rows read back exactly as written, in order, and the list is newest first with filters.

@@ -117,6 +117,9 @@ pub struct Actor {
     pub channel: Channel,
     /// The request id, kept in the audit log and in error messages.
     pub request_id: String,
+    /// Where the act came from beyond the account: the peer address of an HTTP request, the
+    /// operating-system user and host of a command (`nko --as` trusts whoever runs it).
+    pub origin: Option<String>,
 }
 
 impl Actor {
@@ -130,6 +133,7 @@ impl Actor {
             person: None,
             channel: Channel::Public,
             request_id: request_id.into(),
+            origin: None,
         }
     }
 }

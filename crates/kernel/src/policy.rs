@@ -163,6 +163,7 @@ mod tests {
             person,
             channel: Channel::Graphql,
             request_id: "r".into(),
+            origin: None,
         }
     }
 

@@ -39,6 +39,7 @@ fn actor(role: Role) -> Actor {
         person: None,
         channel: Channel::Cli,
         request_id: "test".into(),
+        origin: Some("tester(1000)@test-host".into()),
     }
 }
 

@@ -8,9 +8,7 @@ use audit::AuditEvent;
 use chrono::{DateTime, Utc};
 use kernel::Role;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, Order, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, Order, QueryFilter, QueryOrder};
 
 use crate::audit_store::commit_audited;
 
@@ -74,11 +72,11 @@ fn session_from(row: session::Model) -> Session {
 
 impl SqlAccess {
     async fn begin(&self) -> Result<DatabaseTransaction, StoreError> {
-        self.db.connection().begin().await.map_err(access_error)
+        self.db.begin_write().await.map_err(access_error)
     }
 
     async fn commit_with(&self, txn: DatabaseTransaction, audit: &AuditEvent) -> Result<(), StoreError> {
-        commit_audited(txn, self.db.backend(), audit).await.map_err(access_error)
+        commit_audited(txn, &self.db, audit).await.map_err(access_error)
     }
 }
 

@@ -4,12 +4,12 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use audit::{AuditError, AuditEvent, AuditFilter, AuditLog, AuditRecord, ChainHead, Outcome, link};
+use audit::{AuditError, AuditEvent, AuditFilter, AuditLog, AuditRecord, ChainHead, ChainKeys, Outcome};
 use kernel::{Channel, Page, PageRequest, Role};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Statement, TransactionTrait,
+    QueryOrder, QuerySelect, Statement,
 };
 
 use crate::database::{Backend, Database};
@@ -49,18 +49,26 @@ async fn head_in<C: ConnectionTrait>(conn: &C, backend: Backend) -> Result<(i64,
     Ok((head.try_get("", "seq")?, head.try_get("", "hash")?))
 }
 
+/// The keys that seal audit rows written through `db`, or the error every write without them gets.
+pub(crate) fn keys_of(db: &Database) -> Result<&ChainKeys, DbErr> {
+    db.audit_keys()
+        .map(|keys| keys.as_ref())
+        .ok_or_else(|| DbErr::Custom("no audit key is configured: audit rows cannot be sealed".into()))
+}
+
 /// Appends rows for `events`, in order, through `conn` (a transaction the caller commits with its
 /// change): one read of the head, multi-row inserts, one update of the head.
 pub(crate) async fn append_all_in<C: ConnectionTrait>(
     conn: &C,
-    backend: Backend,
+    db: &Database,
     events: &[AuditEvent],
 ) -> Result<Vec<AuditRecord>, DbErr> {
-    let (mut seq, mut prev_hash) = head_in(conn, backend).await?;
+    let keys = keys_of(db)?;
+    let (mut seq, mut prev_hash) = head_in(conn, db.backend()).await?;
     let mut records = Vec::with_capacity(events.len());
     for event in events {
         seq += 1;
-        let hash = link(&prev_hash, seq, event);
+        let hash = keys.seal(&prev_hash, seq, event);
         records.push(AuditRecord {
             seq,
             event: event.clone(),
@@ -68,7 +76,7 @@ pub(crate) async fn append_all_in<C: ConnectionTrait>(
             hash,
         });
     }
-    // 13 columns x 500 rows stays under both databases' parameter limits.
+    // 14 columns x 500 rows stays under both databases' parameter limits.
     for chunk in records.chunks(500) {
         audit_log::Entity::insert_many(chunk.iter().map(|r| audit_log::ActiveModel::from(row_of(r))))
             .exec_without_returning(conn)
@@ -87,18 +95,14 @@ pub(crate) async fn append_all_in<C: ConnectionTrait>(
 
 /// Appends the change's audit row to `txn` and commits both: the change and its row land
 /// together or not at all. Every store's changes end here.
-pub(crate) async fn commit_audited(
-    txn: DatabaseTransaction,
-    backend: Backend,
-    audit: &AuditEvent,
-) -> Result<(), DbErr> {
-    append_in(&txn, backend, audit).await?;
+pub(crate) async fn commit_audited(txn: DatabaseTransaction, db: &Database, audit: &AuditEvent) -> Result<(), DbErr> {
+    append_in(&txn, db, audit).await?;
     txn.commit().await
 }
 
 /// Appends one row through `conn`, as [`append_all_in`].
-async fn append_in<C: ConnectionTrait>(conn: &C, backend: Backend, event: &AuditEvent) -> Result<AuditRecord, DbErr> {
-    let mut records = append_all_in(conn, backend, std::slice::from_ref(event)).await?;
+async fn append_in<C: ConnectionTrait>(conn: &C, db: &Database, event: &AuditEvent) -> Result<AuditRecord, DbErr> {
+    let mut records = append_all_in(conn, db, std::slice::from_ref(event)).await?;
     Ok(records.pop().expect("one event, one record"))
 }
 
@@ -116,6 +120,7 @@ fn row_of(r: &AuditRecord) -> audit_log::Model {
         request_id: e.request_id.clone(),
         outcome: e.outcome.code().to_owned(),
         detail: e.detail.clone(),
+        origin: e.origin.clone(),
         prev_hash: r.prev_hash.clone(),
         hash: r.hash.clone(),
     }
@@ -124,18 +129,18 @@ fn row_of(r: &AuditRecord) -> audit_log::Model {
 /// Appending inside a raw sqlx transaction (the bulk paths of imports, which bypass sea-orm):
 /// the same row and the same head update as [`append_in`], in each database's dialect.
 pub(crate) mod raw_audit {
-    use audit::{AuditEvent, link};
+    use audit::{AuditEvent, ChainKeys};
     use sea_orm::sqlx::{self, PgConnection, Row, SqliteConnection};
 
     /// The three statements of an append, in one dialect; each function below runs them on its
     /// database (sqlx's binds are typed per database, so the body is spelled once, here).
     macro_rules! append {
-        ($conn:expr, $event:expr, $head:literal, $insert:literal, $update:literal) => {{
+        ($conn:expr, $keys:expr, $event:expr, $head:literal, $insert:literal, $update:literal) => {{
             let conn = $conn;
             let e: &AuditEvent = $event;
             let head = sqlx::query($head).fetch_one(&mut *conn).await?;
             let (seq, prev): (i64, String) = (head.try_get::<i64, _>("seq")? + 1, head.try_get("hash")?);
-            let hash = link(&prev, seq, e);
+            let hash = $keys.seal(&prev, seq, e);
             sqlx::query($insert)
                 .bind(seq)
                 .bind(e.at)
@@ -148,6 +153,7 @@ pub(crate) mod raw_audit {
                 .bind(&e.request_id)
                 .bind(e.outcome.code())
                 .bind(e.detail.as_deref())
+                .bind(e.origin.as_deref())
                 .bind(&prev)
                 .bind(&hash)
                 .execute(&mut *conn)
@@ -158,25 +164,35 @@ pub(crate) mod raw_audit {
     }
 
     /// Appends `event` within the caller's PostgreSQL transaction, locking the chain head.
-    pub async fn append_postgres(conn: &mut PgConnection, event: &AuditEvent) -> Result<(), sqlx::Error> {
+    pub async fn append_postgres(
+        conn: &mut PgConnection,
+        keys: &ChainKeys,
+        event: &AuditEvent,
+    ) -> Result<(), sqlx::Error> {
         append!(
             conn,
+            keys,
             event,
             "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
             "INSERT INTO audit_log (seq, at, account_id, login, role, channel, action, object, request_id, outcome, \
-             detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             detail, origin, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1"
         )
     }
 
     /// Appends `event` within the caller's SQLite transaction (one writer: no lock needed).
-    pub async fn append_sqlite(conn: &mut SqliteConnection, event: &AuditEvent) -> Result<(), sqlx::Error> {
+    pub async fn append_sqlite(
+        conn: &mut SqliteConnection,
+        keys: &ChainKeys,
+        event: &AuditEvent,
+    ) -> Result<(), sqlx::Error> {
         append!(
             conn,
+            keys,
             event,
             "SELECT seq, hash FROM audit_head WHERE id = 1",
             "INSERT INTO audit_log (seq, at, account_id, login, role, channel, action, object, request_id, outcome, \
-             detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             detail, origin, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"
         )
     }
@@ -209,6 +225,7 @@ fn record_from(row: audit_log::Model) -> Result<AuditRecord, AuditError> {
             object: row.object,
             request_id: row.request_id,
             detail: row.detail,
+            origin: row.origin,
         },
         prev_hash: row.prev_hash,
         hash: row.hash,
@@ -218,15 +235,15 @@ fn record_from(row: audit_log::Model) -> Result<AuditRecord, AuditError> {
 #[async_trait]
 impl AuditLog for SqlAudit {
     async fn append(&self, event: &AuditEvent) -> Result<AuditRecord, AuditError> {
-        let txn = self.db.connection().begin().await.map_err(unavailable)?;
-        let record = append_in(&txn, self.db.backend(), event).await.map_err(unavailable)?;
+        let txn = self.db.begin_write().await.map_err(unavailable)?;
+        let record = append_in(&txn, &self.db, event).await.map_err(unavailable)?;
         txn.commit().await.map_err(unavailable)?;
         Ok(record)
     }
 
     async fn append_all(&self, events: &[AuditEvent]) -> Result<(), AuditError> {
-        let txn = self.db.connection().begin().await.map_err(unavailable)?;
-        append_all_in(&txn, self.db.backend(), events).await.map_err(unavailable)?;
+        let txn = self.db.begin_write().await.map_err(unavailable)?;
+        append_all_in(&txn, &self.db, events).await.map_err(unavailable)?;
         txn.commit().await.map_err(unavailable)
     }
 
@@ -275,5 +292,10 @@ impl AuditLog for SqlAudit {
             Some(h) if h.seq == 0 => Ok(None),
             Some(h) => Ok(Some(ChainHead { seq: h.seq, hash: h.hash })),
         }
+    }
+
+    fn keys(&self) -> Arc<ChainKeys> {
+        // A log opened without keys verifies nothing as keyed: every keyed row then reads as edited.
+        self.db.audit_keys().cloned().unwrap_or_else(|| Arc::new(ChainKeys::generate(i64::MAX)))
     }
 }

@@ -5,9 +5,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use audit::ChainKeys;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 
 /// Which database a connection talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,12 +48,14 @@ pub struct MigrationState {
     pub pending: Vec<String>,
 }
 
-/// A database connection pool with a counter of executed statements.
+/// A database connection pool with a counter of executed statements, and the keys that seal
+/// the audit rows written through it (kept outside the database).
 #[derive(Clone)]
 pub struct Database {
     connection: DatabaseConnection,
     backend: Backend,
     statements: Arc<AtomicU64>,
+    audit_keys: Option<Arc<ChainKeys>>,
 }
 
 impl Database {
@@ -101,12 +107,37 @@ impl Database {
         connection.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        Ok(Self { connection, backend, statements })
+        Ok(Self { connection, backend, statements, audit_keys: None })
+    }
+
+    /// The same pool, sealing audit rows with `keys`. Without keys no audit row can be written
+    /// (every change fails with a storage error), so no unkeyed row is ever appended.
+    #[must_use]
+    pub fn with_audit_keys(mut self, keys: ChainKeys) -> Self {
+        self.audit_keys = Some(Arc::new(keys));
+        self
+    }
+
+    /// The audit keys, when set.
+    pub fn audit_keys(&self) -> Option<&Arc<ChainKeys>> {
+        self.audit_keys.as_ref()
     }
 
     /// The backend.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Begins a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: the write lock
+    /// is taken (waiting up to the busy timeout) before the first read, so a transaction never
+    /// fails half way when another connection or process (the CLI beside the gateway) wrote
+    /// since its read.
+    pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: (self.backend == Backend::Sqlite).then_some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        self.connection.begin_with_options(options).await
     }
 
     /// The sea-orm connection (for this crate's stores).

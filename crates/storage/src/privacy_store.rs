@@ -14,7 +14,7 @@ use registry::rules::anonymise::anonymised;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, FromQueryResult,
-    JsonValue, Order, QueryFilter, QueryOrder, Statement, TransactionTrait,
+    JsonValue, Order, QueryFilter, QueryOrder, Statement,
 };
 
 use crate::audit_store::commit_audited;
@@ -49,11 +49,11 @@ impl SqlPrivacy {
     }
 
     async fn begin(&self) -> Result<DatabaseTransaction, PrivacyStoreError> {
-        self.db.connection().begin().await.map_err(unavailable)
+        self.db.begin_write().await.map_err(unavailable)
     }
 
     async fn commit_with(&self, txn: DatabaseTransaction, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
-        commit_audited(txn, self.db.backend(), audit).await.map_err(unavailable)
+        commit_audited(txn, &self.db, audit).await.map_err(unavailable)
     }
 
     /// `(table, column)` of every column that refers to a person: a foreign key to `people`, or

@@ -20,10 +20,10 @@ use registry::{Conflict, RegistryPorts, RepoError};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RuntimeErr, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, RuntimeErr,
 };
 
-use crate::audit_store::{commit_audited, raw_audit};
+use crate::audit_store::{commit_audited, keys_of, raw_audit};
 use crate::convert::{self, json_item};
 use crate::database::{Backend, Database};
 use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
@@ -167,12 +167,12 @@ impl SqlRegistry {
 
     /// Opens a transaction for a change.
     async fn begin(&self) -> Result<DatabaseTransaction, RepoError> {
-        self.conn().begin().await.map_err(repo_error)
+        self.db.begin_write().await.map_err(repo_error)
     }
 
     /// Appends the change's audit row and commits: the change and its row land together or not at all.
     async fn commit_with(&self, txn: DatabaseTransaction, audit: &AuditEvent) -> Result<(), RepoError> {
-        commit_audited(txn, self.db.backend(), audit).await.map_err(repo_error)
+        commit_audited(txn, &self.db, audit).await.map_err(repo_error)
     }
 
     /// Inserts one row and its audit row in one transaction.
@@ -369,13 +369,14 @@ impl SqlRegistry {
         for org in new {
             convert::organization_copy_line(org, &mut data);
         }
+        let keys = keys_of(&self.db).map_err(repo_error)?;
         let pool = self.conn().get_postgres_connection_pool();
         let mut tx = pool.begin().await.map_err(sqlx_error)?;
         let statement = format!("COPY organizations ({}) FROM STDIN", convert::COPY_COLUMNS);
         let mut copy = tx.copy_in_raw(&statement).await.map_err(sqlx_error)?;
         copy.send(data.as_bytes()).await.map_err(sqlx_error)?;
         copy.finish().await.map_err(sqlx_error)?;
-        raw_audit::append_postgres(&mut tx, audit).await.map_err(sqlx_error)?;
+        raw_audit::append_postgres(&mut tx, keys, audit).await.map_err(sqlx_error)?;
         tx.commit().await.map_err(sqlx_error)?;
         self.db.count_statements(1);
         Ok(())
@@ -389,8 +390,9 @@ impl SqlRegistry {
         if new.is_empty() {
             return Ok(());
         }
+        let keys = keys_of(&self.db).map_err(repo_error)?;
         let pool = self.conn().get_sqlite_connection_pool();
-        let mut tx = pool.begin().await.map_err(sqlx_error)?;
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(sqlx_error)?;
         for chunk in new.chunks(INSERT_CHUNK) {
             let rows: Vec<organization::Model> = chunk.iter().map(convert::organization_model).collect();
             // Building a 29,000-placeholder statement costs milliseconds: the full-size one is
@@ -409,7 +411,7 @@ impl SqlRegistry {
             }
             query.execute(&mut *tx).await.map_err(sqlx_error)?;
         }
-        raw_audit::append_sqlite(&mut tx, audit).await.map_err(sqlx_error)?;
+        raw_audit::append_sqlite(&mut tx, keys, audit).await.map_err(sqlx_error)?;
         tx.commit().await.map_err(sqlx_error)?;
         self.db.count_statements(new.len().div_ceil(INSERT_CHUNK) as u64);
         Ok(())

@@ -4,14 +4,18 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use audit::ChainKeys;
 use sea_orm::{ConnectionTrait, Statement};
 
 use crate::database::Database;
 
 /// The environment variable naming a PostgreSQL server for tests.
 pub const TEST_DATABASE_URL: &str = "NKO_TEST_DATABASE_URL";
-/// When set, every test that really ran on PostgreSQL appends its name to this file (CI counts them).
+/// When set, every test that really ran on PostgreSQL appends its name to this file (CI compares
+/// it with every test named `*postgres*`).
 pub const TEST_REPORT: &str = "NKO_TEST_REPORT";
+/// When set, a PostgreSQL test without `NKO_TEST_DATABASE_URL` fails instead of passing (CI sets it).
+pub const REQUIRE_POSTGRES: &str = "NKO_REQUIRE_POSTGRES";
 
 /// A SQLite file that is removed when dropped.
 #[derive(Debug)]
@@ -47,10 +51,13 @@ impl Drop for TempSqlite {
     }
 }
 
-/// A fresh, migrated SQLite database in a temporary file.
+/// A fresh, migrated SQLite database in a temporary file, sealing audit rows with a new key.
 pub async fn sqlite() -> (Database, TempSqlite) {
     let file = TempSqlite::new();
-    let db = Database::connect(&file.url()).await.expect("open a temporary SQLite file");
+    let db = Database::connect(&file.url())
+        .await
+        .expect("open a temporary SQLite file")
+        .with_audit_keys(ChainKeys::generate(1));
     db.migrate_up().await.expect("migrate SQLite");
     (db, file)
 }
@@ -58,7 +65,13 @@ pub async fn sqlite() -> (Database, TempSqlite) {
 /// The URL of a fresh, empty PostgreSQL database, or `None` when no server is configured.
 /// `test` names the calling test for CI's count of PostgreSQL tests (empty: a helper database, not counted).
 pub async fn postgres_url(test: &str) -> Option<String> {
-    let server = std::env::var(TEST_DATABASE_URL).ok().filter(|u| !u.is_empty())?;
+    let Some(server) = std::env::var(TEST_DATABASE_URL).ok().filter(|u| !u.is_empty()) else {
+        assert!(
+            std::env::var_os(REQUIRE_POSTGRES).is_none(),
+            "{test}: {REQUIRE_POSTGRES} is set but {TEST_DATABASE_URL} is not: this test would pass without running"
+        );
+        return None;
+    };
     let name = format!("nko_test_{}", uuid::Uuid::now_v7().simple());
     let admin =
         Database::connect(&server).await.unwrap_or_else(|e| panic!("{TEST_DATABASE_URL} is set but unusable: {e}"));
@@ -76,10 +89,12 @@ pub async fn postgres_url(test: &str) -> Option<String> {
     Some(with_database(&server, &name))
 }
 
-/// A fresh, migrated PostgreSQL database, or `None` when no server is configured.
+/// A fresh, migrated PostgreSQL database sealing audit rows with a new key, or `None` when no
+/// server is configured.
 pub async fn postgres(test: &str) -> Option<Database> {
     let url = postgres_url(test).await?;
-    let db = Database::connect(&url).await.expect("connect to the test database");
+    let db =
+        Database::connect(&url).await.expect("connect to the test database").with_audit_keys(ChainKeys::generate(1));
     db.migrate_up().await.expect("migrate PostgreSQL");
     Some(db)
 }

@@ -1,8 +1,9 @@
-//! `nko audit verify|list`: the audit log for administrators.
+//! `nko audit verify|checkpoint|rotate-key|list`: the audit log for administrators.
 
 use std::io::Write;
 
-use audit::{AuditError, AuditFilter, GateError, Outcome};
+use anyhow::Context as _;
+use audit::{AUDIT_READ, AuditError, AuditFilter, ChainHead, Gate, GateError, Outcome};
 use clap::Subcommand;
 use gateway::Settings;
 use kernel::{MAX_PAGE_SIZE, PageRequest};
@@ -13,7 +14,18 @@ use crate::explain;
 #[derive(Subcommand, Debug, Clone)]
 pub enum Action {
     /// Walk the whole hash chain; fails, naming the row, if a row was edited or removed.
-    Verify,
+    Verify {
+        /// A checkpoint printed earlier by `nko audit checkpoint` (SEQ:HASH) and kept outside
+        /// the database: detects a rewritten chain or a cut tail with its head moved back.
+        #[arg(long, value_name = "SEQ:HASH")]
+        checkpoint: Option<String>,
+    },
+    /// Print the chain's head as SEQ:HASH, to keep outside the database (on paper, in another
+    /// system, in the operator's mail) and pass to `verify --checkpoint` later.
+    Checkpoint,
+    /// Start a new audit key for the rows from the next one on (the old keys stay in the file to
+    /// verify older rows). Run it with the gateway stopped.
+    RotateKey,
     /// The newest rows first.
     List {
         /// How many rows (at most 100).
@@ -41,29 +53,64 @@ pub async fn run(
     action: Action,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let (system, actor) = crate::open_as(settings, operator).await?;
+    let check = match action {
+        // Rotation writes: the keys must fit. Reading and verifying work whatever they are.
+        Action::RotateKey => gateway::bootstrap::KeyCheck::Required,
+        _ => gateway::bootstrap::KeyCheck::Skipped,
+    };
+    let (system, actor) = crate::open_checked_as(settings, operator, check).await?;
     let gate = &system.services.gate;
     match action {
-        Action::Verify => match gate.verify_log(&actor).await {
-            Ok(rows) => writeln!(out, "Журнал аудита цел: записей {rows} / the audit log is intact: {rows} rows")?,
-            Err(GateError::Audit(AuditError::Broken(broken))) => {
-                anyhow::bail!("ЖУРНАЛ АУДИТА ПОВРЕЖДЁН / THE AUDIT LOG IS BROKEN: {broken}")
-            }
-            Err(GateError::Denied(denied)) => return Err(explain(&registry::RegistryError::Denied(denied))),
-            Err(other) => return Err(anyhow::anyhow!("{other}")),
+        Action::Verify { checkpoint } => {
+            let checkpoint = checkpoint
+                .map(|text| {
+                    ChainHead::parse(&text).with_context(|| {
+                        format!("--checkpoint: ожидается НОМЕР:ХЕШ / expected SEQ:HASH (64 hex digits), got `{text}`")
+                    })
+                })
+                .transpose()?;
+            verify(gate, &actor, checkpoint.as_ref(), out).await?;
+        }
+        Action::Checkpoint => match gate.checkpoint(&actor).await.map_err(gate_error)? {
+            Some(head) => writeln!(out, "{head}")?,
+            None => anyhow::bail!("журнал аудита пуст / the audit log is empty"),
         },
+        Action::RotateKey => {
+            gate.check(&actor, AUDIT_READ, None).await.map_err(gate_error)?;
+            if std::env::var(gateway::audit_key::KEY_VARIABLE).is_ok_and(|v| !v.trim().is_empty()) {
+                anyhow::bail!(
+                    "ключ задан переменной NKO_AUDIT_KEY: добавьте новую строку в неё сами / the key comes from                      NKO_AUDIT_KEY: add the new line to it yourself"
+                );
+            }
+            require_admin(&actor)?;
+            let path = settings.audit_key_path();
+            let mut keys = gateway::audit_key::read_file(&path)?;
+            let head = gate.log().head().await?.map_or(0, |h| h.seq);
+            // The rotation's own row is the last one sealed with the old key.
+            let from = head + 2;
+            let fingerprint = keys.rotate(from).map_err(|e| anyhow::anyhow!("{e}"))?.fingerprint();
+            gate.record(
+                &gate.event(&actor, AUDIT_READ, None).with_detail(format!("rotate key: {fingerprint} from row {from}")),
+            )
+            .await
+            .map_err(gate_error)?;
+            gateway::audit_key::replace_file(&path, &keys)?;
+            writeln!(
+                out,
+                "Новый ключ {fingerprint} запечатывает записи с {from}; сохраните копию {path} / the new key {fingerprint}                  seals rows from {from}; back up {path}",
+                path = path.display()
+            )?;
+        }
+
         Action::List { limit, action, login, object, denied } => {
             let filter = AuditFilter { action, login, object, outcome: denied.then_some(Outcome::Denied) };
             let page = PageRequest { first: limit.clamp(1, MAX_PAGE_SIZE), after: None };
-            let found = gate.read_log(&actor, &filter, page).await.map_err(|e| match e {
-                GateError::Denied(denied) => explain(&registry::RegistryError::Denied(denied)),
-                other => anyhow::anyhow!("{other}"),
-            })?;
+            let found = gate.read_log(&actor, &filter, page).await.map_err(gate_error)?;
             for row in found.items {
                 let e = row.event;
                 writeln!(
                     out,
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     row.seq,
                     e.at.format("%Y-%m-%d %H:%M:%S"),
                     e.login,
@@ -72,10 +119,45 @@ pub async fn run(
                     e.action,
                     e.object.as_deref().unwrap_or("-"),
                     e.outcome.code(),
-                    e.detail.as_deref().unwrap_or("")
+                    e.detail.as_deref().unwrap_or(""),
+                    e.origin.as_deref().unwrap_or("-")
                 )?;
             }
         }
     }
     Ok(())
+}
+
+async fn verify(
+    gate: &Gate,
+    actor: &kernel::Actor,
+    checkpoint: Option<&ChainHead>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    match gate.verify_log(actor, checkpoint).await {
+        Ok(rows) => {
+            writeln!(out, "Журнал аудита цел: записей {rows} / the audit log is intact: {rows} rows")?;
+            Ok(())
+        }
+        Err(GateError::Audit(AuditError::Broken(broken))) => {
+            anyhow::bail!("ЖУРНАЛ АУДИТА ПОВРЕЖДЁН / THE AUDIT LOG IS BROKEN: {broken}")
+        }
+        Err(other) => Err(gate_error(other)),
+    }
+}
+
+fn gate_error(error: GateError) -> anyhow::Error {
+    match error {
+        GateError::Denied(denied) => explain(&registry::RegistryError::Denied(denied)),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+/// Rotating the key changes how every later row is sealed: administrators only.
+fn require_admin(actor: &kernel::Actor) -> anyhow::Result<()> {
+    if actor.role == kernel::Role::Admin {
+        Ok(())
+    } else {
+        Err(explain(&registry::RegistryError::Denied(kernel::Denied { action: AUDIT_READ, role: actor.role })))
+    }
 }

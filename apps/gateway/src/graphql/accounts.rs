@@ -137,6 +137,9 @@ pub struct AuditRecordGql {
     pub outcome: OutcomeGql,
     /// A note.
     pub detail: Option<String>,
+    /// Where it came from beyond the account: the peer address of an HTTP request, or
+    /// `os:USER(uid N)@HOST` for a command run on the server.
+    pub origin: Option<String>,
     /// The row's hash in the chain.
     pub hash: String,
 }
@@ -155,6 +158,7 @@ impl From<AuditRecord> for AuditRecordGql {
             request_id: e.request_id,
             outcome: e.outcome.into(),
             detail: e.detail,
+            origin: e.origin,
             hash: r.hash,
         }
     }

@@ -139,7 +139,7 @@ pub async fn organization_repo(stores: Stores) {
 
     organization_lists(&ports).await;
     bulk_round_trip(&ports).await;
-    let rows = audit::verify_log(audit.as_ref()).await.expect("the audit chain verifies, bulk writes included");
+    let rows = audit::verify_log(audit.as_ref(), None).await.expect("the audit chain verifies, bulk writes included");
     assert_eq!(rows, 6, "three inserts, one update and two batches");
 }
 

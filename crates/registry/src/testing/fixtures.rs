@@ -51,6 +51,7 @@ pub fn actor(role: kernel::Role, organization: Option<OrganizationId>, person: O
         person: person.map(|p| p.0),
         channel: kernel::Channel::Graphql,
         request_id: format!("test-{}", role.code()),
+        origin: Some("192.0.2.1".into()),
     }
 }
 

@@ -18,6 +18,7 @@ pub struct Model {
     pub request_id: String,
     pub outcome: String,
     pub detail: Option<String>,
+    pub origin: Option<String>,
     pub prev_hash: String,
     pub hash: String,
 }

@@ -1,0 +1,172 @@
+//! The audit log's key: read from `NKO_AUDIT_KEY` or the key file (owner-only permissions),
+//! created on first start, rotated by `nko audit rotate-key`, and checked against the database
+//! before anything is written, so a process with the wrong key refuses to start instead of
+//! sealing rows nobody can verify.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+use audit::{AuditLog, ChainKeys};
+
+use crate::settings::Settings;
+
+/// The key file's name in the data folder.
+pub const KEY_FILE: &str = "audit.key";
+/// The environment variable that holds the keys instead of a file (lines separated by commas).
+pub const KEY_VARIABLE: &str = "NKO_AUDIT_KEY";
+
+/// Where the keys in effect come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeySource {
+    /// `NKO_AUDIT_KEY`.
+    Environment,
+    /// The key file at this path.
+    File(std::path::PathBuf),
+}
+
+/// The keys in effect and where they came from. When neither `NKO_AUDIT_KEY` nor the key file
+/// exists, a new key is made for the rows after the current head and written to the file
+/// (mode 0600, never overwriting a file another process created meanwhile).
+pub async fn load_or_create(settings: &Settings, log: &dyn AuditLog) -> anyhow::Result<(ChainKeys, KeySource)> {
+    if let Some(text) = std::env::var(KEY_VARIABLE).ok().filter(|t| !t.trim().is_empty()) {
+        let keys =
+            ChainKeys::parse(&text.replace(',', "\n")).with_context(|| format!("{KEY_VARIABLE} is not valid"))?;
+        return Ok((keys, KeySource::Environment));
+    }
+    let path = settings.audit_key_path();
+    if !path.exists() {
+        let head = log.head().await.context("cannot read the audit log's head")?.map_or(0, |h| h.seq);
+        let keys = ChainKeys::generate(head + 1);
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("cannot create the folder {}", folder.display()))?;
+        }
+        match write_new(&path, &keys.to_text()) {
+            Ok(()) => {
+                tracing::info!(path = %path.display(), fingerprint = %keys.newest().fingerprint(), "created the audit key");
+                return Ok((keys, KeySource::File(path)));
+            }
+            // Another process created it first: use theirs.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e).with_context(|| format!("cannot create the audit key file {}", path.display())),
+        }
+    }
+    Ok((read_file(&path)?, KeySource::File(path)))
+}
+
+/// Refuses keys that do not seal the log's last row: the key file of another installation, a
+/// lost key replaced by a new one, or a database restored without its key file.
+pub async fn check_against(log: &dyn AuditLog, keys: &ChainKeys) -> anyhow::Result<()> {
+    let Some(head) = log.head().await.context("cannot read the audit log's head")? else {
+        return Ok(());
+    };
+    let last = log.scan(head.seq - 1, 1).await.context("cannot read the audit log's last row")?;
+    let Some(last) = last.first().filter(|row| row.seq == head.seq) else {
+        bail!(
+            "журнал аудита повреждён: последней записи {seq} нет; проверьте `nko audit verify` / \
+             the audit log is broken: its last row {seq} is missing; run `nko audit verify`",
+            seq = head.seq
+        );
+    };
+    if keys.seal(&last.prev_hash, last.seq, &last.event) != last.hash {
+        bail!(
+            "ключ журнала аудита не подходит к этой базе (запись {seq}); возьмите файл ключа с сервера, где база \
+             создана, или укажите NKO_AUDIT_KEY / the audit key does not match this database (row {seq}): copy the \
+             key file from the server that created the database, or set NKO_AUDIT_KEY",
+            seq = last.seq
+        );
+    }
+    Ok(())
+}
+
+/// Reads a key file, refusing one that others than its owner may read.
+pub fn read_file(path: &Path) -> anyhow::Result<ChainKeys> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(path)
+            .with_context(|| format!("cannot read the audit key file {}", path.display()))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            bail!(
+                "файл ключа журнала аудита {path} доступен не только владельцу: выполните `chmod 600 {path}` / the audit \
+                 key file {path} is readable by others than its owner: run `chmod 600 {path}`",
+                path = path.display()
+            );
+        }
+    }
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read the audit key file {}", path.display()))?;
+    ChainKeys::parse(&text).with_context(|| format!("the audit key file {} is not valid", path.display()))
+}
+
+/// Writes `text` to a new file only its owner can read; fails if the file exists.
+pub fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
+/// Replaces the key file with `keys` (a new file beside it, then a rename, so a crash leaves the
+/// old file or the new one, never half of one).
+pub fn replace_file(path: &Path, keys: &ChainKeys) -> anyhow::Result<()> {
+    let next = path.with_extension("key.new");
+    let _ = std::fs::remove_file(&next);
+    write_new(&next, &keys.to_text()).with_context(|| format!("cannot write {}", next.display()))?;
+    std::fs::rename(&next, path).with_context(|| format!("cannot replace {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("nko-key-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("a folder");
+        dir
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_key_file_is_readable_by_its_owner_only_and_reads_back() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let path = folder().join(KEY_FILE);
+        let keys = ChainKeys::generate(3);
+        write_new(&path, &keys.to_text()).expect("written");
+        assert_eq!(std::fs::metadata(&path).expect("exists").permissions().mode() & 0o777, 0o600);
+        assert_eq!(read_file(&path).expect("read back"), keys);
+        assert_eq!(write_new(&path, "x").map_err(|e| e.kind()), Err(std::io::ErrorKind::AlreadyExists));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_file_others_may_read_is_refused_naming_the_fix() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let path = folder().join(KEY_FILE);
+        write_new(&path, &ChainKeys::generate(1).to_text()).expect("written");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let error = read_file(&path).expect_err("refused").to_string();
+        assert!(error.contains("chmod 600"), "{error}");
+    }
+
+    #[test]
+    fn replacing_the_key_file_keeps_the_old_keys_and_adds_the_new_one() {
+        let path = folder().join(KEY_FILE);
+        let mut keys = ChainKeys::generate(1);
+        write_new(&path, &keys.to_text()).expect("written");
+        keys.rotate(10).expect("rotated");
+        replace_file(&path, &keys).expect("replaced");
+        let read = read_file(&path).expect("read back");
+        assert_eq!(read.all().len(), 2);
+        assert_eq!(read, keys);
+    }
+}
