@@ -8,7 +8,7 @@ use access::{ACTIONS, Access, AccessError, Assignment, LoginAttempt, SESSION_IDL
 use audit::testing::MemoryAuditLog;
 use audit::{Gate, Outcome};
 use chrono::{DateTime, TimeDelta};
-use kernel::{Actor, Channel, Lang, Localized, ManualClock, Policy, Role};
+use kernel::{Actor, Channel, Clock, Lang, Localized, ManualClock, Policy, Role};
 use uuid::Uuid;
 
 #[tokio::test]
@@ -87,6 +87,25 @@ async fn sessions_end_when_idle_or_past_their_lifetime() {
         }
     }
     assert!(matches!(w.access.authenticate(&token).await, Err(AccessError::InvalidSession)), "absolute timeout");
+}
+
+#[tokio::test]
+async fn a_session_used_every_ten_minutes_ends_exactly_twelve_hours_after_login() {
+    let w = world().await;
+    let logged_in = w.clock.now();
+    let issued = w.access.login(attempt("admin", PASSWORD, "p")).await.expect("login");
+    assert_eq!(issued.expires_at, logged_in + TimeDelta::hours(12));
+    while w.clock.now() + TimeDelta::minutes(10) < logged_in + TimeDelta::hours(12) {
+        w.clock.advance(TimeDelta::minutes(10));
+        let used = w.access.authenticate(&issued.token).await;
+        assert!(used.is_ok(), "refused {} after login", w.clock.now() - logged_in);
+    }
+    assert_eq!(w.clock.now() - logged_in, TimeDelta::minutes(11 * 60 + 50), "never idle for long");
+    w.clock.advance(TimeDelta::minutes(9));
+    w.access.authenticate(&issued.token).await.expect("works at 11 h 59 min");
+    w.clock.advance(TimeDelta::minutes(1));
+    let at_twelve = w.access.authenticate(&issued.token).await;
+    assert!(matches!(at_twelve, Err(AccessError::InvalidSession)), "refused at 12 h 00 min");
 }
 
 #[tokio::test]
