@@ -8,6 +8,7 @@ mod m20261127_000001_registry;
 mod m20261127_000002_accounts;
 mod m20261127_000003_audit_and_roles;
 mod m20261127_000004_privacy;
+mod m20261201_000001_account_unlock;
 
 /// The ordered list of migrations.
 #[derive(Debug)]
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_accounts::Migration),
             Box::new(m20261127_000003_audit_and_roles::Migration),
             Box::new(m20261127_000004_privacy::Migration),
+            Box::new(m20261201_000001_account_unlock::Migration),
         ]
     }
 }
