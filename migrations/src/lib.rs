@@ -8,7 +8,8 @@ mod m20261127_000001_registry;
 mod m20261127_000002_accounts;
 mod m20261127_000003_audit_and_roles;
 mod m20261127_000004_privacy;
-mod m20261201_000005_audit_origin;
+mod m20261201_000005_account_unlock;
+mod m20261201_000006_audit_origin;
 
 /// The ordered list of migrations.
 #[derive(Debug)]
@@ -22,7 +23,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_accounts::Migration),
             Box::new(m20261127_000003_audit_and_roles::Migration),
             Box::new(m20261127_000004_privacy::Migration),
-            Box::new(m20261201_000005_audit_origin::Migration),
+            Box::new(m20261201_000005_account_unlock::Migration),
+            Box::new(m20261201_000006_audit_origin::Migration),
         ]
     }
 }

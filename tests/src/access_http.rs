@@ -1,6 +1,7 @@
 //! Authentication and record scope over real HTTP: a cross-organisation probe answers exactly as
-//! a missing id, login aliases count one attempt each, an unknown login reads like a wrong
-//! password, and revocation takes effect on the very next request.
+//! a missing id, login aliases count one attempt each, an administrator unlocks a locked login,
+//! an unknown login reads like a wrong password, and revocation takes effect on the very next
+//! request.
 
 use access::Assignment;
 use kernel::Role;
@@ -92,6 +93,24 @@ async fn fifty_login_aliases_in_one_request_are_fifty_attempts() {
     let failed =
         failed.iter().filter(|r| r.event.action == "session.login" && r.event.outcome == audit::Outcome::Failed);
     assert_eq!(failed.count(), 5, "each evaluated failure is in the audit log");
+}
+
+#[tokio::test]
+async fn an_administrator_unlocks_a_login_that_failures_locked() {
+    let gw = TestGateway::start().await;
+    let admin_token = gw.admin_token().await;
+    let admin = gw.admin_actor().await;
+    let maria = Assignment::role(Role::Coordinator);
+    gw.system.services.access.add_account(&admin, "maria", &maria, PASSWORD).await.expect("account");
+    for n in 0..5 {
+        assert_eq!(error_code(&login(&gw, "maria", &format!("wrong password {n}")).await), "UNAUTHENTICATED");
+    }
+    assert_eq!(error_code(&login(&gw, "maria", PASSWORD).await), "TOO_MANY_REQUESTS", "locked from this address");
+    let unlock = "mutation { unlockAccount(login: \"maria\") { login } }";
+    let unlocked = gw.staff(Some(&admin_token), unlock, json!({})).await;
+    assert_eq!(unlocked["data"]["unlockAccount"]["login"], "maria", "{unlocked}");
+    let token = login(&gw, "maria", PASSWORD).await["data"]["login"]["token"].as_str().expect("token").to_owned();
+    assert_eq!(error_code(&gw.staff(Some(&token), unlock, json!({})).await), "FORBIDDEN", "only administrators");
 }
 
 #[tokio::test]

@@ -58,7 +58,7 @@ pub enum Command {
     },
     /// Manage accounts.
     Account {
-        /// add, list, set-role, reset-password or disable.
+        /// add, list, set-role, reset-password, disable or unlock.
         #[command(subcommand)]
         action: commands::account::Action,
     },

@@ -100,7 +100,7 @@ fn csv_rows(range: std::ops::Range<u32>) -> String {
 async fn migrate_status_lists_every_applied_migration() {
     let env = Env::new().await;
     let out = env.ok(&["migrate", "status"]).await;
-    assert_eq!(out.lines().filter(|l| l.starts_with("applied")).count(), 5, "{out}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("applied")).count(), 6, "{out}");
     assert!(!out.contains("pending"));
 }
 
@@ -243,6 +243,48 @@ async fn accounts_are_added_listed_and_disabled() {
     env.ok(&["account", "set-role", "maria", "--role", "lawyer"]).await;
     env.ok(&["account", "disable", "maria"]).await;
     assert!(env.ok(&["account", "list"]).await.contains("maria\tlawyer\t-\tdisabled"));
+}
+
+#[tokio::test]
+async fn account_unlock_lifts_the_running_gateways_lock_through_the_database() {
+    let env = Env::new().await;
+    env.ok(&["account", "add", "--login", "maria", "--role", "coordinator", "--password", ADMIN_PASSWORD]).await;
+    let settings = gateway::Settings {
+        data_dir: env.dir.clone(),
+        database_url: Some(env.url.clone()),
+        profile: None,
+        permissions: None,
+        audit_key_file: None,
+    };
+    let gateway = gateway::bootstrap::open_existing(&settings).await.unwrap();
+    let login = |password: &'static str| {
+        let access = gateway.services.access.clone();
+        async move {
+            let attempt = access::LoginAttempt {
+                login: "maria",
+                password,
+                peer: "203.0.113.5",
+                channel: kernel::Channel::Graphql,
+                request_id: "t",
+            };
+            access.login(attempt).await
+        }
+    };
+    for _ in 0..5 {
+        assert!(matches!(login("a wrong guess").await, Err(access::AccessError::BadCredentials)));
+    }
+    let locked = login(ADMIN_PASSWORD).await;
+    assert!(matches!(locked, Err(access::AccessError::TooManyAttempts { .. })), "locked from this address");
+
+    let (refused, _) = env.run_as(Some("maria"), &["account", "unlock", "maria"]).await;
+    assert!(refused.unwrap_err().to_string().contains("недостаточно прав"), "only administrators unlock");
+    let (unknown, _) = env.run(&["account", "unlock", "nobody"]).await;
+    assert!(unknown.unwrap_err().to_string().contains("нет"), "an unknown login is named as such");
+    let out = env.ok(&["account", "unlock", "maria"]).await;
+    assert!(out.contains("unlocked: maria"), "{out}");
+    login(ADMIN_PASSWORD).await.expect("the gateway honours the unlock made by another process");
+    let trail = env.ok(&["audit", "list", "--action", "account.manage", "--login", "admin"]).await;
+    assert!(trail.lines().any(|l| l.contains("\tcli\t") && l.contains("success\tunlock maria\t")), "{trail}");
 }
 
 #[tokio::test]

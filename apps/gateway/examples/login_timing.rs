@@ -22,7 +22,12 @@ async fn main() -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("nko-login-timing-{}", std::process::id()));
     let settings =
         Settings { data_dir: dir.clone(), database_url: None, profile: None, permissions: None, audit_key_file: None };
-    let unlimited = LoginLimits { per_peer: usize::MAX, failures_per_login: usize::MAX, ..LoginLimits::default() };
+    let unlimited = LoginLimits {
+        per_peer: usize::MAX,
+        failures_per_pair: usize::MAX,
+        failures_per_login: usize::MAX,
+        ..LoginLimits::default()
+    };
     let (system, _) = open_for_gateway(&settings, Some("the administrator's password"), unlimited).await?;
     let access = &system.services.access;
     let (mut unknown, mut known) = (Vec::with_capacity(samples), Vec::with_capacity(samples));

@@ -29,6 +29,8 @@ pub struct Account {
     pub disabled: bool,
     /// When the account was created.
     pub created_at: DateTime<Utc>,
+    /// When an administrator last unlocked the login: failed logins before it no longer count.
+    pub unlocked_at: Option<DateTime<Utc>>,
 }
 
 /// The SHA-256 of a bearer token, hex-encoded: what storage keeps instead of the token.

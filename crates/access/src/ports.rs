@@ -37,8 +37,11 @@ pub trait AccountRepo: Send + Sync {
     async fn list(&self) -> Result<Vec<Account>, StoreError>;
     /// Stores the account's new role, binding, password hash and disabled flag, ends every
     /// session of it, and writes the audit row: all or nothing. Updating a missing account
-    /// writes nothing.
+    /// writes nothing. `unlocked_at` is not changed here (only `unlock` sets it).
     async fn update_and_revoke(&self, account: &Account, audit: &AuditEvent) -> Result<(), StoreError>;
+    /// Sets the account's `unlocked_at` and writes the audit row, leaving everything else (its
+    /// sessions included) as it is. Unlocking a missing account writes nothing.
+    async fn unlock(&self, id: AccountId, at: DateTime<Utc>, audit: &AuditEvent) -> Result<(), StoreError>;
 }
 
 /// Stores sessions.

@@ -1,5 +1,6 @@
-//! Account use cases: add, list, disable, change roles and passwords, log in, authenticate a
-//! bearer token, log out. Each passes the gate (policy and audit) like every other use case.
+//! Account use cases: add, list, disable, unlock, change roles and passwords, log in,
+//! authenticate a bearer token, log out. Each passes the gate (policy and audit) like every
+//! other use case.
 
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -17,7 +18,7 @@ use crate::ports::{AccountRepo, SessionRepo, StoreError};
 
 /// Reading the list of accounts.
 pub const ACCOUNT_READ: Action = Action("account.read");
-/// Adding accounts, changing their roles, disabling them, resetting passwords.
+/// Adding accounts, changing their roles, disabling them, resetting passwords, unlocking them.
 pub const ACCOUNT_MANAGE: Action = Action("account.manage");
 /// Changing one's own password.
 pub const ACCOUNT_CHANGE_OWN_PASSWORD: Action = Action("account.change_own_password");
@@ -228,6 +229,10 @@ impl Access {
         self.gate.clock().now()
     }
 
+    fn limiter(&self) -> std::sync::MutexGuard<'_, LoginLimiter> {
+        self.limiter.lock().expect("never poisoned")
+    }
+
     async fn existing(&self, login: &str) -> Result<Account, AccessError> {
         let login = normalize_login(login).map_err(|_| AccessError::UnknownAccount)?;
         self.accounts.by_login(&login).await?.ok_or(AccessError::UnknownAccount)
@@ -278,6 +283,7 @@ impl Access {
             password_hash: hash_password(password)?,
             disabled: false,
             created_at: self.now(),
+            unlocked_at: None,
         })
     }
 
@@ -354,6 +360,23 @@ impl Access {
         Ok(account)
     }
 
+    /// Lifts the lock that failed logins put on an account, from every address: the failures
+    /// so far no longer count. The time is stored with the account, so the gateway's limiter
+    /// honours an unlock made by another process (`nko account unlock`); sessions stay.
+    pub async fn unlock(&self, actor: &Actor, login: &str) -> Result<Account, AccessError> {
+        self.gate.check(actor, ACCOUNT_MANAGE, None).await?;
+        let mut account = self.existing(login).await?;
+        let now = self.now();
+        account.unlocked_at = Some(now);
+        let event = self
+            .gate
+            .event(actor, ACCOUNT_MANAGE, object("account", account.id.0))
+            .with_detail(format!("unlock {}", account.login));
+        self.accounts.unlock(account.id, now, &event).await?;
+        self.limiter().unlock(&account.login);
+        Ok(account)
+    }
+
     /// Changes the actor's own password after checking the current one; every session of the
     /// account ends, this one included.
     pub async fn change_password(&self, actor: &Actor, current: &str, new: &str) -> Result<(), AccessError> {
@@ -371,37 +394,40 @@ impl Access {
     }
 
     /// Checks the password and opens a session. Unknown logins, disabled accounts and wrong
-    /// passwords all get `BadCredentials` after the same amount of hashing work; every attempt
-    /// counts against the peer's and the login's limits first.
+    /// passwords all get `BadCredentials` after the same amount of hashing work. Every attempt
+    /// is admitted by the limiter, and counted as a failure, before its password is checked, so
+    /// attempts arriving at once check no more passwords than the limits allow; a success takes
+    /// its failure back.
     pub async fn login(&self, attempt: LoginAttempt<'_>) -> Result<IssuedToken, AccessError> {
-        let key = normalize_login(attempt.login).unwrap_or_else(|_| "<invalid>".into());
-        let now = self.now();
-        self.limiter
-            .lock()
-            .expect("never poisoned")
-            .admit(attempt.peer, &key, now)
-            .map_err(|retry_after| AccessError::TooManyAttempts { retry_after })?;
-        let account = match normalize_login(attempt.login) {
-            Ok(login) => self.accounts.by_login(&login).await?,
-            Err(_) => None,
+        let login = normalize_login(attempt.login).ok();
+        let key = login.clone().unwrap_or_else(|| "<invalid>".into());
+        let account = match &login {
+            Some(login) => self.accounts.by_login(login).await?,
+            None => None,
         };
+        let now = self.now();
+        let reservation = self
+            .limiter()
+            .admit(attempt.peer, &key, account.as_ref().and_then(|a| a.unlocked_at), now)
+            .map_err(|retry_after| AccessError::TooManyAttempts { retry_after })?;
         let hash = account.as_ref().map_or(decoy_hash(), |a| a.password_hash.as_str());
         let password_ok = verify_password(attempt.password, hash);
         let account = match account {
             Some(account) if password_ok && !account.disabled => account,
             known => {
-                self.limiter.lock().expect("never poisoned").failed(&key, now);
+                self.limiter().failed(reservation);
                 let mut actor = Actor::anonymous(attempt.request_id);
                 actor.channel = attempt.channel;
                 actor.login = key;
                 if let Some(account) = known {
                     actor = actor_of(&account, attempt.channel, attempt.request_id);
                 }
+                actor.origin = Some(attempt.peer.to_owned());
                 self.gate.record(&AuditEvent::new(&actor, LOGIN, None, Outcome::Failed, now)).await?;
                 return Err(AccessError::BadCredentials);
             }
         };
-        self.limiter.lock().expect("never poisoned").succeeded(&key);
+        self.limiter().succeeded(reservation, now);
         let bytes: [u8; TOKEN_BYTES] = rand::random();
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
         let session = Session {
@@ -411,7 +437,8 @@ impl Access {
             expires_at: now + SESSION_LIFETIME,
             last_seen_at: now,
         };
-        let actor = actor_of(&account, attempt.channel, attempt.request_id);
+        let mut actor = actor_of(&account, attempt.channel, attempt.request_id);
+        actor.origin = Some(attempt.peer.to_owned());
         let event = AuditEvent::new(&actor, LOGIN, object("account", account.id.0), Outcome::Success, now);
         self.sessions.insert(&session, &event).await?;
         Ok(IssuedToken { token, account, expires_at: session.expires_at })

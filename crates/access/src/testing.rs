@@ -65,8 +65,16 @@ impl AccountRepo for InMemoryAccess {
     async fn update_and_revoke(&self, account: &Account, audit: &AuditEvent) -> Result<(), StoreError> {
         let mut state = self.state();
         if let Some(stored) = state.accounts.get_mut(&account.id) {
-            *stored = account.clone();
+            *stored = Account { unlocked_at: stored.unlocked_at, ..account.clone() };
             state.sessions.retain(|_, s| s.account != account.id);
+            self.audit.append_now(audit);
+        }
+        Ok(())
+    }
+
+    async fn unlock(&self, id: AccountId, at: DateTime<Utc>, audit: &AuditEvent) -> Result<(), StoreError> {
+        if let Some(stored) = self.state().accounts.get_mut(&id) {
+            stored.unlocked_at = Some(at);
             self.audit.append_now(audit);
         }
         Ok(())
@@ -114,6 +122,7 @@ pub async fn contract(accounts: Arc<dyn AccountRepo>, sessions: Arc<dyn SessionR
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
         disabled: false,
         created_at: now,
+        unlocked_at: None,
     };
     let rows = || async { audit.scan(0, 1000).await.expect("scan").len() };
     let maria = account("maria");
@@ -154,7 +163,21 @@ pub async fn contract(accounts: Arc<dyn AccountRepo>, sessions: Arc<dyn SessionR
     disabled.disabled = true;
     disabled.role = Role::Lawyer;
     accounts.update_and_revoke(&disabled, &event(7)).await.expect("update");
-    assert_eq!(accounts.get(maria.id).await.expect("get"), Some(disabled));
+    assert_eq!(accounts.get(maria.id).await.expect("get"), Some(disabled.clone()));
     assert_eq!(sessions.get(&TokenHash::of("t2")).await.expect("get"), None, "the update ended the sessions");
     assert_eq!(rows().await, 6);
+
+    let session = Session { token_hash: TokenHash::of("t3"), account: representative.id, ..session };
+    sessions.insert(&session, &event(8)).await.expect("insert");
+    let unlocked = now + chrono::TimeDelta::minutes(7);
+    accounts.unlock(representative.id, unlocked, &event(9)).await.expect("unlock");
+    let stored = accounts.by_login("anton").await.expect("by_login").expect("exists");
+    assert_eq!(stored, Account { unlocked_at: Some(unlocked), ..representative.clone() });
+    assert_eq!(sessions.get(&TokenHash::of("t3")).await.expect("get"), Some(session), "an unlock ends no session");
+    assert_eq!(rows().await, 8);
+    accounts.update_and_revoke(&representative, &event(10)).await.expect("update");
+    let stored = accounts.get(representative.id).await.expect("get").expect("exists");
+    assert_eq!(stored.unlocked_at, Some(unlocked), "an update keeps the unlock time");
+    accounts.unlock(AccountId::new(), unlocked, &event(11)).await.expect("unlocking a missing account");
+    assert_eq!(rows().await, 9, "unlocking a missing account writes no audit row");
 }

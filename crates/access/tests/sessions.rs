@@ -1,14 +1,17 @@
 //! Account use cases on in-memory stores: passwords, tokens, idle and absolute expiry,
-//! revocation, login limits, the policy's verdicts and their audit rows.
+//! revocation, login limits (also under attempts arriving at once), unlocking, the policy's
+//! verdicts and their audit rows.
 
-use std::sync::Arc;
+use std::sync::{Arc, Barrier};
 
 use access::testing::{InMemoryAccess, contract};
-use access::{ACTIONS, Access, AccessError, Assignment, LoginAttempt, SESSION_IDLE, SESSION_LIFETIME, actor_of};
+use access::{
+    ACTIONS, Access, AccessError, Assignment, LoginAttempt, LoginLimits, SESSION_IDLE, SESSION_LIFETIME, actor_of,
+};
 use audit::testing::MemoryAuditLog;
 use audit::{Gate, Outcome};
 use chrono::{DateTime, TimeDelta};
-use kernel::{Actor, Channel, Lang, Localized, ManualClock, Policy, Role};
+use kernel::{Actor, Channel, Clock, Lang, Localized, ManualClock, Policy, Role};
 use uuid::Uuid;
 
 #[tokio::test]
@@ -30,23 +33,37 @@ const POLICY: &str = r#"
 const PASSWORD: &str = "correct horse battery";
 
 struct World {
-    access: Access,
+    access: Arc<Access>,
     audit: MemoryAuditLog,
     clock: Arc<ManualClock>,
     admin: Actor,
+    store: Arc<InMemoryAccess>,
+    gate: Gate,
+}
+
+impl World {
+    /// The use cases as another process over the same stores has them (the CLI next to the
+    /// gateway): the same accounts, a limiter of its own.
+    fn another_process(&self) -> Access {
+        Access::new(self.store.clone(), self.store.clone(), self.gate.clone())
+    }
 }
 
 async fn world() -> World {
+    world_with(LoginLimits::default()).await
+}
+
+async fn world_with(limits: LoginLimits) -> World {
     let audit = MemoryAuditLog::default();
     let store = Arc::new(InMemoryAccess::new(audit.clone()));
     let clock = Arc::new(ManualClock::new(DateTime::from_timestamp(1_780_000_000, 0).expect("valid")));
     let policy = Arc::new(Policy::parse(POLICY).expect("valid"));
     policy.require_exactly(ACTIONS).expect("the test policy covers the actions");
     let gate = Gate::new(policy, Arc::new(audit.clone()), clock.clone());
-    let access = Access::new(store.clone(), store, gate);
+    let access = Arc::new(Access::with_limits(store.clone(), store.clone(), gate.clone(), limits));
     let admin = access.create_first_admin("admin", PASSWORD).await.expect("first admin");
     let admin = actor_of(&admin, Channel::Graphql, "r0");
-    World { access, audit, clock, admin }
+    World { access, audit, clock, admin, store, gate }
 }
 
 fn attempt<'a>(login: &'a str, password: &'a str, peer: &'a str) -> LoginAttempt<'a> {
@@ -150,7 +167,7 @@ async fn bound_roles_need_their_binding() {
 }
 
 #[tokio::test]
-async fn fifty_login_attempts_at_once_are_fifty_attempts() {
+async fn fifty_login_attempts_in_a_row_from_one_address_are_fifty_attempts() {
     let w = world().await;
     let mut limited = 0;
     for _ in 0..50 {
@@ -158,11 +175,146 @@ async fn fifty_login_attempts_at_once_are_fifty_attempts() {
             limited += 1;
         }
     }
-    assert_eq!(limited, 45, "five failures lock the login for the window");
+    assert_eq!(limited, 45, "five failures lock the login from this address for the window");
+    assert!(matches!(w.access.login(attempt("admin", PASSWORD, "p9")).await, Err(AccessError::TooManyAttempts { .. })));
+    w.access.login(attempt("admin", PASSWORD, "other")).await.expect("another address is not locked out");
+}
+
+/// How many passwords were checked and found wrong: each such check, and nothing else, writes a
+/// failed `session.login` row.
+fn checked_and_failed(audit: &MemoryAuditLog) -> usize {
+    actions(audit)
+        .into_iter()
+        .filter(|(action, outcome)| action == "session.login" && *outcome == Outcome::Failed)
+        .count()
+}
+
+/// Sends one login per peer from as many threads at the same moment (each thread with its own
+/// runtime, so the password checks really run side by side); returns how many were refused by
+/// the limits.
+fn at_once(access: &Arc<Access>, login: &'static str, password: &'static str, peers: Vec<String>) -> usize {
+    let barrier = Arc::new(Barrier::new(peers.len()));
+    let threads: Vec<_> = peers
+        .into_iter()
+        .map(|peer| {
+            let (access, barrier) = (access.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+                barrier.wait();
+                runtime.block_on(access.login(attempt(login, password, &peer)))
+            })
+        })
+        .collect();
+    let answers: Vec<_> = threads.into_iter().map(|t| t.join().expect("no panic")).collect();
+    assert!(
+        answers.iter().all(|a| matches!(a, Err(AccessError::BadCredentials | AccessError::TooManyAttempts { .. }))),
+        "every wrong password is refused"
+    );
+    answers.iter().filter(|a| matches!(a, Err(AccessError::TooManyAttempts { .. }))).count()
+}
+
+#[test]
+fn thirty_wrong_passwords_at_once_from_one_address_check_no_more_than_five() {
+    let w = tokio::runtime::Runtime::new().expect("a runtime").block_on(world());
+    let refused = at_once(&w.access, "admin", "wrong password", vec!["10.0.0.1".to_owned(); 30]);
+    assert_eq!(checked_and_failed(&w.audit), 5, "the pair's limit: five password checks");
+    assert_eq!(refused, 25);
+}
+
+#[test]
+fn thirty_wrong_passwords_at_once_from_thirty_addresses_check_no_more_than_the_login_allows() {
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let peers = || (0..30).map(|n| format!("10.0.1.{n}")).collect();
+    let w = runtime.block_on(world());
+    let refused = at_once(&w.access, "admin", "wrong password", peers());
+    assert_eq!(checked_and_failed(&w.audit), 20, "the login's default limit: twenty password checks");
+    assert_eq!(refused, 10);
+    let w = runtime.block_on(world_with(LoginLimits { failures_per_login: 5, ..LoginLimits::default() }));
+    let refused = at_once(&w.access, "admin", "wrong password", peers());
+    assert_eq!(checked_and_failed(&w.audit), 5, "a limit of five: five password checks");
+    assert_eq!(refused, 25);
+}
+
+#[tokio::test]
+async fn failures_from_one_address_do_not_lock_the_login_from_another() {
+    let w = world().await;
+    for _ in 0..5 {
+        let _ = w.access.login(attempt("admin", "a wrong guess", "203.0.113.7")).await;
+    }
     assert!(matches!(
-        w.access.login(attempt("admin", PASSWORD, "other")).await,
+        w.access.login(attempt("admin", PASSWORD, "203.0.113.7")).await,
         Err(AccessError::TooManyAttempts { .. })
     ));
+    w.access.login(attempt("admin", PASSWORD, "office")).await.expect("the guesser cannot lock admin out");
+}
+
+#[tokio::test]
+async fn a_distributed_guesser_cannot_lock_the_owner_out_of_the_address_they_logged_in_from() {
+    let w = world().await;
+    w.access.login(attempt("admin", PASSWORD, "home")).await.expect("the owner's usual login");
+    for n in 0..25 {
+        let _ = w.access.login(attempt("admin", "a wrong guess", &format!("198.51.100.{n}"))).await;
+    }
+    assert_eq!(checked_and_failed(&w.audit), 20, "twenty guesses from everywhere, then no more");
+    assert!(matches!(
+        w.access.login(attempt("admin", PASSWORD, "a new address")).await,
+        Err(AccessError::TooManyAttempts { .. })
+    ));
+    w.access.login(attempt("admin", PASSWORD, "home")).await.expect("the owner still logs in from home");
+    w.clock.advance(TimeDelta::minutes(15));
+    w.access.login(attempt("admin", PASSWORD, "a new address")).await.expect("the window passed");
+}
+
+#[tokio::test]
+async fn an_unlock_by_another_process_lifts_the_lock_through_the_store() {
+    let w = world().await;
+    w.access.add_account(&w.admin, "maria", &Assignment::role(Role::Coordinator), PASSWORD).await.expect("add");
+    for n in 0..25 {
+        let peer = if n < 5 { "maria's laptop".to_owned() } else { format!("198.51.100.{n}") };
+        let _ = w.access.login(attempt("maria", "a wrong guess", &peer)).await;
+    }
+    for peer in ["maria's laptop", "a new address"] {
+        let locked = w.access.login(attempt("maria", PASSWORD, peer)).await;
+        assert!(matches!(locked, Err(AccessError::TooManyAttempts { .. })), "{peer} is locked");
+    }
+
+    let cli = w.another_process();
+    let maria = actor_of(&w.access.operator("maria").await.expect("exists"), Channel::Cli, "r4");
+    assert!(matches!(cli.unlock(&maria, "maria").await, Err(AccessError::Denied(_))), "only an admin unlocks");
+    let before = w.audit.rows().len();
+    let unlocked = cli.unlock(&w.admin, "maria").await.expect("unlock");
+    assert_eq!(unlocked.unlocked_at, Some(w.clock.now()));
+    let rows = w.audit.rows();
+    assert_eq!(rows.len(), before + 1, "one audit row");
+    let row = &rows[before].event;
+    assert_eq!(
+        (row.action.as_str(), row.outcome, row.detail.as_deref()),
+        ("account.manage", Outcome::Success, Some("unlock maria"))
+    );
+
+    w.clock.advance(TimeDelta::seconds(1));
+    w.access.login(attempt("maria", PASSWORD, "maria's laptop")).await.expect("unlocked in the gateway too");
+    w.access.login(attempt("maria", PASSWORD, "a new address")).await.expect("from every address");
+    assert!(matches!(w.access.unlock(&w.admin, "nobody").await, Err(AccessError::UnknownAccount)));
+}
+
+#[tokio::test]
+async fn a_session_used_every_ten_minutes_ends_exactly_twelve_hours_after_login() {
+    let w = world().await;
+    let logged_in = w.clock.now();
+    let issued = w.access.login(attempt("admin", PASSWORD, "p")).await.expect("login");
+    assert_eq!(issued.expires_at, logged_in + TimeDelta::hours(12));
+    while w.clock.now() + TimeDelta::minutes(10) < logged_in + TimeDelta::hours(12) {
+        w.clock.advance(TimeDelta::minutes(10));
+        let used = w.access.authenticate(&issued.token).await;
+        assert!(used.is_ok(), "refused {} after login", w.clock.now() - logged_in);
+    }
+    assert_eq!(w.clock.now() - logged_in, TimeDelta::minutes(11 * 60 + 50), "never idle for long");
+    w.clock.advance(TimeDelta::minutes(9));
+    w.access.authenticate(&issued.token).await.expect("works at 11 h 59 min");
+    w.clock.advance(TimeDelta::minutes(1));
+    let at_twelve = w.access.authenticate(&issued.token).await;
+    assert!(matches!(at_twelve, Err(AccessError::InvalidSession)), "refused at 12 h 00 min");
 }
 
 #[tokio::test]

@@ -44,6 +44,7 @@ fn account_from(row: account::Model) -> Result<Account, StoreError> {
         password_hash: row.password_hash,
         disabled: row.disabled,
         created_at: row.created_at,
+        unlocked_at: row.unlocked_at,
     })
 }
 
@@ -57,6 +58,7 @@ fn account_row(a: &Account) -> account::ActiveModel {
         password_hash: Set(a.password_hash.clone()),
         disabled: Set(a.disabled),
         created_at: Set(a.created_at),
+        unlocked_at: Set(a.unlocked_at),
     }
 }
 
@@ -115,6 +117,7 @@ impl AccountRepo for SqlAccess {
         let mut row = account_row(a);
         row.id = sea_orm::ActiveValue::NotSet;
         row.created_at = sea_orm::ActiveValue::NotSet;
+        row.unlocked_at = sea_orm::ActiveValue::NotSet;
         let txn = self.begin().await?;
         let updated = account::Entity::update_many()
             .set(row)
@@ -131,6 +134,21 @@ impl AccountRepo for SqlAccess {
             .exec(&txn)
             .await
             .map_err(access_error)?;
+        self.commit_with(txn, audit).await
+    }
+
+    async fn unlock(&self, id: AccountId, at: DateTime<Utc>, audit: &AuditEvent) -> Result<(), StoreError> {
+        let txn = self.begin().await?;
+        let updated = account::Entity::update_many()
+            .col_expr(account::Column::UnlockedAt, Expr::value(at))
+            .filter(account::Column::Id.eq(id.0))
+            .exec(&txn)
+            .await
+            .map_err(access_error)?;
+        if updated.rows_affected == 0 {
+            // A missing account: nothing to record (the transaction rolls back).
+            return Ok(());
+        }
         self.commit_with(txn, audit).await
     }
 }

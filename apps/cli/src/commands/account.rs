@@ -1,4 +1,4 @@
-//! `nko account add|list|set-role|reset-password|disable`.
+//! `nko account add|list|set-role|reset-password|disable|unlock`.
 
 use std::io::Write;
 
@@ -73,6 +73,12 @@ pub enum Action {
         /// The login.
         login: String,
     },
+    /// Lift the lock that failed logins put on an account, from every address (the running
+    /// gateway honours it at the next attempt); its sessions stay.
+    Unlock {
+        /// The login.
+        login: String,
+    },
 }
 
 fn password_or_prompt(password: Option<String>) -> anyhow::Result<String> {
@@ -142,6 +148,10 @@ pub async fn run(
         Action::Disable { login } => {
             let account = access.disable(&actor, &login).await.map_err(|e| explain(&e))?;
             writeln!(out, "Отключена / disabled: {}", account.login)?;
+        }
+        Action::Unlock { login } => {
+            let account = access.unlock(&actor, &login).await.map_err(|e| explain(&e))?;
+            writeln!(out, "Вход разблокирован / unlocked: {}", account.login)?;
         }
     }
     Ok(())

@@ -303,4 +303,11 @@ impl AccountMutation {
         let actor = actor(ctx)?;
         Ok(services(ctx).access.disable(actor, &login).await.gql(ctx)?.into())
     }
+
+    /// Lifts the lock that failed logins put on an account, from every address; its sessions
+    /// stay (administrators).
+    async fn unlock_account(&self, ctx: &Context<'_>, login: String) -> Result<AccountGql> {
+        let actor = actor(ctx)?;
+        Ok(services(ctx).access.unlock(actor, &login).await.gql(ctx)?.into())
+    }
 }

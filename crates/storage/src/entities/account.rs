@@ -2,7 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
-/// An account; `organization_id` binds an NGO's representative, `person_id` a volunteer.
+/// An account; `organization_id` binds an NGO's representative, `person_id` a volunteer;
+/// `unlocked_at` is when an administrator last lifted its failed-login lock.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "accounts")]
 pub struct Model {
@@ -15,6 +16,7 @@ pub struct Model {
     pub password_hash: String,
     pub disabled: bool,
     pub created_at: DateTimeUtc,
+    pub unlocked_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
