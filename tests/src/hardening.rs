@@ -186,3 +186,37 @@ async fn an_alias_flood_hidden_in_a_fragment_is_counted_where_it_is_spread() {
     assert_eq!(error_code(&answer), "BAD_USER_INPUT", "{answer}");
     assert!(answer["errors"][0]["message"].as_str().unwrap().contains("510 aliases"), "{answer}");
 }
+
+/// How many audit rows have this action.
+async fn rows_of(gw: &TestGateway, action: &str) -> Vec<audit::AuditRecord> {
+    let filter = audit::AuditFilter { action: Some(action.into()), ..Default::default() };
+    let page = kernel::PageRequest::new(100, None).expect("a page");
+    gw.system.services.gate.log().list(&filter, page).await.expect("the log").items
+}
+
+#[tokio::test]
+async fn refusals_before_any_account_are_recorded_once_per_address_and_minute() {
+    let gw = TestGateway::start_with(crate::support::Db::Sqlite, 3).await;
+    for _ in 0..40 {
+        let answer = gw.staff(Some("forged-token"), "{ me { login } }", json!({})).await;
+        assert_eq!(error_code(&answer), "UNAUTHENTICATED");
+        let answer = gw.staff(None, "{ me { login } }", json!({})).await;
+        assert_eq!(error_code(&answer), "UNAUTHENTICATED");
+    }
+    let login = "mutation { login(login: \"admin\", password: \"wrong password here\") { token } }";
+    let mut throttled = 0;
+    for _ in 0..20 {
+        let answer = gw.staff(None, login, json!({})).await;
+        throttled += usize::from(error_code(&answer) == "TOO_MANY_REQUESTS");
+    }
+    assert!(throttled >= 15, "{throttled} of 20 throttled");
+    // A minute boundary may fall inside the run: then a minute's first row and its summary, at most.
+    for action in ["session.invalid_token", "session.unauthenticated", "session.login_throttled"] {
+        let rows = rows_of(&gw, action).await;
+        assert!((1..=2).contains(&rows.len()), "{action}: {} rows", rows.len());
+        let first = &rows[rows.len() - 1];
+        assert_eq!(first.event.outcome, audit::Outcome::Denied, "{action}");
+        assert_eq!(first.event.origin.as_deref(), Some("127.0.0.1"), "{action}: the address is recorded");
+    }
+    assert!(audit::verify_log(gw.system.services.gate.log().as_ref(), None).await.is_ok());
+}

@@ -62,6 +62,14 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         }))
 }
 
+/// Records a refusal before any account is known (bounded per address and minute); a failure to
+/// record is logged, never turned into another answer.
+async fn record_refusal(state: &AppState, kind: &str, actor: &Actor) {
+    if let Err(error) = state.services().gate.record_refusal(kind, actor).await {
+        tracing::error!(request_id = %actor.request_id, error = %error, "cannot record a refusal");
+    }
+}
+
 /// Runs one request's work in its own task inside a span naming the request id, so a panic (a
 /// defect, never an answer) ends this request alone, and the panic hook's one log line carries
 /// the id. `None` when it panicked.
@@ -209,6 +217,7 @@ async fn handle(
                 caller.token = Some(token);
             }
             Err(access::AccessError::InvalidSession) => {
+                record_refusal(&state, "session.invalid_token", &caller.actor).await;
                 let message = match lang {
                     Lang::Ru => "сеанс недействителен или истёк; войдите снова",
                     Lang::En => "the session is invalid or expired; log in again",
@@ -227,6 +236,7 @@ async fn handle(
     }
     // One line per request, for the operator: never the query's variables, tokens or data.
     let (request_id, role) = (info.id.clone(), caller.actor.role.code());
+    let (refused_anonymously, peer_for_log) = (caller.account.is_none(), caller.peer.clone());
     let started = std::time::Instant::now();
     let services = state.services().clone();
     let run = async move { execute(&target, &services, request, caller, info).await };
@@ -236,6 +246,12 @@ async fn handle(
     };
     let codes: Vec<String> =
         response.errors.iter().filter_map(|e| e.extensions.as_ref()?.get("code").map(|c| c.to_string())).collect();
+    if staff && refused_anonymously && codes.iter().any(|c| c.contains("UNAUTHENTICATED")) {
+        let mut actor = Actor::anonymous(&request_id);
+        actor.channel = Channel::Graphql;
+        actor.origin = Some(peer_for_log);
+        record_refusal(&state, "session.unauthenticated", &actor).await;
+    }
     tracing::info!(
         request_id,
         endpoint = if staff { "staff" } else { "public" },
@@ -245,6 +261,15 @@ async fn handle(
         "graphql request"
     );
     Json(response).into_response()
+}
+
+/// Aborts a background task when the gateway stops.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// The running gateway: a bound listener and its router.
@@ -287,6 +312,18 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        // Summaries of refusals counted in the minute that ended.
+        let gate = self.system.services.gate.clone();
+        let flusher = tokio::spawn(async move {
+            let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                every_minute.tick().await;
+                if let Err(error) = gate.flush_refusals().await {
+                    tracing::error!(error = %error, "cannot record the refusal summaries");
+                }
+            }
+        });
+        let _stop_flusher = AbortOnDrop(flusher);
         axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await

@@ -28,6 +28,8 @@ pub const ACTIONS: &[Action] = &[ACCOUNT_READ, ACCOUNT_MANAGE, ACCOUNT_CHANGE_OW
 /// Events recorded without a policy action of their own.
 const LOGIN: &str = "session.login";
 const LOGOUT: &str = "session.logout";
+/// A login refused by the limits before its password was checked (recorded per address and minute).
+pub const LOGIN_THROTTLED: &str = "session.login_throttled";
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_LENGTH: usize = 10;
@@ -406,10 +408,18 @@ impl Access {
             None => None,
         };
         let now = self.now();
-        let reservation = self
-            .limiter()
-            .admit(attempt.peer, &key, account.as_ref().and_then(|a| a.unlocked_at), now)
-            .map_err(|retry_after| AccessError::TooManyAttempts { retry_after })?;
+        let admitted = self.limiter().admit(attempt.peer, &key, account.as_ref().and_then(|a| a.unlocked_at), now);
+        let reservation = match admitted {
+            Ok(reservation) => reservation,
+            Err(retry_after) => {
+                let mut actor = Actor::anonymous(attempt.request_id);
+                actor.channel = attempt.channel;
+                actor.login = key;
+                actor.origin = Some(attempt.peer.to_owned());
+                self.gate.record_refusal(LOGIN_THROTTLED, &actor).await?;
+                return Err(AccessError::TooManyAttempts { retry_after });
+            }
+        };
         let hash = account.as_ref().map_or(decoy_hash(), |a| a.password_hash.as_str());
         let password_ok = verify_password(attempt.password, hash);
         let account = match account {

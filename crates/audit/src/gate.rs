@@ -1,12 +1,13 @@
 //! The gate every use case passes: ask the policy, record a refusal, stamp the audit event of a
 //! permitted operation. One place, so no domain can forget the audit row of a denial.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use kernel::{Action, Actor, Clock, Denied, Page, PageRequest, Policy, Scope};
 
 use crate::model::{AuditEvent, AuditRecord, ChainHead, Outcome};
 use crate::ports::{AuditError, AuditFilter, AuditLog, verify_log};
+use crate::refusals::{RefusalRow, RefusalTally};
 
 /// Reading and verifying the audit log.
 pub const AUDIT_READ: Action = Action("audit.read");
@@ -30,12 +31,53 @@ pub struct Gate {
     policy: Arc<Policy>,
     log: Arc<dyn AuditLog>,
     clock: Arc<dyn Clock>,
+    refusals: Arc<Mutex<RefusalTally>>,
 }
 
 impl Gate {
     /// The gate over this policy and log.
     pub fn new(policy: Arc<Policy>, log: Arc<dyn AuditLog>, clock: Arc<dyn Clock>) -> Self {
-        Self { policy, log, clock }
+        Self { policy, log, clock, refusals: Arc::default() }
+    }
+
+    /// Records a refusal that comes before any account is known (a login over its limit, a
+    /// staff call with no or a forged token) as `kind`, at most one row per kind, origin and
+    /// minute now and one summary row with the count of the rest after it (see [`refusals`]).
+    pub async fn record_refusal(&self, kind: &str, actor: &Actor) -> Result<(), GateError> {
+        let origin = actor.origin.as_deref().unwrap_or("unknown");
+        let rows = self.refusals.lock().unwrap_or_else(|e| e.into_inner()).note(kind, origin, self.clock.now());
+        self.record_refusal_rows(rows, Some(actor)).await
+    }
+
+    /// Writes the summaries of the minute that has ended (the gateway calls it every minute).
+    pub async fn flush_refusals(&self) -> Result<(), GateError> {
+        let rows = self.refusals.lock().unwrap_or_else(|e| e.into_inner()).flush(self.clock.now());
+        self.record_refusal_rows(rows, None).await
+    }
+
+    async fn record_refusal_rows(&self, rows: Vec<RefusalRow>, actor: Option<&Actor>) -> Result<(), GateError> {
+        let events: Vec<AuditEvent> = rows
+            .into_iter()
+            .map(|row| {
+                let mut who = match actor {
+                    Some(actor) if !row.summary => actor.clone(),
+                    _ => Actor::anonymous("refusal-summary"),
+                };
+                who.origin = Some(row.origin.clone());
+                let detail = if row.summary {
+                    format!(
+                        "{} more refusals from {} in the minute from {}",
+                        row.count,
+                        row.origin,
+                        row.at.format("%H:%M")
+                    )
+                } else {
+                    "the first refusal from this origin this minute; the rest are counted in one summary row".to_owned()
+                };
+                AuditEvent::new(&who, &row.kind, None, Outcome::Denied, row.at).with_detail(detail)
+            })
+            .collect();
+        self.record_all(&events).await
     }
 
     /// The policy's verdict; a refusal is recorded with the object asked for.

@@ -8,6 +8,7 @@ pub mod chain;
 mod gate;
 pub mod model;
 mod ports;
+pub mod refusals;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
