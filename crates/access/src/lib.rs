@@ -16,5 +16,5 @@ pub use model::{Account, AccountId, Session, TokenHash};
 pub use ports::{AccountRepo, SessionRepo, StoreError};
 pub use service::{
     ACCOUNT_CHANGE_OWN_PASSWORD, ACCOUNT_MANAGE, ACCOUNT_READ, ACTIONS, Access, AccessError, Assignment, IssuedToken,
-    LoginAttempt, MIN_PASSWORD_LENGTH, SESSION_IDLE, SESSION_LIFETIME, actor_of,
+    LOGIN_THROTTLED, LoginAttempt, MIN_PASSWORD_LENGTH, SESSION_IDLE, SESSION_LIFETIME, actor_of,
 };

@@ -363,3 +363,35 @@ async fn each_change_writes_exactly_one_audit_row() {
     w.access.accounts(&w.admin).await.expect("list");
     assert_eq!(w.audit.rows().last().map(|r| r.event.action.clone()).as_deref(), Some("account.read"));
 }
+
+#[tokio::test]
+async fn throttled_logins_leave_one_row_per_address_and_minute_and_a_summary_with_the_count() {
+    let w = world_with(LoginLimits { per_peer: 2, ..LoginLimits::default() }).await;
+    let before = w.audit.rows().len();
+    for _ in 0..12 {
+        let _ = w.access.login(attempt("admin", "wrong password", "198.51.100.7")).await;
+    }
+    let throttled = |w: &World| {
+        w.audit
+            .rows()
+            .into_iter()
+            .skip(before)
+            .filter(|r| r.event.action == access::LOGIN_THROTTLED)
+            .collect::<Vec<_>>()
+    };
+    let rows = throttled(&w);
+    assert_eq!(rows.len(), 1, "ten refusals in one minute: one row now");
+    assert_eq!(rows[0].event.origin.as_deref(), Some("198.51.100.7"));
+    assert_eq!(rows[0].event.login, "admin", "the login tried is named");
+    w.clock.advance(TimeDelta::minutes(1));
+    w.gate.flush_refusals().await.expect("flushed");
+    let rows = throttled(&w);
+    assert_eq!(rows.len(), 2, "and one summary after the minute");
+    assert!(
+        rows[1].event.detail.as_deref().is_some_and(|d| d.starts_with("9 more refusals from 198.51.100.7")),
+        "{rows:?}"
+    );
+    w.gate.flush_refusals().await.expect("flushed");
+    assert_eq!(throttled(&w).len(), 2, "a summary is written once");
+    assert!(audit::verify_log(w.gate.log().as_ref(), None).await.is_ok());
+}
