@@ -49,7 +49,8 @@ pub const COLUMNS: [&str; 19] = [
 /// Columns written by export and ignored by import.
 pub const EXPORT_ONLY: [&str; 2] = ["status", "liquidated_on"];
 
-/// The column with the record's version when it was exported (ignored by import).
+/// The column with the record's version when it was exported: import refuses to overwrite a
+/// record that changed since (see docs/import-organizations.md).
 pub const VERSION: &str = "version";
 
 /// Every column export writes, in order: [`COLUMNS`], [`EXPORT_ONLY`], [`VERSION`].
@@ -141,6 +142,9 @@ pub struct ParsedRow {
     pub line: u64,
     /// The organisation as given.
     pub input: OrganizationInput,
+    /// The version the record had when it was exported; `None` when the file has no version
+    /// (a hand-made file, or an empty cell).
+    pub version: Option<i64>,
 }
 
 /// About how many records the text holds (its line count), to size the row vector once.
@@ -170,6 +174,7 @@ struct Columns {
     relationship_since: Option<usize>,
     in_sonko_register: Option<usize>,
     social_service_provider: Option<usize>,
+    version: Option<usize>,
 }
 
 fn parse_date(value: &str) -> Option<NaiveDate> {
@@ -292,6 +297,7 @@ pub fn read(text: &str, delimiter: u8) -> Result<RowReader<'_>, Vec<RowError>> {
         relationship_since: position("relationship_since"),
         in_sonko_register: position("in_sonko_register"),
         social_service_provider: position("social_service_provider"),
+        version: position(VERSION),
     };
     Ok(RowReader { reader, at, record: csv::StringRecord::new() })
 }
@@ -367,6 +373,20 @@ impl Iterator for RowReader<'_> {
                 parsed
             }
         };
+        let version = match cell(at.version) {
+            "" => None,
+            value => {
+                let parsed = value.parse::<i64>().ok().filter(|v| *v >= 1);
+                if parsed.is_none() {
+                    row_errors.push(RowError {
+                        line,
+                        column: Some(VERSION.into()),
+                        reason: format!("«{value}» — не номер версии (целое число от 1)"),
+                    });
+                }
+                parsed
+            }
+        };
         if !row_errors.is_empty() {
             return Some(Err(row_errors));
         }
@@ -393,6 +413,7 @@ impl Iterator for RowReader<'_> {
                 in_sonko_register,
                 social_service_provider,
             },
+            version,
         }))
     }
 }
@@ -650,6 +671,7 @@ mod tests {
                 prop_assert_eq!(&decoded, &text);
                 let (rows, errors) = parse(&decoded, detect_delimiter(&decoded));
                 prop_assert!(errors.is_empty(), "{:?}\n{}", errors, text);
+                prop_assert_eq!(rows[0].version, Some(version));
                 let back = rows[0].input.validate(&vocabulary, today).unwrap();
                 prop_assert_eq!(&back, &org.profile, "{}", text);
             }

@@ -127,8 +127,12 @@ async fn importing_the_same_file_twice_on_postgres_inserts_once_and_then_changes
     let file = env.file("more.csv", csv_rows(0..2500).as_bytes());
     let out = env.ok(&["import", "organizations", &file]).await;
     assert!(out.contains("inserted 2470, updated 0, unchanged 30"), "{out}");
+    // A hand-made file (no version column) changes an existing organisation only on purpose.
     let changed = csv_rows(0..2500).replacen("kaluga_city", "obninsk_city", 1);
-    let out = env.ok(&["import", "organizations", &env.file("changed.csv", changed.as_bytes())]).await;
+    let changed = env.file("changed.csv", changed.as_bytes());
+    let (refused, out) = env.run(&["import", "organizations", &changed]).await;
+    assert!(refused.is_err() && out.contains("строка 2, столбец version: нет версии"), "{out}");
+    let out = env.ok(&["import", "organizations", "--overwrite-newer", &changed]).await;
     assert!(out.contains("inserted 0, updated 1, unchanged 2499"), "{out}");
     assert_eq!(env.export().await.lines().count(), 2501);
 }
@@ -208,6 +212,86 @@ async fn an_import_killed_half_way_and_run_again_ends_like_one_clean_run() {
         lines
     };
     assert_eq!(sorted(crashed.export().await), sorted(clean.export().await));
+}
+
+/// Edits the organisation with the `n`-th sample ИНН through the registry's use case (as the API
+/// does): its version goes up by one. Returns the new municipality.
+async fn edit_through_the_use_case(env: &Env, n: u32) -> &'static str {
+    let settings = gateway::Settings {
+        data_dir: env.dir.clone(),
+        database_url: Some(env.url.clone()),
+        profile: None,
+        permissions: None,
+    };
+    let system = gateway::bootstrap::open_existing(&settings).await.unwrap();
+    let admin = access::actor_of(&system.services.access.operator("admin").await.unwrap(), kernel::Channel::Cli, "t");
+    let registry = &system.services.registry;
+    let page = registry
+        .organizations(
+            &admin,
+            &Default::default(),
+            registry::ports::OrganizationOrder::CreatedAsc,
+            kernel::PageRequest::new(100, None).unwrap(),
+        )
+        .await
+        .unwrap();
+    let org =
+        page.items.into_iter().find(|o| o.profile.inn.as_ref().is_some_and(|i| i.as_str() == inn_number(n))).unwrap();
+    let input = registry::input::OrganizationInput {
+        full_name: org.profile.full_name.to_string(),
+        legal_form: org.profile.legal_form.to_string(),
+        inn: org.profile.inn.as_ref().map(ToString::to_string),
+        ogrn: org.profile.ogrn.as_ref().map(ToString::to_string),
+        municipality: Some("borovsky".into()),
+        ..Default::default()
+    };
+    let edited = registry.update_organization(&admin, org.id, org.version, &input).await.unwrap();
+    assert_eq!(edited.version, org.version + 1);
+    "borovsky"
+}
+
+async fn check_an_old_export_does_not_undo_a_newer_edit(env: &Env) {
+    env.ok(&["import", "organizations", &env.file("orgs.csv", csv_rows(0..3).as_bytes())]).await;
+    let old_export = env.export().await;
+    let old_file = env.file("old-export.csv", old_export.as_bytes());
+    let line = 1 + old_export.lines().position(|l| l.contains(&inn_number(1))).unwrap();
+    let municipality = edit_through_the_use_case(env, 1).await;
+    let edited = env.export().await;
+    assert!(edited.contains(municipality));
+
+    let (refused, out) = env.run(&["import", "organizations", &old_file]).await;
+    assert!(refused.is_err(), "the import exits non-zero: {out}");
+    assert!(out.contains(&format!("строка {line}, столбец version: «1» — в реестре уже версия 2")), "{out}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("строка")).count(), 1, "only the edited row: {out}");
+    assert_eq!(env.export().await, edited, "nothing was written, the edit is kept");
+
+    let out = env.ok(&["import", "organizations", "--overwrite-newer", &old_file]).await;
+    assert!(out.contains("inserted 0, updated 1, unchanged 2, rejected 0"), "{out}");
+    let now = env.export().await;
+    assert!(!now.contains(municipality), "the old values are back: {now}");
+    let audit = env.ok(&["audit", "list", "--action", "organization.import"]).await;
+    let overwrite = audit.lines().find(|l| l.contains("--overwrite-newer")).unwrap_or_else(|| panic!("{audit}"));
+    assert!(
+        overwrite.contains("1 overwritten") && overwrite.contains("version 1 in the file, 2 stored"),
+        "{overwrite}"
+    );
+}
+
+#[tokio::test]
+async fn importing_an_export_older_than_an_edit_is_refused_unless_overwriting_newer_is_asked_for() {
+    check_an_old_export_does_not_undo_a_newer_edit(&Env::new().await).await;
+}
+
+#[tokio::test]
+async fn importing_an_export_older_than_an_edit_on_postgres_is_refused_unless_overwriting_newer_is_asked_for() {
+    let Some(env) = Env::postgres(
+        "importing_an_export_older_than_an_edit_on_postgres_is_refused_unless_overwriting_newer_is_asked_for",
+    )
+    .await
+    else {
+        return;
+    };
+    check_an_old_export_does_not_undo_a_newer_edit(&env).await;
 }
 
 #[tokio::test]
