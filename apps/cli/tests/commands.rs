@@ -195,23 +195,72 @@ async fn a_dry_run_reports_but_writes_nothing() {
     assert_eq!(env.export().await.lines().count(), 1, "only the header");
 }
 
+/// A count read with a raw query (`SELECT CAST(COUNT(*) AS TEXT) ...`), as someone looking at the
+/// database would.
+async fn count(db: &storage::Database, sql: &str) -> usize {
+    storage::testing::query_strings(db, sql).await[0].parse().expect("a count")
+}
+
+const ORGANIZATIONS: &str = "SELECT CAST(COUNT(*) AS TEXT) FROM organizations";
+const IMPORT_BATCHES: &str =
+    "SELECT CAST(COUNT(*) AS TEXT) FROM audit_log WHERE action = 'organization.import' AND detail LIKE 'batch:%'";
+
 #[tokio::test]
-async fn an_import_killed_half_way_and_run_again_ends_like_one_clean_run() {
+async fn an_import_killed_after_its_first_batch_and_run_again_ends_like_one_clean_run() {
+    use std::os::unix::process::ExitStatusExt as _;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    const ROWS: usize = 12_500;
+    let batch = cli::commands::import::BATCH;
     let crashed = Env::new().await;
+    let all = csv_rows(0..ROWS as u32);
+    let file = crashed.file("all.csv", all.as_bytes());
+    let db = storage::Database::connect(&crashed.url).await.unwrap();
+    let dir = crashed.dir.display().to_string();
+    let mut nko = Command::new(env!("CARGO_BIN_EXE_nko"))
+        .args(["--data-dir", &dir, "--database-url", &crashed.url, "--as", "admin", "import", "organizations", &file])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start nko");
+    // Kill it as soon as anything is committed: its first batch.
+    let started = Instant::now();
+    let seen = loop {
+        let rows = count(&db, ORGANIZATIONS).await;
+        if rows > 0 {
+            nko.kill().expect("SIGKILL");
+            break rows;
+        }
+        assert!(nko.try_wait().unwrap().is_none(), "nko ended before a batch was committed");
+        assert!(started.elapsed() < Duration::from_secs(300), "no batch was committed in five minutes");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    };
+    let status = nko.wait().unwrap();
+    assert_eq!(status.signal(), Some(9), "nko was killed, it did not finish: {status:?}");
+
+    // Only whole batches are there, each with its audit row.
+    let left = count(&db, ORGANIZATIONS).await;
+    assert!(left >= seen.max(batch) && left < ROWS, "killed half-way: {left} of {ROWS} rows");
+    assert_eq!(left % batch, 0, "only whole batches of {batch}: {left} rows");
+    let batches = count(&db, IMPORT_BATCHES).await;
+    assert_eq!(batches, left / batch, "one audit row per committed batch");
+    db.close().await.unwrap();
+
+    // A re-run completes the import without duplicates, and ends like one clean run.
+    let rerun = crashed.ok(&["import", "organizations", &file]).await;
+    let expected = format!("inserted {}, updated 0, unchanged {left}, rejected 0", ROWS - left);
+    assert!(rerun.contains(&expected), "{rerun}");
     let clean = Env::new().await;
-    let all = csv_rows(0..2500);
-    // What a crash after the first two committed batches leaves behind: their rows.
-    let half: String = all.lines().take(2001).map(|l| format!("{l}\n")).collect();
-    crashed.ok(&["import", "organizations", &crashed.file("half.csv", half.as_bytes())]).await;
-    let rerun = crashed.ok(&["import", "organizations", &crashed.file("all.csv", all.as_bytes())]).await;
-    assert!(rerun.contains("inserted 500, updated 0, unchanged 2000"), "{rerun}");
     clean.ok(&["import", "organizations", &clean.file("all.csv", all.as_bytes())]).await;
     let sorted = |text: String| {
         let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
         lines.sort();
         lines
     };
-    assert_eq!(sorted(crashed.export().await), sorted(clean.export().await));
+    let crashed_export = sorted(crashed.export().await);
+    assert_eq!(crashed_export.len(), ROWS + 1, "no duplicates");
+    assert_eq!(crashed_export, sorted(clean.export().await));
 }
 
 /// Edits the organisation with the `n`-th sample ИНН through the registry's use case (as the API
