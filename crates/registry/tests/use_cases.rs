@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use registry::input::{LegalBasisInput, OrganizationInput, PersonInput};
 use registry::model::{LegalBasisKind, OrgStatus, TieKind};
-use registry::service::{NewTie, RowOutcome, RowRejection, validate_rows};
+use registry::service::{ImportRow, NewTie, RowOutcome, RowRejection, StaleRows, validate_rows};
 use registry::testing::fixtures::admin;
 use registry::testing::{InMemoryRegistry, fixtures};
 use registry::{NaturalKey, Problem, Registry, RegistryError};
@@ -120,18 +120,87 @@ async fn importing_the_same_rows_twice_changes_nothing_the_second_time() {
     let registry = registry().await;
     let vocabulary = registry.vocabulary();
     let rows: Vec<_> = (1..=5).map(input).collect();
-    let profiles: Vec<_> =
-        validate_rows(&rows, &vocabulary, fixtures::day(2026, 11, 1)).into_iter().map(Result::unwrap).collect();
-    let first = registry.import_batch(&admin(), profiles.clone()).await.expect("import");
+    let profiles: Vec<_> = validate_rows(&rows, &vocabulary, fixtures::day(2026, 11, 1))
+        .into_iter()
+        .map(|row| ImportRow::new(row.unwrap(), None))
+        .collect();
+    let first = registry.import_batch(&admin(), profiles.clone(), StaleRows::Refuse).await.expect("import");
     assert!(first.iter().all(|o| *o == RowOutcome::Inserted));
-    let planned = registry.plan_import(&admin(), &profiles).await.expect("plan");
+    let planned = registry.plan_import(&admin(), &profiles, StaleRows::Refuse).await.expect("plan");
     assert!(planned.iter().all(|o| *o == RowOutcome::Unchanged));
-    let second = registry.import_batch(&admin(), profiles.clone()).await.expect("import");
+    let second = registry.import_batch(&admin(), profiles.clone(), StaleRows::Refuse).await.expect("import");
     assert!(second.iter().all(|o| *o == RowOutcome::Unchanged), "{second:?}");
-    let mut changed = profiles.clone();
-    changed[2].in_sonko_register = true;
-    let third = registry.import_batch(&admin(), changed).await.expect("import");
+    // A row exported at the stored version 1 changes its organisation.
+    let mut changed: Vec<_> = profiles.iter().map(|row| ImportRow::new(row.profile.clone(), Some(1))).collect();
+    changed[2].profile.in_sonko_register = true;
+    let third = registry.import_batch(&admin(), changed, StaleRows::Refuse).await.expect("import");
     assert_eq!(third.iter().filter(|o| **o == RowOutcome::Updated).count(), 1);
+}
+
+/// One imported organisation and its row as exported at version 1.
+async fn imported_at_version_one(registry: &Registry) -> (registry::model::Organization, ImportRow) {
+    let profile = input(1).validate(&registry.vocabulary(), fixtures::day(2026, 11, 1)).expect("valid");
+    let row = ImportRow::new(profile, Some(1));
+    registry.import_batch(&admin(), vec![row.clone()], StaleRows::Refuse).await.expect("import");
+    let org = registry
+        .organizations(&admin(), &Default::default(), Default::default(), kernel::PageRequest::new(1, None).unwrap())
+        .await
+        .expect("list")
+        .items
+        .remove(0);
+    (org, row)
+}
+
+#[tokio::test]
+async fn an_old_export_does_not_undo_a_newer_edit_unless_overwriting_is_asked_for() {
+    let store = InMemoryRegistry::new();
+    let registry = Registry::open(store.ports(), fixtures::gate(store.audit().clone())).await.expect("open");
+    registry.seed_references(&admin(), &fixtures::terms()).await.expect("seed");
+    let (org, mut old_row) = imported_at_version_one(&registry).await;
+    let mut edit = input(1);
+    edit.phones = vec!["+7 900 000-00-01".into()];
+    let edited = registry.update_organization(&admin(), org.id, 1, &edit).await.expect("edit");
+    assert_eq!(edited.version, 2);
+    old_row.profile.in_sonko_register = true;
+
+    let planned = registry.plan_import(&admin(), std::slice::from_ref(&old_row), StaleRows::Refuse).await.unwrap();
+    assert_eq!(planned, vec![RowOutcome::Rejected(RowRejection::NotAtVersion { row: Some(1), stored: 2 })]);
+    let refused = registry.import_batch(&admin(), vec![old_row.clone()], StaleRows::Refuse).await;
+    assert!(matches!(refused, Err(RegistryError::StaleVersion { expected: 1, current: 2 })), "{refused:?}");
+    let without_version = ImportRow::new(old_row.profile.clone(), None);
+    let planned = registry.plan_import(&admin(), &[without_version], StaleRows::Refuse).await.unwrap();
+    assert_eq!(planned, vec![RowOutcome::Rejected(RowRejection::NotAtVersion { row: None, stored: 2 })]);
+    assert_eq!(registry.organization(&admin(), org.id).await.unwrap(), Some(edited.clone()), "the edit is kept");
+
+    let planned = registry.plan_import(&admin(), std::slice::from_ref(&old_row), StaleRows::Overwrite).await.unwrap();
+    assert_eq!(planned, vec![RowOutcome::Updated]);
+    let written = registry.import_batch(&admin(), vec![old_row.clone()], StaleRows::Overwrite).await.unwrap();
+    assert_eq!(written, vec![RowOutcome::Updated]);
+    let now = registry.organization(&admin(), org.id).await.unwrap().expect("stored");
+    assert_eq!((now.version, &now.profile), (3, &old_row.profile));
+    let last = store.audit().rows().pop().expect("an audit row");
+    assert!(
+        last.event
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("--overwrite-newer") && d.contains(&org.id.to_string())),
+        "{last:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_edit_made_between_the_plan_and_the_write_of_an_import_is_kept() {
+    let registry = registry().await;
+    let (org, mut row) = imported_at_version_one(&registry).await;
+    row.profile.in_sonko_register = true;
+    let planned = registry.plan_import(&admin(), std::slice::from_ref(&row), StaleRows::Refuse).await.unwrap();
+    assert_eq!(planned, vec![RowOutcome::Updated], "the row is at the stored version when planned");
+    let mut edit = input(1);
+    edit.phones = vec!["+7 900 000-00-02".into()];
+    let edited = registry.update_organization(&admin(), org.id, 1, &edit).await.expect("a concurrent edit");
+    let written = registry.import_batch(&admin(), vec![row], StaleRows::Refuse).await;
+    assert!(matches!(written, Err(RegistryError::StaleVersion { expected: 1, current: 2 })), "{written:?}");
+    assert_eq!(registry.organization(&admin(), org.id).await.unwrap(), Some(edited));
 }
 
 #[tokio::test]
@@ -139,9 +208,12 @@ async fn planning_an_import_writes_nothing() {
     let registry = registry().await;
     let profiles: Vec<_> = validate_rows(&[input(1)], &registry.vocabulary(), fixtures::day(2026, 11, 1))
         .into_iter()
-        .map(Result::unwrap)
+        .map(|row| ImportRow::new(row.unwrap(), None))
         .collect();
-    assert_eq!(registry.plan_import(&admin(), &profiles).await.expect("dry run"), vec![RowOutcome::Inserted]);
+    assert_eq!(
+        registry.plan_import(&admin(), &profiles, StaleRows::Refuse).await.expect("dry run"),
+        vec![RowOutcome::Inserted]
+    );
     assert_eq!(registry.summary(&admin()).await.expect("summary").total, 0);
 }
 
@@ -159,5 +231,56 @@ proptest! {
                 prop_assert_eq!(verdict.clone().unwrap_err(), RowRejection::RepeatsRow { key: NaturalKey::Inn, first });
             }
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+    #[test]
+    fn an_import_changes_an_organisation_only_at_its_stored_version_or_when_overwriting(
+        edits in 0i64..4,
+        row_version in proptest::option::of(0i64..7),
+        overwrite in any::<bool>(),
+        same_profile in any::<bool>(),
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+        runtime.block_on(async {
+            let registry = registry().await;
+            let (org, mut row) = imported_at_version_one(&registry).await;
+            let mut stored = org.version;
+            for n in 0..edits {
+                let mut edit = input(1);
+                edit.phones = vec![format!("+7 900 000-00-{n:02}")];
+                stored = registry.update_organization(&admin(), org.id, stored, &edit).await.expect("edit").version;
+            }
+            row.version = row_version;
+            let current = registry.organization(&admin(), org.id).await.unwrap().expect("stored");
+            if same_profile {
+                row.profile = current.profile.clone();
+            } else {
+                row.profile.social_service_provider = true;
+            }
+            let stale = if overwrite { StaleRows::Overwrite } else { StaleRows::Refuse };
+            let planned = registry.plan_import(&admin(), std::slice::from_ref(&row), stale).await.unwrap();
+            let expected = if same_profile {
+                RowOutcome::Unchanged
+            } else if overwrite || row_version == Some(stored) {
+                RowOutcome::Updated
+            } else {
+                RowOutcome::Rejected(RowRejection::NotAtVersion { row: row_version, stored })
+            };
+            prop_assert_eq!(&planned[0], &expected);
+            let written = registry.import_batch(&admin(), vec![row.clone()], stale).await;
+            let after = registry.organization(&admin(), org.id).await.unwrap().expect("stored");
+            match expected {
+                RowOutcome::Rejected(_) => {
+                    prop_assert!(matches!(written, Err(RegistryError::StaleVersion { .. })), "{:?}", written);
+                    prop_assert_eq!(after, current, "a refused row changes nothing");
+                }
+                RowOutcome::Unchanged => prop_assert_eq!(after, current),
+                _ => prop_assert_eq!((after.version, after.profile), (stored + 1, row.profile)),
+            }
+            Ok(())
+        })?;
     }
 }

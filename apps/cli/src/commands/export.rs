@@ -1,5 +1,7 @@
 //! `nko export organizations --format csv|json [--output FILE]`: every organisation, in the
-//! import format (so an export imports back unchanged).
+//! import format (so an export imports back unchanged). CSV goes through
+//! [`CsvWriter`](crate::csv_format::CsvWriter), which neutralises every cell for spreadsheets;
+//! JSON carries the values as stored.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,15 +12,15 @@ use gateway::Settings;
 use kernel::{MAX_PAGE_SIZE, PageRequest};
 use registry::ports::{OrganizationFilter, OrganizationOrder};
 
-use crate::csv_format::{COLUMNS, EXPORT_ONLY, record};
+use crate::csv_format::{CsvWriter, header, record};
 use crate::explain;
 
 /// Output formats.
 #[derive(ValueEnum, Debug, Clone, Copy)]
 pub enum Format {
-    /// Comma-separated, UTF-8, header line.
+    /// Comma-separated, UTF-8, header line; cells neutralised for spreadsheets.
     Csv,
-    /// A JSON array of objects keyed by column.
+    /// A JSON array of objects keyed by column, values as stored.
     Json,
 }
 
@@ -62,8 +64,8 @@ pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &
         }
         None => out,
     };
-    let header: Vec<&str> = COLUMNS.iter().chain(EXPORT_ONLY.iter()).copied().collect();
-    let mut csv_writer = matches!(format, Format::Csv).then(|| csv::Writer::from_writer(Vec::new()));
+    let header = header();
+    let mut csv_writer = matches!(format, Format::Csv).then(|| CsvWriter::new(Vec::new(), b','));
     if let Some(writer) = csv_writer.as_mut() {
         writer.write_record(&header)?;
     }
@@ -90,7 +92,7 @@ pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &
         after = Some(found.cursor_of(found.items.len() - 1));
     }
     match csv_writer {
-        Some(writer) => sink.write_all(&writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?,
+        Some(writer) => sink.write_all(&writer.into_inner()?)?,
         None => writeln!(sink, "{}", serde_json::to_string_pretty(&json_rows)?)?,
     }
     sink.flush()?;

@@ -1,7 +1,10 @@
-//! `nko import organizations FILE.csv [--dry-run] [--skip-invalid]`: upserts organisations on ИНН
-//! and ОГРН. Every rejected row is reported with its line, column and reason. Without
-//! `--skip-invalid` a file with any invalid row writes nothing. Rows are written in transactions of
-//! [`BATCH`] rows, and re-running a file (also after a crash half-way) ends in the same state.
+//! `nko import organizations FILE.csv [--dry-run] [--skip-invalid] [--overwrite-newer]`: upserts
+//! organisations on ИНН and ОГРН. Every rejected row is reported with its line, column and reason.
+//! Without `--skip-invalid` a file with any invalid row writes nothing. A row that would change an
+//! organisation edited since the file was exported (its `version` is not the stored one), or that
+//! has no version, is such an invalid row unless `--overwrite-newer` is given. Rows are written in
+//! transactions of [`BATCH`] rows, and re-running a file (also after a crash half-way) ends in the
+//! same state.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -12,10 +15,10 @@ use clap::Subcommand;
 use gateway::Settings;
 use indicatif::{ProgressBar, ProgressStyle};
 use kernel::{Lang, Localized};
-use registry::service::{RowOutcome, RowRejection, RowValidator};
+use registry::service::{ImportRow, RowOutcome, RowRejection, RowValidator, StaleRows};
 use tokio::task::JoinSet;
 
-use crate::csv_format::{Encoding, RowError, column_of, decode, detect_delimiter, line_count, read};
+use crate::csv_format::{Encoding, RowError, VERSION, column_of, decode, detect_delimiter, line_count, read};
 
 /// Rows per transaction.
 pub const BATCH: usize = 1000;
@@ -33,6 +36,10 @@ pub enum What {
         /// Import the valid rows even when others are invalid.
         #[arg(long)]
         skip_invalid: bool,
+        /// Also change organisations edited since the file was exported, and rows without a
+        /// version; the audit log records each such overwrite.
+        #[arg(long)]
+        overwrite_newer: bool,
         /// The file's encoding.
         #[arg(long, value_enum, default_value_t = Encoding::Auto)]
         encoding: Encoding,
@@ -62,6 +69,22 @@ fn rejection(line: u64, rejection: &RowRejection, lines: &[u64]) -> RowError {
             column: Some("inn".into()),
             reason: "ИНН и ОГРН принадлежат двум разным организациям реестра".into(),
         },
+        RowRejection::NotAtVersion { row: Some(version), stored } => RowError {
+            line,
+            column: Some(VERSION.into()),
+            reason: format!(
+                "«{version}» — в реестре уже версия {stored}: организацию изменили после выгрузки файла. Выгрузите \
+                 её заново или запустите с --overwrite-newer, чтобы записать поверх"
+            ),
+        },
+        RowRejection::NotAtVersion { row: None, stored } => RowError {
+            line,
+            column: Some(VERSION.into()),
+            reason: format!(
+                "нет версии, а организация уже есть в реестре (версия {stored}): укажите version из свежей \
+                 выгрузки или запустите с --overwrite-newer, чтобы записать поверх"
+            ),
+        },
     }
 }
 
@@ -80,7 +103,8 @@ pub struct Tally {
 
 /// Runs the import.
 pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &mut dyn Write) -> anyhow::Result<()> {
-    let What::Organizations { file, dry_run, skip_invalid, encoding, delimiter } = what;
+    let What::Organizations { file, dry_run, skip_invalid, overwrite_newer, encoding, delimiter } = what;
+    let stale = if overwrite_newer { StaleRows::Overwrite } else { StaleRows::Refuse };
     let (system, actor) = crate::open_as(settings, operator).await?;
     system.services.registry.may_import(&actor).await.map_err(|e| crate::explain(&e))?;
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -132,7 +156,7 @@ pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &
             match validator.check(&row.input) {
                 Ok(profile) => {
                     valid_lines.push(row.line);
-                    batch.push(profile);
+                    batch.push(ImportRow::new(profile, row.version));
                 }
                 Err(reason) => errors.push(rejection(row.line, &reason, &lines)),
             }
@@ -145,7 +169,7 @@ pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &
         }
         let (registry, actor, batch, index) = (registry.clone(), actor.clone(), Arc::new(batch), batches.len());
         batches.push(batch.clone());
-        lookups.spawn(async move { registry.plan_import(&actor, &batch).await.map(|plan| (index, plan)) });
+        lookups.spawn(async move { registry.plan_import(&actor, &batch, stale).await.map(|plan| (index, plan)) });
     }
     drop(reader);
     drop(text);
@@ -184,15 +208,17 @@ pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &
             .into_iter()
             .zip(planned)
             .zip(keep)
-            .filter_map(|((profile, plan), keep)| keep.then_some((profile, plan == RowOutcome::Inserted)));
+            .zip(&valid_lines)
+            .filter_map(|(((row, plan), keep), line)| keep.then_some((row, (plan == RowOutcome::Inserted, *line))));
         // Batches are written by IN_FLIGHT tasks at a time, so preparing one overlaps writing
         // another; each batch is its own transaction, and a re-run completes an interrupted import.
         let mut writes = JoinSet::new();
         loop {
-            let (batch, planned_new): (Vec<_>, Vec<bool>) = rows.by_ref().take(BATCH).unzip();
+            let (batch, planned): (Vec<ImportRow>, Vec<(bool, u64)>) = rows.by_ref().take(BATCH).unzip();
             if batch.is_empty() {
                 break;
             }
+            let lines = (planned[0].1, planned[planned.len() - 1].1);
             if writes.len() >= IN_FLIGHT {
                 record_write(writes.join_next().await.expect("a task is running")?, &mut tally, &progress)?;
             }
@@ -200,11 +226,12 @@ pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &
             writes.spawn(async move {
                 // A batch the plan found entirely new skips the second lookup; the unique indexes
                 // still refuse a row someone added meanwhile, and then nothing of it is written.
-                if planned_new.iter().all(|new| *new) {
-                    registry.insert_planned(&actor, batch).await
+                let written = if planned.iter().all(|(new, _)| *new) {
+                    registry.insert_planned(&actor, batch.into_iter().map(|row| row.profile).collect()).await
                 } else {
-                    registry.import_batch(&actor, batch).await
-                }
+                    registry.import_batch(&actor, batch, stale).await
+                };
+                (lines, written)
             });
         }
         while let Some(done) = writes.join_next().await {
@@ -231,12 +258,20 @@ pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &
 /// Batches looked up or written at the same time.
 const IN_FLIGHT: usize = 2;
 
+/// Counts a written batch, or explains why the batch of lines `first..=last` was not written
+/// (the batches before it stay written; a re-run completes the import).
 fn record_write(
-    written: Result<Vec<RowOutcome>, registry::RegistryError>,
+    ((first, last), written): ((u64, u64), Result<Vec<RowOutcome>, registry::RegistryError>),
     tally: &mut Tally,
     progress: &ProgressBar,
 ) -> anyhow::Result<()> {
-    let outcomes = written.map_err(|e| anyhow::anyhow!("{} / {e}", e.message(Lang::Ru)))?;
+    let outcomes = written.map_err(|e| {
+        anyhow::anyhow!(
+            "строки {first}–{last} не записаны: {}. Запустите импорт снова: проверка назовёт строку / lines \
+             {first}-{last} were not written: {e}; run the import again to find the row",
+            e.message(Lang::Ru)
+        )
+    })?;
     progress.inc(outcomes.len() as u64);
     for outcome in &outcomes {
         tally.count(outcome);

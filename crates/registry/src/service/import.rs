@@ -1,4 +1,11 @@
 //! Imports of organisations: row validation, planning against the registry, batch writes.
+//!
+//! An import row carries the version its organisation had when the file was exported. A row that
+//! would change an organisation whose stored version is another one (it was edited since the
+//! export), or that has no version at all (a hand-made file), is refused unless the import
+//! overwrites on purpose ([`StaleRows::Overwrite`]); then the batch's audit row names every
+//! organisation overwritten that way. The write expects the version the row was checked against
+//! (`WHERE version = expected`), so an edit made between the plan and the write is not lost.
 
 use std::collections::HashMap;
 
@@ -45,6 +52,56 @@ pub enum RowRejection {
     },
     /// Its ИНН and ОГРН belong to two different stored organisations.
     KeysOfTwoOrganizations,
+    /// The row would change an organisation that is not at the row's version: it was edited
+    /// after the file was exported, or the row has no version (refused unless overwriting).
+    NotAtVersion {
+        /// The row's version (`None`: the row has none).
+        row: Option<i64>,
+        /// The stored version.
+        stored: i64,
+    },
+}
+
+/// A validated import row and the version its organisation had when the file was exported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportRow {
+    /// The organisation as the row describes it.
+    pub profile: OrganizationProfile,
+    /// The exported version (`None`: the file gives none, as a hand-made file).
+    pub version: Option<i64>,
+}
+
+impl ImportRow {
+    /// A row of a file exported at `version` (`None`: without a version).
+    pub fn new(profile: OrganizationProfile, version: Option<i64>) -> Self {
+        Self { profile, version }
+    }
+}
+
+/// What an import does with a row that would change an organisation not at the row's version.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StaleRows {
+    /// Refuse the row (the default): a newer edit is never undone silently.
+    #[default]
+    Refuse,
+    /// Overwrite the stored organisation anyway; the audit row says so (`--overwrite-newer`).
+    Overwrite,
+}
+
+/// How a row that changes a stored organisation relates to the stored version.
+enum Freshness {
+    /// The row was exported at the stored version.
+    Current,
+    /// The row is at another version or has none.
+    Stale(RowRejection),
+}
+
+fn freshness(row: &ImportRow, existing: &Organization) -> Freshness {
+    if row.version == Some(existing.version) {
+        Freshness::Current
+    } else {
+        Freshness::Stale(RowRejection::NotAtVersion { row: row.version, stored: existing.version })
+    }
 }
 
 /// Validates import rows one after another, remembering the natural keys seen so far: rows
@@ -102,59 +159,97 @@ impl Registry {
         Ok(self.gate.require_all(actor, ORGANIZATION_IMPORT, None).await?)
     }
 
-    async fn existing_for(&self, rows: &[OrganizationProfile]) -> Result<KeyIndex, RegistryError> {
-        let inns: Vec<_> = rows.iter().filter_map(|r| r.inn.clone()).collect();
-        let ogrns: Vec<_> = rows.iter().filter_map(|r| r.ogrn.clone()).collect();
+    async fn existing_for(&self, rows: &[ImportRow]) -> Result<KeyIndex, RegistryError> {
+        let inns: Vec<_> = rows.iter().filter_map(|r| r.profile.inn.clone()).collect();
+        let ogrns: Vec<_> = rows.iter().filter_map(|r| r.profile.ogrn.clone()).collect();
         Ok(KeyIndex::new(self.ports.organizations.find_by_keys(&inns, &ogrns).await?))
     }
 
-    /// What importing these validated rows would do, row by row, without writing anything.
+    /// What importing these validated rows would do, row by row, without writing anything. A row
+    /// that would change an organisation not at the row's version is rejected unless `stale` is
+    /// [`StaleRows::Overwrite`].
     pub async fn plan_import(
         &self,
         actor: &Actor,
-        rows: &[OrganizationProfile],
+        rows: &[ImportRow],
+        stale: StaleRows,
     ) -> Result<Vec<RowOutcome>, RegistryError> {
         self.gate.require_all(actor, ORGANIZATION_IMPORT, None).await?;
         let index = self.existing_for(rows).await?;
         Ok(rows
             .iter()
-            .map(|profile| match index.matching(profile) {
+            .map(|row| match index.matching(&row.profile) {
                 Match::None => RowOutcome::Inserted,
-                Match::One(existing) if existing.profile == *profile => RowOutcome::Unchanged,
-                Match::One(_) => RowOutcome::Updated,
+                Match::One(existing) if existing.profile == row.profile => RowOutcome::Unchanged,
+                Match::One(existing) => match (freshness(row, existing), stale) {
+                    (Freshness::Current, _) | (Freshness::Stale(_), StaleRows::Overwrite) => RowOutcome::Updated,
+                    (Freshness::Stale(rejection), StaleRows::Refuse) => RowOutcome::Rejected(rejection),
+                },
                 Match::Two => RowOutcome::Rejected(RowRejection::KeysOfTwoOrganizations),
             })
             .collect())
     }
 
-    fn batch_event(&self, actor: &Actor, inserted: usize, updated: usize) -> AuditEvent {
-        self.gate
-            .event(actor, ORGANIZATION_IMPORT, None)
-            .with_detail(format!("batch: {inserted} new, {updated} changed"))
+    fn batch_event(&self, actor: &Actor, inserted: usize, updated: usize, overwritten: &[String]) -> AuditEvent {
+        let mut detail = format!("batch: {inserted} new, {updated} changed");
+        if !overwritten.is_empty() {
+            detail.push_str(&format!(
+                "; --overwrite-newer: {} overwritten although not at the file's version: {}",
+                overwritten.len(),
+                overwritten.join(", ")
+            ));
+        }
+        self.gate.event(actor, ORGANIZATION_IMPORT, None).with_detail(detail)
     }
 
     /// Imports validated rows: organisations matched by ИНН or ОГРН are updated when they differ,
     /// the others inserted, all in one atomic write with one audit row. Returns one outcome per
     /// row, in order.
+    ///
+    /// A changed organisation is written only if it is still at the row's version (`WHERE version
+    /// = expected` in storage), unless `stale` is [`StaleRows::Overwrite`]: then it is written
+    /// over whatever version is stored, and the audit row lists it.
+    ///
+    /// # Errors
+    /// `StaleVersion` when a row would change an organisation that is not at the row's version
+    /// (and `stale` is `Refuse`), or that someone changed while the batch was being written:
+    /// nothing of the batch is written.
     pub async fn import_batch(
         &self,
         actor: &Actor,
-        rows: Vec<OrganizationProfile>,
+        rows: Vec<ImportRow>,
+        stale: StaleRows,
     ) -> Result<Vec<RowOutcome>, RegistryError> {
         self.gate.require_all(actor, ORGANIZATION_IMPORT, None).await?;
         let index = self.existing_for(&rows).await?;
         let now = self.now();
         let (mut new, mut changed, mut outcomes) = (Vec::new(), Vec::new(), Vec::with_capacity(rows.len()));
-        for profile in rows {
-            let outcome = match index.matching(&profile) {
+        let mut overwritten = Vec::new();
+        for row in rows {
+            let outcome = match index.matching(&row.profile) {
                 Match::None => {
-                    new.push(new_organization(profile, now));
+                    new.push(new_organization(row.profile, now));
                     RowOutcome::Inserted
                 }
-                Match::One(existing) if existing.profile == profile => RowOutcome::Unchanged,
+                Match::One(existing) if existing.profile == row.profile => RowOutcome::Unchanged,
                 Match::One(existing) => {
+                    match (freshness(&row, existing), stale) {
+                        (Freshness::Current, _) => {}
+                        (Freshness::Stale(_), StaleRows::Overwrite) => overwritten.push(format!(
+                            "{} (version {} in the file, {} stored)",
+                            existing.id,
+                            row.version.map_or_else(|| "none".to_owned(), |v| v.to_string()),
+                            existing.version
+                        )),
+                        (Freshness::Stale(_), StaleRows::Refuse) => {
+                            return Err(RegistryError::StaleVersion {
+                                expected: row.version.unwrap_or(0),
+                                current: existing.version,
+                            });
+                        }
+                    }
                     let mut updated = existing.clone();
-                    updated.profile = profile;
+                    updated.profile = row.profile;
                     updated.version += 1;
                     updated.updated_at = now;
                     changed.push(updated);
@@ -165,10 +260,31 @@ impl Registry {
             outcomes.push(outcome);
         }
         if !new.is_empty() || !changed.is_empty() {
-            let event = self.batch_event(actor, new.len(), changed.len());
-            let BatchOutcome { .. } = self.ports.organizations.write_batch(&new, &changed, &event).await?;
+            let event = self.batch_event(actor, new.len(), changed.len(), &overwritten);
+            match self.ports.organizations.write_batch(&new, &changed, &event).await {
+                Ok(BatchOutcome { .. }) => {}
+                Err(RepoError::Conflict(Conflict::StaleVersion)) => {
+                    return Err(self.batch_conflict(&changed).await);
+                }
+                Err(other) => return Err(other.into()),
+            }
         }
         Ok(outcomes)
+    }
+
+    /// The use case's error for a batch whose version check failed in storage: someone changed
+    /// one of its organisations after it was read.
+    async fn batch_conflict(&self, changed: &[Organization]) -> RegistryError {
+        let ids: Vec<OrganizationId> = changed.iter().map(|o| o.id).collect();
+        let stored = self.ports.organizations.get_many(&ids).await.unwrap_or_default();
+        changed
+            .iter()
+            .find_map(|org| {
+                let now = stored.iter().find(|s| s.id == org.id)?;
+                (now.version != org.version - 1)
+                    .then_some(RegistryError::StaleVersion { expected: org.version - 1, current: now.version })
+            })
+            .unwrap_or(RegistryError::Store(RepoError::Conflict(Conflict::StaleVersion)))
     }
 
     /// Inserts rows that `plan_import` found new, without looking them up again. A row that
@@ -181,7 +297,7 @@ impl Registry {
         self.gate.require_all(actor, ORGANIZATION_IMPORT, None).await?;
         let now = self.now();
         let new: Vec<Organization> = rows.into_iter().map(|profile| new_organization(profile, now)).collect();
-        let event = self.batch_event(actor, new.len(), 0);
+        let event = self.batch_event(actor, new.len(), 0, &[]);
         match self.ports.organizations.write_batch(&new, &[], &event).await {
             Ok(_) => Ok(vec![RowOutcome::Inserted; new.len()]),
             Err(RepoError::Conflict(Conflict::Duplicate(key))) => {

@@ -22,7 +22,7 @@ use crate::ports::{CoalitionRepo, MembershipRepo, OrganizationRepo, PersonRepo, 
 use crate::vocabulary::Vocabulary;
 
 pub use directory::PublicPerson;
-pub use import::{RowOutcome, RowRejection, RowValidator, validate_rows};
+pub use import::{ImportRow, RowOutcome, RowRejection, RowValidator, StaleRows, validate_rows};
 pub use network::NewTie;
 pub use people::PersonContacts;
 
