@@ -74,6 +74,57 @@ async fn a_representatives_probe_of_another_organisation_reads_exactly_like_a_mi
 }
 
 #[tokio::test]
+async fn a_representative_can_neither_pull_another_organisations_person_into_reach_nor_learn_whose_inn_it_is() {
+    let gw = TestGateway::start().await;
+    let admin = gw.admin_actor().await;
+    let registry = &gw.system.services.registry;
+    let org = |n: u32| OrganizationInput {
+        full_name: format!("АНО «Организация {n}»"),
+        legal_form: "ano".into(),
+        inn: Some(inn_number(n)),
+        ..Default::default()
+    };
+    let a = registry.create_organization(&admin, &org(1)).await.expect("A");
+    let b = registry.create_organization(&admin, &org(2)).await.expect("B");
+    let basis = registry::input::LegalBasisInput {
+        kind: registry::model::LegalBasisKind::Contract,
+        purpose: "учёт сотрудников".into(),
+        since: registry::testing::fixtures::day(2026, 1, 1),
+        document: Some("Договор Б-17".into()),
+    };
+    let boris = registry::input::PersonInput {
+        last_name: "Борисов".into(),
+        first_name: "Борис".into(),
+        phones: vec!["+7 900 555-55-55".into()],
+        ..Default::default()
+    };
+    let boris = registry.add_person(&admin, &boris, &basis).await.expect("Boris");
+    registry.add_membership(&admin, boris.id, b.id, "бухгалтер", None).await.expect("Boris in B");
+    let rep = Assignment { organization: Some(a.id.0), ..Assignment::role(Role::NgoRepresentative) };
+    gw.system.services.access.add_account(&admin, "rep", &rep, PASSWORD).await.expect("account");
+    let token = login(&gw, "rep", PASSWORD).await["data"]["login"]["token"].as_str().expect("token").to_owned();
+
+    let link =
+        "mutation($p: ID!, $o: ID!) { addMembership(personId: $p, organizationId: $o, position: \"волонтёр\") { id } }";
+    let foreign = gw.staff(Some(&token), link, json!({ "p": boris.id.0.to_string(), "o": a.id.0.to_string() })).await;
+    let missing =
+        gw.staff(Some(&token), link, json!({ "p": uuid::Uuid::now_v7().to_string(), "o": a.id.0.to_string() })).await;
+    assert_eq!(error_code(&foreign), "NOT_FOUND", "{foreign}");
+    assert_eq!(without_request_ids(foreign), without_request_ids(missing), "existence of a person id does not leak");
+    let read = "query($id: ID!) { person(id: $id) { lastName phones legalBasis { document } } }";
+    let read = gw.staff(Some(&token), read, json!({ "id": boris.id.0.to_string() })).await;
+    assert_eq!(read["data"]["person"], Value::Null, "{read}");
+    for secret in ["Борисов", "555-55-55", "79005555555", "Договор Б-17"] {
+        assert!(!read.to_string().contains(secret), "{secret} leaks: {read}");
+    }
+
+    let steal = "mutation($id: ID!, $inn: String!) { updateOrganization(id: $id, expectedVersion: 1, input: { fullName: \"АНО «Организация 1»\", legalForm: \"ano\", inn: $inn }) { id } }";
+    let refused = gw.staff(Some(&token), steal, json!({ "id": a.id.0.to_string(), "inn": inn_number(2) })).await;
+    assert_eq!(error_code(&refused), "CONFLICT", "{refused}");
+    assert!(!refused.to_string().contains(&b.id.0.to_string()), "the conflict names B: {refused}");
+}
+
+#[tokio::test]
 async fn fifty_login_aliases_in_one_request_are_fifty_attempts() {
     let gw = TestGateway::start().await;
     let aliases: String = (0..50)

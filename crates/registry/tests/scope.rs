@@ -5,12 +5,12 @@
 
 use audit::Outcome;
 use audit::testing::MemoryAuditLog;
-use kernel::{PageRequest, Role};
+use kernel::{Lang, Localized, PageRequest, Role};
 use registry::model::{OrganizationId, PersonId};
 use registry::ports::{OrganizationFilter, OrganizationOrder, PersonFilter};
 use registry::testing::InMemoryRegistry;
 use registry::testing::fixtures::{self, actor, admin};
-use registry::{Registry, RegistryError};
+use registry::{NaturalKey, Registry, RegistryError};
 
 struct World {
     registry: Registry,
@@ -158,6 +158,32 @@ async fn ending_a_membership_outside_the_scope_reads_like_ending_a_missing_one_a
     assert!(rows.iter().all(|r| r.event.outcome == Outcome::Denied && r.event.action == "membership.write"));
     let still = w.registry.memberships_of_people(&admin, &[w.boris]).await.expect("memberships");
     assert!(still[0].period.to().is_none(), "B's membership is not ended");
+}
+
+#[tokio::test]
+async fn a_conflict_on_an_inn_names_the_other_organisation_only_to_callers_who_may_read_it() {
+    let w = world().await;
+    let b = w.registry.organization(&admin(), w.b).await.expect("read").expect("B exists");
+    let taking_bs_inn = registry::input::OrganizationInput {
+        full_name: "АНО «Организация 1»".into(),
+        legal_form: "ano".into(),
+        inn: b.profile.inn.as_ref().map(ToString::to_string),
+        ..Default::default()
+    };
+    let rep = actor(Role::NgoRepresentative, Some(w.a), None);
+    let refused = w.registry.update_organization(&rep, w.a, 1, &taking_bs_inn).await.expect_err("B has the INN");
+    assert!(matches!(refused, RegistryError::Duplicate { key: NaturalKey::Inn, existing: None }), "{refused:?}");
+    for lang in [Lang::Ru, Lang::En] {
+        let message = refused.message(lang);
+        assert!(!message.contains(&w.b.to_string()), "B's id leaks to the representative: {message}");
+    }
+    assert!(refused.message(Lang::Ru).starts_with("организация с таким ИНН уже есть в реестре"));
+
+    let coordinator = actor(Role::Coordinator, None, None);
+    let refused =
+        w.registry.update_organization(&coordinator, w.a, 1, &taking_bs_inn).await.expect_err("B has the INN");
+    assert!(matches!(refused, RegistryError::Duplicate { existing: Some(id), .. } if id == w.b), "{refused:?}");
+    assert!(refused.message(Lang::Ru).contains(&w.b.to_string()), "staff who may read B are told which it is");
 }
 
 #[tokio::test]

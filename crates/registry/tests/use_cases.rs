@@ -67,7 +67,7 @@ async fn a_second_organisation_with_the_same_inn_is_a_duplicate() {
     let mut again = input(2);
     again.inn = input(1).inn;
     let error = registry.create_organization(&admin(), &again).await.unwrap_err();
-    assert!(matches!(error, RegistryError::Duplicate { key: NaturalKey::Inn, existing } if existing == first.id));
+    assert!(matches!(error, RegistryError::Duplicate { key: NaturalKey::Inn, existing } if existing == Some(first.id)));
 }
 
 #[tokio::test]

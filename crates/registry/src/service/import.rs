@@ -9,7 +9,7 @@ use kernel::Actor;
 use crate::actions::ORGANIZATION_IMPORT;
 use crate::error::{Conflict, InvalidField, NaturalKey, RegistryError, RepoError};
 use crate::input::OrganizationInput;
-use crate::model::{Organization, OrganizationId, OrganizationProfile};
+use crate::model::{Organization, OrganizationProfile};
 use crate::ports::BatchOutcome;
 use crate::rules::dedup::shared_key;
 use crate::vocabulary::Vocabulary;
@@ -184,10 +184,7 @@ impl Registry {
         let event = self.batch_event(actor, new.len(), 0);
         match self.ports.organizations.write_batch(&new, &[], &event).await {
             Ok(_) => Ok(vec![RowOutcome::Inserted; new.len()]),
-            Err(RepoError::Conflict(Conflict::Duplicate(key))) => {
-                let existing = new.first().map_or_else(OrganizationId::new, |o| o.id);
-                Err(RegistryError::Duplicate { key, existing })
-            }
+            Err(RepoError::Conflict(Conflict::Duplicate(key))) => Err(RegistryError::Duplicate { key, existing: None }),
             Err(other) => Err(other.into()),
         }
     }
