@@ -311,6 +311,15 @@ async fn a_person_appears_in_the_public_directory_only_with_a_distribution_conse
     };
     privacy.record_consent(&admin, processing).await.expect("processing consent");
     assert_eq!(contacts().await, json!([]), "a processing consent does not make anyone public");
+    let newsletter = privacy::NewConsent {
+        subject: privacy::SubjectId(person.id.0),
+        kind: privacy::ConsentKind::Distribution,
+        purpose: "newsletter".into(),
+        categories: vec!["name".into(), "position".into(), "phone".into()],
+        document: "Согласие Р-0 (рассылка)".into(),
+    };
+    privacy.record_consent(&admin, newsletter).await.expect("distribution consent for a newsletter");
+    assert_eq!(contacts().await, json!([]), "a distribution consent for another purpose does not publish");
     let distribution = privacy::NewConsent {
         subject: privacy::SubjectId(person.id.0),
         kind: privacy::ConsentKind::Distribution,

@@ -43,8 +43,8 @@ pub trait ConsentRepo: Send + Sync {
     async fn with_document(&self, document: &str) -> Result<Vec<Consent>, PrivacyStoreError>;
     /// Withdrawn consents whose data are not destroyed yet, oldest withdrawal first.
     async fn pending_destruction(&self) -> Result<Vec<Consent>, PrivacyStoreError>;
-    /// Active distribution consents of these subjects. One query.
-    async fn distributing(&self, subjects: &[SubjectId]) -> Result<Vec<Consent>, PrivacyStoreError>;
+    /// Active (not withdrawn) distribution consents of these subjects for this purpose. One query.
+    async fn distributing(&self, subjects: &[SubjectId], purpose: &str) -> Result<Vec<Consent>, PrivacyStoreError>;
 }
 
 /// Stores subject access requests.

@@ -7,8 +7,9 @@ use audit::Gate;
 use audit::testing::MemoryAuditLog;
 use chrono::{DateTime, NaiveDate, TimeDelta};
 use kernel::{Actor, Channel, ManualClock, Policy, Role};
+use privacy::rules::PUBLIC_DIRECTORY;
 use privacy::testing::InMemoryPrivacy;
-use privacy::{ConsentKind, NewConsent, Privacy, PrivacyError, PrivacyRuleError, SubjectId};
+use privacy::{ConsentKind, ConsentRepo, NewConsent, Privacy, PrivacyError, PrivacyRuleError, SubjectId};
 
 const POLICY: &str = r#"
     ["consent.manage"]
@@ -145,6 +146,26 @@ async fn a_distribution_consent_decides_what_the_public_may_see_and_withdrawal_a
 }
 
 #[tokio::test]
+async fn a_distribution_consent_for_another_purpose_does_not_publish_anyone() {
+    let w = world();
+    let coordinator = actor(Role::Coordinator);
+    let both = [w.anna, w.boris];
+    let mut newsletter = consent(w.anna, ConsentKind::Distribution, "newsletter", "Р-2");
+    newsletter.categories = vec!["name".into(), "email".into()];
+    w.privacy.record_consent(&coordinator, newsletter).await.unwrap();
+    assert!(w.privacy.publishable(&both).await.unwrap().is_empty(), "a newsletter is not the public directory");
+    let found = w.store.distributing(&both, PUBLIC_DIRECTORY).await.unwrap();
+    assert!(found.is_empty(), "the store's query asks for the purpose too: {found:?}");
+
+    let mut directory = consent(w.boris, ConsentKind::Distribution, PUBLIC_DIRECTORY, "Р-3");
+    directory.categories = vec!["name".into()];
+    w.privacy.record_consent(&coordinator, directory).await.unwrap();
+    let shown = w.privacy.publishable(&both).await.unwrap();
+    assert_eq!(shown.keys().copied().collect::<Vec<_>>(), vec![w.boris]);
+    assert_eq!(w.store.distributing(&both, PUBLIC_DIRECTORY).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn one_document_carries_one_purpose() {
     let w = world();
     let coordinator = actor(Role::Coordinator);
@@ -189,4 +210,68 @@ async fn the_policy_decides_and_every_change_is_audited() {
     assert!(export.tables.contains_key("people"));
     assert_eq!(w.audit.rows().len(), before + 1, "the export is recorded");
     assert!(w.audit.rows().iter().filter(|r| r.event.outcome == audit::Outcome::Denied).count() >= 3);
+}
+
+mod properties {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// One consent as generated: whose (an index), distribution or not, the purpose, the
+    /// categories (indexes), and whether it is withdrawn.
+    type Generated = (usize, bool, &'static str, BTreeSet<usize>, bool);
+
+    const PURPOSES: [&str; 3] = ["public_directory", "newsletter", "training"];
+    const CATEGORIES: [&str; 4] = ["name", "position", "phone", "email"];
+
+    fn consents() -> impl Strategy<Value = Vec<Generated>> {
+        let one = (
+            0usize..3,
+            any::<bool>(),
+            proptest::sample::select(PURPOSES.to_vec()),
+            proptest::collection::btree_set(0usize..4, 1..4),
+            any::<bool>(),
+        );
+        proptest::collection::vec(one, 0..8)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn the_directory_shows_exactly_the_people_with_an_active_distribution_consent_for_it(generated in consents()) {
+            let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+            runtime.block_on(async {
+                let w = world();
+                let coordinator = actor(Role::Coordinator);
+                let subjects: Vec<SubjectId> = (0..3).map(|n| SubjectId(uuid::Uuid::from_u128(100 + n))).collect();
+                for (n, subject) in subjects.iter().enumerate() {
+                    w.store.add_subject(*subject, &format!("Субъект {n}"), true);
+                }
+                // The oracle, from the rule as the user guide states it: only a distribution
+                // consent with the purpose `public_directory`, while it is not withdrawn.
+                let mut expected: BTreeMap<SubjectId, BTreeSet<String>> = BTreeMap::new();
+                for (n, (who, distribution, purpose, categories, withdrawn)) in generated.iter().enumerate() {
+                    let kind = if *distribution { ConsentKind::Distribution } else { ConsentKind::Processing };
+                    let new = NewConsent {
+                        subject: subjects[*who],
+                        kind,
+                        purpose: (*purpose).into(),
+                        categories: categories.iter().map(|c| CATEGORIES[*c].to_owned()).collect(),
+                        document: format!("Документ {n}"),
+                    };
+                    let recorded = w.privacy.record_consent(&coordinator, new).await.expect("recorded");
+                    if *withdrawn {
+                        w.privacy.withdraw_consent(&coordinator, recorded.id).await.expect("withdrawn");
+                    } else if *distribution && *purpose == "public_directory" {
+                        expected.entry(subjects[*who]).or_default().extend(categories.iter().map(|c| CATEGORIES[*c].to_owned()));
+                    }
+                }
+                let shown: BTreeMap<SubjectId, BTreeSet<String>> =
+                    w.privacy.publishable(&subjects).await.expect("publishable").into_iter().collect();
+                assert_eq!(shown, expected);
+            });
+        }
+    }
 }

@@ -252,13 +252,14 @@ impl ConsentRepo for SqlPrivacy {
         all_consents(rows)
     }
 
-    async fn distributing(&self, subjects: &[SubjectId]) -> Result<Vec<Consent>, PrivacyStoreError> {
+    async fn distributing(&self, subjects: &[SubjectId], purpose: &str) -> Result<Vec<Consent>, PrivacyStoreError> {
         if subjects.is_empty() {
             return Ok(Vec::new());
         }
         let rows = consent::Entity::find()
             .filter(consent::Column::PersonId.is_in(subjects.iter().map(|s| s.0)))
             .filter(consent::Column::Kind.eq(ConsentKind::Distribution.code()))
+            .filter(consent::Column::Purpose.eq(purpose))
             .filter(consent::Column::WithdrawnAt.is_null())
             .all(self.db.connection())
             .await

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use audit::Gate;
 use kernel::{FixedClock, Policy};
+use privacy::rules::PUBLIC_DIRECTORY;
 use privacy::{ConsentKind, NewConsent, Privacy, SubjectId};
 use registry::Registry;
 use registry::input::{LegalBasisInput, OrganizationInput, PersonInput};
@@ -152,4 +153,40 @@ async fn withdrawal_ends_in_anonymisation_that_keeps_the_counts_on_postgres() {
         return;
     };
     withdrawal_ends_in_anonymisation_that_keeps_the_counts(world(db).await).await;
+}
+
+async fn only_a_distribution_consent_for_the_directory_publishes(w: World) {
+    let admin = admin();
+    let consent = |subject, purpose: &str, document: &str| NewConsent {
+        subject,
+        kind: ConsentKind::Distribution,
+        purpose: purpose.into(),
+        categories: vec!["name".into(), "phone".into()],
+        document: document.into(),
+    };
+    let (consents, _, _) = SqlPrivacy::new(w.db.clone()).ports();
+    let both = [w.anna, w.boris];
+    w.privacy.record_consent(&admin, consent(w.anna, "newsletter", "Рассылка v1")).await.expect("newsletter");
+    let found = consents.distributing(&both, PUBLIC_DIRECTORY).await.expect("query");
+    assert!(found.is_empty(), "the directory's query asks for the purpose: {found:?}");
+    assert!(w.privacy.publishable(&both).await.expect("publishable").is_empty(), "a newsletter publishes nobody");
+    w.privacy.record_consent(&admin, consent(w.boris, PUBLIC_DIRECTORY, "Каталог v1")).await.expect("directory");
+    let found = consents.distributing(&both, PUBLIC_DIRECTORY).await.expect("query");
+    assert_eq!(found.iter().map(|c| c.subject).collect::<Vec<_>>(), vec![w.boris]);
+    let shown = w.privacy.publishable(&both).await.expect("publishable");
+    assert_eq!(shown.keys().copied().collect::<Vec<_>>(), vec![w.boris]);
+}
+
+#[tokio::test]
+async fn only_a_distribution_consent_for_the_directory_publishes_on_sqlite() {
+    let (db, _file) = sqlite().await;
+    only_a_distribution_consent_for_the_directory_publishes(world(db).await).await;
+}
+
+#[tokio::test]
+async fn only_a_distribution_consent_for_the_directory_publishes_on_postgres() {
+    let Some(db) = postgres("only_a_distribution_consent_for_the_directory_publishes_on_postgres").await else {
+        return;
+    };
+    only_a_distribution_consent_for_the_directory_publishes(world(db).await).await;
 }
