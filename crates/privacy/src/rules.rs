@@ -183,13 +183,6 @@ mod tests {
         }
 
         #[test]
-        fn data_are_destroyed_within_thirty_days_of_withdrawal(offset in 0u32..5000) {
-            let withdrawn = date(2020, 1, 1) + Days::new(u64::from(offset));
-            let by = destroy_by(withdrawn);
-            prop_assert_eq!((by - withdrawn).num_days(), 30);
-        }
-
-        #[test]
         fn only_a_second_purpose_on_one_document_is_refused(a in "[a-c]", b in "[a-c]", same_doc in any::<bool>()) {
             let existing = [consent("doc-1", &a)];
             let new = consent(if same_doc { "doc-1" } else { "doc-2" }, &b);

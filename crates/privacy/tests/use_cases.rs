@@ -237,8 +237,84 @@ mod properties {
         proptest::collection::vec(one, 0..8)
     }
 
+    /// What happens, in time order.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+    enum Step {
+        Withdraw,
+        Run,
+    }
+
+    /// The date in Moscow (UTC+3 all year) of an instant.
+    fn moscow_date(at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+        (at + TimeDelta::hours(3)).date_naive()
+    }
+
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn the_daily_run_destroys_the_data_within_thirty_days_of_withdrawal_and_never_before_it(
+            given in 0i64..(60 * 24 * 400),
+            withdraw_after in 0i64..(60 * 24 * 20),
+            mut runs in proptest::collection::vec(0i64..(60 * 24 * 80), 1..6),
+            another_consent in any::<bool>(),
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+            runtime.block_on(async {
+                let w = world();
+                let (coordinator, admin) = (actor(Role::Coordinator), actor(Role::Admin));
+                w.clock.advance(TimeDelta::minutes(given));
+                let start = kernel::Clock::now(w.clock.as_ref());
+                let held = consent(w.anna, ConsentKind::Processing, "ngo_contacts", "Согласие Н-1");
+                let held = w.privacy.record_consent(&coordinator, held).await.expect("recorded");
+                if another_consent {
+                    let other = consent(w.anna, ConsentKind::Processing, "training", "Согласие Н-2");
+                    w.privacy.record_consent(&coordinator, other).await.expect("recorded");
+                }
+                runs.sort_unstable();
+                runs.dedup();
+                let mut steps: Vec<(i64, Step)> = runs.iter().map(|r| (*r, Step::Run)).collect();
+                steps.push((withdraw_after, Step::Withdraw));
+                steps.sort();
+                let withdrawn_at = start + TimeDelta::minutes(withdraw_after);
+                // The deadline from the rule itself: 30 days from the day of withdrawal in Moscow.
+                let deadline = moscow_date(withdrawn_at) + chrono::Days::new(30);
+                let (mut now, mut destroyed) = (0, false);
+                for (at, step) in steps {
+                    w.clock.advance(TimeDelta::minutes(at - now));
+                    now = at;
+                    let instant = start + TimeDelta::minutes(at);
+                    match step {
+                        Step::Withdraw => {
+                            let withdrawn = w.privacy.withdraw_consent(&coordinator, held.id).await.expect("withdrawn");
+                            assert_eq!(withdrawn.destroy_by, Some(deadline), "due 30 days after the day of withdrawal");
+                        }
+                        Step::Run => {
+                            let report = w.privacy.run(&admin).await.expect("run");
+                            let identified = w.store.subject(w.anna).expect("a subject").name.is_some();
+                            if instant < withdrawn_at {
+                                assert_eq!((report.destroyed, report.anonymised), (0, 0), "nothing is due before withdrawal");
+                                assert!(identified, "anonymised before the consent was withdrawn");
+                            } else if !destroyed {
+                                destroyed = true;
+                                assert_eq!(report.destroyed, 1, "the first run after withdrawal destroys");
+                                assert_eq!(report.anonymised, usize::from(!another_consent));
+                                assert_eq!(identified, another_consent, "anonymised unless another consent holds");
+                                let late = moscow_date(instant) > deadline;
+                                assert_eq!(report.overdue, usize::from(late), "a run after the deadline raises the alarm");
+                                let stored = w.privacy.consents_of(&admin, w.anna).await.expect("consents");
+                                let stored = stored.iter().find(|c| c.id == held.id).expect("kept");
+                                let done = stored.destroyed_at.map(moscow_date).expect("marked destroyed");
+                                assert!(done <= deadline || late, "destroyed on {done}, due {deadline}");
+                            } else {
+                                assert_eq!((report.destroyed, report.overdue), (0, 0), "done once");
+                                assert_eq!(identified, another_consent);
+                            }
+                        }
+                    }
+                }
+            });
+        }
+
         #[test]
         fn the_directory_shows_exactly_the_people_with_an_active_distribution_consent_for_it(generated in consents()) {
             let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
