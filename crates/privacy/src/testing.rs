@@ -104,12 +104,13 @@ impl ConsentRepo for InMemoryPrivacy {
         Ok(state.consents.values().filter(|c| c.withdrawn_at.is_some() && c.destroyed_at.is_none()).cloned().collect())
     }
 
-    async fn distributing(&self, subjects: &[SubjectId]) -> Result<Vec<Consent>, PrivacyStoreError> {
+    async fn distributing(&self, subjects: &[SubjectId], purpose: &str) -> Result<Vec<Consent>, PrivacyStoreError> {
         let state = self.state.lock().expect("not poisoned");
         Ok(state
             .consents
             .values()
             .filter(|c| subjects.contains(&c.subject) && c.is_active() && c.kind == crate::ConsentKind::Distribution)
+            .filter(|c| c.purpose == purpose)
             .cloned()
             .collect())
     }

@@ -7,8 +7,9 @@ use audit::Gate;
 use audit::testing::MemoryAuditLog;
 use chrono::{DateTime, NaiveDate, TimeDelta};
 use kernel::{Actor, Channel, ManualClock, Policy, Role};
+use privacy::rules::PUBLIC_DIRECTORY;
 use privacy::testing::InMemoryPrivacy;
-use privacy::{ConsentKind, NewConsent, Privacy, PrivacyError, PrivacyRuleError, SubjectId};
+use privacy::{ConsentKind, ConsentRepo, NewConsent, Privacy, PrivacyError, PrivacyRuleError, SubjectId};
 
 const POLICY: &str = r#"
     ["consent.manage"]
@@ -146,6 +147,26 @@ async fn a_distribution_consent_decides_what_the_public_may_see_and_withdrawal_a
 }
 
 #[tokio::test]
+async fn a_distribution_consent_for_another_purpose_does_not_publish_anyone() {
+    let w = world();
+    let coordinator = actor(Role::Coordinator);
+    let both = [w.anna, w.boris];
+    let mut newsletter = consent(w.anna, ConsentKind::Distribution, "newsletter", "Р-2");
+    newsletter.categories = vec!["name".into(), "email".into()];
+    w.privacy.record_consent(&coordinator, newsletter).await.unwrap();
+    assert!(w.privacy.publishable(&both).await.unwrap().is_empty(), "a newsletter is not the public directory");
+    let found = w.store.distributing(&both, PUBLIC_DIRECTORY).await.unwrap();
+    assert!(found.is_empty(), "the store's query asks for the purpose too: {found:?}");
+
+    let mut directory = consent(w.boris, ConsentKind::Distribution, PUBLIC_DIRECTORY, "Р-3");
+    directory.categories = vec!["name".into()];
+    w.privacy.record_consent(&coordinator, directory).await.unwrap();
+    let shown = w.privacy.publishable(&both).await.unwrap();
+    assert_eq!(shown.keys().copied().collect::<Vec<_>>(), vec![w.boris]);
+    assert_eq!(w.store.distributing(&both, PUBLIC_DIRECTORY).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn one_document_carries_one_purpose() {
     let w = world();
     let coordinator = actor(Role::Coordinator);
@@ -190,4 +211,144 @@ async fn the_policy_decides_and_every_change_is_audited() {
     assert!(export.tables.contains_key("people"));
     assert_eq!(w.audit.rows().len(), before + 1, "the export is recorded");
     assert!(w.audit.rows().iter().filter(|r| r.event.outcome == audit::Outcome::Denied).count() >= 3);
+}
+
+mod properties {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// One consent as generated: whose (an index), distribution or not, the purpose, the
+    /// categories (indexes), and whether it is withdrawn.
+    type Generated = (usize, bool, &'static str, BTreeSet<usize>, bool);
+
+    const PURPOSES: [&str; 3] = ["public_directory", "newsletter", "training"];
+    const CATEGORIES: [&str; 4] = ["name", "position", "phone", "email"];
+
+    fn consents() -> impl Strategy<Value = Vec<Generated>> {
+        let one = (
+            0usize..3,
+            any::<bool>(),
+            proptest::sample::select(PURPOSES.to_vec()),
+            proptest::collection::btree_set(0usize..4, 1..4),
+            any::<bool>(),
+        );
+        proptest::collection::vec(one, 0..8)
+    }
+
+    /// What happens, in time order.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+    enum Step {
+        Withdraw,
+        Run,
+    }
+
+    /// The date in Moscow (UTC+3 all year) of an instant.
+    fn moscow_date(at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+        (at + TimeDelta::hours(3)).date_naive()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn the_daily_run_destroys_the_data_within_thirty_days_of_withdrawal_and_never_before_it(
+            given in 0i64..(60 * 24 * 400),
+            withdraw_after in 0i64..(60 * 24 * 20),
+            mut runs in proptest::collection::vec(0i64..(60 * 24 * 80), 1..6),
+            another_consent in any::<bool>(),
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+            runtime.block_on(async {
+                let w = world();
+                let (coordinator, admin) = (actor(Role::Coordinator), actor(Role::Admin));
+                w.clock.advance(TimeDelta::minutes(given));
+                let start = kernel::Clock::now(w.clock.as_ref());
+                let held = consent(w.anna, ConsentKind::Processing, "ngo_contacts", "Согласие Н-1");
+                let held = w.privacy.record_consent(&coordinator, held).await.expect("recorded");
+                if another_consent {
+                    let other = consent(w.anna, ConsentKind::Processing, "training", "Согласие Н-2");
+                    w.privacy.record_consent(&coordinator, other).await.expect("recorded");
+                }
+                runs.sort_unstable();
+                runs.dedup();
+                let mut steps: Vec<(i64, Step)> = runs.iter().map(|r| (*r, Step::Run)).collect();
+                steps.push((withdraw_after, Step::Withdraw));
+                steps.sort();
+                let withdrawn_at = start + TimeDelta::minutes(withdraw_after);
+                // The deadline from the rule itself: 30 days from the day of withdrawal in Moscow.
+                let deadline = moscow_date(withdrawn_at) + chrono::Days::new(30);
+                let (mut now, mut destroyed) = (0, false);
+                for (at, step) in steps {
+                    w.clock.advance(TimeDelta::minutes(at - now));
+                    now = at;
+                    let instant = start + TimeDelta::minutes(at);
+                    match step {
+                        Step::Withdraw => {
+                            let withdrawn = w.privacy.withdraw_consent(&coordinator, held.id).await.expect("withdrawn");
+                            assert_eq!(withdrawn.destroy_by, Some(deadline), "due 30 days after the day of withdrawal");
+                        }
+                        Step::Run => {
+                            let report = w.privacy.run(&admin).await.expect("run");
+                            let identified = w.store.subject(w.anna).expect("a subject").name.is_some();
+                            if instant < withdrawn_at {
+                                assert_eq!((report.destroyed, report.anonymised), (0, 0), "nothing is due before withdrawal");
+                                assert!(identified, "anonymised before the consent was withdrawn");
+                            } else if !destroyed {
+                                destroyed = true;
+                                assert_eq!(report.destroyed, 1, "the first run after withdrawal destroys");
+                                assert_eq!(report.anonymised, usize::from(!another_consent));
+                                assert_eq!(identified, another_consent, "anonymised unless another consent holds");
+                                let late = moscow_date(instant) > deadline;
+                                assert_eq!(report.overdue, usize::from(late), "a run after the deadline raises the alarm");
+                                let stored = w.privacy.consents_of(&admin, w.anna).await.expect("consents");
+                                let stored = stored.iter().find(|c| c.id == held.id).expect("kept");
+                                let done = stored.destroyed_at.map(moscow_date).expect("marked destroyed");
+                                assert!(done <= deadline || late, "destroyed on {done}, due {deadline}");
+                            } else {
+                                assert_eq!((report.destroyed, report.overdue), (0, 0), "done once");
+                                assert_eq!(identified, another_consent);
+                            }
+                        }
+                    }
+                }
+            });
+        }
+
+        #[test]
+        fn the_directory_shows_exactly_the_people_with_an_active_distribution_consent_for_it(generated in consents()) {
+            let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+            runtime.block_on(async {
+                let w = world();
+                let coordinator = actor(Role::Coordinator);
+                let subjects: Vec<SubjectId> = (0..3).map(|n| SubjectId(uuid::Uuid::from_u128(100 + n))).collect();
+                for (n, subject) in subjects.iter().enumerate() {
+                    w.store.add_subject(*subject, &format!("Субъект {n}"), true);
+                }
+                // The oracle, from the rule as the user guide states it: only a distribution
+                // consent with the purpose `public_directory`, while it is not withdrawn.
+                let mut expected: BTreeMap<SubjectId, BTreeSet<String>> = BTreeMap::new();
+                for (n, (who, distribution, purpose, categories, withdrawn)) in generated.iter().enumerate() {
+                    let kind = if *distribution { ConsentKind::Distribution } else { ConsentKind::Processing };
+                    let new = NewConsent {
+                        subject: subjects[*who],
+                        kind,
+                        purpose: (*purpose).into(),
+                        categories: categories.iter().map(|c| CATEGORIES[*c].to_owned()).collect(),
+                        document: format!("Документ {n}"),
+                    };
+                    let recorded = w.privacy.record_consent(&coordinator, new).await.expect("recorded");
+                    if *withdrawn {
+                        w.privacy.withdraw_consent(&coordinator, recorded.id).await.expect("withdrawn");
+                    } else if *distribution && *purpose == "public_directory" {
+                        expected.entry(subjects[*who]).or_default().extend(categories.iter().map(|c| CATEGORIES[*c].to_owned()));
+                    }
+                }
+                let shown: BTreeMap<SubjectId, BTreeSet<String>> =
+                    w.privacy.publishable(&subjects).await.expect("publishable").into_iter().collect();
+                assert_eq!(shown, expected);
+            });
+        }
+    }
 }

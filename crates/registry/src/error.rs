@@ -182,12 +182,13 @@ pub enum RegistryError {
         entity: &'static str,
     },
     /// Another organisation already has this ИНН or ОГРН.
-    #[error("another organisation ({existing}) already has this {}", key.field())]
+    #[error("another organisation{} already has this {}", in_brackets(.existing), .key.field())]
     Duplicate {
         /// The shared key.
         key: NaturalKey,
-        /// The organisation that has it, when known.
-        existing: OrganizationId,
+        /// The organisation that has it: only when known and the caller may read it (otherwise
+        /// the conflict would tell anyone which organisation holds a given ИНН).
+        existing: Option<OrganizationId>,
     },
     /// Someone changed the record since the caller read it.
     #[error("the record was changed by someone else: expected version {expected}, stored version {current}")]
@@ -246,7 +247,7 @@ impl Localized for RegistryError {
                     NaturalKey::Inn => "ИНН",
                     NaturalKey::Ogrn => "ОГРН",
                 };
-                format!("организация с таким {what} уже есть в реестре ({existing})")
+                format!("организация с таким {what} уже есть в реестре{}", in_brackets(existing))
             }
             RegistryError::StaleVersion { expected, current } if ru => format!(
                 "запись изменил кто-то другой: вы редактировали версию {expected}, сейчас версия {current}; откройте запись заново"
@@ -263,4 +264,9 @@ impl Localized for RegistryError {
             other => other.to_string(),
         }
     }
+}
+
+/// ` (id)` when the id may be shown, nothing otherwise.
+fn in_brackets(existing: &Option<OrganizationId>) -> String {
+    existing.map(|id| format!(" ({id})")).unwrap_or_default()
 }

@@ -5,12 +5,12 @@
 
 use audit::Outcome;
 use audit::testing::MemoryAuditLog;
-use kernel::{PageRequest, Role};
+use kernel::{Lang, Localized, PageRequest, Role};
 use registry::model::{OrganizationId, PersonId};
 use registry::ports::{OrganizationFilter, OrganizationOrder, PersonFilter};
 use registry::testing::InMemoryRegistry;
 use registry::testing::fixtures::{self, actor, admin};
-use registry::{Registry, RegistryError};
+use registry::{NaturalKey, Registry, RegistryError};
 
 struct World {
     registry: Registry,
@@ -111,6 +111,82 @@ async fn a_representative_sees_only_their_organisations_people() {
 }
 
 #[tokio::test]
+async fn a_representative_cannot_link_a_person_of_another_organisation_and_is_answered_as_for_a_missing_person() {
+    let w = world().await;
+    let rep = actor(Role::NgoRepresentative, Some(w.a), None);
+    let link = |person| {
+        let (registry, rep, a) = (&w.registry, rep.clone(), w.a);
+        async move { registry.add_membership(&rep, person, a, "волонтёр", None).await }
+    };
+    let foreign = link(w.boris).await.expect_err("Boris is only in B");
+    let missing = link(PersonId::new()).await.expect_err("nobody has this id");
+    assert!(matches!(foreign, RegistryError::NotFound { entity: "person" }), "{foreign:?}");
+    assert_eq!(foreign.to_string(), missing.to_string(), "the same answer as for a missing id");
+    let admin = admin();
+    let boris_in = w.registry.memberships_of_people(&admin, &[w.boris]).await.expect("memberships");
+    assert!(boris_in.iter().all(|m| m.organization == w.b), "no membership in A was written");
+    assert!(w.registry.person(&rep, w.boris).await.expect("answered").is_none(), "Boris stays out of reach");
+    assert!(w.registry.personal_data(&rep, &[w.boris]).await.expect("answered").is_empty());
+    let probes: Vec<_> = w
+        .audit
+        .rows()
+        .into_iter()
+        .filter(|r| r.event.outcome == Outcome::Denied && r.event.action == "membership.write")
+        .collect();
+    assert_eq!(probes.len(), 2, "both attempts are recorded as out of scope");
+    assert_eq!(probes[0].event.object.as_deref(), Some(format!("person/{}", w.boris.0).as_str()));
+
+    let second = link(w.anna).await.expect("Anna is within A's scope: a second position is allowed");
+    assert_eq!((second.person, second.organization), (w.anna, w.a));
+    let linked_by_staff = w.registry.add_membership(&admin, w.boris, w.a, "партнёр", None).await;
+    assert!(linked_by_staff.is_ok(), "staff with every record in scope may link anyone");
+}
+
+#[tokio::test]
+async fn ending_a_membership_outside_the_scope_reads_like_ending_a_missing_one_and_both_are_recorded() {
+    let w = world().await;
+    let admin = admin();
+    let rep = actor(Role::NgoRepresentative, Some(w.a), None);
+    let of_boris = w.registry.memberships_of_people(&admin, &[w.boris]).await.expect("memberships")[0].id;
+    let before = w.audit.rows().len();
+    let foreign = w.registry.end_membership(&rep, of_boris, None).await.expect_err("B's membership");
+    let missing =
+        w.registry.end_membership(&rep, registry::model::MembershipId::new(), None).await.expect_err("missing");
+    assert_eq!(foreign.to_string(), missing.to_string());
+    let rows = w.audit.rows()[before..].to_vec();
+    assert_eq!(rows.len(), 2, "each probe is recorded: {rows:?}");
+    assert!(rows.iter().all(|r| r.event.outcome == Outcome::Denied && r.event.action == "membership.write"));
+    let still = w.registry.memberships_of_people(&admin, &[w.boris]).await.expect("memberships");
+    assert!(still[0].period.to().is_none(), "B's membership is not ended");
+}
+
+#[tokio::test]
+async fn a_conflict_on_an_inn_names_the_other_organisation_only_to_callers_who_may_read_it() {
+    let w = world().await;
+    let b = w.registry.organization(&admin(), w.b).await.expect("read").expect("B exists");
+    let taking_bs_inn = registry::input::OrganizationInput {
+        full_name: "АНО «Организация 1»".into(),
+        legal_form: "ano".into(),
+        inn: b.profile.inn.as_ref().map(ToString::to_string),
+        ..Default::default()
+    };
+    let rep = actor(Role::NgoRepresentative, Some(w.a), None);
+    let refused = w.registry.update_organization(&rep, w.a, 1, &taking_bs_inn).await.expect_err("B has the INN");
+    assert!(matches!(refused, RegistryError::Duplicate { key: NaturalKey::Inn, existing: None }), "{refused:?}");
+    for lang in [Lang::Ru, Lang::En] {
+        let message = refused.message(lang);
+        assert!(!message.contains(&w.b.to_string()), "B's id leaks to the representative: {message}");
+    }
+    assert!(refused.message(Lang::Ru).starts_with("организация с таким ИНН уже есть в реестре"));
+
+    let coordinator = actor(Role::Coordinator, None, None);
+    let refused =
+        w.registry.update_organization(&coordinator, w.a, 1, &taking_bs_inn).await.expect_err("B has the INN");
+    assert!(matches!(refused, RegistryError::Duplicate { existing: Some(id), .. } if id == w.b), "{refused:?}");
+    assert!(refused.message(Lang::Ru).contains(&w.b.to_string()), "staff who may read B are told which it is");
+}
+
+#[tokio::test]
 async fn a_representative_sees_only_the_coalitions_and_coalition_records_of_their_organisation() {
     let w = world().await;
     let admin = admin();
@@ -203,11 +279,11 @@ mod properties {
 
     use kernel::{PageRequest, Role};
     use proptest::prelude::*;
-    use registry::Registry;
     use registry::model::{OrganizationId, PersonId};
     use registry::ports::PersonFilter;
     use registry::testing::InMemoryRegistry;
     use registry::testing::fixtures::{self, actor, admin};
+    use registry::{Registry, RegistryError};
 
     /// People, organisations and who is a member where, as indexes.
     fn memberships() -> impl Strategy<Value = (usize, usize, Vec<(usize, usize)>, usize)> {
@@ -216,47 +292,60 @@ mod properties {
         })
     }
 
+    /// A registry with these organisations, people and memberships (as indexes).
+    async fn populated(
+        orgs: usize,
+        people: usize,
+        links: &[(usize, usize)],
+    ) -> (Registry, Vec<OrganizationId>, Vec<PersonId>) {
+        let store = InMemoryRegistry::new();
+        let registry = Registry::open(store.ports(), fixtures::gate(store.audit().clone())).await.expect("open");
+        let admin = admin();
+        registry.seed_references(&admin, &fixtures::terms()).await.expect("seed");
+        let mut org_ids = Vec::new();
+        for n in 0..orgs {
+            let input = registry::input::OrganizationInput {
+                full_name: format!("АНО «Н{n}»"),
+                legal_form: "ano".into(),
+                inn: Some(fixtures::inn_number(n as u32 + 1)),
+                ..Default::default()
+            };
+            org_ids.push(registry.create_organization(&admin, &input).await.expect("org").id);
+        }
+        let basis = registry::input::LegalBasisInput {
+            kind: registry::model::LegalBasisKind::Consent,
+            purpose: "учёт".into(),
+            since: fixtures::day(2026, 1, 1),
+            document: None,
+        };
+        let mut person_ids: Vec<PersonId> = Vec::new();
+        for n in 0..people {
+            let input = registry::input::PersonInput {
+                last_name: format!("Человек{n}"),
+                first_name: "Тест".into(),
+                ..Default::default()
+            };
+            person_ids.push(registry.add_person(&admin, &input, &basis).await.expect("person").id);
+        }
+        for (p, o) in links {
+            registry.add_membership(&admin, person_ids[*p], org_ids[*o], "член", None).await.expect("link");
+        }
+        (registry, org_ids, person_ids)
+    }
+
+    fn in_scope_of(own: usize, links: &[(usize, usize)], person_ids: &[PersonId]) -> BTreeSet<PersonId> {
+        links.iter().filter(|(_, o)| *o == own).map(|(p, _)| person_ids[*p]).collect()
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
         #[test]
         fn a_representative_sees_exactly_the_members_of_their_organisation((orgs, people, links, own) in memberships()) {
             let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
             runtime.block_on(async {
-                let store = InMemoryRegistry::new();
-                let registry = Registry::open(store.ports(), fixtures::gate(store.audit().clone())).await.expect("open");
-                let admin = admin();
-                registry.seed_references(&admin, &fixtures::terms()).await.expect("seed");
-                let mut org_ids = Vec::new();
-                for n in 0..orgs {
-                    let input = registry::input::OrganizationInput {
-                        full_name: format!("АНО «Н{n}»"),
-                        legal_form: "ano".into(),
-                        inn: Some(fixtures::inn_number(n as u32 + 1)),
-                        ..Default::default()
-                    };
-                    org_ids.push(registry.create_organization(&admin, &input).await.expect("org").id);
-                }
-                let basis = registry::input::LegalBasisInput {
-                    kind: registry::model::LegalBasisKind::Consent,
-                    purpose: "учёт".into(),
-                    since: fixtures::day(2026, 1, 1),
-                    document: None,
-                };
-                let mut person_ids: Vec<PersonId> = Vec::new();
-                for n in 0..people {
-                    let input = registry::input::PersonInput {
-                        last_name: format!("Человек{n}"),
-                        first_name: "Тест".into(),
-                        ..Default::default()
-                    };
-                    person_ids.push(registry.add_person(&admin, &input, &basis).await.expect("person").id);
-                }
-                for (p, o) in &links {
-                    registry.add_membership(&admin, person_ids[*p], org_ids[*o], "член", None).await.expect("link");
-                }
+                let (registry, org_ids, person_ids) = populated(orgs, people, &links).await;
                 let rep = actor(Role::NgoRepresentative, Some(org_ids[own]), None);
-                let expected: BTreeSet<PersonId> =
-                    links.iter().filter(|(_, o)| *o == own).map(|(p, _)| person_ids[*p]).collect();
+                let expected = in_scope_of(own, &links, &person_ids);
                 let page = registry
                     .people(&rep, &PersonFilter::default(), PageRequest::new(100, None).expect("page"))
                     .await
@@ -274,6 +363,27 @@ mod properties {
                 }
                 let missing: OrganizationId = OrganizationId::new();
                 assert!(registry.organization(&rep, missing).await.expect("answered").is_none());
+            });
+        }
+
+        #[test]
+        fn a_representative_links_exactly_the_people_within_their_scope((orgs, people, links, own) in memberships()) {
+            let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+            runtime.block_on(async {
+                let (registry, org_ids, person_ids) = populated(orgs, people, &links).await;
+                let rep = actor(Role::NgoRepresentative, Some(org_ids[own]), None);
+                let scope = in_scope_of(own, &links, &person_ids);
+                for id in person_ids.iter().copied().chain([PersonId::new()]) {
+                    match registry.add_membership(&rep, id, org_ids[own], "новая должность", None).await {
+                        Ok(m) => assert!(scope.contains(&id) && m.person == id, "linked {id:?} from outside the scope"),
+                        Err(RegistryError::NotFound { entity: "person" }) => assert!(!scope.contains(&id)),
+                        Err(other) => panic!("unexpected answer: {other:?}"),
+                    }
+                }
+                let page = PageRequest::new(100, None).expect("page");
+                let seen: BTreeSet<PersonId> =
+                    registry.people(&rep, &PersonFilter::default(), page).await.expect("list").items.iter().map(|p| p.id).collect();
+                assert_eq!(seen, scope, "the scope did not grow");
             });
         }
     }

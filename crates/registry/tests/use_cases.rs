@@ -67,7 +67,7 @@ async fn a_second_organisation_with_the_same_inn_is_a_duplicate() {
     let mut again = input(2);
     again.inn = input(1).inn;
     let error = registry.create_organization(&admin(), &again).await.unwrap_err();
-    assert!(matches!(error, RegistryError::Duplicate { key: NaturalKey::Inn, existing } if existing == first.id));
+    assert!(matches!(error, RegistryError::Duplicate { key: NaturalKey::Inn, existing } if existing == Some(first.id)));
 }
 
 #[tokio::test]
@@ -217,19 +217,44 @@ async fn planning_an_import_writes_nothing() {
     assert_eq!(registry.summary(&admin()).await.expect("summary").total, 0);
 }
 
+/// A row's keys, each drawn from a pool of three or absent: an ОГРН repeats with another ИНН,
+/// with none, or with its own, as often as an ИНН does.
+fn keys() -> impl Strategy<Value = (Option<u32>, Option<u32>)> {
+    (proptest::option::of(1u32..4), proptest::option::of(1u32..4))
+}
+
 proptest! {
     #[test]
-    fn validate_rows_refuses_every_repeat_of_a_key_and_keeps_first_occurrences(picks in proptest::collection::vec(0u32..6, 1..20)) {
+    fn validate_rows_refuses_every_repeat_of_either_key_and_keeps_first_occurrences(rows in proptest::collection::vec(keys(), 1..20)) {
         let vocabulary = registry::Vocabulary::from_terms(fixtures::terms());
-        let rows: Vec<_> = picks.iter().map(|&n| input(n)).collect();
-        let verdicts = validate_rows(&rows, &vocabulary, fixtures::day(2026, 11, 1));
-        for (index, (verdict, n)) in verdicts.iter().zip(&picks).enumerate() {
-            let first = picks.iter().position(|m| m == n).expect("present");
-            if first == index {
-                prop_assert!(verdict.is_ok());
+        let inputs: Vec<_> = rows
+            .iter()
+            .enumerate()
+            .map(|(n, (inn, ogrn))| OrganizationInput {
+                full_name: format!("АНО «Строка {n}»"),
+                legal_form: "ano".into(),
+                inn: inn.map(fixtures::inn_number),
+                ogrn: ogrn.map(fixtures::ogrn_number),
+                ..Default::default()
+            })
+            .collect();
+        let verdicts = validate_rows(&inputs, &vocabulary, fixtures::day(2026, 11, 1));
+        // The oracle, from the rule: a row without a key is refused; a row sharing either key
+        // with a row kept before it is refused (the ИНН named first); any other row is kept.
+        let mut kept: Vec<(usize, Option<u32>, Option<u32>)> = Vec::new();
+        for (index, ((inn, ogrn), verdict)) in rows.iter().zip(&verdicts).enumerate() {
+            let same = |mine: &Option<u32>, theirs: &Option<u32>| mine.is_some() && mine == theirs;
+            let expected = if inn.is_none() && ogrn.is_none() {
+                Err(RowRejection::NoNaturalKey)
+            } else if let Some((first, ..)) = kept.iter().find(|(_, i, _)| same(inn, i)) {
+                Err(RowRejection::RepeatsRow { key: NaturalKey::Inn, first: *first })
+            } else if let Some((first, ..)) = kept.iter().find(|(_, _, o)| same(ogrn, o)) {
+                Err(RowRejection::RepeatsRow { key: NaturalKey::Ogrn, first: *first })
             } else {
-                prop_assert_eq!(verdict.clone().unwrap_err(), RowRejection::RepeatsRow { key: NaturalKey::Inn, first });
-            }
+                kept.push((index, *inn, *ogrn));
+                Ok(())
+            };
+            prop_assert_eq!(verdict.clone().map(|_| ()), expected, "row {}: {:?}", index, rows);
         }
     }
 }

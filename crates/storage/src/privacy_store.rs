@@ -1,5 +1,7 @@
 //! The privacy ports on sea-orm: consents, subject access requests, and the people as subjects,
-//! whose export walks the schema for every table that refers to a person.
+//! whose export walks the schema for every table about a person and sends, of each, the columns
+//! `disclosure` classifies as exported (never a credential), with the audit rows about the
+//! person's records.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -13,13 +15,14 @@ use privacy::{
 use registry::rules::anonymise::anonymised;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, FromQueryResult,
-    JsonValue, Order, QueryFilter, QueryOrder, Statement,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    FromQueryResult, JsonValue, Order, QueryFilter, QueryOrder, Statement,
 };
 
 use crate::audit_store::commit_audited;
 use crate::convert;
 use crate::database::{Backend, Database};
+use crate::disclosure::{self, Disclosure};
 use crate::entities::{consent, person, subject_request};
 
 /// The privacy stores over one database.
@@ -56,13 +59,11 @@ impl SqlPrivacy {
         commit_audited(txn, &self.db, audit).await.map_err(unavailable)
     }
 
-    /// `(table, column)` of every column that refers to a person: a foreign key to `people`, or
-    /// a column named `person_id`. Read from the database's own catalogue, so a new table is
-    /// covered the day it is created.
-    pub async fn person_references(&self) -> Result<Vec<(String, String)>, DbErr> {
+    /// The database's own description of its tables: their columns and foreign keys.
+    pub async fn catalogue(&self) -> Result<Catalogue, DbErr> {
         let conn = self.db.connection();
         let backend = conn.get_database_backend();
-        let mut found = std::collections::BTreeSet::new();
+        let mut catalogue = Catalogue::default();
         match self.db.backend() {
             Backend::Sqlite => {
                 let tables = conn
@@ -73,54 +74,183 @@ impl SqlPrivacy {
                     .await?;
                 for row in tables {
                     let table: String = row.try_get("", "name")?;
+                    let columns = conn
+                        .query_all_raw(Statement::from_sql_and_values(
+                            backend,
+                            "SELECT name FROM pragma_table_info(?) ORDER BY cid",
+                            [table.clone().into()],
+                        ))
+                        .await?;
+                    let columns: Vec<String> =
+                        columns.iter().map(|c| c.try_get("", "name")).collect::<Result<_, _>>()?;
                     let keys = conn
                         .query_all_raw(Statement::from_sql_and_values(
                             backend,
-                            "SELECT \"table\" AS target, \"from\" AS source FROM pragma_foreign_key_list(?)",
+                            "SELECT \"table\" AS target, \"from\" AS source, \"to\" AS target_column
+                             FROM pragma_foreign_key_list(?)",
                             [table.clone().into()],
                         ))
                         .await?;
                     for key in keys {
-                        if key.try_get::<String>("", "target")? == "people" {
-                            found.insert((table.clone(), key.try_get("", "source")?));
-                        }
+                        catalogue.foreign_keys.push(ForeignKey {
+                            table: table.clone(),
+                            column: key.try_get("", "source")?,
+                            target: key.try_get("", "target")?,
+                            // A key naming no column refers to the primary key, `id` in this schema.
+                            target_column: key.try_get::<Option<String>>("", "target_column")?.unwrap_or("id".into()),
+                        });
                     }
-                    let columns = conn
-                        .query_all_raw(Statement::from_sql_and_values(
-                            backend,
-                            "SELECT name FROM pragma_table_info(?) WHERE name = 'person_id'",
-                            [table.clone().into()],
-                        ))
-                        .await?;
-                    for column in columns {
-                        found.insert((table.clone(), column.try_get("", "name")?));
-                    }
+                    catalogue.columns.insert(table, columns);
                 }
             }
             Backend::Postgres => {
-                let rows = conn
+                let columns = conn
                     .query_all_raw(Statement::from_string(
                         backend,
-                        "SELECT kcu.table_name::text AS table_name, kcu.column_name::text AS column_name
+                        "SELECT table_name::text AS table_name, column_name::text AS column_name
+                         FROM information_schema.columns WHERE table_schema = current_schema()
+                         ORDER BY table_name, ordinal_position",
+                    ))
+                    .await?;
+                for row in columns {
+                    let table: String = row.try_get("", "table_name")?;
+                    catalogue.columns.entry(table).or_default().push(row.try_get("", "column_name")?);
+                }
+                let keys = conn
+                    .query_all_raw(Statement::from_string(
+                        backend,
+                        "SELECT kcu.table_name::text AS source_table, kcu.column_name::text AS source_column,
+                                ccu.table_name::text AS target_table, ccu.column_name::text AS target_column
                          FROM information_schema.table_constraints tc
                          JOIN information_schema.key_column_usage kcu
                            ON tc.constraint_name = kcu.constraint_name AND tc.table_schema = kcu.table_schema
                          JOIN information_schema.constraint_column_usage ccu
                            ON ccu.constraint_name = tc.constraint_name AND ccu.table_schema = tc.table_schema
-                         WHERE tc.constraint_type = 'FOREIGN KEY' AND ccu.table_name = 'people'
-                           AND tc.table_schema = current_schema()
-                         UNION
-                         SELECT table_name::text, column_name::text FROM information_schema.columns
-                         WHERE table_schema = current_schema() AND column_name = 'person_id'",
+                         WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema()",
                     ))
                     .await?;
-                for row in rows {
-                    found.insert((row.try_get("", "table_name")?, row.try_get("", "column_name")?));
+                for key in keys {
+                    catalogue.foreign_keys.push(ForeignKey {
+                        table: key.try_get("", "source_table")?,
+                        column: key.try_get("", "source_column")?,
+                        target: key.try_get("", "target_table")?,
+                        target_column: key.try_get("", "target_column")?,
+                    });
                 }
             }
         }
-        Ok(found.into_iter().collect())
+        Ok(catalogue)
     }
+
+    /// How every table about a person is reached from the person's id, read from the catalogue,
+    /// so a new table is covered the day it is created.
+    pub async fn person_links(&self) -> Result<Vec<PersonLink>, DbErr> {
+        Ok(person_links(&self.catalogue().await?))
+    }
+}
+
+/// The tables of a database, their columns (in order) and their foreign keys.
+#[derive(Clone, Debug, Default)]
+pub struct Catalogue {
+    /// Table name to its column names.
+    pub columns: BTreeMap<String, Vec<String>>,
+    /// Every single-column foreign key.
+    pub foreign_keys: Vec<ForeignKey>,
+}
+
+/// A foreign key: `table.column` refers to `target.target_column`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignKey {
+    /// The referring table.
+    pub table: String,
+    /// Its column.
+    pub column: String,
+    /// The referred table.
+    pub target: String,
+    /// The referred column.
+    pub target_column: String,
+}
+
+/// How the rows of a table about a person are found: `column` holds the person's id (`via` is
+/// `None`) or a value of `via`'s column in rows that are themselves about the person (a session
+/// of the person's account).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonLink {
+    /// The table.
+    pub table: String,
+    /// The column that refers to the person, directly or through `via`.
+    pub column: String,
+    /// The table and column referred to, when not the person's id.
+    pub via: Option<(String, String)>,
+    /// Steps from `people` (1: refers to the person; 2: to a row that does...).
+    pub depth: usize,
+}
+
+/// The person table.
+const PEOPLE: &str = "people";
+
+/// Every table about a person and how it is reached: a foreign key to `people` or a `person_id`
+/// column (depth 1), then, step by step, a foreign key to a table found in an earlier step. A
+/// table is linked only to tables found before it, so the links never loop.
+pub fn person_links(catalogue: &Catalogue) -> Vec<PersonLink> {
+    let mut depth: BTreeMap<String, usize> = BTreeMap::from([(PEOPLE.to_owned(), 0)]);
+    let mut links = Vec::new();
+    for (table, columns) in &catalogue.columns {
+        let direct = columns.iter().filter(|c| *c == "person_id").map(|c| (c.clone(), None)).chain(
+            catalogue
+                .foreign_keys
+                .iter()
+                .filter(|k| k.table == *table && k.target == PEOPLE && k.column != "person_id")
+                .map(|k| {
+                    (k.column.clone(), (k.target_column != "id").then(|| (k.target.clone(), k.target_column.clone())))
+                }),
+        );
+        for (column, via) in direct.collect::<Vec<_>>() {
+            if table != PEOPLE {
+                depth.insert(table.clone(), 1);
+                links.push(PersonLink { table: table.clone(), column, via, depth: 1 });
+            }
+        }
+    }
+    for step in 2.. {
+        let found: Vec<PersonLink> = catalogue
+            .foreign_keys
+            .iter()
+            .filter(|k| !depth.contains_key(k.table.as_str()) && k.target != PEOPLE)
+            .filter(|k| depth.get(k.target.as_str()).is_some_and(|d| *d < step))
+            .map(|k| PersonLink {
+                table: k.table.clone(),
+                column: k.column.clone(),
+                via: Some((k.target.clone(), k.target_column.clone())),
+                depth: step,
+            })
+            .collect();
+        if found.is_empty() {
+            break;
+        }
+        for link in &found {
+            depth.insert(link.table.clone(), step);
+        }
+        links.extend(found);
+    }
+    links.sort_by(|a, b| (a.depth, &a.table, &a.column).cmp(&(b.depth, &b.table, &b.column)));
+    links
+}
+
+/// The columns of `table` that leave in an export; an unclassified column is withheld and logged.
+fn exported_columns(table: &str, columns: &[String]) -> Vec<Alias> {
+    columns
+        .iter()
+        .filter(|column| match disclosure::disclosure(table, column) {
+            Some(Disclosure::Export) => true,
+            Some(Disclosure::Withheld(_)) => false,
+            None => {
+                tracing::error!(table, column = column.as_str(), "a column without a disclosure class is withheld from subject exports; classify it in storage::disclosure");
+                false
+            }
+        })
+        .map(|column| Alias::new(column.as_str()))
+        .collect()
 }
 
 fn consent_row(c: &Consent) -> consent::ActiveModel {
@@ -252,13 +382,14 @@ impl ConsentRepo for SqlPrivacy {
         all_consents(rows)
     }
 
-    async fn distributing(&self, subjects: &[SubjectId]) -> Result<Vec<Consent>, PrivacyStoreError> {
+    async fn distributing(&self, subjects: &[SubjectId], purpose: &str) -> Result<Vec<Consent>, PrivacyStoreError> {
         if subjects.is_empty() {
             return Ok(Vec::new());
         }
         let rows = consent::Entity::find()
             .filter(consent::Column::PersonId.is_in(subjects.iter().map(|s| s.0)))
             .filter(consent::Column::Kind.eq(ConsentKind::Distribution.code()))
+            .filter(consent::Column::Purpose.eq(purpose))
             .filter(consent::Column::WithdrawnAt.is_null())
             .all(self.db.connection())
             .await
@@ -333,37 +464,65 @@ impl Subjects for SqlPrivacy {
     async fn export(&self, subject: SubjectId) -> Result<BTreeMap<String, Vec<serde_json::Value>>, PrivacyStoreError> {
         let conn = self.db.connection();
         let backend = conn.get_database_backend();
-        let rows_where = |table: &str, column: &str| {
-            let query = Query::select()
-                .expr(Expr::cust("*"))
-                .from(Alias::new(table))
-                .and_where(Expr::col(Alias::new(column)).eq(subject.0))
-                .to_owned();
-            backend.build(&query)
-        };
-        let mut tables = BTreeMap::new();
-        let own = JsonValue::find_by_statement(rows_where("people", "id")).all(conn).await.map_err(unavailable)?;
-        tables.insert("people".to_owned(), own);
-        for (table, column) in self.person_references().await.map_err(unavailable)? {
-            let rows =
-                JsonValue::find_by_statement(rows_where(&table, &column)).all(conn).await.map_err(unavailable)?;
-            tables.entry(table).or_insert_with(Vec::new).extend(rows);
+        let catalogue = self.catalogue().await.map_err(unavailable)?;
+        // Which rows of each table are about the person, built from the person outwards.
+        let mut conditions: Vec<(String, Condition)> =
+            vec![(PEOPLE.to_owned(), Condition::all().add(Expr::col(Alias::new("id")).eq(subject.0)))];
+        for link in person_links(&catalogue) {
+            let refers = match &link.via {
+                None => Expr::col(Alias::new(link.column.as_str())).eq(subject.0),
+                Some((parent, parent_column)) => {
+                    let Some((_, parent_rows)) = conditions.iter().find(|(t, _)| t == parent) else { continue };
+                    let parent_values = Query::select()
+                        .column(Alias::new(parent_column.as_str()))
+                        .from(Alias::new(parent.as_str()))
+                        .cond_where(parent_rows.clone())
+                        .to_owned();
+                    Expr::col(Alias::new(link.column.as_str())).in_subquery(parent_values)
+                }
+            };
+            match conditions.iter_mut().find(|(t, _)| *t == link.table) {
+                Some((_, condition)) => *condition = condition.clone().add(refers),
+                None => conditions.push((link.table.clone(), Condition::any().add(refers))),
+            }
         }
-        // The audit trail of what was done with the person's data, without the staff's identities.
+        let mut tables = BTreeMap::new();
+        let mut objects = Vec::new();
+        for (table, condition) in &conditions {
+            let columns = exported_columns(table, catalogue.columns.get(table).map_or(&[], Vec::as_slice));
+            if columns.is_empty() {
+                continue;
+            }
+            let rows = Query::select()
+                .columns(columns)
+                .from(Alias::new(table.as_str()))
+                .cond_where(condition.clone())
+                .to_owned();
+            let rows = JsonValue::find_by_statement(backend.build(&rows)).all(conn).await.map_err(unavailable)?;
+            tables.insert(table.clone(), rows);
+            if let Some(kind) = disclosure::audited_as(table) {
+                let ids = Query::select()
+                    .column(Alias::new("id"))
+                    .from(Alias::new(table.as_str()))
+                    .cond_where(condition.clone())
+                    .to_owned();
+                for row in conn.query_all_raw(backend.build(&ids)).await.map_err(unavailable)? {
+                    let id: uuid::Uuid = row.try_get("", "id").map_err(unavailable)?;
+                    objects.push(format!("{kind}/{id}"));
+                }
+            }
+        }
+        // The audit rows about the person's own records: who (by role) processed them, when, and
+        // what was done (152-FZ art. 14), without the staff's identities.
+        let audit_columns = catalogue.columns.get(disclosure::AUDIT_TABLE).map_or(&[][..], Vec::as_slice);
         let trail = Query::select()
-            .columns([
-                Alias::new("seq"),
-                Alias::new("at"),
-                Alias::new("channel"),
-                Alias::new("action"),
-                Alias::new("outcome"),
-            ])
-            .from(Alias::new("audit_log"))
-            .and_where(Expr::col(Alias::new("object")).eq(format!("person/{}", subject.0)))
+            .columns(exported_columns(disclosure::AUDIT_TABLE, audit_columns))
+            .from(Alias::new(disclosure::AUDIT_TABLE))
+            .and_where(Expr::col(Alias::new("object")).is_in(objects))
             .order_by(Alias::new("seq"), sea_orm::sea_query::Order::Asc)
             .to_owned();
         let trail = JsonValue::find_by_statement(backend.build(&trail)).all(conn).await.map_err(unavailable)?;
-        tables.insert("audit_log".to_owned(), trail);
+        tables.insert(disclosure::AUDIT_TABLE.to_owned(), trail);
         Ok(tables)
     }
 }

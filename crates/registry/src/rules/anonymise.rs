@@ -1,9 +1,9 @@
 //! Anonymisation: a person's record without any direct identifier, keeping everything the
 //! reports count (the id, the legal ground and its dates, memberships by their own records).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{MAX_SHORT_TEXT, Membership, Person, Text};
+use crate::model::{MAX_SHORT_TEXT, Membership, Organization, OrganizationId, Person, PersonId, Text};
 
 /// What replaces a removed name.
 pub const REMOVED: &str = "Обезличено";
@@ -26,88 +26,98 @@ pub fn is_anonymised(person: &Person) -> bool {
     *person == anonymised(person)
 }
 
-/// The counts the reports make of people and their memberships.
+/// The counts the reports make of people and their memberships. Memberships are counted through
+/// their person and organisation records, as a report joining the tables does: a membership whose
+/// person record is gone (or has another id) no longer counts.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct PeopleAggregates {
     /// People.
     pub people: usize,
     /// People by the kind of their legal ground.
     pub by_basis: BTreeMap<&'static str, usize>,
-    /// People by the month their record was created.
-    pub by_created_month: BTreeMap<String, usize>,
+    /// People by the year their legal ground began.
+    pub by_basis_year: BTreeMap<i32, usize>,
+    /// People by the year their record was created.
+    pub by_created_year: BTreeMap<i32, usize>,
+    /// People without any membership.
+    pub without_membership: usize,
     /// Memberships by organisation.
     pub memberships_by_organization: BTreeMap<uuid::Uuid, usize>,
+    /// Different people with a membership, by organisation.
+    pub members_by_organization: BTreeMap<uuid::Uuid, usize>,
+    /// Different people with a membership in an organisation of the municipality (`None`: an
+    /// organisation without one).
+    pub members_by_municipality: BTreeMap<Option<String>, usize>,
     /// Memberships by position.
     pub memberships_by_position: BTreeMap<String, usize>,
     /// Memberships starting in each year.
     pub memberships_by_start_year: BTreeMap<i32, usize>,
+    /// Memberships not ended.
+    pub open_memberships: usize,
 }
 
 /// The aggregates of these records.
-pub fn aggregates(people: &[Person], memberships: &[Membership]) -> PeopleAggregates {
+pub fn aggregates(organizations: &[Organization], people: &[Person], memberships: &[Membership]) -> PeopleAggregates {
     use chrono::Datelike;
-    let mut out = PeopleAggregates { people: people.len(), ..Default::default() };
-    for p in people {
+    let person: BTreeMap<PersonId, &Person> = people.iter().map(|p| (p.id, p)).collect();
+    let organization: BTreeMap<OrganizationId, &Organization> = organizations.iter().map(|o| (o.id, o)).collect();
+    let mut out = PeopleAggregates { people: person.len(), ..Default::default() };
+    for p in person.values() {
         *out.by_basis.entry(p.legal_basis.kind.code()).or_default() += 1;
-        *out.by_created_month.entry(p.created_at.format("%Y-%m").to_string()).or_default() += 1;
+        *out.by_basis_year.entry(p.legal_basis.since.year()).or_default() += 1;
+        *out.by_created_year.entry(p.created_at.year()).or_default() += 1;
     }
-    for m in memberships {
-        *out.memberships_by_organization.entry(m.organization.0).or_default() += 1;
+    let joined: Vec<(&Membership, &Organization)> = memberships
+        .iter()
+        .filter(|m| person.contains_key(&m.person))
+        .filter_map(|m| organization.get(&m.organization).map(|o| (m, *o)))
+        .collect();
+    let mut members: BTreeSet<(OrganizationId, PersonId)> = BTreeSet::new();
+    let mut in_place: BTreeSet<(Option<String>, PersonId)> = BTreeSet::new();
+    for (m, o) in &joined {
+        *out.memberships_by_organization.entry(o.id.0).or_default() += 1;
         *out.memberships_by_position.entry(m.position.to_string()).or_default() += 1;
         *out.memberships_by_start_year.entry(m.period.from().year()).or_default() += 1;
+        out.open_memberships += usize::from(m.period.to().is_none());
+        members.insert((o.id, m.person));
+        in_place.insert((o.profile.municipality.as_ref().map(ToString::to_string), m.person));
     }
+    for (org, _) in &members {
+        *out.members_by_organization.entry(org.0).or_default() += 1;
+    }
+    for (place, _) in in_place {
+        *out.members_by_municipality.entry(place).or_default() += 1;
+    }
+    let with_membership: BTreeSet<PersonId> = members.iter().map(|(_, p)| *p).collect();
+    out.without_membership = person.len() - with_membership.len();
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::fixtures;
+    use crate::testing::strategies::{PeopleRecords, people_records};
     use proptest::prelude::*;
 
-    fn people_and_memberships() -> impl Strategy<Value = (Vec<Person>, Vec<Membership>, Vec<bool>)> {
-        let person = ("[А-Я][а-я]{2,10}", "[А-Я][а-я]{2,8}", "[0-9]{10}", 0u32..3, 0i64..400).prop_map(
-            |(last, first, phone, basis, days)| {
-                let mut p = fixtures::person(&last);
-                p.profile.first_name = Text::parse(&first, 200).unwrap();
-                p.profile.phones = vec![crate::model::Phone::parse(&format!("8{phone}")).unwrap()];
-                p.profile.emails = vec![crate::model::Email::parse(&format!("{}@example.org", phone)).unwrap()];
-                p.legal_basis.kind = [
-                    crate::model::LegalBasisKind::Consent,
-                    crate::model::LegalBasisKind::Contract,
-                    crate::model::LegalBasisKind::Law,
-                ][basis as usize];
-                p.created_at += chrono::TimeDelta::days(days);
-                p
-            },
-        );
-        proptest::collection::vec(person, 1..30).prop_flat_map(|people| {
-            let n = people.len();
-            let orgs: Vec<crate::model::OrganizationId> =
-                (0..4).map(|i| crate::model::OrganizationId(uuid::Uuid::from_u128(i))).collect();
-            let membership = (0..n, 0usize..4, 0usize..3, 0u64..900).prop_map({
-                let people = people.clone();
-                move |(who, org, position, days)| {
-                    let mut m = fixtures::membership(people[who].id, orgs[org]);
-                    m.position = Text::parse(["директор", "волонтёр", "бухгалтер"][position], 200).unwrap();
-                    m.period = kernel::Period::open(fixtures::day(2023, 1, 1) + chrono::Days::new(days));
-                    m
-                }
-            });
-            (Just(people), proptest::collection::vec(membership, 0..40), proptest::collection::vec(any::<bool>(), n))
+    /// Records and which people to anonymise.
+    fn records_and_choice() -> impl Strategy<Value = (PeopleRecords, Vec<bool>)> {
+        people_records().prop_flat_map(|records| {
+            let n = records.people.len();
+            (Just(records), proptest::collection::vec(any::<bool>(), n))
         })
     }
 
     proptest! {
         #[test]
-        fn anonymisation_keeps_every_aggregate_and_no_direct_identifier((people, memberships, chosen) in people_and_memberships()) {
-            let before = aggregates(&people, &memberships);
+        fn anonymisation_keeps_every_aggregate_and_no_direct_identifier((records, chosen) in records_and_choice()) {
+            let PeopleRecords { organizations, people, memberships } = &records;
+            let before = aggregates(organizations, people, memberships);
             let after_people: Vec<Person> = people
                 .iter()
                 .zip(&chosen)
                 .map(|(p, anonymise)| if *anonymise { anonymised(p) } else { p.clone() })
                 .collect();
-            prop_assert_eq!(aggregates(&after_people, &memberships), before);
+            prop_assert_eq!(aggregates(organizations, &after_people, memberships), before);
             for (original, (after, anonymise)) in people.iter().zip(after_people.iter().zip(&chosen)) {
                 if !*anonymise {
                     continue;
@@ -116,6 +126,8 @@ mod tests {
                 let text = format!("{after:?}").replace(REMOVED, "");
                 let identifiers = [original.profile.last_name.to_string(), original.profile.first_name.to_string()]
                     .into_iter()
+                    .chain(original.profile.middle_name.iter().map(ToString::to_string))
+                    .chain(original.legal_basis.document.iter().map(ToString::to_string))
                     .chain(original.profile.phones.iter().map(|p| p.to_string()))
                     .chain(original.profile.emails.iter().map(|e| e.to_string()));
                 for identifier in identifiers {
@@ -124,6 +136,26 @@ mod tests {
                 prop_assert!(is_anonymised(after));
                 prop_assert_eq!(anonymised(after), after.clone(), "anonymising twice changes nothing");
             }
+        }
+
+        #[test]
+        fn the_aggregates_notice_a_dropped_membership_or_a_member_with_another_id(
+            (records, pick) in people_records().prop_filter("a membership", |r| !r.memberships.is_empty()).prop_flat_map(|r| {
+                let n = r.memberships.len();
+                (Just(r), 0..n)
+            }),
+        ) {
+            let PeopleRecords { organizations, people, memberships } = &records;
+            let before = aggregates(organizations, people, memberships);
+            let mut dropped = memberships.clone();
+            dropped.remove(pick);
+            prop_assert_ne!(aggregates(organizations, people, &dropped), before.clone(), "a membership dropped");
+            let member = memberships[pick].person;
+            let renamed: Vec<Person> = people
+                .iter()
+                .map(|p| if p.id == member { Person { id: PersonId::new(), ..p.clone() } } else { p.clone() })
+                .collect();
+            prop_assert_ne!(aggregates(organizations, &renamed, memberships), before, "a member's id changed");
         }
     }
 }

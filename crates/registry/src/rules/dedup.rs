@@ -23,6 +23,8 @@ pub fn same_organization(a: &OrganizationProfile, b: &OrganizationProfile) -> bo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Inn, Ogrn};
+    use crate::testing::fixtures;
     use crate::testing::strategies::{profile, profile_with_keys};
     use proptest::prelude::*;
 
@@ -46,10 +48,26 @@ mod tests {
         }
 
         #[test]
-        fn profiles_without_any_shared_key_are_different(a in profile(), b in profile()) {
-            let inn_shared = a.inn.is_some() && a.inn == b.inn;
-            let ogrn_shared = a.ogrn.is_some() && a.ogrn == b.ogrn;
-            prop_assert_eq!(same_organization(&a, &b), inn_shared || ogrn_shared);
+        fn two_profiles_are_the_same_organisation_exactly_when_they_share_a_key(
+            (a, b, picks) in (profile(), profile(), proptest::array::uniform4(proptest::option::of(1u32..3))),
+        ) {
+            // Keys from pools of two: every combination (the same ОГРН with another ИНН or none,
+            // the same ИНН with another ОГРН...) comes up often, unlike independent random keys.
+            let [a_inn, a_ogrn, b_inn, b_ogrn] = picks;
+            let inn = |n: Option<u32>| n.map(|n| Inn::parse(&fixtures::inn_number(n)).expect("valid"));
+            let ogrn = |n: Option<u32>| n.map(|n| Ogrn::parse(&fixtures::ogrn_number(n)).expect("valid"));
+            let (mut a, mut b) = (a, b);
+            (a.inn, a.ogrn, b.inn, b.ogrn) = (inn(a_inn), ogrn(a_ogrn), inn(b_inn), ogrn(b_ogrn));
+            let shares = |x: Option<u32>, y: Option<u32>| x.is_some() && x == y;
+            let expected = if shares(a_inn, b_inn) {
+                Some(NaturalKey::Inn)
+            } else if shares(a_ogrn, b_ogrn) {
+                Some(NaturalKey::Ogrn)
+            } else {
+                None
+            };
+            prop_assert_eq!(shared_key(&a, &b), expected);
+            prop_assert_eq!(same_organization(&a, &b), expected.is_some());
         }
     }
 }

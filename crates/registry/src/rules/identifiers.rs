@@ -222,6 +222,53 @@ mod tests {
         assert_eq!(accepted, vec![&expected.to_vec()], "prefix {prefix:?}");
     }
 
+    /// A КПП built from its parts as domain-reference §1.1 describes them: the tax office
+    /// (4 digits), the reason (2 digits or Latin capitals, since 2013), the serial (3 digits).
+    fn kpp_parts() -> impl Strategy<Value = String> {
+        ("[0-9]{4}", "[0-9A-Z]{2}", "[0-9]{3}").prop_map(|(office, reason, serial)| format!("{office}{reason}{serial}"))
+    }
+
+    /// A candidate КПП and whether it is valid, known by construction: half are built from the
+    /// parts, half are such a КПП broken in one way the rule forbids.
+    fn kpp_candidate() -> impl Strategy<Value = (String, bool)> {
+        let valid = kpp_parts().prop_map(|k| (k, true));
+        let digit_position = prop_oneof![0usize..4, 6usize..9];
+        let broken = prop_oneof![
+            // One character too few or too many.
+            (kpp_parts(), 0usize..9).prop_map(|(k, at)| {
+                let mut k = k;
+                k.remove(at);
+                k
+            }),
+            (kpp_parts(), 0usize..10, "[0-9A-Z]").prop_map(|(k, at, extra)| {
+                let mut k = k;
+                k.insert_str(at, &extra);
+                k
+            }),
+            // A letter where only digits may stand.
+            (kpp_parts(), digit_position.clone(), "[A-Z]").prop_map(|(k, at, c)| replace(&k, at, &c)),
+            // A character allowed nowhere: lower case, Cyrillic look-alikes, spaces, punctuation.
+            (kpp_parts(), 0usize..9, "[a-zАОРСЕ -./]").prop_map(|(k, at, c)| replace(&k, at, &c)),
+            // A digit that is not ASCII (full-width, Arabic-Indic).
+            (kpp_parts(), digit_position, "[０-９٠-٩]").prop_map(|(k, at, c)| replace(&k, at, &c)),
+        ];
+        prop_oneof![valid, broken.prop_map(|k| (k, false))]
+    }
+
+    fn replace(text: &str, at: usize, with: &str) -> String {
+        text.chars().enumerate().map(|(i, c)| if i == at { with.to_owned() } else { c.to_string() }).collect()
+    }
+
+    #[test]
+    fn the_kpp_candidates_are_valid_about_half_the_time() {
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let tree = |runner: &mut proptest::test_runner::TestRunner| {
+            proptest::strategy::ValueTree::current(&kpp_candidate().new_tree(runner).expect("a value"))
+        };
+        let valid = (0..1000).filter(|_| tree(&mut runner).1).count();
+        assert!((400..=600).contains(&valid), "{valid} valid of 1000");
+    }
+
     fn single_digits() -> Vec<Vec<u32>> {
         (0..10).map(|d| vec![d]).collect()
     }
@@ -264,13 +311,8 @@ mod tests {
         }
 
         #[test]
-        fn kpp_accepts_exactly_its_regular_shape(text in "[0-9A-Za-z ]{0,11}") {
-            let b = text.as_bytes();
-            let shaped = b.len() == 9
-                && b[..4].iter().all(u8::is_ascii_digit)
-                && b[4..6].iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
-                && b[6..].iter().all(u8::is_ascii_digit);
-            prop_assert_eq!(is_valid_kpp(&text), shaped);
+        fn kpp_accepts_exactly_its_shape((text, valid) in kpp_candidate()) {
+            prop_assert_eq!(is_valid_kpp(&text), valid, "{:?}", text);
         }
 
         #[test]

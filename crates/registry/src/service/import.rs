@@ -300,10 +300,7 @@ impl Registry {
         let event = self.batch_event(actor, new.len(), 0, &[]);
         match self.ports.organizations.write_batch(&new, &[], &event).await {
             Ok(_) => Ok(vec![RowOutcome::Inserted; new.len()]),
-            Err(RepoError::Conflict(Conflict::Duplicate(key))) => {
-                let existing = new.first().map_or_else(OrganizationId::new, |o| o.id);
-                Err(RegistryError::Duplicate { key, existing })
-            }
+            Err(RepoError::Conflict(Conflict::Duplicate(key))) => Err(RegistryError::Duplicate { key, existing: None }),
             Err(other) => Err(other.into()),
         }
     }

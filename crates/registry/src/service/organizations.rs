@@ -26,14 +26,14 @@ impl Registry {
     ) -> Result<Organization, RegistryError> {
         self.gate.require_all(actor, ORGANIZATION_WRITE, None).await?;
         let profile = input.validate(&self.vocabulary(), self.today())?;
-        self.refuse_duplicates(&profile, None).await?;
+        self.refuse_duplicates(actor, &profile, None).await?;
         let organization = new_organization(profile, self.now());
         let event = self.gate.event(actor, ORGANIZATION_WRITE, object("organization", organization.id.0));
         self.ports
             .organizations
             .insert(&organization, &event.with_detail("create"))
             .await
-            .map_err(|e| self.conflict(e, &organization))?;
+            .map_err(|e| Self::conflict(e, &organization))?;
         Ok(organization)
     }
 
@@ -110,7 +110,7 @@ impl Registry {
         apply(&mut organization)?;
         // Only a changed ИНН or ОГРН can clash with another organisation.
         if keys_before != (organization.profile.inn.clone(), organization.profile.ogrn.clone()) {
-            self.refuse_duplicates(&organization.profile, Some(id)).await?;
+            self.refuse_duplicates(actor, &organization.profile, Some(id)).await?;
         }
         organization.version += 1;
         organization.updated_at = self.now();
@@ -124,12 +124,16 @@ impl Registry {
                 let current = self.existing_organization(id).await?.version;
                 Err(RegistryError::StaleVersion { expected: expected_version, current })
             }
-            Err(error) => Err(self.conflict(error, &organization)),
+            Err(error) => Err(Self::conflict(error, &organization)),
         }
     }
 
+    /// Refuses a profile whose ИНН or ОГРН another organisation has. The other organisation's
+    /// id is named only to callers who may read that organisation: to anyone else the conflict
+    /// would map an ИНН to an organisation id.
     async fn refuse_duplicates(
         &self,
+        actor: &Actor,
         profile: &OrganizationProfile,
         except: Option<OrganizationId>,
     ) -> Result<(), RegistryError> {
@@ -141,18 +145,22 @@ impl Registry {
         let found = self.ports.organizations.find_by_keys(&inns, &ogrns).await?;
         for other in found.into_iter().filter(|o| Some(o.id) != except) {
             if let Some(key) = shared_key(profile, &other.profile) {
-                return Err(RegistryError::Duplicate { key, existing: other.id });
+                let readable = match self.gate.scope(actor, ORGANIZATION_READ) {
+                    Some(Scope::All) => true,
+                    Some(Scope::Organization(own)) => own == other.id.0,
+                    Some(Scope::Own(_)) | None => false,
+                };
+                return Err(RegistryError::Duplicate { key, existing: readable.then_some(other.id) });
             }
         }
         Ok(())
     }
 
-    /// Turns a storage conflict that raced past the checks into the use case's error.
-    fn conflict(&self, error: RepoError, organization: &Organization) -> RegistryError {
+    /// Turns a storage conflict that raced past the checks into the use case's error (which
+    /// organisation won the race is not known here).
+    fn conflict(error: RepoError, organization: &Organization) -> RegistryError {
         match error {
-            RepoError::Conflict(Conflict::Duplicate(key)) => {
-                RegistryError::Duplicate { key, existing: organization.id }
-            }
+            RepoError::Conflict(Conflict::Duplicate(key)) => RegistryError::Duplicate { key, existing: None },
             RepoError::Conflict(Conflict::StaleVersion) => {
                 RegistryError::StaleVersion { expected: organization.version - 1, current: organization.version }
             }

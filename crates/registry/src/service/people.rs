@@ -99,6 +99,10 @@ impl Registry {
     // Memberships.
 
     /// Records that a person holds a position in an organisation from `from` (today when absent).
+    ///
+    /// A scoped caller (an NGO's representative) links only people already within their scope:
+    /// linking anyone else would bring that person's record into the scope. Such a person is
+    /// answered exactly as a missing one, whether they exist or not, and the attempt is recorded.
     pub async fn add_membership(
         &self,
         actor: &Actor,
@@ -108,6 +112,7 @@ impl Registry {
         from: Option<NaiveDate>,
     ) -> Result<Membership, RegistryError> {
         self.reach_organization(actor, MEMBERSHIP_WRITE, organization).await?;
+        self.reach_person(actor, MEMBERSHIP_WRITE, person).await?;
         let position = Text::parse(position, MAX_SHORT_TEXT).map_err(|p| InvalidField::new("position", p))?;
         self.ports.people.get(person).await?.ok_or(RegistryError::NotFound { entity: "person" })?;
         let org = self.existing_organization(organization).await?;
@@ -135,8 +140,12 @@ impl Registry {
     ) -> Result<Membership, RegistryError> {
         let not_found = RegistryError::NotFound { entity: "membership" };
         let Some(mut membership) = self.ports.memberships.get(id).await? else {
-            // Asked about a membership that does not exist: answered as one outside the scope.
-            self.gate.check(actor, MEMBERSHIP_WRITE, object("membership", id.0)).await?;
+            // Asked about a membership that does not exist: answered, and recorded, as one
+            // outside the scope.
+            let object = object("membership", id.0);
+            if self.gate.check(actor, MEMBERSHIP_WRITE, object.clone()).await? != Scope::All {
+                self.gate.record_out_of_scope(actor, MEMBERSHIP_WRITE, object).await?;
+            }
             return Err(not_found);
         };
         if self.reach_organization(actor, MEMBERSHIP_WRITE, membership.organization).await.is_err() {

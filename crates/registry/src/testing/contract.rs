@@ -387,6 +387,63 @@ pub async fn reference_repo(stores: Stores) {
     assert!(stored.iter().any(|t| t.kind == TermKind::TargetGroup));
 }
 
+/// The filters that carry the record scope (an NGO's representative: `only` their organisation,
+/// and people with a membership in it; a volunteer: `only` their person): the page and its total
+/// hold nothing outside the scope, whatever else the filter says.
+pub async fn record_scope(stores: Stores) {
+    let ports = stores.ports;
+    let orgs: Vec<Organization> = (1..=4).map(fixtures::organization).collect();
+    for org in &orgs {
+        ports.organizations.insert(org, &ev()).await.expect("insert");
+    }
+    let own = orgs[2].id;
+    let ids = |page: &kernel::Page<Organization>| page.items.iter().map(|o| o.id).collect::<Vec<_>>();
+    let list = |filter: OrganizationFilter| {
+        let repo = ports.organizations.clone();
+        async move { repo.list(&filter, OrganizationOrder::NameAsc, page(100, 0)).await.expect("list") }
+    };
+    let everything = list(OrganizationFilter::default()).await;
+    assert_eq!(everything.total, 4, "without a scope every organisation is listed");
+    let scoped = list(OrganizationFilter { only: Some(own), ..Default::default() }).await;
+    assert_eq!((scoped.total, ids(&scoped)), (1, vec![own]), "`only` limits the page and its total");
+    for order in [OrganizationOrder::NameDesc, OrganizationOrder::CreatedAsc, OrganizationOrder::CreatedDesc] {
+        let filter = OrganizationFilter { only: Some(own), ..Default::default() };
+        let scoped = ports.organizations.list(&filter, order, page(1, 0)).await.expect("list");
+        assert_eq!((scoped.total, ids(&scoped)), (1, vec![own]), "in every order ({order:?})");
+    }
+    let text = OrganizationFilter { text: Some("помощь".into()), only: Some(own), ..Default::default() };
+    assert_eq!(list(text).await.total, 1, "`only` narrows a search that matches every organisation");
+    let liquidated = OrganizationFilter { status: Some(StatusKind::Liquidated), only: Some(own), ..Default::default() };
+    assert_eq!(list(liquidated).await.total, 0, "`only` and another filter both apply");
+    let nobody =
+        list(OrganizationFilter { only: Some(crate::model::OrganizationId::new()), ..Default::default() }).await;
+    assert_eq!((nobody.total, nobody.items.len()), (0, 0), "an unknown organisation: an empty scope");
+
+    let people: Vec<_> = ["Аверина", "Белова", "Волкова", "Галкина"].into_iter().map(fixtures::person).collect();
+    for person in &people {
+        ports.people.insert(person, &ev()).await.expect("insert");
+    }
+    for (person, org) in [(0, 2), (1, 2), (1, 0), (2, 1)] {
+        ports.memberships.insert(&fixtures::membership(people[person].id, orgs[org].id), &ev()).await.expect("link");
+    }
+    let person_ids = |page: &kernel::Page<crate::model::Person>| page.items.iter().map(|p| p.id).collect::<Vec<_>>();
+    let list = |filter: PersonFilter| {
+        let repo = ports.people.clone();
+        async move { repo.list(&filter, page(100, 0)).await.expect("list") }
+    };
+    assert_eq!(list(PersonFilter::default()).await.total, 4, "without a scope every person is listed");
+    let members = list(PersonFilter { organization: Some(own), ..Default::default() }).await;
+    assert_eq!((members.total, person_ids(&members)), (2, vec![people[0].id, people[1].id]), "members of the scope");
+    let first = ports.people.list(&PersonFilter { organization: Some(own), ..Default::default() }, page(1, 0)).await;
+    assert_eq!(first.expect("list").total, 2, "the total of a short page counts the whole scope, nothing more");
+    let volunteer = list(PersonFilter { only: Some(people[3].id), ..Default::default() }).await;
+    assert_eq!((volunteer.total, person_ids(&volunteer)), (1, vec![people[3].id]), "`only` limits people too");
+    let outside = PersonFilter { organization: Some(own), only: Some(people[3].id), ..Default::default() };
+    assert_eq!(list(outside).await.total, 0, "`only` someone outside the organisation: nobody");
+    let search = PersonFilter { text: Some("анна".into()), only: Some(people[2].id), ..Default::default() };
+    assert_eq!(person_ids(&list(search).await), vec![people[2].id], "`only` narrows a search that matches everyone");
+}
+
 /// Every suite, each on fresh ports from `fresh`.
 pub async fn all<F, Fut>(fresh: F)
 where
@@ -399,4 +456,5 @@ where
     coalition_repo(fresh().await).await;
     tie_repo(fresh().await).await;
     reference_repo(fresh().await).await;
+    record_scope(fresh().await).await;
 }

@@ -5,10 +5,11 @@ use kernel::Period;
 use proptest::prelude::*;
 
 use crate::model::{
-    Code, Inn, Ogrn, OrgName, OrgStatus, Organization, OrganizationId, OrganizationProfile, Relationship,
-    RelationshipKind, TieKind,
+    Code, Email, Inn, LegalBasisKind, Membership, Ogrn, OrgName, OrgStatus, Organization, OrganizationId,
+    OrganizationProfile, Person, Phone, Relationship, RelationshipKind, Text, TieKind,
 };
 use crate::rules::identifiers::{inn10_check_digit, ogrn_check_digit};
+use crate::testing::fixtures;
 
 fn digits_to_string(digits: &[u32]) -> String {
     digits.iter().map(|d| char::from_digit(*d, 10).expect("a digit")).collect()
@@ -119,4 +120,79 @@ pub fn organization() -> impl Strategy<Value = Organization> {
             updated_at: now,
         }
     })
+}
+
+/// Organisations, people and their memberships: what the reports count.
+#[derive(Clone, Debug)]
+pub struct PeopleRecords {
+    /// Organisations, each in a municipality or none, without natural keys (so that records of
+    /// many cases can share one database).
+    pub organizations: Vec<Organization>,
+    /// People with names, contacts and legal grounds of every kind, created over four years.
+    pub people: Vec<Person>,
+    /// Memberships of those people in those organisations, open or ended, over several years.
+    pub memberships: Vec<Membership>,
+}
+
+/// A person with generated names, contacts, legal ground and dates.
+fn person() -> impl Strategy<Value = Person> {
+    (
+        "[А-Я][а-я]{2,10}",
+        "[А-Я][а-я]{2,8}",
+        proptest::option::of("[А-Я][а-я]{4,10}"),
+        "[0-9]{10}",
+        proptest::sample::select(LegalBasisKind::ALL.to_vec()),
+        0u64..1_500,
+        0i64..1_460,
+        proptest::option::of("Согласие №[0-9]{1,4}"),
+    )
+        .prop_map(|(last, first, middle, phone, kind, since, created, document)| {
+            let text = |t: &str| Text::parse(t, 200).expect("a generated text is valid");
+            let mut p = fixtures::person(&last);
+            p.profile.first_name = text(&first);
+            p.profile.middle_name = middle.as_deref().map(text);
+            p.profile.phones = vec![Phone::parse(&format!("8{phone}")).expect("eleven digits")];
+            p.profile.emails = vec![Email::parse(&format!("{phone}@example.org")).expect("an address")];
+            p.legal_basis.kind = kind;
+            p.legal_basis.since = fixtures::day(2022, 1, 1) + chrono::Days::new(since);
+            p.legal_basis.document = document.as_deref().map(text);
+            p.created_at = fixtures::instant() - chrono::TimeDelta::days(created);
+            p
+        })
+}
+
+/// Organisations, people and memberships between them.
+pub fn people_records() -> impl Strategy<Value = PeopleRecords> {
+    let organization = proptest::option::of(code(&["kaluga_city", "obninsk_city", "borovsky"])).prop_map(|place| {
+        let mut org = fixtures::organization(0);
+        org.profile.municipality = place;
+        org.profile.inn = None;
+        org.profile.ogrn = None;
+        org
+    });
+    (proptest::collection::vec(organization, 1..5), proptest::collection::vec(person(), 1..12)).prop_flat_map(
+        |(organizations, people)| {
+            let membership = (
+                0..people.len(),
+                0..organizations.len(),
+                proptest::sample::select(vec!["директор", "волонтёр", "бухгалтер"]),
+                0u64..1_500,
+                proptest::option::of(0u64..800),
+            );
+            let (orgs, persons) = (organizations.clone(), people.clone());
+            proptest::collection::vec(membership, 0..20).prop_map(move |links| {
+                let memberships = links
+                    .into_iter()
+                    .map(|(who, org, position, start, length)| {
+                        let mut m = fixtures::membership(persons[who].id, orgs[org].id);
+                        m.position = Text::parse(position, 200).expect("valid");
+                        let from = fixtures::day(2022, 1, 1) + chrono::Days::new(start);
+                        m.period = Period::new(from, length.map(|l| from + chrono::Days::new(l))).expect("ordered");
+                        m
+                    })
+                    .collect();
+                PeopleRecords { organizations: orgs.clone(), people: persons.clone(), memberships }
+            })
+        },
+    )
 }
