@@ -34,9 +34,8 @@ async fn login(gw: &TestGateway, login: &str, password: &str) -> Value {
     .await
 }
 
-#[tokio::test]
-async fn a_representatives_probe_of_another_organisation_reads_exactly_like_a_missing_id() {
-    let gw = TestGateway::start().await;
+/// Organisations A (`АНО «Организация 1»`) and B (`АНО «Организация 2»`), made by the administrator.
+async fn two_organisations(gw: &TestGateway) -> (registry::model::Organization, registry::model::Organization) {
     let admin = gw.admin_actor().await;
     let registry = &gw.system.services.registry;
     let org = |n: u32| OrganizationInput {
@@ -47,6 +46,15 @@ async fn a_representatives_probe_of_another_organisation_reads_exactly_like_a_mi
     };
     let a = registry.create_organization(&admin, &org(1)).await.expect("A");
     let b = registry.create_organization(&admin, &org(2)).await.expect("B");
+    (a, b)
+}
+
+#[tokio::test]
+async fn a_representatives_probe_of_another_organisation_reads_exactly_like_a_missing_id() {
+    let gw = TestGateway::start().await;
+    let admin = gw.admin_actor().await;
+    let registry = &gw.system.services.registry;
+    let (a, b) = two_organisations(&gw).await;
     let rep = Assignment { organization: Some(a.id.0), ..Assignment::role(Role::NgoRepresentative) };
     gw.system.services.access.add_account(&admin, "rep", &rep, PASSWORD).await.expect("account");
     let token = login(&gw, "rep", PASSWORD).await["data"]["login"]["token"].as_str().expect("token").to_owned();
@@ -79,14 +87,7 @@ async fn a_representative_can_neither_pull_another_organisations_person_into_rea
     let gw = TestGateway::start().await;
     let admin = gw.admin_actor().await;
     let registry = &gw.system.services.registry;
-    let org = |n: u32| OrganizationInput {
-        full_name: format!("АНО «Организация {n}»"),
-        legal_form: "ano".into(),
-        inn: Some(inn_number(n)),
-        ..Default::default()
-    };
-    let a = registry.create_organization(&admin, &org(1)).await.expect("A");
-    let b = registry.create_organization(&admin, &org(2)).await.expect("B");
+    let (a, b) = two_organisations(&gw).await;
     let basis = registry::input::LegalBasisInput {
         kind: registry::model::LegalBasisKind::Contract,
         purpose: "учёт сотрудников".into(),

@@ -66,6 +66,22 @@ impl Env {
         path.display().to_string()
     }
 
+    /// The system as another process on the same data (the gateway beside the CLI), and the
+    /// administrator as an actor of it.
+    async fn open_as_admin(&self) -> (gateway::bootstrap::System, kernel::Actor) {
+        let settings = gateway::Settings {
+            data_dir: self.dir.clone(),
+            database_url: Some(self.url.clone()),
+            profile: None,
+            permissions: None,
+            audit_key_file: None,
+        };
+        let system = gateway::bootstrap::open_existing(&settings).await.unwrap();
+        let account = system.services.access.operator("admin").await.unwrap();
+        let admin = access::actor_of(&account, kernel::Channel::Cli, "test");
+        (system, admin)
+    }
+
     async fn export(&self) -> String {
         self.ok(&["export", "organizations", "--format", "csv"]).await
     }
@@ -267,15 +283,7 @@ async fn an_import_killed_after_its_first_batch_and_run_again_ends_like_one_clea
 /// Edits the organisation with the `n`-th sample ИНН through the registry's use case (as the API
 /// does): its version goes up by one. Returns the new municipality.
 async fn edit_through_the_use_case(env: &Env, n: u32) -> &'static str {
-    let settings = gateway::Settings {
-        data_dir: env.dir.clone(),
-        database_url: Some(env.url.clone()),
-        profile: None,
-        permissions: None,
-        audit_key_file: None,
-    };
-    let system = gateway::bootstrap::open_existing(&settings).await.unwrap();
-    let admin = access::actor_of(&system.services.access.operator("admin").await.unwrap(), kernel::Channel::Cli, "t");
+    let (system, admin) = env.open_as_admin().await;
     let registry = &system.services.registry;
     let page = registry
         .organizations(
@@ -420,14 +428,7 @@ async fn accounts_are_added_listed_and_disabled() {
 async fn account_unlock_lifts_the_running_gateways_lock_through_the_database() {
     let env = Env::new().await;
     env.ok(&["account", "add", "--login", "maria", "--role", "coordinator", "--password", ADMIN_PASSWORD]).await;
-    let settings = gateway::Settings {
-        data_dir: env.dir.clone(),
-        database_url: Some(env.url.clone()),
-        profile: None,
-        permissions: None,
-        audit_key_file: None,
-    };
-    let gateway = gateway::bootstrap::open_existing(&settings).await.unwrap();
+    let (gateway, _) = env.open_as_admin().await;
     let login = |password: &'static str| {
         let access = gateway.services.access.clone();
         async move {
@@ -615,15 +616,7 @@ async fn a_rotated_key_seals_later_rows_and_every_row_still_verifies() {
 #[tokio::test]
 async fn privacy_run_destroys_withdrawn_data_once_and_exports_act_as_the_operator() {
     let env = Env::new().await;
-    let settings = gateway::Settings {
-        data_dir: env.dir.clone(),
-        database_url: Some(env.url.clone()),
-        profile: None,
-        permissions: None,
-        audit_key_file: None,
-    };
-    let system = gateway::bootstrap::open_existing(&settings).await.unwrap();
-    let admin = access::actor_of(&system.services.access.operator("admin").await.unwrap(), kernel::Channel::Cli, "t");
+    let (system, admin) = env.open_as_admin().await;
     let person = registry::input::PersonInput {
         last_name: "Удаляемова".into(),
         first_name: "Анна".into(),
