@@ -220,3 +220,22 @@ async fn refusals_before_any_account_are_recorded_once_per_address_and_minute() 
     }
     assert!(audit::verify_log(gw.system.services.gate.log().as_ref(), None).await.is_ok());
 }
+
+#[tokio::test]
+async fn thousands_of_chained_fragments_or_fields_are_refused_before_validation() {
+    let gw = TestGateway::start().await;
+    let chain: String = (0..5_000).map(|i| format!("fragment F{i} on Query {{ ...F{} }} ", i + 1)).collect();
+    let flat: String = (0..20_000).map(|_| "__typename ").collect();
+    for (path, query) in [
+        ("/public/graphql", format!("query {{ __typename }} {chain} fragment F5000 on Query {{ __typename }}")),
+        ("/graphql", format!("query {{ __typename }} {chain} fragment F5000 on Query {{ __typename }}")),
+        ("/public/graphql", format!("{{ {flat} }}")),
+    ] {
+        let answer = gw.post(path, None, &query, json!({})).await;
+        assert_eq!(error_code(&answer), "BAD_USER_INPUT", "{path}");
+        assert_eq!(answer["errors"].as_array().map(Vec::len), Some(1), "one error, not one per fragment");
+        let message = answer["errors"][0]["message"].as_str().unwrap();
+        // Validation would have answered with one "never used" error per fragment.
+        assert!(message.contains("fragments") || message.contains("fields"), "{message}");
+    }
+}

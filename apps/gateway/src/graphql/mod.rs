@@ -43,6 +43,12 @@ pub const MAX_PUBLIC_COMPLEXITY: usize = 1_000;
 pub const MAX_DIRECTIVES: usize = 10;
 /// Most aliases in one query: alias floods are a cheap way to multiply work.
 pub const MAX_ALIASES: usize = 60;
+/// Most fragment definitions in one document: validating thousands of (unused, chained)
+/// fragments costs seconds of CPU before any limit above applies.
+pub const MAX_FRAGMENTS: usize = 50;
+/// Most fields written in one document (before fragments are expanded): validation compares
+/// fields pairwise, so a flat list of tens of thousands stalls a worker.
+pub const MAX_FIELDS: usize = 1_000;
 
 /// Builds the staff schema: the one place it is assembled.
 pub fn staff_schema(services: Services) -> StaffSchema {
@@ -128,16 +134,53 @@ fn count_aliases<'a>(
     })
 }
 
+/// Fields as written in a selection set (fragments not expanded), saturating.
+fn fields_written(set: &SelectionSet) -> usize {
+    set.items.iter().fold(0usize, |total, item| {
+        total.saturating_add(match &item.node {
+            Selection::Field(field) => 1usize.saturating_add(fields_written(&field.node.selection_set.node)),
+            Selection::InlineFragment(fragment) => fields_written(&fragment.node.selection_set.node),
+            Selection::FragmentSpread(_) => 0,
+        })
+    })
+}
+
+/// What a document costs before it is validated: its fragments, its written fields and the
+/// aliases it executes. `None` when the query does not parse (the engine then names the error).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DocumentSize {
+    /// Fragment definitions.
+    pub fragments: usize,
+    /// Fields as written, in operations and fragment definitions.
+    pub fields: usize,
+    /// Aliases executed, fragments expanded where they are spread.
+    pub aliases: usize,
+}
+
+/// Measures a document (see [`DocumentSize`]).
+pub fn document_size(query: &str) -> Option<DocumentSize> {
+    let document = async_graphql::parser::parse_query(query).ok()?;
+    let fields = document
+        .operations
+        .iter()
+        .map(|(_, op)| fields_written(&op.node.selection_set.node))
+        .chain(document.fragments.values().map(|f| fields_written(&f.node.selection_set.node)))
+        .fold(0usize, usize::saturating_add);
+    Some(DocumentSize { fragments: document.fragments.len(), fields, aliases: aliases_of(&document) })
+}
+
 /// How many aliases a query executes, fragments expanded where they are spread (a fragment no
 /// operation spreads executes nothing). `None` when the query does not parse.
 pub fn aliases_in(query: &str) -> Option<usize> {
-    let document = async_graphql::parser::parse_query(query).ok()?;
+    document_size(query).map(|size| size.aliases)
+}
+
+fn aliases_of(document: &async_graphql::parser::types::ExecutableDocument) -> usize {
     let mut known = HashMap::new();
     let mut visiting = Vec::new();
-    let count = document.operations.iter().fold(0usize, |total, (_, op)| {
+    document.operations.iter().fold(0usize, |total, (_, op)| {
         total.saturating_add(count_aliases(&op.node.selection_set.node, &document.fragments, &mut known, &mut visiting))
-    });
-    Some(count)
+    })
 }
 
 /// Which schema a request is for.
@@ -158,8 +201,19 @@ pub async fn execute(
     caller: Caller,
     info: RequestInfo,
 ) -> Response {
-    if let Some(count) = aliases_in(&request.query).filter(|n| *n > MAX_ALIASES) {
-        let message = format!("the query uses {count} aliases; at most {MAX_ALIASES} are allowed");
+    let size = document_size(&request.query);
+    let too_big = size.and_then(|size| {
+        if size.fragments > MAX_FRAGMENTS {
+            Some(format!("the query defines {} fragments; at most {MAX_FRAGMENTS} are allowed", size.fragments))
+        } else if size.fields > MAX_FIELDS {
+            Some(format!("the query writes {} fields; at most {MAX_FIELDS} are allowed", size.fields))
+        } else if size.aliases > MAX_ALIASES {
+            Some(format!("the query uses {} aliases; at most {MAX_ALIASES} are allowed", size.aliases))
+        } else {
+            None
+        }
+    });
+    if let Some(message) = too_big {
         let mut error = ServerError::new(message, None);
         let mut extensions = async_graphql::ErrorExtensionValues::default();
         extensions.set("code", "BAD_USER_INPUT");
@@ -199,7 +253,19 @@ fn with_codes(mut response: Response, info: &RequestInfo) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::aliases_in;
+    use super::{MAX_FIELDS, MAX_FRAGMENTS, aliases_in, document_size};
+
+    #[test]
+    fn fragments_and_written_fields_are_counted_before_validation() {
+        let chain: String = (0..5_000).map(|i| format!("fragment F{i} on Query {{ ...F{} }} ", i + 1)).collect();
+        let size = document_size(&format!("query {{ __typename }} {chain}")).expect("parses");
+        assert!(size.fragments > MAX_FRAGMENTS, "{size:?}");
+        let flat: String = (0..5_000).map(|_| "__typename ").collect();
+        let size = document_size(&format!("{{ {flat} }}")).expect("parses");
+        assert!(size.fields > MAX_FIELDS, "{size:?}");
+        let size = document_size("{ organizations { nodes { id fullName } } }").expect("parses");
+        assert_eq!((size.fragments, size.fields, size.aliases), (0, 4, 0));
+    }
 
     #[test]
     fn a_fragment_counts_once_per_spread() {
