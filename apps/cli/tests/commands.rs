@@ -552,6 +552,10 @@ async fn a_rewritten_chain_or_a_cut_tail_fails_verify_given_the_key_or_a_checkpo
         assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600, "owner-only key file");
     }
     let keys = gateway::audit_key::read_file(&key_file).unwrap();
+    // `checkpoint` also keeps it beside the key; here the operator keeps it elsewhere only.
+    let local = env.dir.join("audit.checkpoint");
+    assert_eq!(std::fs::read_to_string(&local).unwrap().trim(), checkpoint);
+    std::fs::remove_file(&local).unwrap();
     let db = storage::Database::connect(&env.url).await.unwrap();
     storage::testing::execute_sql(&db, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;")
         .await
@@ -581,6 +585,83 @@ async fn a_rewritten_chain_or_a_cut_tail_fails_verify_given_the_key_or_a_checkpo
     env.ok(&["audit", "verify"]).await;
     let (bad, _) = env.run(&["audit", "verify", "--checkpoint", "12:zz"]).await;
     assert!(bad.unwrap_err().to_string().contains("--checkpoint"), "a malformed checkpoint is named");
+}
+
+#[tokio::test]
+async fn wiping_the_whole_log_fails_verify_against_the_local_checkpoint() {
+    let env = Env::new().await;
+    env.ok(&["import", "organizations", &env.file("orgs.csv", csv_rows(0..3).as_bytes())]).await;
+    let checkpoint = env.ok(&["audit", "checkpoint"]).await.trim().to_owned();
+    let db = storage::Database::connect(&env.url).await.unwrap();
+    let wipe = "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log; \
+                UPDATE audit_head SET seq = 0, hash = '' WHERE id = 1;";
+    storage::testing::execute_sql(&db, wipe).await.unwrap();
+    let (broken, out) = env.run(&["audit", "verify"]).await;
+    let message = broken.unwrap_err().to_string();
+    let seq = checkpoint.split_once(':').unwrap().0;
+    assert!(message.contains(&format!("ends at row 0 but row {seq} existed")), "{message}");
+    assert!(out.contains("local checkpoint"), "verify says what it checked against: {out}");
+}
+
+#[tokio::test]
+async fn a_forged_row_beyond_the_head_is_named_as_a_break_not_a_storage_error() {
+    let env = Env::new().await;
+    env.ok(&["import", "organizations", &env.file("orgs.csv", csv_rows(0..2).as_bytes())]).await;
+    let log = storage::SqlAudit::new(storage::Database::connect(&env.url).await.unwrap()).port();
+    let head = log.head().await.unwrap().unwrap();
+    let forged = format!(
+        "INSERT INTO audit_log (seq, at, login, role, channel, action, request_id, outcome, prev_hash, hash) \
+         VALUES ({}, '2026-01-01 00:00:00+00:00', 'x', 'admin', 'cli', 'x', 'x', 'success', '{}', '{}')",
+        head.seq + 1,
+        head.hash,
+        "0".repeat(64)
+    );
+    let db = storage::Database::connect(&env.url).await.unwrap();
+    storage::testing::execute_sql(&db, &forged).await.unwrap();
+    let (broken, _) = env.run(&["audit", "verify"]).await;
+    let message = broken.unwrap_err().to_string();
+    assert!(
+        message.contains("ПОВРЕЖДЁН") && message.contains(&format!("row {} was edited", head.seq + 1)),
+        "{message}"
+    );
+    assert!(!message.contains("UNIQUE") && !message.contains("Execution"), "{message}");
+}
+
+#[tokio::test]
+async fn a_missing_key_file_of_a_sealed_log_is_refused_not_replaced() {
+    let env = Env::new().await;
+    env.ok(&["import", "organizations", &env.file("orgs.csv", csv_rows(0..2).as_bytes())]).await;
+    let key_file = env.dir.join("audit.key");
+    std::fs::remove_file(&key_file).unwrap();
+    let (refused, _) = env.run(&["export", "organizations"]).await;
+    assert!(refused.unwrap_err().to_string().contains("restore the file from the backup"));
+    assert!(!key_file.exists(), "no stray key takes the lost one's place");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_rotated_while_another_process_writes_keeps_the_chain_whole() {
+    let env = Env::new().await;
+    // The gateway beside the CLI: its own pool, its own reading of the key file.
+    let (gateway, admin) = env.open_as_admin().await;
+    let writer = tokio::spawn(async move {
+        for n in 0..60 {
+            let input = registry::input::OrganizationInput {
+                full_name: format!("АНО «Пишущая {n}»"),
+                legal_form: "ano".into(),
+                inn: Some(inn_number(1000 + n)),
+                ..Default::default()
+            };
+            gateway.services.registry.create_organization(&admin, &input).await.expect("the gateway keeps writing");
+        }
+    });
+    for _ in 0..3 {
+        env.ok(&["audit", "rotate-key"]).await;
+    }
+    writer.await.unwrap();
+    let keys = gateway::audit_key::read_file(&env.dir.join("audit.key")).unwrap();
+    assert_eq!(keys.all().len(), 4);
+    let out = env.ok(&["audit", "verify"]).await;
+    assert!(out.contains("цел"), "{out}");
 }
 
 #[tokio::test]

@@ -278,6 +278,7 @@ pub struct Application {
     router: Router,
     system: System,
     first_run: FirstRun,
+    checkpoint: std::path::PathBuf,
 }
 
 impl Application {
@@ -289,7 +290,8 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
         let router = router(AppState::new(system.clone()), Duration::from_secs(config.request_timeout_secs));
-        Ok(Self { listener, router, system, first_run })
+        let checkpoint = crate::audit_key::checkpoint_path(&config.settings);
+        Ok(Self { listener, router, system, first_run, checkpoint })
     }
 
     /// The bound address (useful with port 0).
@@ -312,14 +314,25 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        // Summaries of refusals counted in the minute that ended.
+        // Every minute: the summaries of refusals counted in the minute that ended, and the
+        // local checkpoint of the audit chain.
         let gate = self.system.services.gate.clone();
+        let checkpoint = self.checkpoint.clone();
         let flusher = tokio::spawn(async move {
             let mut every_minute = tokio::time::interval(Duration::from_secs(60));
             loop {
                 every_minute.tick().await;
                 if let Err(error) = gate.flush_refusals().await {
                     tracing::error!(error = %error, "cannot record the refusal summaries");
+                }
+                match gate.log().head().await {
+                    Ok(Some(head)) => {
+                        if let Err(error) = crate::audit_key::write_checkpoint(&checkpoint, &head) {
+                            tracing::error!(error = %format!("{error:#}"), "cannot write the local audit checkpoint");
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(error) => tracing::error!(error = %error, "cannot read the audit chain's head"),
                 }
             }
         });

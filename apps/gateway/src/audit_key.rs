@@ -4,10 +4,12 @@
 //! sealing rows nobody can verify.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use anyhow::{Context as _, bail};
-use audit::{AuditLog, ChainKeys};
+use audit::{AuditLog, ChainHead, ChainKeys, FixedKeys, KeySource, legacy_link};
 
 use crate::settings::Settings;
 
@@ -18,26 +20,77 @@ pub const KEY_VARIABLE: &str = "NKO_AUDIT_KEY";
 
 /// Where the keys in effect come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum KeySource {
+pub enum KeyOrigin {
     /// `NKO_AUDIT_KEY`.
     Environment,
     /// The key file at this path.
-    File(std::path::PathBuf),
+    File(PathBuf),
 }
 
-/// The keys in effect and where they came from. When neither `NKO_AUDIT_KEY` nor the key file
-/// exists, a new key is made for the rows after the current head and written to the file
-/// (mode 0600, never overwriting a file another process created meanwhile).
-pub async fn load_or_create(settings: &Settings, log: &dyn AuditLog) -> anyhow::Result<(ChainKeys, KeySource)> {
+/// The key file, read again whenever it changes (`nko audit rotate-key` in another process), so
+/// every append seals with the keys the file holds at that moment.
+#[derive(Debug)]
+pub struct KeyFile {
+    path: PathBuf,
+    cached: Mutex<(Option<SystemTime>, u64, Arc<ChainKeys>)>,
+}
+
+impl KeyFile {
+    /// The key file at `path`, read now.
+    pub fn open(path: PathBuf) -> anyhow::Result<Self> {
+        let (modified, len) = stamp(&path)?;
+        let keys = Arc::new(read_file(&path)?);
+        Ok(Self { path, cached: Mutex::new((modified, len, keys)) })
+    }
+}
+
+fn stamp(path: &Path) -> anyhow::Result<(Option<SystemTime>, u64)> {
+    let meta = std::fs::metadata(path).with_context(|| format!("cannot read the audit key file {}", path.display()))?;
+    Ok((meta.modified().ok(), meta.len()))
+}
+
+impl KeySource for KeyFile {
+    fn current(&self) -> Result<Arc<ChainKeys>, String> {
+        let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
+        let (modified, len) = stamp(&self.path).map_err(|e| format!("{e:#}"))?;
+        if (modified, len) != (cached.0, cached.1) {
+            let keys = Arc::new(read_file(&self.path).map_err(|e| format!("{e:#}"))?);
+            tracing::info!(fingerprint = %keys.newest().fingerprint(), from = keys.newest().from_seq(), "audit key file reread");
+            *cached = (modified, len, keys);
+        }
+        Ok(cached.2.clone())
+    }
+}
+
+/// The keys in effect, their source for the database (read again before every append), and
+/// where they came from. When neither `NKO_AUDIT_KEY` nor the key file exists, a new key is made
+/// for the rows after the current head and written to the file (mode 0600, never overwriting a
+/// file another process created meanwhile), unless the log was already sealed with a key: then
+/// the key file is missing, not new, and the operator must restore it.
+pub async fn load_or_create(
+    settings: &Settings,
+    log: &dyn AuditLog,
+) -> anyhow::Result<(ChainKeys, Arc<dyn KeySource>, KeyOrigin)> {
     if let Some(text) = std::env::var(KEY_VARIABLE).ok().filter(|t| !t.trim().is_empty()) {
         let keys =
             ChainKeys::parse(&text.replace(',', "\n")).with_context(|| format!("{KEY_VARIABLE} is not valid"))?;
-        return Ok((keys, KeySource::Environment));
+        return Ok((keys.clone(), Arc::new(FixedKeys(Arc::new(keys))), KeyOrigin::Environment));
     }
     let path = settings.audit_key_path();
     if !path.exists() {
-        let head = log.head().await.context("cannot read the audit log's head")?.map_or(0, |h| h.seq);
-        let keys = ChainKeys::generate(head + 1);
+        let head = log.head().await.context("cannot read the audit log's head")?;
+        if let Some(head) = &head {
+            let last = log.scan(head.seq - 1, 1).await.context("cannot read the audit log's last row")?;
+            if last.first().is_some_and(|row| legacy_link(&row.prev_hash, row.seq, &row.event) != row.hash) {
+                bail!(
+                    "файла ключа журнала аудита {path} нет, а журнал запечатан ключом: восстановите файл из \
+                     резервной копии (или задайте NKO_AUDIT_KEY) / the audit key file {path} is missing but the \
+                     audit log is sealed with a key: restore the file from the backup (or set NKO_AUDIT_KEY)",
+                    path = path.display()
+                );
+            }
+        }
+        let keys = ChainKeys::generate(head.map_or(0, |h| h.seq) + 1);
         if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(folder)
                 .with_context(|| format!("cannot create the folder {}", folder.display()))?;
@@ -45,14 +98,48 @@ pub async fn load_or_create(settings: &Settings, log: &dyn AuditLog) -> anyhow::
         match write_new(&path, &keys.to_text()) {
             Ok(()) => {
                 tracing::info!(path = %path.display(), fingerprint = %keys.newest().fingerprint(), "created the audit key");
-                return Ok((keys, KeySource::File(path)));
             }
             // Another process created it first: use theirs.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e).with_context(|| format!("cannot create the audit key file {}", path.display())),
         }
     }
-    Ok((read_file(&path)?, KeySource::File(path)))
+    let file = KeyFile::open(path.clone())?;
+    let keys = file.current().map_err(|e| anyhow::anyhow!(e))?;
+    Ok(((*keys).clone(), Arc::new(file), KeyOrigin::File(path)))
+}
+
+/// The local checkpoint's file name (beside the key file).
+pub const CHECKPOINT_FILE: &str = "audit.checkpoint";
+
+/// The checkpoint kept beside the key file: the chain's head as this server last saw it,
+/// written by the gateway every minute and by `nko audit checkpoint`. Someone who can change
+/// the database but not this server's files cannot move it back; `nko audit verify` checks
+/// against it when no `--checkpoint` is given.
+pub fn checkpoint_path(settings: &Settings) -> PathBuf {
+    settings.audit_key_path().with_file_name(CHECKPOINT_FILE)
+}
+
+/// Reads the local checkpoint, if there is one.
+pub fn read_checkpoint(path: &Path) -> anyhow::Result<Option<ChainHead>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => ChainHead::parse(&text)
+            .map(Some)
+            .with_context(|| format!("the local audit checkpoint {} is not SEQ:HASH", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Replaces the local checkpoint with `head`, unless it already names the same or a later row.
+pub fn write_checkpoint(path: &Path, head: &ChainHead) -> anyhow::Result<()> {
+    if read_checkpoint(path)?.is_some_and(|kept| kept.seq >= head.seq) {
+        return Ok(());
+    }
+    let next = path.with_extension("checkpoint.new");
+    let _ = std::fs::remove_file(&next);
+    write_new(&next, &format!("{head}\n")).with_context(|| format!("cannot write {}", next.display()))?;
+    std::fs::rename(&next, path).with_context(|| format!("cannot replace {}", path.display()))
 }
 
 /// Refuses keys that do not seal the log's last row: the key file of another installation, a

@@ -56,11 +56,11 @@ pub enum KeyCheck {
 /// Gives the database its audit keys (loaded, or created on first start), checked as asked.
 pub async fn with_audit_keys(settings: &Settings, db: Database, check: KeyCheck) -> anyhow::Result<Database> {
     let unkeyed = SqlAudit::new(db.clone()).port();
-    let (keys, _) = crate::audit_key::load_or_create(settings, unkeyed.as_ref()).await?;
+    let (keys, source, _) = crate::audit_key::load_or_create(settings, unkeyed.as_ref()).await?;
     if check == KeyCheck::Required {
         crate::audit_key::check_against(unkeyed.as_ref(), &keys).await?;
     }
-    Ok(db.with_audit_keys(keys))
+    Ok(db.with_key_source(source))
 }
 
 /// Every action the use cases ask the permission policy about: the policy file must list

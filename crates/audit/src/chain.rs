@@ -70,6 +70,23 @@ pub enum KeyError {
     },
 }
 
+/// Where a process gets the keys it seals with, asked again before every append (under the
+/// chain head's lock), so a key rotated by another process is used from its first row on.
+pub trait KeySource: Send + Sync {
+    /// The keys in effect now, or why they cannot be had (then nothing is appended).
+    fn current(&self) -> Result<std::sync::Arc<ChainKeys>, String>;
+}
+
+/// Keys that never change (tests, and `NKO_AUDIT_KEY`, which a running process cannot see change).
+#[derive(Clone, Debug)]
+pub struct FixedKeys(pub std::sync::Arc<ChainKeys>);
+
+impl KeySource for FixedKeys {
+    fn current(&self) -> Result<std::sync::Arc<ChainKeys>, String> {
+        Ok(self.0.clone())
+    }
+}
+
 /// Every key the chain was ever sealed with, oldest first (never empty).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChainKeys {

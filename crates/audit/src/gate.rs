@@ -168,10 +168,17 @@ impl Gate {
             Ok(rows) => format!("verify: {rows} rows intact"),
             Err(e) => format!("verify: {e}"),
         };
-        // Recorded after the walk, so the verdict covers every row before this one.
-        self.record(&AuditEvent::new(actor, AUDIT_READ.code(), None, outcome, self.clock.now()).with_detail(detail))
-            .await?;
-        Ok(verified?)
+        // Recorded after the walk, so the verdict covers every row before this one. A broken
+        // chain may refuse the row (a forged row already holds its place): the break is the
+        // answer then, not the failure to record it.
+        let recorded = self
+            .record(&AuditEvent::new(actor, AUDIT_READ.code(), None, outcome, self.clock.now()).with_detail(detail))
+            .await;
+        match (verified, recorded) {
+            (Err(broken), _) => Err(broken.into()),
+            (Ok(_), Err(error)) => Err(error),
+            (Ok(rows), Ok(())) => Ok(rows),
+        }
     }
 
     /// The chain's head as a checkpoint to keep outside the database (`None` for an empty log).

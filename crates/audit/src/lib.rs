@@ -12,7 +12,7 @@ pub mod refusals;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use chain::{ChainBreak, ChainKey, ChainKeys, ChainVerifier, GENESIS, KeyError, legacy_link};
+pub use chain::{ChainBreak, ChainKey, ChainKeys, ChainVerifier, FixedKeys, GENESIS, KeyError, KeySource, legacy_link};
 pub use gate::{ACTIONS, AUDIT_READ, Gate, GateError};
 pub use model::{AuditEvent, AuditRecord, ChainHead, Outcome, object};
 pub use ports::{AuditError, AuditFilter, AuditLog, verify_log};

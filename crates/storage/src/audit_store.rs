@@ -49,11 +49,10 @@ async fn head_in<C: ConnectionTrait>(conn: &C, backend: Backend) -> Result<(i64,
     Ok((head.try_get("", "seq")?, head.try_get("", "hash")?))
 }
 
-/// The keys that seal audit rows written through `db`, or the error every write without them gets.
-pub(crate) fn keys_of(db: &Database) -> Result<&ChainKeys, DbErr> {
-    db.audit_keys()
-        .map(|keys| keys.as_ref())
-        .ok_or_else(|| DbErr::Custom("no audit key is configured: audit rows cannot be sealed".into()))
+/// The keys that seal audit rows written through `db` now, or the error every write without them
+/// gets. Asked after the chain head is locked, so a rotation by another process is seen.
+pub(crate) fn keys_of(db: &Database) -> Result<Arc<ChainKeys>, DbErr> {
+    db.audit_keys().map_err(DbErr::Custom)
 }
 
 /// Appends rows for `events`, in order, through `conn` (a transaction the caller commits with its
@@ -63,8 +62,8 @@ pub(crate) async fn append_all_in<C: ConnectionTrait>(
     db: &Database,
     events: &[AuditEvent],
 ) -> Result<Vec<AuditRecord>, DbErr> {
-    let keys = keys_of(db)?;
     let (mut seq, mut prev_hash) = head_in(conn, db.backend()).await?;
+    let keys = keys_of(db)?;
     let mut records = Vec::with_capacity(events.len());
     for event in events {
         seq += 1;
@@ -129,18 +128,21 @@ fn row_of(r: &AuditRecord) -> audit_log::Model {
 /// Appending inside a raw sqlx transaction (the bulk paths of imports, which bypass sea-orm):
 /// the same row and the same head update as [`append_in`], in each database's dialect.
 pub(crate) mod raw_audit {
-    use audit::{AuditEvent, ChainKeys};
+    use audit::AuditEvent;
+
+    use crate::database::Database;
     use sea_orm::sqlx::{self, PgConnection, Row, SqliteConnection};
 
     /// The three statements of an append, in one dialect; each function below runs them on its
     /// database (sqlx's binds are typed per database, so the body is spelled once, here).
     macro_rules! append {
-        ($conn:expr, $keys:expr, $event:expr, $head:literal, $insert:literal, $update:literal) => {{
+        ($conn:expr, $db:expr, $event:expr, $head:literal, $insert:literal, $update:literal) => {{
             let conn = $conn;
             let e: &AuditEvent = $event;
             let head = sqlx::query($head).fetch_one(&mut *conn).await?;
             let (seq, prev): (i64, String) = (head.try_get::<i64, _>("seq")? + 1, head.try_get("hash")?);
-            let hash = $keys.seal(&prev, seq, e);
+            let keys = $db.audit_keys().map_err(sqlx::Error::Protocol)?;
+            let hash = keys.seal(&prev, seq, e);
             sqlx::query($insert)
                 .bind(seq)
                 .bind(e.at)
@@ -166,12 +168,12 @@ pub(crate) mod raw_audit {
     /// Appends `event` within the caller's PostgreSQL transaction, locking the chain head.
     pub async fn append_postgres(
         conn: &mut PgConnection,
-        keys: &ChainKeys,
+        db: &Database,
         event: &AuditEvent,
     ) -> Result<(), sqlx::Error> {
         append!(
             conn,
-            keys,
+            db,
             event,
             "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
             "INSERT INTO audit_log (seq, at, account_id, login, role, channel, action, object, request_id, outcome, \
@@ -183,12 +185,12 @@ pub(crate) mod raw_audit {
     /// Appends `event` within the caller's SQLite transaction (one writer: no lock needed).
     pub async fn append_sqlite(
         conn: &mut SqliteConnection,
-        keys: &ChainKeys,
+        db: &Database,
         event: &AuditEvent,
     ) -> Result<(), sqlx::Error> {
         append!(
             conn,
-            keys,
+            db,
             event,
             "SELECT seq, hash FROM audit_head WHERE id = 1",
             "INSERT INTO audit_log (seq, at, account_id, login, role, channel, action, object, request_id, outcome, \
@@ -230,6 +232,38 @@ fn record_from(row: audit_log::Model) -> Result<AuditRecord, AuditError> {
         prev_hash: row.prev_hash,
         hash: row.hash,
     })
+}
+
+impl SqlAudit {
+    /// Starts a new key at the next row, atomically with that row: under the chain head's lock
+    /// (no other process can append meanwhile), `install` is given the first row the new key
+    /// seals and returns the keys with it (having written them where every process reads them);
+    /// `event` is then appended as that first row, sealed with the new key. If the commit fails
+    /// afterwards, the next append, by anyone, still begins the new key at that row.
+    pub async fn rotate_key(
+        &self,
+        event: &AuditEvent,
+        install: impl FnOnce(i64) -> Result<ChainKeys, String>,
+    ) -> Result<AuditRecord, AuditError> {
+        let txn = self.db.begin_write().await.map_err(unavailable)?;
+        let (seq, prev_hash) = head_in(&txn, self.db.backend()).await.map_err(unavailable)?;
+        let keys = install(seq + 1).map_err(AuditError::Unavailable)?;
+        let record =
+            AuditRecord { seq: seq + 1, hash: keys.seal(&prev_hash, seq + 1, event), event: event.clone(), prev_hash };
+        audit_log::Entity::insert(audit_log::ActiveModel::from(row_of(&record)))
+            .exec_without_returning(&txn)
+            .await
+            .map_err(unavailable)?;
+        audit_head::Entity::update_many()
+            .col_expr(audit_head::Column::Seq, Expr::value(record.seq))
+            .col_expr(audit_head::Column::Hash, Expr::value(record.hash.clone()))
+            .filter(audit_head::Column::Id.eq(1))
+            .exec(&txn)
+            .await
+            .map_err(unavailable)?;
+        txn.commit().await.map_err(unavailable)?;
+        Ok(record)
+    }
 }
 
 #[async_trait]
@@ -296,6 +330,6 @@ impl AuditLog for SqlAudit {
 
     fn keys(&self) -> Arc<ChainKeys> {
         // A log opened without keys verifies nothing as keyed: every keyed row then reads as edited.
-        self.db.audit_keys().cloned().unwrap_or_else(|| Arc::new(ChainKeys::generate(i64::MAX)))
+        self.db.audit_keys().unwrap_or_else(|_| Arc::new(ChainKeys::generate(i64::MAX)))
     }
 }

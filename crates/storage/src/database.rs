@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use audit::ChainKeys;
+use audit::{ChainKeys, FixedKeys, KeySource};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
@@ -55,7 +55,7 @@ pub struct Database {
     connection: DatabaseConnection,
     backend: Backend,
     statements: Arc<AtomicU64>,
-    audit_keys: Option<Arc<ChainKeys>>,
+    audit_keys: Option<Arc<dyn KeySource>>,
 }
 
 impl Database {
@@ -113,14 +113,24 @@ impl Database {
     /// The same pool, sealing audit rows with `keys`. Without keys no audit row can be written
     /// (every change fails with a storage error), so no unkeyed row is ever appended.
     #[must_use]
-    pub fn with_audit_keys(mut self, keys: ChainKeys) -> Self {
-        self.audit_keys = Some(Arc::new(keys));
+    pub fn with_audit_keys(self, keys: ChainKeys) -> Self {
+        self.with_key_source(Arc::new(FixedKeys(Arc::new(keys))))
+    }
+
+    /// The same pool, asking `source` for the keys before every append (a key file another
+    /// process may rotate).
+    #[must_use]
+    pub fn with_key_source(mut self, source: Arc<dyn KeySource>) -> Self {
+        self.audit_keys = Some(source);
         self
     }
 
-    /// The audit keys, when set.
-    pub fn audit_keys(&self) -> Option<&Arc<ChainKeys>> {
-        self.audit_keys.as_ref()
+    /// The audit keys in effect now.
+    pub fn audit_keys(&self) -> Result<Arc<ChainKeys>, String> {
+        self.audit_keys
+            .as_ref()
+            .ok_or_else(|| "no audit key is configured: audit rows cannot be sealed".to_owned())
+            .and_then(|source| source.current())
     }
 
     /// The backend.

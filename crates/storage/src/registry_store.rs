@@ -23,7 +23,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, RuntimeErr,
 };
 
-use crate::audit_store::{commit_audited, keys_of, raw_audit};
+use crate::audit_store::{commit_audited, raw_audit};
 use crate::convert::{self, json_item};
 use crate::database::{Backend, Database};
 use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
@@ -369,14 +369,13 @@ impl SqlRegistry {
         for org in new {
             convert::organization_copy_line(org, &mut data);
         }
-        let keys = keys_of(&self.db).map_err(repo_error)?;
         let pool = self.conn().get_postgres_connection_pool();
         let mut tx = pool.begin().await.map_err(sqlx_error)?;
         let statement = format!("COPY organizations ({}) FROM STDIN", convert::COPY_COLUMNS);
         let mut copy = tx.copy_in_raw(&statement).await.map_err(sqlx_error)?;
         copy.send(data.as_bytes()).await.map_err(sqlx_error)?;
         copy.finish().await.map_err(sqlx_error)?;
-        raw_audit::append_postgres(&mut tx, keys, audit).await.map_err(sqlx_error)?;
+        raw_audit::append_postgres(&mut tx, &self.db, audit).await.map_err(sqlx_error)?;
         tx.commit().await.map_err(sqlx_error)?;
         self.db.count_statements(1);
         Ok(())
@@ -390,7 +389,6 @@ impl SqlRegistry {
         if new.is_empty() {
             return Ok(());
         }
-        let keys = keys_of(&self.db).map_err(repo_error)?;
         let pool = self.conn().get_sqlite_connection_pool();
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(sqlx_error)?;
         for chunk in new.chunks(INSERT_CHUNK) {
@@ -411,7 +409,7 @@ impl SqlRegistry {
             }
             query.execute(&mut *tx).await.map_err(sqlx_error)?;
         }
-        raw_audit::append_sqlite(&mut tx, keys, audit).await.map_err(sqlx_error)?;
+        raw_audit::append_sqlite(&mut tx, &self.db, audit).await.map_err(sqlx_error)?;
         tx.commit().await.map_err(sqlx_error)?;
         self.db.count_statements(new.len().div_ceil(INSERT_CHUNK) as u64);
         Ok(())

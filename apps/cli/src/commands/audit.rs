@@ -8,6 +8,8 @@ use clap::Subcommand;
 use gateway::Settings;
 use kernel::{MAX_PAGE_SIZE, PageRequest};
 
+use gateway::audit_key;
+
 use crate::explain;
 
 /// What to do with the audit log.
@@ -62,42 +64,60 @@ pub async fn run(
     let gate = &system.services.gate;
     match action {
         Action::Verify { checkpoint } => {
-            let checkpoint = checkpoint
+            let given = checkpoint
                 .map(|text| {
                     ChainHead::parse(&text).with_context(|| {
                         format!("--checkpoint: ожидается НОМЕР:ХЕШ / expected SEQ:HASH (64 hex digits), got `{text}`")
                     })
                 })
                 .transpose()?;
-            verify(gate, &actor, checkpoint.as_ref(), out).await?;
+            let local = audit_key::read_checkpoint(&audit_key::checkpoint_path(settings))?;
+            if given.is_none()
+                && let Some(local) = &local
+            {
+                writeln!(
+                    out,
+                    "Сверка с локальной контрольной точкой {seq} / checking against the local checkpoint {seq}",
+                    seq = local.seq
+                )?;
+            }
+            verify(gate, &actor, given.as_ref().or(local.as_ref()), out).await?;
         }
         Action::Checkpoint => match gate.checkpoint(&actor).await.map_err(gate_error)? {
-            Some(head) => writeln!(out, "{head}")?,
+            Some(head) => {
+                audit_key::write_checkpoint(&audit_key::checkpoint_path(settings), &head)?;
+                writeln!(out, "{head}")?;
+            }
             None => anyhow::bail!("журнал аудита пуст / the audit log is empty"),
         },
         Action::RotateKey => {
             gate.check(&actor, AUDIT_READ, None).await.map_err(gate_error)?;
-            if std::env::var(gateway::audit_key::KEY_VARIABLE).is_ok_and(|v| !v.trim().is_empty()) {
+            require_admin(&actor)?;
+            if std::env::var(audit_key::KEY_VARIABLE).is_ok_and(|v| !v.trim().is_empty()) {
                 anyhow::bail!(
-                    "ключ задан переменной NKO_AUDIT_KEY: добавьте новую строку в неё сами / the key comes from                      NKO_AUDIT_KEY: add the new line to it yourself"
+                    "ключ задан переменной NKO_AUDIT_KEY: добавьте новую строку в неё сами / the key comes from \
+                     NKO_AUDIT_KEY: add the new line to it yourself"
                 );
             }
-            require_admin(&actor)?;
             let path = settings.audit_key_path();
-            let mut keys = gateway::audit_key::read_file(&path)?;
-            let head = gate.log().head().await?.map_or(0, |h| h.seq);
-            // The rotation's own row is the last one sealed with the old key.
-            let from = head + 2;
-            let fingerprint = keys.rotate(from).map_err(|e| anyhow::anyhow!("{e}"))?.fingerprint();
-            gate.record(
-                &gate.event(&actor, AUDIT_READ, None).with_detail(format!("rotate key: {fingerprint} from row {from}")),
-            )
-            .await
-            .map_err(gate_error)?;
-            gateway::audit_key::replace_file(&path, &keys)?;
+            let mut keys = audit_key::read_file(&path)?;
+            // Under the chain head's lock: no process appends between the new key's first row
+            // and this rotation's own row, which is that first row; every process rereads the
+            // key file before its next append.
+            let event = gate.event(&actor, AUDIT_READ, None).with_detail("rotate key");
+            let record = storage::SqlAudit::new(system.db.clone())
+                .rotate_key(&event, |from| {
+                    keys.rotate(from).map_err(|e| e.to_string())?;
+                    audit_key::replace_file(&path, &keys).map_err(|e| format!("{e:#}"))?;
+                    Ok(keys.clone())
+                })
+                .await?;
+            let fingerprint = keys.newest().fingerprint();
             writeln!(
                 out,
-                "Новый ключ {fingerprint} запечатывает записи с {from}; сохраните копию {path} / the new key {fingerprint}                  seals rows from {from}; back up {path}",
+                "Новый ключ {fingerprint} запечатывает записи с {from}; сохраните копию {path} / the new key \
+                 {fingerprint} seals rows from {from}; back up {path}",
+                from = record.seq,
                 path = path.display()
             )?;
         }
