@@ -171,6 +171,8 @@ async fn a_cursor_out_of_range_or_malformed_is_bad_user_input_naming_after_on_ev
             let answer: serde_json::Value = response.json().await.expect("JSON");
             assert_eq!(error_code(&answer), "BAD_USER_INPUT", "{path} {list} {cursor}: {answer}");
             assert_eq!(answer["errors"][0]["extensions"]["field"], "after", "{path} {list} {cursor}: {answer}");
+            let message = answer["errors"][0]["message"].as_str().unwrap_or_default();
+            assert!(message.contains("курсор"), "Russian by default: {message}");
         }
     }
 }

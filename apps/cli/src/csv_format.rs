@@ -99,12 +99,24 @@ fn file_error(line: u64, reason: impl Into<String>) -> RowError {
 /// Decodes the file's bytes. In `Auto` mode a file that is valid UTF-8 is UTF-8, a file with no
 /// valid multi-byte UTF-8 at all is Windows-1251, and a mix of both is refused line by line.
 pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<String, Vec<RowError>> {
-    if bytes.len() >= 2 && (bytes[..2] == [0xFF, 0xFE] || bytes[..2] == [0xFE, 0xFF]) || bytes.contains(&0) {
+    let zeros = bytes.iter().filter(|b| **b == 0).count();
+    let utf16_bom = bytes.len() >= 2 && (bytes[..2] == [0xFF, 0xFE] || bytes[..2] == [0xFE, 0xFF]);
+    if utf16_bom || zeros > bytes.len() / 10 {
         return Err(vec![file_error(
             1,
             "файл в кодировке UTF-16 или двоичный: сохраните его как CSV в UTF-8 или Windows-1251",
         )]);
     }
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        let line = 1 + bytes[..at].iter().filter(|b| **b == b'\n').count() as u64;
+        return Err(vec![file_error(line, "нулевой символ (NUL) в строке: удалите его и повторите импорт")]);
+    }
+    let text = decode_text(bytes, encoding)?;
+    // Windows line ends become `\n`, so every record's line number is the editor's.
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text })
+}
+
+fn decode_text(bytes: &[u8], encoding: Encoding) -> Result<String, Vec<RowError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let as_1251 = || encoding_rs::WINDOWS_1251.decode_without_bom_handling(bytes).0.into_owned();
     match (encoding, std::str::from_utf8(bytes)) {
@@ -521,6 +533,27 @@ mod tests {
     fn unknown_columns_are_refused_so_typos_do_not_lose_data() {
         let (_, errors) = parse("full_name,legal_form,inn,telephone\n", b',');
         assert_eq!(errors[0].column.as_deref(), Some("telephone"));
+    }
+
+    #[test]
+    fn a_file_with_windows_line_ends_names_the_same_lines_as_its_unix_twin() {
+        let unix = "full_name;legal_form;inn;registered_on\nА;ano;7707083893;2020-01-01\nБ;ano;7707083893;31.02.2020\n";
+        let windows = unix.replace('\n', "\r\n");
+        for text in [unix.to_owned(), windows] {
+            let text = decode(text.as_bytes(), Encoding::Auto).expect("decodes");
+            let (_, errors) = parse(&text, detect_delimiter(&text));
+            assert_eq!((errors[0].line, errors[0].column.as_deref()), (3, Some("registered_on")), "{errors:?}");
+        }
+    }
+
+    #[test]
+    fn a_stray_nul_is_named_by_its_line_and_a_binary_file_as_such() {
+        let text = b"full_name;legal_form;inn\n\xD0\x90;ano;7707083893\nB\x00;ano;7707083893\n";
+        let errors = decode(text, Encoding::Auto).expect_err("refused");
+        assert_eq!(errors[0].line, 3, "{errors:?}");
+        assert!(errors[0].reason.contains("NUL"));
+        let binary = [0u8, 1, 0, 2, 0, 3, 0, 4];
+        assert!(decode(&binary, Encoding::Auto).expect_err("refused")[0].reason.contains("UTF-16"));
     }
 
     #[test]

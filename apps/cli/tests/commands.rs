@@ -734,6 +734,21 @@ async fn privacy_run_destroys_withdrawn_data_once_and_exports_act_as_the_operato
     let parsed: serde_json::Value = serde_json::from_str(&export).unwrap();
     assert!(parsed["tables"]["people"].as_array().is_some_and(|rows| rows.len() == 1), "{export}");
     assert!(!export.contains("Удаляемова") && !export.contains("555-55-55"), "anonymised: {export}");
+    // Written to a file, an export is readable by its owner only, even over an older file.
+    let file = env.dir.join("subject.json");
+    std::fs::write(&file, "old").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        env.ok(&["privacy", "export", "--person", &id, "--output", &file.display().to_string()]).await;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+        let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        assert_eq!(
+            (&written["subject"], &written["tables"]["people"]),
+            (&parsed["subject"], &parsed["tables"]["people"])
+        );
+    }
     let trail = env.ok(&["audit", "list", "--action", "privacy.run", "--login", "admin"]).await;
     assert!(trail.lines().all(|l| l.contains("\tcli\t")) && trail.lines().count() >= 2, "{trail}");
 }

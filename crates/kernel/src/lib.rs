@@ -10,6 +10,7 @@ mod page;
 mod period;
 mod policy;
 pub mod profile;
+pub mod text;
 pub mod workdays;
 
 pub use actor::{Actor, Channel, Role};

@@ -19,6 +19,18 @@ pub enum CursorError {
     PageSize(i64),
 }
 
+impl crate::Localized for CursorError {
+    fn message(&self, lang: crate::Lang) -> String {
+        match (self, lang) {
+            (_, crate::Lang::En) => self.to_string(),
+            (CursorError::Malformed, _) => {
+                "курсор не выдан этой системой: передайте endCursor предыдущей страницы".into()
+            }
+            (CursorError::PageSize(n), _) => format!("размер страницы {n} вне диапазона 1..={MAX_PAGE_SIZE}"),
+        }
+    }
+}
+
 const CURSOR_PREFIX: &str = "o";
 
 impl Cursor {

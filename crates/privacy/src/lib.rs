@@ -17,4 +17,4 @@ pub mod testing;
 pub use model::{Consent, ConsentId, ConsentKind, SubjectExport, SubjectId, SubjectRequest, SubjectRequestId};
 pub use ports::{ConsentRepo, PrivacyStoreError, SubjectRequestRepo, Subjects};
 pub use rules::PrivacyRuleError;
-pub use service::{NewConsent, Privacy, PrivacyError, RunReport};
+pub use service::{InputProblem, NewConsent, Privacy, PrivacyError, RunReport};

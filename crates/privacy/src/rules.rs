@@ -17,6 +17,8 @@ pub const EXTENSION_WORKING_DAYS: u32 = 5;
 /// The purpose of the distribution consent (art. 10.1) that lets the public directory show a
 /// person. A distribution consent for another purpose (a newsletter, a report) does not.
 pub const PUBLIC_DIRECTORY: &str = "public_directory";
+/// What a distribution consent can grant: what the public directory can show of a person.
+pub const PUBLISHABLE_CATEGORIES: &[&str] = &["email", "name", "phone", "position"];
 
 /// Whether this consent lets the public directory show its subject: given, not withdrawn, a
 /// distribution consent, and for the public directory.

@@ -21,7 +21,7 @@ pub enum PrivacyError {
         /// The input field.
         field: &'static str,
         /// What is wrong.
-        problem: &'static str,
+        problem: InputProblem,
     },
     /// A rule refuses it.
     #[error(transparent)]
@@ -35,6 +35,82 @@ pub enum PrivacyError {
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] PrivacyStoreError),
+}
+
+/// What is wrong with an input field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputProblem {
+    /// Not a code of 2 to 64 characters a-z, 0-9, `_`.
+    CodeShape,
+    /// Empty or longer than the limit.
+    Length {
+        /// The most characters allowed.
+        max: usize,
+    },
+    /// No category given.
+    NoCategory,
+    /// A category a distribution consent cannot grant (the public directory shows only these).
+    NotPublishable {
+        /// The category given.
+        category: String,
+    },
+    /// A control or invisible formatting character (see `kernel::text`).
+    ForbiddenCharacter {
+        /// The character, as `U+XXXX`.
+        code_point: String,
+    },
+    /// A date after today.
+    InTheFuture,
+}
+
+impl std::fmt::Display for InputProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl Localized for InputProblem {
+    fn message(&self, lang: Lang) -> String {
+        let ru = lang != Lang::En;
+        match self {
+            InputProblem::CodeShape if ru => "код: от 2 до 64 символов a-z, 0-9, _".into(),
+            InputProblem::CodeShape => "2-64 characters a-z, 0-9, _".into(),
+            InputProblem::Length { max } if ru => format!("от 1 до {max} символов"),
+            InputProblem::Length { max } => format!("1-{max} characters"),
+            InputProblem::NoCategory if ru => "нужна хотя бы одна категория".into(),
+            InputProblem::NoCategory => "at least one category".into(),
+            InputProblem::NotPublishable { category } if ru => format!(
+                "«{category}»: согласие на распространение может разрешать только {}",
+                rules::PUBLISHABLE_CATEGORIES.join(", ")
+            ),
+            InputProblem::NotPublishable { category } => format!(
+                "`{category}`: a distribution consent can grant only {}",
+                rules::PUBLISHABLE_CATEGORIES.join(", ")
+            ),
+            InputProblem::ForbiddenCharacter { code_point } if ru => {
+                format!("недопустимый символ {code_point} (управляющий или невидимый)")
+            }
+            InputProblem::ForbiddenCharacter { code_point } => {
+                format!("the character {code_point} is not allowed (a control or invisible character)")
+            }
+            InputProblem::InTheFuture if ru => "дата в будущем".into(),
+            InputProblem::InTheFuture => "in the future".into(),
+        }
+    }
+}
+
+/// A free text a person will read (a document reference, a reason): trimmed, 1 to `max`
+/// characters, no control or invisible characters (line breaks allowed where `newlines`).
+fn free_text(field: &'static str, text: &str, max: usize, newlines: bool) -> Result<String, PrivacyError> {
+    let text = text.trim();
+    if let Some(c) = kernel::text::forbidden_char(text, newlines) {
+        let code_point = kernel::text::code_point(c);
+        return Err(PrivacyError::Invalid { field, problem: InputProblem::ForbiddenCharacter { code_point } });
+    }
+    if text.is_empty() || text.chars().count() > max {
+        return Err(PrivacyError::Invalid { field, problem: InputProblem::Length { max } });
+    }
+    Ok(text.to_owned())
 }
 
 impl From<GateError> for PrivacyError {
@@ -52,7 +128,7 @@ impl Localized for PrivacyError {
             return self.to_string();
         }
         match self {
-            PrivacyError::Invalid { field, problem } => format!("{field}: {problem}"),
+            PrivacyError::Invalid { field, problem } => format!("{field}: {}", problem.message(lang)),
             PrivacyError::Rule(PrivacyRuleError::OnePurposePerDocument { document, other }) => format!(
                 "документ «{document}» уже содержит согласие на цель «{other}»: одно согласие — одна цель (152-ФЗ, ст. 9)"
             ),
@@ -108,7 +184,7 @@ fn code(field: &'static str, text: &str) -> Result<String, PrivacyError> {
     let text = text.trim().to_lowercase();
     let valid = (2..=64).contains(&text.len())
         && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    valid.then_some(text).ok_or(PrivacyError::Invalid { field, problem: "2-64 characters a-z, 0-9, _" })
+    valid.then_some(text).ok_or(PrivacyError::Invalid { field, problem: InputProblem::CodeShape })
 }
 
 impl Privacy {
@@ -134,13 +210,19 @@ impl Privacy {
     pub async fn record_consent(&self, actor: &Actor, new: NewConsent) -> Result<Consent, PrivacyError> {
         self.gate.require_all(actor, CONSENT_MANAGE, object("person", new.subject.0)).await?;
         self.existing_subject(new.subject).await?;
-        let document = new.document.trim().to_owned();
-        if document.is_empty() || document.chars().count() > 200 {
-            return Err(PrivacyError::Invalid { field: "document", problem: "1-200 characters" });
-        }
-        let categories: Vec<String> = new.categories.iter().map(|c| code("categories", c)).collect::<Result<_, _>>()?;
+        let document = free_text("document", &new.document, 200, false)?;
+        let mut categories: Vec<String> =
+            new.categories.iter().map(|c| code("categories", c)).collect::<Result<_, _>>()?;
+        categories.sort();
+        categories.dedup();
         if categories.is_empty() {
-            return Err(PrivacyError::Invalid { field: "categories", problem: "at least one category" });
+            return Err(PrivacyError::Invalid { field: "categories", problem: InputProblem::NoCategory });
+        }
+        if new.kind == ConsentKind::Distribution
+            && let Some(category) = categories.iter().find(|c| !rules::PUBLISHABLE_CATEGORIES.contains(&c.as_str()))
+        {
+            let problem = InputProblem::NotPublishable { category: category.clone() };
+            return Err(PrivacyError::Invalid { field: "categories", problem });
         }
         let consent = Consent {
             id: ConsentId::new(),
@@ -218,7 +300,7 @@ impl Privacy {
         self.existing_subject(subject).await?;
         let received_on = received_on.unwrap_or_else(|| self.today());
         if received_on > self.today() {
-            return Err(PrivacyError::Invalid { field: "receivedOn", problem: "in the future" });
+            return Err(PrivacyError::Invalid { field: "receivedOn", problem: InputProblem::InTheFuture });
         }
         let (due_on, due_predicted) = rules::answer_due(received_on)?;
         let request = SubjectRequest {
@@ -246,8 +328,9 @@ impl Privacy {
         reason: &str,
     ) -> Result<SubjectRequest, PrivacyError> {
         self.gate.require_all(actor, SUBJECT_REQUEST, object("subject_request", id.0)).await?;
+        let reason = if reason.trim().is_empty() { String::new() } else { free_text("reason", reason, 1_000, true)? };
         let request = self.requests.get(id).await?.ok_or(PrivacyError::NotFound("subject request"))?;
-        let extended = rules::extend(&request, reason)?;
+        let extended = rules::extend(&request, &reason)?;
         let event = self
             .gate
             .event(actor, SUBJECT_REQUEST, object("person", request.subject.0))

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta};
 use kernel::{Actor, Channel, ManualClock, Policy, Role};
 use privacy::rules::PUBLIC_DIRECTORY;
 use privacy::testing::InMemoryPrivacy;
-use privacy::{ConsentKind, ConsentRepo, NewConsent, Privacy, PrivacyError, PrivacyRuleError, SubjectId};
+use privacy::{ConsentKind, ConsentRepo, InputProblem, NewConsent, Privacy, PrivacyError, PrivacyRuleError, SubjectId};
 
 const POLICY: &str = r#"
     ["consent.manage"]
@@ -351,4 +351,41 @@ mod properties {
             });
         }
     }
+}
+
+fn invalid<T: std::fmt::Debug>(result: Result<T, PrivacyError>) -> (&'static str, InputProblem) {
+    match result {
+        Err(PrivacyError::Invalid { field, problem }) => (field, problem),
+        other => panic!("expected an invalid field, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn consents_and_reasons_refuse_hidden_characters_overlong_text_and_unpublishable_categories() {
+    let w = world();
+    let coordinator = actor(Role::Coordinator);
+    let lawyer = actor(Role::Lawyer);
+    let mut hidden = consent(w.anna, ConsentKind::Processing, "ngo_contacts", "Согласие\u{202E}1");
+    let (field, problem) = invalid(w.privacy.record_consent(&coordinator, hidden.clone()).await);
+    assert_eq!((field, problem), ("document", InputProblem::ForbiddenCharacter { code_point: "U+202E".into() }));
+    hidden.document = "Д".repeat(201);
+    assert_eq!(invalid(w.privacy.record_consent(&coordinator, hidden).await).1, InputProblem::Length { max: 200 });
+    let mut everything = consent(w.anna, ConsentKind::Distribution, "public_directory", "Р-1");
+    everything.categories = vec!["name".into(), "password".into()];
+    let (field, problem) = invalid(w.privacy.record_consent(&coordinator, everything.clone()).await);
+    assert_eq!((field, problem.clone()), ("categories", InputProblem::NotPublishable { category: "password".into() }));
+    assert!(kernel::Localized::message(&problem, kernel::Lang::Ru).contains("согласие на распространение"));
+    everything.categories = vec!["name".into(), "position".into(), "name".into()];
+    let recorded = w.privacy.record_consent(&coordinator, everything).await.expect("publishable categories");
+    assert_eq!(recorded.categories, vec!["name".to_owned(), "position".to_owned()], "sorted and without repeats");
+
+    let request = w.privacy.register_request(&lawyer, w.anna, None).await.expect("a request");
+    let long = "причина ".repeat(200);
+    let (field, problem) = invalid(w.privacy.extend_request(&lawyer, request.id, &long).await);
+    assert_eq!((field, problem), ("reason", InputProblem::Length { max: 1_000 }));
+    let (_, problem) = invalid(w.privacy.extend_request(&lawyer, request.id, "a\u{0}b").await);
+    assert_eq!(problem, InputProblem::ForbiddenCharacter { code_point: "U+0000".into() });
+    let extended =
+        w.privacy.extend_request(&lawyer, request.id, "запрос архива\nорганизации").await.expect("two lines");
+    assert!(extended.extension.is_some());
 }

@@ -50,7 +50,19 @@ pub enum Problem {
     #[error("the date is not possible: {reason}")]
     ImpossibleDate {
         /// Why.
-        reason: &'static str,
+        reason: DateProblem,
+    },
+    /// A control or invisible formatting character (see `kernel::text`).
+    #[error("the value holds the character {code_point}, which is not allowed (a control or invisible character)")]
+    ForbiddenCharacter {
+        /// The character, as `U+XXXX`.
+        code_point: String,
+    },
+    /// More items than a list may hold.
+    #[error("at most {max} values are allowed")]
+    TooMany {
+        /// The limit.
+        max: usize,
     },
     /// A code that is not in the profile's list.
     #[error("`{code}` is not in the list of allowed values")]
@@ -71,6 +83,34 @@ pub enum Problem {
     IdShape,
 }
 
+/// Why a date cannot be true.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateProblem {
+    /// After today.
+    InTheFuture,
+    /// Before the organisation's registration.
+    BeforeRegistration,
+    /// Before 1900: a typing error, not a date in the registry's life.
+    TooEarly,
+}
+
+impl std::fmt::Display for DateProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl Localized for DateProblem {
+    fn message(&self, lang: Lang) -> String {
+        let (ru, en) = match self {
+            DateProblem::InTheFuture => ("в будущем", "in the future"),
+            DateProblem::BeforeRegistration => ("раньше регистрации организации", "before registration"),
+            DateProblem::TooEarly => ("раньше 1900 года", "before 1900"),
+        };
+        (if lang == Lang::En { en } else { ru }).to_owned()
+    }
+}
+
 impl Localized for Problem {
     fn message(&self, lang: Lang) -> String {
         if lang == Lang::En {
@@ -89,7 +129,11 @@ impl Localized for Problem {
             Problem::PhoneShape => "это не номер телефона (от 5 до 15 цифр)".into(),
             Problem::WebsiteShape => "это не адрес сайта (ожидается https://домен.зона)".into(),
             Problem::DateShape => "это не дата (ожидается ГГГГ-ММ-ДД)".into(),
-            Problem::ImpossibleDate { reason } => format!("невозможная дата: {reason}"),
+            Problem::ImpossibleDate { reason } => format!("невозможная дата: {}", reason.message(lang)),
+            Problem::ForbiddenCharacter { code_point } => {
+                format!("значение содержит недопустимый символ {code_point} (управляющий или невидимый)")
+            }
+            Problem::TooMany { max } => format!("допустимо не больше {max} значений"),
             Problem::UnknownCode { code } => format!("«{code}» нет в списке допустимых значений"),
             Problem::NotOneOf { value, allowed } => {
                 format!("«{value}» — допустимо одно из: {allowed}")

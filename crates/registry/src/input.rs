@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use kernel::TermKind;
 
-use crate::error::{InvalidField, Problem};
+use crate::error::{DateProblem, InvalidField, Problem};
 use crate::model::{
     Code, Email, Inn, Kpp, LegalBasis, LegalBasisKind, MAX_SHORT_TEXT, MAX_TEXT, Ogrn, OrgName, OrganizationProfile,
     PersonProfile, Phone, Relationship, RelationshipKind, Text, Website,
@@ -55,6 +55,9 @@ pub struct OrganizationInput {
     pub social_service_provider: bool,
 }
 
+/// The most phones, e-mails, activity areas or target groups one record lists.
+pub const MAX_LIST: usize = 20;
+
 /// A present, non-blank optional value.
 fn present(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
@@ -77,7 +80,11 @@ fn list<T: Ord>(
     values: &[String],
     parse: impl Fn(&str) -> Result<T, Problem>,
 ) -> Result<Vec<T>, InvalidField> {
-    let mut out = Vec::with_capacity(values.len());
+    let given = values.iter().filter(|v| !v.trim().is_empty()).count();
+    if given > MAX_LIST {
+        return Err(InvalidField::new(name, Problem::TooMany { max: MAX_LIST }));
+    }
+    let mut out = Vec::with_capacity(given);
     for (index, value) in values.iter().enumerate().filter(|(_, v)| !v.trim().is_empty()) {
         out.push(field(&format!("{name}[{index}]"), parse(value))?);
     }
@@ -86,9 +93,16 @@ fn list<T: Ord>(
     Ok(out)
 }
 
+/// A date a record can carry: not after today, not before 1900 (a typing error).
 fn not_in_future(name: &str, date: Option<NaiveDate>, today: NaiveDate) -> Result<Option<NaiveDate>, InvalidField> {
+    let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a valid date");
     match date {
-        Some(d) if d > today => Err(InvalidField::new(name, Problem::ImpossibleDate { reason: "in the future" })),
+        Some(d) if d > today => {
+            Err(InvalidField::new(name, Problem::ImpossibleDate { reason: DateProblem::InTheFuture }))
+        }
+        Some(d) if d < earliest => {
+            Err(InvalidField::new(name, Problem::ImpossibleDate { reason: DateProblem::TooEarly }))
+        }
         other => Ok(other),
     }
 }
@@ -181,4 +195,41 @@ impl LegalBasisInput {
 /// Parses a code of a list, naming the field on failure: used for filters.
 pub fn filter_code(vocabulary: &Vocabulary, kind: TermKind, name: &str, raw: &str) -> Result<Code, InvalidField> {
     field(name, vocabulary.code(kind, raw))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn a_list_longer_than_the_limit_is_refused_naming_the_field(extra in 1usize..200, blanks in 0usize..5) {
+            let phones: Vec<String> = (0..MAX_LIST + extra)
+                .map(|n| format!("+7 900 {n:07}"))
+                .chain(std::iter::repeat_n(" ".to_owned(), blanks))
+                .collect();
+            let person = PersonInput { last_name: "Иванова".into(), first_name: "Анна".into(), phones, ..Default::default() };
+            let error = person.validate().expect_err("refused");
+            prop_assert_eq!(error, InvalidField::new("phones", Problem::TooMany { max: MAX_LIST }));
+        }
+
+        #[test]
+        fn a_list_within_the_limit_keeps_each_value_once(count in 0usize..=MAX_LIST / 2) {
+            let mut phones: Vec<String> = (0..count).map(|n| format!("+7 900 {n:07}")).collect();
+            phones.extend(phones.clone());
+            let person = PersonInput { last_name: "Иванова".into(), first_name: "Анна".into(), phones, ..Default::default() };
+            prop_assert_eq!(person.validate().expect("valid").phones.len(), count);
+        }
+    }
+
+    #[test]
+    fn a_date_before_1900_or_after_today_is_refused_in_russian_and_english() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).expect("a date");
+        let early = not_in_future("legalBasis.since", NaiveDate::from_ymd_opt(1, 1, 1), today).expect_err("refused");
+        assert_eq!(early.problem, Problem::ImpossibleDate { reason: DateProblem::TooEarly });
+        let late = not_in_future("x", today.succ_opt(), today).expect_err("refused");
+        assert_eq!(kernel::Localized::message(&late.problem, kernel::Lang::Ru), "невозможная дата: в будущем");
+        assert_eq!(not_in_future("x", Some(today), today), Ok(Some(today)));
+    }
 }

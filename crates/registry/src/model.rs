@@ -211,7 +211,11 @@ impl Website {
             format!("https://{text}")
         };
         let host = full.split("://").nth(1).unwrap_or_default().split('/').next().unwrap_or_default();
-        let valid = full.len() <= 500 && host.contains('.') && !full.chars().any(char::is_whitespace);
+        let valid = full.len() <= 500
+            && host.contains('.')
+            && !full.chars().any(char::is_whitespace)
+            && kernel::text::forbidden_char(&full, false).is_none()
+            && !full.contains(['"', '<', '>', '|']);
         valid.then_some(Self(full)).ok_or(Problem::WebsiteShape)
     }
 }
@@ -227,7 +231,9 @@ impl Text {
 
 fn check_length(text: &str, max: usize) -> Result<(), Problem> {
     let len = text.chars().count();
-    if len == 0 {
+    if let Some(c) = kernel::text::forbidden_char(text, false) {
+        Err(Problem::ForbiddenCharacter { code_point: kernel::text::code_point(c) })
+    } else if len == 0 {
         Err(Problem::Required)
     } else if len > max {
         Err(Problem::TooLong { max })
@@ -670,6 +676,20 @@ mod tests {
         ] {
             assert_eq!(Email::parse(bad), Err(Problem::EmailShape), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn names_and_texts_with_controls_or_invisible_formatting_are_refused_naming_the_character() {
+        for (raw, code_point) in [("\u{0}=1+1", "U+0000"), ("Анна\u{202E}", "U+202E"), ("\u{FEFF}=1", "U+FEFF")] {
+            assert_eq!(
+                Text::parse(raw, MAX_TEXT),
+                Err(Problem::ForbiddenCharacter { code_point: code_point.into() }),
+                "{raw:?}"
+            );
+            assert!(OrgName::parse(raw).is_err(), "{raw:?}");
+        }
+        assert!(Website::parse("https://example.org/\u{202E}").is_err());
+        assert_eq!(Text::parse("  АНО   «Свет»  ", MAX_TEXT).map(|t| t.as_str().to_owned()), Ok("АНО «Свет»".into()));
     }
 
     proptest! {

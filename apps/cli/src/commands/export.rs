@@ -6,7 +6,6 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use clap::{Subcommand, ValueEnum};
 use gateway::Settings;
 use kernel::{MAX_PAGE_SIZE, PageRequest};
@@ -57,9 +56,7 @@ pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &
     let mut file;
     let sink: &mut dyn Write = match &output {
         Some(path) => {
-            file = std::io::BufWriter::new(
-                std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
-            );
+            file = std::io::BufWriter::new(crate::private_file(path)?);
             &mut file
         }
         None => out,

@@ -69,9 +69,9 @@ pub async fn run(
             let export = privacy.export(&actor, SubjectId(person)).await.map_err(|e| explain(&e))?;
             let json = serde_json::to_string_pretty(&export)?;
             match output {
-                Some(path) => {
-                    std::fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))?
-                }
+                Some(path) => crate::private_file(&path)?
+                    .write_all(json.as_bytes())
+                    .with_context(|| format!("cannot write {}", path.display()))?,
                 None => writeln!(out, "{json}")?,
             }
         }

@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Lookahead, Object, Result, SimpleObject};
 use chrono::NaiveDate;
-use kernel::{Cursor, Page, PageRequest, TermKind};
+use kernel::{Cursor, Localized as _, Page, PageRequest, TermKind};
 use registry::input::{LegalBasisInput, OrganizationInput, PersonInput, filter_code};
 use registry::model::{
     CoalitionId, CoalitionMemberId, Inn, MembershipId, Ogrn, Organization, OrganizationId, Person, PersonId, TieId,
@@ -13,7 +13,7 @@ use registry::service::NewTie;
 use registry::{InvalidField, Problem, RegistryError};
 
 use super::context::{actor, services};
-use super::errors::{GqlResult, IntoGql, error};
+use super::errors::{GqlResult, IntoGql, error, lang};
 use super::types::{
     CoalitionGql, CoalitionMemberGql, CoalitionRoleGql, LegalBasisKindGql, MembershipGql, OrganizationGql, PageInfoGql,
     PersonGql, RelationshipCountGql, RelationshipGql, StatusGql, SummaryGql, TermCountGql, TermGql, TermKindGql,
@@ -32,9 +32,9 @@ pub fn page_request(ctx: &Context<'_>, first: i32, after: Option<String>) -> Res
     let after = after
         .map(|a| Cursor::decode(&a))
         .transpose()
-        .map_err(|e| error(ctx, super::errors::Code::BadUserInput, e.to_string(), Some("after")))?;
+        .map_err(|e| error(ctx, super::errors::Code::BadUserInput, e.message(lang(ctx)), Some("after")))?;
     PageRequest::new(i64::from(first), after)
-        .map_err(|e| error(ctx, super::errors::Code::BadUserInput, e.to_string(), Some("first")))
+        .map_err(|e| error(ctx, super::errors::Code::BadUserInput, e.message(lang(ctx)), Some("first")))
 }
 
 /// A staff member's input for an organisation.

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use kernel::{Actor, Period, Scope};
 
 use crate::actions::{COALITION_WRITE, ORGANIZATION_READ, TIE_WRITE};
-use crate::error::{Conflict, InvalidField, Problem, RegistryError, RepoError};
+use crate::error::{Conflict, DateProblem, InvalidField, Problem, RegistryError, RepoError};
 use crate::model::{
     Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, CoalitionRole, MAX_SHORT_TEXT, MAX_TEXT, OrgName,
     OrgStatus, OrganizationId, Text, Tie, TieEnd, TieId, TieKind,
@@ -51,7 +51,9 @@ impl Registry {
         self.gate.require_all(actor, COALITION_WRITE, None).await?;
         let today = self.today();
         if founded_on.is_some_and(|d| d > today) {
-            return Err(InvalidField::new("foundedOn", Problem::ImpossibleDate { reason: "in the future" }).into());
+            return Err(
+                InvalidField::new("foundedOn", Problem::ImpossibleDate { reason: DateProblem::InTheFuture }).into()
+            );
         }
         let coalition = Coalition {
             id: CoalitionId::new(),

@@ -7,7 +7,7 @@ use kernel::{Action, Actor, Page, PageRequest, Scope};
 use crate::actions::{
     ORGANIZATION_EXPORT, ORGANIZATION_READ, ORGANIZATION_VERIFY, ORGANIZATION_WRITE, REGISTRY_SUMMARY,
 };
-use crate::error::{Conflict, InvalidField, Problem, RegistryError, RepoError};
+use crate::error::{Conflict, DateProblem, InvalidField, Problem, RegistryError, RepoError};
 use crate::input::OrganizationInput;
 use crate::model::{OrgStatus, Organization, OrganizationId, OrganizationProfile, Verification};
 use crate::ports::{OrganizationFilter, OrganizationOrder, RegistrySummary};
@@ -66,10 +66,16 @@ impl Registry {
         let today = self.today();
         self.change(actor, ORGANIZATION_WRITE, "liquidate", id, expected_version, |org| {
             if on > today {
-                return Err(InvalidField::new("on", Problem::ImpossibleDate { reason: "in the future" }).into());
+                return Err(
+                    InvalidField::new("on", Problem::ImpossibleDate { reason: DateProblem::InTheFuture }).into()
+                );
             }
             if org.profile.registered_on.is_some_and(|r| on < r) {
-                return Err(InvalidField::new("on", Problem::ImpossibleDate { reason: "before registration" }).into());
+                return Err(InvalidField::new(
+                    "on",
+                    Problem::ImpossibleDate { reason: DateProblem::BeforeRegistration },
+                )
+                .into());
             }
             org.status = OrgStatus::Liquidated { on };
             Ok(())
