@@ -50,9 +50,19 @@ async fn head_in<C: ConnectionTrait>(conn: &C, backend: Backend) -> Result<(i64,
 }
 
 /// The keys that seal audit rows written through `db` now, or the error every write without them
-/// gets. Asked after the chain head is locked, so a rotation by another process is seen.
-pub(crate) fn keys_of(db: &Database) -> Result<Arc<ChainKeys>, DbErr> {
-    db.audit_keys().map_err(DbErr::Custom)
+/// gets. Asked after the chain head is locked, so a rotation by another process is seen. Keys
+/// that begin after the next row (a key file made for a longer log) would seal it unkeyed:
+/// refused.
+pub(crate) fn keys_for(db: &Database, next_seq: i64) -> Result<Arc<ChainKeys>, String> {
+    let keys = db.audit_keys()?;
+    match keys.key_for(next_seq) {
+        Some(_) => Ok(keys),
+        None => Err(format!(
+            "the audit key begins at row {} but the log's next row is {next_seq}: this key file belongs to a \
+             longer log (restore the matching database or key file)",
+            keys.all()[0].from_seq()
+        )),
+    }
 }
 
 /// Appends rows for `events`, in order, through `conn` (a transaction the caller commits with its
@@ -63,7 +73,7 @@ pub(crate) async fn append_all_in<C: ConnectionTrait>(
     events: &[AuditEvent],
 ) -> Result<Vec<AuditRecord>, DbErr> {
     let (mut seq, mut prev_hash) = head_in(conn, db.backend()).await?;
-    let keys = keys_of(db)?;
+    let keys = keys_for(db, seq + 1).map_err(DbErr::Custom)?;
     let mut records = Vec::with_capacity(events.len());
     for event in events {
         seq += 1;
@@ -141,7 +151,7 @@ pub(crate) mod raw_audit {
             let e: &AuditEvent = $event;
             let head = sqlx::query($head).fetch_one(&mut *conn).await?;
             let (seq, prev): (i64, String) = (head.try_get::<i64, _>("seq")? + 1, head.try_get("hash")?);
-            let keys = $db.audit_keys().map_err(sqlx::Error::Protocol)?;
+            let keys = super::keys_for($db, seq).map_err(sqlx::Error::Protocol)?;
             let hash = keys.seal(&prev, seq, e);
             sqlx::query($insert)
                 .bind(seq)

@@ -215,3 +215,16 @@ async fn a_database_opened_without_audit_keys_writes_no_audit_row() {
     assert!(matches!(log.append(&event(0)).await, Err(AuditError::Unavailable(_))));
     assert_eq!(log.head().await.expect("head"), None, "nothing was written");
 }
+
+#[tokio::test]
+async fn keys_that_begin_after_the_next_row_seal_nothing_rather_than_seal_it_unkeyed() {
+    let file = TempSqlite::new();
+    let db = Database::connect(&file.url()).await.expect("open").with_audit_keys(ChainKeys::generate(5));
+    db.migrate_up().await.expect("migrate");
+    let log = SqlAudit::new(db).port();
+    match log.append(&event(0)).await {
+        Err(AuditError::Unavailable(message)) => assert!(message.contains("begins at row 5"), "{message}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(log.head().await.expect("head"), None, "nothing was written");
+}
