@@ -49,6 +49,9 @@ pub const MAX_FRAGMENTS: usize = 50;
 /// Most fields written in one document (before fragments are expanded): validation compares
 /// fields pairwise, so a flat list of tens of thousands stalls a worker.
 pub const MAX_FIELDS: usize = 1_000;
+/// Most fields and fragment spreads one document executes with its fragments expanded: ten
+/// fragments each spreading the next ten times expand to ten billion, from 700 bytes.
+pub const MAX_EXPANDED: usize = 10_000;
 
 /// Builds the staff schema: the one place it is assembled.
 pub fn staff_schema(services: Services) -> StaffSchema {
@@ -93,44 +96,63 @@ pub fn sdl() -> String {
     )
 }
 
-/// Counts the aliases a selection executes, with every fragment spread expanded where it is
-/// spread: ten aliased fields spreading a 50-alias fragment are 500 aliases plus ten. Each
-/// fragment's count is computed once (`known`), so a deep tree of spreads costs its size, not
-/// its expansion; counts saturate instead of overflowing. A spread of an unknown fragment, or
-/// one inside its own cycle, counts nothing here: validation refuses the document anyway.
-fn count_aliases<'a>(
+/// What a selection executes once fragments are expanded where they are spread: fields, aliases
+/// and spreads (the engine's work grows with all three).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Expanded {
+    fields: usize,
+    aliases: usize,
+    spreads: usize,
+}
+
+impl Expanded {
+    fn plus(self, other: Self) -> Self {
+        Self {
+            fields: self.fields.saturating_add(other.fields),
+            aliases: self.aliases.saturating_add(other.aliases),
+            spreads: self.spreads.saturating_add(other.spreads),
+        }
+    }
+}
+
+/// Tallies what a selection executes, with every fragment spread expanded where it is spread:
+/// ten aliased fields spreading a 50-alias fragment are 500 aliases plus ten. Each fragment's
+/// tally is computed once (`known`), so a tree of spreads that expands to billions of fields
+/// costs its written size to measure; tallies saturate instead of overflowing. A spread of an
+/// unknown fragment, or one inside its own cycle, counts nothing here: validation refuses the
+/// document anyway.
+fn expanded<'a>(
     set: &'a SelectionSet,
     fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
-    known: &mut HashMap<&'a str, usize>,
+    known: &mut HashMap<&'a str, Expanded>,
     visiting: &mut Vec<&'a str>,
-) -> usize {
-    set.items.iter().fold(0usize, |total, item| {
+) -> Expanded {
+    set.items.iter().fold(Expanded::default(), |total, item| {
         let here = match &item.node {
-            Selection::Field(field) => usize::from(field.node.alias.is_some()).saturating_add(count_aliases(
-                &field.node.selection_set.node,
-                fragments,
-                known,
-                visiting,
-            )),
+            Selection::Field(field) => {
+                let own = Expanded { fields: 1, aliases: usize::from(field.node.alias.is_some()), spreads: 0 };
+                own.plus(expanded(&field.node.selection_set.node, fragments, known, visiting))
+            }
             Selection::InlineFragment(fragment) => {
-                count_aliases(&fragment.node.selection_set.node, fragments, known, visiting)
+                expanded(&fragment.node.selection_set.node, fragments, known, visiting)
             }
             Selection::FragmentSpread(spread) => {
                 let name = spread.node.fragment_name.node.as_str();
-                match (known.get(name), fragments.get(name)) {
-                    (Some(count), _) => *count,
+                let inner = match (known.get(name), fragments.get(name)) {
+                    (Some(tally), _) => *tally,
                     (None, Some(fragment)) if !visiting.contains(&name) => {
                         visiting.push(name);
-                        let count = count_aliases(&fragment.node.selection_set.node, fragments, known, visiting);
+                        let tally = expanded(&fragment.node.selection_set.node, fragments, known, visiting);
                         visiting.pop();
-                        known.insert(name, count);
-                        count
+                        known.insert(name, tally);
+                        tally
                     }
-                    _ => 0,
-                }
+                    _ => Expanded::default(),
+                };
+                Expanded { spreads: 1, ..Expanded::default() }.plus(inner)
             }
         };
-        total.saturating_add(here)
+        total.plus(here)
     })
 }
 
@@ -145,14 +167,16 @@ fn fields_written(set: &SelectionSet) -> usize {
     })
 }
 
-/// What a document costs before it is validated: its fragments, its written fields and the
-/// aliases it executes. `None` when the query does not parse (the engine then names the error).
+/// What a document costs before it is validated: its fragments, its written fields, and the
+/// fields, spreads and aliases it executes with fragments expanded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DocumentSize {
     /// Fragment definitions.
     pub fragments: usize,
     /// Fields as written, in operations and fragment definitions.
     pub fields: usize,
+    /// Fields and fragment spreads executed, fragments expanded where they are spread.
+    pub expanded: usize,
     /// Aliases executed, fragments expanded where they are spread.
     pub aliases: usize,
 }
@@ -166,21 +190,23 @@ pub fn document_size(query: &str) -> Option<DocumentSize> {
         .map(|(_, op)| fields_written(&op.node.selection_set.node))
         .chain(document.fragments.values().map(|f| fields_written(&f.node.selection_set.node)))
         .fold(0usize, usize::saturating_add);
-    Some(DocumentSize { fragments: document.fragments.len(), fields, aliases: aliases_of(&document) })
+    let mut known = HashMap::new();
+    let mut visiting = Vec::new();
+    let run = document.operations.iter().fold(Expanded::default(), |total, (_, op)| {
+        total.plus(expanded(&op.node.selection_set.node, &document.fragments, &mut known, &mut visiting))
+    });
+    Some(DocumentSize {
+        fragments: document.fragments.len(),
+        fields,
+        expanded: run.fields.saturating_add(run.spreads),
+        aliases: run.aliases,
+    })
 }
 
 /// How many aliases a query executes, fragments expanded where they are spread (a fragment no
 /// operation spreads executes nothing). `None` when the query does not parse.
 pub fn aliases_in(query: &str) -> Option<usize> {
     document_size(query).map(|size| size.aliases)
-}
-
-fn aliases_of(document: &async_graphql::parser::types::ExecutableDocument) -> usize {
-    let mut known = HashMap::new();
-    let mut visiting = Vec::new();
-    document.operations.iter().fold(0usize, |total, (_, op)| {
-        total.saturating_add(count_aliases(&op.node.selection_set.node, &document.fragments, &mut known, &mut visiting))
-    })
 }
 
 /// Which schema a request is for.
@@ -207,6 +233,11 @@ pub async fn execute(
             Some(format!("the query defines {} fragments; at most {MAX_FRAGMENTS} are allowed", size.fragments))
         } else if size.fields > MAX_FIELDS {
             Some(format!("the query writes {} fields; at most {MAX_FIELDS} are allowed", size.fields))
+        } else if size.expanded > MAX_EXPANDED {
+            Some(format!(
+                "the query expands to {} fields and fragment spreads; at most {MAX_EXPANDED} are allowed",
+                size.expanded
+            ))
         } else if size.aliases > MAX_ALIASES {
             Some(format!("the query uses {} aliases; at most {MAX_ALIASES} are allowed", size.aliases))
         } else {
@@ -264,7 +295,20 @@ mod tests {
         let size = document_size(&format!("{{ {flat} }}")).expect("parses");
         assert!(size.fields > MAX_FIELDS, "{size:?}");
         let size = document_size("{ organizations { nodes { id fullName } } }").expect("parses");
-        assert_eq!((size.fragments, size.fields, size.aliases), (0, 4, 0));
+        assert_eq!((size.fragments, size.fields, size.expanded, size.aliases), (0, 4, 4, 0));
+    }
+
+    #[test]
+    fn a_fan_out_of_fragments_is_measured_by_its_expansion_without_expanding_it() {
+        let spreads = |next: usize| (0..10).map(|_| format!("...F{next} ")).collect::<String>();
+        let mut query = String::from("{ ...F0 }");
+        for level in 0..9 {
+            query.push_str(&format!(" fragment F{level} on Query {{ {} }}", spreads(level + 1)));
+        }
+        query.push_str(" fragment F9 on Query { __typename }");
+        let size = document_size(&query).expect("parses");
+        assert!(size.fragments <= MAX_FRAGMENTS && size.fields <= MAX_FIELDS, "{size:?}");
+        assert!(size.expanded > 1_000_000_000, "{size:?}");
     }
 
     #[test]
