@@ -752,3 +752,25 @@ async fn privacy_run_destroys_withdrawn_data_once_and_exports_act_as_the_operato
     let trail = env.ok(&["audit", "list", "--action", "privacy.run", "--login", "admin"]).await;
     assert!(trail.lines().all(|l| l.contains("\tcli\t")) && trail.lines().count() >= 2, "{trail}");
 }
+
+#[tokio::test]
+async fn the_local_checkpoint_does_not_follow_a_log_cut_through_the_database() {
+    let env = Env::new().await;
+    env.ok(&["import", "organizations", &env.file("orgs.csv", csv_rows(0..3).as_bytes())]).await;
+    let kept = env.ok(&["audit", "checkpoint"]).await.trim().to_owned();
+    let local = env.dir.join("audit.checkpoint");
+    let keys = gateway::audit_key::read_file(&env.dir.join("audit.key")).unwrap();
+    let db = storage::Database::connect(&env.url).await.unwrap();
+    let cut =
+        "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 2;";
+    storage::testing::execute_sql(&db, cut).await.unwrap();
+    reseal_with(&db, &keys).await;
+    // New rows after the cut: the head passes the checkpoint's number again.
+    env.ok(&["import", "organizations", &env.file("more.csv", csv_rows(3..9).as_bytes())]).await;
+    let (refused, _) = env.run(&["audit", "checkpoint"]).await;
+    let message = refused.unwrap_err().to_string();
+    assert!(message.contains("no longer holds row"), "{message}");
+    assert_eq!(std::fs::read_to_string(&local).unwrap().trim(), kept, "the local checkpoint stays where it was");
+    let (broken, _) = env.run(&["audit", "verify"]).await;
+    assert!(broken.unwrap_err().to_string().contains("differs from the checkpoint"));
+}

@@ -327,7 +327,9 @@ impl Application {
                 }
                 match gate.log().head().await {
                     Ok(Some(head)) => {
-                        if let Err(error) = crate::audit_key::write_checkpoint(&checkpoint, &head) {
+                        let advanced =
+                            crate::audit_key::advance_checkpoint(gate.log().as_ref(), &checkpoint, &head).await;
+                        if let Err(error) = advanced {
                             tracing::error!(error = %format!("{error:#}"), "cannot write the local audit checkpoint");
                         }
                     }

@@ -131,8 +131,26 @@ pub fn read_checkpoint(path: &Path) -> anyhow::Result<Option<ChainHead>> {
     }
 }
 
+/// Moves the local checkpoint forward to `head`, but only over a chain that still holds the
+/// checkpoint's row unchanged: a log cut or rewritten through the database must not carry the
+/// checkpoint along with it (the error says so, and `nko audit verify` names the rows).
+pub async fn advance_checkpoint(log: &dyn AuditLog, path: &Path, head: &ChainHead) -> anyhow::Result<()> {
+    if let Some(kept) = read_checkpoint(path)? {
+        let row = log.scan(kept.seq - 1, 1).await.context("cannot read the audit log")?;
+        let intact = row.first().is_some_and(|r| r.seq == kept.seq && r.hash == kept.hash);
+        if !intact {
+            bail!(
+                "журнал аудита больше не содержит запись {seq} локальной контрольной точки: выполните `nko audit \
+                 verify` / the audit log no longer holds row {seq} of the local checkpoint: run `nko audit verify`",
+                seq = kept.seq
+            );
+        }
+    }
+    write_checkpoint(path, head)
+}
+
 /// Replaces the local checkpoint with `head`, unless it already names the same or a later row.
-pub fn write_checkpoint(path: &Path, head: &ChainHead) -> anyhow::Result<()> {
+fn write_checkpoint(path: &Path, head: &ChainHead) -> anyhow::Result<()> {
     if read_checkpoint(path)?.is_some_and(|kept| kept.seq >= head.seq) {
         return Ok(());
     }

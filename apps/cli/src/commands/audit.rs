@@ -85,7 +85,8 @@ pub async fn run(
         }
         Action::Checkpoint => match gate.checkpoint(&actor).await.map_err(gate_error)? {
             Some(head) => {
-                audit_key::write_checkpoint(&audit_key::checkpoint_path(settings), &head)?;
+                audit_key::advance_checkpoint(gate.log().as_ref(), &audit_key::checkpoint_path(settings), &head)
+                    .await?;
                 writeln!(out, "{head}")?;
             }
             None => anyhow::bail!("журнал аудита пуст / the audit log is empty"),
