@@ -249,7 +249,19 @@ async fn filtering_by_contacts_is_refused_to_those_who_may_not_read_them() {
     let refused = w.registry.people(&trainer, &probe, page()).await;
     assert!(matches!(refused, Err(RegistryError::ForbiddenFilter { field: "contact" })));
     let coordinator = actor(Role::Coordinator, None, None);
+    let before = w.audit.rows().len();
     assert_eq!(w.registry.people(&coordinator, &probe, page()).await.expect("allowed").total, 2);
+    // A search by contact is a read of contacts: a count alone, asked digit by digit, reveals a
+    // number, so every search leaves a row, and each person it shows one more.
+    let rows: Vec<_> = w.audit.rows()[before..].to_vec();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows.iter().all(|r| r.event.action == "person.personal_data"));
+    assert_eq!(rows[0].event.detail.as_deref(), Some("contact search: 2 found"));
+    assert!(rows.iter().all(|r| !r.event.detail.as_deref().unwrap_or("").contains("+7912")), "no contact in the log");
+    let plain = PersonFilter::default();
+    let before = w.audit.rows().len();
+    w.registry.people(&coordinator, &plain, page()).await.expect("allowed");
+    assert_eq!(w.audit.rows().len(), before, "a list without a contact search reads no contacts");
 }
 
 #[tokio::test]

@@ -78,6 +78,20 @@ impl Registry {
             },
         }
         let page = self.ports.people.list(&filter, page).await?;
+        if filter.contact.is_some() {
+            // A search by contact reads contacts: who matched is personal data, and so is a count
+            // (asking digit by digit recovers a number). One row for the search, one per person shown.
+            let search = self
+                .gate
+                .event(actor, PERSON_PERSONAL_DATA, None)
+                .with_detail(format!("contact search: {} found", page.total));
+            let shown = page.items.iter().map(|p| {
+                self.gate
+                    .event(actor, PERSON_PERSONAL_DATA, object("person", p.id.0))
+                    .with_detail("matched a contact search")
+            });
+            self.gate.record_all(&std::iter::once(search).chain(shown).collect::<Vec<_>>()).await?;
+        }
         Ok(Page { items: page.items.into_iter().map(without_contacts).collect(), ..page })
     }
 
