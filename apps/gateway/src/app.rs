@@ -107,6 +107,20 @@ pub fn log_panics_as_one_line() {
     }));
 }
 
+/// The caller's language from `Accept-Language` (Russian unless English is asked for).
+fn lang_of(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// A refusal before GraphQL, in the caller's language.
+fn refusal(status: StatusCode, code: &str, lang: Lang, ru: &str, en: &str) -> Response {
+    json_error(status, code, if lang == Lang::En { en } else { ru })
+}
+
 fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = json!({ "data": null, "errors": [{ "message": message, "extensions": { "code": code } }] });
     (status, Json(body)).into_response()
@@ -125,7 +139,13 @@ async fn readyz(State(state): State<AppState>) -> Response {
 async fn graphiql_or_refuse(headers: HeaderMap, RawQuery(query): RawQuery, uri: axum::http::Uri) -> Response {
     let wants_html = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
     if query.is_some() || !wants_html {
-        let mut response = json_error(StatusCode::METHOD_NOT_ALLOWED, "BAD_USER_INPUT", "use POST with a JSON body");
+        let mut response = refusal(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_USER_INPUT",
+            lang_of(&headers),
+            "отправьте запрос методом POST с телом JSON",
+            "use POST with a JSON body",
+        );
         response.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static("POST"));
         return response;
     }
@@ -158,45 +178,48 @@ async fn handle(
     body: Bytes,
     staff: bool,
 ) -> Response {
+    let lang = lang_of(&headers);
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
     if !is_json {
-        return json_error(
+        return refusal(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "BAD_USER_INPUT",
+            lang,
+            "отправьте запрос как application/json",
             "send the request as application/json",
         );
     }
     let value: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(value) => value,
         Err(_) => {
-            return json_error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", "the body is not valid JSON");
+            let (ru, en) = ("тело запроса — не JSON", "the body is not valid JSON");
+            return refusal(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", lang, ru, en);
         }
     };
     if value.is_array() {
-        return json_error(
+        return refusal(
             StatusCode::BAD_REQUEST,
             "BAD_USER_INPUT",
+            lang,
+            "пакеты запросов не принимаются: отправьте одну операцию",
             "batched requests are not accepted: send one operation",
         );
     }
     let request: async_graphql::Request = match serde_json::from_value(value) {
         Ok(request) => request,
         Err(_) => {
-            return json_error(
+            return refusal(
                 StatusCode::BAD_REQUEST,
                 "BAD_USER_INPUT",
+                lang,
+                "тело запроса должно быть {\"query\": ..., \"variables\": ...}",
                 "the body must be {\"query\": ..., \"variables\": ...}",
             );
         }
     };
-    let lang = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map(Lang::from_accept_language)
-        .unwrap_or_default();
     let info = RequestInfo { id: uuid::Uuid::now_v7().to_string(), lang };
     let token = headers
         .get(header::AUTHORIZATION)
@@ -226,9 +249,11 @@ async fn handle(
             }
             Err(other) => {
                 tracing::error!(request_id = %info.id, error = %other, "session lookup failed");
-                return json_error(
+                return refusal(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "UNAVAILABLE",
+                    lang,
+                    "хранилище недоступно, повторите попытку позже",
                     "storage is unavailable, try again later",
                 );
             }

@@ -228,21 +228,29 @@ pub async fn execute(
     info: RequestInfo,
 ) -> Response {
     let size = document_size(&request.query);
+    let ru = info.lang == kernel::Lang::Ru;
     let too_big = size.and_then(|size| {
-        if size.fragments > MAX_FRAGMENTS {
-            Some(format!("the query defines {} fragments; at most {MAX_FRAGMENTS} are allowed", size.fragments))
+        let (what_ru, what_en, count, max) = if size.fragments > MAX_FRAGMENTS {
+            ("Фрагментов", "fragments defined", size.fragments, MAX_FRAGMENTS)
         } else if size.fields > MAX_FIELDS {
-            Some(format!("the query writes {} fields; at most {MAX_FIELDS} are allowed", size.fields))
+            ("Полей", "fields written", size.fields, MAX_FIELDS)
         } else if size.expanded > MAX_EXPANDED {
-            Some(format!(
-                "the query expands to {} fields and fragment spreads; at most {MAX_EXPANDED} are allowed",
-                size.expanded
-            ))
+            (
+                "Полей и подстановок фрагментов после раскрытия",
+                "fields and fragment spreads expanded",
+                size.expanded,
+                MAX_EXPANDED,
+            )
         } else if size.aliases > MAX_ALIASES {
-            Some(format!("the query uses {} aliases; at most {MAX_ALIASES} are allowed", size.aliases))
+            ("Псевдонимов (aliases)", "aliases", size.aliases, MAX_ALIASES)
         } else {
-            None
-        }
+            return None;
+        };
+        Some(if ru {
+            format!("{what_ru} в запросе: {count}; допускается не больше {max}")
+        } else {
+            format!("the query has {count} {what_en}; at most {max} are allowed")
+        })
     });
     if let Some(message) = too_big {
         let mut error = ServerError::new(message, None);
@@ -267,13 +275,25 @@ pub async fn execute(
     with_codes(response, &info)
 }
 
-/// Gives every error a code and the request id: errors raised by the engine itself (parse,
-/// validation, limits) carry none of their own.
+/// The longest engine message passed on: a parse error quotes the query, which may be 256 KiB.
+const MAX_ENGINE_MESSAGE: usize = 300;
+
+/// Gives every error a code and the request id. Errors raised by the engine itself (parse,
+/// validation, limits) carry none of their own and speak English: in Russian they are introduced
+/// in Russian, keeping the engine's words (they name the field or argument), cut to a length.
 fn with_codes(mut response: Response, info: &RequestInfo) -> Response {
     for error in &mut response.errors {
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_none() {
             extensions.set("code", "BAD_USER_INPUT");
+            let mut message: String = error.message.chars().take(MAX_ENGINE_MESSAGE).collect();
+            if message.len() < error.message.len() {
+                message.push('…');
+            }
+            error.message = match info.lang {
+                kernel::Lang::Ru => format!("запрос GraphQL не прошёл проверку: {message}"),
+                kernel::Lang::En => message,
+            };
         }
         if extensions.get("requestId").is_none() {
             extensions.set("requestId", info.id.as_str());
