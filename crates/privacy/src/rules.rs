@@ -49,6 +49,9 @@ pub enum PrivacyRuleError {
     /// The request is answered.
     #[error("the request is already answered")]
     AlreadyAnswered,
+    /// An answer dated before the request was received, or after today.
+    #[error("an answer must be dated between the day the request was received and today")]
+    AnswerOutOfRange,
     /// A date the production calendar does not cover.
     #[error(transparent)]
     Calendar(#[from] OutOfCalendar),
@@ -74,6 +77,17 @@ pub fn destroy_by(withdrawn_on: NaiveDate) -> NaiveDate {
 pub fn answer_due(received_on: NaiveDate) -> Result<(NaiveDate, bool), PrivacyRuleError> {
     let due = add_working_days(received_on, ANSWER_WITHIN_WORKING_DAYS)?;
     Ok((due.date, due.predicted))
+}
+
+/// The request answered on `on`: once, not before it was received and not after `today`.
+pub fn answered(request: &SubjectRequest, on: NaiveDate, today: NaiveDate) -> Result<SubjectRequest, PrivacyRuleError> {
+    if request.answered_on.is_some() {
+        return Err(PrivacyRuleError::AlreadyAnswered);
+    }
+    if on < request.received_on || on > today {
+        return Err(PrivacyRuleError::AnswerOutOfRange);
+    }
+    Ok(SubjectRequest { answered_on: Some(on), ..request.clone() })
 }
 
 /// The request extended once by five working days with `reason`.
@@ -174,6 +188,23 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn an_answer_is_dated_between_receipt_and_today_and_given_once(
+            received in 0u64..3000, on in 0u64..3200, today in 0u64..3200,
+        ) {
+            let day = |n: u64| date(2020, 1, 1) + Days::new(n);
+            let request = request(day(received));
+            let result = answered(&request, day(on), day(today));
+            let in_range = on >= received && on <= today;
+            prop_assert_eq!(result.is_ok(), in_range);
+            if let Ok(done) = result {
+                prop_assert_eq!(done.answered_on, Some(day(on)));
+                prop_assert_eq!(answered(&done, day(on), day(today)), Err(PrivacyRuleError::AlreadyAnswered));
+            } else {
+                prop_assert_eq!(answered(&request, day(on), day(today)), Err(PrivacyRuleError::AnswerOutOfRange));
+            }
+        }
+
         #[test]
         fn a_request_is_due_exactly_ten_working_days_after_receipt(offset in 0u32..2000) {
             let received = date(2021, 1, 1) + Days::new(u64::from(offset));

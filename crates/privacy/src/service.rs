@@ -61,6 +61,13 @@ pub enum InputProblem {
     },
     /// A date after today.
     InTheFuture,
+    /// A date before 2000 (before 152-FZ and the production calendar).
+    TooEarly,
+    /// More values than a list may hold.
+    TooMany {
+        /// The limit.
+        max: usize,
+    },
 }
 
 impl std::fmt::Display for InputProblem {
@@ -95,9 +102,16 @@ impl Localized for InputProblem {
             }
             InputProblem::InTheFuture if ru => "дата в будущем".into(),
             InputProblem::InTheFuture => "in the future".into(),
+            InputProblem::TooEarly if ru => "дата раньше 2000 года: проверьте год".into(),
+            InputProblem::TooEarly => "a date before 2000: check the year".into(),
+            InputProblem::TooMany { max } if ru => format!("не больше {max} значений"),
+            InputProblem::TooMany { max } => format!("at most {max} values"),
         }
     }
 }
+
+/// The most categories one consent lists.
+pub const MAX_CATEGORIES: usize = 20;
 
 /// A free text a person will read (a document reference, a reason): trimmed, 1 to `max`
 /// characters, no control or invisible characters (line breaks allowed where `newlines`).
@@ -136,6 +150,9 @@ impl Localized for PrivacyError {
             PrivacyError::Rule(PrivacyRuleError::AlreadyExtended) => "срок ответа уже продлевался".into(),
             PrivacyError::Rule(PrivacyRuleError::ReasonRequired) => "для продления срока укажите причину".into(),
             PrivacyError::Rule(PrivacyRuleError::AlreadyAnswered) => "на запрос уже дан ответ".into(),
+            PrivacyError::Rule(PrivacyRuleError::AnswerOutOfRange) => {
+                "дата ответа — не раньше дня получения запроса и не позже сегодняшнего дня".into()
+            }
             PrivacyError::Rule(PrivacyRuleError::Calendar(e)) => e.to_string(),
             PrivacyError::NotFound(what) => format!("запись не найдена ({what})"),
             PrivacyError::Denied(_) => "недостаточно прав для этого действия".into(),
@@ -217,6 +234,12 @@ impl Privacy {
         categories.dedup();
         if categories.is_empty() {
             return Err(PrivacyError::Invalid { field: "categories", problem: InputProblem::NoCategory });
+        }
+        if categories.len() > MAX_CATEGORIES {
+            return Err(PrivacyError::Invalid {
+                field: "categories",
+                problem: InputProblem::TooMany { max: MAX_CATEGORIES },
+            });
         }
         if new.kind == ConsentKind::Distribution
             && let Some(category) = categories.iter().find(|c| !rules::PUBLISHABLE_CATEGORIES.contains(&c.as_str()))
@@ -302,6 +325,10 @@ impl Privacy {
         if received_on > self.today() {
             return Err(PrivacyError::Invalid { field: "receivedOn", problem: InputProblem::InTheFuture });
         }
+        if received_on < NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date") {
+            // Older than the production calendar and than 152-FZ itself: a typing error.
+            return Err(PrivacyError::Invalid { field: "receivedOn", problem: InputProblem::TooEarly });
+        }
         let (due_on, due_predicted) = rules::answer_due(received_on)?;
         let request = SubjectRequest {
             id: SubjectRequestId::new(),
@@ -347,11 +374,8 @@ impl Privacy {
         on: Option<NaiveDate>,
     ) -> Result<SubjectRequest, PrivacyError> {
         self.gate.require_all(actor, SUBJECT_REQUEST, object("subject_request", id.0)).await?;
-        let mut request = self.requests.get(id).await?.ok_or(PrivacyError::NotFound("subject request"))?;
-        if request.answered_on.is_some() {
-            return Err(PrivacyRuleError::AlreadyAnswered.into());
-        }
-        request.answered_on = Some(on.unwrap_or_else(|| self.today()));
+        let request = self.requests.get(id).await?.ok_or(PrivacyError::NotFound("subject request"))?;
+        let request = rules::answered(&request, on.unwrap_or_else(|| self.today()), self.today())?;
         let event =
             self.gate.event(actor, SUBJECT_REQUEST, object("person", request.subject.0)).with_detail("answered");
         self.requests.update(&request, &event).await?;

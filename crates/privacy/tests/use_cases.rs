@@ -389,3 +389,24 @@ async fn consents_and_reasons_refuse_hidden_characters_overlong_text_and_unpubli
         w.privacy.extend_request(&lawyer, request.id, "запрос архива\nорганизации").await.expect("two lines");
     assert!(extended.extension.is_some());
 }
+
+#[tokio::test]
+async fn a_request_cannot_be_received_before_2000_nor_answered_before_it_was_received() {
+    let w = world();
+    let lawyer = actor(Role::Lawyer);
+    let old = NaiveDate::from_ymd_opt(1899, 1, 1);
+    let (field, problem) = invalid(w.privacy.register_request(&lawyer, w.anna, old).await);
+    assert_eq!((field, problem), ("receivedOn", InputProblem::TooEarly));
+    let received = NaiveDate::from_ymd_opt(2026, 2, 20);
+    let request = w.privacy.register_request(&lawyer, w.anna, received).await.expect("a request");
+    let before = w.privacy.answer_request(&lawyer, request.id, NaiveDate::from_ymd_opt(2026, 2, 19)).await;
+    assert!(matches!(before, Err(PrivacyError::Rule(PrivacyRuleError::AnswerOutOfRange))), "{before:?}");
+    let answered = w.privacy.answer_request(&lawyer, request.id, received).await.expect("answered the same day");
+    assert_eq!(answered.answered_on, received);
+    let mut many = consent(w.anna, ConsentKind::Processing, "ngo_contacts", "К-1");
+    many.categories = (0..21).map(|n| format!("category_{n}")).collect();
+    assert_eq!(
+        invalid(w.privacy.record_consent(&actor(Role::Coordinator), many).await).1,
+        InputProblem::TooMany { max: 20 }
+    );
+}

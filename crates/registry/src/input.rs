@@ -93,14 +93,37 @@ fn list<T: Ord>(
     Ok(out)
 }
 
-/// A date a record can carry: not after today, not before 1900 (a typing error).
-fn not_in_future(name: &str, date: Option<NaiveDate>, today: NaiveDate) -> Result<Option<NaiveDate>, InvalidField> {
-    let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a valid date");
+/// The first day a record's date can be: anything earlier is a typing error.
+fn earliest() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1900, 1, 1).expect("a valid date")
+}
+
+/// A start date (given, or today when absent; a planned start may be later than today): not
+/// before 1900.
+pub(crate) fn plausible_start(
+    name: &str,
+    date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<NaiveDate, InvalidField> {
+    match date {
+        Some(d) if d < earliest() => {
+            Err(InvalidField::new(name, Problem::ImpossibleDate { reason: DateProblem::TooEarly }))
+        }
+        other => Ok(other.unwrap_or(today)),
+    }
+}
+
+/// A date of something that has happened: not after today, not before 1900.
+pub(crate) fn not_in_future(
+    name: &str,
+    date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<Option<NaiveDate>, InvalidField> {
     match date {
         Some(d) if d > today => {
             Err(InvalidField::new(name, Problem::ImpossibleDate { reason: DateProblem::InTheFuture }))
         }
-        Some(d) if d < earliest => {
+        Some(d) if d < earliest() => {
             Err(InvalidField::new(name, Problem::ImpossibleDate { reason: DateProblem::TooEarly }))
         }
         other => Ok(other),

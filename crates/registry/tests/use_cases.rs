@@ -309,3 +309,45 @@ proptest! {
         })?;
     }
 }
+
+#[tokio::test]
+async fn start_dates_before_1900_are_refused_naming_the_field_and_planned_starts_are_kept() {
+    let registry = registry().await;
+    let admin = admin();
+    let a = registry.create_organization(&admin, &input(1)).await.expect("A");
+    let b = registry.create_organization(&admin, &input(2)).await.expect("B");
+    let basis = LegalBasisInput {
+        kind: LegalBasisKind::Consent,
+        purpose: "учёт".into(),
+        since: fixtures::day(2026, 1, 1),
+        document: None,
+    };
+    let person =
+        PersonInput { last_name: "Иванова".into(), first_name: "Анна".into(), ..Default::default() };
+    let person = registry.add_person(&admin, &person, &basis).await.expect("person");
+    let early = Some(fixtures::day(1899, 12, 31));
+    let too_early = |result: Result<_, RegistryError>, name: &str| match result {
+        Err(RegistryError::Invalid(field)) => {
+            assert_eq!(field.field, name);
+            assert!(matches!(field.problem, Problem::ImpossibleDate { .. }), "{field:?}");
+        }
+        other => panic!("{name}: expected a refusal, got {other:?}"),
+    };
+    too_early(registry.add_membership(&admin, person.id, a.id, "директор", early).await.map(|_| ()), "from");
+    too_early(registry.create_coalition(&admin, "Сеть", None, early).await.map(|_| ()), "foundedOn");
+    let tie = NewTie {
+        kind: TieKind::Partnership,
+        a: a.id,
+        a_role: None,
+        b: b.id,
+        b_role: None,
+        from: early,
+        to: None,
+        note: None,
+    };
+    too_early(registry.add_tie(&admin, &tie).await.map(|_| ()), "from");
+    let planned = fixtures::day(2100, 1, 1);
+    let membership =
+        registry.add_membership(&admin, person.id, a.id, "директор", Some(planned)).await.expect("planned");
+    assert_eq!(membership.period.from(), planned, "a planned start is not a typing error");
+}

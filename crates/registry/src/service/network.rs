@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use kernel::{Actor, Period, Scope};
 
 use crate::actions::{COALITION_WRITE, ORGANIZATION_READ, TIE_WRITE};
-use crate::error::{Conflict, DateProblem, InvalidField, Problem, RegistryError, RepoError};
+use crate::error::{Conflict, InvalidField, RegistryError, RepoError};
+use crate::input::{not_in_future, plausible_start};
 use crate::model::{
     Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, CoalitionRole, MAX_SHORT_TEXT, MAX_TEXT, OrgName,
     OrgStatus, OrganizationId, Text, Tie, TieEnd, TieId, TieKind,
@@ -49,12 +50,7 @@ impl Registry {
         founded_on: Option<NaiveDate>,
     ) -> Result<Coalition, RegistryError> {
         self.gate.require_all(actor, COALITION_WRITE, None).await?;
-        let today = self.today();
-        if founded_on.is_some_and(|d| d > today) {
-            return Err(
-                InvalidField::new("foundedOn", Problem::ImpossibleDate { reason: DateProblem::InTheFuture }).into()
-            );
-        }
+        not_in_future("foundedOn", founded_on, self.today())?;
         let coalition = Coalition {
             id: CoalitionId::new(),
             name: OrgName::parse(name).map_err(|p| InvalidField::new("name", p))?,
@@ -134,7 +130,7 @@ impl Registry {
             coalition,
             organization,
             role,
-            period: Period::open(from.unwrap_or_else(|| self.today())),
+            period: Period::open(plausible_start("from", from, self.today())?),
         };
         let event = self.gate.event(actor, COALITION_WRITE, object("coalition_member", member.id.0));
         self.ports.coalitions.insert_member(&member, &event).await.map_err(missing_reference)?;
@@ -196,7 +192,7 @@ impl Registry {
                 .transpose()
                 .map_err(|p| InvalidField::new(name, p))
         };
-        let from = new.from.unwrap_or_else(|| self.today());
+        let from = plausible_start("from", new.from, self.today())?;
         let period = Period::new(from, new.to).map_err(|_| RegistryError::EndBeforeStart)?;
         let note = new
             .note

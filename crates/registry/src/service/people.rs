@@ -6,7 +6,7 @@ use kernel::{Actor, Page, PageRequest, Period, Scope};
 
 use crate::actions::{MEMBERSHIP_WRITE, PERSON_PERSONAL_DATA, PERSON_READ, PERSON_WRITE};
 use crate::error::{InvalidField, RegistryError};
-use crate::input::{LegalBasisInput, PersonInput};
+use crate::input::{LegalBasisInput, PersonInput, plausible_start};
 use crate::model::{MAX_SHORT_TEXT, Membership, MembershipId, OrgStatus, OrganizationId, Person, PersonId, Text};
 use crate::ports::PersonFilter;
 
@@ -138,7 +138,7 @@ impl Registry {
             person,
             organization,
             position,
-            period: Period::open(from.unwrap_or_else(|| self.today())),
+            period: Period::open(plausible_start("from", from, self.today())?),
         };
         let event = self.gate.event(actor, MEMBERSHIP_WRITE, object("membership", membership.id.0));
         self.ports.memberships.insert(&membership, &event).await.map_err(missing_reference)?;
