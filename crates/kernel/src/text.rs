@@ -11,11 +11,43 @@ pub fn forbidden_char(text: &str, newlines: bool) -> Option<char> {
     })
 }
 
-/// Bidirectional embeddings, overrides and isolates, zero-width characters, word joiners and the
-/// byte-order mark.
+/// Characters that print as nothing or change how their neighbours read: the format characters
+/// of Unicode (bidirectional controls, zero-width characters, soft hyphen, tags...), variation
+/// selectors, fillers that render blank, private-use characters (no meaning outside one font),
+/// specials and noncharacters.
 fn is_invisible_format(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    let code = u32::from(c);
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{E000}'..='\u{F8FF}'
+            | '\u{FDD0}'..='\u{FDEF}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFFF}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+            | '\u{F0000}'..='\u{10FFFF}'
+    ) || code & 0xFFFE == 0xFFFE
 }
 
 /// A character as people and tools name it: `U+202E`.
@@ -35,6 +67,14 @@ mod tests {
             ("Анна\u{202E}", Some('\u{202E}')),
             ("\u{FEFF}=1", Some('\u{FEFF}')),
             ("a\u{200B}b", Some('\u{200B}')),
+            ("Свет\u{00AD}лый", Some('\u{00AD}')),
+            ("луч\u{E0020}", Some('\u{E0020}')),
+            ("\u{3164}", Some('\u{3164}')),
+            ("a\u{034F}b", Some('\u{034F}')),
+            ("a\u{FE0F}", Some('\u{FE0F}')),
+            ("a\u{E000}", Some('\u{E000}')),
+            ("a\u{1FFFF}", Some('\u{1FFFF}')),
+            ("a\u{180E}", Some('\u{180E}')),
             ("line\nline", Some('\n')),
             ("АНО «Свет» — №1, ул. Ленина, 5", None),
         ] {

