@@ -147,6 +147,16 @@ async fn check_the_registry_end_to_end(gw: &TestGateway) {
 async fn the_gateway_serves_the_registry_end_to_end_on_sqlite() {
     let gw = TestGateway::start().await;
     check_the_registry_end_to_end(&gw).await;
+    // The data folder, the database (and its journal) and the audit key are the owner's only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = |name: &str| std::fs::metadata(gw.dir.0.join(name)).map(|m| m.permissions().mode() & 0o777);
+        assert_eq!(std::fs::metadata(&gw.dir.0).unwrap().permissions().mode() & 0o777, 0o700);
+        for name in ["nko.sqlite", "nko.sqlite-wal", "audit.key"] {
+            assert_eq!(mode(name).unwrap_or_else(|e| panic!("{name}: {e}")), 0o600, "{name}");
+        }
+    }
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@ pub struct TestGateway {
     pub client: reqwest::Client,
     pub system: gateway::bootstrap::System,
     _stop: oneshot::Sender<()>,
-    _dir: TempDir,
+    pub dir: TempDir,
 }
 
 /// A temporary folder removed on drop.
@@ -72,7 +72,7 @@ impl TestGateway {
         tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
         }));
-        Self { base, db: system.db.clone(), client: reqwest::Client::new(), system, _stop: stop, _dir: dir }
+        Self { base, db: system.db.clone(), client: reqwest::Client::new(), system, _stop: stop, dir }
     }
 
     /// The first administrator, as an actor of the command line (for setting up data directly

@@ -36,10 +36,29 @@ pub struct FirstRun {
 }
 
 /// Connects to the database in `settings`, creating the data folder for the embedded default.
+/// A new data folder and a new database file are its owner's only (0700, 0600: the file holds
+/// people's data; SQLite gives its journal files the database file's permissions).
 pub async fn connect(settings: &Settings) -> anyhow::Result<Database> {
     if settings.uses_embedded_database() {
-        std::fs::create_dir_all(&settings.data_dir)
+        let mut folder = std::fs::DirBuilder::new();
+        folder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+        folder
+            .create(&settings.data_dir)
             .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
+        let file = settings.sqlite_path();
+        if !file.exists() {
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            match options.open(&file) {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e).with_context(|| format!("cannot create {}", file.display())),
+            }
+        }
     }
     Database::connect(&settings.database_url()).await.context("cannot open the database")
 }
