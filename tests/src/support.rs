@@ -1,8 +1,9 @@
 //! A real gateway on port 0 over a fresh database, and a small GraphQL client for it.
 
-use gateway::{Application, GatewayConfig, Settings};
+use gateway::{Application, GatewayConfig};
 use serde_json::{Value, json};
 use storage::Database;
+use system::Settings;
 use tokio::sync::oneshot;
 
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
@@ -12,7 +13,7 @@ pub struct TestGateway {
     pub base: String,
     pub db: Database,
     pub client: reqwest::Client,
-    pub system: gateway::bootstrap::System,
+    pub system: system::System,
     _stop: oneshot::Sender<()>,
     pub dir: TempDir,
 }

@@ -32,8 +32,11 @@ fn members() -> Vec<String> {
 
 #[test]
 fn domain_crates_depend_on_no_database_web_or_cli_framework() {
-    // Every library crate but storage: the kernel, the domains, access and the audit log.
-    let libraries = members().into_iter().filter(|m| m.starts_with("crates/") && m != "crates/storage");
+    // Every library crate but storage and the composition root (`system`, which wires storage
+    // to the use cases and parses the shared flags): the kernel, the domains, access, the audit log.
+    let libraries = members()
+        .into_iter()
+        .filter(|m| m.starts_with("crates/") && !["crates/storage", "crates/system"].contains(&m.as_str()));
     for krate in libraries {
         let krate = krate.as_str();
         let deps = dependencies(krate);
@@ -41,6 +44,19 @@ fn domain_crates_depend_on_no_database_web_or_cli_framework() {
             assert!(!deps.contains(&forbidden.to_owned()), "{krate} depends on {forbidden}");
         }
     }
+}
+
+#[test]
+fn the_composition_root_wires_storage_but_knows_no_web_or_sql_and_the_cli_needs_no_gateway() {
+    let root_deps = dependencies("crates/system");
+    for forbidden in ["sea-orm", "sea-orm-migration", "sqlx", "axum", "async-graphql", "gateway", "cli"] {
+        assert!(!root_deps.contains(&forbidden.to_owned()), "crates/system depends on {forbidden}");
+    }
+    let cli = dependencies("apps/cli");
+    for forbidden in ["gateway", "axum", "async-graphql", "tower-http"] {
+        assert!(!cli.contains(&forbidden.to_owned()), "apps/cli depends on {forbidden}");
+    }
+    assert!(cli.contains(&"system".to_owned()) && dependencies("apps/gateway").contains(&"system".to_owned()));
 }
 
 #[test]

@@ -9,9 +9,10 @@ use std::io::Write;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use gateway::Settings;
-use gateway::bootstrap::{self, System};
 use kernel::{Actor, Channel, Lang, Localized};
+use system::Settings;
+use system::System;
+use system::bootstrap::{self};
 
 /// The command line.
 #[derive(Parser, Debug)]

@@ -68,15 +68,15 @@ impl Env {
 
     /// The system as another process on the same data (the gateway beside the CLI), and the
     /// administrator as an actor of it.
-    async fn open_as_admin(&self) -> (gateway::bootstrap::System, kernel::Actor) {
-        let settings = gateway::Settings {
+    async fn open_as_admin(&self) -> (system::bootstrap::System, kernel::Actor) {
+        let settings = system::Settings {
             data_dir: self.dir.clone(),
             database_url: Some(self.url.clone()),
             profile: None,
             permissions: None,
             audit_key_file: None,
         };
-        let system = gateway::bootstrap::open_existing(&settings).await.unwrap();
+        let system = system::bootstrap::open_existing(&settings).await.unwrap();
         let account = system.services.access.operator("admin").await.unwrap();
         let admin = access::actor_of(&account, kernel::Channel::Cli, "test");
         (system, admin)
@@ -551,7 +551,7 @@ async fn a_rewritten_chain_or_a_cut_tail_fails_verify_given_the_key_or_a_checkpo
         use std::os::unix::fs::PermissionsExt as _;
         assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600, "owner-only key file");
     }
-    let keys = gateway::audit_key::read_file(&key_file).unwrap();
+    let keys = system::audit_key::read_file(&key_file).unwrap();
     // `checkpoint` also keeps it beside the key; here the operator keeps it elsewhere only.
     let local = env.dir.join("audit.checkpoint");
     assert_eq!(std::fs::read_to_string(&local).unwrap().trim(), checkpoint);
@@ -658,7 +658,7 @@ async fn a_key_rotated_while_another_process_writes_keeps_the_chain_whole() {
         env.ok(&["audit", "rotate-key"]).await;
     }
     writer.await.unwrap();
-    let keys = gateway::audit_key::read_file(&env.dir.join("audit.key")).unwrap();
+    let keys = system::audit_key::read_file(&env.dir.join("audit.key")).unwrap();
     assert_eq!(keys.all().len(), 4);
     let out = env.ok(&["audit", "verify"]).await;
     assert!(out.contains("цел"), "{out}");
@@ -682,12 +682,12 @@ async fn a_rotated_key_seals_later_rows_and_every_row_still_verifies() {
     let said = env.ok(&["audit", "rotate-key"]).await;
     assert!(said.contains("seals rows from"), "{said}");
     env.ok(&["import", "organizations", &env.file("more.csv", csv_rows(2..4).as_bytes())]).await;
-    let keys = gateway::audit_key::read_file(&env.dir.join("audit.key")).unwrap();
+    let keys = system::audit_key::read_file(&env.dir.join("audit.key")).unwrap();
     assert_eq!(keys.all().len(), 2, "the old key stays to verify older rows");
     env.ok(&["audit", "verify"]).await;
     // A key file with the old key only no longer fits: the process refuses to start.
     let old_only = audit::ChainKeys::parse(&keys.to_text().lines().take(3).collect::<Vec<_>>().join("\n")).unwrap();
-    gateway::audit_key::replace_file(&env.dir.join("audit.key"), &old_only).unwrap();
+    system::audit_key::replace_file(&env.dir.join("audit.key"), &old_only).unwrap();
     let (refused, _) = env.run(&["export", "organizations"]).await;
     assert!(refused.unwrap_err().to_string().contains("does not match this database"));
     let (broken, _) = env.run(&["audit", "verify"]).await;
@@ -759,7 +759,7 @@ async fn the_local_checkpoint_does_not_follow_a_log_cut_through_the_database() {
     env.ok(&["import", "organizations", &env.file("orgs.csv", csv_rows(0..3).as_bytes())]).await;
     let kept = env.ok(&["audit", "checkpoint"]).await.trim().to_owned();
     let local = env.dir.join("audit.checkpoint");
-    let keys = gateway::audit_key::read_file(&env.dir.join("audit.key")).unwrap();
+    let keys = system::audit_key::read_file(&env.dir.join("audit.key")).unwrap();
     let db = storage::Database::connect(&env.url).await.unwrap();
     let cut =
         "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 2;";

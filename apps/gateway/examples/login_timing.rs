@@ -7,9 +7,9 @@
 use std::time::Instant;
 
 use access::{LoginAttempt, LoginLimits};
-use gateway::Settings;
-use gateway::bootstrap::open_for_gateway;
 use kernel::Channel;
+use system::Settings;
+use system::bootstrap::open_for_gateway;
 
 fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(f64::total_cmp);

@@ -18,9 +18,10 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tracing::Instrument;
 
-use crate::bootstrap::{FirstRun, System, open_for_gateway};
 use crate::graphql::{Caller, RequestInfo, Services, Target, execute, public_schema, staff_schema};
 use crate::settings::GatewayConfig;
+use system::bootstrap::open_for_gateway;
+use system::{FirstRun, System};
 
 /// Largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -315,7 +316,7 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
         let router = router(AppState::new(system.clone()), Duration::from_secs(config.request_timeout_secs));
-        let checkpoint = crate::audit_key::checkpoint_path(&config.settings);
+        let checkpoint = system::audit_key::checkpoint_path(&config.settings);
         Ok(Self { listener, router, system, first_run, checkpoint })
     }
 
@@ -353,7 +354,7 @@ impl Application {
                 match gate.log().head().await {
                     Ok(Some(head)) => {
                         let advanced =
-                            crate::audit_key::advance_checkpoint(gate.log().as_ref(), &checkpoint, &head).await;
+                            system::audit_key::advance_checkpoint(gate.log().as_ref(), &checkpoint, &head).await;
                         if let Err(error) = advanced {
                             tracing::error!(error = %format!("{error:#}"), "cannot write the local audit checkpoint");
                         }

@@ -2,10 +2,8 @@
 //! two schemas (staff at `/graphql`, the anonymous public directory at `/public/graphql`).
 
 pub mod app;
-pub mod audit_key;
-pub mod bootstrap;
 pub mod graphql;
 pub mod settings;
 
 pub use app::{AppState, Application, log_panics_as_one_line, router};
-pub use settings::{GatewayConfig, Settings};
+pub use settings::GatewayConfig;

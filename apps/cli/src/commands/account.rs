@@ -5,8 +5,8 @@ use std::io::Write;
 use access::Assignment;
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
-use gateway::{Settings, bootstrap};
 use kernel::{Channel, Role};
+use system::{Settings, bootstrap};
 
 use crate::explain;
 

@@ -5,10 +5,10 @@ use std::io::Write;
 use anyhow::Context as _;
 use audit::{AUDIT_READ, AuditError, AuditFilter, ChainHead, Gate, GateError, Outcome};
 use clap::Subcommand;
-use gateway::Settings;
 use kernel::{MAX_PAGE_SIZE, PageRequest};
+use system::Settings;
 
-use gateway::audit_key;
+use system::audit_key;
 
 use crate::explain;
 
@@ -57,8 +57,8 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let check = match action {
         // Rotation writes: the keys must fit. Reading and verifying work whatever they are.
-        Action::RotateKey => gateway::bootstrap::KeyCheck::Required,
-        _ => gateway::bootstrap::KeyCheck::Skipped,
+        Action::RotateKey => system::bootstrap::KeyCheck::Required,
+        _ => system::bootstrap::KeyCheck::Skipped,
     };
     let (system, actor) = crate::open_checked_as(settings, operator, check).await?;
     let gate = &system.services.gate;

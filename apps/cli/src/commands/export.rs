@@ -7,9 +7,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
-use gateway::Settings;
 use kernel::{MAX_PAGE_SIZE, PageRequest};
 use registry::ports::{OrganizationFilter, OrganizationOrder};
+use system::Settings;
 
 use crate::csv_format::{CsvWriter, header, record};
 use crate::explain;

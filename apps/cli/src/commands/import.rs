@@ -12,10 +12,10 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::Subcommand;
-use gateway::Settings;
 use indicatif::{ProgressBar, ProgressStyle};
 use kernel::{Lang, Localized};
 use registry::service::{ImportRow, RowOutcome, RowRejection, RowValidator, StaleRows};
+use system::Settings;
 use tokio::task::JoinSet;
 
 use crate::csv_format::{Encoding, RowError, VERSION, column_of, decode, detect_delimiter, line_count, read};

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::Subcommand;
-use gateway::{Settings, bootstrap};
+use system::{Settings, bootstrap};
 
 /// What to do with migrations.
 #[derive(Subcommand, Debug, Clone, Copy)]

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::Subcommand;
-use gateway::Settings;
 use privacy::SubjectId;
+use system::Settings;
 
 use crate::explain;
 

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use gateway::{Settings, bootstrap};
+use system::{Settings, bootstrap};
 
 /// Loads the profile as the operator; terms already stored are updated, none are removed.
 pub async fn run(settings: &Settings, operator: Option<&str>, out: &mut dyn Write) -> anyhow::Result<()> {

@@ -1,11 +1,10 @@
 //! What each request carries into resolvers: who calls, in which language, under which request id.
 
-use std::sync::Arc;
-
-use access::{Access, Account};
+use access::Account;
 use async_graphql::Context;
 use kernel::{Actor, Lang};
-use registry::Registry;
+
+pub use system::Services;
 
 use super::errors::{Code, error, lang};
 
@@ -30,21 +29,6 @@ pub struct Caller {
     pub token: Option<String>,
     /// The peer's IP address as the socket reports it (forwarded headers are not trusted).
     pub peer: String,
-}
-
-/// The use cases a schema serves.
-#[derive(Clone)]
-pub struct Services {
-    /// The registry.
-    pub registry: Arc<Registry>,
-    /// Accounts and sessions.
-    pub access: Arc<Access>,
-    /// Consents, subject access requests, destruction.
-    pub privacy: Arc<privacy::Privacy>,
-    /// The policy, the audit log and the clock every use case passes.
-    pub gate: audit::Gate,
-    /// The clock ("today" for active periods).
-    pub clock: Arc<dyn kernel::Clock>,
 }
 
 /// The error for a caller without a session.

@@ -12,7 +12,7 @@ use privacy::Privacy;
 use registry::Registry;
 use storage::{Database, SqlAccess, SqlAudit, SqlPrivacy, SqlRegistry};
 
-use crate::graphql::Services;
+use crate::services::Services;
 use crate::settings::Settings;
 
 /// The opened system: the database and the use cases over it.

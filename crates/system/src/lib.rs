@@ -1,0 +1,12 @@
+//! The composition root: settings, opening the database (migrating and bootstrapping a first
+//! run), the audit key, and every use case built from its ports. The gateway and the CLI both
+//! start here, so neither depends on the other.
+
+pub mod audit_key;
+pub mod bootstrap;
+mod services;
+mod settings;
+
+pub use bootstrap::{FirstRun, KeyCheck, System};
+pub use services::Services;
+pub use settings::{KALUGA_PROFILE, PERMISSIONS, Settings};
