@@ -323,7 +323,7 @@ async fn a_person_appears_in_the_public_directory_only_with_a_distribution_conse
     assert_eq!(contacts().await, json!([]), "nobody appears without a distribution consent");
     let privacy = &gw.system.services.privacy;
     let processing = privacy::NewConsent {
-        subject: privacy::SubjectId(person.id.0),
+        subject: person.id,
         kind: privacy::ConsentKind::Processing,
         purpose: "ngo_contacts".into(),
         categories: vec!["name".into(), "phone".into()],
@@ -332,7 +332,7 @@ async fn a_person_appears_in_the_public_directory_only_with_a_distribution_conse
     privacy.record_consent(&admin, processing).await.expect("processing consent");
     assert_eq!(contacts().await, json!([]), "a processing consent does not make anyone public");
     let newsletter = privacy::NewConsent {
-        subject: privacy::SubjectId(person.id.0),
+        subject: person.id,
         kind: privacy::ConsentKind::Distribution,
         purpose: "newsletter".into(),
         categories: vec!["name".into(), "position".into(), "phone".into()],
@@ -341,7 +341,7 @@ async fn a_person_appears_in_the_public_directory_only_with_a_distribution_conse
     privacy.record_consent(&admin, newsletter).await.expect("distribution consent for a newsletter");
     assert_eq!(contacts().await, json!([]), "a distribution consent for another purpose does not publish");
     let distribution = privacy::NewConsent {
-        subject: privacy::SubjectId(person.id.0),
+        subject: person.id,
         kind: privacy::ConsentKind::Distribution,
         purpose: "public_directory".into(),
         categories: vec!["name".into(), "position".into()],

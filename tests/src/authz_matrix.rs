@@ -183,14 +183,14 @@ async fn world() -> World {
     let other = registry.add_person(&admin, &other, &basis).await.expect("person B");
     let privacy = &gw.system.services.privacy;
     let consent = privacy::NewConsent {
-        subject: privacy::SubjectId(person.id.0),
+        subject: person.id,
         kind: privacy::ConsentKind::Processing,
         purpose: "ngo_contacts".into(),
         categories: vec!["name".into()],
         document: "Согласие А-1".into(),
     };
     let consent = privacy.record_consent(&admin, consent).await.expect("consent");
-    let request = privacy.register_request(&admin, privacy::SubjectId(person.id.0), None).await.expect("request");
+    let request = privacy.register_request(&admin, person.id, None).await.expect("request");
     let access = &gw.system.services.access;
     for role in Role::ALL.into_iter().filter(|r| !matches!(r, Role::Admin | Role::Anonymous)) {
         let assignment = Assignment {

@@ -711,7 +711,7 @@ async fn privacy_run_destroys_withdrawn_data_once_and_exports_act_as_the_operato
         document: None,
     };
     let person = system.services.registry.add_person(&admin, &person, &basis).await.unwrap();
-    let subject = privacy::SubjectId(person.id.0);
+    let subject = person.id;
     let consent = privacy::NewConsent {
         subject,
         kind: privacy::ConsentKind::Processing,

@@ -39,3 +39,12 @@ macro_rules! define_id {
         }
     };
 }
+
+define_id!(
+    /// Identifies an organisation (the registry's; every domain refers to organisations by it).
+    OrganizationId
+);
+define_id!(
+    /// Identifies a person (the registry's; every domain refers to people by it).
+    PersonId
+);

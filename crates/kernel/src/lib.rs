@@ -15,7 +15,7 @@ pub mod workdays;
 
 pub use actor::{Actor, Channel, Role};
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
-pub use ids::new_uuid;
+pub use ids::{OrganizationId, PersonId, new_uuid};
 pub use message::{Lang, Localized};
 pub use page::{Cursor, CursorError, MAX_PAGE_SIZE, Page, PageRequest};
 pub use period::{Period, PeriodError};

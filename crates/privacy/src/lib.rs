@@ -14,7 +14,7 @@ pub mod service;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use model::{Consent, ConsentId, ConsentKind, SubjectExport, SubjectId, SubjectRequest, SubjectRequestId};
+pub use model::{Consent, ConsentId, ConsentKind, PersonId, SubjectExport, SubjectRequest, SubjectRequestId};
 pub use ports::{ConsentRepo, PrivacyStoreError, SubjectRequestRepo, Subjects};
 pub use rules::PrivacyRuleError;
 pub use service::{InputProblem, NewConsent, Privacy, PrivacyError, RunReport};

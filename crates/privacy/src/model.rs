@@ -12,9 +12,8 @@ define_id!(
     SubjectRequestId
 );
 
-/// The person the data are about (the registry's person id).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SubjectId(pub uuid::Uuid);
+/// The person the data are about: the registry's person id, shared through the kernel.
+pub use kernel::PersonId;
 
 /// What a consent allows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -46,7 +45,7 @@ pub struct Consent {
     /// Identity.
     pub id: ConsentId,
     /// Whose.
-    pub subject: SubjectId,
+    pub subject: PersonId,
     /// Processing or distribution.
     pub kind: ConsentKind,
     /// The one purpose of the document, as a code (e.g. `ngo_contacts`, `training`, `public_directory`).
@@ -81,7 +80,7 @@ pub struct SubjectRequest {
     /// Identity.
     pub id: SubjectRequestId,
     /// Whose data.
-    pub subject: SubjectId,
+    pub subject: PersonId,
     /// The day it was received.
     pub received_on: NaiveDate,
     /// The answer is due by this day: 10 working days after receipt.

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use audit::AuditEvent;
 use chrono::{DateTime, Utc};
 
-use crate::model::{Consent, ConsentId, SubjectId, SubjectRequest, SubjectRequestId};
+use crate::model::{Consent, ConsentId, PersonId, SubjectRequest, SubjectRequestId};
 
 /// What a privacy store could not do.
 #[derive(Debug, thiserror::Error)]
@@ -38,13 +38,13 @@ pub trait ConsentRepo: Send + Sync {
     /// The consent with this id.
     async fn get(&self, id: ConsentId) -> Result<Option<Consent>, PrivacyStoreError>;
     /// Every consent of a subject, oldest first.
-    async fn of_subject(&self, subject: SubjectId) -> Result<Vec<Consent>, PrivacyStoreError>;
+    async fn of_subject(&self, subject: PersonId) -> Result<Vec<Consent>, PrivacyStoreError>;
     /// Every consent recorded from this document.
     async fn with_document(&self, document: &str) -> Result<Vec<Consent>, PrivacyStoreError>;
     /// Withdrawn consents whose data are not destroyed yet, oldest withdrawal first.
     async fn pending_destruction(&self) -> Result<Vec<Consent>, PrivacyStoreError>;
     /// Active (not withdrawn) distribution consents of these subjects for this purpose. One query.
-    async fn distributing(&self, subjects: &[SubjectId], purpose: &str) -> Result<Vec<Consent>, PrivacyStoreError>;
+    async fn distributing(&self, subjects: &[PersonId], purpose: &str) -> Result<Vec<Consent>, PrivacyStoreError>;
 }
 
 /// Stores subject access requests.
@@ -64,18 +64,18 @@ pub trait SubjectRequestRepo: Send + Sync {
 #[async_trait]
 pub trait Subjects: Send + Sync {
     /// Whether the person exists.
-    async fn exists(&self, subject: SubjectId) -> Result<bool, PrivacyStoreError>;
+    async fn exists(&self, subject: PersonId) -> Result<bool, PrivacyStoreError>;
     /// Whether the person's record is held on consent (and on no other legal ground).
-    async fn held_on_consent(&self, subject: SubjectId) -> Result<bool, PrivacyStoreError>;
+    async fn held_on_consent(&self, subject: PersonId) -> Result<bool, PrivacyStoreError>;
     /// Removes every direct identifier of the person from every table, keeping ids, dates and
     /// codes so that every count the reports make stays the same; with the audit row.
     ///
     /// # Errors
     /// MUST write nothing when it fails; anonymising twice MUST change nothing the second time.
-    async fn anonymise(&self, subject: SubjectId, audit: &AuditEvent) -> Result<(), PrivacyStoreError>;
+    async fn anonymise(&self, subject: PersonId, audit: &AuditEvent) -> Result<(), PrivacyStoreError>;
     /// What is held about the person, by table name: the rows of every table about them (by a
     /// foreign key to `people` or to another such table, or a `person_id` column) and the audit
     /// rows about their records (who by role, when, what). Never a credential (password or token
     /// hashes), and nothing about anyone else, the centre's staff included.
-    async fn export(&self, subject: SubjectId) -> Result<BTreeMap<String, Vec<serde_json::Value>>, PrivacyStoreError>;
+    async fn export(&self, subject: PersonId) -> Result<BTreeMap<String, Vec<serde_json::Value>>, PrivacyStoreError>;
 }

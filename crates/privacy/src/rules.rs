@@ -113,7 +113,7 @@ pub fn extend(request: &SubjectRequest, reason: &str) -> Result<SubjectRequest, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ConsentId, SubjectId, SubjectRequestId};
+    use crate::model::{ConsentId, PersonId, SubjectRequestId};
     use kernel::workdays::{day, working_days_between};
     use proptest::prelude::*;
 
@@ -124,7 +124,7 @@ mod tests {
     fn consent(document: &str, purpose: &str) -> Consent {
         Consent {
             id: ConsentId::new(),
-            subject: SubjectId(uuid::Uuid::nil()),
+            subject: PersonId(uuid::Uuid::nil()),
             kind: ConsentKind::Processing,
             purpose: purpose.into(),
             categories: vec!["name".into()],
@@ -141,7 +141,7 @@ mod tests {
         let (due_on, due_predicted) = answer_due(received_on).expect("in range");
         SubjectRequest {
             id: SubjectRequestId::new(),
-            subject: SubjectId(uuid::Uuid::nil()),
+            subject: PersonId(uuid::Uuid::nil()),
             received_on,
             due_on,
             due_predicted,

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use kernel::{Actor, Denied, Lang, Localized};
 
 use crate::actions::{CONSENT_MANAGE, PRIVACY_RUN, SUBJECT_REQUEST};
-use crate::model::{Consent, ConsentId, ConsentKind, SubjectExport, SubjectId, SubjectRequest, SubjectRequestId};
+use crate::model::{Consent, ConsentId, ConsentKind, PersonId, SubjectExport, SubjectRequest, SubjectRequestId};
 use crate::ports::{ConsentRepo, PrivacyStoreError, SubjectRequestRepo, Subjects};
 use crate::rules::{self, PrivacyRuleError};
 
@@ -165,7 +165,7 @@ impl Localized for PrivacyError {
 #[derive(Clone, Debug)]
 pub struct NewConsent {
     /// Whose.
-    pub subject: SubjectId,
+    pub subject: PersonId,
     /// Processing or distribution.
     pub kind: ConsentKind,
     /// The purpose code.
@@ -215,7 +215,7 @@ impl Privacy {
         Self { consents, requests, subjects, gate }
     }
 
-    async fn existing_subject(&self, subject: SubjectId) -> Result<(), PrivacyError> {
+    async fn existing_subject(&self, subject: PersonId) -> Result<(), PrivacyError> {
         if self.subjects.exists(subject).await? { Ok(()) } else { Err(PrivacyError::NotFound("person")) }
     }
 
@@ -291,7 +291,7 @@ impl Privacy {
     }
 
     /// Every consent of a person.
-    pub async fn consents_of(&self, actor: &Actor, subject: SubjectId) -> Result<Vec<Consent>, PrivacyError> {
+    pub async fn consents_of(&self, actor: &Actor, subject: PersonId) -> Result<Vec<Consent>, PrivacyError> {
         self.gate.require_all(actor, CONSENT_MANAGE, object("person", subject.0)).await?;
         Ok(self.consents.of_subject(subject).await?)
     }
@@ -301,9 +301,9 @@ impl Privacy {
     /// absent, whatever else they consented to distribute. No actor: the public asks.
     pub async fn publishable(
         &self,
-        subjects: &[SubjectId],
-    ) -> Result<std::collections::HashMap<SubjectId, std::collections::BTreeSet<String>>, PrivacyError> {
-        let mut out: std::collections::HashMap<SubjectId, std::collections::BTreeSet<String>> = Default::default();
+        subjects: &[PersonId],
+    ) -> Result<std::collections::HashMap<PersonId, std::collections::BTreeSet<String>>, PrivacyError> {
+        let mut out: std::collections::HashMap<PersonId, std::collections::BTreeSet<String>> = Default::default();
         for consent in self.consents.distributing(subjects, rules::PUBLIC_DIRECTORY).await? {
             if rules::publishes_in_directory(&consent) {
                 out.entry(consent.subject).or_default().extend(consent.categories);
@@ -316,7 +316,7 @@ impl Privacy {
     pub async fn register_request(
         &self,
         actor: &Actor,
-        subject: SubjectId,
+        subject: PersonId,
         received_on: Option<NaiveDate>,
     ) -> Result<SubjectRequest, PrivacyError> {
         self.gate.require_all(actor, SUBJECT_REQUEST, object("person", subject.0)).await?;
@@ -383,7 +383,7 @@ impl Privacy {
     }
 
     /// Everything held about a person, table by table: the answer to a subject access request.
-    pub async fn export(&self, actor: &Actor, subject: SubjectId) -> Result<SubjectExport, PrivacyError> {
+    pub async fn export(&self, actor: &Actor, subject: PersonId) -> Result<SubjectExport, PrivacyError> {
         self.gate.require_all(actor, SUBJECT_REQUEST, object("person", subject.0)).await?;
         self.existing_subject(subject).await?;
         let tables = self.subjects.export(subject).await?;
@@ -396,7 +396,7 @@ impl Privacy {
     }
 
     /// Removes every direct identifier of a person, keeping every count the reports make.
-    pub async fn anonymise(&self, actor: &Actor, subject: SubjectId) -> Result<(), PrivacyError> {
+    pub async fn anonymise(&self, actor: &Actor, subject: PersonId) -> Result<(), PrivacyError> {
         self.gate.require_all(actor, PRIVACY_RUN, object("person", subject.0)).await?;
         self.existing_subject(subject).await?;
         let event = self.gate.event(actor, PRIVACY_RUN, object("person", subject.0)).with_detail("anonymise");

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use audit::AuditEvent;
 use audit::testing::MemoryAuditLog;
 
-use crate::model::{Consent, ConsentId, SubjectId, SubjectRequest, SubjectRequestId};
+use crate::model::{Consent, ConsentId, PersonId, SubjectRequest, SubjectRequestId};
 use crate::ports::{ConsentRepo, PrivacyStoreError, SubjectRequestRepo, Subjects};
 
 /// A subject of the fake population.
@@ -23,7 +23,7 @@ pub struct FakeSubject {
 struct State {
     consents: BTreeMap<ConsentId, Consent>,
     requests: HashMap<SubjectRequestId, SubjectRequest>,
-    subjects: HashMap<SubjectId, FakeSubject>,
+    subjects: HashMap<PersonId, FakeSubject>,
 }
 
 /// Consents, requests and subjects in memory, auditing into an in-memory log.
@@ -40,13 +40,13 @@ impl InMemoryPrivacy {
     }
 
     /// Adds a subject.
-    pub fn add_subject(&self, subject: SubjectId, name: &str, on_consent: bool) {
+    pub fn add_subject(&self, subject: PersonId, name: &str, on_consent: bool) {
         let fake = FakeSubject { on_consent, name: Some(name.to_owned()) };
         self.state.lock().expect("not poisoned").subjects.insert(subject, fake);
     }
 
     /// A subject as stored.
-    pub fn subject(&self, subject: SubjectId) -> Option<FakeSubject> {
+    pub fn subject(&self, subject: PersonId) -> Option<FakeSubject> {
         self.state.lock().expect("not poisoned").subjects.get(&subject).cloned()
     }
 
@@ -89,7 +89,7 @@ impl ConsentRepo for InMemoryPrivacy {
         Ok(self.state.lock().expect("not poisoned").consents.get(&id).cloned())
     }
 
-    async fn of_subject(&self, subject: SubjectId) -> Result<Vec<Consent>, PrivacyStoreError> {
+    async fn of_subject(&self, subject: PersonId) -> Result<Vec<Consent>, PrivacyStoreError> {
         let state = self.state.lock().expect("not poisoned");
         Ok(state.consents.values().filter(|c| c.subject == subject).cloned().collect())
     }
@@ -104,7 +104,7 @@ impl ConsentRepo for InMemoryPrivacy {
         Ok(state.consents.values().filter(|c| c.withdrawn_at.is_some() && c.destroyed_at.is_none()).cloned().collect())
     }
 
-    async fn distributing(&self, subjects: &[SubjectId], purpose: &str) -> Result<Vec<Consent>, PrivacyStoreError> {
+    async fn distributing(&self, subjects: &[PersonId], purpose: &str) -> Result<Vec<Consent>, PrivacyStoreError> {
         let state = self.state.lock().expect("not poisoned");
         Ok(state
             .consents
@@ -145,15 +145,15 @@ impl SubjectRequestRepo for InMemoryPrivacy {
 
 #[async_trait]
 impl Subjects for InMemoryPrivacy {
-    async fn exists(&self, subject: SubjectId) -> Result<bool, PrivacyStoreError> {
+    async fn exists(&self, subject: PersonId) -> Result<bool, PrivacyStoreError> {
         Ok(self.state.lock().expect("not poisoned").subjects.contains_key(&subject))
     }
 
-    async fn held_on_consent(&self, subject: SubjectId) -> Result<bool, PrivacyStoreError> {
+    async fn held_on_consent(&self, subject: PersonId) -> Result<bool, PrivacyStoreError> {
         Ok(self.state.lock().expect("not poisoned").subjects.get(&subject).is_some_and(|s| s.on_consent))
     }
 
-    async fn anonymise(&self, subject: SubjectId, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
+    async fn anonymise(&self, subject: PersonId, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
         self.change(audit, |s| {
             if let Some(found) = s.subjects.get_mut(&subject) {
                 found.name = None;
@@ -161,7 +161,7 @@ impl Subjects for InMemoryPrivacy {
         })
     }
 
-    async fn export(&self, subject: SubjectId) -> Result<BTreeMap<String, Vec<serde_json::Value>>, PrivacyStoreError> {
+    async fn export(&self, subject: PersonId) -> Result<BTreeMap<String, Vec<serde_json::Value>>, PrivacyStoreError> {
         let state = self.state.lock().expect("not poisoned");
         let mut tables = BTreeMap::new();
         if let Some(s) = state.subjects.get(&subject) {

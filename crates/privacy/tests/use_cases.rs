@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta};
 use kernel::{Actor, Channel, ManualClock, Policy, Role};
 use privacy::rules::PUBLIC_DIRECTORY;
 use privacy::testing::InMemoryPrivacy;
-use privacy::{ConsentKind, ConsentRepo, InputProblem, NewConsent, Privacy, PrivacyError, PrivacyRuleError, SubjectId};
+use privacy::{ConsentKind, ConsentRepo, InputProblem, NewConsent, PersonId, Privacy, PrivacyError, PrivacyRuleError};
 
 const POLICY: &str = r#"
     ["consent.manage"]
@@ -27,8 +27,8 @@ struct World {
     store: InMemoryPrivacy,
     audit: MemoryAuditLog,
     clock: Arc<ManualClock>,
-    anna: SubjectId,
-    boris: SubjectId,
+    anna: PersonId,
+    boris: PersonId,
 }
 
 fn actor(role: Role) -> Actor {
@@ -54,13 +54,13 @@ fn world() -> World {
     let gate = Gate::new(Arc::new(policy), Arc::new(audit.clone()), clock.clone());
     let store_arc = Arc::new(store.clone());
     let privacy = Privacy::new(store_arc.clone(), store_arc.clone(), store_arc, gate);
-    let (anna, boris) = (SubjectId(uuid::Uuid::from_u128(10)), SubjectId(uuid::Uuid::from_u128(11)));
+    let (anna, boris) = (PersonId(uuid::Uuid::from_u128(10)), PersonId(uuid::Uuid::from_u128(11)));
     store.add_subject(anna, "Анна Аннова", true);
     store.add_subject(boris, "Борис Борисов", false);
     World { privacy, store, audit, clock, anna, boris }
 }
 
-fn consent(subject: SubjectId, kind: ConsentKind, purpose: &str, document: &str) -> NewConsent {
+fn consent(subject: PersonId, kind: ConsentKind, purpose: &str, document: &str) -> NewConsent {
     NewConsent {
         subject,
         kind,
@@ -176,7 +176,7 @@ async fn one_document_carries_one_purpose() {
     assert!(matches!(second, Err(PrivacyError::Rule(PrivacyRuleError::OnePurposePerDocument { .. }))));
     let bad = w
         .privacy
-        .record_consent(&coordinator, consent(SubjectId(uuid::Uuid::nil()), ConsentKind::Processing, "training", "Д-8"))
+        .record_consent(&coordinator, consent(PersonId(uuid::Uuid::nil()), ConsentKind::Processing, "training", "Д-8"))
         .await;
     assert!(matches!(bad, Err(PrivacyError::NotFound("person"))));
 }
@@ -322,13 +322,13 @@ mod properties {
             runtime.block_on(async {
                 let w = world();
                 let coordinator = actor(Role::Coordinator);
-                let subjects: Vec<SubjectId> = (0..3).map(|n| SubjectId(uuid::Uuid::from_u128(100 + n))).collect();
+                let subjects: Vec<PersonId> = (0..3).map(|n| PersonId(uuid::Uuid::from_u128(100 + n))).collect();
                 for (n, subject) in subjects.iter().enumerate() {
                     w.store.add_subject(*subject, &format!("Субъект {n}"), true);
                 }
                 // The oracle, from the rule as the user guide states it: only a distribution
                 // consent with the purpose `public_directory`, while it is not withdrawn.
-                let mut expected: BTreeMap<SubjectId, BTreeSet<String>> = BTreeMap::new();
+                let mut expected: BTreeMap<PersonId, BTreeSet<String>> = BTreeMap::new();
                 for (n, (who, distribution, purpose, categories, withdrawn)) in generated.iter().enumerate() {
                     let kind = if *distribution { ConsentKind::Distribution } else { ConsentKind::Processing };
                     let new = NewConsent {
@@ -345,7 +345,7 @@ mod properties {
                         expected.entry(subjects[*who]).or_default().extend(categories.iter().map(|c| CATEGORIES[*c].to_owned()));
                     }
                 }
-                let shown: BTreeMap<SubjectId, BTreeSet<String>> =
+                let shown: BTreeMap<PersonId, BTreeSet<String>> =
                     w.privacy.publishable(&subjects).await.expect("publishable").into_iter().collect();
                 assert_eq!(shown, expected);
             });

@@ -8,14 +8,7 @@ use crate::error::Problem;
 use crate::rules::identifiers::{is_valid_inn10, is_valid_kpp, is_valid_ogrn, strip_separators};
 use crate::rules::names::normalize_name;
 
-define_id!(
-    /// Identifies an organisation.
-    OrganizationId
-);
-define_id!(
-    /// Identifies a person.
-    PersonId
-);
+pub use kernel::{OrganizationId, PersonId};
 define_id!(
     /// Identifies a person's membership in an organisation.
     MembershipId

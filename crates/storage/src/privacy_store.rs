@@ -9,7 +9,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use audit::AuditEvent;
 use privacy::{
-    Consent, ConsentId, ConsentKind, ConsentRepo, PrivacyStoreError, SubjectId, SubjectRequest, SubjectRequestId,
+    Consent, ConsentId, ConsentKind, ConsentRepo, PersonId, PrivacyStoreError, SubjectRequest, SubjectRequestId,
     SubjectRequestRepo, Subjects,
 };
 use registry::rules::anonymise::anonymised;
@@ -272,7 +272,7 @@ fn consent_row(c: &Consent) -> consent::ActiveModel {
 fn consent_from(row: consent::Model) -> Result<Consent, PrivacyStoreError> {
     Ok(Consent {
         id: ConsentId(row.id),
-        subject: SubjectId(row.person_id),
+        subject: PersonId(row.person_id),
         kind: ConsentKind::parse(&row.kind).ok_or_else(|| corrupt("consents.kind", &row.kind))?,
         categories: serde_json::from_str(&row.categories)
             .map_err(|_| corrupt("consents.categories", &row.categories))?,
@@ -302,7 +302,7 @@ fn request_row(r: &SubjectRequest) -> subject_request::ActiveModel {
 fn request_from(row: subject_request::Model) -> SubjectRequest {
     SubjectRequest {
         id: SubjectRequestId(row.id),
-        subject: SubjectId(row.person_id),
+        subject: PersonId(row.person_id),
         received_on: row.received_on,
         due_on: row.due_on,
         due_predicted: row.due_predicted,
@@ -350,7 +350,7 @@ impl ConsentRepo for SqlPrivacy {
         row.map(consent_from).transpose()
     }
 
-    async fn of_subject(&self, subject: SubjectId) -> Result<Vec<Consent>, PrivacyStoreError> {
+    async fn of_subject(&self, subject: PersonId) -> Result<Vec<Consent>, PrivacyStoreError> {
         let rows = consent::Entity::find()
             .filter(consent::Column::PersonId.eq(subject.0))
             .order_by(consent::Column::GivenAt, Order::Asc)
@@ -382,7 +382,7 @@ impl ConsentRepo for SqlPrivacy {
         all_consents(rows)
     }
 
-    async fn distributing(&self, subjects: &[SubjectId], purpose: &str) -> Result<Vec<Consent>, PrivacyStoreError> {
+    async fn distributing(&self, subjects: &[PersonId], purpose: &str) -> Result<Vec<Consent>, PrivacyStoreError> {
         if subjects.is_empty() {
             return Ok(Vec::new());
         }
@@ -431,17 +431,17 @@ impl SubjectRequestRepo for SqlPrivacy {
 
 #[async_trait]
 impl Subjects for SqlPrivacy {
-    async fn exists(&self, subject: SubjectId) -> Result<bool, PrivacyStoreError> {
+    async fn exists(&self, subject: PersonId) -> Result<bool, PrivacyStoreError> {
         let found = person::Entity::find_by_id(subject.0).one(self.db.connection()).await.map_err(unavailable)?;
         Ok(found.is_some())
     }
 
-    async fn held_on_consent(&self, subject: SubjectId) -> Result<bool, PrivacyStoreError> {
+    async fn held_on_consent(&self, subject: PersonId) -> Result<bool, PrivacyStoreError> {
         let found = person::Entity::find_by_id(subject.0).one(self.db.connection()).await.map_err(unavailable)?;
         Ok(found.is_some_and(|p| p.basis_kind == registry::model::LegalBasisKind::Consent.code()))
     }
 
-    async fn anonymise(&self, subject: SubjectId, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
+    async fn anonymise(&self, subject: PersonId, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
         let txn = self.begin().await?;
         let Some(row) = person::Entity::find_by_id(subject.0).one(&txn).await.map_err(unavailable)? else {
             return Ok(());
@@ -461,7 +461,7 @@ impl Subjects for SqlPrivacy {
         self.commit_with(txn, audit).await
     }
 
-    async fn export(&self, subject: SubjectId) -> Result<BTreeMap<String, Vec<serde_json::Value>>, PrivacyStoreError> {
+    async fn export(&self, subject: PersonId) -> Result<BTreeMap<String, Vec<serde_json::Value>>, PrivacyStoreError> {
         let conn = self.db.connection();
         let backend = conn.get_database_backend();
         let catalogue = self.catalogue().await.map_err(unavailable)?;

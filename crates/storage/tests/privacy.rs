@@ -10,7 +10,7 @@ use audit::Gate;
 use kernel::{Channel, FixedClock, Policy, Role};
 use privacy::Subjects;
 use privacy::rules::PUBLIC_DIRECTORY;
-use privacy::{ConsentKind, NewConsent, Privacy, SubjectId};
+use privacy::{ConsentKind, NewConsent, PersonId, Privacy};
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
 use registry::Registry;
@@ -27,8 +27,8 @@ struct World {
     db: Database,
     registry: Registry,
     privacy: Privacy,
-    anna: SubjectId,
-    boris: SubjectId,
+    anna: PersonId,
+    boris: PersonId,
 }
 
 async fn world(db: Database) -> World {
@@ -64,15 +64,15 @@ async fn world(db: Database) -> World {
         let person = registry.add_person(&admin, &input, &basis).await.expect("person");
         registry.add_membership(&admin, person.id, org.id, "волонтёр", None).await.expect("membership");
         let consent = NewConsent {
-            subject: SubjectId(person.id.0),
+            subject: person.id,
             kind: ConsentKind::Processing,
             purpose: "ngo_contacts".into(),
             categories: vec!["name".into(), "phone".into()],
             document: format!("Согласие {last} v1"),
         };
         privacy.record_consent(&admin, consent).await.expect("consent");
-        privacy.register_request(&admin, SubjectId(person.id.0), None).await.expect("request");
-        ids.push(SubjectId(person.id.0));
+        privacy.register_request(&admin, person.id, None).await.expect("request");
+        ids.push(person.id);
     }
     World { db, registry, privacy, anna: ids[0], boris: ids[1] }
 }
@@ -196,10 +196,7 @@ async fn withdrawal_ends_in_anonymisation_that_keeps_the_counts(w: World) {
     let counts = || async {
         let summary =
             w.registry.people(&admin, &Default::default(), kernel::PageRequest::new(100, None).unwrap()).await;
-        let memberships = w
-            .registry
-            .memberships_of_people(&admin, &[registry::model::PersonId(w.anna.0), registry::model::PersonId(w.boris.0)])
-            .await;
+        let memberships = w.registry.memberships_of_people(&admin, &[w.anna, w.boris]).await;
         (summary.expect("people").total, memberships.expect("memberships").len())
     };
     let before = counts().await;
@@ -213,7 +210,7 @@ async fn withdrawal_ends_in_anonymisation_that_keeps_the_counts(w: World) {
     for identifier in ["Канареечкина", "111-11-11", "79001111111", "Согласие №5"] {
         assert!(!text.contains(identifier), "{identifier} survived anonymisation");
     }
-    let boris = w.registry.personal_data(&admin, &[registry::model::PersonId(w.boris.0)]).await.expect("contacts");
+    let boris = w.registry.personal_data(&admin, &[w.boris]).await.expect("contacts");
     assert_eq!(boris[0].phones.len(), 1, "the other person is untouched");
     audit::verify_log(SqlAudit::new(w.db.clone()).port().as_ref(), None).await.expect("the audit chain still verifies");
 }
@@ -351,7 +348,7 @@ async fn the_export_of_a_person_with_an_account_holds_no_credential_and_the_audi
         let request = request.iter().find(|r| r.subject == subject).expect("a request").id;
         assert!(w.privacy.withdraw_consent(&trainer, consent).await.is_err(), "a trainer may not");
         assert!(w.privacy.extend_request(&trainer, request, "причина").await.is_err(), "a trainer may not");
-        let person = registry::model::PersonId(subject.0);
+        let person = subject;
         let membership = w.registry.memberships_of_people(&admin, &[person]).await.expect("memberships")[0].id;
         let objects = [
             format!("person/{}", subject.0),
@@ -448,7 +445,7 @@ fn anonymising_in_the_database_keeps_every_aggregate(runtime: &tokio::runtime::R
             prop_assert_eq!(&before, &aggregates(&records.organizations, &records.people, &records.memberships));
             for (person, anonymise) in records.people.iter().zip(&chosen) {
                 if *anonymise {
-                    store.anonymise(SubjectId(person.id.0), &event).await.expect("anonymise");
+                    store.anonymise(person.id, &event).await.expect("anonymise");
                 }
             }
             let (after, people) = counted().await;

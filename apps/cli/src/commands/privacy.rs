@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::Subcommand;
-use privacy::SubjectId;
+use privacy::PersonId;
 use system::Settings;
 
 use crate::explain;
@@ -66,7 +66,7 @@ pub async fn run(
             );
         }
         Action::Export { person, output } => {
-            let export = privacy.export(&actor, SubjectId(person)).await.map_err(|e| explain(&e))?;
+            let export = privacy.export(&actor, PersonId(person)).await.map_err(|e| explain(&e))?;
             let json = serde_json::to_string_pretty(&export)?;
             match output {
                 Some(path) => crate::private_file(&path)?

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use kernel::Actor;
-use privacy::{Privacy, SubjectId};
+use privacy::Privacy;
 use registry::model::{
     Coalition, CoalitionId, CoalitionMember, Membership, Organization, OrganizationId, Person, PersonId, Tie,
 };
@@ -163,12 +163,10 @@ impl Loader<OrganizationId> for PublicContactsByOrganization {
     async fn load(&self, keys: &[OrganizationId]) -> Result<HashMap<OrganizationId, Vec<PublicPerson>>, LoadError> {
         let Self(asking, privacy) = self;
         let members = asking.registry.directory_members(&asking.actor, keys).await.map_err(Arc::new)?;
-        let subjects: Vec<SubjectId> = members.iter().map(|p| SubjectId(p.0)).collect();
         let consented = privacy
-            .publishable(&subjects)
+            .publishable(&members)
             .await
             .map_err(|e| Arc::new(RegistryError::Store(registry::RepoError::Unavailable(e.to_string()))))?;
-        let consented = consented.into_iter().map(|(s, c)| (PersonId(s.0), c)).collect();
         let cards = asking.registry.directory_people(&asking.actor, keys, &consented).await.map_err(Arc::new)?;
         let mut by_org: HashMap<OrganizationId, Vec<PublicPerson>> = keys.iter().map(|k| (*k, Vec::new())).collect();
         for (org, card) in cards {

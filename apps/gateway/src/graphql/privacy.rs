@@ -4,8 +4,7 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use kernel::Localized;
-use privacy::{Consent, ConsentId, ConsentKind, NewConsent, PrivacyError, SubjectId, SubjectRequest, SubjectRequestId};
-use registry::model::PersonId;
+use privacy::{Consent, ConsentId, ConsentKind, NewConsent, PersonId, PrivacyError, SubjectRequest, SubjectRequestId};
 
 use super::context::{actor, services};
 use super::errors::{Code, GqlResult, IntoGql, error, lang, store_failure};
@@ -133,8 +132,8 @@ impl From<SubjectRequest> for SubjectRequestGql {
     }
 }
 
-fn subject(ctx: &Context<'_>, field: &str, id: &ID) -> Result<SubjectId> {
-    Ok(SubjectId(parse_id(ctx, field, id, PersonId)?.0))
+fn subject(ctx: &Context<'_>, field: &str, id: &ID) -> Result<PersonId> {
+    Ok(PersonId(parse_id(ctx, field, id, PersonId)?.0))
 }
 
 /// The personal-data queries.
