@@ -55,7 +55,7 @@ async fn a_representatives_probe_of_another_organisation_reads_exactly_like_a_mi
     let admin = gw.admin_actor().await;
     let registry = &gw.system.services.registry;
     let (a, b) = two_organisations(&gw).await;
-    let rep = Assignment { organization: Some(a.id.0), ..Assignment::role(Role::NgoRepresentative) };
+    let rep = Assignment { organization: Some(a.id), ..Assignment::role(Role::NgoRepresentative) };
     gw.system.services.access.add_account(&admin, "rep", &rep, PASSWORD).await.expect("account");
     let token = login(&gw, "rep", PASSWORD).await["data"]["login"]["token"].as_str().expect("token").to_owned();
     let missing = uuid::Uuid::now_v7().to_string();
@@ -102,7 +102,7 @@ async fn a_representative_can_neither_pull_another_organisations_person_into_rea
     };
     let boris = registry.add_person(&admin, &boris, &basis).await.expect("Boris");
     registry.add_membership(&admin, boris.id, b.id, "бухгалтер", None).await.expect("Boris in B");
-    let rep = Assignment { organization: Some(a.id.0), ..Assignment::role(Role::NgoRepresentative) };
+    let rep = Assignment { organization: Some(a.id), ..Assignment::role(Role::NgoRepresentative) };
     gw.system.services.access.add_account(&admin, "rep", &rep, PASSWORD).await.expect("account");
     let token = login(&gw, "rep", PASSWORD).await["data"]["login"]["token"].as_str().expect("token").to_owned();
 
@@ -159,12 +159,12 @@ async fn lists_and_their_totals_hold_only_the_callers_scope(gw: TestGateway) {
     }
     let access = &gw.system.services.access;
     let rep = Assignment {
-        organization: Some(uuid::Uuid::parse_str(&orgs[1]).expect("id")),
+        organization: Some(kernel::OrganizationId::parse(&orgs[1]).expect("id")),
         ..Assignment::role(Role::NgoRepresentative)
     };
     access.add_account(&admin, "rep", &rep, PASSWORD).await.expect("representative");
     let volunteer = Assignment {
-        person: Some(uuid::Uuid::parse_str(&people[2]).expect("id")),
+        person: Some(kernel::PersonId::parse(&people[2]).expect("id")),
         ..Assignment::role(Role::Volunteer)
     };
     access.add_account(&admin, "volunteer", &volunteer, PASSWORD).await.expect("volunteer");

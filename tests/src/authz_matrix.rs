@@ -195,8 +195,8 @@ async fn world() -> World {
     for role in Role::ALL.into_iter().filter(|r| !matches!(r, Role::Admin | Role::Anonymous)) {
         let assignment = Assignment {
             role,
-            organization: (role == Role::NgoRepresentative).then_some(a.id.0),
-            person: (role == Role::Volunteer).then_some(person.id.0),
+            organization: (role == Role::NgoRepresentative).then_some(a.id),
+            person: (role == Role::Volunteer).then_some(person.id),
         };
         access.add_account(&admin, role.code(), &assignment, PASSWORD).await.expect("account");
     }

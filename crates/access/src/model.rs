@@ -1,9 +1,8 @@
 //! Accounts and sessions.
 
 use chrono::{DateTime, Utc};
-use kernel::{Role, define_id};
+use kernel::{OrganizationId, PersonId, Role, define_id};
 use sha2::{Digest, Sha256};
-use uuid::Uuid;
 
 define_id!(
     /// Identifies an account.
@@ -20,9 +19,9 @@ pub struct Account {
     /// The role.
     pub role: Role,
     /// The organisation an `ngo_representative` acts for.
-    pub organization: Option<Uuid>,
+    pub organization: Option<OrganizationId>,
     /// The account holder's own person record (a volunteer's).
-    pub person: Option<Uuid>,
+    pub person: Option<PersonId>,
     /// The argon2id hash in PHC string form.
     pub password_hash: String,
     /// A disabled account cannot log in and its sessions are revoked.

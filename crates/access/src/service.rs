@@ -9,8 +9,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use audit::{AuditEvent, Gate, GateError, Outcome, object};
 use base64::Engine;
 use chrono::{DateTime, TimeDelta, Utc};
-use kernel::{Action, Actor, Channel, Denied, Lang, Localized, Role};
-use uuid::Uuid;
+use kernel::{Action, Actor, Channel, Denied, Lang, Localized, OrganizationId, PersonId, Role};
 
 use crate::limiter::{LoginLimiter, LoginLimits};
 use crate::model::{Account, AccountId, Session, TokenHash};
@@ -159,9 +158,9 @@ pub struct Assignment {
     /// The role.
     pub role: Role,
     /// The organisation, for `ngo_representative` (and only for it).
-    pub organization: Option<Uuid>,
+    pub organization: Option<OrganizationId>,
     /// The person record, for `volunteer` (and only for it).
-    pub person: Option<Uuid>,
+    pub person: Option<PersonId>,
 }
 
 impl Assignment {
@@ -539,8 +538,8 @@ mod tests {
             let role = Role::ALL[role_index];
             let assignment = Assignment {
                 role,
-                organization: org.then(|| Uuid::from_u128(1)),
-                person: person.then(|| Uuid::from_u128(2)),
+                organization: org.then(|| OrganizationId(uuid::Uuid::from_u128(1))),
+                person: person.then(|| PersonId(uuid::Uuid::from_u128(2))),
             };
             let expected = match role {
                 Role::Anonymous => false,

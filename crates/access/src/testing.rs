@@ -132,7 +132,7 @@ pub async fn contract(accounts: Arc<dyn AccountRepo>, sessions: Arc<dyn SessionR
     assert_eq!(rows().await, 1, "a refused insert writes no audit row");
     let mut representative = account("anton");
     representative.role = Role::NgoRepresentative;
-    representative.organization = Some(uuid::Uuid::from_u128(5));
+    representative.organization = Some(kernel::OrganizationId(uuid::Uuid::from_u128(5)));
     accounts.insert(&representative, &event(3)).await.expect("insert");
     assert_eq!(accounts.by_login("maria").await.expect("by_login"), Some(maria.clone()));
     assert_eq!(accounts.get(representative.id).await.expect("get"), Some(representative.clone()));

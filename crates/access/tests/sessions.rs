@@ -159,9 +159,9 @@ async fn bound_roles_need_their_binding() {
     let w = world().await;
     let unbound = Assignment::role(Role::NgoRepresentative);
     assert!(matches!(w.access.add_account(&w.admin, "rep", &unbound, PASSWORD).await, Err(AccessError::Binding(_))));
-    let bound = Assignment { organization: Some(Uuid::from_u128(3)), ..unbound };
+    let bound = Assignment { organization: Some(kernel::OrganizationId(Uuid::from_u128(3))), ..unbound };
     let rep = w.access.add_account(&w.admin, "rep", &bound, PASSWORD).await.expect("bound");
-    assert_eq!(rep.organization, Some(Uuid::from_u128(3)));
+    assert_eq!(rep.organization, Some(kernel::OrganizationId(Uuid::from_u128(3))));
     let wrong = Assignment { role: Role::Coordinator, ..bound };
     assert!(matches!(w.access.add_account(&w.admin, "coord", &wrong, PASSWORD).await, Err(AccessError::Binding(_))));
 }

@@ -5,6 +5,8 @@
 
 use uuid::Uuid;
 
+use crate::{OrganizationId, PersonId};
+
 /// What an account is for. What each role may do is data: see [`crate::Policy`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
@@ -110,9 +112,9 @@ pub struct Actor {
     /// The role the policy is asked about.
     pub role: Role,
     /// The organisation an `ngo_representative` acts for.
-    pub organization: Option<Uuid>,
+    pub organization: Option<OrganizationId>,
     /// The person record of the account holder (a volunteer's own record).
-    pub person: Option<Uuid>,
+    pub person: Option<PersonId>,
     /// Where the request came from.
     pub channel: Channel,
     /// The request id, kept in the audit log and in error messages.

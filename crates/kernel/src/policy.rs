@@ -7,9 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use uuid::Uuid;
-
 use crate::actor::{Actor, Role};
+use crate::{OrganizationId, PersonId};
 
 /// An operation the policy decides on, named `noun.verb` (e.g. `organization.write`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -50,9 +49,9 @@ pub enum Scope {
     /// Every record.
     All,
     /// The records of this organisation.
-    Organization(Uuid),
+    Organization(OrganizationId),
     /// The records of this person.
-    Own(Uuid),
+    Own(PersonId),
 }
 
 /// A refusal: the role may not take the action (or is not bound to the records it would reach).
@@ -154,9 +153,9 @@ mod tests {
     const READ: Action = Action("thing.read");
     const WRITE: Action = Action("thing.write");
 
-    fn actor(role: Role, organization: Option<Uuid>, person: Option<Uuid>) -> Actor {
+    fn actor(role: Role, organization: Option<OrganizationId>, person: Option<PersonId>) -> Actor {
         Actor {
-            account: Some(Uuid::nil()),
+            account: Some(uuid::Uuid::nil()),
             login: "someone".into(),
             role,
             organization,
@@ -189,7 +188,7 @@ mod tests {
 
     #[test]
     fn scoped_grants_bind_to_the_actors_organisation_or_person() {
-        let (org, person) = (Uuid::from_u128(7), Uuid::from_u128(9));
+        let (org, person) = (OrganizationId(uuid::Uuid::from_u128(7)), PersonId(uuid::Uuid::from_u128(9)));
         let p = policy();
         assert_eq!(p.decide(&actor(Role::NgoRepresentative, Some(org), None), READ), Ok(Scope::Organization(org)));
         assert_eq!(p.decide(&actor(Role::Volunteer, None, Some(person)), READ), Ok(Scope::Own(person)));

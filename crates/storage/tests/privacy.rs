@@ -315,7 +315,7 @@ async fn the_export_of_a_person_with_an_account_holds_no_credential_and_the_audi
     );
     let (accounts, sessions) = SqlAccess::new(w.db.clone()).ports();
     let access = Access::new(accounts.clone(), sessions, gate);
-    let volunteer = Assignment { person: Some(w.anna.0), ..Assignment::role(Role::Volunteer) };
+    let volunteer = Assignment { person: Some(w.anna), ..Assignment::role(Role::Volunteer) };
     access.add_account(&admin, "anna.volunteer", &volunteer, "a long password of Anna").await.expect("account");
     let attempt = LoginAttempt {
         login: "anna.volunteer",

@@ -30,7 +30,11 @@ impl RoleArgs {
         let role = Role::parse(&self.role)
             .filter(|r| *r != Role::Anonymous)
             .with_context(|| format!("неизвестная роль «{}» / unknown role `{}`", self.role, self.role))?;
-        Ok(Assignment { role, organization: self.organization, person: self.person })
+        Ok(Assignment {
+            role,
+            organization: self.organization.map(kernel::OrganizationId),
+            person: self.person.map(kernel::PersonId),
+        })
     }
 }
 
@@ -125,8 +129,11 @@ pub async fn run(
         Action::List => {
             for account in access.accounts(&actor).await.map_err(|e| explain(&e))? {
                 let state = if account.disabled { "disabled" } else { "active" };
-                let binding =
-                    account.organization.or(account.person).map(|id| id.to_string()).unwrap_or_else(|| "-".into());
+                let binding = account
+                    .organization
+                    .map(|o| o.to_string())
+                    .or(account.person.map(|p| p.to_string()))
+                    .unwrap_or_else(|| "-".into());
                 writeln!(
                     out,
                     "{}\t{}\t{binding}\t{state}\t{}",

@@ -97,7 +97,7 @@ impl AssignmentGql {
         let organization =
             self.organization_id.map(|id| parse_id(ctx, "organizationId", &id, OrganizationId)).transpose()?;
         let person = self.person_id.map(|id| parse_id(ctx, "personId", &id, PersonId)).transpose()?;
-        Ok(Assignment { role: self.role.into(), organization: organization.map(|o| o.0), person: person.map(|p| p.0) })
+        Ok(Assignment { role: self.role.into(), organization, person })
     }
 }
 

@@ -89,7 +89,7 @@ impl Registry {
         let object = object("organization", id.0);
         match self.gate.check(actor, action, object.clone()).await? {
             Scope::All => Ok(()),
-            Scope::Organization(own) if own == id.0 => Ok(()),
+            Scope::Organization(own) if own == id => Ok(()),
             _ => {
                 self.gate.record_out_of_scope(actor, action, object).await?;
                 Err(RegistryError::NotFound { entity: "organization" })
@@ -114,7 +114,7 @@ impl Registry {
     async fn in_person_scope(&self, scope: Scope, ids: &[PersonId]) -> Result<Vec<PersonId>, RegistryError> {
         Ok(match scope {
             Scope::All => ids.to_vec(),
-            Scope::Own(own) => ids.iter().copied().filter(|id| id.0 == own).collect(),
+            Scope::Own(own) => ids.iter().copied().filter(|id| *id == own).collect(),
             Scope::Organization(org) => {
                 let members: HashSet<PersonId> = self
                     .ports
@@ -122,7 +122,7 @@ impl Registry {
                     .of_people(ids)
                     .await?
                     .into_iter()
-                    .filter(|m| m.organization.0 == org)
+                    .filter(|m| m.organization == org)
                     .map(|m| m.person)
                     .collect();
                 ids.iter().copied().filter(|id| members.contains(id)).collect()

@@ -85,14 +85,8 @@ impl Registry {
         match scope {
             Scope::All => Ok(found),
             Scope::Organization(own) => {
-                let joined: HashSet<CoalitionId> = self
-                    .ports
-                    .coalitions
-                    .memberships_of(&[OrganizationId(own)])
-                    .await?
-                    .into_iter()
-                    .map(|m| m.coalition)
-                    .collect();
+                let joined: HashSet<CoalitionId> =
+                    self.ports.coalitions.memberships_of(&[own]).await?.into_iter().map(|m| m.coalition).collect();
                 Ok(found.into_iter().filter(|c| joined.contains(&c.id)).collect())
             }
             Scope::Own(_) => Ok(Vec::new()),
@@ -103,7 +97,7 @@ impl Registry {
     fn members_in_scope(scope: Scope, found: Vec<CoalitionMember>) -> Vec<CoalitionMember> {
         match scope {
             Scope::All => found,
-            Scope::Organization(own) => found.into_iter().filter(|m| m.organization.0 == own).collect(),
+            Scope::Organization(own) => found.into_iter().filter(|m| m.organization == own).collect(),
             Scope::Own(_) => Vec::new(),
         }
     }
@@ -240,7 +234,7 @@ impl Registry {
     pub async fn ties_of(&self, actor: &Actor, ids: &[OrganizationId]) -> Result<Vec<Tie>, RegistryError> {
         let ids: Vec<OrganizationId> = match self.gate.check(actor, ORGANIZATION_READ, None).await? {
             Scope::All => ids.to_vec(),
-            Scope::Organization(own) => ids.iter().copied().filter(|id| id.0 == own).collect(),
+            Scope::Organization(own) => ids.iter().copied().filter(|id| *id == own).collect(),
             Scope::Own(_) => Vec::new(),
         };
         Ok(self.ports.ties.of_organizations(&ids).await?)

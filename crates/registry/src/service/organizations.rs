@@ -153,7 +153,7 @@ impl Registry {
             if let Some(key) = shared_key(profile, &other.profile) {
                 let readable = match self.gate.scope(actor, ORGANIZATION_READ) {
                     Some(Scope::All) => true,
-                    Some(Scope::Organization(own)) => own == other.id.0,
+                    Some(Scope::Organization(own)) => own == other.id,
                     Some(Scope::Own(_)) | None => false,
                 };
                 return Err(RegistryError::Duplicate { key, existing: readable.then_some(other.id) });
@@ -191,7 +191,7 @@ impl Registry {
     ) -> Result<Vec<Organization>, RegistryError> {
         let ids: Vec<OrganizationId> = match self.gate.check(actor, ORGANIZATION_READ, None).await? {
             Scope::All => ids.to_vec(),
-            Scope::Organization(own) => ids.iter().copied().filter(|id| id.0 == own).collect(),
+            Scope::Organization(own) => ids.iter().copied().filter(|id| *id == own).collect(),
             Scope::Own(_) => Vec::new(),
         };
         Ok(self.ports.organizations.get_many(&ids).await?)
@@ -209,8 +209,8 @@ impl Registry {
         match self.gate.check(actor, ORGANIZATION_READ, None).await? {
             Scope::All => {}
             Scope::Organization(own) => match filter.only {
-                Some(other) if other.0 != own => return Ok(Page { items: Vec::new(), total: 0, offset: 0 }),
-                _ => filter.only = Some(OrganizationId(own)),
+                Some(other) if other != own => return Ok(Page { items: Vec::new(), total: 0, offset: 0 }),
+                _ => filter.only = Some(own),
             },
             Scope::Own(_) => return Ok(Page { items: Vec::new(), total: 0, offset: 0 }),
         }

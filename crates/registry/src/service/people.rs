@@ -69,12 +69,12 @@ impl Registry {
         match scope {
             Scope::All => {}
             Scope::Organization(own) => match filter.organization {
-                Some(other) if other.0 != own => return Ok(empty()),
-                _ => filter.organization = Some(OrganizationId(own)),
+                Some(other) if other != own => return Ok(empty()),
+                _ => filter.organization = Some(own),
             },
             Scope::Own(own) => match filter.only {
-                Some(other) if other.0 != own => return Ok(empty()),
-                _ => filter.only = Some(PersonId(own)),
+                Some(other) if other != own => return Ok(empty()),
+                _ => filter.only = Some(own),
             },
         }
         let page = self.ports.people.list(&filter, page).await?;
@@ -201,8 +201,8 @@ impl Registry {
             .into_iter()
             .filter(|m| match scope {
                 Scope::All => true,
-                Scope::Organization(own) => m.organization.0 == own,
-                Scope::Own(own) => m.person.0 == own,
+                Scope::Organization(own) => m.organization == own,
+                Scope::Own(own) => m.person == own,
             })
             .collect()
     }
