@@ -149,26 +149,6 @@ pub fn os_origin() -> String {
     format!("os:{}(uid {})@{}", clean(&user), clean(&uid), clean(&host))
 }
 
-/// Creates (or empties) a file only its owner can read: exports hold personal data.
-pub fn private_file(path: &std::path::Path) -> anyhow::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    let file = options.open(path).with_context(|| format!("cannot create {}", path.display()))?;
-    // A file that existed keeps its mode: narrow it too.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .with_context(|| format!("cannot restrict {}", path.display()))?;
-    }
-    Ok(file)
-}
-
 /// An error of a use case, in Russian and English.
 pub fn explain(error: &dyn Localized) -> anyhow::Error {
     anyhow::anyhow!("{} / {}", error.message(Lang::Ru), error.message(Lang::En))

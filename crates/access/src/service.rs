@@ -196,6 +196,19 @@ pub struct LoginAttempt<'a> {
     pub request_id: &'a str,
 }
 
+impl LoginAttempt<'_> {
+    /// Who the attempt is recorded as: the account, when known, else the login as typed (`login`,
+    /// normalised); from the peer address.
+    fn actor(&self, account: Option<&Account>, login: &str) -> Actor {
+        let mut actor = match account {
+            Some(account) => actor_of(account, self.channel, self.request_id),
+            None => Actor { channel: self.channel, login: login.to_owned(), ..Actor::anonymous(self.request_id) },
+        };
+        actor.origin = Some(self.peer.to_owned());
+        actor
+    }
+}
+
 /// The actor an account acts as.
 pub fn actor_of(account: &Account, channel: Channel, request_id: &str) -> Actor {
     Actor {
@@ -411,11 +424,7 @@ impl Access {
         let reservation = match admitted {
             Ok(reservation) => reservation,
             Err(retry_after) => {
-                let mut actor = Actor::anonymous(attempt.request_id);
-                actor.channel = attempt.channel;
-                actor.login = key;
-                actor.origin = Some(attempt.peer.to_owned());
-                self.gate.record_refusal(LOGIN_THROTTLED, &actor).await?;
+                self.gate.record_refusal(LOGIN_THROTTLED, &attempt.actor(None, &key)).await?;
                 return Err(AccessError::TooManyAttempts { retry_after });
             }
         };
@@ -425,13 +434,7 @@ impl Access {
             Some(account) if password_ok && !account.disabled => account,
             known => {
                 self.limiter().failed(reservation);
-                let mut actor = Actor::anonymous(attempt.request_id);
-                actor.channel = attempt.channel;
-                actor.login = key;
-                if let Some(account) = known {
-                    actor = actor_of(&account, attempt.channel, attempt.request_id);
-                }
-                actor.origin = Some(attempt.peer.to_owned());
+                let actor = attempt.actor(known.as_ref(), &key);
                 self.gate.record(&AuditEvent::new(&actor, LOGIN, None, Outcome::Failed, now)).await?;
                 return Err(AccessError::BadCredentials);
             }
@@ -446,8 +449,7 @@ impl Access {
             expires_at: now + SESSION_LIFETIME,
             last_seen_at: now,
         };
-        let mut actor = actor_of(&account, attempt.channel, attempt.request_id);
-        actor.origin = Some(attempt.peer.to_owned());
+        let actor = attempt.actor(Some(&account), &key);
         let event = AuditEvent::new(&actor, LOGIN, object("account", account.id.0), Outcome::Success, now);
         self.sessions.insert(&session, &event).await?;
         Ok(IssuedToken { token, account, expires_at: session.expires_at })

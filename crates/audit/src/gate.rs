@@ -11,8 +11,10 @@ use crate::refusals::{RefusalRow, RefusalTally};
 
 /// Reading and verifying the audit log.
 pub const AUDIT_READ: Action = Action("audit.read");
+/// Changing how the log is sealed (rotating its key).
+pub const AUDIT_MANAGE: Action = Action("audit.manage");
 /// Every action of this crate.
-pub const ACTIONS: &[Action] = &[AUDIT_READ];
+pub const ACTIONS: &[Action] = &[AUDIT_READ, AUDIT_MANAGE];
 
 /// Why the gate did not open.
 #[derive(Debug, thiserror::Error)]

@@ -4,6 +4,7 @@
 //! that minute are counted and written as one summary row when the minute is over.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 
@@ -45,22 +46,17 @@ impl RefusalTally {
     /// then this refusal's own row if it is the first of its kind and origin this minute).
     pub fn note(&mut self, kind: &str, origin: &str, at: DateTime<Utc>) -> Vec<RefusalRow> {
         let mut rows = self.flush(at);
-        let minute = minute_of(at);
-        self.minute = Some(minute);
-        let tracked =
-            self.counts.len() < MAX_TRACKED || self.counts.contains_key(&(kind.to_owned(), origin.to_owned()));
-        let origin = if tracked { origin } else { OVERFLOW };
-        match self.counts.get_mut(&(kind.to_owned(), origin.to_owned())) {
-            Some(count) => *count += 1,
-            None => {
-                self.counts.insert((kind.to_owned(), origin.to_owned()), 0);
-                rows.push(RefusalRow {
-                    kind: kind.to_owned(),
-                    origin: origin.to_owned(),
-                    at,
-                    count: 1,
-                    summary: false,
-                });
+        self.minute = Some(minute_of(at));
+        let mut key = (kind.to_owned(), origin.to_owned());
+        if self.counts.len() >= MAX_TRACKED && !self.counts.contains_key(&key) {
+            key.1 = OVERFLOW.to_owned();
+        }
+        match self.counts.entry(key) {
+            Entry::Occupied(mut seen) => *seen.get_mut() += 1,
+            Entry::Vacant(first) => {
+                let (kind, origin) = first.key().clone();
+                first.insert(0);
+                rows.push(RefusalRow { kind, origin, at, count: 1, summary: false });
             }
         }
         rows

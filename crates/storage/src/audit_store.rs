@@ -72,8 +72,19 @@ pub(crate) async fn append_all_in<C: ConnectionTrait>(
     db: &Database,
     events: &[AuditEvent],
 ) -> Result<Vec<AuditRecord>, DbErr> {
-    let (mut seq, mut prev_hash) = head_in(conn, db.backend()).await?;
-    let keys = keys_for(db, seq + 1).map_err(DbErr::Custom)?;
+    let head = head_in(conn, db.backend()).await?;
+    let keys = keys_for(db, head.0 + 1).map_err(DbErr::Custom)?;
+    append_after(conn, head, &keys, events).await
+}
+
+/// Writes `events` after `head` (read, and on PostgreSQL locked, in `conn`'s transaction),
+/// sealed with `keys`, and moves the head to the last of them.
+async fn append_after<C: ConnectionTrait>(
+    conn: &C,
+    (mut seq, mut prev_hash): (i64, String),
+    keys: &ChainKeys,
+    events: &[AuditEvent],
+) -> Result<Vec<AuditRecord>, DbErr> {
     let mut records = Vec::with_capacity(events.len());
     for event in events {
         seq += 1;
@@ -256,21 +267,13 @@ impl SqlAudit {
         install: impl FnOnce(i64) -> Result<ChainKeys, String>,
     ) -> Result<AuditRecord, AuditError> {
         let txn = self.db.begin_write().await.map_err(unavailable)?;
-        let (seq, prev_hash) = head_in(&txn, self.db.backend()).await.map_err(unavailable)?;
-        let keys = install(seq + 1).map_err(AuditError::Unavailable)?;
-        let record =
-            AuditRecord { seq: seq + 1, hash: keys.seal(&prev_hash, seq + 1, event), event: event.clone(), prev_hash };
-        audit_log::Entity::insert(audit_log::ActiveModel::from(row_of(&record)))
-            .exec_without_returning(&txn)
+        let head = head_in(&txn, self.db.backend()).await.map_err(unavailable)?;
+        let keys = install(head.0 + 1).map_err(AuditError::Unavailable)?;
+        let record = append_after(&txn, head, &keys, std::slice::from_ref(event))
             .await
-            .map_err(unavailable)?;
-        audit_head::Entity::update_many()
-            .col_expr(audit_head::Column::Seq, Expr::value(record.seq))
-            .col_expr(audit_head::Column::Hash, Expr::value(record.hash.clone()))
-            .filter(audit_head::Column::Id.eq(1))
-            .exec(&txn)
-            .await
-            .map_err(unavailable)?;
+            .map_err(unavailable)?
+            .pop()
+            .expect("one event, one record");
         txn.commit().await.map_err(unavailable)?;
         Ok(record)
     }

@@ -3,13 +3,14 @@
 //! before anything is written, so a process with the wrong key refuses to start instead of
 //! sealing rows nobody can verify.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use anyhow::{Context as _, bail};
-use audit::{AuditLog, ChainHead, ChainKeys, FixedKeys, KeySource, legacy_link};
+use audit::{AuditLog, AuditRecord, ChainHead, ChainKeys, FixedKeys, KeySource, legacy_link};
+
+use crate::files;
 
 use crate::settings::Settings;
 
@@ -80,8 +81,8 @@ pub async fn load_or_create(
     if !path.exists() {
         let head = log.head().await.context("cannot read the audit log's head")?;
         if let Some(head) = &head {
-            let last = log.scan(head.seq - 1, 1).await.context("cannot read the audit log's last row")?;
-            if last.first().is_some_and(|row| legacy_link(&row.prev_hash, row.seq, &row.event) != row.hash) {
+            let last = row_at(log, head.seq).await?;
+            if last.is_some_and(|row| legacy_link(&row.prev_hash, row.seq, &row.event) != row.hash) {
                 bail!(
                     "файла ключа журнала аудита {path} нет, а журнал запечатан ключом: восстановите файл из \
                      резервной копии (или задайте NKO_AUDIT_KEY) / the audit key file {path} is missing but the \
@@ -95,7 +96,7 @@ pub async fn load_or_create(
             std::fs::create_dir_all(folder)
                 .with_context(|| format!("cannot create the folder {}", folder.display()))?;
         }
-        match write_new(&path, &keys.to_text()) {
+        match files::create_new(&path, &keys.to_text()) {
             Ok(()) => {
                 tracing::info!(path = %path.display(), fingerprint = %keys.newest().fingerprint(), "created the audit key");
             }
@@ -135,9 +136,9 @@ pub fn read_checkpoint(path: &Path) -> anyhow::Result<Option<ChainHead>> {
 /// checkpoint's row unchanged: a log cut or rewritten through the database must not carry the
 /// checkpoint along with it (the error says so, and `nko audit verify` names the rows).
 pub async fn advance_checkpoint(log: &dyn AuditLog, path: &Path, head: &ChainHead) -> anyhow::Result<()> {
-    if let Some(kept) = read_checkpoint(path)? {
-        let row = log.scan(kept.seq - 1, 1).await.context("cannot read the audit log")?;
-        let intact = row.first().is_some_and(|r| r.seq == kept.seq && r.hash == kept.hash);
+    let kept = read_checkpoint(path)?;
+    if let Some(kept) = &kept {
+        let intact = row_at(log, kept.seq).await?.is_some_and(|r| r.hash == kept.hash);
         if !intact {
             bail!(
                 "журнал аудита больше не содержит запись {seq} локальной контрольной точки: выполните `nko audit \
@@ -146,18 +147,16 @@ pub async fn advance_checkpoint(log: &dyn AuditLog, path: &Path, head: &ChainHea
             );
         }
     }
-    write_checkpoint(path, head)
-}
-
-/// Replaces the local checkpoint with `head`, unless it already names the same or a later row.
-fn write_checkpoint(path: &Path, head: &ChainHead) -> anyhow::Result<()> {
-    if read_checkpoint(path)?.is_some_and(|kept| kept.seq >= head.seq) {
+    if kept.is_some_and(|kept| kept.seq >= head.seq) {
         return Ok(());
     }
-    let next = path.with_extension("checkpoint.new");
-    let _ = std::fs::remove_file(&next);
-    write_new(&next, &format!("{head}\n")).with_context(|| format!("cannot write {}", next.display()))?;
-    std::fs::rename(&next, path).with_context(|| format!("cannot replace {}", path.display()))
+    files::replace(path, &format!("{head}\n"))
+}
+
+/// The row at `seq`, if the log has it.
+async fn row_at(log: &dyn AuditLog, seq: i64) -> anyhow::Result<Option<AuditRecord>> {
+    let rows = log.scan(seq - 1, 1).await.context("cannot read the audit log")?;
+    Ok(rows.into_iter().next().filter(|row| row.seq == seq))
 }
 
 /// Refuses keys that do not seal the log's last row: the key file of another installation, a
@@ -166,8 +165,7 @@ pub async fn check_against(log: &dyn AuditLog, keys: &ChainKeys) -> anyhow::Resu
     let Some(head) = log.head().await.context("cannot read the audit log's head")? else {
         return Ok(());
     };
-    let last = log.scan(head.seq - 1, 1).await.context("cannot read the audit log's last row")?;
-    let Some(last) = last.first().filter(|row| row.seq == head.seq) else {
+    let Some(last) = row_at(log, head.seq).await? else {
         bail!(
             "журнал аудита повреждён: последней записи {seq} нет; проверьте `nko audit verify` / \
              the audit log is broken: its last row {seq} is missing; run `nko audit verify`",
@@ -207,27 +205,10 @@ pub fn read_file(path: &Path) -> anyhow::Result<ChainKeys> {
     ChainKeys::parse(&text).with_context(|| format!("the audit key file {} is not valid", path.display()))
 }
 
-/// Writes `text` to a new file only its owner can read; fails if the file exists.
-pub fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
-}
-
 /// Replaces the key file with `keys` (a new file beside it, then a rename, so a crash leaves the
 /// old file or the new one, never half of one).
 pub fn replace_file(path: &Path, keys: &ChainKeys) -> anyhow::Result<()> {
-    let next = path.with_extension("key.new");
-    let _ = std::fs::remove_file(&next);
-    write_new(&next, &keys.to_text()).with_context(|| format!("cannot write {}", next.display()))?;
-    std::fs::rename(&next, path).with_context(|| format!("cannot replace {}", path.display()))
+    files::replace(path, &keys.to_text())
 }
 
 #[cfg(test)]
@@ -246,10 +227,10 @@ mod tests {
         use std::os::unix::fs::PermissionsExt as _;
         let path = folder().join(KEY_FILE);
         let keys = ChainKeys::generate(3);
-        write_new(&path, &keys.to_text()).expect("written");
+        files::create_new(&path, &keys.to_text()).expect("written");
         assert_eq!(std::fs::metadata(&path).expect("exists").permissions().mode() & 0o777, 0o600);
         assert_eq!(read_file(&path).expect("read back"), keys);
-        assert_eq!(write_new(&path, "x").map_err(|e| e.kind()), Err(std::io::ErrorKind::AlreadyExists));
+        assert_eq!(files::create_new(&path, "x").map_err(|e| e.kind()), Err(std::io::ErrorKind::AlreadyExists));
     }
 
     #[cfg(unix)]
@@ -257,7 +238,7 @@ mod tests {
     fn a_key_file_others_may_read_is_refused_naming_the_fix() {
         use std::os::unix::fs::PermissionsExt as _;
         let path = folder().join(KEY_FILE);
-        write_new(&path, &ChainKeys::generate(1).to_text()).expect("written");
+        files::create_new(&path, &ChainKeys::generate(1).to_text()).expect("written");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
         let error = read_file(&path).expect_err("refused").to_string();
         assert!(error.contains("chmod 600"), "{error}");
@@ -267,7 +248,7 @@ mod tests {
     fn replacing_the_key_file_keeps_the_old_keys_and_adds_the_new_one() {
         let path = folder().join(KEY_FILE);
         let mut keys = ChainKeys::generate(1);
-        write_new(&path, &keys.to_text()).expect("written");
+        files::create_new(&path, &keys.to_text()).expect("written");
         keys.rotate(10).expect("rotated");
         replace_file(&path, &keys).expect("replaced");
         let read = read_file(&path).expect("read back");

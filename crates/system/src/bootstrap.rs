@@ -47,17 +47,13 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<Database> {
         folder
             .create(&settings.data_dir)
             .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
+        // An empty file is an empty SQLite database.
         let file = settings.sqlite_path();
-        if !file.exists() {
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            match options.open(&file) {
-                Ok(_) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(e).with_context(|| format!("cannot create {}", file.display())),
+        match crate::files::create_new(&file, "") {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                return Err(e).with_context(|| format!("cannot create {}", file.display()));
             }
+            _ => {}
         }
     }
     Database::connect(&settings.database_url()).await.context("cannot open the database")

@@ -4,6 +4,7 @@
 
 pub mod audit_key;
 pub mod bootstrap;
+pub mod files;
 mod services;
 mod settings;
 

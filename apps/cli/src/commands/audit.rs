@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::Context as _;
-use audit::{AUDIT_READ, AuditError, AuditFilter, ChainHead, Gate, GateError, Outcome};
+use audit::{AUDIT_MANAGE, AuditError, AuditFilter, ChainHead, Gate, GateError, Outcome};
 use clap::Subcommand;
 use kernel::{MAX_PAGE_SIZE, PageRequest};
 use system::Settings;
@@ -92,8 +92,7 @@ pub async fn run(
             None => anyhow::bail!("журнал аудита пуст / the audit log is empty"),
         },
         Action::RotateKey => {
-            gate.check(&actor, AUDIT_READ, None).await.map_err(gate_error)?;
-            require_admin(&actor)?;
+            gate.require_all(&actor, AUDIT_MANAGE, None).await.map_err(gate_error)?;
             if std::env::var(audit_key::KEY_VARIABLE).is_ok_and(|v| !v.trim().is_empty()) {
                 anyhow::bail!(
                     "ключ задан переменной NKO_AUDIT_KEY: добавьте новую строку в неё сами / the key comes from \
@@ -105,7 +104,7 @@ pub async fn run(
             // Under the chain head's lock: no process appends between the new key's first row
             // and this rotation's own row, which is that first row; every process rereads the
             // key file before its next append.
-            let event = gate.event(&actor, AUDIT_READ, None).with_detail("rotate key");
+            let event = gate.event(&actor, AUDIT_MANAGE, None).with_detail("rotate key");
             let record = storage::SqlAudit::new(system.db.clone())
                 .rotate_key(&event, |from| {
                     keys.rotate(from).map_err(|e| e.to_string())?;
@@ -171,14 +170,5 @@ fn gate_error(error: GateError) -> anyhow::Error {
     match error {
         GateError::Denied(denied) => explain(&registry::RegistryError::Denied(denied)),
         other => anyhow::anyhow!("{other}"),
-    }
-}
-
-/// Rotating the key changes how every later row is sealed: administrators only.
-fn require_admin(actor: &kernel::Actor) -> anyhow::Result<()> {
-    if actor.role == kernel::Role::Admin {
-        Ok(())
-    } else {
-        Err(explain(&registry::RegistryError::Denied(kernel::Denied { action: AUDIT_READ, role: actor.role })))
     }
 }

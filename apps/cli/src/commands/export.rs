@@ -56,7 +56,7 @@ pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &
     let mut file;
     let sink: &mut dyn Write = match &output {
         Some(path) => {
-            file = std::io::BufWriter::new(crate::private_file(path)?);
+            file = std::io::BufWriter::new(system::files::private_file(path)?);
             &mut file
         }
         None => out,

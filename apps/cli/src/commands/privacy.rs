@@ -69,7 +69,7 @@ pub async fn run(
             let export = privacy.export(&actor, PersonId(person)).await.map_err(|e| explain(&e))?;
             let json = serde_json::to_string_pretty(&export)?;
             match output {
-                Some(path) => crate::private_file(&path)?
+                Some(path) => system::files::private_file(&path)?
                     .write_all(json.as_bytes())
                     .with_context(|| format!("cannot write {}", path.display()))?,
                 None => writeln!(out, "{json}")?,

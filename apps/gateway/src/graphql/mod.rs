@@ -11,7 +11,7 @@ pub mod types;
 
 use std::collections::HashMap;
 
-use async_graphql::parser::types::{FragmentDefinition, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, FragmentDefinition, Selection, SelectionSet};
 use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Request, Response, Schema, ServerError};
 use async_graphql::{Name, Positioned};
 
@@ -181,32 +181,51 @@ pub struct DocumentSize {
     pub aliases: usize,
 }
 
-/// Measures a document (see [`DocumentSize`]).
-pub fn document_size(query: &str) -> Option<DocumentSize> {
-    let document = async_graphql::parser::parse_query(query).ok()?;
-    let fields = document
-        .operations
-        .iter()
-        .map(|(_, op)| fields_written(&op.node.selection_set.node))
-        .chain(document.fragments.values().map(|f| fields_written(&f.node.selection_set.node)))
-        .fold(0usize, usize::saturating_add);
-    let mut known = HashMap::new();
-    let mut visiting = Vec::new();
-    let run = document.operations.iter().fold(Expanded::default(), |total, (_, op)| {
-        total.plus(expanded(&op.node.selection_set.node, &document.fragments, &mut known, &mut visiting))
-    });
-    Some(DocumentSize {
-        fragments: document.fragments.len(),
-        fields,
-        expanded: run.fields.saturating_add(run.spreads),
-        aliases: run.aliases,
-    })
-}
+impl DocumentSize {
+    /// Measures a parsed document.
+    pub fn of(document: &ExecutableDocument) -> Self {
+        let fields = document
+            .operations
+            .iter()
+            .map(|(_, op)| fields_written(&op.node.selection_set.node))
+            .chain(document.fragments.values().map(|f| fields_written(&f.node.selection_set.node)))
+            .fold(0usize, usize::saturating_add);
+        let mut known = HashMap::new();
+        let mut visiting = Vec::new();
+        let run = document.operations.iter().fold(Expanded::default(), |total, (_, op)| {
+            total.plus(expanded(&op.node.selection_set.node, &document.fragments, &mut known, &mut visiting))
+        });
+        Self {
+            fragments: document.fragments.len(),
+            fields,
+            expanded: run.fields.saturating_add(run.spreads),
+            aliases: run.aliases,
+        }
+    }
 
-/// How many aliases a query executes, fragments expanded where they are spread (a fragment no
-/// operation spreads executes nothing). `None` when the query does not parse.
-pub fn aliases_in(query: &str) -> Option<usize> {
-    document_size(query).map(|size| size.aliases)
+    /// The first limit this document exceeds, said in `lang`; `None` within every limit.
+    fn over_limit(self, lang: kernel::Lang) -> Option<String> {
+        let (what_ru, what_en, count, max) = if self.fragments > MAX_FRAGMENTS {
+            ("Фрагментов", "fragments defined", self.fragments, MAX_FRAGMENTS)
+        } else if self.fields > MAX_FIELDS {
+            ("Полей", "fields written", self.fields, MAX_FIELDS)
+        } else if self.expanded > MAX_EXPANDED {
+            (
+                "Полей и подстановок фрагментов после раскрытия",
+                "fields and fragment spreads expanded",
+                self.expanded,
+                MAX_EXPANDED,
+            )
+        } else if self.aliases > MAX_ALIASES {
+            ("Псевдонимов (aliases)", "aliases", self.aliases, MAX_ALIASES)
+        } else {
+            return None;
+        };
+        Some(match lang {
+            kernel::Lang::Ru => format!("{what_ru} в запросе: {count}; допускается не больше {max}"),
+            kernel::Lang::En => format!("the query has {count} {what_en}; at most {max} are allowed"),
+        })
+    }
 }
 
 /// Which schema a request is for.
@@ -227,31 +246,10 @@ pub async fn execute(
     caller: Caller,
     info: RequestInfo,
 ) -> Response {
-    let size = document_size(&request.query);
-    let ru = info.lang == kernel::Lang::Ru;
-    let too_big = size.and_then(|size| {
-        let (what_ru, what_en, count, max) = if size.fragments > MAX_FRAGMENTS {
-            ("Фрагментов", "fragments defined", size.fragments, MAX_FRAGMENTS)
-        } else if size.fields > MAX_FIELDS {
-            ("Полей", "fields written", size.fields, MAX_FIELDS)
-        } else if size.expanded > MAX_EXPANDED {
-            (
-                "Полей и подстановок фрагментов после раскрытия",
-                "fields and fragment spreads expanded",
-                size.expanded,
-                MAX_EXPANDED,
-            )
-        } else if size.aliases > MAX_ALIASES {
-            ("Псевдонимов (aliases)", "aliases", size.aliases, MAX_ALIASES)
-        } else {
-            return None;
-        };
-        Some(if ru {
-            format!("{what_ru} в запросе: {count}; допускается не больше {max}")
-        } else {
-            format!("the query has {count} {what_en}; at most {max} are allowed")
-        })
-    });
+    // Parsed once: the engine executes the document cached in the request. A document that
+    // does not parse is left to the engine, which names the error.
+    let mut request = request;
+    let too_big = request.parsed_query().ok().and_then(|document| DocumentSize::of(document).over_limit(info.lang));
     if let Some(message) = too_big {
         let mut error = ServerError::new(message, None);
         let mut extensions = async_graphql::ErrorExtensionValues::default();
@@ -304,7 +302,15 @@ fn with_codes(mut response: Response, info: &RequestInfo) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::{MAX_FIELDS, MAX_FRAGMENTS, aliases_in, document_size};
+    use super::{DocumentSize, MAX_FIELDS, MAX_FRAGMENTS};
+
+    fn document_size(query: &str) -> Option<DocumentSize> {
+        async_graphql::parser::parse_query(query).ok().map(|document| DocumentSize::of(&document))
+    }
+
+    fn aliases_in(query: &str) -> Option<usize> {
+        document_size(query).map(|size| size.aliases)
+    }
 
     #[test]
     fn fragments_and_written_fields_are_counted_before_validation() {
