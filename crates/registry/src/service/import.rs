@@ -88,20 +88,11 @@ pub enum StaleRows {
     Overwrite,
 }
 
-/// How a row that changes a stored organisation relates to the stored version.
-enum Freshness {
-    /// The row was exported at the stored version.
-    Current,
-    /// The row is at another version or has none.
-    Stale(RowRejection),
-}
-
-fn freshness(row: &ImportRow, existing: &Organization) -> Freshness {
-    if row.version == Some(existing.version) {
-        Freshness::Current
-    } else {
-        Freshness::Stale(RowRejection::NotAtVersion { row: row.version, stored: existing.version })
-    }
+/// Why a row may not change a stored organisation: it was exported at another version, or has
+/// none. `None` when the row is at the stored version.
+fn staleness(row: &ImportRow, existing: &Organization) -> Option<RowRejection> {
+    (row.version != Some(existing.version))
+        .then_some(RowRejection::NotAtVersion { row: row.version, stored: existing.version })
 }
 
 /// Validates import rows one after another, remembering the natural keys seen so far: rows
@@ -181,9 +172,9 @@ impl Registry {
             .map(|row| match index.matching(&row.profile) {
                 Match::None => RowOutcome::Inserted,
                 Match::One(existing) if existing.profile == row.profile => RowOutcome::Unchanged,
-                Match::One(existing) => match (freshness(row, existing), stale) {
-                    (Freshness::Current, _) | (Freshness::Stale(_), StaleRows::Overwrite) => RowOutcome::Updated,
-                    (Freshness::Stale(rejection), StaleRows::Refuse) => RowOutcome::Rejected(rejection),
+                Match::One(existing) => match (staleness(row, existing), stale) {
+                    (None, _) | (Some(_), StaleRows::Overwrite) => RowOutcome::Updated,
+                    (Some(rejection), StaleRows::Refuse) => RowOutcome::Rejected(rejection),
                 },
                 Match::Two => RowOutcome::Rejected(RowRejection::KeysOfTwoOrganizations),
             })
@@ -233,15 +224,15 @@ impl Registry {
                 }
                 Match::One(existing) if existing.profile == row.profile => RowOutcome::Unchanged,
                 Match::One(existing) => {
-                    match (freshness(&row, existing), stale) {
-                        (Freshness::Current, _) => {}
-                        (Freshness::Stale(_), StaleRows::Overwrite) => overwritten.push(format!(
+                    match (staleness(&row, existing), stale) {
+                        (None, _) => {}
+                        (Some(_), StaleRows::Overwrite) => overwritten.push(format!(
                             "{} (version {} in the file, {} stored)",
                             existing.id,
                             row.version.map_or_else(|| "none".to_owned(), |v| v.to_string()),
                             existing.version
                         )),
-                        (Freshness::Stale(_), StaleRows::Refuse) => {
+                        (Some(_), StaleRows::Refuse) => {
                             return Err(RegistryError::StaleVersion {
                                 expected: row.version.unwrap_or(0),
                                 current: existing.version,
