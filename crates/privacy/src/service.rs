@@ -110,6 +110,27 @@ impl Localized for InputProblem {
     }
 }
 
+/// The categories a consent lists: codes, each once, in order; at least one and at most
+/// [`MAX_CATEGORIES`]; a distribution consent only those the directory can show.
+fn consent_categories(kind: ConsentKind, raw: &[String]) -> Result<Vec<String>, PrivacyError> {
+    let invalid = |problem| PrivacyError::Invalid { field: "categories", problem };
+    let mut categories: Vec<String> = raw.iter().map(|c| code("categories", c)).collect::<Result<_, _>>()?;
+    categories.sort();
+    categories.dedup();
+    if categories.is_empty() {
+        return Err(invalid(InputProblem::NoCategory));
+    }
+    if categories.len() > MAX_CATEGORIES {
+        return Err(invalid(InputProblem::TooMany { max: MAX_CATEGORIES }));
+    }
+    match categories.iter().find(|c| !rules::PUBLISHABLE_CATEGORIES.contains(&c.as_str())) {
+        Some(category) if kind == ConsentKind::Distribution => {
+            Err(invalid(InputProblem::NotPublishable { category: category.clone() }))
+        }
+        _ => Ok(categories),
+    }
+}
+
 /// The most categories one consent lists.
 pub const MAX_CATEGORIES: usize = 20;
 
@@ -228,25 +249,7 @@ impl Privacy {
         self.gate.require_all(actor, CONSENT_MANAGE, object("person", new.subject.0)).await?;
         self.existing_subject(new.subject).await?;
         let document = free_text("document", &new.document, 200, false)?;
-        let mut categories: Vec<String> =
-            new.categories.iter().map(|c| code("categories", c)).collect::<Result<_, _>>()?;
-        categories.sort();
-        categories.dedup();
-        if categories.is_empty() {
-            return Err(PrivacyError::Invalid { field: "categories", problem: InputProblem::NoCategory });
-        }
-        if categories.len() > MAX_CATEGORIES {
-            return Err(PrivacyError::Invalid {
-                field: "categories",
-                problem: InputProblem::TooMany { max: MAX_CATEGORIES },
-            });
-        }
-        if new.kind == ConsentKind::Distribution
-            && let Some(category) = categories.iter().find(|c| !rules::PUBLISHABLE_CATEGORIES.contains(&c.as_str()))
-        {
-            let problem = InputProblem::NotPublishable { category: category.clone() };
-            return Err(PrivacyError::Invalid { field: "categories", problem });
-        }
+        let categories = consent_categories(new.kind, &new.categories)?;
         let consent = Consent {
             id: ConsentId::new(),
             subject: new.subject,
@@ -443,5 +446,37 @@ impl Privacy {
     pub async fn open_requests(&self, actor: &Actor) -> Result<Vec<SubjectRequest>, PrivacyError> {
         self.gate.require_all(actor, SUBJECT_REQUEST, None).await?;
         Ok(self.requests.open().await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn a_consent_keeps_each_category_once_and_a_distribution_only_publishable_ones(
+            raw in proptest::collection::vec(prop_oneof!["(email|name|phone|position)", "[a-z_]{2,12}"], 0..30),
+            distribution in any::<bool>(),
+        ) {
+            let kind = if distribution { ConsentKind::Distribution } else { ConsentKind::Processing };
+            let mut distinct: Vec<String> = raw.clone();
+            distinct.sort();
+            distinct.dedup();
+            let publishable = distinct.iter().all(|c| rules::PUBLISHABLE_CATEGORIES.contains(&c.as_str()));
+            let expected_ok = !distinct.is_empty() && distinct.len() <= MAX_CATEGORIES && (!distribution || publishable);
+            match consent_categories(kind, &raw) {
+                Ok(categories) => {
+                    prop_assert!(expected_ok);
+                    prop_assert_eq!(categories, distinct);
+                }
+                Err(PrivacyError::Invalid { field, .. }) => {
+                    prop_assert!(!expected_ok);
+                    prop_assert_eq!(field, "categories");
+                }
+                Err(other) => prop_assert!(false, "{}", other),
+            }
+        }
     }
 }

@@ -227,6 +227,19 @@ mod tests {
 
     proptest! {
         #[test]
+        fn a_date_is_kept_exactly_when_it_lies_between_1900_and_today(days in -60_000i64..60_000) {
+            let today = NaiveDate::from_ymd_opt(2026, 12, 1).expect("a date");
+            let offset = chrono::Days::new(days.unsigned_abs());
+            let date = if days < 0 { today - offset } else { today + offset };
+            let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date");
+            let past = not_in_future("x", Some(date), today);
+            prop_assert_eq!(past.is_ok(), date >= earliest && date <= today);
+            // A start may be planned, but not typed before 1900; an absent start is today.
+            prop_assert_eq!(plausible_start("x", Some(date), today).is_ok(), date >= earliest);
+            prop_assert_eq!(plausible_start("x", None, today), Ok(today));
+        }
+
+        #[test]
         fn a_list_longer_than_the_limit_is_refused_naming_the_field(extra in 1usize..200, blanks in 0usize..5) {
             let phones: Vec<String> = (0..MAX_LIST + extra)
                 .map(|n| format!("+7 900 {n:07}"))
