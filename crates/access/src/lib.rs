@@ -13,7 +13,7 @@ pub mod testing;
 
 pub use limiter::{LoginLimiter, LoginLimits};
 pub use model::{Account, AccountId, Session, TokenHash};
-pub use ports::{AccountRepo, SessionRepo, StoreError};
+pub use ports::{AccountRepo, LoginTaken, SessionRepo};
 pub use service::{
     ACCOUNT_CHANGE_OWN_PASSWORD, ACCOUNT_MANAGE, ACCOUNT_READ, ACTIONS, Access, AccessError, Assignment, IssuedToken,
     LOGIN_THROTTLED, LoginAttempt, MIN_PASSWORD_LENGTH, SESSION_IDLE, SESSION_LIFETIME, actor_of,

@@ -9,11 +9,13 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use audit::{AuditEvent, Gate, GateError, Outcome, object};
 use base64::Engine;
 use chrono::{DateTime, TimeDelta, Utc};
-use kernel::{Action, Actor, Channel, Denied, Lang, Localized, OrganizationId, PersonId, Role};
+use kernel::{Action, Actor, Channel, Lang, Localized, OrganizationId, PersonId, Role};
 
 use crate::limiter::{LoginLimiter, LoginLimits};
 use crate::model::{Account, AccountId, Session, TokenHash};
-use crate::ports::{AccountRepo, SessionRepo, StoreError};
+use kernel::StoreError;
+
+use crate::ports::{AccountRepo, LoginTaken, SessionRepo};
 
 /// Reading the list of accounts.
 pub const ACCOUNT_READ: Action = Action("account.read");
@@ -70,9 +72,10 @@ pub enum AccessError {
         /// Seconds to wait.
         retry_after: u64,
     },
-    /// The policy refuses the operation.
+    /// The policy refuses the operation (the refusal is in the audit log), or the audit log
+    /// could not record it.
     #[error(transparent)]
-    Denied(Denied),
+    Gate(#[from] GateError),
     /// An administrator cannot disable or demote their own account (someone must stay admin).
     #[error("you cannot disable your own account or take away your own admin role")]
     OwnAccount,
@@ -80,34 +83,27 @@ pub enum AccessError {
     #[error("{0}")]
     Binding(&'static str),
     /// Storage failed.
-    #[error("storage failed: {0}")]
+    #[error(transparent)]
     Store(StoreError),
 }
 
-impl From<GateError> for AccessError {
-    fn from(error: GateError) -> Self {
+/// A taken login is the caller's to fix; every other store failure is storage's.
+impl From<StoreError<LoginTaken>> for AccessError {
+    fn from(error: StoreError<LoginTaken>) -> Self {
         match error {
-            GateError::Denied(denied) => AccessError::Denied(denied),
-            GateError::Audit(e) => AccessError::Store(StoreError::Unavailable(e.to_string())),
-        }
-    }
-}
-
-impl From<StoreError> for AccessError {
-    fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::LoginTaken => AccessError::LoginTaken,
-            other => AccessError::Store(other),
+            StoreError::Conflict(LoginTaken) => AccessError::LoginTaken,
+            StoreError::Corrupt(what) => AccessError::Store(StoreError::Corrupt(what)),
+            StoreError::Unavailable(source) => AccessError::Store(StoreError::Unavailable(source)),
         }
     }
 }
 
 impl Localized for AccessError {
     fn message(&self, lang: Lang) -> String {
-        if lang == Lang::En {
-            return self.to_string();
-        }
         match self {
+            AccessError::Gate(gate) => gate.message(lang),
+            AccessError::Store(store) => store.message(lang),
+            _ if lang == Lang::En => self.to_string(),
             AccessError::BadCredentials => "неверный логин или пароль".into(),
             AccessError::InvalidSession => "сеанс недействителен; войдите снова".into(),
             AccessError::WrongPassword => "текущий пароль указан неверно".into(),
@@ -120,7 +116,6 @@ impl Localized for AccessError {
             AccessError::TooManyAttempts { retry_after } => {
                 format!("слишком много попыток входа; повторите через {retry_after} с")
             }
-            AccessError::Denied(_) => "недостаточно прав для этого действия".into(),
             AccessError::OwnAccount => {
                 "нельзя отключить свою учётную запись или снять с себя роль администратора".into()
             }
@@ -128,7 +123,6 @@ impl Localized for AccessError {
                 "роль «представитель НКО» требует организацию, роль «волонтёр» — карточку человека; другим ролям привязка не нужна"
                     .into()
             }
-            AccessError::Store(_) => "хранилище недоступно, повторите попытку позже".into(),
         }
     }
 }

@@ -10,7 +10,9 @@ use chrono::{DateTime, Utc};
 use kernel::Role;
 
 use crate::model::{Account, AccountId, Session, TokenHash};
-use crate::ports::{AccountRepo, SessionRepo, StoreError};
+use kernel::StoreError;
+
+use crate::ports::{AccountRepo, LoginTaken, SessionRepo};
 
 #[derive(Default)]
 struct State {
@@ -38,31 +40,31 @@ impl InMemoryAccess {
 
 #[async_trait]
 impl AccountRepo for InMemoryAccess {
-    async fn insert(&self, account: &Account, audit: &AuditEvent) -> Result<(), StoreError> {
+    async fn insert(&self, account: &Account, audit: &AuditEvent) -> Result<(), StoreError<LoginTaken>> {
         let mut state = self.state();
         if state.accounts.values().any(|a| a.login == account.login) {
-            return Err(StoreError::LoginTaken);
+            return Err(StoreError::Conflict(LoginTaken));
         }
         state.accounts.insert(account.id, account.clone());
         self.audit.append_now(audit);
         Ok(())
     }
 
-    async fn by_login(&self, login: &str) -> Result<Option<Account>, StoreError> {
+    async fn by_login(&self, login: &str) -> Result<Option<Account>, StoreError<LoginTaken>> {
         Ok(self.state().accounts.values().find(|a| a.login == login).cloned())
     }
 
-    async fn get(&self, id: AccountId) -> Result<Option<Account>, StoreError> {
+    async fn get(&self, id: AccountId) -> Result<Option<Account>, StoreError<LoginTaken>> {
         Ok(self.state().accounts.get(&id).cloned())
     }
 
-    async fn list(&self) -> Result<Vec<Account>, StoreError> {
+    async fn list(&self) -> Result<Vec<Account>, StoreError<LoginTaken>> {
         let mut all: Vec<Account> = self.state().accounts.values().cloned().collect();
         all.sort_by(|a, b| a.login.cmp(&b.login));
         Ok(all)
     }
 
-    async fn update_and_revoke(&self, account: &Account, audit: &AuditEvent) -> Result<(), StoreError> {
+    async fn update_and_revoke(&self, account: &Account, audit: &AuditEvent) -> Result<(), StoreError<LoginTaken>> {
         let mut state = self.state();
         if let Some(stored) = state.accounts.get_mut(&account.id) {
             *stored = Account { unlocked_at: stored.unlocked_at, ..account.clone() };
@@ -72,7 +74,7 @@ impl AccountRepo for InMemoryAccess {
         Ok(())
     }
 
-    async fn unlock(&self, id: AccountId, at: DateTime<Utc>, audit: &AuditEvent) -> Result<(), StoreError> {
+    async fn unlock(&self, id: AccountId, at: DateTime<Utc>, audit: &AuditEvent) -> Result<(), StoreError<LoginTaken>> {
         if let Some(stored) = self.state().accounts.get_mut(&id) {
             stored.unlocked_at = Some(at);
             self.audit.append_now(audit);
@@ -83,24 +85,24 @@ impl AccountRepo for InMemoryAccess {
 
 #[async_trait]
 impl SessionRepo for InMemoryAccess {
-    async fn insert(&self, session: &Session, audit: &AuditEvent) -> Result<(), StoreError> {
+    async fn insert(&self, session: &Session, audit: &AuditEvent) -> Result<(), StoreError<LoginTaken>> {
         self.state().sessions.insert(session.token_hash.clone(), session.clone());
         self.audit.append_now(audit);
         Ok(())
     }
 
-    async fn get(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError> {
+    async fn get(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError<LoginTaken>> {
         Ok(self.state().sessions.get(token_hash).cloned())
     }
 
-    async fn touch(&self, token_hash: &TokenHash, at: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn touch(&self, token_hash: &TokenHash, at: DateTime<Utc>) -> Result<(), StoreError<LoginTaken>> {
         if let Some(session) = self.state().sessions.get_mut(token_hash) {
             session.last_seen_at = at;
         }
         Ok(())
     }
 
-    async fn delete(&self, token_hash: &TokenHash, audit: Option<&AuditEvent>) -> Result<(), StoreError> {
+    async fn delete(&self, token_hash: &TokenHash, audit: Option<&AuditEvent>) -> Result<(), StoreError<LoginTaken>> {
         self.state().sessions.remove(token_hash);
         if let Some(audit) = audit {
             self.audit.append_now(audit);
@@ -128,7 +130,7 @@ pub async fn contract(accounts: Arc<dyn AccountRepo>, sessions: Arc<dyn SessionR
     let maria = account("maria");
     accounts.insert(&maria, &event(1)).await.expect("insert");
     assert_eq!(rows().await, 1, "the insert wrote its audit row");
-    assert!(matches!(accounts.insert(&account("maria"), &event(2)).await, Err(StoreError::LoginTaken)));
+    assert!(matches!(accounts.insert(&account("maria"), &event(2)).await, Err(StoreError::Conflict(LoginTaken))));
     assert_eq!(rows().await, 1, "a refused insert writes no audit row");
     let mut representative = account("anton");
     representative.role = Role::NgoRepresentative;

@@ -120,7 +120,10 @@ async fn role_changes_password_changes_and_logout_revoke_tokens_at_once() {
     let maria = actor_of(&w.access.authenticate(&token).await.expect("valid"), Channel::Graphql, "r2");
     assert_eq!(maria.role, Role::Lawyer);
     let refused = w.access.change_password(&maria, PASSWORD, "another long password").await;
-    assert!(matches!(refused, Err(AccessError::Denied(_))), "the test policy does not let lawyers change it");
+    assert!(
+        matches!(refused, Err(AccessError::Gate(audit::GateError::Denied(_)))),
+        "the test policy does not let lawyers change it"
+    );
 
     let token = w.access.login(attempt("admin", PASSWORD, "p")).await.expect("login").token;
     assert!(matches!(
@@ -142,10 +145,10 @@ async fn only_an_admin_manages_accounts_and_refusals_are_audited() {
     let maria = actor_of(&w.access.operator("maria").await.expect("exists"), Channel::Cli, "r3");
     let before = w.audit.rows().len();
     let refused = w.access.add_account(&maria, "anton", &Assignment::role(Role::Admin), PASSWORD).await;
-    assert!(matches!(refused, Err(AccessError::Denied(_))));
+    assert!(matches!(refused, Err(AccessError::Gate(audit::GateError::Denied(_)))));
     assert!(matches!(
         w.access.set_role(&maria, "maria", &Assignment::role(Role::Admin)).await,
-        Err(AccessError::Denied(_))
+        Err(AccessError::Gate(audit::GateError::Denied(_)))
     ));
     let rows = w.audit.rows();
     assert_eq!(rows.len(), before + 2);
@@ -280,7 +283,10 @@ async fn an_unlock_by_another_process_lifts_the_lock_through_the_store() {
 
     let cli = w.another_process();
     let maria = actor_of(&w.access.operator("maria").await.expect("exists"), Channel::Cli, "r4");
-    assert!(matches!(cli.unlock(&maria, "maria").await, Err(AccessError::Denied(_))), "only an admin unlocks");
+    assert!(
+        matches!(cli.unlock(&maria, "maria").await, Err(AccessError::Gate(audit::GateError::Denied(_)))),
+        "only an admin unlocks"
+    );
     let before = w.audit.rows().len();
     let unlocked = cli.unlock(&w.admin, "maria").await.expect("unlock");
     assert_eq!(unlocked.unlocked_at, Some(w.clock.now()));

@@ -3,10 +3,12 @@
 
 use std::sync::{Arc, Mutex};
 
-use kernel::{Action, Actor, Clock, Denied, Page, PageRequest, Policy, Scope};
+use kernel::{Action, Actor, Clock, DENIED, Denied, Lang, Localized, Page, PageRequest, Policy, Scope, StoreError};
+
+use crate::chain::ChainBreak;
 
 use crate::model::{AuditEvent, AuditRecord, ChainHead, Outcome};
-use crate::ports::{AuditError, AuditFilter, AuditLog, verify_log};
+use crate::ports::{AuditFilter, AuditLog, verify_log};
 use crate::refusals::{RefusalRow, RefusalTally};
 
 /// Reading and verifying the audit log.
@@ -24,7 +26,16 @@ pub enum GateError {
     Denied(#[from] Denied),
     /// The refusal, or an event without a change, could not be recorded.
     #[error(transparent)]
-    Audit(#[from] AuditError),
+    Audit(#[from] StoreError<ChainBreak>),
+}
+
+impl Localized for GateError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            GateError::Denied(_) => DENIED.in_lang(lang).to_owned(),
+            GateError::Audit(store) => store.message(lang),
+        }
+    }
 }
 
 /// The policy, the audit log and the clock, shared by every use case.

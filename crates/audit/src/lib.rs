@@ -15,4 +15,4 @@ pub mod testing;
 pub use chain::{ChainBreak, ChainKey, ChainKeys, ChainVerifier, FixedKeys, GENESIS, KeyError, KeySource, legacy_link};
 pub use gate::{ACTIONS, AUDIT_MANAGE, AUDIT_READ, Gate, GateError};
 pub use model::{AuditEvent, AuditRecord, ChainHead, Outcome, object};
-pub use ports::{AuditError, AuditFilter, AuditLog, verify_log};
+pub use ports::{AuditFilter, AuditLog, verify_log};

@@ -1,26 +1,12 @@
 //! The audit log's storage port, and the verification use case over it.
 
 use async_trait::async_trait;
-use kernel::{Page, PageRequest};
+use kernel::{Page, PageRequest, StoreError};
 
 use std::sync::Arc;
 
 use crate::chain::{ChainBreak, ChainKeys, ChainVerifier};
 use crate::model::{AuditEvent, AuditRecord, ChainHead, Outcome};
-
-/// What the audit store could not do, or found.
-#[derive(Debug, thiserror::Error)]
-pub enum AuditError {
-    /// A stored row is not a valid value.
-    #[error("audit data is corrupt: {0}")]
-    Corrupt(String),
-    /// The chain is broken.
-    #[error(transparent)]
-    Broken(#[from] ChainBreak),
-    /// The database failed.
-    #[error("storage is unavailable: {0}")]
-    Unavailable(String),
-}
 
 /// Which rows to list.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -35,7 +21,8 @@ pub struct AuditFilter {
     pub outcome: Option<Outcome>,
 }
 
-/// The append-only log. No method changes or removes a row.
+/// The append-only log. No method changes or removes a row. Its store error's conflict is a
+/// broken chain: rows that contradict their seals or links.
 #[async_trait]
 pub trait AuditLog: Send + Sync {
     /// Appends one row in its own transaction (for events that change nothing else: logins,
@@ -44,28 +31,28 @@ pub trait AuditLog: Send + Sync {
     /// # Errors
     /// MUST leave the chain intact: concurrent appends get consecutive `seq`s, each linked to
     /// the one before.
-    async fn append(&self, event: &AuditEvent) -> Result<AuditRecord, AuditError>;
+    async fn append(&self, event: &AuditEvent) -> Result<AuditRecord, StoreError<ChainBreak>>;
     /// Appends several rows in one transaction, in order (a default that appends one by one is
     /// correct but slower).
-    async fn append_all(&self, events: &[AuditEvent]) -> Result<(), AuditError> {
+    async fn append_all(&self, events: &[AuditEvent]) -> Result<(), StoreError<ChainBreak>> {
         for event in events {
             self.append(event).await?;
         }
         Ok(())
     }
     /// Rows matching the filter, newest first.
-    async fn list(&self, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditRecord>, AuditError>;
+    async fn list(&self, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditRecord>, StoreError<ChainBreak>>;
     /// Up to `limit` rows with `seq > after`, in `seq` order (for the verifier).
-    async fn scan(&self, after: i64, limit: u64) -> Result<Vec<AuditRecord>, AuditError>;
+    async fn scan(&self, after: i64, limit: u64) -> Result<Vec<AuditRecord>, StoreError<ChainBreak>>;
     /// The recorded last row, if any.
-    async fn head(&self) -> Result<Option<ChainHead>, AuditError>;
+    async fn head(&self) -> Result<Option<ChainHead>, StoreError<ChainBreak>>;
     /// The keys this log seals its rows with (held outside the database).
     fn keys(&self) -> Arc<ChainKeys>;
 }
 
 /// Walks the whole log in `seq` order and checks every seal, every link and the head, and, when
 /// given, that the row of an earlier checkpoint is still there unchanged. Returns the rows checked.
-pub async fn verify_log(log: &dyn AuditLog, checkpoint: Option<&ChainHead>) -> Result<u64, AuditError> {
+pub async fn verify_log(log: &dyn AuditLog, checkpoint: Option<&ChainHead>) -> Result<u64, StoreError<ChainBreak>> {
     const STEP: u64 = 5_000;
     let head = log.head().await?;
     let keys = log.keys();
@@ -74,12 +61,12 @@ pub async fn verify_log(log: &dyn AuditLog, checkpoint: Option<&ChainHead>) -> R
     loop {
         let rows = log.scan(after, STEP).await?;
         for row in &rows {
-            verifier.check(row)?;
+            verifier.check(row).map_err(StoreError::Conflict)?;
         }
         match rows.last() {
             Some(last) if rows.len() as u64 == STEP => after = last.seq,
             _ => break,
         }
     }
-    Ok(verifier.finish(head.as_ref())?)
+    verifier.finish(head.as_ref()).map_err(StoreError::Conflict)
 }

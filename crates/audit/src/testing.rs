@@ -4,12 +4,12 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
-use kernel::{Actor, Channel, Page, PageRequest, Role};
+use kernel::{Actor, Channel, Page, PageRequest, Role, StoreError};
 use uuid::Uuid;
 
-use crate::chain::{ChainKeys, GENESIS};
+use crate::chain::{ChainBreak, ChainKeys, GENESIS};
 use crate::model::{AuditEvent, AuditRecord, ChainHead, Outcome, object};
-use crate::ports::{AuditError, AuditFilter, AuditLog, verify_log};
+use crate::ports::{AuditFilter, AuditLog, verify_log};
 
 /// A fixed instant for sample events.
 pub fn instant() -> DateTime<Utc> {
@@ -111,11 +111,11 @@ fn matches(filter: &AuditFilter, record: &AuditRecord) -> bool {
 
 #[async_trait]
 impl AuditLog for MemoryAuditLog {
-    async fn append(&self, event: &AuditEvent) -> Result<AuditRecord, AuditError> {
+    async fn append(&self, event: &AuditEvent) -> Result<AuditRecord, StoreError<ChainBreak>> {
         Ok(self.append_now(event))
     }
 
-    async fn list(&self, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditRecord>, AuditError> {
+    async fn list(&self, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditRecord>, StoreError<ChainBreak>> {
         let rows = self.rows.lock().expect("not poisoned");
         let hits: Vec<&AuditRecord> = rows.iter().rev().filter(|r| matches(filter, r)).collect();
         let offset = page.offset();
@@ -124,12 +124,12 @@ impl AuditLog for MemoryAuditLog {
         Ok(Page { items, total: hits.len() as u64, offset })
     }
 
-    async fn scan(&self, after: i64, limit: u64) -> Result<Vec<AuditRecord>, AuditError> {
+    async fn scan(&self, after: i64, limit: u64) -> Result<Vec<AuditRecord>, StoreError<ChainBreak>> {
         let rows = self.rows.lock().expect("not poisoned");
         Ok(rows.iter().filter(|r| r.seq > after).take(limit as usize).cloned().collect())
     }
 
-    async fn head(&self) -> Result<Option<ChainHead>, AuditError> {
+    async fn head(&self) -> Result<Option<ChainHead>, StoreError<ChainBreak>> {
         let rows = self.rows.lock().expect("not poisoned");
         Ok(rows.last().map(|r| ChainHead { seq: r.seq, hash: r.hash.clone() }))
     }

@@ -10,14 +10,16 @@ mod page;
 mod period;
 mod policy;
 pub mod profile;
+mod store;
 pub mod text;
 pub mod workdays;
 
 pub use actor::{Actor, Channel, Role};
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use ids::{OrganizationId, PersonId, new_uuid};
-pub use message::{Lang, Localized};
+pub use message::{DENIED, INTERNAL, Lang, Localized, Phrase, STORAGE_UNAVAILABLE};
 pub use page::{Cursor, CursorError, MAX_PAGE_SIZE, Page, PageRequest};
 pub use period::{Period, PeriodError};
 pub use policy::{Action, Denied, Policy, PolicyError, Scope, ScopeKind};
 pub use profile::{ProfileError, RegionProfile, Term, TermKind};
+pub use store::{StoreError, Unavailable};

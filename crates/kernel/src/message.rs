@@ -26,6 +26,41 @@ pub trait Localized {
     fn message(&self, lang: Lang) -> String;
 }
 
+/// A message written once, in Russian and in English.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Phrase {
+    /// Russian.
+    pub ru: &'static str,
+    /// English.
+    pub en: &'static str,
+}
+
+impl Phrase {
+    /// The message in `lang`.
+    pub fn in_lang(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Ru => self.ru,
+            Lang::En => self.en,
+        }
+    }
+}
+
+/// The storage failed; trying later may help.
+pub const STORAGE_UNAVAILABLE: Phrase = Phrase {
+    ru: "хранилище недоступно, повторите попытку позже",
+    en: "storage is unavailable, try again later",
+};
+
+/// A fault the caller cannot fix (corrupt stored data, a bug); the log has the details.
+pub const INTERNAL: Phrase = Phrase {
+    ru: "внутренняя ошибка; подробности в журнале сервера",
+    en: "internal error; the server log has details",
+};
+
+/// The policy refuses the operation.
+pub const DENIED: Phrase =
+    Phrase { ru: "недостаточно прав для этого действия", en: "you may not do this" };
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,6 @@ pub mod service;
 pub mod testing;
 
 pub use model::{Consent, ConsentId, ConsentKind, PersonId, SubjectExport, SubjectRequest, SubjectRequestId};
-pub use ports::{ConsentRepo, PrivacyStoreError, SubjectRequestRepo, Subjects};
+pub use ports::{ConsentRepo, SubjectRequestRepo, Subjects};
 pub use rules::PrivacyRuleError;
 pub use service::{InputProblem, NewConsent, Privacy, PrivacyError, RunReport};

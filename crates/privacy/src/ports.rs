@@ -6,76 +6,61 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use audit::AuditEvent;
 use chrono::{DateTime, Utc};
+use kernel::StoreError;
 
 use crate::model::{Consent, ConsentId, PersonId, SubjectRequest, SubjectRequestId};
-
-/// What a privacy store could not do.
-#[derive(Debug, thiserror::Error)]
-pub enum PrivacyStoreError {
-    /// A stored row is not a valid value.
-    #[error("stored data is corrupt: {0}")]
-    Corrupt(String),
-    /// The database failed.
-    #[error("storage is unavailable: {0}")]
-    Unavailable(String),
-}
 
 /// Stores consents.
 #[async_trait]
 pub trait ConsentRepo: Send + Sync {
     /// Stores a new consent with its audit row.
-    async fn insert(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), PrivacyStoreError>;
+    async fn insert(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), StoreError>;
     /// Replaces a stored consent (withdrawal, destruction) with its audit row.
-    async fn update(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), PrivacyStoreError>;
+    async fn update(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), StoreError>;
     /// Records that the data held on a consent were destroyed at `at`, with its audit row,
     /// changing nothing else of the row (anonymisation may have rewritten its document).
-    async fn mark_destroyed(
-        &self,
-        id: ConsentId,
-        at: DateTime<Utc>,
-        audit: &AuditEvent,
-    ) -> Result<(), PrivacyStoreError>;
+    async fn mark_destroyed(&self, id: ConsentId, at: DateTime<Utc>, audit: &AuditEvent) -> Result<(), StoreError>;
     /// The consent with this id.
-    async fn get(&self, id: ConsentId) -> Result<Option<Consent>, PrivacyStoreError>;
+    async fn get(&self, id: ConsentId) -> Result<Option<Consent>, StoreError>;
     /// Every consent of a subject, oldest first.
-    async fn of_subject(&self, subject: PersonId) -> Result<Vec<Consent>, PrivacyStoreError>;
+    async fn of_subject(&self, subject: PersonId) -> Result<Vec<Consent>, StoreError>;
     /// Every consent recorded from this document.
-    async fn with_document(&self, document: &str) -> Result<Vec<Consent>, PrivacyStoreError>;
+    async fn with_document(&self, document: &str) -> Result<Vec<Consent>, StoreError>;
     /// Withdrawn consents whose data are not destroyed yet, oldest withdrawal first.
-    async fn pending_destruction(&self) -> Result<Vec<Consent>, PrivacyStoreError>;
+    async fn pending_destruction(&self) -> Result<Vec<Consent>, StoreError>;
     /// Active (not withdrawn) distribution consents of these subjects for this purpose. One query.
-    async fn distributing(&self, subjects: &[PersonId], purpose: &str) -> Result<Vec<Consent>, PrivacyStoreError>;
+    async fn distributing(&self, subjects: &[PersonId], purpose: &str) -> Result<Vec<Consent>, StoreError>;
 }
 
 /// Stores subject access requests.
 #[async_trait]
 pub trait SubjectRequestRepo: Send + Sync {
     /// Stores a new request with its audit row.
-    async fn insert(&self, request: &SubjectRequest, audit: &AuditEvent) -> Result<(), PrivacyStoreError>;
+    async fn insert(&self, request: &SubjectRequest, audit: &AuditEvent) -> Result<(), StoreError>;
     /// Replaces a stored request (extension, answer) with its audit row.
-    async fn update(&self, request: &SubjectRequest, audit: &AuditEvent) -> Result<(), PrivacyStoreError>;
+    async fn update(&self, request: &SubjectRequest, audit: &AuditEvent) -> Result<(), StoreError>;
     /// The request with this id.
-    async fn get(&self, id: SubjectRequestId) -> Result<Option<SubjectRequest>, PrivacyStoreError>;
+    async fn get(&self, id: SubjectRequestId) -> Result<Option<SubjectRequest>, StoreError>;
     /// Requests not answered yet, earliest deadline first.
-    async fn open(&self) -> Result<Vec<SubjectRequest>, PrivacyStoreError>;
+    async fn open(&self) -> Result<Vec<SubjectRequest>, StoreError>;
 }
 
 /// The people the data are about, across every table that refers to them.
 #[async_trait]
 pub trait Subjects: Send + Sync {
     /// Whether the person exists.
-    async fn exists(&self, subject: PersonId) -> Result<bool, PrivacyStoreError>;
+    async fn exists(&self, subject: PersonId) -> Result<bool, StoreError>;
     /// Whether the person's record is held on consent (and on no other legal ground).
-    async fn held_on_consent(&self, subject: PersonId) -> Result<bool, PrivacyStoreError>;
+    async fn held_on_consent(&self, subject: PersonId) -> Result<bool, StoreError>;
     /// Removes every direct identifier of the person from every table, keeping ids, dates and
     /// codes so that every count the reports make stays the same; with the audit row.
     ///
     /// # Errors
     /// MUST write nothing when it fails; anonymising twice MUST change nothing the second time.
-    async fn anonymise(&self, subject: PersonId, audit: &AuditEvent) -> Result<(), PrivacyStoreError>;
+    async fn anonymise(&self, subject: PersonId, audit: &AuditEvent) -> Result<(), StoreError>;
     /// What is held about the person, by table name: the rows of every table about them (by a
     /// foreign key to `people` or to another such table, or a `person_id` column) and the audit
     /// rows about their records (who by role, when, what). Never a credential (password or token
     /// hashes), and nothing about anyone else, the centre's staff included.
-    async fn export(&self, subject: PersonId) -> Result<BTreeMap<String, Vec<serde_json::Value>>, PrivacyStoreError>;
+    async fn export(&self, subject: PersonId) -> Result<BTreeMap<String, Vec<serde_json::Value>>, StoreError>;
 }

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use audit::{Gate, GateError, object};
 use chrono::NaiveDate;
-use kernel::{Actor, Denied, Lang, Localized};
+use kernel::{Actor, Lang, Localized, StoreError};
 
 use crate::actions::{CONSENT_MANAGE, PRIVACY_RUN, SUBJECT_REQUEST};
 use crate::model::{Consent, ConsentId, ConsentKind, PersonId, SubjectExport, SubjectRequest, SubjectRequestId};
-use crate::ports::{ConsentRepo, PrivacyStoreError, SubjectRequestRepo, Subjects};
+use crate::ports::{ConsentRepo, SubjectRequestRepo, Subjects};
 use crate::rules::{self, PrivacyRuleError};
 
 /// Why a privacy use case refused.
@@ -29,12 +29,13 @@ pub enum PrivacyError {
     /// No such record.
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// The policy refuses it.
+    /// The policy refuses it (the refusal is in the audit log), or the audit log could not
+    /// record it.
     #[error(transparent)]
-    Denied(Denied),
+    Gate(#[from] GateError),
     /// Storage failed.
     #[error(transparent)]
-    Store(#[from] PrivacyStoreError),
+    Store(#[from] StoreError),
 }
 
 /// What is wrong with an input field.
@@ -148,21 +149,12 @@ fn free_text(field: &'static str, text: &str, max: usize, newlines: bool) -> Res
     Ok(text.to_owned())
 }
 
-impl From<GateError> for PrivacyError {
-    fn from(error: GateError) -> Self {
-        match error {
-            GateError::Denied(d) => PrivacyError::Denied(d),
-            GateError::Audit(e) => PrivacyError::Store(PrivacyStoreError::Unavailable(e.to_string())),
-        }
-    }
-}
-
 impl Localized for PrivacyError {
     fn message(&self, lang: Lang) -> String {
-        if lang == Lang::En {
-            return self.to_string();
-        }
         match self {
+            PrivacyError::Gate(gate) => gate.message(lang),
+            PrivacyError::Store(store) => store.message(lang),
+            _ if lang == Lang::En => self.to_string(),
             PrivacyError::Invalid { field, problem } => format!("{field}: {}", problem.message(lang)),
             PrivacyError::Rule(PrivacyRuleError::OnePurposePerDocument { document, other }) => format!(
                 "документ «{document}» уже содержит согласие на цель «{other}»: одно согласие — одна цель (152-ФЗ, ст. 9)"
@@ -176,8 +168,6 @@ impl Localized for PrivacyError {
             }
             PrivacyError::Rule(PrivacyRuleError::Calendar(e)) => e.to_string(),
             PrivacyError::NotFound(what) => format!("запись не найдена ({what})"),
-            PrivacyError::Denied(_) => "недостаточно прав для этого действия".into(),
-            PrivacyError::Store(_) => "хранилище недоступно, повторите попытку позже".into(),
         }
     }
 }

@@ -8,7 +8,9 @@ use audit::AuditEvent;
 use audit::testing::MemoryAuditLog;
 
 use crate::model::{Consent, ConsentId, PersonId, SubjectRequest, SubjectRequestId};
-use crate::ports::{ConsentRepo, PrivacyStoreError, SubjectRequestRepo, Subjects};
+use kernel::StoreError;
+
+use crate::ports::{ConsentRepo, SubjectRequestRepo, Subjects};
 
 /// A subject of the fake population.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,7 +52,7 @@ impl InMemoryPrivacy {
         self.state.lock().expect("not poisoned").subjects.get(&subject).cloned()
     }
 
-    fn change(&self, audit: &AuditEvent, apply: impl FnOnce(&mut State)) -> Result<(), PrivacyStoreError> {
+    fn change(&self, audit: &AuditEvent, apply: impl FnOnce(&mut State)) -> Result<(), StoreError> {
         let mut state = self.state.lock().expect("not poisoned");
         apply(&mut state);
         self.audit.append_now(audit);
@@ -60,13 +62,13 @@ impl InMemoryPrivacy {
 
 #[async_trait]
 impl ConsentRepo for InMemoryPrivacy {
-    async fn insert(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
+    async fn insert(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), StoreError> {
         self.change(audit, |s| {
             s.consents.insert(consent.id, consent.clone());
         })
     }
 
-    async fn update(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
+    async fn update(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), StoreError> {
         self.change(audit, |s| {
             s.consents.insert(consent.id, consent.clone());
         })
@@ -77,7 +79,7 @@ impl ConsentRepo for InMemoryPrivacy {
         id: ConsentId,
         at: chrono::DateTime<chrono::Utc>,
         audit: &AuditEvent,
-    ) -> Result<(), PrivacyStoreError> {
+    ) -> Result<(), StoreError> {
         self.change(audit, |s| {
             if let Some(consent) = s.consents.get_mut(&id) {
                 consent.destroyed_at = Some(at);
@@ -85,26 +87,26 @@ impl ConsentRepo for InMemoryPrivacy {
         })
     }
 
-    async fn get(&self, id: ConsentId) -> Result<Option<Consent>, PrivacyStoreError> {
+    async fn get(&self, id: ConsentId) -> Result<Option<Consent>, StoreError> {
         Ok(self.state.lock().expect("not poisoned").consents.get(&id).cloned())
     }
 
-    async fn of_subject(&self, subject: PersonId) -> Result<Vec<Consent>, PrivacyStoreError> {
+    async fn of_subject(&self, subject: PersonId) -> Result<Vec<Consent>, StoreError> {
         let state = self.state.lock().expect("not poisoned");
         Ok(state.consents.values().filter(|c| c.subject == subject).cloned().collect())
     }
 
-    async fn with_document(&self, document: &str) -> Result<Vec<Consent>, PrivacyStoreError> {
+    async fn with_document(&self, document: &str) -> Result<Vec<Consent>, StoreError> {
         let state = self.state.lock().expect("not poisoned");
         Ok(state.consents.values().filter(|c| c.document == document).cloned().collect())
     }
 
-    async fn pending_destruction(&self) -> Result<Vec<Consent>, PrivacyStoreError> {
+    async fn pending_destruction(&self) -> Result<Vec<Consent>, StoreError> {
         let state = self.state.lock().expect("not poisoned");
         Ok(state.consents.values().filter(|c| c.withdrawn_at.is_some() && c.destroyed_at.is_none()).cloned().collect())
     }
 
-    async fn distributing(&self, subjects: &[PersonId], purpose: &str) -> Result<Vec<Consent>, PrivacyStoreError> {
+    async fn distributing(&self, subjects: &[PersonId], purpose: &str) -> Result<Vec<Consent>, StoreError> {
         let state = self.state.lock().expect("not poisoned");
         Ok(state
             .consents
@@ -118,23 +120,23 @@ impl ConsentRepo for InMemoryPrivacy {
 
 #[async_trait]
 impl SubjectRequestRepo for InMemoryPrivacy {
-    async fn insert(&self, request: &SubjectRequest, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
+    async fn insert(&self, request: &SubjectRequest, audit: &AuditEvent) -> Result<(), StoreError> {
         self.change(audit, |s| {
             s.requests.insert(request.id, request.clone());
         })
     }
 
-    async fn update(&self, request: &SubjectRequest, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
+    async fn update(&self, request: &SubjectRequest, audit: &AuditEvent) -> Result<(), StoreError> {
         self.change(audit, |s| {
             s.requests.insert(request.id, request.clone());
         })
     }
 
-    async fn get(&self, id: SubjectRequestId) -> Result<Option<SubjectRequest>, PrivacyStoreError> {
+    async fn get(&self, id: SubjectRequestId) -> Result<Option<SubjectRequest>, StoreError> {
         Ok(self.state.lock().expect("not poisoned").requests.get(&id).cloned())
     }
 
-    async fn open(&self) -> Result<Vec<SubjectRequest>, PrivacyStoreError> {
+    async fn open(&self) -> Result<Vec<SubjectRequest>, StoreError> {
         let state = self.state.lock().expect("not poisoned");
         let mut open: Vec<SubjectRequest> =
             state.requests.values().filter(|r| r.answered_on.is_none()).cloned().collect();
@@ -145,15 +147,15 @@ impl SubjectRequestRepo for InMemoryPrivacy {
 
 #[async_trait]
 impl Subjects for InMemoryPrivacy {
-    async fn exists(&self, subject: PersonId) -> Result<bool, PrivacyStoreError> {
+    async fn exists(&self, subject: PersonId) -> Result<bool, StoreError> {
         Ok(self.state.lock().expect("not poisoned").subjects.contains_key(&subject))
     }
 
-    async fn held_on_consent(&self, subject: PersonId) -> Result<bool, PrivacyStoreError> {
+    async fn held_on_consent(&self, subject: PersonId) -> Result<bool, StoreError> {
         Ok(self.state.lock().expect("not poisoned").subjects.get(&subject).is_some_and(|s| s.on_consent))
     }
 
-    async fn anonymise(&self, subject: PersonId, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
+    async fn anonymise(&self, subject: PersonId, audit: &AuditEvent) -> Result<(), StoreError> {
         self.change(audit, |s| {
             if let Some(found) = s.subjects.get_mut(&subject) {
                 found.name = None;
@@ -161,7 +163,7 @@ impl Subjects for InMemoryPrivacy {
         })
     }
 
-    async fn export(&self, subject: PersonId) -> Result<BTreeMap<String, Vec<serde_json::Value>>, PrivacyStoreError> {
+    async fn export(&self, subject: PersonId) -> Result<BTreeMap<String, Vec<serde_json::Value>>, StoreError> {
         let state = self.state.lock().expect("not poisoned");
         let mut tables = BTreeMap::new();
         if let Some(s) = state.subjects.get(&subject) {

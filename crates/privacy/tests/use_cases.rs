@@ -203,9 +203,15 @@ async fn the_policy_decides_and_every_change_is_audited() {
     let w = world();
     let trainer = actor(Role::Trainer);
     let refused = w.privacy.record_consent(&trainer, consent(w.anna, ConsentKind::Processing, "training", "X")).await;
-    assert!(matches!(refused, Err(PrivacyError::Denied(_))));
-    assert!(matches!(w.privacy.export(&actor(Role::Coordinator), w.anna).await, Err(PrivacyError::Denied(_))));
-    assert!(matches!(w.privacy.run(&actor(Role::Coordinator)).await, Err(PrivacyError::Denied(_))));
+    assert!(matches!(refused, Err(PrivacyError::Gate(audit::GateError::Denied(_)))));
+    assert!(matches!(
+        w.privacy.export(&actor(Role::Coordinator), w.anna).await,
+        Err(PrivacyError::Gate(audit::GateError::Denied(_)))
+    ));
+    assert!(matches!(
+        w.privacy.run(&actor(Role::Coordinator)).await,
+        Err(PrivacyError::Gate(audit::GateError::Denied(_)))
+    ));
     let before = w.audit.rows().len();
     let export = w.privacy.export(&actor(Role::Lawyer), w.anna).await.unwrap();
     assert!(export.tables.contains_key("people"));

@@ -1,6 +1,7 @@
 //! The registry's errors: what is wrong with an input field, what a use case refused, what storage failed.
 
-use kernel::{Lang, Localized};
+use audit::GateError;
+use kernel::{Lang, Localized, StoreError};
 
 use crate::model::OrganizationId;
 
@@ -186,30 +187,20 @@ impl NaturalKey {
     }
 }
 
-/// What a storage port could not do. Absence is not an error: ports return `Ok(None)`.
-#[derive(Debug, thiserror::Error)]
-pub enum RepoError {
-    /// A uniqueness rule or a version check refused the write; nothing was written.
-    #[error("the write conflicts with stored data: {0:?}")]
-    Conflict(Conflict),
-    /// A stored row could not be read back into a valid domain value.
-    #[error("stored data is corrupt: {0}")]
-    Corrupt(String),
-    /// The database could not be reached or failed; the write may be retried.
-    #[error("storage is unavailable: {0}")]
-    Unavailable(String),
-}
-
-/// The kinds of conflict a port reports.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The conflicts the registry's stores report (as `StoreError::Conflict`); nothing was written.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Conflict {
     /// Another organisation has this key.
+    #[error("another organisation has this {}", .0.field())]
     Duplicate(NaturalKey),
     /// The stored version is not the expected one.
+    #[error("the stored version is not the expected one")]
     StaleVersion,
     /// An active tie of this kind already joins the pair.
+    #[error("an active tie of this kind already joins the pair")]
     ActiveTie,
     /// A referenced record does not exist.
+    #[error("a referenced record does not exist")]
     MissingReference,
 }
 
@@ -251,9 +242,10 @@ pub enum RegistryError {
     /// The end date comes before the start date.
     #[error("the end date comes before the start date")]
     EndBeforeStart,
-    /// The permission policy refuses the operation (recorded in the audit log).
+    /// The policy refuses the operation (the refusal is in the audit log), or the audit log
+    /// could not record it.
     #[error(transparent)]
-    Denied(kernel::Denied),
+    Gate(#[from] GateError),
     /// A personal-data filter was used by someone who may not read personal data.
     #[error("filtering by `{field}` needs the right to read personal data")]
     ForbiddenFilter {
@@ -262,22 +254,7 @@ pub enum RegistryError {
     },
     /// Storage failed.
     #[error(transparent)]
-    Store(RepoError),
-}
-
-impl From<RepoError> for RegistryError {
-    fn from(error: RepoError) -> Self {
-        RegistryError::Store(error)
-    }
-}
-
-impl From<audit::GateError> for RegistryError {
-    fn from(error: audit::GateError) -> Self {
-        match error {
-            audit::GateError::Denied(denied) => RegistryError::Denied(denied),
-            audit::GateError::Audit(e) => RegistryError::Store(RepoError::Unavailable(e.to_string())),
-        }
-    }
+    Store(#[from] StoreError<Conflict>),
 }
 
 impl Localized for RegistryError {
@@ -299,12 +276,11 @@ impl Localized for RegistryError {
             RegistryError::Rule(rule) => rule.message(lang),
             RegistryError::Liquidated if ru => "организация ликвидирована".into(),
             RegistryError::EndBeforeStart if ru => "дата окончания раньше даты начала".into(),
-            RegistryError::Denied(_) if ru => "недостаточно прав для этого действия".into(),
+            RegistryError::Gate(gate) => gate.message(lang),
             RegistryError::ForbiddenFilter { field } if ru => {
                 format!("фильтр «{field}» доступен только тем, кому разрешено видеть персональные данные")
             }
-            RegistryError::Store(_) if ru => "хранилище недоступно, повторите попытку позже".into(),
-            RegistryError::Store(_) => "storage is unavailable, try again later".into(),
+            RegistryError::Store(store) => store.message(lang),
             other => other.to_string(),
         }
     }

@@ -16,6 +16,6 @@ pub mod vocabulary;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use error::{Conflict, DateProblem, InvalidField, NaturalKey, Problem, RegistryError, RepoError};
+pub use error::{Conflict, DateProblem, InvalidField, NaturalKey, Problem, RegistryError};
 pub use service::{Registry, RegistryPorts};
 pub use vocabulary::Vocabulary;

@@ -6,11 +6,12 @@ use audit::AuditEvent;
 use chrono::NaiveDate;
 use kernel::{Page, PageRequest, Term};
 
-use crate::error::RepoError;
+use crate::error::Conflict;
 use crate::model::{
     Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, Code, Inn, Membership, MembershipId, Ogrn,
     Organization, OrganizationId, Person, PersonId, RelationshipKind, Tie, TieId,
 };
+use kernel::StoreError;
 
 /// Which organisations a list shows. Every field narrows the list; `None` does not filter.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -106,23 +107,23 @@ pub trait OrganizationRepo: Send + Sync {
     /// # Errors
     /// MUST return `Conflict(Duplicate(key))` and write nothing when another organisation has the
     /// same ИНН or ОГРН (ИНН is reported when both clash).
-    async fn insert(&self, organization: &Organization, audit: &AuditEvent) -> Result<(), RepoError>;
+    async fn insert(&self, organization: &Organization, audit: &AuditEvent) -> Result<(), StoreError<Conflict>>;
 
     /// Replaces the stored organisation with `organization`, whose `version` is the stored version + 1.
     ///
     /// # Errors
     /// MUST return `Conflict(StaleVersion)` and write nothing when the stored version is not
     /// `organization.version - 1` (or the row is gone), and `Conflict(Duplicate(key))` as `insert` does.
-    async fn update(&self, organization: &Organization, audit: &AuditEvent) -> Result<(), RepoError>;
+    async fn update(&self, organization: &Organization, audit: &AuditEvent) -> Result<(), StoreError<Conflict>>;
 
     /// The organisation with this id, if any.
-    async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, RepoError>;
+    async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, StoreError<Conflict>>;
 
     /// The organisations with these ids, in any order; unknown ids are skipped. One query.
-    async fn get_many(&self, ids: &[OrganizationId]) -> Result<Vec<Organization>, RepoError>;
+    async fn get_many(&self, ids: &[OrganizationId]) -> Result<Vec<Organization>, StoreError<Conflict>>;
 
     /// Organisations that have any of these ИНН or ОГРН. One query.
-    async fn find_by_keys(&self, inns: &[Inn], ogrns: &[Ogrn]) -> Result<Vec<Organization>, RepoError>;
+    async fn find_by_keys(&self, inns: &[Inn], ogrns: &[Ogrn]) -> Result<Vec<Organization>, StoreError<Conflict>>;
 
     /// A page of the filtered list in the given order, with the filtered total.
     async fn list(
@@ -130,10 +131,10 @@ pub trait OrganizationRepo: Send + Sync {
         filter: &OrganizationFilter,
         order: OrganizationOrder,
         page: PageRequest,
-    ) -> Result<Page<Organization>, RepoError>;
+    ) -> Result<Page<Organization>, StoreError<Conflict>>;
 
     /// Counts by municipality, legal form, activity area and relationship.
-    async fn summary(&self) -> Result<RegistrySummary, RepoError>;
+    async fn summary(&self) -> Result<RegistrySummary, StoreError<Conflict>>;
 
     /// Writes an import batch atomically: inserts `new` and replaces `changed` (version checked as
     /// in `update`).
@@ -145,7 +146,7 @@ pub trait OrganizationRepo: Send + Sync {
         new: &[Organization],
         changed: &[Organization],
         audit: &AuditEvent,
-    ) -> Result<BatchOutcome, RepoError>;
+    ) -> Result<BatchOutcome, StoreError<Conflict>>;
 }
 
 /// Which people a list shows.
@@ -166,13 +167,13 @@ pub struct PersonFilter {
 #[async_trait]
 pub trait PersonRepo: Send + Sync {
     /// Stores a new person.
-    async fn insert(&self, person: &Person, audit: &AuditEvent) -> Result<(), RepoError>;
+    async fn insert(&self, person: &Person, audit: &AuditEvent) -> Result<(), StoreError<Conflict>>;
     /// The person with this id, if any.
-    async fn get(&self, id: PersonId) -> Result<Option<Person>, RepoError>;
+    async fn get(&self, id: PersonId) -> Result<Option<Person>, StoreError<Conflict>>;
     /// The people with these ids; unknown ids are skipped. One query.
-    async fn get_many(&self, ids: &[PersonId]) -> Result<Vec<Person>, RepoError>;
+    async fn get_many(&self, ids: &[PersonId]) -> Result<Vec<Person>, StoreError<Conflict>>;
     /// A page of people sorted by last, first and middle name, then id.
-    async fn list(&self, filter: &PersonFilter, page: PageRequest) -> Result<Page<Person>, RepoError>;
+    async fn list(&self, filter: &PersonFilter, page: PageRequest) -> Result<Page<Person>, StoreError<Conflict>>;
 }
 
 /// Stores memberships of people in organisations.
@@ -182,39 +183,44 @@ pub trait MembershipRepo: Send + Sync {
     ///
     /// # Errors
     /// MUST return `Conflict(MissingReference)` when the person or organisation does not exist.
-    async fn insert(&self, membership: &Membership, audit: &AuditEvent) -> Result<(), RepoError>;
+    async fn insert(&self, membership: &Membership, audit: &AuditEvent) -> Result<(), StoreError<Conflict>>;
     /// The membership with this id, if any.
-    async fn get(&self, id: MembershipId) -> Result<Option<Membership>, RepoError>;
+    async fn get(&self, id: MembershipId) -> Result<Option<Membership>, StoreError<Conflict>>;
     /// Sets the end date of a membership.
-    async fn set_end(&self, id: MembershipId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError>;
+    async fn set_end(&self, id: MembershipId, to: NaiveDate, audit: &AuditEvent) -> Result<(), StoreError<Conflict>>;
     /// Every membership in any of these organisations. One query.
-    async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Membership>, RepoError>;
+    async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Membership>, StoreError<Conflict>>;
     /// Every membership of any of these people. One query.
-    async fn of_people(&self, ids: &[PersonId]) -> Result<Vec<Membership>, RepoError>;
+    async fn of_people(&self, ids: &[PersonId]) -> Result<Vec<Membership>, StoreError<Conflict>>;
 }
 
 /// Stores coalitions and their members.
 #[async_trait]
 pub trait CoalitionRepo: Send + Sync {
     /// Stores a new coalition.
-    async fn insert(&self, coalition: &Coalition, audit: &AuditEvent) -> Result<(), RepoError>;
+    async fn insert(&self, coalition: &Coalition, audit: &AuditEvent) -> Result<(), StoreError<Conflict>>;
     /// Every coalition, by name then id.
-    async fn list(&self) -> Result<Vec<Coalition>, RepoError>;
+    async fn list(&self) -> Result<Vec<Coalition>, StoreError<Conflict>>;
     /// The coalitions with these ids. One query.
-    async fn get_many(&self, ids: &[CoalitionId]) -> Result<Vec<Coalition>, RepoError>;
+    async fn get_many(&self, ids: &[CoalitionId]) -> Result<Vec<Coalition>, StoreError<Conflict>>;
     /// Stores a new member.
     ///
     /// # Errors
     /// MUST return `Conflict(MissingReference)` when the coalition or organisation does not exist.
-    async fn insert_member(&self, member: &CoalitionMember, audit: &AuditEvent) -> Result<(), RepoError>;
+    async fn insert_member(&self, member: &CoalitionMember, audit: &AuditEvent) -> Result<(), StoreError<Conflict>>;
     /// The member record with this id, if any.
-    async fn get_member(&self, id: CoalitionMemberId) -> Result<Option<CoalitionMember>, RepoError>;
+    async fn get_member(&self, id: CoalitionMemberId) -> Result<Option<CoalitionMember>, StoreError<Conflict>>;
     /// Sets the end date of a membership.
-    async fn set_member_end(&self, id: CoalitionMemberId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError>;
+    async fn set_member_end(
+        &self,
+        id: CoalitionMemberId,
+        to: NaiveDate,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError<Conflict>>;
     /// Members of any of these coalitions. One query.
-    async fn members_of(&self, ids: &[CoalitionId]) -> Result<Vec<CoalitionMember>, RepoError>;
+    async fn members_of(&self, ids: &[CoalitionId]) -> Result<Vec<CoalitionMember>, StoreError<Conflict>>;
     /// Coalition memberships of any of these organisations. One query.
-    async fn memberships_of(&self, ids: &[OrganizationId]) -> Result<Vec<CoalitionMember>, RepoError>;
+    async fn memberships_of(&self, ids: &[OrganizationId]) -> Result<Vec<CoalitionMember>, StoreError<Conflict>>;
 }
 
 /// Stores ties between organisations.
@@ -225,21 +231,21 @@ pub trait TieRepo: Send + Sync {
     /// # Errors
     /// MUST return `Conflict(ActiveTie)` when an open-ended tie of the same kind joins the same pair,
     /// and `Conflict(MissingReference)` when an organisation does not exist.
-    async fn insert(&self, tie: &Tie, audit: &AuditEvent) -> Result<(), RepoError>;
+    async fn insert(&self, tie: &Tie, audit: &AuditEvent) -> Result<(), StoreError<Conflict>>;
     /// The tie with this id, if any.
-    async fn get(&self, id: TieId) -> Result<Option<Tie>, RepoError>;
+    async fn get(&self, id: TieId) -> Result<Option<Tie>, StoreError<Conflict>>;
     /// Sets the end date of a tie.
-    async fn set_end(&self, id: TieId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError>;
+    async fn set_end(&self, id: TieId, to: NaiveDate, audit: &AuditEvent) -> Result<(), StoreError<Conflict>>;
     /// Every tie with one end in any of these organisations. One query.
-    async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Tie>, RepoError>;
+    async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Tie>, StoreError<Conflict>>;
 }
 
 /// Stores the reference lists seeded from the region profile.
 #[async_trait]
 pub trait ReferenceRepo: Send + Sync {
     /// Every stored term.
-    async fn all(&self) -> Result<Vec<Term>, RepoError>;
+    async fn all(&self) -> Result<Vec<Term>, StoreError<Conflict>>;
     /// Inserts or updates these terms by (kind, code), atomically. Terms not given are kept, since
     /// records may still refer to them.
-    async fn upsert(&self, terms: &[Term], audit: &AuditEvent) -> Result<(), RepoError>;
+    async fn upsert(&self, terms: &[Term], audit: &AuditEvent) -> Result<(), StoreError<Conflict>>;
 }

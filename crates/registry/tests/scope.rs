@@ -217,7 +217,10 @@ async fn a_volunteer_sees_only_their_own_record() {
     assert_eq!(contacts.iter().map(|c| c.person).collect::<Vec<_>>(), vec![w.boris]);
     let orgs =
         w.registry.organizations(&volunteer, &OrganizationFilter::default(), OrganizationOrder::NameAsc, page()).await;
-    assert!(matches!(orgs, Err(RegistryError::Denied(_))), "volunteers do not browse the registry");
+    assert!(
+        matches!(orgs, Err(RegistryError::Gate(audit::GateError::Denied(_)))),
+        "volunteers do not browse the registry"
+    );
 }
 
 #[tokio::test]
@@ -236,9 +239,15 @@ async fn contacts_come_only_through_their_own_permission_and_every_read_is_recor
     assert!(reads.iter().all(|r| r.event.action == "person.personal_data" && r.event.outcome == Outcome::Success));
 
     let trainer = actor(Role::Trainer, None, None);
-    assert!(matches!(w.registry.personal_data(&trainer, &[w.anna]).await, Err(RegistryError::Denied(_))));
+    assert!(matches!(
+        w.registry.personal_data(&trainer, &[w.anna]).await,
+        Err(RegistryError::Gate(audit::GateError::Denied(_)))
+    ));
     let researcher = actor(Role::Researcher, None, None);
-    assert!(matches!(w.registry.person(&researcher, w.anna).await, Err(RegistryError::Denied(_))));
+    assert!(matches!(
+        w.registry.person(&researcher, w.anna).await,
+        Err(RegistryError::Gate(audit::GateError::Denied(_)))
+    ));
 }
 
 #[tokio::test]

@@ -2,19 +2,27 @@
 
 use std::sync::Arc;
 
-use access::{Account, AccountId, AccountRepo, Session, SessionRepo, StoreError, TokenHash};
+use access::{Account, AccountId, AccountRepo, LoginTaken, Session, SessionRepo, TokenHash};
 use async_trait::async_trait;
 use audit::AuditEvent;
 use chrono::{DateTime, Utc};
 use kernel::Role;
+use kernel::StoreError;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, Order, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, Order, QueryFilter, QueryOrder, SqlErr,
+};
 
 use crate::audit_store::commit_audited;
 
 use crate::database::Database;
 use crate::entities::{account, session};
-use crate::errors::access_error;
+use crate::errors::{corrupt, store_error};
+
+/// Classifies a database error for the account ports: a unique violation is a taken login.
+fn access_error(error: DbErr) -> StoreError<LoginTaken> {
+    store_error(error, |violation| matches!(violation, SqlErr::UniqueConstraintViolation(_)).then_some(LoginTaken))
+}
 
 /// Accounts and sessions on one database.
 #[derive(Clone)]
@@ -34,10 +42,10 @@ impl SqlAccess {
     }
 }
 
-fn account_from(row: account::Model) -> Result<Account, StoreError> {
+fn account_from(row: account::Model) -> Result<Account, StoreError<LoginTaken>> {
     Ok(Account {
         id: AccountId(row.id),
-        role: Role::parse(&row.role).ok_or_else(|| StoreError::Corrupt(format!("accounts.role: {}", row.role)))?,
+        role: Role::parse(&row.role).ok_or_else(|| corrupt("accounts.role", &row.role))?,
         organization: row.organization_id.map(kernel::OrganizationId),
         person: row.person_id.map(kernel::PersonId),
         login: row.login,
@@ -73,24 +81,24 @@ fn session_from(row: session::Model) -> Session {
 }
 
 impl SqlAccess {
-    async fn begin(&self) -> Result<DatabaseTransaction, StoreError> {
+    async fn begin(&self) -> Result<DatabaseTransaction, StoreError<LoginTaken>> {
         self.db.begin_write().await.map_err(access_error)
     }
 
-    async fn commit_with(&self, txn: DatabaseTransaction, audit: &AuditEvent) -> Result<(), StoreError> {
+    async fn commit_with(&self, txn: DatabaseTransaction, audit: &AuditEvent) -> Result<(), StoreError<LoginTaken>> {
         commit_audited(txn, &self.db, audit).await.map_err(access_error)
     }
 }
 
 #[async_trait]
 impl AccountRepo for SqlAccess {
-    async fn insert(&self, a: &Account, audit: &AuditEvent) -> Result<(), StoreError> {
+    async fn insert(&self, a: &Account, audit: &AuditEvent) -> Result<(), StoreError<LoginTaken>> {
         let txn = self.begin().await?;
         account::Entity::insert(account_row(a)).exec_without_returning(&txn).await.map_err(access_error)?;
         self.commit_with(txn, audit).await
     }
 
-    async fn by_login(&self, login: &str) -> Result<Option<Account>, StoreError> {
+    async fn by_login(&self, login: &str) -> Result<Option<Account>, StoreError<LoginTaken>> {
         let row = account::Entity::find()
             .filter(account::Column::Login.eq(login))
             .one(self.db.connection())
@@ -99,12 +107,12 @@ impl AccountRepo for SqlAccess {
         row.map(account_from).transpose()
     }
 
-    async fn get(&self, id: AccountId) -> Result<Option<Account>, StoreError> {
+    async fn get(&self, id: AccountId) -> Result<Option<Account>, StoreError<LoginTaken>> {
         let row = account::Entity::find_by_id(id.0).one(self.db.connection()).await.map_err(access_error)?;
         row.map(account_from).transpose()
     }
 
-    async fn list(&self) -> Result<Vec<Account>, StoreError> {
+    async fn list(&self) -> Result<Vec<Account>, StoreError<LoginTaken>> {
         let rows = account::Entity::find()
             .order_by(account::Column::Login, Order::Asc)
             .all(self.db.connection())
@@ -113,7 +121,7 @@ impl AccountRepo for SqlAccess {
         rows.into_iter().map(account_from).collect()
     }
 
-    async fn update_and_revoke(&self, a: &Account, audit: &AuditEvent) -> Result<(), StoreError> {
+    async fn update_and_revoke(&self, a: &Account, audit: &AuditEvent) -> Result<(), StoreError<LoginTaken>> {
         let mut row = account_row(a);
         row.id = sea_orm::ActiveValue::NotSet;
         row.created_at = sea_orm::ActiveValue::NotSet;
@@ -137,7 +145,7 @@ impl AccountRepo for SqlAccess {
         self.commit_with(txn, audit).await
     }
 
-    async fn unlock(&self, id: AccountId, at: DateTime<Utc>, audit: &AuditEvent) -> Result<(), StoreError> {
+    async fn unlock(&self, id: AccountId, at: DateTime<Utc>, audit: &AuditEvent) -> Result<(), StoreError<LoginTaken>> {
         let txn = self.begin().await?;
         let updated = account::Entity::update_many()
             .col_expr(account::Column::UnlockedAt, Expr::value(at))
@@ -155,7 +163,7 @@ impl AccountRepo for SqlAccess {
 
 #[async_trait]
 impl SessionRepo for SqlAccess {
-    async fn insert(&self, s: &Session, audit: &AuditEvent) -> Result<(), StoreError> {
+    async fn insert(&self, s: &Session, audit: &AuditEvent) -> Result<(), StoreError<LoginTaken>> {
         let row = session::ActiveModel {
             token_hash: Set(s.token_hash.0.clone()),
             account_id: Set(s.account.0),
@@ -168,13 +176,13 @@ impl SessionRepo for SqlAccess {
         self.commit_with(txn, audit).await
     }
 
-    async fn get(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError> {
+    async fn get(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError<LoginTaken>> {
         let row =
             session::Entity::find_by_id(token_hash.0.clone()).one(self.db.connection()).await.map_err(access_error)?;
         Ok(row.map(session_from))
     }
 
-    async fn touch(&self, token_hash: &TokenHash, at: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn touch(&self, token_hash: &TokenHash, at: DateTime<Utc>) -> Result<(), StoreError<LoginTaken>> {
         session::Entity::update_many()
             .col_expr(session::Column::LastSeenAt, Expr::value(at))
             .filter(session::Column::TokenHash.eq(token_hash.0.as_str()))
@@ -184,7 +192,7 @@ impl SessionRepo for SqlAccess {
         Ok(())
     }
 
-    async fn delete(&self, token_hash: &TokenHash, audit: Option<&AuditEvent>) -> Result<(), StoreError> {
+    async fn delete(&self, token_hash: &TokenHash, audit: Option<&AuditEvent>) -> Result<(), StoreError<LoginTaken>> {
         let delete = session::Entity::delete_by_id(token_hash.0.clone());
         match audit {
             None => delete.exec(self.db.connection()).await.map(|_| ()).map_err(access_error),

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use audit::{AuditError, AuditEvent, AuditFilter, AuditLog, AuditRecord, ChainHead, ChainKeys, Outcome};
-use kernel::{Channel, Page, PageRequest, Role};
+use audit::{AuditEvent, AuditFilter, AuditLog, AuditRecord, ChainBreak, ChainHead, ChainKeys, Outcome};
+use kernel::{Channel, Page, PageRequest, Role, StoreError};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter,
@@ -14,6 +14,7 @@ use sea_orm::{
 
 use crate::database::{Backend, Database};
 use crate::entities::{audit_head, audit_log};
+use crate::errors::{self, unavailable};
 
 /// The audit log on one database.
 #[derive(Clone)]
@@ -221,16 +222,11 @@ pub(crate) mod raw_audit {
     }
 }
 
-fn unavailable(error: DbErr) -> AuditError {
-    tracing::error!(error = %error, "audit log database error");
-    AuditError::Unavailable(error.to_string())
+fn corrupt(column: &str, value: &str) -> StoreError<ChainBreak> {
+    errors::corrupt(&format!("audit_log.{column}"), value)
 }
 
-fn corrupt(column: &str, value: &str) -> AuditError {
-    AuditError::Corrupt(format!("audit_log.{column}: {value}"))
-}
-
-fn record_from(row: audit_log::Model) -> Result<AuditRecord, AuditError> {
+fn record_from(row: audit_log::Model) -> Result<AuditRecord, StoreError<ChainBreak>> {
     let channel = [Channel::Graphql, Channel::Public, Channel::Cli]
         .into_iter()
         .find(|c| c.code() == row.channel)
@@ -265,10 +261,10 @@ impl SqlAudit {
         &self,
         event: &AuditEvent,
         install: impl FnOnce(i64) -> Result<ChainKeys, String>,
-    ) -> Result<AuditRecord, AuditError> {
+    ) -> Result<AuditRecord, StoreError<ChainBreak>> {
         let txn = self.db.begin_write().await.map_err(unavailable)?;
         let head = head_in(&txn, self.db.backend()).await.map_err(unavailable)?;
-        let keys = install(head.0 + 1).map_err(AuditError::Unavailable)?;
+        let keys = install(head.0 + 1).map_err(StoreError::unavailable)?;
         let record = append_after(&txn, head, &keys, std::slice::from_ref(event))
             .await
             .map_err(unavailable)?
@@ -281,20 +277,20 @@ impl SqlAudit {
 
 #[async_trait]
 impl AuditLog for SqlAudit {
-    async fn append(&self, event: &AuditEvent) -> Result<AuditRecord, AuditError> {
+    async fn append(&self, event: &AuditEvent) -> Result<AuditRecord, StoreError<ChainBreak>> {
         let txn = self.db.begin_write().await.map_err(unavailable)?;
         let record = append_in(&txn, &self.db, event).await.map_err(unavailable)?;
         txn.commit().await.map_err(unavailable)?;
         Ok(record)
     }
 
-    async fn append_all(&self, events: &[AuditEvent]) -> Result<(), AuditError> {
+    async fn append_all(&self, events: &[AuditEvent]) -> Result<(), StoreError<ChainBreak>> {
         let txn = self.db.begin_write().await.map_err(unavailable)?;
         append_all_in(&txn, &self.db, events).await.map_err(unavailable)?;
         txn.commit().await.map_err(unavailable)
     }
 
-    async fn list(&self, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditRecord>, AuditError> {
+    async fn list(&self, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditRecord>, StoreError<ChainBreak>> {
         let mut query = audit_log::Entity::find();
         if let Some(action) = &filter.action {
             query = query.filter(audit_log::Column::Action.eq(action.as_str()));
@@ -321,7 +317,7 @@ impl AuditLog for SqlAudit {
         Ok(Page { items, total, offset: page.offset() })
     }
 
-    async fn scan(&self, after: i64, limit: u64) -> Result<Vec<AuditRecord>, AuditError> {
+    async fn scan(&self, after: i64, limit: u64) -> Result<Vec<AuditRecord>, StoreError<ChainBreak>> {
         let rows = audit_log::Entity::find()
             .filter(audit_log::Column::Seq.gt(after))
             .order_by(audit_log::Column::Seq, Order::Asc)
@@ -332,10 +328,10 @@ impl AuditLog for SqlAudit {
         rows.into_iter().map(record_from).collect()
     }
 
-    async fn head(&self) -> Result<Option<ChainHead>, AuditError> {
+    async fn head(&self) -> Result<Option<ChainHead>, StoreError<ChainBreak>> {
         let head = audit_head::Entity::find_by_id(1).one(self.db.connection()).await.map_err(unavailable)?;
         match head {
-            None => Err(AuditError::Corrupt("audit_head: the chain head row is missing".into())),
+            None => Err(errors::corrupt("audit_head", "the chain head row is missing")),
             Some(h) if h.seq == 0 => Ok(None),
             Some(h) => Ok(Some(ChainHead { seq: h.seq, hash: h.hash })),
         }

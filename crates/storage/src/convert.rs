@@ -1,8 +1,9 @@
 //! Rows to domain values and back. Every value read is validated again by the domain's own
 //! constructors, so a row edited behind the system's back shows up as `Corrupt`, not as a bad value.
 
+use kernel::StoreError;
 use kernel::{Period, Term, TermKind};
-use registry::RepoError;
+use registry::Conflict;
 use registry::model::{
     Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, CoalitionRole, Code, Email, Inn, Kpp, LegalBasis,
     LegalBasisKind, MAX_SHORT_TEXT, MAX_TEXT, Membership, MembershipId, Ogrn, OrgName, OrgStatus, Organization,
@@ -14,12 +15,13 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sqlx;
 
 use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
+use crate::errors::corrupt;
 
-fn corrupt(what: &str, detail: impl std::fmt::Display) -> RepoError {
-    RepoError::Corrupt(format!("{what}: {detail}"))
-}
-
-fn parse<T>(what: &str, value: &str, f: impl Fn(&str) -> Result<T, registry::Problem>) -> Result<T, RepoError> {
+fn parse<T>(
+    what: &str,
+    value: &str,
+    f: impl Fn(&str) -> Result<T, registry::Problem>,
+) -> Result<T, StoreError<Conflict>> {
     f(value).map_err(|p| corrupt(what, p))
 }
 
@@ -27,7 +29,7 @@ fn parse_opt<T>(
     what: &str,
     value: &Option<String>,
     f: impl Fn(&str) -> Result<T, registry::Problem>,
-) -> Result<Option<T>, RepoError> {
+) -> Result<Option<T>, StoreError<Conflict>> {
     value.as_deref().map(|v| parse(what, v, &f)).transpose()
 }
 
@@ -35,7 +37,11 @@ fn json_of<T: std::fmt::Display>(values: &[T]) -> String {
     serde_json::to_string(&values.iter().map(ToString::to_string).collect::<Vec<_>>()).expect("strings serialise")
 }
 
-fn from_json<T>(what: &str, text: &str, f: impl Fn(&str) -> Result<T, registry::Problem>) -> Result<Vec<T>, RepoError> {
+fn from_json<T>(
+    what: &str,
+    text: &str,
+    f: impl Fn(&str) -> Result<T, registry::Problem>,
+) -> Result<Vec<T>, StoreError<Conflict>> {
     let values: Vec<String> = serde_json::from_str(text).map_err(|e| corrupt(what, e))?;
     values.iter().map(|v| parse(what, v, &f)).collect()
 }
@@ -237,7 +243,7 @@ pub fn bind_organization<'q>(
         .bind(m.updated_at)
 }
 
-pub fn organization_from(row: organization::Model) -> Result<Organization, RepoError> {
+pub fn organization_from(row: organization::Model) -> Result<Organization, StoreError<Conflict>> {
     let text = |v: &str| Text::parse(v, MAX_TEXT);
     let status = match (row.status.as_str(), row.liquidated_on) {
         ("active", _) => OrgStatus::Active,
@@ -306,7 +312,7 @@ pub fn person_row(person: &Person) -> person::ActiveModel {
     }
 }
 
-pub fn person_from(row: person::Model) -> Result<Person, RepoError> {
+pub fn person_from(row: person::Model) -> Result<Person, StoreError<Conflict>> {
     let short = |v: &str| Text::parse(v, MAX_SHORT_TEXT);
     let long = |v: &str| Text::parse(v, MAX_TEXT);
     Ok(Person {
@@ -329,7 +335,7 @@ pub fn person_from(row: person::Model) -> Result<Person, RepoError> {
     })
 }
 
-fn period(what: &str, from: chrono::NaiveDate, to: Option<chrono::NaiveDate>) -> Result<Period, RepoError> {
+fn period(what: &str, from: chrono::NaiveDate, to: Option<chrono::NaiveDate>) -> Result<Period, StoreError<Conflict>> {
     Period::new(from, to).map_err(|e| corrupt(what, e))
 }
 
@@ -344,7 +350,7 @@ pub fn membership_row(m: &Membership) -> membership::ActiveModel {
     }
 }
 
-pub fn membership_from(row: membership::Model) -> Result<Membership, RepoError> {
+pub fn membership_from(row: membership::Model) -> Result<Membership, StoreError<Conflict>> {
     Ok(Membership {
         id: MembershipId(row.id),
         person: PersonId(row.person_id),
@@ -365,7 +371,7 @@ pub fn coalition_row(c: &Coalition) -> coalition::ActiveModel {
     }
 }
 
-pub fn coalition_from(row: coalition::Model) -> Result<Coalition, RepoError> {
+pub fn coalition_from(row: coalition::Model) -> Result<Coalition, StoreError<Conflict>> {
     Ok(Coalition {
         id: CoalitionId(row.id),
         name: parse("coalitions.name", &row.name, OrgName::parse)?,
@@ -386,7 +392,7 @@ pub fn coalition_member_row(m: &CoalitionMember) -> coalition_member::ActiveMode
     }
 }
 
-pub fn coalition_member_from(row: coalition_member::Model) -> Result<CoalitionMember, RepoError> {
+pub fn coalition_member_from(row: coalition_member::Model) -> Result<CoalitionMember, StoreError<Conflict>> {
     Ok(CoalitionMember {
         id: CoalitionMemberId(row.id),
         coalition: CoalitionId(row.coalition_id),
@@ -411,7 +417,7 @@ pub fn tie_row(t: &Tie) -> tie::ActiveModel {
     }
 }
 
-pub fn tie_from(row: tie::Model) -> Result<Tie, RepoError> {
+pub fn tie_from(row: tie::Model) -> Result<Tie, StoreError<Conflict>> {
     let role = |v: &str| Text::parse(v, MAX_SHORT_TEXT);
     Ok(Tie::new(
         TieId(row.id),
@@ -437,7 +443,7 @@ pub fn term_row(t: &Term) -> reference_term::ActiveModel {
     }
 }
 
-pub fn term_from(row: reference_term::Model) -> Result<Term, RepoError> {
+pub fn term_from(row: reference_term::Model) -> Result<Term, StoreError<Conflict>> {
     Ok(Term {
         kind: TermKind::parse(&row.kind).ok_or_else(|| corrupt("reference_terms.kind", &row.kind))?,
         code: row.code,

@@ -9,6 +9,7 @@ pub mod disclosure;
 mod entities;
 mod errors;
 mod privacy_store;
+mod registry_errors;
 mod registry_store;
 #[cfg(feature = "testing")]
 pub mod testing;

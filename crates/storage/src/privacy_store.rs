@@ -9,8 +9,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use audit::AuditEvent;
 use privacy::{
-    Consent, ConsentId, ConsentKind, ConsentRepo, PersonId, PrivacyStoreError, SubjectRequest, SubjectRequestId,
-    SubjectRequestRepo, Subjects,
+    Consent, ConsentId, ConsentKind, ConsentRepo, PersonId, SubjectRequest, SubjectRequestId, SubjectRequestRepo,
+    Subjects,
 };
 use registry::rules::anonymise::anonymised;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
@@ -19,25 +19,19 @@ use sea_orm::{
     FromQueryResult, JsonValue, Order, QueryFilter, QueryOrder, Statement,
 };
 
+use kernel::StoreError;
+
 use crate::audit_store::commit_audited;
 use crate::convert;
 use crate::database::{Backend, Database};
 use crate::disclosure::{self, Disclosure};
 use crate::entities::{consent, person, subject_request};
+use crate::errors::{corrupt, unavailable};
 
 /// The privacy stores over one database.
 #[derive(Clone)]
 pub struct SqlPrivacy {
     db: Database,
-}
-
-fn unavailable(error: DbErr) -> PrivacyStoreError {
-    tracing::error!(error = %error, "privacy store database error");
-    PrivacyStoreError::Unavailable(error.to_string())
-}
-
-fn corrupt(what: &str, value: &str) -> PrivacyStoreError {
-    PrivacyStoreError::Corrupt(format!("{what}: {value}"))
 }
 
 impl SqlPrivacy {
@@ -51,11 +45,11 @@ impl SqlPrivacy {
         (Arc::new(self.clone()), Arc::new(self.clone()), Arc::new(self.clone()))
     }
 
-    async fn begin(&self) -> Result<DatabaseTransaction, PrivacyStoreError> {
+    async fn begin(&self) -> Result<DatabaseTransaction, StoreError> {
         self.db.begin_write().await.map_err(unavailable)
     }
 
-    async fn commit_with(&self, txn: DatabaseTransaction, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
+    async fn commit_with(&self, txn: DatabaseTransaction, audit: &AuditEvent) -> Result<(), StoreError> {
         commit_audited(txn, &self.db, audit).await.map_err(unavailable)
     }
 
@@ -269,7 +263,7 @@ fn consent_row(c: &Consent) -> consent::ActiveModel {
     }
 }
 
-fn consent_from(row: consent::Model) -> Result<Consent, PrivacyStoreError> {
+fn consent_from(row: consent::Model) -> Result<Consent, StoreError> {
     Ok(Consent {
         id: ConsentId(row.id),
         subject: PersonId(row.person_id),
@@ -311,19 +305,19 @@ fn request_from(row: subject_request::Model) -> SubjectRequest {
     }
 }
 
-fn all_consents(rows: Vec<consent::Model>) -> Result<Vec<Consent>, PrivacyStoreError> {
+fn all_consents(rows: Vec<consent::Model>) -> Result<Vec<Consent>, StoreError> {
     rows.into_iter().map(consent_from).collect()
 }
 
 #[async_trait]
 impl ConsentRepo for SqlPrivacy {
-    async fn insert(&self, c: &Consent, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
+    async fn insert(&self, c: &Consent, audit: &AuditEvent) -> Result<(), StoreError> {
         let txn = self.begin().await?;
         consent::Entity::insert(consent_row(c)).exec_without_returning(&txn).await.map_err(unavailable)?;
         self.commit_with(txn, audit).await
     }
 
-    async fn update(&self, c: &Consent, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
+    async fn update(&self, c: &Consent, audit: &AuditEvent) -> Result<(), StoreError> {
         let txn = self.begin().await?;
         consent::Entity::update(consent_row(c)).exec(&txn).await.map_err(unavailable)?;
         self.commit_with(txn, audit).await
@@ -334,7 +328,7 @@ impl ConsentRepo for SqlPrivacy {
         id: ConsentId,
         at: chrono::DateTime<chrono::Utc>,
         audit: &AuditEvent,
-    ) -> Result<(), PrivacyStoreError> {
+    ) -> Result<(), StoreError> {
         let txn = self.begin().await?;
         consent::Entity::update_many()
             .col_expr(consent::Column::DestroyedAt, Expr::value(at))
@@ -345,12 +339,12 @@ impl ConsentRepo for SqlPrivacy {
         self.commit_with(txn, audit).await
     }
 
-    async fn get(&self, id: ConsentId) -> Result<Option<Consent>, PrivacyStoreError> {
+    async fn get(&self, id: ConsentId) -> Result<Option<Consent>, StoreError> {
         let row = consent::Entity::find_by_id(id.0).one(self.db.connection()).await.map_err(unavailable)?;
         row.map(consent_from).transpose()
     }
 
-    async fn of_subject(&self, subject: PersonId) -> Result<Vec<Consent>, PrivacyStoreError> {
+    async fn of_subject(&self, subject: PersonId) -> Result<Vec<Consent>, StoreError> {
         let rows = consent::Entity::find()
             .filter(consent::Column::PersonId.eq(subject.0))
             .order_by(consent::Column::GivenAt, Order::Asc)
@@ -361,7 +355,7 @@ impl ConsentRepo for SqlPrivacy {
         all_consents(rows)
     }
 
-    async fn with_document(&self, document: &str) -> Result<Vec<Consent>, PrivacyStoreError> {
+    async fn with_document(&self, document: &str) -> Result<Vec<Consent>, StoreError> {
         let rows = consent::Entity::find()
             .filter(consent::Column::Document.eq(document))
             .all(self.db.connection())
@@ -370,7 +364,7 @@ impl ConsentRepo for SqlPrivacy {
         all_consents(rows)
     }
 
-    async fn pending_destruction(&self) -> Result<Vec<Consent>, PrivacyStoreError> {
+    async fn pending_destruction(&self) -> Result<Vec<Consent>, StoreError> {
         let rows = consent::Entity::find()
             .filter(consent::Column::WithdrawnAt.is_not_null())
             .filter(consent::Column::DestroyedAt.is_null())
@@ -382,7 +376,7 @@ impl ConsentRepo for SqlPrivacy {
         all_consents(rows)
     }
 
-    async fn distributing(&self, subjects: &[PersonId], purpose: &str) -> Result<Vec<Consent>, PrivacyStoreError> {
+    async fn distributing(&self, subjects: &[PersonId], purpose: &str) -> Result<Vec<Consent>, StoreError> {
         if subjects.is_empty() {
             return Ok(Vec::new());
         }
@@ -400,24 +394,24 @@ impl ConsentRepo for SqlPrivacy {
 
 #[async_trait]
 impl SubjectRequestRepo for SqlPrivacy {
-    async fn insert(&self, r: &SubjectRequest, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
+    async fn insert(&self, r: &SubjectRequest, audit: &AuditEvent) -> Result<(), StoreError> {
         let txn = self.begin().await?;
         subject_request::Entity::insert(request_row(r)).exec_without_returning(&txn).await.map_err(unavailable)?;
         self.commit_with(txn, audit).await
     }
 
-    async fn update(&self, r: &SubjectRequest, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
+    async fn update(&self, r: &SubjectRequest, audit: &AuditEvent) -> Result<(), StoreError> {
         let txn = self.begin().await?;
         subject_request::Entity::update(request_row(r)).exec(&txn).await.map_err(unavailable)?;
         self.commit_with(txn, audit).await
     }
 
-    async fn get(&self, id: SubjectRequestId) -> Result<Option<SubjectRequest>, PrivacyStoreError> {
+    async fn get(&self, id: SubjectRequestId) -> Result<Option<SubjectRequest>, StoreError> {
         let row = subject_request::Entity::find_by_id(id.0).one(self.db.connection()).await.map_err(unavailable)?;
         Ok(row.map(request_from))
     }
 
-    async fn open(&self) -> Result<Vec<SubjectRequest>, PrivacyStoreError> {
+    async fn open(&self) -> Result<Vec<SubjectRequest>, StoreError> {
         let rows = subject_request::Entity::find()
             .filter(subject_request::Column::AnsweredOn.is_null())
             .all(self.db.connection())
@@ -431,22 +425,22 @@ impl SubjectRequestRepo for SqlPrivacy {
 
 #[async_trait]
 impl Subjects for SqlPrivacy {
-    async fn exists(&self, subject: PersonId) -> Result<bool, PrivacyStoreError> {
+    async fn exists(&self, subject: PersonId) -> Result<bool, StoreError> {
         let found = person::Entity::find_by_id(subject.0).one(self.db.connection()).await.map_err(unavailable)?;
         Ok(found.is_some())
     }
 
-    async fn held_on_consent(&self, subject: PersonId) -> Result<bool, PrivacyStoreError> {
+    async fn held_on_consent(&self, subject: PersonId) -> Result<bool, StoreError> {
         let found = person::Entity::find_by_id(subject.0).one(self.db.connection()).await.map_err(unavailable)?;
         Ok(found.is_some_and(|p| p.basis_kind == registry::model::LegalBasisKind::Consent.code()))
     }
 
-    async fn anonymise(&self, subject: PersonId, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
+    async fn anonymise(&self, subject: PersonId, audit: &AuditEvent) -> Result<(), StoreError> {
         let txn = self.begin().await?;
         let Some(row) = person::Entity::find_by_id(subject.0).one(&txn).await.map_err(unavailable)? else {
             return Ok(());
         };
-        let person = convert::person_from(row).map_err(|e| PrivacyStoreError::Corrupt(e.to_string()))?;
+        let person = convert::person_from(row).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut row = convert::person_row(&anonymised(&person));
         row.created_at = sea_orm::ActiveValue::NotSet;
         person::Entity::update(row).exec(&txn).await.map_err(unavailable)?;
@@ -461,7 +455,7 @@ impl Subjects for SqlPrivacy {
         self.commit_with(txn, audit).await
     }
 
-    async fn export(&self, subject: PersonId) -> Result<BTreeMap<String, Vec<serde_json::Value>>, PrivacyStoreError> {
+    async fn export(&self, subject: PersonId) -> Result<BTreeMap<String, Vec<serde_json::Value>>, StoreError> {
         let conn = self.db.connection();
         let backend = conn.get_database_backend();
         let catalogue = self.catalogue().await.map_err(unavailable)?;

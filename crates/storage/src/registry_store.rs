@@ -6,6 +6,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use audit::AuditEvent;
 use chrono::NaiveDate;
+use kernel::StoreError;
 use kernel::{Page, PageRequest, Term};
 use registry::model::{
     Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, Inn, Membership, MembershipId, Ogrn, Organization,
@@ -16,7 +17,7 @@ use registry::ports::{
     PersonRepo, ReferenceRepo, RegistrySummary, TieRepo,
 };
 use registry::rules::names::name_key;
-use registry::{Conflict, RegistryPorts, RepoError};
+use registry::{Conflict, RegistryPorts};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Order, PaginatorTrait,
@@ -27,7 +28,7 @@ use crate::audit_store::{commit_audited, raw_audit};
 use crate::convert::{self, json_item};
 use crate::database::{Backend, Database};
 use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
-use crate::errors::repo_error;
+use crate::registry_errors::repo_error;
 
 /// Rows per multi-row INSERT: 29 columns x 1000 stays under both databases' parameter limits.
 const INSERT_CHUNK: usize = 1000;
@@ -85,7 +86,10 @@ fn uuids<T>(ids: &[T], id: impl Fn(&T) -> uuid::Uuid) -> Vec<uuid::Uuid> {
     ids.iter().map(id).collect()
 }
 
-fn all<T, R>(rows: Vec<R>, convert: impl Fn(R) -> Result<T, RepoError>) -> Result<Vec<T>, RepoError> {
+fn all<T, R>(
+    rows: Vec<R>,
+    convert: impl Fn(R) -> Result<T, StoreError<Conflict>>,
+) -> Result<Vec<T>, StoreError<Conflict>> {
     rows.into_iter().map(convert).collect()
 }
 
@@ -136,7 +140,7 @@ impl SqlRegistry {
         column: E::Column,
         ids: Vec<uuid::Uuid>,
         order: [E::Column; 2],
-    ) -> Result<Vec<E::Model>, RepoError> {
+    ) -> Result<Vec<E::Model>, StoreError<Conflict>> {
         E::find()
             .filter(column.is_in(ids))
             .order_by(order[0], Order::Asc)
@@ -154,7 +158,7 @@ impl SqlRegistry {
         id: uuid::Uuid,
         to: NaiveDate,
         audit: &AuditEvent,
-    ) -> Result<(), RepoError> {
+    ) -> Result<(), StoreError<Conflict>> {
         let txn = self.begin().await?;
         E::update_many()
             .col_expr(valid_to, Expr::value(to))
@@ -166,17 +170,21 @@ impl SqlRegistry {
     }
 
     /// Opens a transaction for a change.
-    async fn begin(&self) -> Result<DatabaseTransaction, RepoError> {
+    async fn begin(&self) -> Result<DatabaseTransaction, StoreError<Conflict>> {
         self.db.begin_write().await.map_err(repo_error)
     }
 
     /// Appends the change's audit row and commits: the change and its row land together or not at all.
-    async fn commit_with(&self, txn: DatabaseTransaction, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn commit_with(&self, txn: DatabaseTransaction, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         commit_audited(txn, &self.db, audit).await.map_err(repo_error)
     }
 
     /// Inserts one row and its audit row in one transaction.
-    async fn insert_audited<A>(&self, insert: sea_orm::Insert<A>, audit: &AuditEvent) -> Result<(), RepoError>
+    async fn insert_audited<A>(
+        &self,
+        insert: sea_orm::Insert<A>,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError<Conflict>>
     where
         A: sea_orm::ActiveModelTrait,
     {
@@ -185,7 +193,11 @@ impl SqlRegistry {
         self.commit_with(txn, audit).await
     }
 
-    async fn insert_organizations<C: ConnectionTrait>(&self, conn: &C, new: &[Organization]) -> Result<(), RepoError> {
+    async fn insert_organizations<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        new: &[Organization],
+    ) -> Result<(), StoreError<Conflict>> {
         for chunk in new.chunks(INSERT_CHUNK) {
             organization::Entity::insert_many(chunk.iter().map(convert::organization_row))
                 .exec_without_returning(conn)
@@ -195,7 +207,11 @@ impl SqlRegistry {
         Ok(())
     }
 
-    async fn update_organization<C: ConnectionTrait>(&self, conn: &C, org: &Organization) -> Result<(), RepoError> {
+    async fn update_organization<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        org: &Organization,
+    ) -> Result<(), StoreError<Conflict>> {
         let mut row = convert::organization_row(org);
         row.id = sea_orm::ActiveValue::NotSet;
         row.created_at = sea_orm::ActiveValue::NotSet;
@@ -206,30 +222,30 @@ impl SqlRegistry {
             .exec(conn)
             .await
             .map_err(repo_error)?;
-        if result.rows_affected == 1 { Ok(()) } else { Err(RepoError::Conflict(Conflict::StaleVersion)) }
+        if result.rows_affected == 1 { Ok(()) } else { Err(StoreError::Conflict(Conflict::StaleVersion)) }
     }
 }
 
 #[async_trait]
 impl OrganizationRepo for SqlRegistry {
-    async fn insert(&self, org: &Organization, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn insert(&self, org: &Organization, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         let txn = self.begin().await?;
         self.insert_organizations(&txn, std::slice::from_ref(org)).await?;
         self.commit_with(txn, audit).await
     }
 
-    async fn update(&self, org: &Organization, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn update(&self, org: &Organization, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         let txn = self.begin().await?;
         self.update_organization(&txn, org).await?;
         self.commit_with(txn, audit).await
     }
 
-    async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, RepoError> {
+    async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, StoreError<Conflict>> {
         let row = organization::Entity::find_by_id(id.0).one(self.conn()).await.map_err(repo_error)?;
         row.map(convert::organization_from).transpose()
     }
 
-    async fn get_many(&self, ids: &[OrganizationId]) -> Result<Vec<Organization>, RepoError> {
+    async fn get_many(&self, ids: &[OrganizationId]) -> Result<Vec<Organization>, StoreError<Conflict>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -241,7 +257,7 @@ impl OrganizationRepo for SqlRegistry {
         all(rows, convert::organization_from)
     }
 
-    async fn find_by_keys(&self, inns: &[Inn], ogrns: &[Ogrn]) -> Result<Vec<Organization>, RepoError> {
+    async fn find_by_keys(&self, inns: &[Inn], ogrns: &[Ogrn]) -> Result<Vec<Organization>, StoreError<Conflict>> {
         if inns.is_empty() && ogrns.is_empty() {
             return Ok(Vec::new());
         }
@@ -259,7 +275,7 @@ impl OrganizationRepo for SqlRegistry {
         filter: &OrganizationFilter,
         order: OrganizationOrder,
         page: PageRequest,
-    ) -> Result<Page<Organization>, RepoError> {
+    ) -> Result<Page<Organization>, StoreError<Conflict>> {
         use organization::Column as C;
         let base = organization::Entity::find().filter(organization_condition(filter));
         let total = base.clone().count(self.conn()).await.map_err(repo_error)?;
@@ -280,7 +296,7 @@ impl OrganizationRepo for SqlRegistry {
         Ok(Page { items: all(rows, convert::organization_from)?, total, offset: page.offset() })
     }
 
-    async fn summary(&self) -> Result<RegistrySummary, RepoError> {
+    async fn summary(&self) -> Result<RegistrySummary, StoreError<Conflict>> {
         use organization::Column as C;
         let conn = self.conn();
         let grouped = |column: C| {
@@ -306,7 +322,7 @@ impl OrganizationRepo for SqlRegistry {
             .map_err(repo_error)?;
         let mut by_area: BTreeMap<String, u64> = BTreeMap::new();
         for list in &areas {
-            let codes: Vec<String> = serde_json::from_str(list).map_err(|e| RepoError::Corrupt(e.to_string()))?;
+            let codes: Vec<String> = serde_json::from_str(list).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             for code in codes {
                 *by_area.entry(code).or_default() += 1;
             }
@@ -321,7 +337,7 @@ impl OrganizationRepo for SqlRegistry {
             .into_iter()
             .map(|(k, n)| match RelationshipKind::parse(&k) {
                 Some(kind) => Ok((kind, count(n))),
-                None => Err(RepoError::Corrupt(format!("organizations.relationship: {k}"))),
+                None => Err(StoreError::Corrupt(format!("organizations.relationship: {k}"))),
             })
             .collect::<Result<Vec<_>, _>>()?;
         by_relationship.sort_by_key(|(k, _)| k.code());
@@ -339,7 +355,7 @@ impl OrganizationRepo for SqlRegistry {
         new: &[Organization],
         changed: &[Organization],
         audit: &AuditEvent,
-    ) -> Result<BatchOutcome, RepoError> {
+    ) -> Result<BatchOutcome, StoreError<Conflict>> {
         if changed.is_empty() {
             match self.db.backend() {
                 Backend::Postgres => self.copy_organizations(new, audit).await?,
@@ -361,7 +377,7 @@ impl SqlRegistry {
     /// Inserts new organisations with PostgreSQL's COPY in one transaction: the bulk path of
     /// imports, several times faster than multi-row INSERTs. Constraint violations are reported
     /// exactly as `insert` reports them.
-    async fn copy_organizations(&self, new: &[Organization], audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn copy_organizations(&self, new: &[Organization], audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         if new.is_empty() {
             return Ok(());
         }
@@ -385,7 +401,7 @@ impl SqlRegistry {
     /// directly through sqlx: the bulk path of imports, skipping sea-orm's statement building,
     /// which cost as much as SQLite's own work. Constraint violations are reported exactly as
     /// `insert` reports them.
-    async fn bulk_insert_sqlite(&self, new: &[Organization], audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn bulk_insert_sqlite(&self, new: &[Organization], audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         if new.is_empty() {
             return Ok(());
         }
@@ -417,22 +433,22 @@ impl SqlRegistry {
 }
 
 /// An error of a statement run through sqlx directly, mapped as sea-orm's would be.
-fn sqlx_error(e: sea_orm::sqlx::Error) -> RepoError {
+fn sqlx_error(e: sea_orm::sqlx::Error) -> StoreError<Conflict> {
     repo_error(DbErr::Exec(RuntimeErr::SqlxError(Arc::new(e))))
 }
 
 #[async_trait]
 impl PersonRepo for SqlRegistry {
-    async fn insert(&self, person: &Person, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn insert(&self, person: &Person, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         self.insert_audited(person::Entity::insert(convert::person_row(person)), audit).await
     }
 
-    async fn get(&self, id: PersonId) -> Result<Option<Person>, RepoError> {
+    async fn get(&self, id: PersonId) -> Result<Option<Person>, StoreError<Conflict>> {
         let row = person::Entity::find_by_id(id.0).one(self.conn()).await.map_err(repo_error)?;
         row.map(convert::person_from).transpose()
     }
 
-    async fn get_many(&self, ids: &[PersonId]) -> Result<Vec<Person>, RepoError> {
+    async fn get_many(&self, ids: &[PersonId]) -> Result<Vec<Person>, StoreError<Conflict>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -444,7 +460,7 @@ impl PersonRepo for SqlRegistry {
         all(rows, convert::person_from)
     }
 
-    async fn list(&self, filter: &PersonFilter, page: PageRequest) -> Result<Page<Person>, RepoError> {
+    async fn list(&self, filter: &PersonFilter, page: PageRequest) -> Result<Page<Person>, StoreError<Conflict>> {
         let mut query = person::Entity::find();
         if let Some(text) = filter.text.as_deref().map(name_key).filter(|t| !t.is_empty()) {
             query = query.filter(person::Column::SearchKey.like(contains(&text)));
@@ -482,27 +498,27 @@ impl PersonRepo for SqlRegistry {
 
 #[async_trait]
 impl MembershipRepo for SqlRegistry {
-    async fn insert(&self, m: &Membership, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn insert(&self, m: &Membership, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         self.insert_audited(membership::Entity::insert(convert::membership_row(m)), audit).await
     }
 
-    async fn get(&self, id: MembershipId) -> Result<Option<Membership>, RepoError> {
+    async fn get(&self, id: MembershipId) -> Result<Option<Membership>, StoreError<Conflict>> {
         let row = membership::Entity::find_by_id(id.0).one(self.conn()).await.map_err(repo_error)?;
         row.map(convert::membership_from).transpose()
     }
 
-    async fn set_end(&self, id: MembershipId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn set_end(&self, id: MembershipId, to: NaiveDate, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         self.set_valid_to::<membership::Entity>(membership::Column::Id, membership::Column::ValidTo, id.0, to, audit)
             .await
     }
 
-    async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Membership>, RepoError> {
+    async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Membership>, StoreError<Conflict>> {
         let column = membership::Column::OrganizationId;
         let rows = self.periods_where_in::<membership::Entity>(column, uuids(ids, |id| id.0), MEMBERSHIP_ORDER).await?;
         all(rows, convert::membership_from)
     }
 
-    async fn of_people(&self, ids: &[PersonId]) -> Result<Vec<Membership>, RepoError> {
+    async fn of_people(&self, ids: &[PersonId]) -> Result<Vec<Membership>, StoreError<Conflict>> {
         let column = membership::Column::PersonId;
         let rows = self.periods_where_in::<membership::Entity>(column, uuids(ids, |id| id.0), MEMBERSHIP_ORDER).await?;
         all(rows, convert::membership_from)
@@ -511,11 +527,11 @@ impl MembershipRepo for SqlRegistry {
 
 #[async_trait]
 impl CoalitionRepo for SqlRegistry {
-    async fn insert(&self, c: &Coalition, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn insert(&self, c: &Coalition, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         self.insert_audited(coalition::Entity::insert(convert::coalition_row(c)), audit).await
     }
 
-    async fn list(&self) -> Result<Vec<Coalition>, RepoError> {
+    async fn list(&self) -> Result<Vec<Coalition>, StoreError<Conflict>> {
         let rows = coalition::Entity::find()
             .order_by(self.sort_expr("sort_key"), Order::Asc)
             .order_by(coalition::Column::Id, Order::Asc)
@@ -525,7 +541,7 @@ impl CoalitionRepo for SqlRegistry {
         all(rows, convert::coalition_from)
     }
 
-    async fn get_many(&self, ids: &[CoalitionId]) -> Result<Vec<Coalition>, RepoError> {
+    async fn get_many(&self, ids: &[CoalitionId]) -> Result<Vec<Coalition>, StoreError<Conflict>> {
         let rows = coalition::Entity::find()
             .filter(coalition::Column::Id.is_in(uuids(ids, |id| id.0)))
             .all(self.conn())
@@ -534,28 +550,33 @@ impl CoalitionRepo for SqlRegistry {
         all(rows, convert::coalition_from)
     }
 
-    async fn insert_member(&self, m: &CoalitionMember, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn insert_member(&self, m: &CoalitionMember, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         self.insert_audited(coalition_member::Entity::insert(convert::coalition_member_row(m)), audit).await
     }
 
-    async fn get_member(&self, id: CoalitionMemberId) -> Result<Option<CoalitionMember>, RepoError> {
+    async fn get_member(&self, id: CoalitionMemberId) -> Result<Option<CoalitionMember>, StoreError<Conflict>> {
         let row = coalition_member::Entity::find_by_id(id.0).one(self.conn()).await.map_err(repo_error)?;
         row.map(convert::coalition_member_from).transpose()
     }
 
-    async fn set_member_end(&self, id: CoalitionMemberId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn set_member_end(
+        &self,
+        id: CoalitionMemberId,
+        to: NaiveDate,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError<Conflict>> {
         let (id_column, valid_to) = (coalition_member::Column::Id, coalition_member::Column::ValidTo);
         self.set_valid_to::<coalition_member::Entity>(id_column, valid_to, id.0, to, audit).await
     }
 
-    async fn members_of(&self, ids: &[CoalitionId]) -> Result<Vec<CoalitionMember>, RepoError> {
+    async fn members_of(&self, ids: &[CoalitionId]) -> Result<Vec<CoalitionMember>, StoreError<Conflict>> {
         let column = coalition_member::Column::CoalitionId;
         let rows =
             self.periods_where_in::<coalition_member::Entity>(column, uuids(ids, |id| id.0), MEMBER_ORDER).await?;
         all(rows, convert::coalition_member_from)
     }
 
-    async fn memberships_of(&self, ids: &[OrganizationId]) -> Result<Vec<CoalitionMember>, RepoError> {
+    async fn memberships_of(&self, ids: &[OrganizationId]) -> Result<Vec<CoalitionMember>, StoreError<Conflict>> {
         let column = coalition_member::Column::OrganizationId;
         let rows =
             self.periods_where_in::<coalition_member::Entity>(column, uuids(ids, |id| id.0), MEMBER_ORDER).await?;
@@ -565,20 +586,20 @@ impl CoalitionRepo for SqlRegistry {
 
 #[async_trait]
 impl TieRepo for SqlRegistry {
-    async fn insert(&self, t: &Tie, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn insert(&self, t: &Tie, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         self.insert_audited(tie::Entity::insert(convert::tie_row(t)), audit).await
     }
 
-    async fn get(&self, id: TieId) -> Result<Option<Tie>, RepoError> {
+    async fn get(&self, id: TieId) -> Result<Option<Tie>, StoreError<Conflict>> {
         let row = tie::Entity::find_by_id(id.0).one(self.conn()).await.map_err(repo_error)?;
         row.map(convert::tie_from).transpose()
     }
 
-    async fn set_end(&self, id: TieId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn set_end(&self, id: TieId, to: NaiveDate, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         self.set_valid_to::<tie::Entity>(tie::Column::Id, tie::Column::ValidTo, id.0, to, audit).await
     }
 
-    async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Tie>, RepoError> {
+    async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Tie>, StoreError<Conflict>> {
         let ids = uuids(ids, |id| id.0);
         let rows = tie::Entity::find()
             .filter(
@@ -597,7 +618,7 @@ impl TieRepo for SqlRegistry {
 
 #[async_trait]
 impl ReferenceRepo for SqlRegistry {
-    async fn all(&self) -> Result<Vec<Term>, RepoError> {
+    async fn all(&self) -> Result<Vec<Term>, StoreError<Conflict>> {
         let rows = reference_term::Entity::find()
             .order_by(reference_term::Column::Kind, Order::Asc)
             .order_by(reference_term::Column::Code, Order::Asc)
@@ -607,7 +628,7 @@ impl ReferenceRepo for SqlRegistry {
         all(rows, convert::term_from)
     }
 
-    async fn upsert(&self, terms: &[Term], audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn upsert(&self, terms: &[Term], audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         use reference_term::Column as C;
         if terms.is_empty() {
             return Ok(());

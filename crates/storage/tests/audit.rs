@@ -7,7 +7,8 @@
 use std::sync::Arc;
 
 use audit::testing::{audit_log_contract, event};
-use audit::{AuditError, AuditLog, AuditRecord, ChainBreak, ChainHead, ChainKeys, GENESIS, verify_log};
+use audit::{AuditLog, AuditRecord, ChainBreak, ChainHead, ChainKeys, GENESIS, verify_log};
+use kernel::StoreError;
 use storage::testing::{TempSqlite, execute_sql, postgres, sqlite};
 use storage::{Backend, Database, SqlAudit};
 
@@ -74,9 +75,9 @@ async fn drop_guards(db: &Database) {
     execute_sql(db, sql).await.expect("drop the guards");
 }
 
-fn broken(result: Result<u64, AuditError>) -> ChainBreak {
+fn broken(result: Result<u64, StoreError<ChainBreak>>) -> ChainBreak {
     match result {
-        Err(AuditError::Broken(chain_break)) => chain_break,
+        Err(StoreError::Conflict(chain_break)) => chain_break,
         other => panic!("expected a broken chain, got {other:?}"),
     }
 }
@@ -162,7 +163,7 @@ async fn tampering_is_refused_or_detected(db: Database) {
     for (column, edit, undo) in column_edits(db.backend()) {
         execute_sql(&db, &edit).await.unwrap_or_else(|e| panic!("edit {column}: {e}"));
         let verdict = verify_log(log.as_ref(), None).await;
-        assert!(matches!(verdict, Err(AuditError::Broken(ChainBreak::Edited { seq: 3 }))), "{column}: {verdict:?}");
+        assert!(matches!(verdict, Err(StoreError::Conflict(ChainBreak::Edited { seq: 3 }))), "{column}: {verdict:?}");
         execute_sql(&db, &undo).await.unwrap_or_else(|e| panic!("undo {column}: {e}"));
         assert_eq!(verify_log(log.as_ref(), None).await.expect("restored"), 5, "{column} restored");
     }
@@ -212,7 +213,7 @@ async fn a_database_opened_without_audit_keys_writes_no_audit_row() {
     let db = Database::connect(&file.url()).await.expect("open");
     db.migrate_up().await.expect("migrate");
     let log = SqlAudit::new(db).port();
-    assert!(matches!(log.append(&event(0)).await, Err(AuditError::Unavailable(_))));
+    assert!(matches!(log.append(&event(0)).await, Err(StoreError::Unavailable(_))));
     assert_eq!(log.head().await.expect("head"), None, "nothing was written");
 }
 
@@ -223,7 +224,9 @@ async fn keys_that_begin_after_the_next_row_seal_nothing_rather_than_seal_it_unk
     db.migrate_up().await.expect("migrate");
     let log = SqlAudit::new(db).port();
     match log.append(&event(0)).await {
-        Err(AuditError::Unavailable(message)) => assert!(message.contains("begins at row 5"), "{message}"),
+        Err(StoreError::Unavailable(source)) => {
+            assert!(source.to_string().contains("begins at row 5"), "{source}")
+        }
         other => panic!("expected a refusal, got {other:?}"),
     }
     assert_eq!(log.head().await.expect("head"), None, "nothing was written");

@@ -3,9 +3,9 @@
 use std::io::Write;
 
 use anyhow::Context as _;
-use audit::{AUDIT_MANAGE, AuditError, AuditFilter, ChainHead, Gate, GateError, Outcome};
+use audit::{AUDIT_MANAGE, AuditFilter, ChainHead, Gate, GateError, Outcome};
 use clap::Subcommand;
-use kernel::{MAX_PAGE_SIZE, PageRequest};
+use kernel::{MAX_PAGE_SIZE, PageRequest, StoreError};
 use system::Settings;
 
 use system::audit_key;
@@ -159,7 +159,7 @@ async fn verify(
             writeln!(out, "Журнал аудита цел: записей {rows} / the audit log is intact: {rows} rows")?;
             Ok(())
         }
-        Err(GateError::Audit(AuditError::Broken(broken))) => {
+        Err(GateError::Audit(StoreError::Conflict(broken))) => {
             anyhow::bail!("ЖУРНАЛ АУДИТА ПОВРЕЖДЁН / THE AUDIT LOG IS BROKEN: {broken}")
         }
         Err(other) => Err(gate_error(other)),
@@ -168,7 +168,7 @@ async fn verify(
 
 fn gate_error(error: GateError) -> anyhow::Error {
     match error {
-        GateError::Denied(denied) => explain(&registry::RegistryError::Denied(denied)),
-        other => anyhow::anyhow!("{other}"),
+        GateError::Audit(store) => anyhow::Error::new(store),
+        denied => explain(&denied),
     }
 }

@@ -4,9 +4,9 @@
 
 use access::AccessError;
 use async_graphql::{Context, Error, ErrorExtensions};
-use kernel::{Lang, Localized};
+use kernel::{Lang, Localized, StoreError};
+use registry::RegistryError;
 use registry::rules::ties::TieRuleViolation;
-use registry::{RegistryError, RepoError};
 
 use super::context::RequestInfo;
 
@@ -70,45 +70,34 @@ pub trait IntoGql {
     fn gql(self, ctx: &Context<'_>) -> Error;
 }
 
-/// A storage failure: logged under the request id, answered with a generic message.
-pub(super) fn store_failure(ctx: &Context<'_>, failure: &dyn std::fmt::Display, unavailable: bool) -> Error {
-    let request_id = ctx.data_opt::<RequestInfo>().map(|r| r.id.as_str()).unwrap_or_default();
-    tracing::error!(request_id, error = %failure, "storage failure");
-    let (code, ru, en) = if unavailable {
-        (Code::Unavailable, "хранилище недоступно, повторите попытку позже", "storage is unavailable, try again later")
-    } else {
-        (
-            Code::Internal,
-            "внутренняя ошибка; подробности в журнале сервера",
-            "internal error; the server log has details",
-        )
-    };
-    error(ctx, code, if lang(ctx) == Lang::En { en } else { ru }, None)
+/// A storage failure, answered with a generic message (storage logged it once, under the
+/// request's span): `UNAVAILABLE` when retrying may help, `INTERNAL` otherwise.
+impl<C: std::fmt::Debug + std::fmt::Display> IntoGql for StoreError<C> {
+    fn gql(self, ctx: &Context<'_>) -> Error {
+        let code = if matches!(self, StoreError::Unavailable(_)) { Code::Unavailable } else { Code::Internal };
+        error(ctx, code, self.message(lang(ctx)), None)
+    }
 }
 
 impl IntoGql for RegistryError {
     fn gql(self, ctx: &Context<'_>) -> Error {
         let message = self.message(lang(ctx));
-        match &self {
+        match self {
+            RegistryError::Gate(gate) => gate.gql(ctx),
+            RegistryError::Store(store) => store.gql(ctx),
             RegistryError::Invalid(field) => error(ctx, Code::BadUserInput, message, Some(&field.field)),
             RegistryError::NotFound { .. } => error(ctx, Code::NotFound, message, None),
             RegistryError::Duplicate { key, .. } => error(ctx, Code::Conflict, message, Some(key.field())),
-            RegistryError::StaleVersion { current, .. } => {
-                let current = *current;
-                error(ctx, Code::Conflict, message, Some("expectedVersion"))
-                    .extend_with(|_, e| e.set("currentVersion", current))
-            }
+            RegistryError::StaleVersion { current, .. } => error(ctx, Code::Conflict, message, Some("expectedVersion"))
+                .extend_with(|_, e| e.set("currentVersion", current)),
             RegistryError::Rule(TieRuleViolation::DuplicateActiveTie) | RegistryError::Liquidated => {
                 error(ctx, Code::Conflict, message, None)
             }
             RegistryError::Rule(_) | RegistryError::EndBeforeStart => error(ctx, Code::BadUserInput, message, None),
-            RegistryError::Denied(_) => denied(ctx, message),
             RegistryError::ForbiddenFilter { field } => {
                 let field = format!("filter.{field}");
                 error(ctx, Code::Forbidden, message, Some(&field))
             }
-            RegistryError::Store(RepoError::Unavailable(detail)) => store_failure(ctx, detail, true),
-            RegistryError::Store(other) => store_failure(ctx, other, false),
         }
     }
 }
@@ -116,7 +105,9 @@ impl IntoGql for RegistryError {
 impl IntoGql for AccessError {
     fn gql(self, ctx: &Context<'_>) -> Error {
         let message = self.message(lang(ctx));
-        match &self {
+        match self {
+            AccessError::Gate(gate) => gate.gql(ctx),
+            AccessError::Store(store) => store.gql(ctx),
             AccessError::BadCredentials | AccessError::InvalidSession => {
                 error(ctx, Code::Unauthenticated, message, None)
             }
@@ -126,13 +117,10 @@ impl IntoGql for AccessError {
             AccessError::LoginTaken => error(ctx, Code::Conflict, message, Some("login")),
             AccessError::UnknownAccount => error(ctx, Code::NotFound, message, None),
             AccessError::TooManyAttempts { retry_after } => {
-                let retry_after = *retry_after;
                 error(ctx, Code::TooManyRequests, message, None).extend_with(|_, e| e.set("retryAfter", retry_after))
             }
-            AccessError::Denied(_) => denied(ctx, message),
             AccessError::OwnAccount => error(ctx, Code::BadUserInput, message, Some("login")),
             AccessError::Binding(_) => error(ctx, Code::BadUserInput, message, Some("assignment")),
-            AccessError::Store(detail) => store_failure(ctx, detail, true),
         }
     }
 }
@@ -140,17 +128,21 @@ impl IntoGql for AccessError {
 impl IntoGql for audit::GateError {
     fn gql(self, ctx: &Context<'_>) -> Error {
         match self {
-            audit::GateError::Denied(d) => RegistryError::Denied(d).gql(ctx),
-            audit::GateError::Audit(e) => store_failure(ctx, &e, true),
+            audit::GateError::Denied(_) => denied(ctx),
+            audit::GateError::Audit(store) => store.gql(ctx),
         }
     }
 }
 
 /// A refusal by the policy: `FORBIDDEN`, or `UNAUTHENTICATED` for a caller without a session
 /// (logging in may help them; nothing else would).
-fn denied(ctx: &Context<'_>, message: String) -> Error {
+fn denied(ctx: &Context<'_>) -> Error {
     let anonymous = ctx.data_opt::<super::context::Caller>().is_none_or(|c| c.account.is_none());
-    if anonymous { super::context::unauthenticated(ctx) } else { error(ctx, Code::Forbidden, message, None) }
+    if anonymous {
+        super::context::unauthenticated(ctx)
+    } else {
+        error(ctx, Code::Forbidden, kernel::DENIED.in_lang(lang(ctx)), None)
+    }
 }
 
 /// Shorthand: map a use case's result into a GraphQL result.

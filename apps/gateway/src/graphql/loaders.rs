@@ -163,10 +163,13 @@ impl Loader<OrganizationId> for PublicContactsByOrganization {
     async fn load(&self, keys: &[OrganizationId]) -> Result<HashMap<OrganizationId, Vec<PublicPerson>>, LoadError> {
         let Self(asking, privacy) = self;
         let members = asking.registry.directory_members(&asking.actor, keys).await.map_err(Arc::new)?;
-        let consented = privacy
-            .publishable(&members)
-            .await
-            .map_err(|e| Arc::new(RegistryError::Store(registry::RepoError::Unavailable(e.to_string()))))?;
+        let consented = privacy.publishable(&members).await.map_err(|e| {
+            Arc::new(match e {
+                privacy::PrivacyError::Gate(gate) => RegistryError::Gate(gate),
+                privacy::PrivacyError::Store(store) => RegistryError::Store(store.widen()),
+                other => RegistryError::Store(kernel::StoreError::Corrupt(other.to_string())),
+            })
+        })?;
         let cards = asking.registry.directory_people(&asking.actor, keys, &consented).await.map_err(Arc::new)?;
         let mut by_org: HashMap<OrganizationId, Vec<PublicPerson>> = keys.iter().map(|k| (*k, Vec::new())).collect();
         for (org, card) in cards {

@@ -7,18 +7,18 @@ use kernel::Localized;
 use privacy::{Consent, ConsentId, ConsentKind, NewConsent, PersonId, PrivacyError, SubjectRequest, SubjectRequestId};
 
 use super::context::{actor, services};
-use super::errors::{Code, GqlResult, IntoGql, error, lang, store_failure};
+use super::errors::{Code, GqlResult, IntoGql, error, lang};
 use super::staff::parse_id;
 
 impl IntoGql for PrivacyError {
     fn gql(self, ctx: &Context<'_>) -> async_graphql::Error {
         let message = self.message(lang(ctx));
-        match &self {
+        match self {
+            PrivacyError::Gate(gate) => gate.gql(ctx),
+            PrivacyError::Store(store) => store.gql(ctx),
             PrivacyError::Invalid { field, .. } => error(ctx, Code::BadUserInput, message, Some(field)),
             PrivacyError::Rule(_) => error(ctx, Code::BadUserInput, message, None),
             PrivacyError::NotFound(_) => error(ctx, Code::NotFound, message, None),
-            PrivacyError::Denied(d) => registry::RegistryError::Denied(*d).gql(ctx),
-            PrivacyError::Store(e) => store_failure(ctx, e, true),
         }
     }
 }

@@ -19,17 +19,12 @@ pub fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {
     ctx.data_unchecked::<Loaders>()
 }
 
-/// The error of a failed batched load.
+/// The error of a failed batched load (shared by every key of the batch, so not moved).
 pub fn load_failed(ctx: &Context<'_>, failure: LoadError) -> async_graphql::Error {
-    if let RegistryError::Denied(denied) = &*failure {
-        return RegistryError::Denied(*denied).gql(ctx);
+    match &*failure {
+        RegistryError::Gate(audit::GateError::Denied(denied)) => audit::GateError::Denied(*denied).gql(ctx),
+        _ => error(ctx, Code::Unavailable, kernel::STORAGE_UNAVAILABLE.in_lang(lang(ctx)), None),
     }
-    tracing::error!(error = %failure, "batched load failed");
-    let message = match lang(ctx) {
-        Lang::Ru => "хранилище недоступно, повторите попытку позже",
-        Lang::En => "storage is unavailable, try again later",
-    };
-    error(ctx, Code::Unavailable, message, None)
 }
 
 /// A term of a reference list, named in the caller's language.

@@ -14,12 +14,13 @@ use chrono::NaiveDate;
 use kernel::Actor;
 
 use crate::actions::ORGANIZATION_IMPORT;
-use crate::error::{Conflict, InvalidField, NaturalKey, RegistryError, RepoError};
+use crate::error::{Conflict, InvalidField, NaturalKey, RegistryError};
 use crate::input::OrganizationInput;
 use crate::model::{Organization, OrganizationId, OrganizationProfile};
 use crate::ports::BatchOutcome;
 use crate::rules::dedup::shared_key;
 use crate::vocabulary::Vocabulary;
+use kernel::StoreError;
 
 use super::{Registry, new_organization};
 
@@ -254,7 +255,7 @@ impl Registry {
             let event = self.batch_event(actor, new.len(), changed.len(), &overwritten);
             match self.ports.organizations.write_batch(&new, &changed, &event).await {
                 Ok(BatchOutcome { .. }) => {}
-                Err(RepoError::Conflict(Conflict::StaleVersion)) => {
+                Err(StoreError::Conflict(Conflict::StaleVersion)) => {
                     return Err(self.batch_conflict(&changed).await);
                 }
                 Err(other) => return Err(other.into()),
@@ -275,7 +276,7 @@ impl Registry {
                 (now.version != org.version - 1)
                     .then_some(RegistryError::StaleVersion { expected: org.version - 1, current: now.version })
             })
-            .unwrap_or(RegistryError::Store(RepoError::Conflict(Conflict::StaleVersion)))
+            .unwrap_or(RegistryError::Store(StoreError::Conflict(Conflict::StaleVersion)))
     }
 
     /// Inserts rows that `plan_import` found new, without looking them up again. A row that
@@ -291,7 +292,9 @@ impl Registry {
         let event = self.batch_event(actor, new.len(), 0, &[]);
         match self.ports.organizations.write_batch(&new, &[], &event).await {
             Ok(_) => Ok(vec![RowOutcome::Inserted; new.len()]),
-            Err(RepoError::Conflict(Conflict::Duplicate(key))) => Err(RegistryError::Duplicate { key, existing: None }),
+            Err(StoreError::Conflict(Conflict::Duplicate(key))) => {
+                Err(RegistryError::Duplicate { key, existing: None })
+            }
             Err(other) => Err(other.into()),
         }
     }

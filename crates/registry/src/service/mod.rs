@@ -16,10 +16,11 @@ use chrono::NaiveDate;
 use kernel::{Action, Actor, Scope, Term, TermKind};
 
 use crate::actions::REFERENCE_WRITE;
-use crate::error::{Conflict, RegistryError, RepoError};
+use crate::error::{Conflict, RegistryError};
 use crate::model::{OrgStatus, Organization, OrganizationId, OrganizationProfile, PersonId};
 use crate::ports::{CoalitionRepo, MembershipRepo, OrganizationRepo, PersonRepo, ReferenceRepo, TieRepo};
 use crate::vocabulary::Vocabulary;
+use kernel::StoreError;
 
 pub use directory::PublicPerson;
 pub use import::{ImportRow, RowOutcome, RowRejection, RowValidator, StaleRows, validate_rows};
@@ -153,9 +154,9 @@ fn new_organization(profile: OrganizationProfile, now: chrono::DateTime<chrono::
     }
 }
 
-fn missing_reference(error: RepoError) -> RegistryError {
+fn missing_reference(error: StoreError<Conflict>) -> RegistryError {
     match error {
-        RepoError::Conflict(Conflict::MissingReference) => RegistryError::NotFound { entity: "referenced record" },
+        StoreError::Conflict(Conflict::MissingReference) => RegistryError::NotFound { entity: "referenced record" },
         other => RegistryError::Store(other),
     }
 }

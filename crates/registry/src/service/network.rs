@@ -7,13 +7,14 @@ use chrono::NaiveDate;
 use kernel::{Actor, Period, Scope};
 
 use crate::actions::{COALITION_WRITE, ORGANIZATION_READ, TIE_WRITE};
-use crate::error::{Conflict, InvalidField, RegistryError, RepoError};
+use crate::error::{Conflict, InvalidField, RegistryError};
 use crate::input::{not_in_future, plausible_start};
 use crate::model::{
     Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, CoalitionRole, MAX_SHORT_TEXT, MAX_TEXT, OrgName,
     OrgStatus, OrganizationId, Text, Tie, TieEnd, TieId, TieKind,
 };
 use crate::rules::ties::check_new_tie;
+use kernel::StoreError;
 
 use super::{Registry, missing_reference};
 
@@ -210,7 +211,7 @@ impl Registry {
         check_new_tie(&tie, [&a, &b], &existing)?;
         let event = self.gate.event(actor, TIE_WRITE, object("tie", tie.id.0)).with_detail("create");
         match self.ports.ties.insert(&tie, &event).await {
-            Err(RepoError::Conflict(Conflict::ActiveTie)) => {
+            Err(StoreError::Conflict(Conflict::ActiveTie)) => {
                 Err(crate::rules::ties::TieRuleViolation::DuplicateActiveTie.into())
             }
             other => other.map_err(missing_reference),

@@ -7,11 +7,12 @@ use kernel::{Action, Actor, Page, PageRequest, Scope};
 use crate::actions::{
     ORGANIZATION_EXPORT, ORGANIZATION_READ, ORGANIZATION_VERIFY, ORGANIZATION_WRITE, REGISTRY_SUMMARY,
 };
-use crate::error::{Conflict, DateProblem, InvalidField, Problem, RegistryError, RepoError};
+use crate::error::{Conflict, DateProblem, InvalidField, Problem, RegistryError};
 use crate::input::OrganizationInput;
 use crate::model::{OrgStatus, Organization, OrganizationId, OrganizationProfile, Verification};
 use crate::ports::{OrganizationFilter, OrganizationOrder, RegistrySummary};
 use crate::rules::dedup::shared_key;
+use kernel::StoreError;
 
 use super::{Registry, new_organization};
 
@@ -126,7 +127,7 @@ impl Registry {
             .with_detail(format!("{what} -> version {}", organization.version));
         match self.ports.organizations.update(&organization, &event).await {
             Ok(()) => Ok(organization),
-            Err(RepoError::Conflict(Conflict::StaleVersion)) => {
+            Err(StoreError::Conflict(Conflict::StaleVersion)) => {
                 let current = self.existing_organization(id).await?.version;
                 Err(RegistryError::StaleVersion { expected: expected_version, current })
             }
@@ -164,10 +165,10 @@ impl Registry {
 
     /// Turns a storage conflict that raced past the checks into the use case's error (which
     /// organisation won the race is not known here).
-    fn conflict(error: RepoError, organization: &Organization) -> RegistryError {
+    fn conflict(error: StoreError<Conflict>, organization: &Organization) -> RegistryError {
         match error {
-            RepoError::Conflict(Conflict::Duplicate(key)) => RegistryError::Duplicate { key, existing: None },
-            RepoError::Conflict(Conflict::StaleVersion) => {
+            StoreError::Conflict(Conflict::Duplicate(key)) => RegistryError::Duplicate { key, existing: None },
+            StoreError::Conflict(Conflict::StaleVersion) => {
                 RegistryError::StaleVersion { expected: organization.version - 1, current: organization.version }
             }
             other => RegistryError::Store(other),

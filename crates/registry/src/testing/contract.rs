@@ -8,11 +8,12 @@ use std::sync::Arc;
 use audit::{AuditEvent, AuditLog};
 use kernel::{Cursor, PageRequest, TermKind};
 
-use crate::error::{Conflict, NaturalKey, RepoError};
+use crate::error::{Conflict, NaturalKey};
 use crate::model::{Code, Inn, OrgStatus, Organization, RelationshipKind, TieKind};
 use crate::ports::{OrganizationFilter, OrganizationOrder, PersonFilter, StatusKind};
 use crate::service::RegistryPorts;
 use crate::testing::fixtures;
+use kernel::StoreError;
 
 /// A sample audit event for the changes of the suite.
 fn ev() -> AuditEvent {
@@ -32,9 +33,9 @@ async fn audit_rows(audit: &Arc<dyn AuditLog>) -> usize {
     audit.scan(0, 100_000).await.expect("scan the audit log").len()
 }
 
-fn conflict_of<T: std::fmt::Debug>(result: Result<T, RepoError>) -> Conflict {
+fn conflict_of<T: std::fmt::Debug>(result: Result<T, StoreError<Conflict>>) -> Conflict {
     match result {
-        Err(RepoError::Conflict(c)) => c,
+        Err(StoreError::Conflict(c)) => c,
         other => panic!("expected a conflict, got {other:?}"),
     }
 }
@@ -164,7 +165,7 @@ async fn bulk_round_trip(ports: &RegistryPorts) {
     let batch = vec![rich, bare];
     let outcome = repo.write_batch(&batch, &[], &ev()).await.expect("an all-new batch");
     let clash = repo.write_batch(&batch, &[], &ev()).await;
-    assert!(matches!(clash, Err(RepoError::Conflict(_))), "the same batch again clashes and writes nothing");
+    assert!(matches!(clash, Err(StoreError::Conflict(_))), "the same batch again clashes and writes nothing");
     assert_eq!((outcome.inserted, outcome.updated), (2, 0));
     for org in &batch {
         assert_eq!(repo.get(org.id).await.expect("get").as_ref(), Some(org), "read back as written");

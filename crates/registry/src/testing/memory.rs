@@ -10,7 +10,7 @@ use audit::testing::MemoryAuditLog;
 use chrono::NaiveDate;
 use kernel::{Page, PageRequest, Term, TermKind};
 
-use crate::error::{Conflict, NaturalKey, RepoError};
+use crate::error::{Conflict, NaturalKey};
 use crate::model::{
     Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, Inn, Membership, MembershipId, Ogrn, OrgStatus,
     Organization, OrganizationId, Person, PersonId, RelationshipKind, Tie, TieId,
@@ -21,6 +21,7 @@ use crate::ports::{
 };
 use crate::rules::names::{name_key, search_key};
 use crate::service::RegistryPorts;
+use kernel::StoreError;
 
 #[derive(Default)]
 struct State {
@@ -63,7 +64,11 @@ impl InMemoryRegistry {
 
     /// Writes the audit row of a change that succeeded (called while the state lock is held,
     /// so the change and its row appear together).
-    fn audited<T>(&self, audit: &AuditEvent, result: Result<T, RepoError>) -> Result<T, RepoError> {
+    fn audited<T>(
+        &self,
+        audit: &AuditEvent,
+        result: Result<T, StoreError<Conflict>>,
+    ) -> Result<T, StoreError<Conflict>> {
         if result.is_ok() {
             self.audit.append_now(audit);
         }
@@ -140,42 +145,42 @@ fn counts<K: Ord>(keys: impl Iterator<Item = K>) -> Vec<(K, u64)> {
 
 #[async_trait]
 impl OrganizationRepo for InMemoryRegistry {
-    async fn insert(&self, organization: &Organization, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn insert(&self, organization: &Organization, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         let mut state = self.state();
         if let Some(key) = duplicate_of(&state, organization) {
-            return Err(RepoError::Conflict(Conflict::Duplicate(key)));
+            return Err(StoreError::Conflict(Conflict::Duplicate(key)));
         }
         if state.organizations.contains_key(&organization.id) {
             // A primary key clash: the databases report it as a unique violation without a natural key.
-            return Err(RepoError::Conflict(Conflict::StaleVersion));
+            return Err(StoreError::Conflict(Conflict::StaleVersion));
         }
         state.organizations.insert(organization.id, organization.clone());
         self.audited(audit, Ok(()))
     }
 
-    async fn update(&self, organization: &Organization, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn update(&self, organization: &Organization, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         let mut state = self.state();
         let stored_version = state.organizations.get(&organization.id).map(|o| o.version);
         if stored_version != Some(organization.version - 1) {
-            return Err(RepoError::Conflict(Conflict::StaleVersion));
+            return Err(StoreError::Conflict(Conflict::StaleVersion));
         }
         if let Some(key) = duplicate_of(&state, organization) {
-            return Err(RepoError::Conflict(Conflict::Duplicate(key)));
+            return Err(StoreError::Conflict(Conflict::Duplicate(key)));
         }
         state.organizations.insert(organization.id, organization.clone());
         self.audited(audit, Ok(()))
     }
 
-    async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, RepoError> {
+    async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, StoreError<Conflict>> {
         Ok(self.state().organizations.get(&id).cloned())
     }
 
-    async fn get_many(&self, ids: &[OrganizationId]) -> Result<Vec<Organization>, RepoError> {
+    async fn get_many(&self, ids: &[OrganizationId]) -> Result<Vec<Organization>, StoreError<Conflict>> {
         let state = self.state();
         Ok(ids.iter().filter_map(|id| state.organizations.get(id).cloned()).collect())
     }
 
-    async fn find_by_keys(&self, inns: &[Inn], ogrns: &[Ogrn]) -> Result<Vec<Organization>, RepoError> {
+    async fn find_by_keys(&self, inns: &[Inn], ogrns: &[Ogrn]) -> Result<Vec<Organization>, StoreError<Conflict>> {
         let state = self.state();
         Ok(state
             .organizations
@@ -193,7 +198,7 @@ impl OrganizationRepo for InMemoryRegistry {
         filter: &OrganizationFilter,
         order: OrganizationOrder,
         page: PageRequest,
-    ) -> Result<Page<Organization>, RepoError> {
+    ) -> Result<Page<Organization>, StoreError<Conflict>> {
         let mut items: Vec<Organization> =
             self.state().organizations.values().filter(|o| matches(filter, o)).cloned().collect();
         let name = |o: &Organization| name_key(o.profile.full_name.as_str());
@@ -206,7 +211,7 @@ impl OrganizationRepo for InMemoryRegistry {
         Ok(paginate(items, page))
     }
 
-    async fn summary(&self) -> Result<RegistrySummary, RepoError> {
+    async fn summary(&self) -> Result<RegistrySummary, StoreError<Conflict>> {
         let state = self.state();
         let all = || state.organizations.values().map(|o| &o.profile);
         Ok(RegistrySummary {
@@ -226,29 +231,29 @@ impl OrganizationRepo for InMemoryRegistry {
         new: &[Organization],
         changed: &[Organization],
         audit: &AuditEvent,
-    ) -> Result<BatchOutcome, RepoError> {
+    ) -> Result<BatchOutcome, StoreError<Conflict>> {
         let mut state = self.state();
         let backup = state.organizations.clone();
         let result = (|| {
             for organization in changed {
                 let stored_version = state.organizations.get(&organization.id).map(|o| o.version);
                 if stored_version != Some(organization.version - 1) {
-                    return Err(RepoError::Conflict(Conflict::StaleVersion));
+                    return Err(StoreError::Conflict(Conflict::StaleVersion));
                 }
                 state.organizations.insert(organization.id, organization.clone());
             }
             for organization in new {
                 if state.organizations.contains_key(&organization.id) {
-                    return Err(RepoError::Conflict(Conflict::StaleVersion));
+                    return Err(StoreError::Conflict(Conflict::StaleVersion));
                 }
                 if let Some(key) = duplicate_of(&state, organization) {
-                    return Err(RepoError::Conflict(Conflict::Duplicate(key)));
+                    return Err(StoreError::Conflict(Conflict::Duplicate(key)));
                 }
                 state.organizations.insert(organization.id, organization.clone());
             }
             for organization in changed {
                 if let Some(key) = duplicate_of(&state, organization) {
-                    return Err(RepoError::Conflict(Conflict::Duplicate(key)));
+                    return Err(StoreError::Conflict(Conflict::Duplicate(key)));
                 }
             }
             Ok(BatchOutcome { inserted: new.len() as u64, updated: changed.len() as u64 })
@@ -262,22 +267,22 @@ impl OrganizationRepo for InMemoryRegistry {
 
 #[async_trait]
 impl PersonRepo for InMemoryRegistry {
-    async fn insert(&self, person: &Person, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn insert(&self, person: &Person, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         let mut state = self.state();
         state.people.insert(person.id, person.clone());
         self.audited(audit, Ok(()))
     }
 
-    async fn get(&self, id: PersonId) -> Result<Option<Person>, RepoError> {
+    async fn get(&self, id: PersonId) -> Result<Option<Person>, StoreError<Conflict>> {
         Ok(self.state().people.get(&id).cloned())
     }
 
-    async fn get_many(&self, ids: &[PersonId]) -> Result<Vec<Person>, RepoError> {
+    async fn get_many(&self, ids: &[PersonId]) -> Result<Vec<Person>, StoreError<Conflict>> {
         let state = self.state();
         Ok(ids.iter().filter_map(|id| state.people.get(id).cloned()).collect())
     }
 
-    async fn list(&self, filter: &PersonFilter, page: PageRequest) -> Result<Page<Person>, RepoError> {
+    async fn list(&self, filter: &PersonFilter, page: PageRequest) -> Result<Page<Person>, StoreError<Conflict>> {
         let state = self.state();
         let member_of = |person: &Person, org: OrganizationId| {
             state.memberships.values().any(|m| m.person == person.id && m.organization == org)
@@ -313,118 +318,123 @@ fn person_key(person: &Person) -> String {
 
 #[async_trait]
 impl MembershipRepo for InMemoryRegistry {
-    async fn insert(&self, membership: &Membership, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn insert(&self, membership: &Membership, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         let mut state = self.state();
         if !state.people.contains_key(&membership.person) || !state.organizations.contains_key(&membership.organization)
         {
-            return Err(RepoError::Conflict(Conflict::MissingReference));
+            return Err(StoreError::Conflict(Conflict::MissingReference));
         }
         state.memberships.insert(membership.id, membership.clone());
         self.audited(audit, Ok(()))
     }
 
-    async fn get(&self, id: MembershipId) -> Result<Option<Membership>, RepoError> {
+    async fn get(&self, id: MembershipId) -> Result<Option<Membership>, StoreError<Conflict>> {
         Ok(self.state().memberships.get(&id).cloned())
     }
 
-    async fn set_end(&self, id: MembershipId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn set_end(&self, id: MembershipId, to: NaiveDate, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         let mut state = self.state();
         if let Some(m) = state.memberships.get_mut(&id) {
-            m.period = m.period.ended_on(to).map_err(|e| RepoError::Corrupt(e.to_string()))?;
+            m.period = m.period.ended_on(to).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         }
         self.audited(audit, Ok(()))
     }
 
-    async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Membership>, RepoError> {
+    async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Membership>, StoreError<Conflict>> {
         Ok(self.state().memberships.values().filter(|m| ids.contains(&m.organization)).cloned().collect())
     }
 
-    async fn of_people(&self, ids: &[PersonId]) -> Result<Vec<Membership>, RepoError> {
+    async fn of_people(&self, ids: &[PersonId]) -> Result<Vec<Membership>, StoreError<Conflict>> {
         Ok(self.state().memberships.values().filter(|m| ids.contains(&m.person)).cloned().collect())
     }
 }
 
 #[async_trait]
 impl CoalitionRepo for InMemoryRegistry {
-    async fn insert(&self, coalition: &Coalition, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn insert(&self, coalition: &Coalition, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         let mut state = self.state();
         state.coalitions.insert(coalition.id, coalition.clone());
         self.audited(audit, Ok(()))
     }
 
-    async fn list(&self) -> Result<Vec<Coalition>, RepoError> {
+    async fn list(&self) -> Result<Vec<Coalition>, StoreError<Conflict>> {
         let mut all: Vec<Coalition> = self.state().coalitions.values().cloned().collect();
         all.sort_by_key(|c| (name_key(c.name.as_str()), c.id));
         Ok(all)
     }
 
-    async fn get_many(&self, ids: &[CoalitionId]) -> Result<Vec<Coalition>, RepoError> {
+    async fn get_many(&self, ids: &[CoalitionId]) -> Result<Vec<Coalition>, StoreError<Conflict>> {
         let state = self.state();
         Ok(ids.iter().filter_map(|id| state.coalitions.get(id).cloned()).collect())
     }
 
-    async fn insert_member(&self, member: &CoalitionMember, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn insert_member(&self, member: &CoalitionMember, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         let mut state = self.state();
         if !state.coalitions.contains_key(&member.coalition) || !state.organizations.contains_key(&member.organization)
         {
-            return Err(RepoError::Conflict(Conflict::MissingReference));
+            return Err(StoreError::Conflict(Conflict::MissingReference));
         }
         state.members.insert(member.id, member.clone());
         self.audited(audit, Ok(()))
     }
 
-    async fn get_member(&self, id: CoalitionMemberId) -> Result<Option<CoalitionMember>, RepoError> {
+    async fn get_member(&self, id: CoalitionMemberId) -> Result<Option<CoalitionMember>, StoreError<Conflict>> {
         Ok(self.state().members.get(&id).cloned())
     }
 
-    async fn set_member_end(&self, id: CoalitionMemberId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn set_member_end(
+        &self,
+        id: CoalitionMemberId,
+        to: NaiveDate,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError<Conflict>> {
         let mut state = self.state();
         if let Some(m) = state.members.get_mut(&id) {
-            m.period = m.period.ended_on(to).map_err(|e| RepoError::Corrupt(e.to_string()))?;
+            m.period = m.period.ended_on(to).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         }
         self.audited(audit, Ok(()))
     }
 
-    async fn members_of(&self, ids: &[CoalitionId]) -> Result<Vec<CoalitionMember>, RepoError> {
+    async fn members_of(&self, ids: &[CoalitionId]) -> Result<Vec<CoalitionMember>, StoreError<Conflict>> {
         Ok(self.state().members.values().filter(|m| ids.contains(&m.coalition)).cloned().collect())
     }
 
-    async fn memberships_of(&self, ids: &[OrganizationId]) -> Result<Vec<CoalitionMember>, RepoError> {
+    async fn memberships_of(&self, ids: &[OrganizationId]) -> Result<Vec<CoalitionMember>, StoreError<Conflict>> {
         Ok(self.state().members.values().filter(|m| ids.contains(&m.organization)).cloned().collect())
     }
 }
 
 #[async_trait]
 impl TieRepo for InMemoryRegistry {
-    async fn insert(&self, tie: &Tie, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn insert(&self, tie: &Tie, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         let mut state = self.state();
         let (a, b) = tie.pair();
         if !state.organizations.contains_key(&a) || !state.organizations.contains_key(&b) {
-            return Err(RepoError::Conflict(Conflict::MissingReference));
+            return Err(StoreError::Conflict(Conflict::MissingReference));
         }
         let open_clash = tie.period.to().is_none()
             && state.ties.values().any(|t| t.pair() == tie.pair() && t.kind == tie.kind && t.period.to().is_none());
         if open_clash {
-            return Err(RepoError::Conflict(Conflict::ActiveTie));
+            return Err(StoreError::Conflict(Conflict::ActiveTie));
         }
         state.ties.insert(tie.id, tie.clone());
         self.audited(audit, Ok(()))
     }
 
-    async fn get(&self, id: TieId) -> Result<Option<Tie>, RepoError> {
+    async fn get(&self, id: TieId) -> Result<Option<Tie>, StoreError<Conflict>> {
         Ok(self.state().ties.get(&id).cloned())
     }
 
-    async fn set_end(&self, id: TieId, to: NaiveDate, audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn set_end(&self, id: TieId, to: NaiveDate, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         let mut state = self.state();
         if let Some(t) = state.ties.get_mut(&id) {
-            let period = t.period.ended_on(to).map_err(|e| RepoError::Corrupt(e.to_string()))?;
+            let period = t.period.ended_on(to).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             *t = t.clone().with_period(period);
         }
         self.audited(audit, Ok(()))
     }
 
-    async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Tie>, RepoError> {
+    async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Tie>, StoreError<Conflict>> {
         Ok(self
             .state()
             .ties
@@ -437,11 +447,11 @@ impl TieRepo for InMemoryRegistry {
 
 #[async_trait]
 impl ReferenceRepo for InMemoryRegistry {
-    async fn all(&self) -> Result<Vec<Term>, RepoError> {
+    async fn all(&self) -> Result<Vec<Term>, StoreError<Conflict>> {
         Ok(self.state().terms.values().cloned().collect())
     }
 
-    async fn upsert(&self, terms: &[Term], audit: &AuditEvent) -> Result<(), RepoError> {
+    async fn upsert(&self, terms: &[Term], audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
         let mut state = self.state();
         for term in terms {
             state.terms.insert((term.kind, term.code.clone()), term.clone());

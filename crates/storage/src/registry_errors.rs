@@ -1,0 +1,62 @@
+//! The registry's conflicts among database errors: which unique or foreign-key rule a write broke.
+
+use kernel::StoreError;
+use registry::{Conflict, NaturalKey};
+use sea_orm::{DbErr, SqlErr};
+
+use crate::errors::store_error;
+
+/// Classifies a database error for the registry's ports.
+pub fn repo_error(error: DbErr) -> StoreError<Conflict> {
+    store_error(error, |violation| match violation {
+        SqlErr::UniqueConstraintViolation(message) => Some(unique_conflict(message)),
+        SqlErr::ForeignKeyConstraintViolation(_) => Some(Conflict::MissingReference),
+        _ => None,
+    })
+}
+
+/// Which unique rule a violation message names (PostgreSQL names the index, SQLite the columns).
+fn unique_conflict(message: &str) -> Conflict {
+    if message.contains("ogrn") {
+        Conflict::Duplicate(NaturalKey::Ogrn)
+    } else if message.contains("_inn") || message.contains(".inn") {
+        Conflict::Duplicate(NaturalKey::Inn)
+    } else if message.contains("ties") {
+        Conflict::ActiveTie
+    } else {
+        Conflict::StaleVersion
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_violations_name_the_key_on_both_databases() {
+        assert_eq!(
+            unique_conflict("UNIQUE constraint failed: organizations.inn"),
+            Conflict::Duplicate(NaturalKey::Inn)
+        );
+        assert_eq!(
+            unique_conflict("UNIQUE constraint failed: organizations.ogrn"),
+            Conflict::Duplicate(NaturalKey::Ogrn)
+        );
+        assert_eq!(
+            unique_conflict("duplicate key value violates unique constraint \"ux_organizations_inn\""),
+            Conflict::Duplicate(NaturalKey::Inn)
+        );
+        assert_eq!(
+            unique_conflict("duplicate key value violates unique constraint \"ux_organizations_ogrn\""),
+            Conflict::Duplicate(NaturalKey::Ogrn)
+        );
+        assert_eq!(
+            unique_conflict("duplicate key value violates unique constraint \"ux_ties_open_kind_pair\""),
+            Conflict::ActiveTie
+        );
+        assert_eq!(
+            unique_conflict("UNIQUE constraint failed: ties.kind, ties.organization_a, ties.organization_b"),
+            Conflict::ActiveTie
+        );
+    }
+}
