@@ -341,33 +341,40 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         // Every minute: the summaries of refusals counted in the minute that ended, and the
-        // local checkpoint of the audit chain.
+        // local checkpoint of the audit chain. The first round runs before the first request
+        // is accepted, so no request ever races it.
         let gate = self.system.services.gate.clone();
         let checkpoint = self.checkpoint.clone();
+        every_minute_round(&gate, &checkpoint).await;
         let flusher = tokio::spawn(async move {
-            let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+            let period = Duration::from_secs(60);
+            let mut every_minute = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
             loop {
                 every_minute.tick().await;
-                if let Err(error) = gate.flush_refusals().await {
-                    tracing::error!(error = %error, "cannot record the refusal summaries");
-                }
-                match gate.log().head().await {
-                    Ok(Some(head)) => {
-                        let advanced =
-                            system::audit_key::advance_checkpoint(gate.log().as_ref(), &checkpoint, &head).await;
-                        if let Err(error) = advanced {
-                            tracing::error!(error = %format!("{error:#}"), "cannot write the local audit checkpoint");
-                        }
-                    }
-                    Ok(None) => {}
-                    Err(error) => tracing::error!(error = %error, "cannot read the audit chain's head"),
-                }
+                every_minute_round(&gate, &checkpoint).await;
             }
         });
         let _stop_flusher = AbortOnDrop(flusher);
         axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await
+    }
+}
+
+/// One round of the minute task: the refusal summaries, then the local checkpoint.
+async fn every_minute_round(gate: &audit::Gate, checkpoint: &std::path::Path) {
+    if let Err(error) = gate.flush_refusals().await {
+        tracing::error!(error = %error, "cannot record the refusal summaries");
+    }
+    match gate.log().head().await {
+        Ok(Some(head)) => {
+            let advanced = system::audit_key::advance_checkpoint(gate.log().as_ref(), checkpoint, &head).await;
+            if let Err(error) = advanced {
+                tracing::error!(error = %format!("{error:#}"), "cannot write the local audit checkpoint");
+            }
+        }
+        Ok(None) => {}
+        Err(error) => tracing::error!(error = %error, "cannot read the audit chain's head"),
     }
 }
 

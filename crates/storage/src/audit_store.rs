@@ -116,7 +116,7 @@ async fn append_after<C: ConnectionTrait>(
 
 /// Appends the change's audit row to `txn` and commits both: the change and its row land
 /// together or not at all. Every store's changes end here.
-pub(crate) async fn commit_audited(txn: DatabaseTransaction, db: &Database, audit: &AuditEvent) -> Result<(), DbErr> {
+pub async fn commit_audited(txn: DatabaseTransaction, db: &Database, audit: &AuditEvent) -> Result<(), DbErr> {
     append_in(&txn, db, audit).await?;
     txn.commit().await
 }
@@ -149,7 +149,7 @@ fn row_of(r: &AuditRecord) -> audit_log::Model {
 
 /// Appending inside a raw sqlx transaction (the bulk paths of imports, which bypass sea-orm):
 /// the same row and the same head update as [`append_in`], in each database's dialect.
-pub(crate) mod raw_audit {
+pub mod raw_audit {
     use audit::AuditEvent;
 
     use crate::database::Database;

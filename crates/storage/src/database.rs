@@ -142,7 +142,7 @@ impl Database {
     /// is taken (waiting up to the busy timeout) before the first read, so a transaction never
     /// fails half way when another connection or process (the CLI beside the gateway) wrote
     /// since its read.
-    pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
+    pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
         let options = TransactionOptions {
             sqlite_transaction_mode: (self.backend == Backend::Sqlite).then_some(SqliteTransactionMode::Immediate),
             ..TransactionOptions::default()
@@ -151,12 +151,12 @@ impl Database {
     }
 
     /// The sea-orm connection (for this crate's stores).
-    pub(crate) fn connection(&self) -> &DatabaseConnection {
+    pub fn connection(&self) -> &DatabaseConnection {
         &self.connection
     }
 
     /// Counts statements run outside sea-orm (PostgreSQL COPY).
-    pub(crate) fn count_statements(&self, n: u64) {
+    pub fn count_statements(&self, n: u64) {
         self.statements.fetch_add(n, Ordering::Relaxed);
     }
 
@@ -207,7 +207,7 @@ impl Database {
         Ok(row.map(|r| r.try_get_by_index::<String>(0)).transpose()?)
     }
 
-    pub(crate) fn db_backend(&self) -> DbBackend {
+    pub fn db_backend(&self) -> DbBackend {
         self.connection.get_database_backend()
     }
 

@@ -1,21 +1,15 @@
-//! Storage on SQLite (the embedded default) and PostgreSQL: sea-orm entities and the implementations
-//! of every domain port. The only crate that knows SQL.
+//! The storage core on SQLite (the embedded default) and PostgreSQL: connecting and migrating,
+//! the audit log's adapter and the audited commit every change ends in, the one mapping of
+//! database errors, and fresh test databases. Each domain's adapter is its own crate
+//! (`storage-registry`, `storage-access`, `storage-privacy`) over this core, so an edit in one
+//! domain's adapter rebuilds no other.
 
-mod access_store;
 mod audit_store;
-mod convert;
 mod database;
-pub mod disclosure;
 mod entities;
-mod errors;
-mod privacy_store;
-mod registry_errors;
-mod registry_store;
+pub mod errors;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use access_store::SqlAccess;
-pub use audit_store::SqlAudit;
+pub use audit_store::{SqlAudit, commit_audited, raw_audit};
 pub use database::{Backend, Database, MigrationState, StorageError};
-pub use privacy_store::{Catalogue, ForeignKey, PersonLink, SqlPrivacy, person_links};
-pub use registry_store::SqlRegistry;

@@ -5,7 +5,9 @@ use std::sync::{Arc, Mutex};
 
 use registry::testing::contract;
 use storage::testing::{TempSqlite, postgres, sqlite};
-use storage::{Database, SqlAccess, SqlAudit, SqlRegistry};
+use storage::{Database, SqlAudit};
+use storage_access::SqlAccess;
+use storage_registry::SqlRegistry;
 
 /// The registry's stores and the audit log they write into, over one database.
 fn stores(db: Database) -> contract::Stores {

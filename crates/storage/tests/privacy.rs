@@ -19,9 +19,12 @@ use registry::model::LegalBasisKind;
 use registry::rules::anonymise::{aggregates, is_anonymised};
 use registry::testing::fixtures::{self, admin};
 use registry::testing::strategies::{PeopleRecords, people_records};
-use storage::disclosure::{self, Disclosure};
 use storage::testing::{postgres, sqlite};
-use storage::{Backend, Database, SqlAccess, SqlAudit, SqlPrivacy, SqlRegistry};
+use storage::{Backend, Database, SqlAudit};
+use storage_access::SqlAccess;
+use storage_privacy::SqlPrivacy;
+use storage_privacy::disclosure::{self, Disclosure};
+use storage_registry::SqlRegistry;
 
 struct World {
     db: Database,
@@ -286,7 +289,7 @@ async fn every_column_about_a_person_is_classified_and_secrets_are_withheld(db: 
             stale.push(format!("{table}.{column}"));
         }
     }
-    assert!(unclassified.is_empty(), "classify these columns in storage::disclosure: {unclassified:?}");
+    assert!(unclassified.is_empty(), "classify these columns in storage_privacy::disclosure: {unclassified:?}");
     assert!(exported_secrets.is_empty(), "these look like secrets and must be withheld: {exported_secrets:?}");
     assert!(stale.is_empty(), "classified columns the database does not have: {stale:?}");
 }

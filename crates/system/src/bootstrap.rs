@@ -10,7 +10,10 @@ use base64::Engine as _;
 use kernel::{Action, Actor, Channel, Clock, Policy, RegionProfile, SystemClock};
 use privacy::Privacy;
 use registry::Registry;
-use storage::{Database, SqlAccess, SqlAudit, SqlPrivacy, SqlRegistry};
+use storage::{Database, SqlAudit};
+use storage_access::SqlAccess;
+use storage_privacy::SqlPrivacy;
+use storage_registry::SqlRegistry;
 
 use crate::services::Services;
 use crate::settings::Settings;

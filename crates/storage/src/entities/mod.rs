@@ -1,16 +1,5 @@
-//! sea-orm entities: one module per table. They never leave this crate; rows are re-validated into
-//! domain values on the way in.
+//! The core's sea-orm entities: the audit log and its head. They never leave this crate; each
+//! domain adapter has its own.
 
-pub mod account;
 pub mod audit_head;
 pub mod audit_log;
-pub mod coalition;
-pub mod coalition_member;
-pub mod consent;
-pub mod membership;
-pub mod organization;
-pub mod person;
-pub mod reference_term;
-pub mod session;
-pub mod subject_request;
-pub mod tie;

@@ -24,11 +24,11 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, RuntimeErr,
 };
 
-use crate::audit_store::{commit_audited, raw_audit};
+use storage::{Backend, Database, commit_audited, raw_audit};
+
 use crate::convert::{self, json_item};
-use crate::database::{Backend, Database};
 use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
-use crate::registry_errors::repo_error;
+use crate::errors::repo_error;
 
 /// Rows per multi-row INSERT: 29 columns x 1000 stays under both databases' parameter limits.
 const INSERT_CHUNK: usize = 1000;

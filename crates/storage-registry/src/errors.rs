@@ -4,7 +4,7 @@ use kernel::StoreError;
 use registry::{Conflict, NaturalKey};
 use sea_orm::{DbErr, SqlErr};
 
-use crate::errors::store_error;
+use storage::errors::store_error;
 
 /// Classifies a database error for the registry's ports.
 pub fn repo_error(error: DbErr) -> StoreError<Conflict> {

@@ -15,7 +15,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sqlx;
 
 use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
-use crate::errors::corrupt;
+use storage::errors::corrupt;
 
 fn parse<T>(
     what: &str,

@@ -13,11 +13,10 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, Order, QueryFilter, QueryOrder, SqlErr,
 };
 
-use crate::audit_store::commit_audited;
+use storage::errors::{corrupt, store_error};
+use storage::{Database, commit_audited};
 
-use crate::database::Database;
 use crate::entities::{account, session};
-use crate::errors::{corrupt, store_error};
 
 /// Classifies a database error for the account ports: a unique violation is a taken login.
 fn access_error(error: DbErr) -> StoreError<LoginTaken> {

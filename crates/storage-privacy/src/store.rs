@@ -21,12 +21,11 @@ use sea_orm::{
 
 use kernel::StoreError;
 
-use crate::audit_store::commit_audited;
-use crate::convert;
-use crate::database::{Backend, Database};
 use crate::disclosure::{self, Disclosure};
-use crate::entities::{consent, person, subject_request};
-use crate::errors::{corrupt, unavailable};
+use crate::entities::{consent, subject_request};
+use storage::errors::{corrupt, unavailable};
+use storage::{Backend, Database, commit_audited};
+use storage_registry::people::{self as convert, person};
 
 /// The privacy stores over one database.
 #[derive(Clone)]
