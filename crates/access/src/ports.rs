@@ -1,6 +1,8 @@
 //! Storage ports for accounts and sessions. Every change carries its audit event, written in the
 //! change's own transaction.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use audit::AuditEvent;
 use chrono::{DateTime, Utc};
@@ -12,6 +14,15 @@ use crate::model::{Account, AccountId, Session, TokenHash};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("the login is taken")]
 pub struct LoginTaken;
+
+/// Every port the account use cases need, as the composition root builds them.
+#[derive(Clone)]
+pub struct AccessPorts {
+    /// Accounts.
+    pub accounts: Arc<dyn AccountRepo>,
+    /// Sessions.
+    pub sessions: Arc<dyn SessionRepo>,
+}
 
 /// Stores accounts.
 #[async_trait]

@@ -2,130 +2,25 @@
 //! authenticate a bearer token, log out. Each passes the gate (policy and audit) like every
 //! other use case.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Mutex;
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use audit::{AuditEvent, Gate, GateError, Outcome, object};
+use audit::{AuditEvent, Gate, Outcome, object};
 use base64::Engine;
 use chrono::{DateTime, TimeDelta, Utc};
-use kernel::{Action, Actor, Channel, Lang, Localized, OrganizationId, PersonId, Role};
+use kernel::{Action, Actor, Channel, OrganizationId, PersonId, Role};
 
-use crate::limiter::{LoginLimiter, LoginLimits};
+use crate::actions::{ACCOUNT_CHANGE_OWN_PASSWORD, ACCOUNT_MANAGE, ACCOUNT_READ, LOGIN, LOGIN_THROTTLED, LOGOUT};
+use crate::error::AccessError;
 use crate::model::{Account, AccountId, Session, TokenHash};
-use kernel::StoreError;
+use crate::ports::AccessPorts;
+use crate::rules::credentials::{
+    SESSION_IDLE, SESSION_LIFETIME, check_password, decoy_hash, hash_password, normalize_login, verify_password,
+};
+use crate::rules::limits::{LoginLimiter, LoginLimits};
 
-use crate::ports::{AccountRepo, LoginTaken, SessionRepo};
-
-/// Reading the list of accounts.
-pub const ACCOUNT_READ: Action = Action("account.read");
-/// Adding accounts, changing their roles, disabling them, resetting passwords, unlocking them.
-pub const ACCOUNT_MANAGE: Action = Action("account.manage");
-/// Changing one's own password.
-pub const ACCOUNT_CHANGE_OWN_PASSWORD: Action = Action("account.change_own_password");
-/// Every action these use cases ask the policy about.
-pub const ACTIONS: &[Action] = &[ACCOUNT_READ, ACCOUNT_MANAGE, ACCOUNT_CHANGE_OWN_PASSWORD];
-
-/// Events recorded without a policy action of their own.
-const LOGIN: &str = "session.login";
-const LOGOUT: &str = "session.logout";
-/// A login refused by the limits before its password was checked (recorded per address and minute).
-pub const LOGIN_THROTTLED: &str = "session.login_throttled";
-
-/// The shortest password accepted.
-pub const MIN_PASSWORD_LENGTH: usize = 10;
-/// How long a session token works at most, however active (the absolute timeout).
-pub const SESSION_LIFETIME: TimeDelta = TimeDelta::hours(12);
-/// How long a session token works without requests (the idle timeout).
-pub const SESSION_IDLE: TimeDelta = TimeDelta::minutes(30);
 /// Requests closer together than this do not rewrite the session's last-seen time.
 const TOUCH_EVERY: TimeDelta = TimeDelta::minutes(1);
 const TOKEN_BYTES: usize = 32;
-
-/// Why an account operation was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum AccessError {
-    /// Unknown login or wrong password: deliberately the same answer for both.
-    #[error("wrong login or password")]
-    BadCredentials,
-    /// The current password given to change it is wrong.
-    #[error("the current password is wrong")]
-    WrongPassword,
-    /// The token is unknown, expired, or its account is disabled.
-    #[error("the session is not valid; log in again")]
-    InvalidSession,
-    /// The login is not 3..=64 characters of a-z, 0-9, `.`, `_`, `-`.
-    #[error("the login must be 3 to 64 characters: a-z, 0-9, '.', '_' or '-'")]
-    BadLogin,
-    /// The password is too short.
-    #[error("the password must have at least {MIN_PASSWORD_LENGTH} characters")]
-    WeakPassword,
-    /// The login is taken.
-    #[error("an account with this login already exists")]
-    LoginTaken,
-    /// No account has this login.
-    #[error("no account has this login")]
-    UnknownAccount,
-    /// Too many login attempts from this address or for this login.
-    #[error("too many login attempts; try again in {retry_after} s")]
-    TooManyAttempts {
-        /// Seconds to wait.
-        retry_after: u64,
-    },
-    /// The policy refuses the operation (the refusal is in the audit log), or the audit log
-    /// could not record it.
-    #[error(transparent)]
-    Gate(#[from] GateError),
-    /// An administrator cannot disable or demote their own account (someone must stay admin).
-    #[error("you cannot disable your own account or take away your own admin role")]
-    OwnAccount,
-    /// A role bound to an organisation or a person lacks the binding, or another role has one.
-    #[error("{0}")]
-    Binding(&'static str),
-    /// Storage failed.
-    #[error(transparent)]
-    Store(StoreError),
-}
-
-/// A taken login is the caller's to fix; every other store failure is storage's.
-impl From<StoreError<LoginTaken>> for AccessError {
-    fn from(error: StoreError<LoginTaken>) -> Self {
-        match error {
-            StoreError::Conflict(LoginTaken) => AccessError::LoginTaken,
-            StoreError::Corrupt(what) => AccessError::Store(StoreError::Corrupt(what)),
-            StoreError::Unavailable(source) => AccessError::Store(StoreError::Unavailable(source)),
-        }
-    }
-}
-
-impl Localized for AccessError {
-    fn message(&self, lang: Lang) -> String {
-        match self {
-            AccessError::Gate(gate) => gate.message(lang),
-            AccessError::Store(store) => store.message(lang),
-            _ if lang == Lang::En => self.to_string(),
-            AccessError::BadCredentials => "неверный логин или пароль".into(),
-            AccessError::InvalidSession => "сеанс недействителен; войдите снова".into(),
-            AccessError::WrongPassword => "текущий пароль указан неверно".into(),
-            AccessError::BadLogin => "логин: от 3 до 64 символов a-z, 0-9, «.», «_» или «-»".into(),
-            AccessError::WeakPassword => {
-                format!("пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов")
-            }
-            AccessError::LoginTaken => "учётная запись с таким логином уже есть".into(),
-            AccessError::UnknownAccount => "учётной записи с таким логином нет".into(),
-            AccessError::TooManyAttempts { retry_after } => {
-                format!("слишком много попыток входа; повторите через {retry_after} с")
-            }
-            AccessError::OwnAccount => {
-                "нельзя отключить свою учётную запись или снять с себя роль администратора".into()
-            }
-            AccessError::Binding(_) => {
-                "роль «представитель НКО» требует организацию, роль «волонтёр» — карточку человека; другим ролям привязка не нужна"
-                    .into()
-            }
-        }
-    }
-}
 
 /// A token just issued at login: shown to the client once, stored only as a hash.
 #[derive(Debug)]
@@ -140,8 +35,7 @@ pub struct IssuedToken {
 
 /// The account use cases.
 pub struct Access {
-    accounts: Arc<dyn AccountRepo>,
-    sessions: Arc<dyn SessionRepo>,
+    ports: AccessPorts,
     gate: Gate,
     limiter: Mutex<LoginLimiter>,
 }
@@ -218,19 +112,15 @@ pub fn actor_of(account: &Account, channel: Channel, request_id: &str) -> Actor 
 }
 
 impl Access {
-    /// The use cases over these ports, with the default login limits.
-    pub fn new(accounts: Arc<dyn AccountRepo>, sessions: Arc<dyn SessionRepo>, gate: Gate) -> Self {
-        Self::with_limits(accounts, sessions, gate, LoginLimits::default())
+    /// The use cases over these ports, with the default login limits. Every use case passes
+    /// `gate`: the policy decides, the audit log records.
+    pub async fn open(ports: AccessPorts, gate: Gate) -> Result<Self, AccessError> {
+        Ok(Self { ports, gate, limiter: Mutex::new(LoginLimiter::new(LoginLimits::default())) })
     }
 
-    /// The use cases with these login limits.
-    pub fn with_limits(
-        accounts: Arc<dyn AccountRepo>,
-        sessions: Arc<dyn SessionRepo>,
-        gate: Gate,
-        limits: LoginLimits,
-    ) -> Self {
-        Self { accounts, sessions, gate, limiter: Mutex::new(LoginLimiter::new(limits)) }
+    /// The same use cases with these login limits.
+    pub fn with_limits(self, limits: LoginLimits) -> Self {
+        Self { limiter: Mutex::new(LoginLimiter::new(limits)), ..self }
     }
 
     fn now(&self) -> DateTime<Utc> {
@@ -243,7 +133,7 @@ impl Access {
 
     async fn existing(&self, login: &str) -> Result<Account, AccessError> {
         let login = normalize_login(login).map_err(|_| AccessError::UnknownAccount)?;
-        self.accounts.by_login(&login).await?.ok_or(AccessError::UnknownAccount)
+        self.ports.accounts.by_login(&login).await?.ok_or(AccessError::UnknownAccount)
     }
 
     /// Creates an account with an argon2id hash of the password.
@@ -261,7 +151,7 @@ impl Access {
             account.login,
             account.role.code()
         ));
-        self.accounts.insert(&account, &event).await?;
+        self.ports.accounts.insert(&account, &event).await?;
         Ok(account)
     }
 
@@ -274,7 +164,7 @@ impl Access {
         let account = self.new_account(login, &Assignment::role(Role::Admin), password)?;
         let actor = actor_of(&account, Channel::Cli, "first-run");
         let event = self.gate.event(&actor, ACCOUNT_MANAGE, object("account", account.id.0)).with_detail("first run");
-        self.accounts.insert(&account, &event).await?;
+        self.ports.accounts.insert(&account, &event).await?;
         Ok(account)
     }
 
@@ -298,7 +188,7 @@ impl Access {
     /// Every account (the reading is recorded: logins and roles are staff's personal data).
     pub async fn accounts(&self, actor: &Actor) -> Result<Vec<Account>, AccessError> {
         self.gate.check(actor, ACCOUNT_READ, None).await?;
-        let accounts = self.accounts.list().await?;
+        let accounts = self.ports.accounts.list().await?;
         let event = self.gate.event(actor, ACCOUNT_READ, None).with_detail(format!("{} accounts", accounts.len()));
         self.gate.record(&event).await?;
         Ok(accounts)
@@ -306,7 +196,7 @@ impl Access {
 
     /// Whether any account exists (the first start creates the administrator when none does).
     pub async fn has_accounts(&self) -> Result<bool, AccessError> {
-        Ok(!self.accounts.list().await?.is_empty())
+        Ok(!self.ports.accounts.list().await?.is_empty())
     }
 
     /// The account an operator names (`nko --as LOGIN`), if it exists and is enabled.
@@ -325,7 +215,7 @@ impl Access {
         detail: String,
     ) -> Result<(), AccessError> {
         let event = self.gate.event(actor, action, object("account", account.id.0)).with_detail(detail);
-        self.accounts.update_and_revoke(account, &event).await?;
+        self.ports.accounts.update_and_revoke(account, &event).await?;
         Ok(())
     }
 
@@ -380,7 +270,7 @@ impl Access {
             .gate
             .event(actor, ACCOUNT_MANAGE, object("account", account.id.0))
             .with_detail(format!("unlock {}", account.login));
-        self.accounts.unlock(account.id, now, &event).await?;
+        self.ports.accounts.unlock(account.id, now, &event).await?;
         self.limiter().unlock(&account.login);
         Ok(account)
     }
@@ -391,7 +281,7 @@ impl Access {
         self.gate.check(actor, ACCOUNT_CHANGE_OWN_PASSWORD, None).await?;
         check_password(new)?;
         let id = actor.account.ok_or(AccessError::InvalidSession)?;
-        let mut account = self.accounts.get(AccountId(id)).await?.ok_or(AccessError::InvalidSession)?;
+        let mut account = self.ports.accounts.get(AccountId(id)).await?.ok_or(AccessError::InvalidSession)?;
         if !verify_password(current, &account.password_hash) {
             let event = AuditEvent::new(actor, ACCOUNT_CHANGE_OWN_PASSWORD.code(), None, Outcome::Failed, self.now());
             self.gate.record(&event).await?;
@@ -410,7 +300,7 @@ impl Access {
         let login = normalize_login(attempt.login).ok();
         let key = login.clone().unwrap_or_else(|| "<invalid>".into());
         let account = match &login {
-            Some(login) => self.accounts.by_login(login).await?,
+            Some(login) => self.ports.accounts.by_login(login).await?,
             None => None,
         };
         let now = self.now();
@@ -445,7 +335,7 @@ impl Access {
         };
         let actor = attempt.actor(Some(&account), &key);
         let event = AuditEvent::new(&actor, LOGIN, object("account", account.id.0), Outcome::Success, now);
-        self.sessions.insert(&session, &event).await?;
+        self.ports.sessions.insert(&session, &event).await?;
         Ok(IssuedToken { token, account, expires_at: session.expires_at })
     }
 
@@ -453,18 +343,18 @@ impl Access {
     /// lifetime nor idle too long, and its account enabled.
     pub async fn authenticate(&self, token: &str) -> Result<Account, AccessError> {
         let hash = TokenHash::of(token);
-        let session = self.sessions.get(&hash).await?.ok_or(AccessError::InvalidSession)?;
+        let session = self.ports.sessions.get(&hash).await?.ok_or(AccessError::InvalidSession)?;
         let now = self.now();
         if session.expires_at <= now || now - session.last_seen_at >= SESSION_IDLE {
-            self.sessions.delete(&hash, None).await?;
+            self.ports.sessions.delete(&hash, None).await?;
             return Err(AccessError::InvalidSession);
         }
-        let account = match self.accounts.get(session.account).await? {
+        let account = match self.ports.accounts.get(session.account).await? {
             Some(account) if !account.disabled => account,
             _ => return Err(AccessError::InvalidSession),
         };
         if now - session.last_seen_at >= TOUCH_EVERY {
-            self.sessions.touch(&hash, now).await?;
+            self.ports.sessions.touch(&hash, now).await?;
         }
         Ok(account)
     }
@@ -472,43 +362,8 @@ impl Access {
     /// Ends the session of this token.
     pub async fn logout(&self, actor: &Actor, token: &str) -> Result<(), AccessError> {
         let event = self.gate.event(actor, Action(LOGOUT), actor.account.and_then(|a| object("account", a)));
-        Ok(self.sessions.delete(&TokenHash::of(token), Some(&event)).await?)
+        Ok(self.ports.sessions.delete(&TokenHash::of(token), Some(&event)).await?)
     }
-}
-
-fn normalize_login(login: &str) -> Result<String, AccessError> {
-    let login = login.trim().to_ascii_lowercase();
-    let valid = (3..=64).contains(&login.len())
-        && login.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
-    valid.then_some(login).ok_or(AccessError::BadLogin)
-}
-
-fn hash_password(password: &str) -> Result<String, AccessError> {
-    let salt_bytes: [u8; 16] = rand::random();
-    let salt =
-        SaltString::encode_b64(&salt_bytes).map_err(|e| AccessError::Store(StoreError::Corrupt(e.to_string())))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|e| AccessError::Store(StoreError::Corrupt(e.to_string())))
-}
-
-fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-}
-
-/// A hash of a random password, verified against when the login is unknown so that an unknown
-/// login and a wrong password take the same time.
-fn decoy_hash() -> &'static str {
-    static DECOY: OnceLock<String> = OnceLock::new();
-    DECOY.get_or_init(|| {
-        let password: [u8; 16] = rand::random();
-        hash_password(&base64::engine::general_purpose::STANDARD.encode(password)).expect("hashing a decoy cannot fail")
-    })
-}
-
-fn check_password(password: &str) -> Result<(), AccessError> {
-    if password.chars().count() < MIN_PASSWORD_LENGTH { Err(AccessError::WeakPassword) } else { Ok(()) }
 }
 
 #[cfg(test)]
@@ -517,18 +372,6 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        #[test]
-        fn normalised_logins_are_stable_and_lower_case(login in "[A-Za-z0-9._-]{3,20}") {
-            let once = normalize_login(&login).unwrap();
-            prop_assert_eq!(normalize_login(&once).unwrap(), once.clone());
-            prop_assert_eq!(once, login.to_ascii_lowercase());
-        }
-
-        #[test]
-        fn logins_with_other_characters_are_refused(login in "[a-z]{1,5}[ @/А-я][a-z]{1,5}") {
-            prop_assert!(matches!(normalize_login(&login), Err(AccessError::BadLogin)));
-        }
-
         #[test]
         fn only_representatives_and_volunteers_are_bound(role_index in 0usize..9, org in any::<bool>(), person in any::<bool>()) {
             let role = Role::ALL[role_index];

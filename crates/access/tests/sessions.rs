@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Barrier};
 
-use access::testing::{InMemoryAccess, contract};
+use access::testing::InMemoryAccess;
 use access::{
     ACTIONS, Access, AccessError, Assignment, LoginAttempt, LoginLimits, SESSION_IDLE, SESSION_LIFETIME, actor_of,
 };
@@ -13,13 +13,6 @@ use audit::{Gate, Outcome};
 use chrono::{DateTime, TimeDelta};
 use kernel::{Actor, Channel, Clock, Lang, Localized, ManualClock, Policy, Role};
 use uuid::Uuid;
-
-#[tokio::test]
-async fn the_in_memory_stores_keep_the_contract() {
-    let audit = MemoryAuditLog::default();
-    let store = Arc::new(InMemoryAccess::new(audit.clone()));
-    contract(store.clone(), store, Arc::new(audit)).await;
-}
 
 const POLICY: &str = r#"
     ["account.read"]
@@ -37,15 +30,15 @@ struct World {
     audit: MemoryAuditLog,
     clock: Arc<ManualClock>,
     admin: Actor,
-    store: Arc<InMemoryAccess>,
+    store: InMemoryAccess,
     gate: Gate,
 }
 
 impl World {
     /// The use cases as another process over the same stores has them (the CLI next to the
     /// gateway): the same accounts, a limiter of its own.
-    fn another_process(&self) -> Access {
-        Access::new(self.store.clone(), self.store.clone(), self.gate.clone())
+    async fn another_process(&self) -> Access {
+        Access::open(self.store.ports(), self.gate.clone()).await.expect("opens")
     }
 }
 
@@ -55,12 +48,12 @@ async fn world() -> World {
 
 async fn world_with(limits: LoginLimits) -> World {
     let audit = MemoryAuditLog::default();
-    let store = Arc::new(InMemoryAccess::new(audit.clone()));
+    let store = InMemoryAccess::new(audit.clone());
     let clock = Arc::new(ManualClock::new(DateTime::from_timestamp(1_780_000_000, 0).expect("valid")));
     let policy = Arc::new(Policy::parse(POLICY).expect("valid"));
     policy.require_exactly(ACTIONS).expect("the test policy covers the actions");
     let gate = Gate::new(policy, Arc::new(audit.clone()), clock.clone());
-    let access = Arc::new(Access::with_limits(store.clone(), store.clone(), gate.clone(), limits));
+    let access = Arc::new(Access::open(store.ports(), gate.clone()).await.expect("opens").with_limits(limits));
     let admin = access.create_first_admin("admin", PASSWORD).await.expect("first admin");
     let admin = actor_of(&admin, Channel::Graphql, "r0");
     World { access, audit, clock, admin, store, gate }
@@ -281,7 +274,7 @@ async fn an_unlock_by_another_process_lifts_the_lock_through_the_store() {
         assert!(matches!(locked, Err(AccessError::TooManyAttempts { .. })), "{peer} is locked");
     }
 
-    let cli = w.another_process();
+    let cli = w.another_process().await;
     let maria = actor_of(&w.access.operator("maria").await.expect("exists"), Channel::Cli, "r4");
     assert!(
         matches!(cli.unlock(&maria, "maria").await, Err(AccessError::Gate(audit::GateError::Denied(_)))),

@@ -5,8 +5,8 @@ use kernel::{Page, PageRequest, StoreError};
 
 use std::sync::Arc;
 
-use crate::chain::{ChainBreak, ChainKeys, ChainVerifier};
 use crate::model::{AuditEvent, AuditRecord, ChainHead, Outcome};
+use crate::rules::chain::{ChainBreak, ChainKeys, ChainVerifier};
 
 /// Which rows to list.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

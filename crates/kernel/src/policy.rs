@@ -54,6 +54,19 @@ pub enum Scope {
     Own(PersonId),
 }
 
+impl Scope {
+    /// Whether a record held by these organisations and about this person is inside the scope:
+    /// everything for `All`; for an organisation's scope, a record of that organisation; for
+    /// one's own scope, a record about oneself. Every domain's record scope asks this.
+    pub fn covers(self, organizations: &[OrganizationId], person: Option<PersonId>) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Organization(own) => organizations.contains(&own),
+            Scope::Own(own) => person == Some(own),
+        }
+    }
+}
+
 /// A refusal: the role may not take the action (or is not bound to the records it would reach).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("the role {} may not {}", role.code(), action.code())]

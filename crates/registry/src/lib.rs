@@ -17,5 +17,6 @@ pub mod vocabulary;
 pub mod testing;
 
 pub use error::{Conflict, DateProblem, InvalidField, NaturalKey, Problem, RegistryError};
-pub use service::{Registry, RegistryPorts};
+pub use ports::RegistryPorts;
+pub use service::Registry;
 pub use vocabulary::Vocabulary;

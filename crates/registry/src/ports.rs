@@ -1,6 +1,8 @@
 //! The registry's repository ports. Storage implements them on SQLite and PostgreSQL; `testing`
 //! implements them in memory; one contract suite checks all three.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use audit::AuditEvent;
 use chrono::NaiveDate;
@@ -12,6 +14,23 @@ use crate::model::{
     Organization, OrganizationId, Person, PersonId, RelationshipKind, Tie, TieId,
 };
 use kernel::StoreError;
+
+/// The ports the registry works through.
+#[derive(Clone)]
+pub struct RegistryPorts {
+    /// Organisations.
+    pub organizations: Arc<dyn OrganizationRepo>,
+    /// People.
+    pub people: Arc<dyn PersonRepo>,
+    /// Memberships of people in organisations.
+    pub memberships: Arc<dyn MembershipRepo>,
+    /// Coalitions and their members.
+    pub coalitions: Arc<dyn CoalitionRepo>,
+    /// Ties between organisations.
+    pub ties: Arc<dyn TieRepo>,
+    /// Reference lists.
+    pub references: Arc<dyn ReferenceRepo>,
+}
 
 /// Which organisations a list shows. Every field narrows the list; `None` does not filter.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

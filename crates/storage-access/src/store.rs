@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use access::{Account, AccountId, AccountRepo, LoginTaken, Session, SessionRepo, TokenHash};
+use access::{AccessPorts, Account, AccountId, AccountRepo, LoginTaken, Session, SessionRepo, TokenHash};
 use async_trait::async_trait;
 use audit::AuditEvent;
 use chrono::{DateTime, Utc};
@@ -36,8 +36,8 @@ impl SqlAccess {
     }
 
     /// Both ports.
-    pub fn ports(&self) -> (Arc<dyn AccountRepo>, Arc<dyn SessionRepo>) {
-        (Arc::new(self.clone()), Arc::new(self.clone()))
+    pub fn ports(&self) -> AccessPorts {
+        AccessPorts { accounts: Arc::new(self.clone()), sessions: Arc::new(self.clone()) }
     }
 }
 

@@ -99,6 +99,36 @@ pub async fn postgres(test: &str) -> Option<Database> {
     Some(db)
 }
 
+/// The same test on both databases: given a name and a body (`|db| future`), defines the module
+/// of that name with the tests `on_sqlite` and `on_postgres`, each running the body on a
+/// fresh migrated database of its kind. The PostgreSQL one reports itself as `name_on_postgres`
+/// (CI counts it among the PostgreSQL tests that must run). The body gets `db: Database`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($(#[$doc:meta])* $name:ident, |$db:ident| $body:expr) => {
+        $(#[$doc])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test]
+            async fn on_sqlite() {
+                let ($db, _file) = $crate::testing::sqlite().await;
+                $body.await
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                let test = concat!(stringify!($name), "_on_postgres");
+                let Some($db) = $crate::testing::postgres(test).await else {
+                    return;
+                };
+                $body.await
+            }
+        }
+    };
+}
+
 /// Runs raw SQL as someone with direct database access would (tests of tamper detection).
 pub async fn execute_sql(db: &Database, sql: &str) -> Result<(), sea_orm::DbErr> {
     db.connection().execute_unprepared(sql).await.map(|_| ())

@@ -6,25 +6,15 @@
 
 use std::sync::Arc;
 
-use audit::testing::{audit_log_contract, event};
+use audit::testing::event;
 use audit::{AuditLog, AuditRecord, ChainBreak, ChainHead, ChainKeys, GENESIS, verify_log};
 use kernel::StoreError;
 use storage::testing::{TempSqlite, execute_sql, postgres, sqlite};
 use storage::{Backend, Database, SqlAudit};
 
-#[tokio::test]
-async fn the_audit_log_keeps_the_contract_on_sqlite() {
-    let (db, _file) = sqlite().await;
-    audit_log_contract(SqlAudit::new(db).port()).await;
-}
-
-#[tokio::test]
-async fn the_audit_log_keeps_the_contract_on_postgres() {
-    let Some(db) = postgres("the_audit_log_keeps_the_contract_on_postgres").await else {
-        return;
-    };
-    audit_log_contract(SqlAudit::new(db).port()).await;
-}
+storage::on_both_databases!(the_audit_ports_keep_the_contract, |db| audit::testing::contract::all(
+    SqlAudit::new(db).port()
+));
 
 /// 40 appends at once, spread over the given logs (connections), form one unbroken chain.
 async fn concurrent_appends_form_one_chain(logs: Vec<Arc<dyn AuditLog>>) {

@@ -36,21 +36,9 @@ async fn the_registry_ports_keep_the_contract_on_postgres() {
     contract::all(|| async { stores(postgres("").await.expect("configured")) }).await;
 }
 
-#[tokio::test]
-async fn the_account_ports_keep_the_contract_on_sqlite() {
-    let (db, _file) = sqlite().await;
-    let (accounts, sessions) = SqlAccess::new(db.clone()).ports();
-    access::testing::contract(accounts, sessions, SqlAudit::new(db).port()).await;
-}
-
-#[tokio::test]
-async fn the_account_ports_keep_the_contract_on_postgres() {
-    let Some(db) = postgres("the_account_ports_keep_the_contract_on_postgres").await else {
-        return;
-    };
-    let (accounts, sessions) = SqlAccess::new(db.clone()).ports();
-    access::testing::contract(accounts, sessions, SqlAudit::new(db).port()).await;
-}
+storage::on_both_databases!(the_access_ports_keep_the_contract, |db| {
+    access::testing::contract::all(SqlAccess::new(db.clone()).ports(), SqlAudit::new(db).port())
+});
 
 async fn check_round_trip(db: &Database) {
     let state = db.migration_state().await.unwrap();

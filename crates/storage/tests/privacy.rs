@@ -316,8 +316,9 @@ async fn the_export_of_a_person_with_an_account_holds_no_credential_and_the_audi
         SqlAudit::new(w.db.clone()).port(),
         Arc::new(FixedClock(fixtures::instant())),
     );
-    let (accounts, sessions) = SqlAccess::new(w.db.clone()).ports();
-    let access = Access::new(accounts.clone(), sessions, gate);
+    let ports = SqlAccess::new(w.db.clone()).ports();
+    let accounts = ports.accounts.clone();
+    let access = Access::open(ports, gate).await.expect("opens");
     let volunteer = Assignment { person: Some(w.anna), ..Assignment::role(Role::Volunteer) };
     access.add_account(&admin, "anna.volunteer", &volunteer, "a long password of Anna").await.expect("account");
     let attempt = LoginAttempt {

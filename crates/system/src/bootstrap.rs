@@ -97,12 +97,16 @@ pub async fn services(
     let gate = Gate::new(Arc::new(policy), SqlAudit::new(db.clone()).port(), clock.clone());
     let registry =
         Registry::open(SqlRegistry::new(db.clone()).ports(), gate.clone()).await.context("cannot load the registry")?;
-    let (accounts, sessions) = SqlAccess::new(db.clone()).ports();
     let (consents, requests, subjects) = SqlPrivacy::new(db.clone()).ports();
     Ok(Services {
         registry: Arc::new(registry),
         privacy: Arc::new(Privacy::new(consents, requests, subjects, gate.clone())),
-        access: Arc::new(Access::with_limits(accounts, sessions, gate.clone(), limits)),
+        access: Arc::new(
+            Access::open(SqlAccess::new(db.clone()).ports(), gate.clone())
+                .await
+                .context("cannot open the accounts")?
+                .with_limits(limits),
+        ),
         gate,
         clock,
     })

@@ -8,7 +8,7 @@ mod network;
 mod organizations;
 mod people;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use audit::{Gate, object};
@@ -18,7 +18,7 @@ use kernel::{Action, Actor, Scope, Term, TermKind};
 use crate::actions::REFERENCE_WRITE;
 use crate::error::{Conflict, RegistryError};
 use crate::model::{OrgStatus, Organization, OrganizationId, OrganizationProfile, PersonId};
-use crate::ports::{CoalitionRepo, MembershipRepo, OrganizationRepo, PersonRepo, ReferenceRepo, TieRepo};
+use crate::ports::RegistryPorts;
 use crate::vocabulary::Vocabulary;
 use kernel::StoreError;
 
@@ -26,23 +26,6 @@ pub use directory::PublicPerson;
 pub use import::{ImportRow, RowOutcome, RowRejection, RowValidator, StaleRows, validate_rows};
 pub use network::NewTie;
 pub use people::PersonContacts;
-
-/// The ports the registry works through.
-#[derive(Clone)]
-pub struct RegistryPorts {
-    /// Organisations.
-    pub organizations: Arc<dyn OrganizationRepo>,
-    /// People.
-    pub people: Arc<dyn PersonRepo>,
-    /// Memberships of people in organisations.
-    pub memberships: Arc<dyn MembershipRepo>,
-    /// Coalitions and their members.
-    pub coalitions: Arc<dyn CoalitionRepo>,
-    /// Ties between organisations.
-    pub ties: Arc<dyn TieRepo>,
-    /// Reference lists.
-    pub references: Arc<dyn ReferenceRepo>,
-}
 
 /// The registry's use cases.
 pub struct Registry {
@@ -82,53 +65,43 @@ impl Registry {
         self.gate.clock().now()
     }
 
-    // The record scope.
+    // The record scope (the gate's, shared by every domain): outside a scoped actor's records the
+    // answer is exactly that of a missing record, and the probe is recorded.
 
-    /// Passes actors who may take `action` on organisation `id`. Anything outside a scoped
-    /// actor's organisation is answered exactly as a missing record, whether it exists or not.
+    /// Passes actors who may take `action` on organisation `id`.
     async fn reach_organization(&self, actor: &Actor, action: Action, id: OrganizationId) -> Result<(), RegistryError> {
         let object = object("organization", id.0);
-        match self.gate.check(actor, action, object.clone()).await? {
-            Scope::All => Ok(()),
-            Scope::Organization(own) if own == id => Ok(()),
-            _ => {
-                self.gate.record_out_of_scope(actor, action, object).await?;
-                Err(RegistryError::NotFound { entity: "organization" })
-            }
-        }
+        let reached = self
+            .gate
+            .reach(actor, action, object, async |scope: Scope| Ok::<_, RegistryError>(scope.covers(&[id], None)));
+        if reached.await? { Ok(()) } else { Err(RegistryError::NotFound { entity: "organization" }) }
     }
 
     /// Passes actors who may take `action` on person `id` (a representative: people with a
-    /// membership in their organisation; a volunteer: their own record). Outside the scope the
-    /// answer is that of a missing person.
+    /// membership in their organisation; a volunteer: their own record).
     async fn reach_person(&self, actor: &Actor, action: Action, id: PersonId) -> Result<(), RegistryError> {
         let object = object("person", id.0);
-        let scope = self.gate.check(actor, action, object.clone()).await?;
-        if self.in_person_scope(scope, &[id]).await?.contains(&id) {
-            return Ok(());
+        let in_scope = async |scope| Ok::<_, RegistryError>(self.in_person_scope(scope, &[id]).await?.contains(&id));
+        if self.gate.reach(actor, action, object, in_scope).await? {
+            Ok(())
+        } else {
+            Err(RegistryError::NotFound { entity: "person" })
         }
-        self.gate.record_out_of_scope(actor, action, object).await?;
-        Err(RegistryError::NotFound { entity: "person" })
     }
 
-    /// Those of `ids` inside the scope.
+    /// Those of `ids` inside the scope (a person is held by the organisations they are members of).
     async fn in_person_scope(&self, scope: Scope, ids: &[PersonId]) -> Result<Vec<PersonId>, RegistryError> {
-        Ok(match scope {
-            Scope::All => ids.to_vec(),
-            Scope::Own(own) => ids.iter().copied().filter(|id| *id == own).collect(),
-            Scope::Organization(org) => {
-                let members: HashSet<PersonId> = self
-                    .ports
-                    .memberships
-                    .of_people(ids)
-                    .await?
-                    .into_iter()
-                    .filter(|m| m.organization == org)
-                    .map(|m| m.person)
-                    .collect();
-                ids.iter().copied().filter(|id| members.contains(id)).collect()
+        if scope == Scope::All {
+            return Ok(ids.to_vec());
+        }
+        let mut holders: HashMap<PersonId, Vec<OrganizationId>> = HashMap::new();
+        if matches!(scope, Scope::Organization(_)) {
+            for m in self.ports.memberships.of_people(ids).await? {
+                holders.entry(m.person).or_default().push(m.organization);
             }
-        })
+        }
+        let held_by = |id: &PersonId| holders.get(id).map_or(&[][..], Vec::as_slice);
+        Ok(ids.iter().copied().filter(|id| scope.covers(held_by(id), Some(*id))).collect())
     }
 
     async fn existing_organization(&self, id: OrganizationId) -> Result<Organization, RegistryError> {

@@ -10,8 +10,8 @@ use kernel::{Cursor, PageRequest, TermKind};
 
 use crate::error::{Conflict, NaturalKey};
 use crate::model::{Code, Inn, OrgStatus, Organization, RelationshipKind, TieKind};
+use crate::ports::RegistryPorts;
 use crate::ports::{OrganizationFilter, OrganizationOrder, PersonFilter, StatusKind};
-use crate::service::RegistryPorts;
 use crate::testing::fixtures;
 use kernel::StoreError;
 

@@ -15,12 +15,12 @@ use crate::model::{
     Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, Inn, Membership, MembershipId, Ogrn, OrgStatus,
     Organization, OrganizationId, Person, PersonId, RelationshipKind, Tie, TieId,
 };
+use crate::ports::RegistryPorts;
 use crate::ports::{
     BatchOutcome, CoalitionRepo, MembershipRepo, OrganizationFilter, OrganizationOrder, OrganizationRepo, PersonFilter,
     PersonRepo, ReferenceRepo, RegistrySummary, StatusKind, TieRepo,
 };
 use crate::rules::names::{name_key, search_key};
-use crate::service::RegistryPorts;
 use kernel::StoreError;
 
 #[derive(Default)]

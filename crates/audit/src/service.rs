@@ -3,40 +3,14 @@
 
 use std::sync::{Arc, Mutex};
 
-use kernel::{Action, Actor, Clock, DENIED, Denied, Lang, Localized, Page, PageRequest, Policy, Scope, StoreError};
+use kernel::{Action, Actor, Clock, Denied, Page, PageRequest, Policy, Scope};
 
-use crate::chain::ChainBreak;
+use crate::actions::AUDIT_READ;
+use crate::error::GateError;
 
 use crate::model::{AuditEvent, AuditRecord, ChainHead, Outcome};
 use crate::ports::{AuditFilter, AuditLog, verify_log};
-use crate::refusals::{RefusalRow, RefusalTally};
-
-/// Reading and verifying the audit log.
-pub const AUDIT_READ: Action = Action("audit.read");
-/// Changing how the log is sealed (rotating its key).
-pub const AUDIT_MANAGE: Action = Action("audit.manage");
-/// Every action of this crate.
-pub const ACTIONS: &[Action] = &[AUDIT_READ, AUDIT_MANAGE];
-
-/// Why the gate did not open.
-#[derive(Debug, thiserror::Error)]
-pub enum GateError {
-    /// The policy refuses (the refusal is in the audit log).
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    /// The refusal, or an event without a change, could not be recorded.
-    #[error(transparent)]
-    Audit(#[from] StoreError<ChainBreak>),
-}
-
-impl Localized for GateError {
-    fn message(&self, lang: Lang) -> String {
-        match self {
-            GateError::Denied(_) => DENIED.in_lang(lang).to_owned(),
-            GateError::Audit(store) => store.message(lang),
-        }
-    }
-}
+use crate::rules::refusals::{RefusalRow, RefusalTally};
 
 /// The policy, the audit log and the clock, shared by every use case.
 #[derive(Clone)]

@@ -1,0 +1,75 @@
+//! The credentials rules: what a login may look like, how strong a password must be, how
+//! passwords are hashed (argon2id) and checked in the same time whether or not the login exists,
+//! and how long a session lives.
+
+use std::sync::OnceLock;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use base64::Engine;
+use chrono::TimeDelta;
+use kernel::StoreError;
+
+use crate::error::AccessError;
+
+/// The shortest password accepted.
+pub const MIN_PASSWORD_LENGTH: usize = 10;
+/// How long a session token works at most, however active (the absolute timeout).
+pub const SESSION_LIFETIME: TimeDelta = TimeDelta::hours(12);
+/// How long a session token works without requests (the idle timeout).
+pub const SESSION_IDLE: TimeDelta = TimeDelta::minutes(30);
+
+pub fn normalize_login(login: &str) -> Result<String, AccessError> {
+    let login = login.trim().to_ascii_lowercase();
+    let valid = (3..=64).contains(&login.len())
+        && login.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    valid.then_some(login).ok_or(AccessError::BadLogin)
+}
+
+pub fn hash_password(password: &str) -> Result<String, AccessError> {
+    let salt_bytes: [u8; 16] = rand::random();
+    let salt =
+        SaltString::encode_b64(&salt_bytes).map_err(|e| AccessError::Store(StoreError::Corrupt(e.to_string())))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| AccessError::Store(StoreError::Corrupt(e.to_string())))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// A hash of a random password, verified against when the login is unknown so that an unknown
+/// login and a wrong password take the same time.
+pub fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| {
+        let password: [u8; 16] = rand::random();
+        hash_password(&base64::engine::general_purpose::STANDARD.encode(password)).expect("hashing a decoy cannot fail")
+    })
+}
+
+pub fn check_password(password: &str) -> Result<(), AccessError> {
+    if password.chars().count() < MIN_PASSWORD_LENGTH { Err(AccessError::WeakPassword) } else { Ok(()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn normalised_logins_are_stable_and_lower_case(login in "[A-Za-z0-9._-]{3,20}") {
+            let once = normalize_login(&login).unwrap();
+            prop_assert_eq!(normalize_login(&once).unwrap(), once.clone());
+            prop_assert_eq!(once, login.to_ascii_lowercase());
+        }
+
+        #[test]
+        fn logins_with_other_characters_are_refused(login in "[a-z]{1,5}[ @/А-я][a-z]{1,5}") {
+            prop_assert!(matches!(normalize_login(&login), Err(AccessError::BadLogin)));
+        }
+    }
+}

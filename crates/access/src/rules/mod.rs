@@ -1,0 +1,4 @@
+//! The account rules: credentials and session lifetimes, and the login limits.
+
+pub mod credentials;
+pub mod limits;

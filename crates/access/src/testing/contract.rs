@@ -1,0 +1,106 @@
+//! The contract every implementation of the account ports keeps, with one audit row per change
+//! and none on a refusal: run on the in-memory fake here, and on SQLite and PostgreSQL in
+//! storage's tests.
+
+use std::sync::Arc;
+
+use audit::AuditLog;
+use audit::testing::event;
+use chrono::DateTime;
+use kernel::{Role, StoreError};
+
+use crate::model::{Account, AccountId, Session, TokenHash};
+use crate::ports::{AccessPorts, LoginTaken};
+
+/// What every implementation of `AccountRepo` and `SessionRepo` must do (together: a session
+/// belongs to an account); panics on the first broken promise. `audit` is the log the stores
+/// write their rows into.
+pub async fn accounts_and_sessions(ports: AccessPorts, audit: Arc<dyn AuditLog>) {
+    let AccessPorts { accounts, sessions } = ports;
+    let now = DateTime::from_timestamp(1_780_000_000, 0).expect("valid");
+    let account = |login: &str| Account {
+        id: AccountId::new(),
+        login: login.into(),
+        role: Role::Coordinator,
+        organization: None,
+        person: None,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        disabled: false,
+        created_at: now,
+        unlocked_at: None,
+    };
+    let rows = || async { audit.scan(0, 1000).await.expect("scan").len() };
+    let maria = account("maria");
+    accounts.insert(&maria, &event(1)).await.expect("insert");
+    assert_eq!(rows().await, 1, "the insert wrote its audit row");
+    assert!(matches!(accounts.insert(&account("maria"), &event(2)).await, Err(StoreError::Conflict(LoginTaken))));
+    assert_eq!(rows().await, 1, "a refused insert writes no audit row");
+    let mut representative = account("anton");
+    representative.role = Role::NgoRepresentative;
+    representative.organization = Some(kernel::OrganizationId(uuid::Uuid::from_u128(5)));
+    accounts.insert(&representative, &event(3)).await.expect("insert");
+    assert_eq!(accounts.by_login("maria").await.expect("by_login"), Some(maria.clone()));
+    assert_eq!(accounts.get(representative.id).await.expect("get"), Some(representative.clone()));
+    assert_eq!(
+        accounts.list().await.expect("list").iter().map(|a| a.login.as_str()).collect::<Vec<_>>(),
+        ["anton", "maria"]
+    );
+
+    let session = Session {
+        token_hash: TokenHash::of("t1"),
+        account: maria.id,
+        created_at: now,
+        expires_at: now + chrono::TimeDelta::hours(12),
+        last_seen_at: now,
+    };
+    sessions.insert(&session, &event(4)).await.expect("insert");
+    assert_eq!(sessions.get(&TokenHash::of("t1")).await.expect("get"), Some(session.clone()));
+    let later = now + chrono::TimeDelta::minutes(5);
+    sessions.touch(&TokenHash::of("t1"), later).await.expect("touch");
+    assert_eq!(sessions.get(&TokenHash::of("t1")).await.expect("get").map(|s| s.last_seen_at), Some(later));
+    sessions.insert(&Session { token_hash: TokenHash::of("t2"), ..session.clone() }, &event(5)).await.expect("insert");
+    sessions.delete(&TokenHash::of("t1"), Some(&event(6))).await.expect("delete");
+    assert_eq!(sessions.get(&TokenHash::of("t1")).await.expect("get"), None);
+    sessions.delete(&TokenHash::of("t1"), None).await.expect("deleting a missing session is fine");
+    assert_eq!(rows().await, 5);
+
+    let mut disabled = maria.clone();
+    disabled.disabled = true;
+    disabled.role = Role::Lawyer;
+    accounts.update_and_revoke(&disabled, &event(7)).await.expect("update");
+    assert_eq!(accounts.get(maria.id).await.expect("get"), Some(disabled.clone()));
+    assert_eq!(sessions.get(&TokenHash::of("t2")).await.expect("get"), None, "the update ended the sessions");
+    assert_eq!(rows().await, 6);
+
+    let session = Session { token_hash: TokenHash::of("t3"), account: representative.id, ..session };
+    sessions.insert(&session, &event(8)).await.expect("insert");
+    let unlocked = now + chrono::TimeDelta::minutes(7);
+    accounts.unlock(representative.id, unlocked, &event(9)).await.expect("unlock");
+    let stored = accounts.by_login("anton").await.expect("by_login").expect("exists");
+    assert_eq!(stored, Account { unlocked_at: Some(unlocked), ..representative.clone() });
+    assert_eq!(sessions.get(&TokenHash::of("t3")).await.expect("get"), Some(session), "an unlock ends no session");
+    assert_eq!(rows().await, 8);
+    accounts.update_and_revoke(&representative, &event(10)).await.expect("update");
+    let stored = accounts.get(representative.id).await.expect("get").expect("exists");
+    assert_eq!(stored.unlocked_at, Some(unlocked), "an update keeps the unlock time");
+    accounts.unlock(AccountId::new(), unlocked, &event(11)).await.expect("unlocking a missing account");
+    assert_eq!(rows().await, 9, "unlocking a missing account writes no audit row");
+}
+
+/// Every port's contract, on empty stores writing into `audit`.
+pub async fn all(ports: AccessPorts, audit: Arc<dyn AuditLog>) {
+    accounts_and_sessions(ports, audit).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::InMemoryAccess;
+    use audit::testing::MemoryAuditLog;
+
+    #[tokio::test]
+    async fn the_access_ports_keep_the_contract_in_memory() {
+        let log = MemoryAuditLog::default();
+        all(InMemoryAccess::new(log.clone()).ports(), Arc::new(log)).await;
+    }
+}

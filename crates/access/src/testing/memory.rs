@@ -1,0 +1,116 @@
+//! Accounts and sessions in memory, auditing into the in-memory audit log.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use audit::AuditEvent;
+use audit::testing::MemoryAuditLog;
+use chrono::{DateTime, Utc};
+use kernel::StoreError;
+
+use crate::model::{Account, AccountId, Session, TokenHash};
+use crate::ports::{AccessPorts, AccountRepo, LoginTaken, SessionRepo};
+
+#[derive(Default)]
+struct State {
+    accounts: HashMap<AccountId, Account>,
+    sessions: HashMap<TokenHash, Session>,
+}
+
+/// Accounts and sessions in memory, auditing into an in-memory log.
+#[derive(Clone, Default)]
+pub struct InMemoryAccess {
+    state: Arc<Mutex<State>>,
+    audit: MemoryAuditLog,
+}
+
+impl InMemoryAccess {
+    /// Stores that write their audit rows into `audit`.
+    pub fn new(audit: MemoryAuditLog) -> Self {
+        Self { state: Arc::default(), audit }
+    }
+
+    /// The ports over these stores.
+    pub fn ports(&self) -> AccessPorts {
+        let stores = Arc::new(self.clone());
+        AccessPorts { accounts: stores.clone(), sessions: stores }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().expect("never poisoned")
+    }
+}
+
+#[async_trait]
+impl AccountRepo for InMemoryAccess {
+    async fn insert(&self, account: &Account, audit: &AuditEvent) -> Result<(), StoreError<LoginTaken>> {
+        let mut state = self.state();
+        if state.accounts.values().any(|a| a.login == account.login) {
+            return Err(StoreError::Conflict(LoginTaken));
+        }
+        state.accounts.insert(account.id, account.clone());
+        self.audit.append_now(audit);
+        Ok(())
+    }
+
+    async fn by_login(&self, login: &str) -> Result<Option<Account>, StoreError<LoginTaken>> {
+        Ok(self.state().accounts.values().find(|a| a.login == login).cloned())
+    }
+
+    async fn get(&self, id: AccountId) -> Result<Option<Account>, StoreError<LoginTaken>> {
+        Ok(self.state().accounts.get(&id).cloned())
+    }
+
+    async fn list(&self) -> Result<Vec<Account>, StoreError<LoginTaken>> {
+        let mut all: Vec<Account> = self.state().accounts.values().cloned().collect();
+        all.sort_by(|a, b| a.login.cmp(&b.login));
+        Ok(all)
+    }
+
+    async fn update_and_revoke(&self, account: &Account, audit: &AuditEvent) -> Result<(), StoreError<LoginTaken>> {
+        let mut state = self.state();
+        if let Some(stored) = state.accounts.get_mut(&account.id) {
+            *stored = Account { unlocked_at: stored.unlocked_at, ..account.clone() };
+            state.sessions.retain(|_, s| s.account != account.id);
+            self.audit.append_now(audit);
+        }
+        Ok(())
+    }
+
+    async fn unlock(&self, id: AccountId, at: DateTime<Utc>, audit: &AuditEvent) -> Result<(), StoreError<LoginTaken>> {
+        if let Some(stored) = self.state().accounts.get_mut(&id) {
+            stored.unlocked_at = Some(at);
+            self.audit.append_now(audit);
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl SessionRepo for InMemoryAccess {
+    async fn insert(&self, session: &Session, audit: &AuditEvent) -> Result<(), StoreError<LoginTaken>> {
+        self.state().sessions.insert(session.token_hash.clone(), session.clone());
+        self.audit.append_now(audit);
+        Ok(())
+    }
+
+    async fn get(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError<LoginTaken>> {
+        Ok(self.state().sessions.get(token_hash).cloned())
+    }
+
+    async fn touch(&self, token_hash: &TokenHash, at: DateTime<Utc>) -> Result<(), StoreError<LoginTaken>> {
+        if let Some(session) = self.state().sessions.get_mut(token_hash) {
+            session.last_seen_at = at;
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, token_hash: &TokenHash, audit: Option<&AuditEvent>) -> Result<(), StoreError<LoginTaken>> {
+        self.state().sessions.remove(token_hash);
+        if let Some(audit) = audit {
+            self.audit.append_now(audit);
+        }
+        Ok(())
+    }
+}
