@@ -150,3 +150,107 @@ fn no_sql_is_built_with_format() {
         }
     }
 }
+
+/// The modules every domain crate has (docs/ARCHITECTURE.md, "Adding a domain"): each as
+/// `src/<module>.rs` or `src/<module>/mod.rs`.
+const TEMPLATE: &[&str] = &["actions", "error", "model", "ports", "rules", "service", "testing"];
+
+/// The domain crates: every library under `crates/` but the kernel, the storage crates and the
+/// composition root.
+fn domain_crates() -> Vec<String> {
+    members()
+        .into_iter()
+        .filter(|m| {
+            m.starts_with("crates/")
+                && !is_storage(m)
+                && m != "crates/kernel"
+                && m != "crates/system"
+                && m != "crates/privacy"
+        })
+        .collect()
+}
+
+/// A module's source: `src/<path>.rs` or `src/<path>/mod.rs`, if either exists.
+fn module_source(krate: &str, path: &str) -> Option<String> {
+    let src = root().join(krate).join("src");
+    [src.join(format!("{path}.rs")), src.join(path).join("mod.rs")]
+        .iter()
+        .find_map(|file| std::fs::read_to_string(file).ok())
+}
+
+/// The methods of every `pub trait` in a ports module, by trait.
+fn port_methods(ports: &str) -> Vec<(String, Vec<String>)> {
+    let mut traits = Vec::new();
+    let mut current: Option<(String, Vec<String>)> = None;
+    for line in ports.lines() {
+        if let Some(rest) = line.strip_prefix("pub trait ") {
+            let name = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or_default();
+            current = Some((name.to_owned(), Vec::new()));
+        } else if line == "}" {
+            traits.extend(current.take());
+        } else if let Some((_, methods)) = current.as_mut() {
+            let trimmed = line.trim_start();
+            let signature = trimmed.strip_prefix("async fn ").or_else(|| trimmed.strip_prefix("fn "));
+            if let Some(name) = signature.and_then(|s| s.split('(').next()) {
+                methods.push(name.to_owned());
+            }
+        }
+    }
+    traits
+}
+
+/// Every Rust source under a member's `src` and `tests`, concatenated.
+fn sources_of(member: &str) -> String {
+    let mut files = Vec::new();
+    for dir in ["src", "tests"] {
+        let dir = root().join(member).join(dir);
+        if dir.is_dir() {
+            rust_files(&dir, &mut files);
+        }
+    }
+    files.iter().map(|f| std::fs::read_to_string(f).expect("readable")).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn every_domain_crate_has_the_modules_of_the_template() {
+    let domains = domain_crates();
+    assert!(domains.len() >= 3, "found the domain crates: {domains:?}");
+    for krate in domains {
+        for module in TEMPLATE {
+            assert!(module_source(&krate, module).is_some(), "{krate} lacks the template's module `{module}`");
+        }
+        assert!(
+            module_source(&krate, "testing/contract").is_some(),
+            "{krate} lacks `testing/contract`, the contract suite of its ports"
+        );
+    }
+}
+
+#[test]
+fn every_port_has_a_contract_suite_run_in_memory_on_sqlite_and_on_postgres() {
+    let storage_tests = sources_of("crates/storage");
+    for krate in domain_crates() {
+        let name = krate.trim_start_matches("crates/");
+        let ports = module_source(&krate, "ports").expect("the template's ports module");
+        let contract = module_source(&krate, "testing/contract").expect("the template's contract suite");
+        let traits = port_methods(&ports);
+        assert!(!traits.is_empty(), "{krate}: no port found in its ports module");
+        for (port, methods) in traits {
+            for method in methods {
+                assert!(
+                    contract.contains(&format!(".{method}(")),
+                    "{krate}: the contract suite never calls {port}::{method}"
+                );
+            }
+        }
+        let suite = format!("the_{name}_ports_keep_the_contract");
+        assert!(
+            sources_of(&krate).contains(&format!("fn {suite}_in_memory")),
+            "{krate}: no test `{suite}_in_memory` runs the contract on the in-memory fakes"
+        );
+        let on_both = storage_tests.contains(&format!("on_both_databases!({suite},"))
+            || (storage_tests.contains(&format!("fn {suite}_on_sqlite"))
+                && storage_tests.contains(&format!("fn {suite}_on_postgres")));
+        assert!(on_both, "{krate}: crates/storage/tests runs no `{suite}` on SQLite and PostgreSQL");
+    }
+}

@@ -3,6 +3,6 @@
 use registry::testing::{InMemoryRegistry, contract};
 
 #[tokio::test]
-async fn the_in_memory_ports_keep_the_contract() {
+async fn the_registry_ports_keep_the_contract_in_memory() {
     contract::all(|| async { InMemoryRegistry::new().stores() }).await;
 }

@@ -47,6 +47,17 @@ pub async fn audit_log(log: Arc<dyn AuditLog>) {
     assert_eq!(page.items.iter().map(|r| r.event.clone()).collect::<Vec<_>>(), vec![event(4)]);
     let by_login = AuditFilter { login: Some("nobody".into()), ..AuditFilter::default() };
     assert_eq!(log.list(&by_login, PageRequest::new(10, None).expect("page")).await.expect("list").total, 0);
+
+    // Several rows at once land in order, linked like single appends; none at all is no row.
+    log.append_all(&[]).await.expect("append nothing");
+    log.append_all(&[event(22), event(23), event(24)]).await.expect("append several");
+    let tail = log.scan(22, 100).await.expect("scan");
+    assert_eq!(
+        tail.iter().map(|r| (r.seq, r.event.clone())).collect::<Vec<_>>(),
+        vec![(23, event(22)), (24, event(23)), (25, event(24))]
+    );
+    assert_eq!(tail[0].prev_hash, scanned[21].hash);
+    assert_eq!(verify_log(log.as_ref(), None).await.expect("the chain verifies"), 25);
 }
 
 /// Every port's contract, on an empty log.
