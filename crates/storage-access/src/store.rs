@@ -10,7 +10,8 @@ use kernel::Role;
 use kernel::StoreError;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, Order, QueryFilter, QueryOrder, SqlErr,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, Order, QueryFilter,
+    QueryOrder, SqlErr,
 };
 
 use storage::errors::{corrupt, store_error};
@@ -56,17 +57,19 @@ fn account_from(row: account::Model) -> Result<Account, StoreError<LoginTaken>> 
 }
 
 fn account_row(a: &Account) -> account::ActiveModel {
-    account::ActiveModel {
-        id: Set(a.id.0),
-        login: Set(a.login.clone()),
-        role: Set(a.role.code().to_owned()),
-        organization_id: Set(a.organization.map(|o| o.0)),
-        person_id: Set(a.person.map(|p| p.0)),
-        password_hash: Set(a.password_hash.clone()),
-        disabled: Set(a.disabled),
-        created_at: Set(a.created_at),
-        unlocked_at: Set(a.unlocked_at),
+    account::Model {
+        id: a.id.0,
+        login: a.login.clone(),
+        role: a.role.code().to_owned(),
+        organization_id: a.organization.map(|o| o.0),
+        person_id: a.person.map(|p| p.0),
+        password_hash: a.password_hash.clone(),
+        disabled: a.disabled,
+        created_at: a.created_at,
+        unlocked_at: a.unlocked_at,
     }
+    .into_active_model()
+    .reset_all()
 }
 
 fn session_from(row: session::Model) -> Session {
@@ -163,13 +166,15 @@ impl AccountRepo for SqlAccess {
 #[async_trait]
 impl SessionRepo for SqlAccess {
     async fn insert(&self, s: &Session, audit: &AuditEvent) -> Result<(), StoreError<LoginTaken>> {
-        let row = session::ActiveModel {
-            token_hash: Set(s.token_hash.0.clone()),
-            account_id: Set(s.account.0),
-            created_at: Set(s.created_at),
-            expires_at: Set(s.expires_at),
-            last_seen_at: Set(s.last_seen_at),
-        };
+        let row = session::Model {
+            token_hash: s.token_hash.0.clone(),
+            account_id: s.account.0,
+            created_at: s.created_at,
+            expires_at: s.expires_at,
+            last_seen_at: s.last_seen_at,
+        }
+        .into_active_model()
+        .reset_all();
         let txn = self.begin().await?;
         session::Entity::insert(row).exec_without_returning(&txn).await.map_err(access_error)?;
         self.commit_with(txn, audit).await

@@ -11,8 +11,8 @@ use registry::model::{
     Tie, TieEnd, TieId, TieKind, Verification, Website,
 };
 use registry::rules::names::{name_key, person_key, search_key};
-use sea_orm::ActiveValue::Set;
 use sea_orm::sqlx;
+use sea_orm::{ActiveModelTrait, IntoActiveModel};
 
 use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
 use storage::errors::corrupt;
@@ -94,38 +94,7 @@ pub fn organization_model(org: &Organization) -> organization::Model {
 
 /// The organisation as an active model with every column set.
 pub fn organization_row(org: &Organization) -> organization::ActiveModel {
-    let m = organization_model(org);
-    organization::ActiveModel {
-        id: Set(m.id),
-        version: Set(m.version),
-        full_name: Set(m.full_name),
-        short_name: Set(m.short_name),
-        search_key: Set(m.search_key),
-        sort_key: Set(m.sort_key),
-        legal_form: Set(m.legal_form),
-        inn: Set(m.inn),
-        ogrn: Set(m.ogrn),
-        kpp: Set(m.kpp),
-        registered_on: Set(m.registered_on),
-        municipality: Set(m.municipality),
-        legal_address: Set(m.legal_address),
-        postal_address: Set(m.postal_address),
-        phones: Set(m.phones),
-        emails: Set(m.emails),
-        website: Set(m.website),
-        activity_areas: Set(m.activity_areas),
-        target_groups: Set(m.target_groups),
-        relationship: Set(m.relationship),
-        relationship_since: Set(m.relationship_since),
-        in_sonko_register: Set(m.in_sonko_register),
-        social_service_provider: Set(m.social_service_provider),
-        status: Set(m.status),
-        liquidated_on: Set(m.liquidated_on),
-        verified_by: Set(m.verified_by),
-        verified_at: Set(m.verified_at),
-        created_at: Set(m.created_at),
-        updated_at: Set(m.updated_at),
-    }
+    organization_model(org).into_active_model().reset_all()
 }
 
 /// Appends the organisation as one line of PostgreSQL's COPY text format, columns in
@@ -292,24 +261,22 @@ pub fn organization_from(row: organization::Model) -> Result<Organization, Store
 pub fn person_row(person: &Person) -> person::ActiveModel {
     let p = &person.profile;
     let b = &person.legal_basis;
-    person::ActiveModel {
-        id: Set(person.id.0),
-        last_name: Set(p.last_name.to_string()),
-        first_name: Set(p.first_name.to_string()),
-        middle_name: Set(p.middle_name.as_ref().map(ToString::to_string)),
-        search_key: Set(person_key(
-            p.last_name.as_str(),
-            p.first_name.as_str(),
-            p.middle_name.as_ref().map(|m| m.as_str()),
-        )),
-        phones: Set(json_of(&p.phones)),
-        emails: Set(json_of(&p.emails)),
-        basis_kind: Set(b.kind.code().to_owned()),
-        basis_purpose: Set(b.purpose.to_string()),
-        basis_since: Set(b.since),
-        basis_document: Set(b.document.as_ref().map(ToString::to_string)),
-        created_at: Set(person.created_at),
+    person::Model {
+        id: person.id.0,
+        last_name: p.last_name.to_string(),
+        first_name: p.first_name.to_string(),
+        middle_name: p.middle_name.as_ref().map(ToString::to_string),
+        search_key: person_key(p.last_name.as_str(), p.first_name.as_str(), p.middle_name.as_ref().map(|m| m.as_str())),
+        phones: json_of(&p.phones),
+        emails: json_of(&p.emails),
+        basis_kind: b.kind.code().to_owned(),
+        basis_purpose: b.purpose.to_string(),
+        basis_since: b.since,
+        basis_document: b.document.as_ref().map(ToString::to_string),
+        created_at: person.created_at,
     }
+    .into_active_model()
+    .reset_all()
 }
 
 pub fn person_from(row: person::Model) -> Result<Person, StoreError<Conflict>> {
@@ -340,14 +307,16 @@ fn period(what: &str, from: chrono::NaiveDate, to: Option<chrono::NaiveDate>) ->
 }
 
 pub fn membership_row(m: &Membership) -> membership::ActiveModel {
-    membership::ActiveModel {
-        id: Set(m.id.0),
-        person_id: Set(m.person.0),
-        organization_id: Set(m.organization.0),
-        position: Set(m.position.to_string()),
-        valid_from: Set(m.period.from()),
-        valid_to: Set(m.period.to()),
+    membership::Model {
+        id: m.id.0,
+        person_id: m.person.0,
+        organization_id: m.organization.0,
+        position: m.position.to_string(),
+        valid_from: m.period.from(),
+        valid_to: m.period.to(),
     }
+    .into_active_model()
+    .reset_all()
 }
 
 pub fn membership_from(row: membership::Model) -> Result<Membership, StoreError<Conflict>> {
@@ -361,14 +330,16 @@ pub fn membership_from(row: membership::Model) -> Result<Membership, StoreError<
 }
 
 pub fn coalition_row(c: &Coalition) -> coalition::ActiveModel {
-    coalition::ActiveModel {
-        id: Set(c.id.0),
-        name: Set(c.name.to_string()),
-        sort_key: Set(name_key(c.name.as_str())),
-        purpose: Set(c.purpose.as_ref().map(ToString::to_string)),
-        founded_on: Set(c.founded_on),
-        created_at: Set(c.created_at),
+    coalition::Model {
+        id: c.id.0,
+        name: c.name.to_string(),
+        sort_key: name_key(c.name.as_str()),
+        purpose: c.purpose.as_ref().map(ToString::to_string),
+        founded_on: c.founded_on,
+        created_at: c.created_at,
     }
+    .into_active_model()
+    .reset_all()
 }
 
 pub fn coalition_from(row: coalition::Model) -> Result<Coalition, StoreError<Conflict>> {
@@ -382,14 +353,16 @@ pub fn coalition_from(row: coalition::Model) -> Result<Coalition, StoreError<Con
 }
 
 pub fn coalition_member_row(m: &CoalitionMember) -> coalition_member::ActiveModel {
-    coalition_member::ActiveModel {
-        id: Set(m.id.0),
-        coalition_id: Set(m.coalition.0),
-        organization_id: Set(m.organization.0),
-        role: Set(m.role.code().to_owned()),
-        valid_from: Set(m.period.from()),
-        valid_to: Set(m.period.to()),
+    coalition_member::Model {
+        id: m.id.0,
+        coalition_id: m.coalition.0,
+        organization_id: m.organization.0,
+        role: m.role.code().to_owned(),
+        valid_from: m.period.from(),
+        valid_to: m.period.to(),
     }
+    .into_active_model()
+    .reset_all()
 }
 
 pub fn coalition_member_from(row: coalition_member::Model) -> Result<CoalitionMember, StoreError<Conflict>> {
@@ -404,17 +377,19 @@ pub fn coalition_member_from(row: coalition_member::Model) -> Result<CoalitionMe
 
 pub fn tie_row(t: &Tie) -> tie::ActiveModel {
     let [a, b] = t.ends();
-    tie::ActiveModel {
-        id: Set(t.id.0),
-        kind: Set(t.kind.code().to_owned()),
-        organization_a: Set(a.organization.0),
-        role_a: Set(a.role.as_ref().map(ToString::to_string)),
-        organization_b: Set(b.organization.0),
-        role_b: Set(b.role.as_ref().map(ToString::to_string)),
-        valid_from: Set(t.period.from()),
-        valid_to: Set(t.period.to()),
-        note: Set(t.note.as_ref().map(ToString::to_string)),
+    tie::Model {
+        id: t.id.0,
+        kind: t.kind.code().to_owned(),
+        organization_a: a.organization.0,
+        role_a: a.role.as_ref().map(ToString::to_string),
+        organization_b: b.organization.0,
+        role_b: b.role.as_ref().map(ToString::to_string),
+        valid_from: t.period.from(),
+        valid_to: t.period.to(),
+        note: t.note.as_ref().map(ToString::to_string),
     }
+    .into_active_model()
+    .reset_all()
 }
 
 pub fn tie_from(row: tie::Model) -> Result<Tie, StoreError<Conflict>> {
@@ -430,17 +405,19 @@ pub fn tie_from(row: tie::Model) -> Result<Tie, StoreError<Conflict>> {
 }
 
 pub fn term_row(t: &Term) -> reference_term::ActiveModel {
-    reference_term::ActiveModel {
-        kind: Set(t.kind.as_str().to_owned()),
-        code: Set(t.code.clone()),
-        name_ru: Set(t.name_ru.clone()),
-        name_en: Set(t.name_en.clone()),
-        external_code: Set(t.external_code.clone()),
-        category: Set(t.category.clone()),
-        source: Set(t.source.clone()),
-        valid_from: Set(t.valid_from),
-        valid_to: Set(t.valid_to),
+    reference_term::Model {
+        kind: t.kind.as_str().to_owned(),
+        code: t.code.clone(),
+        name_ru: t.name_ru.clone(),
+        name_en: t.name_en.clone(),
+        external_code: t.external_code.clone(),
+        category: t.category.clone(),
+        source: t.source.clone(),
+        valid_from: t.valid_from,
+        valid_to: t.valid_to,
     }
+    .into_active_model()
+    .reset_all()
 }
 
 pub fn term_from(row: reference_term::Model) -> Result<Term, StoreError<Conflict>> {
