@@ -233,7 +233,8 @@ async fn handle(
         caller.actor.channel = Channel::Graphql;
     }
     if staff && let Some(token) = token {
-        match state.services().access.authenticate(&token).await {
+        let span = tracing::error_span!("request", request_id = %info.id);
+        match state.services().access.authenticate(&token).instrument(span).await {
             Ok(account) => {
                 caller.actor = access::actor_of(&account, Channel::Graphql, &info.id);
                 caller.actor.origin = Some(caller.peer.clone());
@@ -248,15 +249,10 @@ async fn handle(
                 };
                 return json_error(StatusCode::OK, "UNAUTHENTICATED", message);
             }
-            Err(other) => {
-                tracing::error!(request_id = %info.id, error = %other, "session lookup failed");
-                return refusal(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "UNAVAILABLE",
-                    lang,
-                    "хранилище недоступно, повторите попытку позже",
-                    "storage is unavailable, try again later",
-                );
+            Err(_) => {
+                // Storage logged the failure, inside the request's span.
+                let phrase = kernel::STORAGE_UNAVAILABLE;
+                return refusal(StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE", lang, phrase.ru, phrase.en);
             }
         }
     }
