@@ -1,6 +1,6 @@
 //! The rules: one purpose per consent document, the public directory shows only people with a
-//! distribution consent for it, destruction 30 days after withdrawal, and the working-day
-//! deadlines of a subject access request.
+//! distribution consent for it, destruction 30 days after withdrawal, the working-day deadlines
+//! of a subject access request, and what anonymisation leaves of a consent.
 
 use chrono::{Days, NaiveDate};
 use kernel::workdays::{OutOfCalendar, add_working_days};
@@ -24,6 +24,16 @@ pub const PUBLISHABLE_CATEGORIES: &[&str] = &["email", "name", "phone", "positio
 /// distribution consent, and for the public directory.
 pub fn publishes_in_directory(consent: &Consent) -> bool {
     consent.is_active() && consent.kind == ConsentKind::Distribution && consent.purpose == PUBLIC_DIRECTORY
+}
+
+/// What replaces a consent's document reference when its subject is anonymised.
+pub const REMOVED_DOCUMENT: &str = "Обезличено";
+
+/// The consent of an anonymised subject: the record of lawful processing stays (purpose,
+/// categories, dates), its document reference, which may carry the name ("Согласие Ивановой"),
+/// does not. Idempotent.
+pub fn anonymised(consent: &Consent) -> Consent {
+    Consent { document: REMOVED_DOCUMENT.to_owned(), ..consent.clone() }
 }
 
 /// A privacy rule refuses the operation.

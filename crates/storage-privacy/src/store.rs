@@ -12,7 +12,6 @@ use privacy::{
     Consent, ConsentId, ConsentKind, ConsentRepo, PersonId, SubjectRequest, SubjectRequestId, SubjectRequestRepo,
     Subjects,
 };
-use registry::rules::anonymise::anonymised;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
@@ -20,23 +19,27 @@ use sea_orm::{
 };
 
 use kernel::StoreError;
-
-use crate::disclosure::{self, Disclosure};
-use crate::entities::{consent, subject_request};
 use storage::errors::{corrupt, unavailable};
-use storage::{Backend, Database, commit_audited};
-use storage_registry::people::{self as convert, person};
+use storage::{Backend, Database, PersonalDataHook, commit_audited};
 
-/// The privacy stores over one database.
+use crate::anonymise::ConsentDocuments;
+use crate::disclosure::{self, Disclosure};
+use crate::entities::{consent, person, subject_request};
+
+/// The privacy stores over one database, anonymising people through every domain's hook.
 #[derive(Clone)]
 pub struct SqlPrivacy {
     db: Database,
+    hooks: Arc<[Arc<dyn PersonalDataHook>]>,
 }
 
 impl SqlPrivacy {
-    /// The stores over this database.
-    pub fn new(db: Database) -> Self {
-        Self { db }
+    /// The stores over this database; anonymising a person runs privacy's own part (the consent
+    /// documents) and then each of `hooks` (every other domain's data about people, as the
+    /// composition root lists them), all in one transaction with the audit row.
+    pub fn new(db: Database, hooks: Vec<Arc<dyn PersonalDataHook>>) -> Self {
+        let own: Arc<dyn PersonalDataHook> = Arc::new(ConsentDocuments);
+        Self { db, hooks: std::iter::once(own).chain(hooks).collect() }
     }
 
     /// The three ports.
@@ -329,12 +332,15 @@ impl ConsentRepo for SqlPrivacy {
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         let txn = self.begin().await?;
-        consent::Entity::update_many()
+        let done = consent::Entity::update_many()
             .col_expr(consent::Column::DestroyedAt, Expr::value(at))
             .filter(consent::Column::Id.eq(id.0))
             .exec(&txn)
             .await
             .map_err(unavailable)?;
+        if done.rows_affected == 0 {
+            return Err(StoreError::unavailable(format!("no consent {}", id.0)));
+        }
         self.commit_with(txn, audit).await
     }
 
@@ -436,21 +442,15 @@ impl Subjects for SqlPrivacy {
 
     async fn anonymise(&self, subject: PersonId, audit: &AuditEvent) -> Result<(), StoreError> {
         let txn = self.begin().await?;
-        let Some(row) = person::Entity::find_by_id(subject.0).one(&txn).await.map_err(unavailable)? else {
+        if person::Entity::find_by_id(subject.0).one(&txn).await.map_err(unavailable)?.is_none() {
             return Ok(());
-        };
-        let person = convert::person_from(row).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut row = convert::person_row(&anonymised(&person));
-        row.created_at = sea_orm::ActiveValue::NotSet;
-        person::Entity::update(row).exec(&txn).await.map_err(unavailable)?;
-        // A consent's document reference may carry the name ("Согласие Ивановой"): the row stays
-        // as the record of lawful processing, its reference does not.
-        consent::Entity::update_many()
-            .col_expr(consent::Column::Document, Expr::value(registry::rules::anonymise::REMOVED))
-            .filter(consent::Column::PersonId.eq(subject.0))
-            .exec(&txn)
-            .await
-            .map_err(unavailable)?;
+        }
+        // Every domain's part in the one transaction: a failing hook rolls back all of them.
+        for hook in self.hooks.iter() {
+            hook.anonymise(&txn, subject).await.inspect_err(|error| {
+                tracing::error!(domain = hook.domain(), %error, "anonymising a person failed; nothing was written");
+            })?;
+        }
         self.commit_with(txn, audit).await
     }
 

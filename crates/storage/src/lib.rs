@@ -8,8 +8,10 @@ mod audit_store;
 mod database;
 mod entities;
 pub mod errors;
+mod personal_data;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use audit_store::{SqlAudit, commit_audited, raw_audit};
 pub use database::{Backend, Database, MigrationState, StorageError};
+pub use personal_data::PersonalDataHook;

@@ -144,6 +144,18 @@ pub async fn query_strings(db: &Database, sql: &str) -> Vec<String> {
     rows.into_iter().map(|row| row.try_get_by_index::<String>(0).expect("a text column")).collect()
 }
 
+/// Every row of a table, every column (the withheld ones too), as JSON objects: what someone
+/// reading the database would see (tests of anonymisation).
+pub async fn all_rows(db: &Database, table: &str) -> Vec<serde_json::Value> {
+    use sea_orm::FromQueryResult;
+    use sea_orm::sea_query::{Alias, Asterisk, Query};
+    let query = Query::select().column(Asterisk).from(Alias::new(table)).to_owned();
+    sea_orm::JsonValue::find_by_statement(db.db_backend().build(&query))
+        .all(db.connection())
+        .await
+        .expect("a readable table")
+}
+
 /// `url` with its database name replaced.
 fn with_database(url: &str, name: &str) -> String {
     let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));

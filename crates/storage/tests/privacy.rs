@@ -24,7 +24,7 @@ use storage::{Backend, Database, SqlAudit};
 use storage_access::SqlAccess;
 use storage_privacy::SqlPrivacy;
 use storage_privacy::disclosure::{self, Disclosure};
-use storage_registry::SqlRegistry;
+use storage_registry::{RegistryPersonalData, SqlRegistry};
 
 struct World {
     db: Database,
@@ -38,7 +38,7 @@ async fn world(db: Database) -> World {
     let policy = Arc::new(Policy::parse(include_str!("../../../profiles/permissions.toml")).expect("valid"));
     let gate = Gate::new(policy, SqlAudit::new(db.clone()).port(), Arc::new(FixedClock(fixtures::instant())));
     let registry = Registry::open(SqlRegistry::new(db.clone()).ports(), gate.clone()).await.expect("open");
-    let (consents, requests, subjects) = SqlPrivacy::new(db.clone()).ports();
+    let (consents, requests, subjects) = SqlPrivacy::new(db.clone(), vec![Arc::new(RegistryPersonalData)]).ports();
     let privacy = Privacy::new(consents, requests, subjects, gate);
     let admin = admin();
     registry.seed_references(&admin, &fixtures::terms()).await.expect("seed");
@@ -241,7 +241,7 @@ async fn only_a_distribution_consent_for_the_directory_publishes(w: World) {
         categories: vec!["name".into(), "phone".into()],
         document: document.into(),
     };
-    let (consents, _, _) = SqlPrivacy::new(w.db.clone()).ports();
+    let (consents, _, _) = SqlPrivacy::new(w.db.clone(), vec![Arc::new(RegistryPersonalData)]).ports();
     let both = [w.anna, w.boris];
     w.privacy.record_consent(&admin, consent(w.anna, "newsletter", "Рассылка v1")).await.expect("newsletter");
     let found = consents.distributing(&both, PUBLIC_DIRECTORY).await.expect("query");
@@ -417,7 +417,7 @@ async fn the_export_of_a_person_with_an_account_holds_no_credential_and_the_audi
 /// (as the reports would count them: memberships joined to their person and organisation).
 fn anonymising_in_the_database_keeps_every_aggregate(runtime: &tokio::runtime::Runtime, db: &Database) {
     let registry = SqlRegistry::new(db.clone()).ports();
-    let store = SqlPrivacy::new(db.clone());
+    let store = SqlPrivacy::new(db.clone(), vec![Arc::new(RegistryPersonalData)]);
     let strategy = people_records().prop_flat_map(|records| {
         let n = records.people.len();
         (Just(records), proptest::collection::vec(any::<bool>(), n))

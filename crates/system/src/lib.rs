@@ -5,6 +5,7 @@
 pub mod audit_key;
 pub mod bootstrap;
 pub mod files;
+pub mod personal_data;
 mod services;
 mod settings;
 

@@ -24,10 +24,10 @@ use crate::rules::names::{name_key, search_key};
 use kernel::StoreError;
 
 #[derive(Default)]
-struct State {
+pub(super) struct State {
     organizations: HashMap<OrganizationId, Organization>,
-    people: HashMap<PersonId, Person>,
-    memberships: HashMap<MembershipId, Membership>,
+    pub(super) people: HashMap<PersonId, Person>,
+    pub(super) memberships: HashMap<MembershipId, Membership>,
     coalitions: HashMap<CoalitionId, Coalition>,
     members: HashMap<CoalitionMemberId, CoalitionMember>,
     ties: HashMap<TieId, Tie>,
@@ -87,7 +87,7 @@ impl InMemoryRegistry {
         }
     }
 
-    fn state(&self) -> MutexGuard<'_, State> {
+    pub(super) fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().expect("the in-memory store's lock is never poisoned")
     }
 }

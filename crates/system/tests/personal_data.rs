@@ -1,0 +1,155 @@
+//! The personal-data hooks the composition root registers, on SQLite and on PostgreSQL, through
+//! the services it builds: after a person is anonymised no direct identifier of theirs is left in
+//! any table the subject export walks (every column, the ones the export withholds too), nobody
+//! else's is touched, the registry's aggregates stay, and anonymising twice changes nothing.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use access::{Assignment, LoginAttempt, LoginLimits};
+use kernel::{Channel, FixedClock, Policy, Role};
+use privacy::{ConsentKind, NewConsent, PersonId};
+use registry::input::{LegalBasisInput, OrganizationInput, PersonInput};
+use registry::model::{LegalBasisKind, Person};
+use registry::rules::anonymise::{PeopleAggregates, aggregates};
+use registry::testing::fixtures::{self, admin};
+use storage::Database;
+use storage::testing::all_rows;
+use storage_privacy::SqlPrivacy;
+use storage_registry::SqlRegistry;
+use system::Services;
+
+/// A person's direct identifiers as stored, lower-cased (the search key holds the names so).
+fn identifiers(person: &Person, consent_document: &str) -> Vec<String> {
+    let p = &person.profile;
+    [p.last_name.to_string(), p.first_name.to_string(), consent_document.to_owned()]
+        .into_iter()
+        .chain(p.middle_name.iter().map(ToString::to_string))
+        .chain(p.phones.iter().map(ToString::to_string))
+        .chain(p.emails.iter().map(ToString::to_string))
+        .chain(person.legal_basis.document.iter().map(ToString::to_string))
+        .map(|identifier| identifier.to_lowercase())
+        .collect()
+}
+
+/// Every row of every table the export walks (all but the append-only audit log), lower-cased.
+async fn tables_about_people(db: &Database) -> BTreeMap<String, String> {
+    let store = SqlPrivacy::new(db.clone(), system::personal_data::hooks());
+    let links = store.person_links().await.expect("the catalogue");
+    let mut tables = BTreeMap::new();
+    for table in links.iter().map(|l| l.table.as_str()).chain(["people"]) {
+        let rows = serde_json::to_string(&all_rows(db, table).await).expect("rows serialise");
+        tables.insert(table.to_owned(), rows.to_lowercase());
+    }
+    assert!(tables.len() >= 6, "the walk reaches people, memberships, consents, requests, accounts, sessions");
+    tables
+}
+
+async fn registry_aggregates(db: &Database, people: &[PersonId]) -> PeopleAggregates {
+    let ports = SqlRegistry::new(db.clone()).ports();
+    let people = ports.people.get_many(people).await.expect("people");
+    let memberships = ports.memberships.of_people(&people.iter().map(|p| p.id).collect::<Vec<_>>()).await;
+    let memberships = memberships.expect("memberships");
+    let mut organizations: Vec<_> = memberships.iter().map(|m| m.organization).collect();
+    organizations.dedup();
+    let organizations = ports.organizations.get_many(&organizations).await.expect("organisations");
+    aggregates(&organizations, &people, &memberships)
+}
+
+/// Adds a person with a membership, a consent whose document names them and a request.
+/// Returns the person's id and direct identifiers.
+async fn person(
+    services: &Services,
+    last_name: &str,
+    phone: &str,
+    org: registry::model::OrganizationId,
+) -> (PersonId, Vec<String>) {
+    let admin = admin();
+    let input = PersonInput {
+        last_name: last_name.into(),
+        first_name: format!("{last_name}-имя"),
+        middle_name: Some(format!("{last_name}-отчество")),
+        phones: vec![phone.into()],
+        emails: vec![format!("{}@example.org", phone.len() * 7 + last_name.len())],
+    };
+    let basis = LegalBasisInput {
+        kind: LegalBasisKind::Consent,
+        purpose: "учёт контактов".into(),
+        since: fixtures::day(2026, 1, 10),
+        document: Some(format!("Анкета {last_name}")),
+    };
+    let person = services.registry.add_person(&admin, &input, &basis).await.expect("person");
+    services.registry.add_membership(&admin, person.id, org, "волонтёр", None).await.expect("membership");
+    let document = format!("Согласие {last_name} v1");
+    let consent = NewConsent {
+        subject: person.id,
+        kind: ConsentKind::Processing,
+        purpose: "ngo_contacts".into(),
+        categories: vec!["name".into(), "phone".into()],
+        document: document.clone(),
+    };
+    services.privacy.record_consent(&admin, consent).await.expect("consent");
+    services.privacy.register_request(&admin, person.id, None).await.expect("request");
+    let stored = services.registry.personal_data(&admin, &[person.id]).await.expect("contacts");
+    let mut found = identifiers(&person, &document);
+    let contacts =
+        stored[0].phones.iter().map(ToString::to_string).chain(stored[0].emails.iter().map(ToString::to_string));
+    found.extend(contacts.map(|c| c.to_lowercase()));
+    assert_eq!(found.len(), 7, "three names, two documents, a phone and an e-mail: {found:?}");
+    (person.id, found)
+}
+
+async fn anonymisation_leaves_no_identifier_in_any_table_about_people(db: Database) {
+    let policy = Policy::parse(system::PERMISSIONS).expect("the shipped policy");
+    let clock = Arc::new(FixedClock(fixtures::instant()));
+    let services = system::bootstrap::services(&db, clock, policy, LoginLimits::default()).await.expect("services");
+    let admin = admin();
+    services.registry.seed_references(&admin, &fixtures::terms()).await.expect("seed");
+    let org = OrganizationInput {
+        full_name: "АНО «Вместе»".into(),
+        legal_form: "ano".into(),
+        inn: Some(fixtures::inn_number(1)),
+        ..Default::default()
+    };
+    let org = services.registry.create_organization(&admin, &org).await.expect("organisation");
+    let (anna, anna_identifiers) = person(&services, "Канареечкина", "+7 900 111-11-11", org.id).await;
+    let (boris, boris_identifiers) = person(&services, "Борисов", "+7 900 222-22-22", org.id).await;
+    let people = [anna, boris];
+    let volunteer = Assignment { person: Some(anna), ..Assignment::role(Role::Volunteer) };
+    services.access.add_account(&admin, "volunteer.one", &volunteer, "a long password of hers").await.expect("account");
+    let attempt = LoginAttempt {
+        login: "volunteer.one",
+        password: "a long password of hers",
+        peer: "192.0.2.1",
+        channel: Channel::Graphql,
+        request_id: "test-login",
+    };
+    services.access.login(attempt).await.expect("a session");
+
+    let before = tables_about_people(&db).await;
+    let everything = before.values().cloned().collect::<String>();
+    for identifier in anna_identifiers.iter().chain(&boris_identifiers) {
+        assert!(everything.contains(identifier.as_str()), "{identifier} is stored before anonymisation");
+    }
+    let counts = registry_aggregates(&db, &people).await;
+
+    services.privacy.anonymise(&admin, anna).await.expect("anonymise");
+    let once = tables_about_people(&db).await;
+    for (table, rows) in &once {
+        for identifier in &anna_identifiers {
+            assert!(!rows.contains(identifier.as_str()), "{identifier} survived anonymisation in {table}: {rows}");
+        }
+    }
+    let everything = once.values().cloned().collect::<String>();
+    for identifier in &boris_identifiers {
+        assert!(everything.contains(identifier.as_str()), "another person's {identifier} was removed");
+    }
+    assert_eq!(registry_aggregates(&db, &people).await, counts, "the registry's aggregates stay");
+
+    services.privacy.anonymise(&admin, anna).await.expect("anonymise again");
+    assert_eq!(tables_about_people(&db).await, once, "anonymising twice changes nothing");
+}
+
+storage::on_both_databases!(the_root_s_hooks_leave_no_identifier_of_an_anonymised_person, |db| {
+    anonymisation_leaves_no_identifier_in_any_table_about_people(db)
+});
