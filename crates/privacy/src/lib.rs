@@ -7,6 +7,7 @@
 //! finds every table referring to a person.
 
 pub mod actions;
+pub mod error;
 pub mod model;
 pub mod ports;
 pub mod rules;
@@ -14,7 +15,8 @@ pub mod service;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
+pub use error::{InputProblem, PrivacyError};
 pub use model::{Consent, ConsentId, ConsentKind, PersonId, SubjectExport, SubjectRequest, SubjectRequestId};
-pub use ports::{ConsentRepo, SubjectRequestRepo, Subjects};
+pub use ports::{ConsentRepo, PrivacyPorts, SubjectRequestRepo, Subjects};
 pub use rules::PrivacyRuleError;
-pub use service::{InputProblem, NewConsent, Privacy, PrivacyError, RunReport};
+pub use service::{NewConsent, Privacy, RunReport};

@@ -2,6 +2,7 @@
 //! change's own transaction.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use audit::AuditEvent;
@@ -9,6 +10,17 @@ use chrono::{DateTime, Utc};
 use kernel::StoreError;
 
 use crate::model::{Consent, ConsentId, PersonId, SubjectRequest, SubjectRequestId};
+
+/// Every port the privacy use cases need, as the composition root builds them.
+#[derive(Clone)]
+pub struct PrivacyPorts {
+    /// Consents.
+    pub consents: Arc<dyn ConsentRepo>,
+    /// Subject access requests.
+    pub requests: Arc<dyn SubjectRequestRepo>,
+    /// The people the data are about.
+    pub subjects: Arc<dyn Subjects>,
+}
 
 /// Stores consents.
 #[async_trait]

@@ -1,115 +1,15 @@
 //! The privacy use cases: record and withdraw consents, register and answer subject access
 //! requests, export a subject's data, and carry out destruction (`nko privacy run`).
 
-use std::sync::Arc;
-
-use audit::{Gate, GateError, object};
+use audit::{Gate, object};
 use chrono::NaiveDate;
-use kernel::{Actor, Lang, Localized, StoreError};
+use kernel::Actor;
 
 use crate::actions::{CONSENT_MANAGE, PRIVACY_RUN, SUBJECT_REQUEST};
+use crate::error::{InputProblem, PrivacyError};
 use crate::model::{Consent, ConsentId, ConsentKind, PersonId, SubjectExport, SubjectRequest, SubjectRequestId};
-use crate::ports::{ConsentRepo, SubjectRequestRepo, Subjects};
+use crate::ports::PrivacyPorts;
 use crate::rules::{self, PrivacyRuleError};
-
-/// Why a privacy use case refused.
-#[derive(Debug, thiserror::Error)]
-pub enum PrivacyError {
-    /// A field is wrong.
-    #[error("{field}: {problem}")]
-    Invalid {
-        /// The input field.
-        field: &'static str,
-        /// What is wrong.
-        problem: InputProblem,
-    },
-    /// A rule refuses it.
-    #[error(transparent)]
-    Rule(#[from] PrivacyRuleError),
-    /// No such record.
-    #[error("{0} not found")]
-    NotFound(&'static str),
-    /// The policy refuses it (the refusal is in the audit log), or the audit log could not
-    /// record it.
-    #[error(transparent)]
-    Gate(#[from] GateError),
-    /// Storage failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-/// What is wrong with an input field.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum InputProblem {
-    /// Not a code of 2 to 64 characters a-z, 0-9, `_`.
-    CodeShape,
-    /// Empty or longer than the limit.
-    Length {
-        /// The most characters allowed.
-        max: usize,
-    },
-    /// No category given.
-    NoCategory,
-    /// A category a distribution consent cannot grant (the public directory shows only these).
-    NotPublishable {
-        /// The category given.
-        category: String,
-    },
-    /// A control or invisible formatting character (see `kernel::text`).
-    ForbiddenCharacter {
-        /// The character, as `U+XXXX`.
-        code_point: String,
-    },
-    /// A date after today.
-    InTheFuture,
-    /// A date before 2000 (before 152-FZ and the production calendar).
-    TooEarly,
-    /// More values than a list may hold.
-    TooMany {
-        /// The limit.
-        max: usize,
-    },
-}
-
-impl std::fmt::Display for InputProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message(Lang::En))
-    }
-}
-
-impl Localized for InputProblem {
-    fn message(&self, lang: Lang) -> String {
-        let ru = lang != Lang::En;
-        match self {
-            InputProblem::CodeShape if ru => "код: от 2 до 64 символов a-z, 0-9, _".into(),
-            InputProblem::CodeShape => "2-64 characters a-z, 0-9, _".into(),
-            InputProblem::Length { max } if ru => format!("от 1 до {max} символов"),
-            InputProblem::Length { max } => format!("1-{max} characters"),
-            InputProblem::NoCategory if ru => "нужна хотя бы одна категория".into(),
-            InputProblem::NoCategory => "at least one category".into(),
-            InputProblem::NotPublishable { category } if ru => format!(
-                "«{category}»: согласие на распространение может разрешать только {}",
-                rules::PUBLISHABLE_CATEGORIES.join(", ")
-            ),
-            InputProblem::NotPublishable { category } => format!(
-                "`{category}`: a distribution consent can grant only {}",
-                rules::PUBLISHABLE_CATEGORIES.join(", ")
-            ),
-            InputProblem::ForbiddenCharacter { code_point } if ru => {
-                format!("недопустимый символ {code_point} (управляющий или невидимый)")
-            }
-            InputProblem::ForbiddenCharacter { code_point } => {
-                format!("the character {code_point} is not allowed (a control or invisible character)")
-            }
-            InputProblem::InTheFuture if ru => "дата в будущем".into(),
-            InputProblem::InTheFuture => "in the future".into(),
-            InputProblem::TooEarly if ru => "дата раньше 2000 года: проверьте год".into(),
-            InputProblem::TooEarly => "a date before 2000: check the year".into(),
-            InputProblem::TooMany { max } if ru => format!("не больше {max} значений"),
-            InputProblem::TooMany { max } => format!("at most {max} values"),
-        }
-    }
-}
 
 /// The categories a consent lists: codes, each once, in order; at least one and at most
 /// [`MAX_CATEGORIES`]; a distribution consent only those the directory can show.
@@ -149,29 +49,6 @@ fn free_text(field: &'static str, text: &str, max: usize, newlines: bool) -> Res
     Ok(text.to_owned())
 }
 
-impl Localized for PrivacyError {
-    fn message(&self, lang: Lang) -> String {
-        match self {
-            PrivacyError::Gate(gate) => gate.message(lang),
-            PrivacyError::Store(store) => store.message(lang),
-            _ if lang == Lang::En => self.to_string(),
-            PrivacyError::Invalid { field, problem } => format!("{field}: {}", problem.message(lang)),
-            PrivacyError::Rule(PrivacyRuleError::OnePurposePerDocument { document, other }) => format!(
-                "документ «{document}» уже содержит согласие на цель «{other}»: одно согласие — одна цель (152-ФЗ, ст. 9)"
-            ),
-            PrivacyError::Rule(PrivacyRuleError::AlreadyWithdrawn) => "согласие уже отозвано".into(),
-            PrivacyError::Rule(PrivacyRuleError::AlreadyExtended) => "срок ответа уже продлевался".into(),
-            PrivacyError::Rule(PrivacyRuleError::ReasonRequired) => "для продления срока укажите причину".into(),
-            PrivacyError::Rule(PrivacyRuleError::AlreadyAnswered) => "на запрос уже дан ответ".into(),
-            PrivacyError::Rule(PrivacyRuleError::AnswerOutOfRange) => {
-                "дата ответа — не раньше дня получения запроса и не позже сегодняшнего дня".into()
-            }
-            PrivacyError::Rule(PrivacyRuleError::Calendar(e)) => e.to_string(),
-            PrivacyError::NotFound(what) => format!("запись не найдена ({what})"),
-        }
-    }
-}
-
 /// A consent as recorded from its document.
 #[derive(Clone, Debug)]
 pub struct NewConsent {
@@ -202,9 +79,7 @@ pub struct RunReport {
 
 /// The privacy use cases.
 pub struct Privacy {
-    consents: Arc<dyn ConsentRepo>,
-    requests: Arc<dyn SubjectRequestRepo>,
-    subjects: Arc<dyn Subjects>,
+    ports: PrivacyPorts,
     gate: Gate,
 }
 
@@ -216,18 +91,14 @@ fn code(field: &'static str, text: &str) -> Result<String, PrivacyError> {
 }
 
 impl Privacy {
-    /// The use cases over these ports.
-    pub fn new(
-        consents: Arc<dyn ConsentRepo>,
-        requests: Arc<dyn SubjectRequestRepo>,
-        subjects: Arc<dyn Subjects>,
-        gate: Gate,
-    ) -> Self {
-        Self { consents, requests, subjects, gate }
+    /// The use cases over these ports. Every use case passes `gate`: the policy decides, the
+    /// audit log records.
+    pub async fn open(ports: PrivacyPorts, gate: Gate) -> Result<Self, PrivacyError> {
+        Ok(Self { ports, gate })
     }
 
     async fn existing_subject(&self, subject: PersonId) -> Result<(), PrivacyError> {
-        if self.subjects.exists(subject).await? { Ok(()) } else { Err(PrivacyError::NotFound("person")) }
+        if self.ports.subjects.exists(subject).await? { Ok(()) } else { Err(PrivacyError::NotFound("person")) }
     }
 
     fn today(&self) -> NaiveDate {
@@ -253,13 +124,13 @@ impl Privacy {
             destroy_by: None,
             destroyed_at: None,
         };
-        rules::check_one_purpose(&consent, &self.consents.with_document(&consent.document).await?)?;
+        rules::check_one_purpose(&consent, &self.ports.consents.with_document(&consent.document).await?)?;
         let event = self.gate.event(actor, CONSENT_MANAGE, object("person", consent.subject.0)).with_detail(format!(
             "consent {} for {}",
             consent.kind.code(),
             consent.purpose
         ));
-        self.consents.insert(&consent, &event).await?;
+        self.ports.consents.insert(&consent, &event).await?;
         Ok(consent)
     }
 
@@ -268,7 +139,7 @@ impl Privacy {
     /// destruction within 30 days.
     pub async fn withdraw_consent(&self, actor: &Actor, id: ConsentId) -> Result<Consent, PrivacyError> {
         self.gate.require_all(actor, CONSENT_MANAGE, object("consent", id.0)).await?;
-        let mut consent = self.consents.get(id).await?.ok_or(PrivacyError::NotFound("consent"))?;
+        let mut consent = self.ports.consents.get(id).await?.ok_or(PrivacyError::NotFound("consent"))?;
         if consent.withdrawn_at.is_some() {
             return Err(PrivacyRuleError::AlreadyWithdrawn.into());
         }
@@ -279,14 +150,14 @@ impl Privacy {
             consent.kind.code(),
             consent.purpose
         ));
-        self.consents.update(&consent, &event).await?;
+        self.ports.consents.update(&consent, &event).await?;
         Ok(consent)
     }
 
     /// Every consent of a person.
     pub async fn consents_of(&self, actor: &Actor, subject: PersonId) -> Result<Vec<Consent>, PrivacyError> {
         self.gate.require_all(actor, CONSENT_MANAGE, object("person", subject.0)).await?;
-        Ok(self.consents.of_subject(subject).await?)
+        Ok(self.ports.consents.of_subject(subject).await?)
     }
 
     /// What the public directory may show of each of these people: the categories of their
@@ -297,7 +168,7 @@ impl Privacy {
         subjects: &[PersonId],
     ) -> Result<std::collections::HashMap<PersonId, std::collections::BTreeSet<String>>, PrivacyError> {
         let mut out: std::collections::HashMap<PersonId, std::collections::BTreeSet<String>> = Default::default();
-        for consent in self.consents.distributing(subjects, rules::PUBLIC_DIRECTORY).await? {
+        for consent in self.ports.consents.distributing(subjects, rules::PUBLIC_DIRECTORY).await? {
             if rules::publishes_in_directory(&consent) {
                 out.entry(consent.subject).or_default().extend(consent.categories);
             }
@@ -336,7 +207,7 @@ impl Privacy {
             .gate
             .event(actor, SUBJECT_REQUEST, object("person", subject.0))
             .with_detail(format!("request due {due_on}"));
-        self.requests.insert(&request, &event).await?;
+        self.ports.requests.insert(&request, &event).await?;
         Ok(request)
     }
 
@@ -349,13 +220,13 @@ impl Privacy {
     ) -> Result<SubjectRequest, PrivacyError> {
         self.gate.require_all(actor, SUBJECT_REQUEST, object("subject_request", id.0)).await?;
         let reason = if reason.trim().is_empty() { String::new() } else { free_text("reason", reason, 1_000, true)? };
-        let request = self.requests.get(id).await?.ok_or(PrivacyError::NotFound("subject request"))?;
+        let request = self.ports.requests.get(id).await?.ok_or(PrivacyError::NotFound("subject request"))?;
         let extended = rules::extend(&request, &reason)?;
         let event = self
             .gate
             .event(actor, SUBJECT_REQUEST, object("person", request.subject.0))
             .with_detail(format!("extended to {}", extended.deadline()));
-        self.requests.update(&extended, &event).await?;
+        self.ports.requests.update(&extended, &event).await?;
         Ok(extended)
     }
 
@@ -367,11 +238,11 @@ impl Privacy {
         on: Option<NaiveDate>,
     ) -> Result<SubjectRequest, PrivacyError> {
         self.gate.require_all(actor, SUBJECT_REQUEST, object("subject_request", id.0)).await?;
-        let request = self.requests.get(id).await?.ok_or(PrivacyError::NotFound("subject request"))?;
+        let request = self.ports.requests.get(id).await?.ok_or(PrivacyError::NotFound("subject request"))?;
         let request = rules::answered(&request, on.unwrap_or_else(|| self.today()), self.today())?;
         let event =
             self.gate.event(actor, SUBJECT_REQUEST, object("person", request.subject.0)).with_detail("answered");
-        self.requests.update(&request, &event).await?;
+        self.ports.requests.update(&request, &event).await?;
         Ok(request)
     }
 
@@ -379,7 +250,7 @@ impl Privacy {
     pub async fn export(&self, actor: &Actor, subject: PersonId) -> Result<SubjectExport, PrivacyError> {
         self.gate.require_all(actor, SUBJECT_REQUEST, object("person", subject.0)).await?;
         self.existing_subject(subject).await?;
-        let tables = self.subjects.export(subject).await?;
+        let tables = self.ports.subjects.export(subject).await?;
         let event = self
             .gate
             .event(actor, SUBJECT_REQUEST, object("person", subject.0))
@@ -393,7 +264,7 @@ impl Privacy {
         self.gate.require_all(actor, PRIVACY_RUN, object("person", subject.0)).await?;
         self.existing_subject(subject).await?;
         let event = self.gate.event(actor, PRIVACY_RUN, object("person", subject.0)).with_detail("anonymise");
-        Ok(self.subjects.anonymise(subject, &event).await?)
+        Ok(self.ports.subjects.anonymise(subject, &event).await?)
     }
 
     /// Carries out what withdrawals require (idempotent; run it daily from cron): for each
@@ -404,20 +275,20 @@ impl Privacy {
         let today = self.today();
         let now = self.gate.clock().now();
         let mut report = RunReport::default();
-        for consent in self.consents.pending_destruction().await? {
+        for consent in self.ports.consents.pending_destruction().await? {
             if consent.destroy_by.is_some_and(|by| by < today) {
                 report.overdue += 1;
             }
-            let others = self.consents.of_subject(consent.subject).await?;
+            let others = self.ports.consents.of_subject(consent.subject).await?;
             let still_consented =
                 others.iter().any(|c| c.id != consent.id && c.is_active() && c.kind == ConsentKind::Processing);
             let processing = consent.kind == ConsentKind::Processing;
-            if processing && !still_consented && self.subjects.held_on_consent(consent.subject).await? {
+            if processing && !still_consented && self.ports.subjects.held_on_consent(consent.subject).await? {
                 let event = self
                     .gate
                     .event(actor, PRIVACY_RUN, object("person", consent.subject.0))
                     .with_detail(format!("anonymise: consent for {} withdrawn", consent.purpose));
-                self.subjects.anonymise(consent.subject, &event).await?;
+                self.ports.subjects.anonymise(consent.subject, &event).await?;
                 report.anonymised += 1;
             }
             let event = self.gate.event(actor, PRIVACY_RUN, object("consent", consent.id.0)).with_detail(format!(
@@ -425,17 +296,17 @@ impl Privacy {
                 consent.kind.code(),
                 consent.purpose
             ));
-            self.consents.mark_destroyed(consent.id, now, &event).await?;
+            self.ports.consents.mark_destroyed(consent.id, now, &event).await?;
             report.destroyed += 1;
         }
-        report.late_requests = self.requests.open().await?.into_iter().filter(|r| r.deadline() < today).collect();
+        report.late_requests = self.ports.requests.open().await?.into_iter().filter(|r| r.deadline() < today).collect();
         Ok(report)
     }
 
     /// Requests not answered yet, earliest deadline first.
     pub async fn open_requests(&self, actor: &Actor) -> Result<Vec<SubjectRequest>, PrivacyError> {
         self.gate.require_all(actor, SUBJECT_REQUEST, None).await?;
-        Ok(self.requests.open().await?)
+        Ok(self.ports.requests.open().await?)
     }
 }
 

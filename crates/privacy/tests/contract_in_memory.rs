@@ -4,7 +4,7 @@ use audit::testing::MemoryAuditLog;
 use privacy::testing::{InMemoryPrivacy, contract};
 
 #[tokio::test]
-async fn the_in_memory_privacy_ports_keep_the_contract() {
+async fn the_privacy_ports_keep_the_contract_in_memory() {
     contract::all(|| async {
         let store = InMemoryPrivacy::new(MemoryAuditLog::default());
         store.stores(std::sync::Arc::new(store.population()))

@@ -44,7 +44,7 @@ fn actor(role: Role) -> Actor {
     }
 }
 
-fn world() -> World {
+async fn world() -> World {
     let audit = MemoryAuditLog::default();
     let store = InMemoryPrivacy::new(audit.clone());
     // Monday 2 March 2026, 10:00 Moscow time.
@@ -52,8 +52,7 @@ fn world() -> World {
     let policy = Policy::parse(POLICY).expect("valid");
     policy.require_exactly(privacy::actions::ACTIONS).expect("the test policy covers the actions");
     let gate = Gate::new(Arc::new(policy), Arc::new(audit.clone()), clock.clone());
-    let store_arc = Arc::new(store.clone());
-    let privacy = Privacy::new(store_arc.clone(), store_arc.clone(), store_arc, gate);
+    let privacy = Privacy::open(store.ports(), gate).await.expect("opens");
     let (anna, boris) = (PersonId(uuid::Uuid::from_u128(10)), PersonId(uuid::Uuid::from_u128(11)));
     store.add_subject(anna, "Анна Аннова", true);
     store.add_subject(boris, "Борис Борисов", false);
@@ -72,7 +71,7 @@ fn consent(subject: PersonId, kind: ConsentKind, purpose: &str, document: &str) 
 
 #[tokio::test]
 async fn a_withdrawn_consent_leads_to_anonymisation_at_the_next_run_and_the_run_is_idempotent() {
-    let w = world();
+    let w = world().await;
     let coordinator = actor(Role::Coordinator);
     let admin = actor(Role::Admin);
     let given = w
@@ -98,7 +97,7 @@ async fn a_withdrawn_consent_leads_to_anonymisation_at_the_next_run_and_the_run_
 
 #[tokio::test]
 async fn a_person_held_on_another_ground_or_consent_is_not_anonymised() {
-    let w = world();
+    let w = world().await;
     let coordinator = actor(Role::Coordinator);
     let on_law = w
         .privacy
@@ -124,7 +123,7 @@ async fn a_person_held_on_another_ground_or_consent_is_not_anonymised() {
 
 #[tokio::test]
 async fn a_distribution_consent_decides_what_the_public_may_see_and_withdrawal_acts_at_once() {
-    let w = world();
+    let w = world().await;
     let coordinator = actor(Role::Coordinator);
     let both = [w.anna, w.boris];
     assert!(w.privacy.publishable(&both).await.unwrap().is_empty(), "nobody without a distribution consent");
@@ -148,7 +147,7 @@ async fn a_distribution_consent_decides_what_the_public_may_see_and_withdrawal_a
 
 #[tokio::test]
 async fn a_distribution_consent_for_another_purpose_does_not_publish_anyone() {
-    let w = world();
+    let w = world().await;
     let coordinator = actor(Role::Coordinator);
     let both = [w.anna, w.boris];
     let mut newsletter = consent(w.anna, ConsentKind::Distribution, "newsletter", "Р-2");
@@ -168,7 +167,7 @@ async fn a_distribution_consent_for_another_purpose_does_not_publish_anyone() {
 
 #[tokio::test]
 async fn one_document_carries_one_purpose() {
-    let w = world();
+    let w = world().await;
     let coordinator = actor(Role::Coordinator);
     w.privacy.record_consent(&coordinator, consent(w.anna, ConsentKind::Processing, "training", "Д-7")).await.unwrap();
     let second =
@@ -183,7 +182,7 @@ async fn one_document_carries_one_purpose() {
 
 #[tokio::test]
 async fn a_subject_request_is_due_in_ten_working_days_extends_once_and_late_ones_are_reported() {
-    let w = world();
+    let w = world().await;
     let lawyer = actor(Role::Lawyer);
     // Received Monday 2 March 2026: 9 March is a holiday (8 March fell on a Sunday).
     let request = w.privacy.register_request(&lawyer, w.anna, None).await.unwrap();
@@ -200,7 +199,7 @@ async fn a_subject_request_is_due_in_ten_working_days_extends_once_and_late_ones
 
 #[tokio::test]
 async fn the_policy_decides_and_every_change_is_audited() {
-    let w = world();
+    let w = world().await;
     let trainer = actor(Role::Trainer);
     let refused = w.privacy.record_consent(&trainer, consent(w.anna, ConsentKind::Processing, "training", "X")).await;
     assert!(matches!(refused, Err(PrivacyError::Gate(audit::GateError::Denied(_)))));
@@ -267,7 +266,7 @@ mod properties {
         ) {
             let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
             runtime.block_on(async {
-                let w = world();
+                let w = world().await;
                 let (coordinator, admin) = (actor(Role::Coordinator), actor(Role::Admin));
                 w.clock.advance(TimeDelta::minutes(given));
                 let start = kernel::Clock::now(w.clock.as_ref());
@@ -326,7 +325,7 @@ mod properties {
         fn the_directory_shows_exactly_the_people_with_an_active_distribution_consent_for_it(generated in consents()) {
             let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
             runtime.block_on(async {
-                let w = world();
+                let w = world().await;
                 let coordinator = actor(Role::Coordinator);
                 let subjects: Vec<PersonId> = (0..3).map(|n| PersonId(uuid::Uuid::from_u128(100 + n))).collect();
                 for (n, subject) in subjects.iter().enumerate() {
@@ -368,7 +367,7 @@ fn invalid<T: std::fmt::Debug>(result: Result<T, PrivacyError>) -> (&'static str
 
 #[tokio::test]
 async fn consents_and_reasons_refuse_hidden_characters_overlong_text_and_unpublishable_categories() {
-    let w = world();
+    let w = world().await;
     let coordinator = actor(Role::Coordinator);
     let lawyer = actor(Role::Lawyer);
     let mut hidden = consent(w.anna, ConsentKind::Processing, "ngo_contacts", "Согласие\u{202E}1");
@@ -398,7 +397,7 @@ async fn consents_and_reasons_refuse_hidden_characters_overlong_text_and_unpubli
 
 #[tokio::test]
 async fn a_request_cannot_be_received_before_2000_nor_answered_before_it_was_received() {
-    let w = world();
+    let w = world().await;
     let lawyer = actor(Role::Lawyer);
     let old = NaiveDate::from_ymd_opt(1899, 1, 1);
     let (field, problem) = invalid(w.privacy.register_request(&lawyer, w.anna, old).await);

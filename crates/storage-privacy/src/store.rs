@@ -9,13 +9,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use audit::AuditEvent;
 use privacy::{
-    Consent, ConsentId, ConsentKind, ConsentRepo, PersonId, SubjectRequest, SubjectRequestId, SubjectRequestRepo,
-    Subjects,
+    Consent, ConsentId, ConsentKind, ConsentRepo, PersonId, PrivacyPorts, SubjectRequest, SubjectRequestId,
+    SubjectRequestRepo, Subjects,
 };
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    FromQueryResult, JsonValue, Order, QueryFilter, QueryOrder, Statement,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    FromQueryResult, IntoActiveModel, JsonValue, Order, QueryFilter, QueryOrder, Statement,
 };
 
 use kernel::StoreError;
@@ -43,8 +43,12 @@ impl SqlPrivacy {
     }
 
     /// The three ports.
-    pub fn ports(&self) -> (Arc<dyn ConsentRepo>, Arc<dyn SubjectRequestRepo>, Arc<dyn Subjects>) {
-        (Arc::new(self.clone()), Arc::new(self.clone()), Arc::new(self.clone()))
+    pub fn ports(&self) -> PrivacyPorts {
+        PrivacyPorts {
+            consents: Arc::new(self.clone()),
+            requests: Arc::new(self.clone()),
+            subjects: Arc::new(self.clone()),
+        }
     }
 
     async fn begin(&self) -> Result<DatabaseTransaction, StoreError> {
@@ -250,19 +254,21 @@ fn exported_columns(table: &str, columns: &[String]) -> Vec<Alias> {
 }
 
 fn consent_row(c: &Consent) -> consent::ActiveModel {
-    consent::ActiveModel {
-        id: Set(c.id.0),
-        person_id: Set(c.subject.0),
-        kind: Set(c.kind.code().to_owned()),
-        purpose: Set(c.purpose.clone()),
-        categories: Set(serde_json::to_string(&c.categories).expect("strings serialise")),
-        document: Set(c.document.clone()),
-        given_at: Set(c.given_at),
-        recorded_by: Set(c.recorded_by.clone()),
-        withdrawn_at: Set(c.withdrawn_at),
-        destroy_by: Set(c.destroy_by),
-        destroyed_at: Set(c.destroyed_at),
+    consent::Model {
+        id: c.id.0,
+        person_id: c.subject.0,
+        kind: c.kind.code().to_owned(),
+        purpose: c.purpose.clone(),
+        categories: serde_json::to_string(&c.categories).expect("strings serialise"),
+        document: c.document.clone(),
+        given_at: c.given_at,
+        recorded_by: c.recorded_by.clone(),
+        withdrawn_at: c.withdrawn_at,
+        destroy_by: c.destroy_by,
+        destroyed_at: c.destroyed_at,
     }
+    .into_active_model()
+    .reset_all()
 }
 
 fn consent_from(row: consent::Model) -> Result<Consent, StoreError> {
@@ -283,16 +289,18 @@ fn consent_from(row: consent::Model) -> Result<Consent, StoreError> {
 }
 
 fn request_row(r: &SubjectRequest) -> subject_request::ActiveModel {
-    subject_request::ActiveModel {
-        id: Set(r.id.0),
-        person_id: Set(r.subject.0),
-        received_on: Set(r.received_on),
-        due_on: Set(r.due_on),
-        due_predicted: Set(r.due_predicted),
-        extended_to: Set(r.extension.as_ref().map(|(on, _)| *on)),
-        extension_reason: Set(r.extension.as_ref().map(|(_, why)| why.clone())),
-        answered_on: Set(r.answered_on),
+    subject_request::Model {
+        id: r.id.0,
+        person_id: r.subject.0,
+        received_on: r.received_on,
+        due_on: r.due_on,
+        due_predicted: r.due_predicted,
+        extended_to: r.extension.as_ref().map(|(on, _)| *on),
+        extension_reason: r.extension.as_ref().map(|(_, why)| why.clone()),
+        answered_on: r.answered_on,
     }
+    .into_active_model()
+    .reset_all()
 }
 
 fn request_from(row: subject_request::Model) -> SubjectRequest {

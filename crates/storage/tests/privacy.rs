@@ -38,8 +38,8 @@ async fn world(db: Database) -> World {
     let policy = Arc::new(Policy::parse(include_str!("../../../profiles/permissions.toml")).expect("valid"));
     let gate = Gate::new(policy, SqlAudit::new(db.clone()).port(), Arc::new(FixedClock(fixtures::instant())));
     let registry = Registry::open(SqlRegistry::new(db.clone()).ports(), gate.clone()).await.expect("open");
-    let (consents, requests, subjects) = SqlPrivacy::new(db.clone(), vec![Arc::new(RegistryPersonalData)]).ports();
-    let privacy = Privacy::new(consents, requests, subjects, gate);
+    let ports = SqlPrivacy::new(db.clone(), vec![Arc::new(RegistryPersonalData)]).ports();
+    let privacy = Privacy::open(ports, gate).await.expect("opens");
     let admin = admin();
     registry.seed_references(&admin, &fixtures::terms()).await.expect("seed");
     let org = OrganizationInput {
@@ -241,7 +241,7 @@ async fn only_a_distribution_consent_for_the_directory_publishes(w: World) {
         categories: vec!["name".into(), "phone".into()],
         document: document.into(),
     };
-    let (consents, _, _) = SqlPrivacy::new(w.db.clone(), vec![Arc::new(RegistryPersonalData)]).ports();
+    let consents = SqlPrivacy::new(w.db.clone(), vec![Arc::new(RegistryPersonalData)]).ports().consents;
     let both = [w.anna, w.boris];
     w.privacy.record_consent(&admin, consent(w.anna, "newsletter", "Рассылка v1")).await.expect("newsletter");
     let found = consents.distributing(&both, PUBLIC_DIRECTORY).await.expect("query");

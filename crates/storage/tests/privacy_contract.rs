@@ -30,12 +30,10 @@ impl PersonalDataHook for Failing {
 
 /// The privacy stores, their audit log and the registry's people, over one database.
 fn stores(db: Database) -> contract::Stores {
-    let (consents, requests, subjects) = SqlPrivacy::new(db.clone(), vec![Arc::new(RegistryPersonalData)]).ports();
-    let failing = SqlPrivacy::new(db.clone(), vec![Arc::new(RegistryPersonalData), Arc::new(Failing)]).ports().2;
+    let ports = SqlPrivacy::new(db.clone(), vec![Arc::new(RegistryPersonalData)]).ports();
+    let failing = SqlPrivacy::new(db.clone(), vec![Arc::new(RegistryPersonalData), Arc::new(Failing)]).ports().subjects;
     contract::Stores {
-        consents,
-        requests,
-        subjects,
+        ports,
         audit: SqlAudit::new(db.clone()).port(),
         people: Arc::new(RegistryPopulation::new(SqlRegistry::new(db).ports().people)),
         failing: Some(failing),

@@ -97,10 +97,13 @@ pub async fn services(
     let gate = Gate::new(Arc::new(policy), SqlAudit::new(db.clone()).port(), clock.clone());
     let registry =
         Registry::open(SqlRegistry::new(db.clone()).ports(), gate.clone()).await.context("cannot load the registry")?;
-    let (consents, requests, subjects) = SqlPrivacy::new(db.clone(), crate::personal_data::hooks()).ports();
     Ok(Services {
         registry: Arc::new(registry),
-        privacy: Arc::new(Privacy::new(consents, requests, subjects, gate.clone())),
+        privacy: Arc::new(
+            Privacy::open(SqlPrivacy::new(db.clone(), crate::personal_data::hooks()).ports(), gate.clone())
+                .await
+                .context("cannot open the personal data")?,
+        ),
         access: Arc::new(
             Access::open(SqlAccess::new(db.clone()).ports(), gate.clone())
                 .await

@@ -14,7 +14,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use uuid::Uuid;
 
 use crate::model::{Consent, ConsentId, ConsentKind, PersonId, SubjectRequest, SubjectRequestId};
-use crate::ports::{ConsentRepo, SubjectRequestRepo, Subjects};
+use crate::ports::{PrivacyPorts, Subjects};
 use crate::rules::{PUBLIC_DIRECTORY, REMOVED_DOCUMENT};
 
 /// Where the people the data are about come from: the registry's records in the real system.
@@ -29,12 +29,8 @@ pub trait Population: Send + Sync {
 /// The stores under test.
 #[derive(Clone)]
 pub struct Stores {
-    /// Consents.
-    pub consents: Arc<dyn ConsentRepo>,
-    /// Subject access requests.
-    pub requests: Arc<dyn SubjectRequestRepo>,
-    /// The people as subjects.
-    pub subjects: Arc<dyn Subjects>,
+    /// The ports under test.
+    pub ports: PrivacyPorts,
     /// The log the stores' changes append to.
     pub audit: Arc<dyn AuditLog>,
     /// Adds the people the data are about.
@@ -128,7 +124,7 @@ fn sorted(consents: &[Consent]) -> Vec<ConsentId> {
 /// Consents: round trip, refusals, the orders of `of_subject` and `pending_destruction`, and
 /// `distributing` choosing only active distribution consents of the purpose.
 pub async fn consent_repo(stores: Stores) {
-    let Stores { consents: repo, audit, people, .. } = stores;
+    let Stores { ports: PrivacyPorts { consents: repo, .. }, audit, people, .. } = stores;
     let log = Log(audit);
     let (anna, _) = people.add("Аннова", true).await;
     let (boris, _) = people.add("Борисов", false).await;
@@ -201,7 +197,7 @@ pub async fn consent_repo(stores: Stores) {
 
 /// Requests: round trip, refusals, and `open` by deadline (counting the extension), then by id.
 pub async fn subject_request_repo(stores: Stores) {
-    let Stores { requests: repo, audit, people, .. } = stores;
+    let Stores { ports: PrivacyPorts { requests: repo, .. }, audit, people, .. } = stores;
     let log = Log(audit);
     let (anna, _) = people.add("Аннова", true).await;
     let r1 = SubjectRequest { due_predicted: true, ..request(1, anna, day(2026, 3, 3), day(2026, 3, 17)) };
@@ -261,7 +257,7 @@ fn text(tables: &BTreeMap<String, Vec<serde_json::Value>>) -> String {
 /// about another), and anonymisation (every identifier gone, every record kept, nobody else
 /// touched, idempotent, nothing written when it fails, an unknown person left alone).
 pub async fn subjects(stores: Stores) {
-    let Stores { consents, requests, subjects, audit, people, failing } = stores;
+    let Stores { ports: PrivacyPorts { consents, requests, subjects }, audit, people, failing } = stores;
     let log = Log(audit);
     let (anna, mut identifiers) = people.add("Канареечкина", true).await;
     let (boris, boris_identifiers) = people.add("Борисов", false).await;

@@ -12,7 +12,7 @@ use audit::testing::MemoryAuditLog;
 use crate::model::{Consent, ConsentId, ConsentKind, PersonId, SubjectRequest, SubjectRequestId};
 use kernel::StoreError;
 
-use crate::ports::{ConsentRepo, SubjectRequestRepo, Subjects};
+use crate::ports::{ConsentRepo, PrivacyPorts, SubjectRequestRepo, Subjects};
 use crate::rules;
 use crate::testing::contract::{Population, Stores};
 
@@ -136,17 +136,15 @@ impl InMemoryPrivacy {
         self.population.insert(subject, name, on_consent);
     }
 
-    /// The three ports, their audit log and `people`, for the contract suite.
-    pub fn stores(&self, people: Arc<dyn Population>) -> Stores {
+    /// The three ports over these stores.
+    pub fn ports(&self) -> PrivacyPorts {
         let store = Arc::new(self.clone());
-        Stores {
-            consents: store.clone(),
-            requests: store.clone(),
-            subjects: store,
-            audit: Arc::new(self.audit.clone()),
-            people,
-            failing: None,
-        }
+        PrivacyPorts { consents: store.clone(), requests: store.clone(), subjects: store }
+    }
+
+    /// The stores with their log and the people to add subjects through, for the contract suite.
+    pub fn stores(&self, people: Arc<dyn Population>) -> Stores {
+        Stores { ports: self.ports(), audit: Arc::new(self.audit.clone()), people, failing: None }
     }
 
     /// A subject of the store's own population, as stored.
