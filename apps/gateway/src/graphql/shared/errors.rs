@@ -1,14 +1,19 @@
 //! GraphQL errors: a stable English code in `extensions.code`, a message in the caller's language,
 //! the offending field where there is one, and the request id. Database text never reaches a client:
 //! storage failures are logged under the request id and answered with a generic message.
+//!
+//! This file is the one place where every domain's errors become codes.
+
+use std::sync::Arc;
 
 use access::AccessError;
 use async_graphql::{Context, Error, ErrorExtensions};
-use kernel::{Lang, Localized};
+use kernel::{Denied, Lang, Localized};
+use privacy::PrivacyError;
 use registry::rules::ties::TieRuleViolation;
-use registry::{RegistryError, RepoError};
+use registry::{InvalidField, Problem, RegistryError, RepoError};
 
-use super::context::RequestInfo;
+use super::context::{Caller, RequestInfo, unauthenticated};
 
 /// The stable error codes of the API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,7 +76,7 @@ pub trait IntoGql {
 }
 
 /// A storage failure: logged under the request id, answered with a generic message.
-pub(super) fn store_failure(ctx: &Context<'_>, failure: &dyn std::fmt::Display, unavailable: bool) -> Error {
+fn store_failure(ctx: &Context<'_>, failure: &dyn std::fmt::Display, unavailable: bool) -> Error {
     let request_id = ctx.data_opt::<RequestInfo>().map(|r| r.id.as_str()).unwrap_or_default();
     tracing::error!(request_id, error = %failure, "storage failure");
     let (code, ru, en) = if unavailable {
@@ -102,7 +107,7 @@ impl IntoGql for RegistryError {
                 error(ctx, Code::Conflict, message, None)
             }
             RegistryError::Rule(_) | RegistryError::EndBeforeStart => error(ctx, Code::BadUserInput, message, None),
-            RegistryError::Denied(_) => denied(ctx, message),
+            RegistryError::Denied(d) => denied(ctx, d),
             RegistryError::ForbiddenFilter { field } => {
                 let field = format!("filter.{field}");
                 error(ctx, Code::Forbidden, message, Some(&field))
@@ -129,7 +134,7 @@ impl IntoGql for AccessError {
                 let retry_after = *retry_after;
                 error(ctx, Code::TooManyRequests, message, None).extend_with(|_, e| e.set("retryAfter", retry_after))
             }
-            AccessError::Denied(_) => denied(ctx, message),
+            AccessError::Denied(d) => denied(ctx, d),
             AccessError::OwnAccount => error(ctx, Code::BadUserInput, message, Some("login")),
             AccessError::Binding(_) => error(ctx, Code::BadUserInput, message, Some("assignment")),
             AccessError::Store(detail) => store_failure(ctx, detail, true),
@@ -137,10 +142,23 @@ impl IntoGql for AccessError {
     }
 }
 
+impl IntoGql for PrivacyError {
+    fn gql(self, ctx: &Context<'_>) -> Error {
+        let message = self.message(lang(ctx));
+        match &self {
+            PrivacyError::Invalid { field, .. } => error(ctx, Code::BadUserInput, message, Some(field)),
+            PrivacyError::Rule(_) => error(ctx, Code::BadUserInput, message, None),
+            PrivacyError::NotFound(_) => error(ctx, Code::NotFound, message, None),
+            PrivacyError::Denied(d) => denied(ctx, d),
+            PrivacyError::Store(e) => store_failure(ctx, e, true),
+        }
+    }
+}
+
 impl IntoGql for audit::GateError {
     fn gql(self, ctx: &Context<'_>) -> Error {
         match self {
-            audit::GateError::Denied(d) => RegistryError::Denied(d).gql(ctx),
+            audit::GateError::Denied(d) => denied(ctx, &d),
             audit::GateError::Audit(e) => store_failure(ctx, &e, true),
         }
     }
@@ -148,9 +166,58 @@ impl IntoGql for audit::GateError {
 
 /// A refusal by the policy: `FORBIDDEN`, or `UNAUTHENTICATED` for a caller without a session
 /// (logging in may help them; nothing else would).
-fn denied(ctx: &Context<'_>, message: String) -> Error {
-    let anonymous = ctx.data_opt::<super::context::Caller>().is_none_or(|c| c.account.is_none());
-    if anonymous { super::context::unauthenticated(ctx) } else { error(ctx, Code::Forbidden, message, None) }
+fn denied(ctx: &Context<'_>, denied: &Denied) -> Error {
+    let anonymous = ctx.data_opt::<Caller>().is_none_or(|c| c.account.is_none());
+    if anonymous {
+        return unauthenticated(ctx);
+    }
+    let message = match lang(ctx) {
+        Lang::Ru => "недостаточно прав для этого действия".to_owned(),
+        Lang::En => denied.to_string(),
+    };
+    error(ctx, Code::Forbidden, message, None)
+}
+
+/// An id argument that is not an id, naming the argument.
+pub fn bad_id(ctx: &Context<'_>, field: &str) -> Error {
+    RegistryError::Invalid(InvalidField::new(field, Problem::IdShape)).gql(ctx)
+}
+
+/// A batched load's failure, shared by every key of the failed batch (so cheap to clone): a
+/// refusal by the policy, or a failure the log is told about and the client is not.
+#[derive(Clone, Debug)]
+pub enum LoadError {
+    /// The policy refused the read.
+    Denied(Denied),
+    /// Anything else, as the log should read it.
+    Failed(Arc<str>),
+}
+
+impl From<RegistryError> for LoadError {
+    fn from(error: RegistryError) -> Self {
+        match error {
+            RegistryError::Denied(d) => LoadError::Denied(d),
+            other => LoadError::Failed(other.to_string().into()),
+        }
+    }
+}
+
+impl From<PrivacyError> for LoadError {
+    fn from(error: PrivacyError) -> Self {
+        match error {
+            PrivacyError::Denied(d) => LoadError::Denied(d),
+            other => LoadError::Failed(other.to_string().into()),
+        }
+    }
+}
+
+impl IntoGql for LoadError {
+    fn gql(self, ctx: &Context<'_>) -> Error {
+        match self {
+            LoadError::Denied(d) => denied(ctx, &d),
+            LoadError::Failed(failure) => store_failure(ctx, &failure, true),
+        }
+    }
 }
 
 /// Shorthand: map a use case's result into a GraphQL result.
