@@ -7,7 +7,9 @@ pub mod bootstrap;
 pub mod files;
 mod services;
 mod settings;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 pub use bootstrap::{FirstRun, KeyCheck, System};
-pub use services::Services;
+pub use services::{Ports, Services};
 pub use settings::{KALUGA_PROFILE, PERMISSIONS, Settings};

@@ -1,0 +1,153 @@
+//! The composition root on the in-memory fakes of every port (the `testing` feature): the same
+//! use cases, bootstrapped the same way as over a new database, with one in-memory audit log
+//! that every fake writes into, as the SQL stores share one database. GraphQL and the role
+//! matrix run on it in-process, without a database.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use access::LoginLimits;
+use access::testing::InMemoryAccess;
+use async_trait::async_trait;
+use audit::AuditEvent;
+use audit::testing::MemoryAuditLog;
+use kernel::{Clock, PersonId};
+use privacy::testing::InMemoryPrivacy;
+use privacy::{PrivacyStoreError, Subjects};
+use registry::model::{LegalBasisKind, Person};
+use registry::ports::PersonRepo;
+use registry::rules::anonymise::anonymised;
+use registry::testing::InMemoryRegistry;
+
+use crate::bootstrap::{FirstRun, checked_policy, first_run};
+use crate::services::{Ports, Services};
+use crate::settings::{KALUGA_PROFILE, PERMISSIONS};
+
+/// The use cases on the in-memory fakes, and the log they all write into.
+pub struct InMemory {
+    /// The use cases.
+    pub services: Services,
+    /// The one audit log of every fake.
+    pub audit: MemoryAuditLog,
+    /// What bootstrapping did (the administrator `admin`, the Kaluga profile's terms).
+    pub first_run: FirstRun,
+}
+
+/// The use cases on fresh in-memory fakes under the shipped policy, bootstrapped like a new
+/// database: the administrator `admin` with `admin_password`, and the Kaluga profile's lists.
+pub async fn in_memory(clock: Arc<dyn Clock>, admin_password: &str, limits: LoginLimits) -> anyhow::Result<InMemory> {
+    let audit = MemoryAuditLog::default();
+    let registry = InMemoryRegistry::with_audit(audit.clone());
+    let access = InMemoryAccess::new(audit.clone());
+    let privacy = InMemoryPrivacy::new(audit.clone());
+    let subjects = PeopleOfTheRegistry { registry: registry.clone(), privacy: privacy.clone(), audit: audit.clone() };
+    let ports = Ports {
+        audit: Arc::new(audit.clone()),
+        registry: registry.ports(),
+        accounts: Arc::new(access.clone()),
+        sessions: Arc::new(access),
+        consents: Arc::new(privacy.clone()),
+        requests: Arc::new(privacy),
+        subjects: Arc::new(subjects),
+    };
+    let services = Services::assemble(ports, clock, checked_policy(PERMISSIONS)?, limits).await?;
+    let first_run = first_run(&services, Some(admin_password), || Ok(KALUGA_PROFILE.to_owned())).await?;
+    Ok(InMemory { services, audit, first_run })
+}
+
+/// The people privacy asks about are the registry's, as in the database, where the privacy store
+/// reads the registry's `people` table: the fake walks the in-memory registry the same way.
+struct PeopleOfTheRegistry {
+    registry: InMemoryRegistry,
+    privacy: InMemoryPrivacy,
+    audit: MemoryAuditLog,
+}
+
+impl PeopleOfTheRegistry {
+    async fn person(&self, subject: PersonId) -> Result<Option<Person>, PrivacyStoreError> {
+        PersonRepo::get(&self.registry, subject).await.map_err(|e| PrivacyStoreError::Unavailable(e.to_string()))
+    }
+}
+
+#[async_trait]
+impl Subjects for PeopleOfTheRegistry {
+    async fn exists(&self, subject: PersonId) -> Result<bool, PrivacyStoreError> {
+        Ok(self.person(subject).await?.is_some())
+    }
+
+    async fn held_on_consent(&self, subject: PersonId) -> Result<bool, PrivacyStoreError> {
+        Ok(self.person(subject).await?.is_some_and(|p| p.legal_basis.kind == LegalBasisKind::Consent))
+    }
+
+    async fn anonymise(&self, subject: PersonId, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
+        if let Some(person) = self.person(subject).await? {
+            self.registry.replace_person(&anonymised(&person));
+            self.audit.append_now(audit);
+        }
+        Ok(())
+    }
+
+    async fn export(&self, subject: PersonId) -> Result<BTreeMap<String, Vec<serde_json::Value>>, PrivacyStoreError> {
+        // The privacy fake exports the consents (it holds no people of its own).
+        let mut tables = Subjects::export(&self.privacy, subject).await?;
+        if let Some(person) = self.person(subject).await? {
+            let p = &person.profile;
+            let row = serde_json::json!({
+                "id": subject.0.to_string(),
+                "last_name": p.last_name.as_str(),
+                "first_name": p.first_name.as_str(),
+                "middle_name": p.middle_name.as_ref().map(|m| m.as_str()),
+            });
+            tables.insert("people".to_owned(), vec![row]);
+        }
+        Ok(tables)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use kernel::{Channel, FixedClock, Role};
+    use registry::input::{LegalBasisInput, PersonInput};
+    use registry::testing::fixtures::{day, instant};
+
+    use super::*;
+
+    async fn started() -> InMemory {
+        in_memory(Arc::new(FixedClock(instant())), "an administrator's password", LoginLimits::default())
+            .await
+            .expect("the fakes start")
+    }
+
+    #[tokio::test]
+    async fn the_in_memory_root_starts_like_a_new_database_with_an_administrator_and_the_profile() {
+        let system = started().await;
+        assert_eq!(system.first_run.admin_created, Some(None), "the password was given, not generated");
+        assert!(system.first_run.seeded_terms > 0);
+        assert!(!system.services.registry.vocabulary().is_empty());
+        let admin = system.services.access.operator("admin").await.expect("admin exists");
+        assert_eq!(admin.role, Role::Admin);
+    }
+
+    #[tokio::test]
+    async fn every_fake_writes_into_the_one_audit_log_and_privacy_sees_the_registrys_people() {
+        let system = started().await;
+        let admin = system.services.access.operator("admin").await.expect("admin exists");
+        let admin = access::actor_of(&admin, Channel::Cli, "test");
+        let rows = system.audit.rows().len();
+        let basis = LegalBasisInput {
+            kind: LegalBasisKind::Consent,
+            purpose: "учёт".into(),
+            since: day(2026, 1, 1),
+            document: None,
+        };
+        let person =
+            PersonInput { last_name: "Иванова".into(), first_name: "Анна".into(), ..Default::default() };
+        let person = system.services.registry.add_person(&admin, &person, &basis).await.expect("person");
+        system.services.privacy.register_request(&admin, person.id, None).await.expect("a request about a person");
+        system.services.privacy.anonymise(&admin, person.id).await.expect("anonymised");
+        let stored = system.services.registry.person(&admin, person.id).await.expect("read").expect("kept");
+        assert_ne!(stored.profile.last_name.as_str(), "Иванова", "the name is gone, the record stays");
+        let actions: Vec<String> = system.audit.rows()[rows..].iter().map(|r| r.event.action.clone()).collect();
+        assert_eq!(actions, ["person.write", "privacy.subject_request", "privacy.run"], "one row per change");
+    }
+}
