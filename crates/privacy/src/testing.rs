@@ -50,6 +50,15 @@ impl InMemoryPrivacy {
         self.state.lock().expect("not poisoned").subjects.get(&subject).cloned()
     }
 
+    /// Replaces the document reference of every consent of a subject, writing no audit row: what
+    /// anonymising the subject does to the consents inside a change audited once.
+    pub fn replace_documents(&self, subject: PersonId, document: &str) {
+        let mut state = self.state.lock().expect("not poisoned");
+        for consent in state.consents.values_mut().filter(|c| c.subject == subject) {
+            consent.document = document.to_owned();
+        }
+    }
+
     fn change(&self, audit: &AuditEvent, apply: impl FnOnce(&mut State)) -> Result<(), PrivacyStoreError> {
         let mut state = self.state.lock().expect("not poisoned");
         apply(&mut state);

@@ -16,7 +16,7 @@ use privacy::testing::InMemoryPrivacy;
 use privacy::{PrivacyStoreError, Subjects};
 use registry::model::{LegalBasisKind, Person};
 use registry::ports::PersonRepo;
-use registry::rules::anonymise::anonymised;
+use registry::rules::anonymise::{REMOVED, anonymised};
 use registry::testing::InMemoryRegistry;
 
 use crate::bootstrap::{FirstRun, checked_policy, first_run};
@@ -82,6 +82,8 @@ impl Subjects for PeopleOfTheRegistry {
     async fn anonymise(&self, subject: PersonId, audit: &AuditEvent) -> Result<(), PrivacyStoreError> {
         if let Some(person) = self.person(subject).await? {
             self.registry.replace_person(&anonymised(&person));
+            // A consent's document reference may carry the name, as the SQL store says.
+            self.privacy.replace_documents(subject, REMOVED);
             self.audit.append_now(audit);
         }
         Ok(())
@@ -143,11 +145,20 @@ mod tests {
         let person =
             PersonInput { last_name: "Иванова".into(), first_name: "Анна".into(), ..Default::default() };
         let person = system.services.registry.add_person(&admin, &person, &basis).await.expect("person");
-        system.services.privacy.register_request(&admin, person.id, None).await.expect("a request about a person");
+        let consent = privacy::NewConsent {
+            subject: person.id,
+            kind: privacy::ConsentKind::Processing,
+            purpose: "ngo_contacts".into(),
+            categories: vec!["name".into()],
+            document: "Согласие Ивановой".into(),
+        };
+        system.services.privacy.record_consent(&admin, consent).await.expect("a consent of a registry person");
         system.services.privacy.anonymise(&admin, person.id).await.expect("anonymised");
         let stored = system.services.registry.person(&admin, person.id).await.expect("read").expect("kept");
         assert_ne!(stored.profile.last_name.as_str(), "Иванова", "the name is gone, the record stays");
+        let consents = system.services.privacy.consents_of(&admin, person.id).await.expect("consents");
+        assert_eq!(consents.iter().map(|c| c.document.as_str()).collect::<Vec<_>>(), [REMOVED]);
         let actions: Vec<String> = system.audit.rows()[rows..].iter().map(|r| r.event.action.clone()).collect();
-        assert_eq!(actions, ["person.write", "privacy.subject_request", "privacy.run"], "one row per change");
+        assert_eq!(actions.len(), 3, "one row per change, none for the reads: {actions:?}");
     }
 }
