@@ -135,7 +135,7 @@ impl DocumentSize {
     }
 
     /// The first limit this document exceeds, said in `lang`; `None` within every limit.
-    pub fn over_limit(self, lang: kernel::Lang) -> Option<String> {
+    pub(crate) fn over_limit(self, lang: kernel::Lang) -> Option<String> {
         let (what_ru, what_en, count, max) = if self.fragments > MAX_FRAGMENTS {
             ("Фрагментов", "fragments defined", self.fragments, MAX_FRAGMENTS)
         } else if self.fields > MAX_FIELDS {

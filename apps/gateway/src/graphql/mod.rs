@@ -12,7 +12,8 @@ pub mod shared;
 
 use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
 
-pub use limits::{DocumentSize, MAX_COMPLEXITY, MAX_DEPTH, MAX_DIRECTIVES, MAX_PUBLIC_COMPLEXITY};
+use limits::{MAX_COMPLEXITY, MAX_DEPTH, MAX_DIRECTIVES, MAX_PUBLIC_COMPLEXITY};
+
 pub use request::{Endpoint, Refusal, Schemas};
 pub use shared::{Caller, RequestInfo, Services};
 
@@ -32,7 +33,7 @@ pub type StaffSchema = Schema<StaffQuery, StaffMutation, EmptySubscription>;
 pub type PublicSchema = Schema<public::PublicQuery, EmptyMutation, EmptySubscription>;
 
 /// Builds the staff schema: the one place it is assembled.
-pub fn staff_schema(services: Services) -> StaffSchema {
+fn staff_schema(services: Services) -> StaffSchema {
     staff_builder().data(services).finish()
 }
 
@@ -46,7 +47,7 @@ fn staff_builder() -> async_graphql::SchemaBuilder<StaffQuery, StaffMutation, Em
 }
 
 /// Builds the public directory schema.
-pub fn public_schema(services: Services) -> PublicSchema {
+fn public_schema(services: Services) -> PublicSchema {
     public_builder().data(services).finish()
 }
 

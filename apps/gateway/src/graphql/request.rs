@@ -54,13 +54,6 @@ impl Refusal {
     }
 }
 
-impl RequestInfo {
-    /// The facts of a new request: a fresh id, and the caller's language.
-    pub fn new(lang: Lang) -> Self {
-        Self { id: uuid::Uuid::now_v7().to_string(), lang }
-    }
-}
-
 /// Both schemas over one set of use cases: what every request runs on.
 #[derive(Clone)]
 pub struct Schemas {

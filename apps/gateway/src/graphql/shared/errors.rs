@@ -171,10 +171,8 @@ fn denied(ctx: &Context<'_>, denied: &Denied) -> Error {
     if anonymous {
         return unauthenticated(ctx);
     }
-    let message = match lang(ctx) {
-        Lang::Ru => "недостаточно прав для этого действия".to_owned(),
-        Lang::En => denied.to_string(),
-    };
+    // Every domain words a refusal the same way (`kernel::Denied` is the refusal of them all).
+    let message = RegistryError::Denied(*denied).message(lang(ctx));
     error(ctx, Code::Forbidden, message, None)
 }
 
