@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
-use kernel::{Actor, Channel, Lang};
+use kernel::Lang;
 use serde_json::json;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -18,7 +18,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tracing::Instrument;
 
-use crate::graphql::{Caller, RequestInfo, Services, Target, execute, public_schema, staff_schema};
+use crate::graphql::request::IN_PROCESS;
+use crate::graphql::{Endpoint, Refusal, RequestInfo, Schemas};
 use crate::settings::GatewayConfig;
 use system::bootstrap::open_for_gateway;
 use system::{FirstRun, System};
@@ -30,20 +31,14 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     system: System,
-    staff: Target,
-    public: Target,
+    schemas: Schemas,
 }
 
 impl AppState {
     /// State over an opened system.
     pub fn new(system: System) -> Self {
-        let staff = Target::Staff(staff_schema(system.services.clone()));
-        let public = Target::Public(public_schema(system.services.clone()));
-        Self { system, staff, public }
-    }
-
-    fn services(&self) -> &Services {
-        &self.system.services
+        let schemas = Schemas::new(system.services.clone());
+        Self { system, schemas }
     }
 }
 
@@ -61,14 +56,6 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
             tracing::error!("a request handler panicked");
             json_error(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
         }))
-}
-
-/// Records a refusal before any account is known (bounded per address and minute); a failure to
-/// record is logged, never turned into another answer.
-async fn record_refusal(state: &AppState, kind: &str, actor: &Actor) {
-    if let Err(error) = state.services().gate.record_refusal(kind, actor).await {
-        tracing::error!(request_id = %actor.request_id, error = %error, "cannot record a refusal");
-    }
 }
 
 /// Runs one request's work in its own task inside a span naming the request id, so a panic (a
@@ -158,27 +145,18 @@ async fn graphiql_or_refuse(headers: HeaderMap, RawQuery(query): RawQuery, uri: 
 type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
 
 fn peer_ip(peer: Peer) -> String {
-    peer.map_or_else(|| "local".to_owned(), |Extension(ConnectInfo(addr))| addr.ip().to_string())
+    peer.map_or_else(|| IN_PROCESS.to_owned(), |Extension(ConnectInfo(addr))| addr.ip().to_string())
 }
 
 async fn staff_post(State(state): State<AppState>, peer: Peer, headers: HeaderMap, body: Bytes) -> Response {
-    let target = state.staff.clone();
-    handle(state, target, peer_ip(peer), headers, body, true).await
+    handle(state, Endpoint::Staff, peer_ip(peer), headers, body).await
 }
 
 async fn public_post(State(state): State<AppState>, peer: Peer, headers: HeaderMap, body: Bytes) -> Response {
-    let target = state.public.clone();
-    handle(state, target, peer_ip(peer), headers, body, false).await
+    handle(state, Endpoint::Public, peer_ip(peer), headers, body).await
 }
 
-async fn handle(
-    state: AppState,
-    target: Target,
-    peer: String,
-    headers: HeaderMap,
-    body: Bytes,
-    staff: bool,
-) -> Response {
+async fn handle(state: AppState, endpoint: Endpoint, peer: String, headers: HeaderMap, body: Bytes) -> Response {
     let lang = lang_of(&headers);
     let is_json = headers
         .get(header::CONTENT_TYPE)
@@ -221,62 +199,36 @@ async fn handle(
             );
         }
     };
-    let info = RequestInfo { id: uuid::Uuid::now_v7().to_string(), lang };
+    let info = RequestInfo::new(lang);
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| t.trim().to_owned());
-    let mut caller = Caller { actor: Actor::anonymous(&info.id), account: None, token: None, peer };
-    caller.actor.origin = Some(caller.peer.clone());
-    if staff {
-        caller.actor.channel = Channel::Graphql;
-    }
-    if staff && let Some(token) = token {
-        let span = tracing::error_span!("request", request_id = %info.id);
-        match state.services().access.authenticate(&token).instrument(span).await {
-            Ok(account) => {
-                caller.actor = access::actor_of(&account, Channel::Graphql, &info.id);
-                caller.actor.origin = Some(caller.peer.clone());
-                caller.account = Some(account);
-                caller.token = Some(token);
-            }
-            Err(access::AccessError::InvalidSession) => {
-                record_refusal(&state, "session.invalid_token", &caller.actor).await;
-                let message = match lang {
-                    Lang::Ru => "сеанс недействителен или истёк; войдите снова",
-                    Lang::En => "the session is invalid or expired; log in again",
-                };
-                return json_error(StatusCode::OK, "UNAUTHENTICATED", message);
-            }
-            Err(_) => {
-                // Storage logged the failure, inside the request's span.
-                let phrase = kernel::STORAGE_UNAVAILABLE;
-                return refusal(StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE", lang, phrase.ru, phrase.en);
-            }
+    let caller = match state.schemas.caller(endpoint, token, peer, &info).await {
+        Ok(caller) => caller,
+        Err(refused) => {
+            let status = match refused {
+                Refusal::InvalidSession => StatusCode::OK,
+                Refusal::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            };
+            return json_error(status, refused.code(), refused.message(lang));
         }
-    }
+    };
     // One line per request, for the operator: never the query's variables, tokens or data.
     let (request_id, role) = (info.id.clone(), caller.actor.role.code());
-    let (refused_anonymously, peer_for_log) = (caller.account.is_none(), caller.peer.clone());
     let started = std::time::Instant::now();
-    let services = state.services().clone();
-    let run = async move { execute(&target, &services, request, caller, info).await };
+    let schemas = state.schemas.clone();
+    let run = async move { schemas.execute(endpoint, request, caller, info).await };
     let response = match isolated(&request_id, run).await {
         Some(response) => response,
         None => return internal_error(&request_id, lang),
     };
     let codes: Vec<String> =
         response.errors.iter().filter_map(|e| e.extensions.as_ref()?.get("code").map(|c| c.to_string())).collect();
-    if staff && refused_anonymously && codes.iter().any(|c| c.contains("UNAUTHENTICATED")) {
-        let mut actor = Actor::anonymous(&request_id);
-        actor.channel = Channel::Graphql;
-        actor.origin = Some(peer_for_log);
-        record_refusal(&state, "session.unauthenticated", &actor).await;
-    }
     tracing::info!(
         request_id,
-        endpoint = if staff { "staff" } else { "public" },
+        endpoint = if endpoint == Endpoint::Staff { "staff" } else { "public" },
         role,
         ms = started.elapsed().as_millis() as u64,
         errors = ?codes,

@@ -3,19 +3,16 @@
 
 use std::sync::Arc;
 
-use access::{Access, LoginLimits, actor_of};
+use access::{LoginLimits, actor_of};
 use anyhow::Context as _;
-use audit::Gate;
 use base64::Engine as _;
 use kernel::{Action, Actor, Channel, Clock, Policy, RegionProfile, SystemClock};
-use privacy::Privacy;
-use registry::Registry;
 use storage::{Database, SqlAudit};
 use storage_access::SqlAccess;
 use storage_privacy::SqlPrivacy;
 use storage_registry::SqlRegistry;
 
-use crate::services::Services;
+use crate::services::{Ports, Services};
 use crate::settings::Settings;
 
 /// The opened system: the database and the use cases over it.
@@ -87,32 +84,27 @@ pub fn actions() -> Vec<Action> {
     [registry::actions::ACTIONS, access::ACTIONS, audit::ACTIONS, privacy::actions::ACTIONS].concat()
 }
 
-/// Builds the use cases over an opened database: one gate (policy, audit log, clock) for all.
+/// A permission policy, checked against every action the code asks about.
+pub fn checked_policy(text: &str) -> anyhow::Result<Policy> {
+    let policy = Policy::parse(text)?;
+    policy.require_exactly(&actions())?;
+    Ok(policy)
+}
+
+/// Builds the use cases over an opened database.
 pub async fn services(
     db: &Database,
     clock: Arc<dyn Clock>,
     policy: Policy,
     limits: LoginLimits,
 ) -> anyhow::Result<Services> {
-    let gate = Gate::new(Arc::new(policy), SqlAudit::new(db.clone()).port(), clock.clone());
-    let registry =
-        Registry::open(SqlRegistry::new(db.clone()).ports(), gate.clone()).await.context("cannot load the registry")?;
-    Ok(Services {
-        registry: Arc::new(registry),
-        privacy: Arc::new(
-            Privacy::open(SqlPrivacy::new(db.clone(), crate::personal_data::hooks()).ports(), gate.clone())
-                .await
-                .context("cannot open the personal data")?,
-        ),
-        access: Arc::new(
-            Access::open(SqlAccess::new(db.clone()).ports(), gate.clone())
-                .await
-                .context("cannot open the accounts")?
-                .with_limits(limits),
-        ),
-        gate,
-        clock,
-    })
+    let ports = Ports {
+        audit: SqlAudit::new(db.clone()).port(),
+        registry: SqlRegistry::new(db.clone()).ports(),
+        access: SqlAccess::new(db.clone()).ports(),
+        privacy: SqlPrivacy::new(db.clone(), crate::personal_data::hooks()).ports(),
+    };
+    Services::assemble(ports, clock, policy, limits).await
 }
 
 /// Loads the profile's reference lists into the database as `actor`; returns how many terms it has.
@@ -127,24 +119,15 @@ pub async fn seed(services: &Services, actor: &Actor, profile_text: &str) -> any
     Ok(profile.terms.len())
 }
 
-/// Opens the system for the gateway: an empty database is migrated, seeded and given an
-/// administrator; a partly migrated one is refused with a pointer to `nko migrate up`.
-pub async fn open_for_gateway(
-    settings: &Settings,
+/// Gives a system without accounts its first administrator (with `admin_password`, or a random
+/// one reported once), and one without reference lists those of the profile, loaded by that
+/// administrator. The same over a database and over the in-memory fakes.
+pub async fn first_run(
+    services: &Services,
     admin_password: Option<&str>,
-    limits: LoginLimits,
-) -> anyhow::Result<(System, FirstRun)> {
-    let db = connect(settings).await?;
+    profile_text: impl FnOnce() -> anyhow::Result<String>,
+) -> anyhow::Result<FirstRun> {
     let mut first_run = FirstRun::default();
-    let state = db.migration_state().await.context("cannot read the migration state")?;
-    if state.applied.is_empty() {
-        db.migrate_up().await.context("cannot migrate the new database")?;
-        first_run.migrated = true;
-    } else {
-        db.require_migrated().await?;
-    }
-    let db = with_audit_keys(settings, db, KeyCheck::Required).await?;
-    let services = services(&db, Arc::new(SystemClock), settings.policy()?, limits).await?;
     let mut first_admin = None;
     if !services.access.has_accounts().await? {
         let (password, generated) = match admin_password {
@@ -165,9 +148,29 @@ pub async fn open_for_gateway(
         let admin = first_admin
             .as_ref()
             .context("the reference lists are empty: load them with `nko seed --as <an administrator's login>`")?;
-        first_run.seeded_terms =
-            seed(&services, &actor_of(admin, Channel::Cli, "first-run"), &settings.profile_text()?).await?;
+        first_run.seeded_terms = seed(services, &actor_of(admin, Channel::Cli, "first-run"), &profile_text()?).await?;
     }
+    Ok(first_run)
+}
+
+/// Opens the system for the gateway: an empty database is migrated, seeded and given an
+/// administrator; a partly migrated one is refused with a pointer to `nko migrate up`.
+pub async fn open_for_gateway(
+    settings: &Settings,
+    admin_password: Option<&str>,
+    limits: LoginLimits,
+) -> anyhow::Result<(System, FirstRun)> {
+    let db = connect(settings).await?;
+    let state = db.migration_state().await.context("cannot read the migration state")?;
+    let migrated = state.applied.is_empty();
+    if migrated {
+        db.migrate_up().await.context("cannot migrate the new database")?;
+    } else {
+        db.require_migrated().await?;
+    }
+    let db = with_audit_keys(settings, db, KeyCheck::Required).await?;
+    let services = services(&db, Arc::new(SystemClock), settings.policy()?, limits).await?;
+    let first_run = FirstRun { migrated, ..first_run(&services, admin_password, || settings.profile_text()).await? };
     Ok((System { db, services }, first_run))
 }
 

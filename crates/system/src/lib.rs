@@ -8,7 +8,9 @@ pub mod files;
 pub mod personal_data;
 mod services;
 mod settings;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 pub use bootstrap::{FirstRun, KeyCheck, System};
-pub use services::Services;
+pub use services::{Ports, Services};
 pub use settings::{KALUGA_PROFILE, PERMISSIONS, Settings};

@@ -74,8 +74,6 @@ impl Settings {
                 .with_context(|| format!("cannot read the permissions {}", path.display()))?,
             None => PERMISSIONS.to_owned(),
         };
-        let policy = kernel::Policy::parse(&text)?;
-        policy.require_exactly(&crate::bootstrap::actions())?;
-        Ok(policy)
+        crate::bootstrap::checked_policy(&text)
     }
 }

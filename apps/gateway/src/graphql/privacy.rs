@@ -3,25 +3,9 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use kernel::Localized;
-use privacy::{Consent, ConsentId, ConsentKind, NewConsent, PersonId, PrivacyError, SubjectRequest, SubjectRequestId};
+use privacy::{Consent, ConsentId, ConsentKind, NewConsent, PersonId, SubjectRequest, SubjectRequestId};
 
-use super::context::{actor, services};
-use super::errors::{Code, GqlResult, IntoGql, error, lang};
-use super::staff::parse_id;
-
-impl IntoGql for PrivacyError {
-    fn gql(self, ctx: &Context<'_>) -> async_graphql::Error {
-        let message = self.message(lang(ctx));
-        match self {
-            PrivacyError::Gate(gate) => gate.gql(ctx),
-            PrivacyError::Store(store) => store.gql(ctx),
-            PrivacyError::Invalid { field, .. } => error(ctx, Code::BadUserInput, message, Some(field)),
-            PrivacyError::Rule(_) => error(ctx, Code::BadUserInput, message, None),
-            PrivacyError::NotFound(_) => error(ctx, Code::NotFound, message, None),
-        }
-    }
-}
+use super::shared::{GqlResult, actor, parse_id, services};
 
 /// What a consent allows.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -132,10 +116,6 @@ impl From<SubjectRequest> for SubjectRequestGql {
     }
 }
 
-fn subject(ctx: &Context<'_>, field: &str, id: &ID) -> Result<PersonId> {
-    Ok(PersonId(parse_id(ctx, field, id, PersonId)?.0))
-}
-
 /// The personal-data queries.
 #[derive(Default)]
 pub struct PrivacyQuery;
@@ -145,7 +125,7 @@ impl PrivacyQuery {
     /// Every consent of a person.
     async fn consents(&self, ctx: &Context<'_>, person_id: ID) -> Result<Vec<ConsentGql>> {
         let actor = actor(ctx)?;
-        let subject = subject(ctx, "personId", &person_id)?;
+        let subject = parse_id(ctx, "personId", &person_id, PersonId)?;
         Ok(services(ctx).privacy.consents_of(actor, subject).await.gql(ctx)?.into_iter().map(Into::into).collect())
     }
 
@@ -163,7 +143,7 @@ impl PrivacyQuery {
         person_id: ID,
     ) -> Result<async_graphql::Json<privacy::SubjectExport>> {
         let actor = actor(ctx)?;
-        let subject = subject(ctx, "personId", &person_id)?;
+        let subject = parse_id(ctx, "personId", &person_id, PersonId)?;
         Ok(async_graphql::Json(services(ctx).privacy.export(actor, subject).await.gql(ctx)?))
     }
 }
@@ -178,7 +158,7 @@ impl PrivacyMutation {
     async fn record_consent(&self, ctx: &Context<'_>, input: ConsentInputGql) -> Result<ConsentGql> {
         let actor = actor(ctx)?;
         let new = NewConsent {
-            subject: subject(ctx, "input.personId", &input.person_id)?,
+            subject: parse_id(ctx, "input.personId", &input.person_id, PersonId)?,
             kind: ConsentKind::from(input.kind),
             purpose: input.purpose,
             categories: input.categories,
@@ -204,7 +184,7 @@ impl PrivacyMutation {
         received_on: Option<NaiveDate>,
     ) -> Result<SubjectRequestGql> {
         let actor = actor(ctx)?;
-        let subject = subject(ctx, "personId", &person_id)?;
+        let subject = parse_id(ctx, "personId", &person_id, PersonId)?;
         Ok(services(ctx).privacy.register_request(actor, subject, received_on).await.gql(ctx)?.into())
     }
 
@@ -230,7 +210,7 @@ impl PrivacyMutation {
     /// Removes every direct identifier of a person, keeping every count (administrators).
     async fn anonymise_person(&self, ctx: &Context<'_>, person_id: ID) -> Result<bool> {
         let actor = actor(ctx)?;
-        let subject = subject(ctx, "personId", &person_id)?;
+        let subject = parse_id(ctx, "personId", &person_id, PersonId)?;
         services(ctx).privacy.anonymise(actor, subject).await.gql(ctx)?;
         Ok(true)
     }

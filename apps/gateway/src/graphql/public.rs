@@ -2,16 +2,49 @@
 //! public fields, and of their people only those with a distribution consent (152-FZ art. 10.1),
 //! each with only the consented fields.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use kernel::{Page, TermKind};
+use kernel::{Actor, Page, TermKind};
 use registry::model::{OrgStatus, Organization, OrganizationId};
 use registry::ports::{OrganizationFilter, StatusKind};
 use registry::service::PublicPerson;
 
-use super::context::{caller, services};
-use super::errors::GqlResult;
-use super::staff::{OrganizationFilterGql, page_info, page_request, parse_id, terms_of};
-use super::types::{PageInfoGql, TermGql, TermKindGql, load_failed, loaders, term, terms};
+use super::registry::inputs::OrganizationFilterGql;
+use super::registry::terms_of;
+use super::registry::types::{TermGql, TermKindGql, term, terms};
+use super::shared::loaders::{Asking, GroupedLoader, grouped, reading};
+use super::shared::{GqlResult, LoadError, PageInfoGql, Services, caller, page_info, page_request, parse_id, services};
+
+/// The public directory's loaders of one request.
+pub struct PublicLoaders {
+    /// The public cards of organisations' people, under their organisation: current members
+    /// with a distribution consent covering their name, showing only the consented categories.
+    pub contacts: GroupedLoader<OrganizationId, (OrganizationId, PublicPerson)>,
+}
+
+impl PublicLoaders {
+    /// Fresh loaders for one request.
+    pub fn new(asking: &Arc<Asking>) -> Self {
+        Self { contacts: grouped(asking, |s, a, ids| reading(public_cards(s, a, ids)), |(org, _)| vec![*org]) }
+    }
+}
+
+/// The public cards of these organisations' people: the registry's members, the consents
+/// privacy holds for the directory, and the registry's cards showing only what was consented.
+async fn public_cards(
+    services: &Services,
+    actor: &Actor,
+    organizations: &[OrganizationId],
+) -> Result<Vec<(OrganizationId, PublicPerson)>, LoadError> {
+    let members = services.registry.directory_members(actor, organizations).await?;
+    let consented = services.privacy.publishable(&members).await?;
+    Ok(services.registry.directory_people(actor, organizations, &consented).await?)
+}
+
+fn loaders<'a>(ctx: &Context<'a>) -> &'a PublicLoaders {
+    ctx.data_unchecked::<PublicLoaders>()
+}
 
 /// An organisation as the public directory shows it.
 pub struct PublicOrganizationGql(pub Organization);
@@ -58,8 +91,8 @@ impl PublicOrganizationGql {
     /// show. A withdrawn consent takes effect on the next query.
     #[graphql(complexity = "2 + child_complexity")]
     async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<PublicContactGql>> {
-        let found = loaders(ctx).public_contacts.load_one(self.0.id).await.map_err(|e| load_failed(ctx, e))?;
-        Ok(found.unwrap_or_default().into_iter().map(PublicContactGql::from).collect())
+        let found = loaders(ctx).contacts.load_one(self.0.id).await.gql(ctx)?;
+        Ok(found.unwrap_or_default().into_iter().map(|(_, card)| PublicContactGql::from(card)).collect())
     }
 }
 
@@ -146,7 +179,7 @@ impl PublicQuery {
         // One batch of contacts for the whole page, whatever the scheduler does.
         if ctx.look_ahead().field("nodes").field("contacts").exists() {
             let ids = found.items.iter().map(|o| o.id);
-            loaders(ctx).public_contacts.load_many(ids).await.map_err(|e| load_failed(ctx, e))?;
+            loaders(ctx).contacts.load_many(ids).await.gql(ctx)?;
         }
         Ok(DirectoryPageGql {
             total_count: found.total,

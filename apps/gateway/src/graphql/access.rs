@@ -1,17 +1,12 @@
-//! The accounts' part of the staff schema: sessions, passwords, accounts and roles, and the audit
-//! log for administrators. Every field passes the same use cases as the CLI.
+//! The accounts' part of the staff schema: sessions, passwords, accounts and roles. Every field
+//! passes the same use cases as the CLI.
 
 use access::{Account, Assignment, LoginAttempt};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
-use audit::{AuditFilter, AuditRecord, Outcome};
 use chrono::{DateTime, Utc};
-use kernel::{Channel, Page};
-use registry::model::{OrganizationId, PersonId};
+use kernel::{Channel, OrganizationId, PersonId};
 
-use super::context::{account, actor, caller, services, unauthenticated};
-use super::errors::GqlResult;
-use super::staff::{page_info, page_request, parse_id};
-use super::types::PageInfoGql;
+use super::shared::{GqlResult, account, actor, caller, parse_id, services, unauthenticated};
 
 /// A role: what an account may do is decided by the permission policy.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -101,101 +96,12 @@ impl AssignmentGql {
     }
 }
 
-/// How an audited operation ended.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-#[graphql(name = "AuditOutcome", remote = "audit::Outcome")]
-pub enum OutcomeGql {
-    /// Done.
-    Success,
-    /// Refused by the policy.
-    Denied,
-    /// Tried and failed.
-    Failed,
-}
-
-/// One row of the audit log.
-#[derive(SimpleObject)]
-#[graphql(name = "AuditRecord")]
-pub struct AuditRecordGql {
-    /// The position in the chain, from 1.
-    pub seq: i64,
-    /// When.
-    pub at: DateTime<Utc>,
-    /// The acting login.
-    pub login: String,
-    /// The acting role.
-    pub role: RoleGql,
-    /// `graphql`, `public` or `cli`.
-    pub channel: String,
-    /// The action or event.
-    pub action: String,
-    /// What was acted on (`kind/id`).
-    pub object: Option<String>,
-    /// The request id.
-    pub request_id: String,
-    /// How it ended.
-    pub outcome: OutcomeGql,
-    /// A note.
-    pub detail: Option<String>,
-    /// Where it came from beyond the account: the peer address of an HTTP request, or
-    /// `os:USER(uid N)@HOST` for a command run on the server.
-    pub origin: Option<String>,
-    /// The row's hash in the chain.
-    pub hash: String,
-}
-
-impl From<AuditRecord> for AuditRecordGql {
-    fn from(r: AuditRecord) -> Self {
-        let e = r.event;
-        Self {
-            seq: r.seq,
-            at: e.at,
-            login: e.login,
-            role: e.role.into(),
-            channel: e.channel.code().to_owned(),
-            action: e.action,
-            object: e.object,
-            request_id: e.request_id,
-            outcome: e.outcome.into(),
-            detail: e.detail,
-            origin: e.origin,
-            hash: r.hash,
-        }
-    }
-}
-
-/// Which audit rows to list.
-#[derive(InputObject, Default)]
-#[graphql(name = "AuditFilter")]
-pub struct AuditFilterGql {
-    /// Only this action.
-    pub action: Option<String>,
-    /// Only this login.
-    pub login: Option<String>,
-    /// Only rows about this object (`kind/id`).
-    pub object: Option<String>,
-    /// Only this outcome.
-    pub outcome: Option<OutcomeGql>,
-}
-
-/// A page of the audit log, newest first.
-#[derive(SimpleObject)]
-#[graphql(name = "AuditConnection")]
-pub struct AuditConnectionGql {
-    /// Rows matching the filter.
-    pub total_count: u64,
-    /// Where the page ends.
-    pub page_info: PageInfoGql,
-    /// The rows.
-    pub nodes: Vec<AuditRecordGql>,
-}
-
 /// The accounts' queries.
 #[derive(Default)]
-pub struct AccountQuery;
+pub struct AccessQuery;
 
 #[Object]
-impl AccountQuery {
+impl AccessQuery {
     /// The logged-in account.
     async fn me(&self, ctx: &Context<'_>) -> Result<AccountGql> {
         Ok(account(ctx)?.clone().into())
@@ -206,36 +112,14 @@ impl AccountQuery {
         let actor = actor(ctx)?;
         Ok(services(ctx).access.accounts(actor).await.gql(ctx)?.into_iter().map(Into::into).collect())
     }
-
-    /// The audit log, newest first (administrators). Reading it is itself recorded.
-    #[graphql(complexity = "first.clamp(1, 100) as usize * child_complexity")]
-    async fn audit_log(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<AuditFilterGql>,
-        #[graphql(default = 20)] first: i32,
-        after: Option<String>,
-    ) -> Result<AuditConnectionGql> {
-        let actor = actor(ctx)?;
-        let f = filter.unwrap_or_default();
-        let filter =
-            AuditFilter { action: f.action, login: f.login, object: f.object, outcome: f.outcome.map(Outcome::from) };
-        let page = page_request(ctx, first, after)?;
-        let found: Page<AuditRecord> = services(ctx).gate.read_log(actor, &filter, page).await.gql(ctx)?;
-        Ok(AuditConnectionGql {
-            total_count: found.total,
-            page_info: page_info(&found),
-            nodes: found.items.into_iter().map(Into::into).collect(),
-        })
-    }
 }
 
 /// The accounts' mutations.
 #[derive(Default)]
-pub struct AccountMutation;
+pub struct AccessMutation;
 
 #[Object]
-impl AccountMutation {
+impl AccessMutation {
     /// Opens a session. An unknown login and a wrong password get the same answer; every call
     /// counts against the limits of the login and of the caller's address, aliases included
     /// (`TOO_MANY_REQUESTS` beyond them).

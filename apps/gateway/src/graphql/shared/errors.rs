@@ -1,14 +1,17 @@
 //! GraphQL errors: a stable English code in `extensions.code`, a message in the caller's language,
 //! the offending field where there is one, and the request id. Database text never reaches a client:
 //! storage failures are logged under the request id and answered with a generic message.
+//!
+//! This file is the one place where every domain's errors become codes.
 
 use access::AccessError;
 use async_graphql::{Context, Error, ErrorExtensions};
 use kernel::{Lang, Localized, StoreError};
-use registry::RegistryError;
+use privacy::PrivacyError;
 use registry::rules::ties::TieRuleViolation;
+use registry::{InvalidField, Problem, RegistryError};
 
-use super::context::RequestInfo;
+use super::context::{Caller, RequestInfo, unauthenticated};
 
 /// The stable error codes of the API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,7 +73,7 @@ pub trait IntoGql {
     fn gql(self, ctx: &Context<'_>) -> Error;
 }
 
-/// A storage failure, answered with a generic message (storage logged it once, under the
+/// A storage failure, answered with a generic message (storage logged it once, inside the
 /// request's span): `UNAVAILABLE` when retrying may help, `INTERNAL` otherwise.
 impl<C: std::fmt::Debug + std::fmt::Display> IntoGql for StoreError<C> {
     fn gql(self, ctx: &Context<'_>) -> Error {
@@ -125,6 +128,19 @@ impl IntoGql for AccessError {
     }
 }
 
+impl IntoGql for PrivacyError {
+    fn gql(self, ctx: &Context<'_>) -> Error {
+        let message = self.message(lang(ctx));
+        match self {
+            PrivacyError::Gate(gate) => gate.gql(ctx),
+            PrivacyError::Store(store) => store.gql(ctx),
+            PrivacyError::Invalid { field, .. } => error(ctx, Code::BadUserInput, message, Some(field)),
+            PrivacyError::Rule(_) => error(ctx, Code::BadUserInput, message, None),
+            PrivacyError::NotFound(_) => error(ctx, Code::NotFound, message, None),
+        }
+    }
+}
+
 impl IntoGql for audit::GateError {
     fn gql(self, ctx: &Context<'_>) -> Error {
         match self {
@@ -137,11 +153,80 @@ impl IntoGql for audit::GateError {
 /// A refusal by the policy: `FORBIDDEN`, or `UNAUTHENTICATED` for a caller without a session
 /// (logging in may help them; nothing else would).
 fn denied(ctx: &Context<'_>) -> Error {
-    let anonymous = ctx.data_opt::<super::context::Caller>().is_none_or(|c| c.account.is_none());
+    let anonymous = ctx.data_opt::<Caller>().is_none_or(|c| c.account.is_none());
     if anonymous {
-        super::context::unauthenticated(ctx)
-    } else {
-        error(ctx, Code::Forbidden, kernel::DENIED.in_lang(lang(ctx)), None)
+        return unauthenticated(ctx);
+    }
+    // Every domain words a refusal the same way.
+    error(ctx, Code::Forbidden, kernel::DENIED.in_lang(lang(ctx)), None)
+}
+
+/// An id argument that is not an id, naming the argument.
+pub fn bad_id(ctx: &Context<'_>, field: &str) -> Error {
+    RegistryError::Invalid(InvalidField::new(field, Problem::IdShape)).gql(ctx)
+}
+
+/// A batched load's failure, shared by every key of the failed batch (so cheap to clone): a
+/// refusal by the policy, or a failure already logged where it happened (storage logs its own,
+/// inside the request's span) and answered without its detail.
+#[derive(Clone, Copy, Debug)]
+pub enum LoadError {
+    /// The policy refused the read.
+    Denied,
+    /// The storage is unavailable: retrying may help.
+    Unavailable,
+    /// Anything else: a fault the caller cannot fix.
+    Internal,
+}
+
+impl LoadError {
+    fn of_gate(gate: &audit::GateError) -> Self {
+        match gate {
+            audit::GateError::Denied(_) => LoadError::Denied,
+            audit::GateError::Audit(store) => Self::of_store(store),
+        }
+    }
+
+    fn of_store<C: std::fmt::Debug + std::fmt::Display>(store: &StoreError<C>) -> Self {
+        if matches!(store, StoreError::Unavailable(_)) { LoadError::Unavailable } else { LoadError::Internal }
+    }
+
+    /// A use case's refusal a batched read should never meet (a bad input, a rule): logged here,
+    /// since no store logged it.
+    fn unexpected(error: &dyn std::fmt::Display) -> Self {
+        tracing::error!(%error, "a batched load was refused");
+        LoadError::Internal
+    }
+}
+
+impl From<RegistryError> for LoadError {
+    fn from(error: RegistryError) -> Self {
+        match &error {
+            RegistryError::Gate(gate) => Self::of_gate(gate),
+            RegistryError::Store(store) => Self::of_store(store),
+            other => Self::unexpected(other),
+        }
+    }
+}
+
+impl From<PrivacyError> for LoadError {
+    fn from(error: PrivacyError) -> Self {
+        match &error {
+            PrivacyError::Gate(gate) => Self::of_gate(gate),
+            PrivacyError::Store(store) => Self::of_store(store),
+            other => Self::unexpected(other),
+        }
+    }
+}
+
+impl IntoGql for LoadError {
+    fn gql(self, ctx: &Context<'_>) -> Error {
+        let phrase = match self {
+            LoadError::Denied => return denied(ctx),
+            LoadError::Unavailable => (Code::Unavailable, kernel::STORAGE_UNAVAILABLE),
+            LoadError::Internal => (Code::Internal, kernel::INTERNAL),
+        };
+        error(ctx, phrase.0, phrase.1.in_lang(lang(ctx)), None)
     }
 }
 

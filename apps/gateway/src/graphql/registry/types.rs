@@ -1,31 +1,14 @@
-//! The staff API's object types: wrappers around domain values, never the domain types themselves.
+//! The registry's object types: wrappers around domain values, never the domain types themselves,
+//! and its enums, each mirroring the domain's by `remote`.
 
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use kernel::{Lang, TermKind};
-use registry::model::{
-    Coalition, CoalitionMember, CoalitionRole, LegalBasisKind, Membership, OrgStatus, Organization, Person,
-    RelationshipKind, Tie, TieKind,
-};
-
-use super::context::services;
-use super::errors::{Code, IntoGql, error, lang};
-use super::loaders::{LoadError, Loaders};
-use registry::RegistryError;
+use registry::model::{Coalition, CoalitionMember, Membership, OrgStatus, Organization, OrganizationId, Person, Tie};
 use registry::service::PersonContacts;
 
-/// The request's loaders.
-pub fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {
-    ctx.data_unchecked::<Loaders>()
-}
-
-/// The error of a failed batched load (shared by every key of the batch, so not moved).
-pub fn load_failed(ctx: &Context<'_>, failure: LoadError) -> async_graphql::Error {
-    match &*failure {
-        RegistryError::Gate(audit::GateError::Denied(denied)) => audit::GateError::Denied(*denied).gql(ctx),
-        _ => error(ctx, Code::Unavailable, kernel::STORAGE_UNAVAILABLE.in_lang(lang(ctx)), None),
-    }
-}
+use super::loaders::loaders;
+use crate::graphql::shared::{GqlResult, lang, services};
 
 /// A term of a reference list, named in the caller's language.
 #[derive(SimpleObject, Clone, Debug)]
@@ -65,7 +48,7 @@ pub fn terms(ctx: &Context<'_>, kind: TermKind, codes: &[registry::model::Code])
 
 /// The reference lists.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "TermKind")]
+#[graphql(name = "TermKind", remote = "kernel::TermKind")]
 pub enum TermKindGql {
     /// Municipalities of the region.
     Municipality,
@@ -77,20 +60,11 @@ pub enum TermKindGql {
     TargetGroup,
 }
 
-impl From<TermKindGql> for TermKind {
-    fn from(kind: TermKindGql) -> Self {
-        match kind {
-            TermKindGql::Municipality => TermKind::Municipality,
-            TermKindGql::LegalForm => TermKind::LegalForm,
-            TermKindGql::ActivityArea => TermKind::ActivityArea,
-            TermKindGql::TargetGroup => TermKind::TargetGroup,
-        }
-    }
-}
-
+// The domain's `OrgStatus` carries the liquidation date, so this mirrors the filter's data-free
+// `StatusKind` instead.
 /// An organisation's legal status.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "OrganizationStatus")]
+#[graphql(name = "OrganizationStatus", remote = "registry::ports::StatusKind")]
 pub enum StatusGql {
     /// Working.
     Active,
@@ -102,7 +76,7 @@ pub enum StatusGql {
 
 /// The centre's relationship with an organisation.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "Relationship")]
+#[graphql(name = "Relationship", remote = "registry::model::RelationshipKind")]
 pub enum RelationshipGql {
     /// Served regularly.
     RegularClient,
@@ -112,29 +86,9 @@ pub enum RelationshipGql {
     None,
 }
 
-impl From<RelationshipKind> for RelationshipGql {
-    fn from(kind: RelationshipKind) -> Self {
-        match kind {
-            RelationshipKind::RegularClient => RelationshipGql::RegularClient,
-            RelationshipKind::OccasionalClient => RelationshipGql::OccasionalClient,
-            RelationshipKind::None => RelationshipGql::None,
-        }
-    }
-}
-
-impl From<RelationshipGql> for RelationshipKind {
-    fn from(kind: RelationshipGql) -> Self {
-        match kind {
-            RelationshipGql::RegularClient => RelationshipKind::RegularClient,
-            RelationshipGql::OccasionalClient => RelationshipKind::OccasionalClient,
-            RelationshipGql::None => RelationshipKind::None,
-        }
-    }
-}
-
 /// The grounds for holding a person's data (152-FZ art. 6 p. 1).
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "LegalBasisKind")]
+#[graphql(name = "LegalBasisKind", remote = "registry::model::LegalBasisKind")]
 pub enum LegalBasisKindGql {
     /// The person's consent.
     Consent,
@@ -150,35 +104,9 @@ pub enum LegalBasisKindGql {
     Research,
 }
 
-impl From<LegalBasisKindGql> for LegalBasisKind {
-    fn from(kind: LegalBasisKindGql) -> Self {
-        match kind {
-            LegalBasisKindGql::Consent => LegalBasisKind::Consent,
-            LegalBasisKindGql::Law => LegalBasisKind::Law,
-            LegalBasisKindGql::Contract => LegalBasisKind::Contract,
-            LegalBasisKindGql::VitalInterests => LegalBasisKind::VitalInterests,
-            LegalBasisKindGql::LegitimateInterests => LegalBasisKind::LegitimateInterests,
-            LegalBasisKindGql::Research => LegalBasisKind::Research,
-        }
-    }
-}
-
-impl From<LegalBasisKind> for LegalBasisKindGql {
-    fn from(kind: LegalBasisKind) -> Self {
-        match kind {
-            LegalBasisKind::Consent => LegalBasisKindGql::Consent,
-            LegalBasisKind::Law => LegalBasisKindGql::Law,
-            LegalBasisKind::Contract => LegalBasisKindGql::Contract,
-            LegalBasisKind::VitalInterests => LegalBasisKindGql::VitalInterests,
-            LegalBasisKind::LegitimateInterests => LegalBasisKindGql::LegitimateInterests,
-            LegalBasisKind::Research => LegalBasisKindGql::Research,
-        }
-    }
-}
-
 /// What two organisations do together.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "TieKind")]
+#[graphql(name = "TieKind", remote = "registry::model::TieKind")]
 pub enum TieKindGql {
     /// A standing partnership.
     Partnership,
@@ -194,35 +122,9 @@ pub enum TieKindGql {
     Other,
 }
 
-impl From<TieKindGql> for TieKind {
-    fn from(kind: TieKindGql) -> Self {
-        match kind {
-            TieKindGql::Partnership => TieKind::Partnership,
-            TieKindGql::JointProject => TieKind::JointProject,
-            TieKindGql::InformationExchange => TieKind::InformationExchange,
-            TieKindGql::Funding => TieKind::Funding,
-            TieKindGql::Mentoring => TieKind::Mentoring,
-            TieKindGql::Other => TieKind::Other,
-        }
-    }
-}
-
-impl From<TieKind> for TieKindGql {
-    fn from(kind: TieKind) -> Self {
-        match kind {
-            TieKind::Partnership => TieKindGql::Partnership,
-            TieKind::JointProject => TieKindGql::JointProject,
-            TieKind::InformationExchange => TieKindGql::InformationExchange,
-            TieKind::Funding => TieKindGql::Funding,
-            TieKind::Mentoring => TieKindGql::Mentoring,
-            TieKind::Other => TieKindGql::Other,
-        }
-    }
-}
-
 /// An organisation's standing in a coalition.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "CoalitionRole")]
+#[graphql(name = "CoalitionRole", remote = "registry::model::CoalitionRole")]
 pub enum CoalitionRoleGql {
     /// Founding member.
     Founder,
@@ -232,28 +134,6 @@ pub enum CoalitionRoleGql {
     Coordinator,
     /// Observer.
     Observer,
-}
-
-impl From<CoalitionRoleGql> for CoalitionRole {
-    fn from(role: CoalitionRoleGql) -> Self {
-        match role {
-            CoalitionRoleGql::Founder => CoalitionRole::Founder,
-            CoalitionRoleGql::Member => CoalitionRole::Member,
-            CoalitionRoleGql::Coordinator => CoalitionRole::Coordinator,
-            CoalitionRoleGql::Observer => CoalitionRole::Observer,
-        }
-    }
-}
-
-impl From<CoalitionRole> for CoalitionRoleGql {
-    fn from(role: CoalitionRole) -> Self {
-        match role {
-            CoalitionRole::Founder => CoalitionRoleGql::Founder,
-            CoalitionRole::Member => CoalitionRoleGql::Member,
-            CoalitionRole::Coordinator => CoalitionRoleGql::Coordinator,
-            CoalitionRole::Observer => CoalitionRoleGql::Observer,
-        }
-    }
 }
 
 fn strings<T: ToString>(values: &[T]) -> Vec<String> {
@@ -359,19 +239,17 @@ impl OrganizationGql {
     }
     /// People who hold or held positions here.
     async fn people(&self, ctx: &Context<'_>) -> Result<Vec<MembershipGql>> {
-        let found =
-            loaders(ctx).memberships_by_organization.load_one(self.0.id).await.map_err(|e| load_failed(ctx, e))?;
+        let found = loaders(ctx).memberships_by_organization.load_one(self.0.id).await.gql(ctx)?;
         Ok(found.unwrap_or_default().into_iter().map(MembershipGql).collect())
     }
     /// Coalitions the organisation belongs or belonged to.
     async fn coalitions(&self, ctx: &Context<'_>) -> Result<Vec<CoalitionMemberGql>> {
-        let found =
-            loaders(ctx).coalitions_by_organization.load_one(self.0.id).await.map_err(|e| load_failed(ctx, e))?;
+        let found = loaders(ctx).coalitions_by_organization.load_one(self.0.id).await.gql(ctx)?;
         Ok(found.unwrap_or_default().into_iter().map(CoalitionMemberGql).collect())
     }
     /// Ties with other organisations, seen from this one.
     async fn ties(&self, ctx: &Context<'_>) -> Result<Vec<TieGql>> {
-        let found = loaders(ctx).ties.load_one(self.0.id).await.map_err(|e| load_failed(ctx, e))?;
+        let found = loaders(ctx).ties.load_one(self.0.id).await.gql(ctx)?;
         Ok(found.unwrap_or_default().into_iter().map(|tie| TieGql { tie, from: self.0.id }).collect())
     }
 }
@@ -440,14 +318,14 @@ impl PersonGql {
     }
     /// Positions in organisations.
     async fn organizations(&self, ctx: &Context<'_>) -> Result<Vec<MembershipGql>> {
-        let found = loaders(ctx).memberships_by_person.load_one(self.0.id).await.map_err(|e| load_failed(ctx, e))?;
+        let found = loaders(ctx).memberships_by_person.load_one(self.0.id).await.gql(ctx)?;
         Ok(found.unwrap_or_default().into_iter().map(MembershipGql).collect())
     }
 }
 
 impl PersonGql {
     async fn contacts(&self, ctx: &Context<'_>) -> Result<Option<PersonContacts>> {
-        loaders(ctx).contacts.load_one(self.0.id).await.map_err(|e| load_failed(ctx, e))
+        loaders(ctx).contacts.load_one(self.0.id).await.gql(ctx)
     }
 }
 
@@ -473,11 +351,11 @@ impl MembershipGql {
         self.0.period.contains(services(ctx).clock.today())
     }
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<PersonGql>> {
-        let found = loaders(ctx).people.load_one(self.0.person).await.map_err(|e| load_failed(ctx, e))?;
+        let found = loaders(ctx).people.load_one(self.0.person).await.gql(ctx)?;
         Ok(found.map(PersonGql))
     }
     async fn organization(&self, ctx: &Context<'_>) -> Result<Option<OrganizationGql>> {
-        let found = loaders(ctx).organizations.load_one(self.0.organization).await.map_err(|e| load_failed(ctx, e))?;
+        let found = loaders(ctx).organizations.load_one(self.0.organization).await.gql(ctx)?;
         Ok(found.map(OrganizationGql))
     }
 }
@@ -501,7 +379,7 @@ impl CoalitionGql {
     }
     /// Member organisations, past and present.
     async fn members(&self, ctx: &Context<'_>) -> Result<Vec<CoalitionMemberGql>> {
-        let found = loaders(ctx).members_by_coalition.load_one(self.0.id).await.map_err(|e| load_failed(ctx, e))?;
+        let found = loaders(ctx).members_by_coalition.load_one(self.0.id).await.gql(ctx)?;
         Ok(found.unwrap_or_default().into_iter().map(CoalitionMemberGql).collect())
     }
 }
@@ -524,11 +402,11 @@ impl CoalitionMemberGql {
         self.0.period.to()
     }
     async fn coalition(&self, ctx: &Context<'_>) -> Result<Option<CoalitionGql>> {
-        let found = loaders(ctx).coalitions.load_one(self.0.coalition).await.map_err(|e| load_failed(ctx, e))?;
+        let found = loaders(ctx).coalitions.load_one(self.0.coalition).await.gql(ctx)?;
         Ok(found.map(CoalitionGql))
     }
     async fn organization(&self, ctx: &Context<'_>) -> Result<Option<OrganizationGql>> {
-        let found = loaders(ctx).organizations.load_one(self.0.organization).await.map_err(|e| load_failed(ctx, e))?;
+        let found = loaders(ctx).organizations.load_one(self.0.organization).await.gql(ctx)?;
         Ok(found.map(OrganizationGql))
     }
 }
@@ -538,7 +416,7 @@ pub struct TieGql {
     /// The tie.
     pub tie: Tie,
     /// The organisation it is seen from.
-    pub from: registry::model::OrganizationId,
+    pub from: OrganizationId,
 }
 
 #[Object(name = "Tie")]
@@ -563,7 +441,7 @@ impl TieGql {
         let Some(other) = self.tie.other_end(self.from) else {
             return Ok(None);
         };
-        let found = loaders(ctx).organizations.load_one(other.organization).await.map_err(|e| load_failed(ctx, e))?;
+        let found = loaders(ctx).organizations.load_one(other.organization).await.gql(ctx)?;
         Ok(found.map(OrganizationGql))
     }
     async fn from(&self) -> NaiveDate {
@@ -615,14 +493,4 @@ pub struct SummaryGql {
     pub by_activity_area: Vec<TermCountGql>,
     /// By relationship with the centre.
     pub by_relationship: Vec<RelationshipCountGql>,
-}
-
-/// Paging information of a connection.
-#[derive(SimpleObject)]
-#[graphql(name = "PageInfo")]
-pub struct PageInfoGql {
-    /// Whether more items follow.
-    pub has_next_page: bool,
-    /// The cursor of the last item, to pass as `after`.
-    pub end_cursor: Option<String>,
 }

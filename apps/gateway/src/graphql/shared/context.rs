@@ -17,6 +17,13 @@ pub struct RequestInfo {
     pub lang: Lang,
 }
 
+impl RequestInfo {
+    /// The facts of a new request: a fresh id, and the caller's language.
+    pub fn new(lang: Lang) -> Self {
+        Self { id: uuid::Uuid::now_v7().to_string(), lang }
+    }
+}
+
 /// The caller: the actor every use case is asked for, the account and token behind it (none for
 /// the public), and the peer address (login limits).
 #[derive(Clone, Debug)]

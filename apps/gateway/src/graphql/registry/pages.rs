@@ -1,0 +1,124 @@
+//! The registry's pages: organisations and people a page at a time, with what the selection
+//! will ask for loaded one batch per edge.
+
+use async_graphql::{Context, Lookahead, Object, Result, SimpleObject};
+use kernel::Page;
+use registry::model::{Organization, OrganizationId, Person};
+
+use super::loaders::loaders;
+use super::types::{OrganizationGql, PersonGql};
+use crate::graphql::shared::{Caller, GqlResult, PageInfoGql, page_info, services};
+
+/// A page of organisations.
+pub struct OrganizationConnection(pub Page<Organization>);
+
+/// An organisation with its cursor.
+#[derive(SimpleObject)]
+#[graphql(name = "OrganizationEdge")]
+pub struct OrganizationEdge {
+    /// Pass as `after` to continue after this item.
+    pub cursor: String,
+    /// The organisation.
+    pub node: OrganizationGql,
+}
+
+#[Object(name = "OrganizationConnection")]
+impl OrganizationConnection {
+    /// How many organisations match the filter in all.
+    async fn total_count(&self) -> u64 {
+        self.0.total
+    }
+    async fn page_info(&self) -> PageInfoGql {
+        page_info(&self.0)
+    }
+    async fn edges(&self, ctx: &Context<'_>) -> Result<Vec<OrganizationEdge>> {
+        prefetch(ctx, ctx.look_ahead().field("node"), &self.0.items).await?;
+        Ok(self
+            .0
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, o)| OrganizationEdge { cursor: self.0.cursor_of(i).encode(), node: OrganizationGql(o.clone()) })
+            .collect())
+    }
+    /// The organisations of the page, without cursors.
+    async fn nodes(&self, ctx: &Context<'_>) -> Result<Vec<OrganizationGql>> {
+        prefetch(ctx, ctx.look_ahead(), &self.0.items).await?;
+        Ok(self.0.items.iter().cloned().map(OrganizationGql).collect())
+    }
+}
+
+/// Loads, one batch per edge, what the selected fields of a page of organisations will ask for,
+/// two levels deep; the resolvers below then answer from the request's loader cache. Without this
+/// the batches would depend on timing, and the statement count could grow with the page.
+async fn prefetch(ctx: &Context<'_>, node: Lookahead<'_>, organizations: &[Organization]) -> Result<()> {
+    let loaders = loaders(ctx);
+    let ids: Vec<OrganizationId> = organizations.iter().map(|o| o.id).collect();
+    loaders.organizations.feed_many(organizations.iter().map(|o| (o.id, o.clone()))).await;
+    if node.field("people").exists() {
+        let memberships = loaders.memberships_by_organization.load_many(ids.iter().copied()).await.gql(ctx)?;
+        let person = node.field("people").field("person");
+        if person.exists() {
+            let people = || memberships.values().flatten().map(|m| m.person);
+            loaders.people.load_many(people()).await.gql(ctx)?;
+            let contacts = person.field("phones").exists() || person.field("emails").exists();
+            // Prefetched only for callers who may read them; for the others each field answers FORBIDDEN.
+            if contacts
+                && let Some(caller) = ctx.data_opt::<Caller>()
+                && services(ctx).gate.allows(&caller.actor, registry::actions::PERSON_PERSONAL_DATA)
+            {
+                loaders.contacts.load_many(people()).await.gql(ctx)?;
+            }
+        }
+    }
+    if node.field("ties").exists() {
+        let ties = loaders.ties.load_many(ids.iter().copied()).await.gql(ctx)?;
+        if node.field("ties").field("other").exists() {
+            let ends = ties.values().flatten().flat_map(|t| [t.pair().0, t.pair().1]);
+            loaders.organizations.load_many(ends).await.gql(ctx)?;
+        }
+    }
+    if node.field("coalitions").exists() {
+        let members = loaders.coalitions_by_organization.load_many(ids.iter().copied()).await.gql(ctx)?;
+        if node.field("coalitions").field("coalition").exists() {
+            loaders.coalitions.load_many(members.values().flatten().map(|m| m.coalition)).await.gql(ctx)?;
+        }
+    }
+    Ok(())
+}
+
+/// A page of people.
+pub struct PersonConnection(pub Page<Person>);
+
+/// A person with its cursor.
+#[derive(SimpleObject)]
+#[graphql(name = "PersonEdge")]
+pub struct PersonEdge {
+    /// Pass as `after` to continue after this item.
+    pub cursor: String,
+    /// The person.
+    pub node: PersonGql,
+}
+
+#[Object(name = "PersonConnection")]
+impl PersonConnection {
+    /// How many people match the filter in all.
+    async fn total_count(&self) -> u64 {
+        self.0.total
+    }
+    async fn page_info(&self) -> PageInfoGql {
+        page_info(&self.0)
+    }
+    async fn edges(&self) -> Vec<PersonEdge> {
+        self.0
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PersonEdge { cursor: self.0.cursor_of(i).encode(), node: PersonGql(p.clone()) })
+            .collect()
+    }
+    /// The people of the page.
+    async fn nodes(&self) -> Vec<PersonGql> {
+        self.0.items.iter().cloned().map(PersonGql).collect()
+    }
+}

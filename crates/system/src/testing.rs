@@ -1,0 +1,103 @@
+//! The composition root on the in-memory fakes of every port (the `testing` feature): the same
+//! use cases, bootstrapped the same way as over a new database, with one in-memory audit log
+//! that every fake writes into, as the SQL stores share one database. GraphQL and the role
+//! matrix run on it in-process, without a database.
+
+use std::sync::Arc;
+
+use access::LoginLimits;
+use access::testing::InMemoryAccess;
+use audit::testing::MemoryAuditLog;
+use kernel::Clock;
+use privacy::testing::InMemoryPrivacy;
+use registry::testing::InMemoryRegistry;
+
+use crate::bootstrap::{FirstRun, checked_policy, first_run};
+use crate::services::{Ports, Services};
+use crate::settings::{KALUGA_PROFILE, PERMISSIONS};
+
+/// The use cases on the in-memory fakes, and the log they all write into.
+pub struct InMemory {
+    /// The use cases.
+    pub services: Services,
+    /// The one audit log of every fake.
+    pub audit: MemoryAuditLog,
+    /// What bootstrapping did (the administrator `admin`, the Kaluga profile's terms).
+    pub first_run: FirstRun,
+}
+
+/// The use cases on fresh in-memory fakes under the shipped policy, bootstrapped like a new
+/// database: the administrator `admin` with `admin_password`, and the Kaluga profile's lists.
+/// Privacy's subjects are the registry fake's people, as the SQL store's are the `people` table.
+pub async fn in_memory(clock: Arc<dyn Clock>, admin_password: &str, limits: LoginLimits) -> anyhow::Result<InMemory> {
+    let audit = MemoryAuditLog::default();
+    let registry = InMemoryRegistry::with_audit(audit.clone());
+    let ports = Ports {
+        audit: Arc::new(audit.clone()),
+        registry: registry.ports(),
+        access: InMemoryAccess::new(audit.clone()).ports(),
+        privacy: InMemoryPrivacy::over(audit.clone(), Arc::new(registry)).ports(),
+    };
+    let services = Services::assemble(ports, clock, checked_policy(PERMISSIONS)?, limits).await?;
+    let first_run = first_run(&services, Some(admin_password), || Ok(KALUGA_PROFILE.to_owned())).await?;
+    Ok(InMemory { services, audit, first_run })
+}
+
+#[cfg(test)]
+mod tests {
+    use kernel::{Channel, FixedClock, Role};
+    use privacy::rules::REMOVED_DOCUMENT;
+    use registry::input::{LegalBasisInput, PersonInput};
+    use registry::model::LegalBasisKind;
+    use registry::testing::fixtures::{day, instant};
+
+    use super::*;
+
+    async fn started() -> InMemory {
+        in_memory(Arc::new(FixedClock(instant())), "an administrator's password", LoginLimits::default())
+            .await
+            .expect("the fakes start")
+    }
+
+    #[tokio::test]
+    async fn the_in_memory_root_starts_like_a_new_database_with_an_administrator_and_the_profile() {
+        let system = started().await;
+        assert_eq!(system.first_run.admin_created, Some(None), "the password was given, not generated");
+        assert!(system.first_run.seeded_terms > 0);
+        assert!(!system.services.registry.vocabulary().is_empty());
+        let admin = system.services.access.operator("admin").await.expect("admin exists");
+        assert_eq!(admin.role, Role::Admin);
+    }
+
+    #[tokio::test]
+    async fn every_fake_writes_into_the_one_audit_log_and_privacy_sees_the_registrys_people() {
+        let system = started().await;
+        let admin = system.services.access.operator("admin").await.expect("admin exists");
+        let admin = access::actor_of(&admin, Channel::Cli, "test");
+        let rows = system.audit.rows().len();
+        let basis = LegalBasisInput {
+            kind: LegalBasisKind::Consent,
+            purpose: "учёт".into(),
+            since: day(2026, 1, 1),
+            document: None,
+        };
+        let person =
+            PersonInput { last_name: "Иванова".into(), first_name: "Анна".into(), ..Default::default() };
+        let person = system.services.registry.add_person(&admin, &person, &basis).await.expect("person");
+        let consent = privacy::NewConsent {
+            subject: person.id,
+            kind: privacy::ConsentKind::Processing,
+            purpose: "ngo_contacts".into(),
+            categories: vec!["name".into()],
+            document: "Согласие Ивановой".into(),
+        };
+        system.services.privacy.record_consent(&admin, consent).await.expect("a consent of a registry person");
+        system.services.privacy.anonymise(&admin, person.id).await.expect("anonymised");
+        let stored = system.services.registry.person(&admin, person.id).await.expect("read").expect("kept");
+        assert_ne!(stored.profile.last_name.as_str(), "Иванова", "the name is gone, the record stays");
+        let consents = system.services.privacy.consents_of(&admin, person.id).await.expect("consents");
+        assert_eq!(consents.iter().map(|c| c.document.as_str()).collect::<Vec<_>>(), [REMOVED_DOCUMENT]);
+        let actions: Vec<String> = system.audit.rows()[rows..].iter().map(|r| r.event.action.clone()).collect();
+        assert_eq!(actions.len(), 3, "one row per change, none for the reads: {actions:?}");
+    }
+}
