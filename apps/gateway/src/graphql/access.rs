@@ -2,34 +2,26 @@
 //! passes the same use cases as the CLI.
 
 use access::{Account, Assignment, LoginAttempt};
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use kernel::{Channel, OrganizationId, PersonId};
 
 use super::shared::{GqlResult, account, actor, caller, parse_id, services, unauthenticated};
+use crate::graphql::shared::mirror::mirror_enum;
 
-/// A role: what an account may do is decided by the permission policy.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-#[graphql(name = "Role", remote = "kernel::Role")]
-pub enum RoleGql {
-    /// Runs the system: accounts, audit, everything else.
-    Admin,
-    /// Centre staff.
-    Coordinator,
-    /// Runs training.
-    Trainer,
-    /// Recruits volunteers and verifies their hours.
-    VolunteerCoordinator,
-    /// Works with aggregates, not with people.
-    Researcher,
-    /// Legal consultations and expertise of draft laws.
-    Lawyer,
-    /// A volunteer: their own records only.
-    Volunteer,
-    /// A representative of one NGO: that organisation's records only.
-    NgoRepresentative,
-    /// The public (no account has this role).
-    Anonymous,
+mirror_enum! {
+    /// A role: what an account may do is decided by the permission policy.
+    RoleGql as "Role" = "kernel::Role" {
+        Admin => "Runs the system: accounts, audit, everything else.",
+        Coordinator => "Centre staff.",
+        Trainer => "Runs training.",
+        VolunteerCoordinator => "Recruits volunteers and verifies their hours.",
+        Researcher => "Works with aggregates, not with people.",
+        Lawyer => "Legal consultations and expertise of draft laws.",
+        Volunteer => "A volunteer: their own records only.",
+        NgoRepresentative => "A representative of one NGO: that organisation's records only.",
+        Anonymous => "The public (no account has this role).",
+    }
 }
 
 /// An account.

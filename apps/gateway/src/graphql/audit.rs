@@ -1,23 +1,21 @@
 //! The audit log's part of the staff schema: its rows, newest first, for administrators.
 
-use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use audit::{AuditFilter, AuditRecord, Outcome};
 use chrono::{DateTime, Utc};
 use kernel::Page;
 
 use super::access::RoleGql;
 use super::shared::{GqlResult, PageInfoGql, actor, page_info, page_request, services};
+use crate::graphql::shared::mirror::mirror_enum;
 
-/// How an audited operation ended.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-#[graphql(name = "AuditOutcome", remote = "audit::Outcome")]
-pub enum OutcomeGql {
-    /// Done.
-    Success,
-    /// Refused by the policy.
-    Denied,
-    /// Tried and failed.
-    Failed,
+mirror_enum! {
+    /// How an audited operation ended.
+    OutcomeGql as "AuditOutcome" = "audit::Outcome" {
+        Success => "Done.",
+        Denied => "Refused by the policy.",
+        Failed => "Tried and failed.",
+    }
 }
 
 /// One row of the audit log.

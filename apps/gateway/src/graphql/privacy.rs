@@ -1,20 +1,19 @@
 //! The personal-data part of the staff schema: consents, subject access requests with their
 //! working-day deadlines, the export of everything held about a person, and anonymisation.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use privacy::{Consent, ConsentId, ConsentKind, NewConsent, PersonId, SubjectRequest, SubjectRequestId};
 
 use super::shared::{GqlResult, actor, parse_id, services};
+use crate::graphql::shared::mirror::mirror_enum;
 
-/// What a consent allows.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-#[graphql(name = "ConsentKind", remote = "privacy::ConsentKind")]
-pub enum ConsentKindGql {
-    /// Processing for one purpose (152-FZ art. 9).
-    Processing,
-    /// Making the listed categories public (art. 10.1), e.g. in the public directory.
-    Distribution,
+mirror_enum! {
+    /// What a consent allows.
+    ConsentKindGql as "ConsentKind" = "privacy::ConsentKind" {
+        Processing => "Processing for one purpose (152-FZ art. 9).",
+        Distribution => "Making the listed categories public (art. 10.1), e.g. in the public directory.",
+    }
 }
 
 /// A consent recorded from its signed document.

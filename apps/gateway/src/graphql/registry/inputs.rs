@@ -1,6 +1,6 @@
 //! The registry's input objects: what staff type, validated into the registry's inputs.
 
-use async_graphql::{Context, Enum, ID, InputObject, Result};
+use async_graphql::{Context, ID, InputObject, Result};
 use chrono::NaiveDate;
 use kernel::TermKind;
 use registry::input::{OrganizationInput, filter_code};
@@ -9,6 +9,7 @@ use registry::ports::OrganizationFilter;
 use registry::{InvalidField, Problem, RegistryError};
 
 use super::types::{LegalBasisKindGql, RelationshipGql, StatusGql, TieKindGql};
+use crate::graphql::shared::mirror::mirror_enum;
 use crate::graphql::shared::{IntoGql, services};
 
 /// A staff member's input for an organisation.
@@ -138,19 +139,21 @@ impl OrganizationFilterGql {
     }
 }
 
-/// The orders of the organisation list.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-#[graphql(name = "OrganizationOrder", remote = "registry::ports::OrganizationOrder")]
-pub enum OrganizationOrderGql {
-    /// By full name, А to Я.
-    #[default]
-    NameAsc,
-    /// By full name, Я to А.
-    NameDesc,
-    /// Oldest records first.
-    CreatedAsc,
-    /// Newest records first.
-    CreatedDesc,
+mirror_enum! {
+    /// The orders of the organisation list.
+    OrganizationOrderGql as "OrganizationOrder" = "registry::ports::OrganizationOrder" {
+        NameAsc => "By full name, А to Я.",
+        NameDesc => "By full name, Я to А.",
+        CreatedAsc => "Oldest records first.",
+        CreatedDesc => "Newest records first.",
+    }
+}
+
+/// By name, when no order is asked for.
+impl Default for OrganizationOrderGql {
+    fn default() -> Self {
+        OrganizationOrderGql::NameAsc
+    }
 }
 
 /// Which people to list.

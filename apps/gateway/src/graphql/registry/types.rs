@@ -1,13 +1,14 @@
 //! The registry's object types: wrappers around domain values, never the domain types themselves,
 //! and its enums, each mirroring the domain's by `remote`.
 
-use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use kernel::{Lang, TermKind};
 use registry::model::{Coalition, CoalitionMember, Membership, OrgStatus, Organization, OrganizationId, Person, Tie};
 use registry::service::PersonContacts;
 
 use super::loaders::loaders;
+use crate::graphql::shared::mirror::mirror_enum;
 use crate::graphql::shared::{GqlResult, lang, services};
 
 /// A term of a reference list, named in the caller's language.
@@ -46,94 +47,68 @@ pub fn terms(ctx: &Context<'_>, kind: TermKind, codes: &[registry::model::Code])
     codes.iter().map(|c| term(ctx, kind, c.as_str())).collect()
 }
 
-/// The reference lists.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "TermKind", remote = "kernel::TermKind")]
-pub enum TermKindGql {
-    /// Municipalities of the region.
-    Municipality,
-    /// Organisational-legal forms.
-    LegalForm,
-    /// Activity areas (7-FZ art. 31.1).
-    ActivityArea,
-    /// Target groups (442-FZ art. 15, 124-FZ).
-    TargetGroup,
+mirror_enum! {
+    /// The reference lists.
+    TermKindGql as "TermKind" = "kernel::TermKind" {
+        Municipality => "Municipalities of the region.",
+        LegalForm => "Organisational-legal forms.",
+        ActivityArea => "Activity areas (7-FZ art. 31.1).",
+        TargetGroup => "Target groups (442-FZ art. 15, 124-FZ).",
+    }
 }
 
 // The domain's `OrgStatus` carries the liquidation date, so this mirrors the filter's data-free
 // `StatusKind` instead.
-/// An organisation's legal status.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "OrganizationStatus", remote = "registry::ports::StatusKind")]
-pub enum StatusGql {
-    /// Working.
-    Active,
-    /// Suspended.
-    Suspended,
-    /// Liquidated.
-    Liquidated,
+mirror_enum! {
+    /// An organisation's legal status.
+    StatusGql as "OrganizationStatus" = "registry::ports::StatusKind" {
+        Active => "Working.",
+        Suspended => "Suspended.",
+        Liquidated => "Liquidated.",
+    }
 }
 
-/// The centre's relationship with an organisation.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "Relationship", remote = "registry::model::RelationshipKind")]
-pub enum RelationshipGql {
-    /// Served regularly.
-    RegularClient,
-    /// Served now and then.
-    OccasionalClient,
-    /// Not served.
-    None,
+mirror_enum! {
+    /// The centre's relationship with an organisation.
+    RelationshipGql as "Relationship" = "registry::model::RelationshipKind" {
+        RegularClient => "Served regularly.",
+        OccasionalClient => "Served now and then.",
+        None => "Not served.",
+    }
 }
 
-/// The grounds for holding a person's data (152-FZ art. 6 p. 1).
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "LegalBasisKind", remote = "registry::model::LegalBasisKind")]
-pub enum LegalBasisKindGql {
-    /// The person's consent.
-    Consent,
-    /// A law requires it.
-    Law,
-    /// A contract with the person.
-    Contract,
-    /// Vital interests.
-    VitalInterests,
-    /// Legitimate interests of the centre or third parties.
-    LegitimateInterests,
-    /// Research with anonymisation.
-    Research,
+mirror_enum! {
+    /// The grounds for holding a person's data (152-FZ art. 6 p. 1).
+    LegalBasisKindGql as "LegalBasisKind" = "registry::model::LegalBasisKind" {
+        Consent => "The person's consent.",
+        Law => "A law requires it.",
+        Contract => "A contract with the person.",
+        VitalInterests => "Vital interests.",
+        LegitimateInterests => "Legitimate interests of the centre or third parties.",
+        Research => "Research with anonymisation.",
+    }
 }
 
-/// What two organisations do together.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "TieKind", remote = "registry::model::TieKind")]
-pub enum TieKindGql {
-    /// A standing partnership.
-    Partnership,
-    /// A shared project.
-    JointProject,
-    /// Exchange of information.
-    InformationExchange,
-    /// Funding.
-    Funding,
-    /// Mentoring.
-    Mentoring,
-    /// Anything else.
-    Other,
+mirror_enum! {
+    /// What two organisations do together.
+    TieKindGql as "TieKind" = "registry::model::TieKind" {
+        Partnership => "A standing partnership.",
+        JointProject => "A shared project.",
+        InformationExchange => "Exchange of information.",
+        Funding => "Funding.",
+        Mentoring => "Mentoring.",
+        Other => "Anything else.",
+    }
 }
 
-/// An organisation's standing in a coalition.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(name = "CoalitionRole", remote = "registry::model::CoalitionRole")]
-pub enum CoalitionRoleGql {
-    /// Founding member.
-    Founder,
-    /// Member.
-    Member,
-    /// Coordinator.
-    Coordinator,
-    /// Observer.
-    Observer,
+mirror_enum! {
+    /// An organisation's standing in a coalition.
+    CoalitionRoleGql as "CoalitionRole" = "registry::model::CoalitionRole" {
+        Founder => "Founding member.",
+        Member => "Member.",
+        Coordinator => "Coordinator.",
+        Observer => "Observer.",
+    }
 }
 
 fn strings<T: ToString>(values: &[T]) -> Vec<String> {

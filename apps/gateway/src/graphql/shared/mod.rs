@@ -4,6 +4,7 @@
 pub mod context;
 pub mod errors;
 pub mod loaders;
+pub mod mirror;
 pub mod pages;
 
 pub use context::{Caller, RequestInfo, Services, account, actor, caller, services, unauthenticated};
