@@ -221,7 +221,7 @@ fn every_domain_crate_has_the_modules_of_the_template() {
 }
 
 #[test]
-fn every_port_has_a_contract_suite_run_in_memory_on_sqlite_and_on_postgres() {
+fn every_port_has_a_contract_suite_run_on_its_fakes_and_on_both_databases() {
     let storage_tests = sources_of("crates/storage");
     for krate in domain_crates() {
         let name = krate.trim_start_matches("crates/");
