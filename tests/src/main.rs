@@ -1,5 +1,6 @@
 //! Cross-crate tests, one binary: the gateway over real HTTP, the SQL statement budget, the SDL
-//! contract, and tidy checks of the workspace's boundaries.
+//! contract, anonymisation through every domain's hook, and tidy checks of the workspace's
+//! boundaries.
 
 mod access_http;
 mod authz_matrix;
@@ -7,6 +8,7 @@ mod e2e;
 mod fuzz;
 mod hardening;
 mod logs;
+mod personal_data;
 mod schema_doc;
 mod statements;
 mod support;

@@ -248,3 +248,24 @@ fn every_port_has_a_contract_suite_run_on_its_fakes_and_on_both_databases() {
         assert!(on_both, "{krate}: crates/storage/tests runs no `{suite}` on SQLite and PostgreSQL");
     }
 }
+
+#[test]
+fn a_crate_without_a_test_target_holds_no_tests() {
+    for member in members() {
+        let manifest = manifest(&member);
+        let tested = manifest.get("lib").and_then(|l| l.get("test")).and_then(|t| t.as_bool()) != Some(false);
+        if tested {
+            continue;
+        }
+        let mut files = Vec::new();
+        rust_files(&root().join(&member).join("src"), &mut files);
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("readable");
+            assert!(
+                !text.contains("#[cfg(test)]") && !text.contains("#[test]"),
+                "{}: {member} sets `test = false`, so this test would never run; move it to crates/storage/tests",
+                file.display()
+            );
+        }
+    }
+}

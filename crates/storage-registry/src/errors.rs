@@ -16,7 +16,7 @@ pub fn repo_error(error: DbErr) -> StoreError<Conflict> {
 }
 
 /// Which unique rule a violation message names (PostgreSQL names the index, SQLite the columns).
-fn unique_conflict(message: &str) -> Conflict {
+pub fn unique_conflict(message: &str) -> Conflict {
     if message.contains("ogrn") {
         Conflict::Duplicate(NaturalKey::Ogrn)
     } else if message.contains("_inn") || message.contains(".inn") {
@@ -25,38 +25,5 @@ fn unique_conflict(message: &str) -> Conflict {
         Conflict::ActiveTie
     } else {
         Conflict::StaleVersion
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unique_violations_name_the_key_on_both_databases() {
-        assert_eq!(
-            unique_conflict("UNIQUE constraint failed: organizations.inn"),
-            Conflict::Duplicate(NaturalKey::Inn)
-        );
-        assert_eq!(
-            unique_conflict("UNIQUE constraint failed: organizations.ogrn"),
-            Conflict::Duplicate(NaturalKey::Ogrn)
-        );
-        assert_eq!(
-            unique_conflict("duplicate key value violates unique constraint \"ux_organizations_inn\""),
-            Conflict::Duplicate(NaturalKey::Inn)
-        );
-        assert_eq!(
-            unique_conflict("duplicate key value violates unique constraint \"ux_organizations_ogrn\""),
-            Conflict::Duplicate(NaturalKey::Ogrn)
-        );
-        assert_eq!(
-            unique_conflict("duplicate key value violates unique constraint \"ux_ties_open_kind_pair\""),
-            Conflict::ActiveTie
-        );
-        assert_eq!(
-            unique_conflict("UNIQUE constraint failed: ties.kind, ties.organization_a, ties.organization_b"),
-            Conflict::ActiveTie
-        );
     }
 }

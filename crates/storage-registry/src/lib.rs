@@ -8,4 +8,5 @@ mod errors;
 mod store;
 
 pub use anonymise::RegistryPersonalData;
+pub use errors::unique_conflict;
 pub use store::SqlRegistry;

@@ -88,3 +88,33 @@ async fn postgres_sessions_have_a_statement_timeout_and_plan_every_statement_ane
     assert_eq!(db.session_setting("statement_timeout").await.unwrap().as_deref(), Some("5s"));
     assert_eq!(db.session_setting("plan_cache_mode").await.unwrap().as_deref(), Some("force_custom_plan"));
 }
+
+#[test]
+fn unique_violations_name_the_key_on_both_databases() {
+    assert_eq!(
+        storage_registry::unique_conflict("UNIQUE constraint failed: organizations.inn"),
+        registry::Conflict::Duplicate(registry::NaturalKey::Inn)
+    );
+    assert_eq!(
+        storage_registry::unique_conflict("UNIQUE constraint failed: organizations.ogrn"),
+        registry::Conflict::Duplicate(registry::NaturalKey::Ogrn)
+    );
+    assert_eq!(
+        storage_registry::unique_conflict("duplicate key value violates unique constraint \"ux_organizations_inn\""),
+        registry::Conflict::Duplicate(registry::NaturalKey::Inn)
+    );
+    assert_eq!(
+        storage_registry::unique_conflict("duplicate key value violates unique constraint \"ux_organizations_ogrn\""),
+        registry::Conflict::Duplicate(registry::NaturalKey::Ogrn)
+    );
+    assert_eq!(
+        storage_registry::unique_conflict("duplicate key value violates unique constraint \"ux_ties_open_kind_pair\""),
+        registry::Conflict::ActiveTie
+    );
+    assert_eq!(
+        storage_registry::unique_conflict(
+            "UNIQUE constraint failed: ties.kind, ties.organization_a, ties.organization_b"
+        ),
+        registry::Conflict::ActiveTie
+    );
+}

@@ -511,3 +511,16 @@ fn anonymising_in_the_database_keeps_every_aggregate_on_postgres() {
     };
     anonymising_in_the_database_keeps_every_aggregate(&runtime, &db);
 }
+
+#[test]
+fn each_column_is_classified_once_and_every_withheld_column_says_why() {
+    let mut seen = std::collections::BTreeSet::new();
+    for (table, column, class) in disclosure::COLUMNS {
+        assert!(seen.insert((table, column)), "{table}.{column} is classified twice");
+        if let Disclosure::Withheld(reason) = class {
+            assert!(reason.len() > 20, "{table}.{column}: give the reason");
+        }
+    }
+    assert!(matches!(disclosure::disclosure("accounts", "password_hash"), Some(Disclosure::Withheld(_))));
+    assert_eq!(disclosure::disclosure("accounts", "shoe_size"), None);
+}
