@@ -105,6 +105,17 @@ impl Localized for InputProblem {
     }
 }
 
+impl From<StoreError<PrivacyRuleError>> for PrivacyError {
+    /// A rule the store checked inside its transaction is the rule's refusal.
+    fn from(error: StoreError<PrivacyRuleError>) -> Self {
+        match error {
+            StoreError::Conflict(rule) => PrivacyError::Rule(rule),
+            StoreError::Corrupt(what) => PrivacyError::Store(StoreError::Corrupt(what)),
+            StoreError::Unavailable(source) => PrivacyError::Store(StoreError::Unavailable(source)),
+        }
+    }
+}
+
 impl Localized for PrivacyError {
     fn message(&self, lang: Lang) -> String {
         match self {
@@ -114,6 +125,9 @@ impl Localized for PrivacyError {
             PrivacyError::Invalid { field, problem } => format!("{field}: {}", problem.message(lang)),
             PrivacyError::Rule(PrivacyRuleError::OnePurposePerDocument { document, other }) => format!(
                 "документ «{document}» уже содержит согласие на цель «{other}»: одно согласие — одна цель (152-ФЗ, ст. 9)"
+            ),
+            PrivacyError::Rule(PrivacyRuleError::AlreadyGiven { kind, purpose, document }) => format!(
+                "у этого человека уже есть действующее согласие ({kind}) на цель «{purpose}» по документу «{document}»"
             ),
             PrivacyError::Rule(PrivacyRuleError::AlreadyWithdrawn) => "согласие уже отозвано".into(),
             PrivacyError::Rule(PrivacyRuleError::AlreadyExtended) => "срок ответа уже продлевался".into(),

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use kernel::StoreError;
 
 use crate::model::{Consent, ConsentId, PersonId, SubjectRequest, SubjectRequestId};
+use crate::rules::PrivacyRuleError;
 
 /// Every port the privacy use cases need, as the composition root builds them.
 #[derive(Clone)]
@@ -26,8 +27,15 @@ pub struct PrivacyPorts {
 #[async_trait]
 pub trait ConsentRepo: Send + Sync {
     /// Stores a new consent of a known subject with its audit row. An id already stored or an
-    /// unknown subject fails and writes nothing.
-    async fn insert(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), StoreError>;
+    /// unknown subject fails and writes nothing. A consent that
+    /// [`rules::check_new_consent`](crate::rules::check_new_consent) refuses against the consents
+    /// already recorded from its document is a `Conflict`, and writes nothing.
+    ///
+    /// # Errors
+    /// MUST check the rule inside the insert's own transaction, serialised with every other insert
+    /// from the same document: of parallel inserts from one document for different purposes,
+    /// exactly one is stored.
+    async fn insert(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), StoreError<PrivacyRuleError>>;
     /// Replaces a stored consent (withdrawal, destruction) with its audit row. A consent not
     /// stored fails and writes nothing.
     async fn update(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), StoreError>;
@@ -39,8 +47,6 @@ pub trait ConsentRepo: Send + Sync {
     async fn get(&self, id: ConsentId) -> Result<Option<Consent>, StoreError>;
     /// Every consent of a subject, oldest first (by the time it was given, then by id).
     async fn of_subject(&self, subject: PersonId) -> Result<Vec<Consent>, StoreError>;
-    /// Every consent recorded from this document.
-    async fn with_document(&self, document: &str) -> Result<Vec<Consent>, StoreError>;
     /// Withdrawn consents whose data are not destroyed yet, oldest withdrawal first (then by id).
     async fn pending_destruction(&self) -> Result<Vec<Consent>, StoreError>;
     /// Active (not withdrawn) distribution consents of these subjects for this purpose. One query.

@@ -47,6 +47,16 @@ pub enum PrivacyRuleError {
         /// The purpose already recorded from it.
         other: String,
     },
+    /// The subject already has the same consent, active, from the same document.
+    #[error("this person already has an active {kind} consent for `{purpose}` from document `{document}`")]
+    AlreadyGiven {
+        /// The consent's kind (its code).
+        kind: &'static str,
+        /// Its purpose.
+        purpose: String,
+        /// The document.
+        document: String,
+    },
     /// The consent was withdrawn already.
     #[error("the consent was already withdrawn")]
     AlreadyWithdrawn,
@@ -67,15 +77,28 @@ pub enum PrivacyRuleError {
     Calendar(#[from] OutOfCalendar),
 }
 
-/// Refuses a new consent whose document already carries another purpose.
-pub fn check_one_purpose(new: &Consent, existing: &[Consent]) -> Result<(), PrivacyRuleError> {
-    match existing.iter().find(|c| c.document == new.document && c.purpose != new.purpose) {
-        Some(other) => Err(PrivacyRuleError::OnePurposePerDocument {
-            document: new.document.clone(),
-            other: other.purpose.clone(),
-        }),
-        None => Ok(()),
+/// Refuses a new consent whose document already carries another purpose, or that repeats an
+/// active consent of the same person (same kind, purpose and document). `existing` holds the
+/// consents recorded from the new one's document; the store checks this inside the insert's own
+/// transaction, so two parallel inserts cannot both pass.
+pub fn check_new_consent(new: &Consent, existing: &[Consent]) -> Result<(), PrivacyRuleError> {
+    let same_document = existing.iter().filter(|c| c.document == new.document);
+    for c in same_document {
+        if c.purpose != new.purpose {
+            return Err(PrivacyRuleError::OnePurposePerDocument {
+                document: new.document.clone(),
+                other: c.purpose.clone(),
+            });
+        }
+        if c.subject == new.subject && c.kind == new.kind && c.is_active() {
+            return Err(PrivacyRuleError::AlreadyGiven {
+                kind: new.kind.code(),
+                purpose: new.purpose.clone(),
+                document: new.document.clone(),
+            });
+        }
     }
+    Ok(())
 }
 
 /// The last day to destroy data held on a consent withdrawn on `withdrawn_on`.
@@ -163,15 +186,35 @@ mod tests {
     #[test]
     fn a_document_carries_one_purpose() {
         let existing = [consent("Согласие №1 v2", "training")];
-        assert!(check_one_purpose(&consent("Согласие №1 v2", "training"), &existing).is_ok());
-        assert!(check_one_purpose(&consent("Согласие №2 v1", "newsletter"), &existing).is_ok());
+        let another_person =
+            Consent { subject: PersonId(uuid::Uuid::from_u128(2)), ..consent("Согласие №1 v2", "training") };
+        assert!(check_new_consent(&another_person, &existing).is_ok());
+        assert!(check_new_consent(&consent("Согласие №2 v1", "newsletter"), &existing).is_ok());
         assert_eq!(
-            check_one_purpose(&consent("Согласие №1 v2", "newsletter"), &existing),
+            check_new_consent(&consent("Согласие №1 v2", "newsletter"), &existing),
             Err(PrivacyRuleError::OnePurposePerDocument {
                 document: "Согласие №1 v2".into(),
                 other: "training".into()
             })
         );
+    }
+
+    #[test]
+    fn a_person_gives_the_same_consent_again_only_after_withdrawing_it() {
+        let given = consent("Согласие №1 v2", "training");
+        let again = consent("Согласие №1 v2", "training");
+        assert_eq!(
+            check_new_consent(&again, std::slice::from_ref(&given)),
+            Err(PrivacyRuleError::AlreadyGiven {
+                kind: "processing",
+                purpose: "training".into(),
+                document: "Согласие №1 v2".into()
+            })
+        );
+        let withdrawn = Consent { withdrawn_at: Some(given.given_at), ..given.clone() };
+        assert!(check_new_consent(&again, &[withdrawn]).is_ok());
+        let distribution = Consent { kind: ConsentKind::Distribution, ..again };
+        assert!(check_new_consent(&distribution, &[given]).is_ok(), "another kind is another consent");
     }
 
     #[test]
@@ -226,10 +269,22 @@ mod tests {
         }
 
         #[test]
-        fn only_a_second_purpose_on_one_document_is_refused(a in "[a-c]", b in "[a-c]", same_doc in any::<bool>()) {
-            let existing = [consent("doc-1", &a)];
-            let new = consent(if same_doc { "doc-1" } else { "doc-2" }, &b);
-            prop_assert_eq!(check_one_purpose(&new, &existing).is_err(), same_doc && a != b);
+        fn a_new_consent_is_refused_only_for_a_second_purpose_or_a_repeat_of_an_active_one(
+            a in "[a-c]", b in "[a-c]", same_doc in any::<bool>(), same_person in any::<bool>(), withdrawn in any::<bool>(),
+        ) {
+            let mut given = consent("doc-1", &a);
+            if withdrawn {
+                given.withdrawn_at = Some(given.given_at);
+            }
+            let mut new = consent(if same_doc { "doc-1" } else { "doc-2" }, &b);
+            if !same_person {
+                new.subject = PersonId(uuid::Uuid::from_u128(7));
+            }
+            let verdict = check_new_consent(&new, &[given]);
+            let second_purpose = same_doc && a != b;
+            let repeat = same_doc && a == b && same_person && !withdrawn;
+            prop_assert_eq!(verdict.is_err(), second_purpose || repeat);
+            prop_assert_eq!(matches!(verdict, Err(PrivacyRuleError::AlreadyGiven { .. })), repeat);
         }
     }
 }

@@ -124,7 +124,6 @@ impl Privacy {
             destroy_by: None,
             destroyed_at: None,
         };
-        rules::check_one_purpose(&consent, &self.ports.consents.with_document(&consent.document).await?)?;
         let event = self.gate.event(actor, CONSENT_MANAGE, object("person", consent.subject.0)).with_detail(format!(
             "consent {} for {}",
             consent.kind.code(),

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use audit::AuditEvent;
 use privacy::{
-    Consent, ConsentId, ConsentKind, ConsentRepo, PersonId, PrivacyPorts, SubjectRequest, SubjectRequestId,
-    SubjectRequestRepo, Subjects,
+    Consent, ConsentId, ConsentKind, ConsentRepo, PersonId, PrivacyPorts, PrivacyRuleError, SubjectRequest,
+    SubjectRequestId, SubjectRequestRepo, Subjects,
 };
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
@@ -25,6 +25,9 @@ use storage::{Backend, Database, PersonalDataHook, commit_audited};
 use crate::anonymise::ConsentDocuments;
 use crate::disclosure::{self, Disclosure};
 use crate::entities::{consent, person, subject_request};
+
+/// The key space of PostgreSQL advisory locks on consent documents (`152` for 152-FZ).
+const CONSENT_DOCUMENT_LOCKS: i32 = 152;
 
 /// The privacy stores over one database, anonymising people through every domain's hook.
 #[derive(Clone)]
@@ -53,6 +56,23 @@ impl SqlPrivacy {
 
     async fn begin(&self) -> Result<DatabaseTransaction, StoreError> {
         self.db.begin_write().await.map_err(unavailable)
+    }
+
+    /// Serialises the inserts from one consent document until `txn` ends, so that the rule
+    /// checked against the document's consents still holds at commit. On SQLite the write
+    /// transaction (`BEGIN IMMEDIATE`) already holds the database's one write lock; on PostgreSQL
+    /// a transaction-scoped advisory lock on the document's hash (in a key space of its own)
+    /// makes a second insert from the document wait for the first to commit or roll back.
+    async fn lock_document(&self, txn: &DatabaseTransaction, document: &str) -> Result<(), DbErr> {
+        if self.db.backend() == Backend::Postgres {
+            let sql = Statement::from_sql_and_values(
+                txn.get_database_backend(),
+                "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+                [CONSENT_DOCUMENT_LOCKS.into(), document.into()],
+            );
+            txn.execute_raw(sql).await?;
+        }
+        Ok(())
     }
 
     async fn commit_with(&self, txn: DatabaseTransaction, audit: &AuditEvent) -> Result<(), StoreError> {
@@ -321,10 +341,18 @@ fn all_consents(rows: Vec<consent::Model>) -> Result<Vec<Consent>, StoreError> {
 
 #[async_trait]
 impl ConsentRepo for SqlPrivacy {
-    async fn insert(&self, c: &Consent, audit: &AuditEvent) -> Result<(), StoreError> {
-        let txn = self.begin().await?;
+    async fn insert(&self, c: &Consent, audit: &AuditEvent) -> Result<(), StoreError<PrivacyRuleError>> {
+        let txn = self.begin().await.map_err(StoreError::widen)?;
+        self.lock_document(&txn, &c.document).await.map_err(unavailable)?;
+        let rows = consent::Entity::find()
+            .filter(consent::Column::Document.eq(c.document.as_str()))
+            .all(&txn)
+            .await
+            .map_err(unavailable)?;
+        let from_document = all_consents(rows).map_err(StoreError::widen)?;
+        privacy::rules::check_new_consent(c, &from_document).map_err(StoreError::Conflict)?;
         consent::Entity::insert(consent_row(c)).exec_without_returning(&txn).await.map_err(unavailable)?;
-        self.commit_with(txn, audit).await
+        self.commit_with(txn, audit).await.map_err(StoreError::widen)
     }
 
     async fn update(&self, c: &Consent, audit: &AuditEvent) -> Result<(), StoreError> {
@@ -362,15 +390,6 @@ impl ConsentRepo for SqlPrivacy {
             .filter(consent::Column::PersonId.eq(subject.0))
             .order_by(consent::Column::GivenAt, Order::Asc)
             .order_by(consent::Column::Id, Order::Asc)
-            .all(self.db.connection())
-            .await
-            .map_err(unavailable)?;
-        all_consents(rows)
-    }
-
-    async fn with_document(&self, document: &str) -> Result<Vec<Consent>, StoreError> {
-        let rows = consent::Entity::find()
-            .filter(consent::Column::Document.eq(document))
             .all(self.db.connection())
             .await
             .map_err(unavailable)?;

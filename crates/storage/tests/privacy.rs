@@ -268,6 +268,55 @@ async fn only_a_distribution_consent_for_the_directory_publishes_on_postgres() {
     only_a_distribution_consent_for_the_directory_publishes(world(db).await).await;
 }
 
+/// Parallel consents from one document: each checks the document inside its own transaction,
+/// so of twelve purposes exactly one is stored, and of six identical consents exactly one.
+async fn parallel_consents_from_one_document_keep_one_purpose(w: World) {
+    let admin = admin();
+    let privacy = Arc::new(w.privacy);
+    let consent = |purpose: String, document: &str| NewConsent {
+        subject: w.anna,
+        kind: ConsentKind::Processing,
+        purpose,
+        categories: vec!["name".into()],
+        document: document.into(),
+    };
+    let race = |consents: Vec<NewConsent>| {
+        let tasks: Vec<_> = consents
+            .into_iter()
+            .map(|c| {
+                let (privacy, admin) = (privacy.clone(), admin.clone());
+                tokio::spawn(async move { privacy.record_consent(&admin, c).await })
+            })
+            .collect();
+        async move {
+            let mut outcomes = Vec::new();
+            for task in tasks {
+                outcomes.push(task.await.expect("the task ends"));
+            }
+            outcomes
+        }
+    };
+    let purposes = race((0..12).map(|n| consent(format!("purpose_{n}"), "Общее согласие v1")).collect()).await;
+    let stored = purposes.iter().filter(|o| o.is_ok()).count();
+    assert_eq!(stored, 1, "one purpose per document, whatever the timing: {purposes:?}");
+    assert!(
+        purposes
+            .iter()
+            .filter_map(|o| o.as_ref().err())
+            .all(|e| matches!(e, privacy::PrivacyError::Rule(privacy::PrivacyRuleError::OnePurposePerDocument { .. }))),
+        "the others are refused by the rule, not by a failure: {purposes:?}"
+    );
+    let repeats = race((0..6).map(|_| consent("training".into(), "Согласие на обучение v1")).collect()).await;
+    assert_eq!(repeats.iter().filter(|o| o.is_ok()).count(), 1, "one active consent, however often sent: {repeats:?}");
+    let held = privacy.consents_of(&admin, w.anna).await.expect("consents");
+    let from = |document: &str| held.iter().filter(|c| c.document == document).count();
+    assert_eq!((from("Общее согласие v1"), from("Согласие на обучение v1")), (1, 1), "nothing else was written");
+}
+
+storage::on_both_databases!(parallel_consents_from_one_document_keep_one_purpose, |db| async {
+    parallel_consents_from_one_document_keep_one_purpose(world(db).await).await
+});
+
 async fn every_column_about_a_person_is_classified_and_secrets_are_withheld(db: &Database) {
     let mut tables = tables_about_people(db).await;
     assert!(tables.contains("sessions") && tables.contains("accounts"), "the walk reaches accounts: {tables:?}");

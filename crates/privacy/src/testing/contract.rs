@@ -11,11 +11,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use audit::{AuditEvent, AuditLog, Outcome, object};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use kernel::StoreError;
 use uuid::Uuid;
 
 use crate::model::{Consent, ConsentId, ConsentKind, PersonId, SubjectRequest, SubjectRequestId};
 use crate::ports::{PrivacyPorts, Subjects};
-use crate::rules::{PUBLIC_DIRECTORY, REMOVED_DOCUMENT};
+use crate::rules::{PUBLIC_DIRECTORY, PrivacyRuleError, REMOVED_DOCUMENT};
 
 /// Where the people the data are about come from: the registry's records in the real system.
 #[async_trait]
@@ -145,11 +146,28 @@ pub async fn consent_repo(stores: Stores) {
     assert_eq!(ids(&repo.of_subject(anna).await.expect("of")), [c1.id, c2.id, c3.id], "oldest first, then by id");
     assert_eq!(repo.of_subject(boris).await.expect("of"), [c4.clone(), c5.clone()]);
     assert!(repo.of_subject(PersonId(Uuid::from_u128(99))).await.expect("of").is_empty());
-    assert_eq!(repo.with_document("Согласие Т-1").await.expect("with"), vec![c3.clone()]);
-    assert!(repo.with_document("Согласие").await.expect("with").is_empty(), "the whole document matches");
 
     // Refusals write nothing.
     let before = log.count().await;
+    let second_purpose = consent(8, boris, ConsentKind::Processing, "newsletter", "Согласие Т-1", 30);
+    assert!(
+        matches!(
+            repo.insert(&second_purpose, &event(8, "consent.manage", "consent", second_purpose.id.0)).await,
+            Err(StoreError::Conflict(PrivacyRuleError::OnePurposePerDocument { ref other, .. })) if other == "training"
+        ),
+        "a second purpose on one document is the rule's conflict"
+    );
+    let repeat = consent(9, anna, ConsentKind::Processing, "training", "Согласие Т-1", 30);
+    assert!(
+        matches!(
+            repo.insert(&repeat, &event(9, "consent.manage", "consent", repeat.id.0)).await,
+            Err(StoreError::Conflict(PrivacyRuleError::AlreadyGiven { .. }))
+        ),
+        "the same active consent twice is the rule's conflict"
+    );
+    for refused in [&second_purpose, &repeat] {
+        assert_eq!(repo.get(refused.id).await.expect("get"), None, "a refused consent is not stored");
+    }
     let twice = Consent { purpose: "other".into(), ..c3.clone() };
     assert!(repo.insert(&twice, &event(10, "consent.manage", "consent", c3.id.0)).await.is_err(), "a known id");
     assert_eq!(repo.get(c3.id).await.expect("get"), Some(c3.clone()), "a refused insert changes nothing");

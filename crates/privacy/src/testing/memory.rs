@@ -13,7 +13,7 @@ use crate::model::{Consent, ConsentId, ConsentKind, PersonId, SubjectRequest, Su
 use kernel::StoreError;
 
 use crate::ports::{ConsentRepo, PrivacyPorts, SubjectRequestRepo, Subjects};
-use crate::rules;
+use crate::rules::{self, PrivacyRuleError};
 use crate::testing::contract::{Population, Stores};
 
 /// The people a fake privacy store's data are about, as another domain's in-memory fake holds
@@ -192,15 +192,18 @@ fn request_row(r: &SubjectRequest) -> serde_json::Value {
 
 #[async_trait]
 impl ConsentRepo for InMemoryPrivacy {
-    async fn insert(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), StoreError> {
-        self.known(consent.subject)?;
-        self.change(audit, |s| match s.consents.contains_key(&consent.id) {
-            true => Err(refused("consent already stored")),
-            false => {
-                s.consents.insert(consent.id, consent.clone());
-                Ok(())
-            }
-        })
+    async fn insert(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), StoreError<PrivacyRuleError>> {
+        self.known(consent.subject).map_err(StoreError::widen)?;
+        let mut state = self.state();
+        if state.consents.contains_key(&consent.id) {
+            return Err(StoreError::unavailable("consent already stored"));
+        }
+        let from_document: Vec<Consent> =
+            state.consents.values().filter(|c| c.document == consent.document).cloned().collect();
+        rules::check_new_consent(consent, &from_document).map_err(StoreError::Conflict)?;
+        state.consents.insert(consent.id, consent.clone());
+        self.audit.append_now(audit);
+        Ok(())
     }
 
     async fn update(&self, consent: &Consent, audit: &AuditEvent) -> Result<(), StoreError> {
@@ -232,10 +235,6 @@ impl ConsentRepo for InMemoryPrivacy {
             self.state().consents.values().filter(|c| c.subject == subject).cloned().collect();
         found.sort_by_key(|c| (c.given_at, c.id));
         Ok(found)
-    }
-
-    async fn with_document(&self, document: &str) -> Result<Vec<Consent>, StoreError> {
-        Ok(self.state().consents.values().filter(|c| c.document == document).cloned().collect())
     }
 
     async fn pending_destruction(&self) -> Result<Vec<Consent>, StoreError> {
