@@ -290,6 +290,28 @@ async fn a_role_change_and_a_password_change_end_sessions_on_the_next_request() 
 }
 
 #[tokio::test]
+async fn an_account_bound_to_a_record_that_does_not_exist_is_refused_naming_the_field() {
+    let gw = TestGateway::start().await;
+    let admin_token = gw.admin_token().await;
+    let ghost = "00000000-0000-7000-8000-0000000000aa";
+    let add = "mutation($p: String!, $o: ID!) { addAccount(login: \"rep\", password: $p, \
+               assignment: { role: NGO_REPRESENTATIVE, organizationId: $o }) { login } }";
+    let refused = gw.staff(Some(&admin_token), add, json!({ "p": PASSWORD, "o": ghost })).await;
+    assert_eq!(error_code(&refused), "BAD_USER_INPUT", "{refused}");
+    assert_eq!(refused["errors"][0]["extensions"]["field"], "assignment.organizationId", "{refused}");
+    let accounts = gw.staff(Some(&admin_token), "{ accounts { login } }", json!({})).await;
+    assert!(!accounts.to_string().contains("\"rep\""), "nothing was created: {accounts}");
+
+    let add = "mutation($p: String!) { addAccount(login: \"maria\", password: $p, assignment: { role: COORDINATOR }) { login } }";
+    gw.staff(Some(&admin_token), add, json!({ "p": PASSWORD })).await;
+    let rebind = "mutation($v: ID!) { setAccountRole(login: \"maria\", assignment: { role: VOLUNTEER, personId: $v }) { role } }";
+    let refused = gw.staff(Some(&admin_token), rebind, json!({ "v": ghost })).await;
+    assert_eq!(refused["errors"][0]["extensions"]["field"], "assignment.personId", "{refused}");
+    let accounts = gw.staff(Some(&admin_token), "{ accounts { login role } }", json!({})).await;
+    assert!(accounts.to_string().contains("COORDINATOR"), "the role is unchanged: {accounts}");
+}
+
+#[tokio::test]
 async fn a_person_appears_in_the_public_directory_only_with_a_distribution_consent_and_only_as_consented() {
     let gw = TestGateway::start().await;
     let admin = gw.admin_actor().await;

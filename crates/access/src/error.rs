@@ -46,6 +46,14 @@ pub enum AccessError {
     /// A role bound to an organisation or a person lacks the binding, or another role has one.
     #[error("{0}")]
     Binding(&'static str),
+    /// The assignment binds the account to a record that does not exist.
+    #[error("{field}: no {record} has this id")]
+    UnknownRecord {
+        /// The assignment's field (`organizationId`, `personId`).
+        field: &'static str,
+        /// The kind of record (`organization`, `person`).
+        record: &'static str,
+    },
     /// Storage failed.
     #[error(transparent)]
     Store(StoreError),
@@ -83,6 +91,10 @@ impl Localized for AccessError {
             AccessError::OwnAccount => {
                 "нельзя отключить свою учётную запись или снять с себя роль администратора".into()
             }
+            AccessError::UnknownRecord { field, record: "organization" } => {
+                format!("{field}: организации с таким идентификатором нет")
+            }
+            AccessError::UnknownRecord { field, .. } => format!("{field}: карточки человека с таким идентификатором нет"),
             AccessError::Binding(_) => {
                 "роль «представитель НКО» требует организацию, роль «волонтёр» — карточку человека; другим ролям привязка не нужна"
                     .into()

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use audit::AuditEvent;
 use chrono::{DateTime, Utc};
-use kernel::StoreError;
+use kernel::{OrganizationId, PersonId, StoreError};
 
 use crate::model::{Account, AccountId, Session, TokenHash};
 
@@ -22,6 +22,18 @@ pub struct AccessPorts {
     pub accounts: Arc<dyn AccountRepo>,
     /// Sessions.
     pub sessions: Arc<dyn SessionRepo>,
+    /// The records accounts are bound to, held by another domain.
+    pub records: Arc<dyn BoundRecords>,
+}
+
+/// The records an account is bound to (a representative's organisation, a volunteer's person
+/// record), which another domain holds: the registry, as the composition root wires it.
+#[async_trait]
+pub trait BoundRecords: Send + Sync {
+    /// Whether the organisation is on record.
+    async fn organization_exists(&self, id: OrganizationId) -> Result<bool, StoreError>;
+    /// Whether the person is on record.
+    async fn person_exists(&self, id: PersonId) -> Result<bool, StoreError>;
 }
 
 /// Stores accounts.

@@ -146,6 +146,7 @@ impl Access {
     ) -> Result<Account, AccessError> {
         self.gate.check(actor, ACCOUNT_MANAGE, None).await?;
         let account = self.new_account(login, assignment, password)?;
+        self.bound_records_exist(assignment).await?;
         let event = self.gate.event(actor, ACCOUNT_MANAGE, object("account", account.id.0)).with_detail(format!(
             "create {} as {}",
             account.login,
@@ -166,6 +167,22 @@ impl Access {
         let event = self.gate.event(&actor, ACCOUNT_MANAGE, object("account", account.id.0)).with_detail("first run");
         self.ports.accounts.insert(&account, &event).await?;
         Ok(account)
+    }
+
+    /// Refuses an assignment to an organisation or a person that is not on record.
+    async fn bound_records_exist(&self, assignment: &Assignment) -> Result<(), AccessError> {
+        let records = &self.ports.records;
+        if let Some(id) = assignment.organization
+            && !records.organization_exists(id).await.map_err(AccessError::Store)?
+        {
+            return Err(AccessError::UnknownRecord { field: "organizationId", record: "organization" });
+        }
+        if let Some(id) = assignment.person
+            && !records.person_exists(id).await.map_err(AccessError::Store)?
+        {
+            return Err(AccessError::UnknownRecord { field: "personId", record: "person" });
+        }
+        Ok(())
     }
 
     fn new_account(&self, login: &str, assignment: &Assignment, password: &str) -> Result<Account, AccessError> {
@@ -236,6 +253,7 @@ impl Access {
     pub async fn set_role(&self, actor: &Actor, login: &str, assignment: &Assignment) -> Result<Account, AccessError> {
         self.gate.check(actor, ACCOUNT_MANAGE, None).await?;
         assignment.check()?;
+        self.bound_records_exist(assignment).await?;
         let mut account = self.existing(login).await?;
         if Some(account.id.0) == actor.account && assignment.role != Role::Admin {
             return Err(AccessError::OwnAccount);

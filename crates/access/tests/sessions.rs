@@ -12,6 +12,8 @@ use audit::testing::MemoryAuditLog;
 use audit::{Gate, Outcome};
 use chrono::{DateTime, TimeDelta};
 use kernel::{Actor, Channel, Clock, Lang, Localized, ManualClock, Policy, Role};
+use kernel::{OrganizationId, PersonId};
+use proptest::prelude::*;
 use uuid::Uuid;
 
 const POLICY: &str = r#"
@@ -156,6 +158,14 @@ async fn bound_roles_need_their_binding() {
     let unbound = Assignment::role(Role::NgoRepresentative);
     assert!(matches!(w.access.add_account(&w.admin, "rep", &unbound, PASSWORD).await, Err(AccessError::Binding(_))));
     let bound = Assignment { organization: Some(kernel::OrganizationId(Uuid::from_u128(3))), ..unbound };
+    assert!(
+        matches!(
+            w.access.add_account(&w.admin, "rep", &bound, PASSWORD).await,
+            Err(AccessError::UnknownRecord { field: "organizationId", .. })
+        ),
+        "an organisation not on record"
+    );
+    w.store.records().add_organization(kernel::OrganizationId(Uuid::from_u128(3)));
     let rep = w.access.add_account(&w.admin, "rep", &bound, PASSWORD).await.expect("bound");
     assert_eq!(rep.organization, Some(kernel::OrganizationId(Uuid::from_u128(3))));
     let wrong = Assignment { role: Role::Coordinator, ..bound };
@@ -393,4 +403,75 @@ async fn throttled_logins_leave_one_row_per_address_and_minute_and_a_summary_wit
     w.gate.flush_refusals().await.expect("flushed");
     assert_eq!(throttled(&w).len(), 2, "a summary is written once");
     assert!(audit::verify_log(w.gate.log().as_ref(), None).await.is_ok());
+}
+
+/// Where an assignment points, in the property below.
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    None,
+    OnRecord,
+    Unknown,
+}
+
+fn target() -> impl Strategy<Value = Target> {
+    prop_oneof![Just(Target::None), Just(Target::OnRecord), Just(Target::Unknown)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn an_account_is_bound_only_to_a_record_that_exists(
+        role in prop_oneof![Just(Role::NgoRepresentative), Just(Role::Volunteer), Just(Role::Coordinator)],
+        organization in target(),
+        person in target(),
+        by_set_role in any::<bool>(),
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        runtime.block_on(async {
+            let w = world().await;
+            let known_org = OrganizationId(Uuid::from_u128(1));
+            let known_person = PersonId(Uuid::from_u128(2));
+            w.store.records().add_organization(known_org);
+            w.store.records().add_person(known_person);
+            let pick = |t: Target, known: Uuid| match t {
+                Target::None => None,
+                Target::OnRecord => Some(known),
+                Target::Unknown => Some(Uuid::from_u128(99)),
+            };
+            let assignment = Assignment {
+                role,
+                organization: pick(organization, known_org.0).map(OrganizationId),
+                person: pick(person, known_person.0).map(PersonId),
+            };
+            let shape_fits = matches!(
+                (role, organization, person),
+                (Role::NgoRepresentative, Target::OnRecord | Target::Unknown, Target::None)
+                    | (Role::Volunteer, Target::None, Target::OnRecord | Target::Unknown)
+                    | (Role::Coordinator, Target::None, Target::None)
+            );
+            let points_at_unknown = matches!(organization, Target::Unknown) || matches!(person, Target::Unknown);
+            let outcome = if by_set_role {
+                w.access.add_account(&w.admin, "maria", &Assignment::role(Role::Lawyer), PASSWORD).await.expect("add");
+                w.access.set_role(&w.admin, "maria", &assignment).await
+            } else {
+                w.access.add_account(&w.admin, "maria", &assignment, PASSWORD).await
+            };
+            match outcome {
+                Ok(account) => {
+                    prop_assert!(shape_fits && !points_at_unknown, "accepted {assignment:?}");
+                    prop_assert_eq!((account.organization, account.person), (assignment.organization, assignment.person));
+                }
+                Err(AccessError::Binding(_)) => prop_assert!(!shape_fits),
+                Err(AccessError::UnknownRecord { .. }) => prop_assert!(shape_fits && points_at_unknown),
+                Err(other) => prop_assert!(false, "unexpected refusal {other:?}"),
+            }
+            let stored = w.access.accounts(&w.admin).await.expect("list");
+            let maria = stored.iter().find(|a| a.login == "maria");
+            if !shape_fits || points_at_unknown {
+                prop_assert!(maria.is_none_or(|a| a.role == Role::Lawyer), "a refused assignment changes nothing");
+            }
+            Ok(())
+        })?;
+    }
 }

@@ -2,19 +2,18 @@
 
 use std::sync::Arc;
 
-use access::{AccessPorts, Account, AccountId, AccountRepo, LoginTaken, Session, SessionRepo, TokenHash};
+use access::{AccessPorts, Account, AccountId, AccountRepo, BoundRecords, LoginTaken, Session, SessionRepo, TokenHash};
 use async_trait::async_trait;
 use audit::AuditEvent;
 use chrono::{DateTime, Utc};
-use kernel::Role;
-use kernel::StoreError;
-use sea_orm::sea_query::Expr;
+use kernel::{OrganizationId, PersonId, Role, StoreError};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, Order, QueryFilter,
-    QueryOrder, SqlErr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, Order,
+    QueryFilter, QueryOrder, SqlErr,
 };
 
-use storage::errors::{corrupt, store_error};
+use storage::errors::{corrupt, store_error, unavailable};
 use storage::{Database, commit_audited};
 
 use crate::entities::{account, session};
@@ -36,9 +35,39 @@ impl SqlAccess {
         Self { db }
     }
 
-    /// Both ports.
+    /// The ports; the records accounts are bound to are read from the registry's tables.
     pub fn ports(&self) -> AccessPorts {
-        AccessPorts { accounts: Arc::new(self.clone()), sessions: Arc::new(self.clone()) }
+        AccessPorts {
+            accounts: Arc::new(self.clone()),
+            sessions: Arc::new(self.clone()),
+            records: Arc::new(self.clone()),
+        }
+    }
+
+    /// Whether `table` has a row with this id: one `SELECT 1 ... LIMIT 1`.
+    async fn has_row(&self, table: &str, id: sea_orm::prelude::Uuid) -> Result<bool, StoreError> {
+        let query = Query::select()
+            .expr(Expr::val(1))
+            .from(Alias::new(table))
+            .and_where(Expr::col(Alias::new("id")).eq(id))
+            .limit(1)
+            .to_owned();
+        let conn = self.db.connection();
+        let found = conn.query_one_raw(conn.get_database_backend().build(&query)).await.map_err(unavailable)?;
+        Ok(found.is_some())
+    }
+}
+
+/// The registry's `organizations` and `people` tables, read (never written) to check an
+/// account's binding, as the privacy adapter reads `people` for its subjects.
+#[async_trait]
+impl BoundRecords for SqlAccess {
+    async fn organization_exists(&self, id: OrganizationId) -> Result<bool, StoreError> {
+        self.has_row("organizations", id.0).await
+    }
+
+    async fn person_exists(&self, id: PersonId) -> Result<bool, StoreError> {
+        self.has_row("people", id.0).await
     }
 }
 

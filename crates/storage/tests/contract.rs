@@ -36,8 +36,15 @@ async fn the_registry_ports_keep_the_contract_on_postgres() {
     contract::all(|| async { stores(postgres("").await.expect("configured")) }).await;
 }
 
-storage::on_both_databases!(the_access_ports_keep_the_contract, |db| {
-    access::testing::contract::all(SqlAccess::new(db.clone()).ports(), SqlAudit::new(db).port())
+storage::on_both_databases!(the_access_ports_keep_the_contract, |db| async {
+    let registry = SqlRegistry::new(db.clone()).ports();
+    let (organization, person) =
+        (registry::testing::fixtures::organization(1), registry::testing::fixtures::person("Ан"));
+    let event = audit::testing::event(0);
+    registry.organizations.insert(&organization, &event).await.expect("an organisation on record");
+    registry.people.insert(&person, &event).await.expect("a person on record");
+    let on_record = access::testing::contract::OnRecord { organization: organization.id, person: person.id };
+    access::testing::contract::all(SqlAccess::new(db.clone()).ports(), SqlAudit::new(db).port(), on_record).await
 });
 
 async fn check_round_trip(db: &Database) {

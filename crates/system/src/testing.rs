@@ -5,11 +5,14 @@
 
 use std::sync::Arc;
 
-use access::LoginLimits;
 use access::testing::InMemoryAccess;
+use access::{BoundRecords, LoginLimits};
+use async_trait::async_trait;
 use audit::testing::MemoryAuditLog;
 use kernel::Clock;
+use kernel::{OrganizationId, PersonId, StoreError};
 use privacy::testing::InMemoryPrivacy;
+use registry::RegistryPorts;
 use registry::testing::InMemoryRegistry;
 
 use crate::bootstrap::{FirstRun, checked_policy, first_run};
@@ -26,6 +29,30 @@ pub struct InMemory {
     pub first_run: FirstRun,
 }
 
+/// The registry fake's organisations and people as the records accounts are bound to (on a
+/// database the account adapter reads the registry's tables).
+struct RegistryRecords(RegistryPorts);
+
+/// A conflict reported by a read (none is expected) is the store failing.
+fn read_failure(error: StoreError<registry::Conflict>) -> StoreError {
+    match error {
+        StoreError::Conflict(conflict) => StoreError::unavailable(format!("a read reported a conflict: {conflict}")),
+        StoreError::Corrupt(what) => StoreError::Corrupt(what),
+        StoreError::Unavailable(source) => StoreError::Unavailable(source),
+    }
+}
+
+#[async_trait]
+impl BoundRecords for RegistryRecords {
+    async fn organization_exists(&self, id: OrganizationId) -> Result<bool, StoreError> {
+        Ok(self.0.organizations.get(id).await.map_err(read_failure)?.is_some())
+    }
+
+    async fn person_exists(&self, id: PersonId) -> Result<bool, StoreError> {
+        Ok(self.0.people.get(id).await.map_err(read_failure)?.is_some())
+    }
+}
+
 /// The use cases on fresh in-memory fakes under the shipped policy, bootstrapped like a new
 /// database: the administrator `admin` with `admin_password`, and the Kaluga profile's lists.
 /// Privacy's subjects are the registry fake's people, as the SQL store's are the `people` table.
@@ -35,7 +62,7 @@ pub async fn in_memory(clock: Arc<dyn Clock>, admin_password: &str, limits: Logi
     let ports = Ports {
         audit: Arc::new(audit.clone()),
         registry: registry.ports(),
-        access: InMemoryAccess::new(audit.clone()).ports(),
+        access: InMemoryAccess::over(audit.clone(), Arc::new(RegistryRecords(registry.ports()))).ports(),
         privacy: InMemoryPrivacy::over(audit.clone(), Arc::new(registry)).ports(),
     };
     let services = Services::assemble(ports, clock, checked_policy(PERMISSIONS)?, limits).await?;

@@ -1,5 +1,5 @@
 //! The contract every implementation of the account ports keeps, with one audit row per change
-//! and none on a refusal: run on the in-memory fake here, and on SQLite and PostgreSQL in
+//! and none on a refusal, and finding the records accounts are bound to: run on the in-memory fake here, and on SQLite and PostgreSQL in
 //! storage's tests.
 
 use std::sync::Arc;
@@ -7,16 +7,17 @@ use std::sync::Arc;
 use audit::AuditLog;
 use audit::testing::event;
 use chrono::DateTime;
-use kernel::{Role, StoreError};
+use kernel::{OrganizationId, PersonId, Role, StoreError};
+use uuid::Uuid;
 
 use crate::model::{Account, AccountId, Session, TokenHash};
-use crate::ports::{AccessPorts, LoginTaken};
+use crate::ports::{AccessPorts, BoundRecords, LoginTaken};
 
 /// What every implementation of `AccountRepo` and `SessionRepo` must do (together: a session
 /// belongs to an account); panics on the first broken promise. `audit` is the log the stores
-/// write their rows into.
+/// write their rows into (it may hold rows already: only this suite's are counted).
 pub async fn accounts_and_sessions(ports: AccessPorts, audit: Arc<dyn AuditLog>) {
-    let AccessPorts { accounts, sessions } = ports;
+    let AccessPorts { accounts, sessions, .. } = ports;
     let now = DateTime::from_timestamp(1_780_000_000, 0).expect("valid");
     let account = |login: &str| Account {
         id: AccountId::new(),
@@ -29,7 +30,9 @@ pub async fn accounts_and_sessions(ports: AccessPorts, audit: Arc<dyn AuditLog>)
         created_at: now,
         unlocked_at: None,
     };
-    let rows = || async { audit.scan(0, 1000).await.expect("scan").len() };
+    let all_rows = || async { audit.scan(0, 1000).await.expect("scan").len() };
+    let before = all_rows().await;
+    let rows = || async { all_rows().await - before };
     let maria = account("maria");
     accounts.insert(&maria, &event(1)).await.expect("insert");
     assert_eq!(rows().await, 1, "the insert wrote its audit row");
@@ -87,8 +90,32 @@ pub async fn accounts_and_sessions(ports: AccessPorts, audit: Arc<dyn AuditLog>)
     assert_eq!(rows().await, 9, "unlocking a missing account writes no audit row");
 }
 
-/// Every port's contract, on empty stores writing into `audit`.
-pub async fn all(ports: AccessPorts, audit: Arc<dyn AuditLog>) {
+/// An organisation and a person another domain holds, put on record before the suite runs.
+#[derive(Clone, Copy, Debug)]
+pub struct OnRecord {
+    /// The organisation.
+    pub organization: OrganizationId,
+    /// The person.
+    pub person: PersonId,
+}
+
+/// What every implementation of `BoundRecords` must do: find what is on record, and nothing
+/// else (an organisation's id is no person's, and the other way round).
+pub async fn bound_records(records: Arc<dyn BoundRecords>, on_record: OnRecord) {
+    let OnRecord { organization, person } = on_record;
+    let unknown = Uuid::from_u128(0x5eed);
+    assert!(records.organization_exists(organization).await.expect("read"), "an organisation on record");
+    assert!(records.person_exists(person).await.expect("read"), "a person on record");
+    assert!(!records.organization_exists(OrganizationId(unknown)).await.expect("read"), "an unknown organisation");
+    assert!(!records.person_exists(PersonId(unknown)).await.expect("read"), "an unknown person");
+    assert!(!records.organization_exists(OrganizationId(person.0)).await.expect("read"), "a person is no organisation");
+    assert!(!records.person_exists(PersonId(organization.0)).await.expect("read"), "an organisation is no person");
+}
+
+/// Every port's contract, on empty stores writing into `audit`, with `on_record` held by the
+/// domain accounts are bound to.
+pub async fn all(ports: AccessPorts, audit: Arc<dyn AuditLog>, on_record: OnRecord) {
+    bound_records(ports.records.clone(), on_record).await;
     accounts_and_sessions(ports, audit).await;
 }
 
@@ -101,6 +128,11 @@ mod tests {
     #[tokio::test]
     async fn the_access_ports_keep_the_contract_in_memory() {
         let log = MemoryAuditLog::default();
-        all(InMemoryAccess::new(log.clone()).ports(), Arc::new(log)).await;
+        let stores = InMemoryAccess::new(log.clone());
+        let on_record =
+            OnRecord { organization: OrganizationId(Uuid::from_u128(1)), person: PersonId(Uuid::from_u128(2)) };
+        stores.records().add_organization(on_record.organization);
+        stores.records().add_person(on_record.person);
+        all(stores.ports(), Arc::new(log), on_record).await;
     }
 }

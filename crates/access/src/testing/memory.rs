@@ -1,16 +1,16 @@
 //! Accounts and sessions in memory, auditing into the in-memory audit log.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use audit::AuditEvent;
 use audit::testing::MemoryAuditLog;
 use chrono::{DateTime, Utc};
-use kernel::StoreError;
+use kernel::{OrganizationId, PersonId, StoreError};
 
 use crate::model::{Account, AccountId, Session, TokenHash};
-use crate::ports::{AccessPorts, AccountRepo, LoginTaken, SessionRepo};
+use crate::ports::{AccessPorts, AccountRepo, BoundRecords, LoginTaken, SessionRepo};
 
 #[derive(Default)]
 struct State {
@@ -18,27 +18,72 @@ struct State {
     sessions: HashMap<TokenHash, Session>,
 }
 
-/// Accounts and sessions in memory, auditing into an in-memory log.
-#[derive(Clone, Default)]
+/// Accounts and sessions in memory, auditing into an in-memory log, bound to records of their
+/// own ([`InMemoryAccess::records`]) or to another domain's fake.
+#[derive(Clone)]
 pub struct InMemoryAccess {
     state: Arc<Mutex<State>>,
     audit: MemoryAuditLog,
+    own: Arc<KnownRecords>,
+    records: Arc<dyn BoundRecords>,
 }
 
 impl InMemoryAccess {
-    /// Stores that write their audit rows into `audit`.
+    /// Stores that write their audit rows into `audit`, bound to records of their own.
     pub fn new(audit: MemoryAuditLog) -> Self {
-        Self { state: Arc::default(), audit }
+        let own = Arc::new(KnownRecords::default());
+        Self { state: Arc::default(), audit, records: own.clone(), own }
+    }
+
+    /// Stores that write their audit rows into `audit`, bound to the records another domain's
+    /// fake holds.
+    pub fn over(audit: MemoryAuditLog, records: Arc<dyn BoundRecords>) -> Self {
+        Self { records, ..Self::new(audit) }
+    }
+
+    /// The records of their own, to put organisations and people on record.
+    pub fn records(&self) -> &KnownRecords {
+        &self.own
     }
 
     /// The ports over these stores.
     pub fn ports(&self) -> AccessPorts {
         let stores = Arc::new(self.clone());
-        AccessPorts { accounts: stores.clone(), sessions: stores }
+        AccessPorts { accounts: stores.clone(), sessions: stores, records: self.records.clone() }
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().expect("never poisoned")
+    }
+}
+
+/// The organisations and people accounts may be bound to, for tests without the registry.
+#[derive(Default)]
+pub struct KnownRecords {
+    organizations: Mutex<HashSet<OrganizationId>>,
+    people: Mutex<HashSet<PersonId>>,
+}
+
+impl KnownRecords {
+    /// Puts an organisation on record.
+    pub fn add_organization(&self, id: OrganizationId) {
+        self.organizations.lock().expect("never poisoned").insert(id);
+    }
+
+    /// Puts a person on record.
+    pub fn add_person(&self, id: PersonId) {
+        self.people.lock().expect("never poisoned").insert(id);
+    }
+}
+
+#[async_trait]
+impl BoundRecords for KnownRecords {
+    async fn organization_exists(&self, id: OrganizationId) -> Result<bool, StoreError> {
+        Ok(self.organizations.lock().expect("never poisoned").contains(&id))
+    }
+
+    async fn person_exists(&self, id: PersonId) -> Result<bool, StoreError> {
+        Ok(self.people.lock().expect("never poisoned").contains(&id))
     }
 }
 

@@ -4,4 +4,4 @@
 pub mod contract;
 mod memory;
 
-pub use memory::InMemoryAccess;
+pub use memory::{InMemoryAccess, KnownRecords};

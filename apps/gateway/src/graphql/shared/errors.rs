@@ -124,6 +124,9 @@ impl IntoGql for AccessError {
             }
             AccessError::OwnAccount => error(ctx, Code::BadUserInput, message, Some("login")),
             AccessError::Binding(_) => error(ctx, Code::BadUserInput, message, Some("assignment")),
+            AccessError::UnknownRecord { field, .. } => {
+                error(ctx, Code::BadUserInput, message, Some(&format!("assignment.{field}")))
+            }
         }
     }
 }
