@@ -48,49 +48,53 @@ async fn a_page_larger_than_one_hundred_is_refused_naming_the_argument() {
     assert_eq!(answer["errors"][0]["extensions"]["field"], "first");
 }
 
-#[tokio::test]
-async fn batches_gets_and_non_json_posts_are_refused() {
-    let gw = TestGateway::start().await;
-    let url = format!("{}/graphql", gw.base);
-    let batch = gw
-        .client
-        .post(&url)
-        .json(&json!([{ "query": "{ __typename }" }, { "query": "{ __typename }" }]))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(batch.status(), 400);
-    let get_mutation = gw.client.get(format!("{url}?query=mutation%7Blogout%7D")).send().await.unwrap();
-    assert_eq!(get_mutation.status(), 405);
-    let plain = gw
-        .client
-        .post(&url)
-        .header("content-type", "text/plain")
-        .body("{\"query\":\"{ __typename }\"}")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(plain.status(), 415);
-    let form = gw
-        .client
-        .post(&url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("query=x")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(form.status(), 415);
-    let graphiql = gw.client.get(&url).header("accept", "text/html").send().await.unwrap();
-    assert_eq!(graphiql.status(), 200);
-    assert!(graphiql.text().await.unwrap().contains("graphiql"));
+/// A refusal's status, and its JSON body with a code and a request id to quote.
+async fn refused(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    let body: serde_json::Value = response.json().await.expect("a refusal is JSON");
+    let error = &body["errors"][0];
+    assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "a message: {body}");
+    assert!(error["extensions"]["requestId"].as_str().is_some_and(|id| id.len() == 36), "a request id: {body}");
+    (status, error["extensions"]["code"].as_str().expect("a code").to_owned())
 }
 
 #[tokio::test]
-async fn a_body_over_the_limit_is_refused_with_413() {
+async fn batches_gets_and_non_json_posts_are_refused_in_json_with_a_code_and_a_request_id() {
+    let gw = TestGateway::start().await;
+    let url = format!("{}/graphql", gw.base);
+    let batch = json!([{ "query": "{ __typename }" }, { "query": "{ __typename }" }]);
+    let batch = gw.client.post(&url).json(&batch).send().await.unwrap();
+    assert_eq!(refused(batch).await, (400, "BAD_USER_INPUT".into()));
+    let get_mutation = gw.client.get(format!("{url}?query=mutation%7Blogout%7D")).send().await.unwrap();
+    assert_eq!(get_mutation.headers()["allow"], "POST");
+    assert_eq!(refused(get_mutation).await, (405, "BAD_USER_INPUT".into()));
+    for content_type in ["text/plain", "application/x-www-form-urlencoded"] {
+        let body = "{\"query\":\"{ __typename }\"}";
+        let post = gw.client.post(&url).header("content-type", content_type).body(body).send().await.unwrap();
+        assert_eq!(refused(post).await, (415, "BAD_USER_INPUT".into()), "{content_type}");
+    }
+    let not_json = gw.client.post(&url).header("content-type", "application/json").body("{").send().await.unwrap();
+    assert_eq!(refused(not_json).await, (400, "BAD_USER_INPUT".into()));
+    let put = gw.client.put(&url).json(&json!({ "query": "{ __typename }" })).send().await.unwrap();
+    assert_eq!(put.headers()["allow"], "GET,HEAD,POST", "the router names what it serves");
+    assert_eq!(refused(put).await, (405, "BAD_USER_INPUT".into()));
+    let nowhere = gw.client.post(format!("{}/nowhere", gw.base)).json(&json!({})).send().await.unwrap();
+    assert_eq!(refused(nowhere).await, (404, "NOT_FOUND".into()));
+    let forged = gw.client.post(&url).bearer_auth("forged-token").json(&json!({ "query": "{ me { login } }" }));
+    assert_eq!(refused(forged.send().await.unwrap()).await, (200, "UNAUTHENTICATED".into()));
+    let graphiql = gw.client.get(&url).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(graphiql.status(), 200);
+    assert!(graphiql.text().await.unwrap().contains("graphiql"));
+    let probe = gw.client.get(format!("{}/healthz", gw.base)).send().await.unwrap();
+    assert_eq!(probe.text().await.unwrap(), "ok", "the probes answer plain text");
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_with_413_in_json() {
     let gw = TestGateway::start().await;
     let huge = json!({ "query": "{ __typename }", "variables": { "x": "a".repeat(1024 * 1024) } });
     let response = gw.client.post(format!("{}/graphql", gw.base)).json(&huge).send().await.unwrap();
-    assert_eq!(response.status(), 413);
+    assert_eq!(refused(response).await, (413, "BAD_USER_INPUT".into()));
 }
 
 #[tokio::test]

@@ -5,8 +5,10 @@ use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
 use axum::body::Bytes;
+use axum::extract::Request;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
@@ -54,8 +56,55 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a request handler panicked");
-            json_error(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
+            let info = RequestInfo::new(Lang::En);
+            json_error(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error", &info.id)
         }))
+        .layer(middleware::from_fn(json_refusals))
+}
+
+/// Gives every refusal made outside the handlers (a body over the limit, a method or a path the
+/// router does not serve, a timeout) the body the handlers' refusals have: JSON with a message in
+/// the caller's language, a code and a request id. The probes' plain answers stay as they are.
+async fn json_refusals(request: Request, next: Next) -> Response {
+    let lang = lang_of(request.headers());
+    let probe = matches!(request.uri().path(), "/healthz" | "/readyz");
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if probe || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (code, ru, en) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ("BAD_USER_INPUT", "тело запроса больше 256 КиБ", "the request body is larger than 256 KiB")
+        }
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("BAD_USER_INPUT", "отправьте запрос методом POST с телом JSON", "use POST with a JSON body")
+        }
+        StatusCode::NOT_FOUND => (
+            "NOT_FOUND",
+            "такого адреса нет: API — /graphql и /public/graphql",
+            "no such path: the API is /graphql and /public/graphql",
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            "UNAVAILABLE",
+            "запрос выполнялся слишком долго; повторите позже",
+            "the request took too long; retry later",
+        ),
+        s if s.is_client_error() => ("BAD_USER_INPUT", "запрос отклонён", "the request was refused"),
+        _ => ("INTERNAL", "внутренняя ошибка; сообщите администратору номер запроса", "internal error"),
+    };
+    let info = RequestInfo::new(lang);
+    tracing::info!(request_id = %info.id, status = status.as_u16(), "refused before GraphQL");
+    let mut refused = refusal(status, code, &info, ru, en);
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        refused.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    refused
 }
 
 /// Runs one request's work in its own task inside a span naming the request id, so a panic (a
@@ -104,13 +153,14 @@ fn lang_of(headers: &HeaderMap) -> Lang {
         .unwrap_or_default()
 }
 
-/// A refusal before GraphQL, in the caller's language.
-fn refusal(status: StatusCode, code: &str, lang: Lang, ru: &str, en: &str) -> Response {
-    json_error(status, code, if lang == Lang::En { en } else { ru })
+/// A refusal before GraphQL, in the caller's language, with the request's id.
+fn refusal(status: StatusCode, code: &str, info: &RequestInfo, ru: &str, en: &str) -> Response {
+    json_error(status, code, if info.lang == Lang::En { en } else { ru }, &info.id)
 }
 
-fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = json!({ "data": null, "errors": [{ "message": message, "extensions": { "code": code } }] });
+fn json_error(status: StatusCode, code: &str, message: &str, request_id: &str) -> Response {
+    let body = json!({ "data": null, "errors": [{ "message": message,
+        "extensions": { "code": code, "requestId": request_id } }] });
     (status, Json(body)).into_response()
 }
 
@@ -130,7 +180,7 @@ async fn graphiql_or_refuse(headers: HeaderMap, RawQuery(query): RawQuery, uri: 
         let mut response = refusal(
             StatusCode::METHOD_NOT_ALLOWED,
             "BAD_USER_INPUT",
-            lang_of(&headers),
+            &RequestInfo::new(lang_of(&headers)),
             "отправьте запрос методом POST с телом JSON",
             "use POST with a JSON body",
         );
@@ -157,7 +207,8 @@ async fn public_post(State(state): State<AppState>, peer: Peer, headers: HeaderM
 }
 
 async fn handle(state: AppState, endpoint: Endpoint, peer: String, headers: HeaderMap, body: Bytes) -> Response {
-    let lang = lang_of(&headers);
+    let info = RequestInfo::new(lang_of(&headers));
+    let lang = info.lang;
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -166,7 +217,7 @@ async fn handle(state: AppState, endpoint: Endpoint, peer: String, headers: Head
         return refusal(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "BAD_USER_INPUT",
-            lang,
+            &info,
             "отправьте запрос как application/json",
             "send the request as application/json",
         );
@@ -175,14 +226,14 @@ async fn handle(state: AppState, endpoint: Endpoint, peer: String, headers: Head
         Ok(value) => value,
         Err(_) => {
             let (ru, en) = ("тело запроса — не JSON", "the body is not valid JSON");
-            return refusal(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", lang, ru, en);
+            return refusal(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &info, ru, en);
         }
     };
     if value.is_array() {
         return refusal(
             StatusCode::BAD_REQUEST,
             "BAD_USER_INPUT",
-            lang,
+            &info,
             "пакеты запросов не принимаются: отправьте одну операцию",
             "batched requests are not accepted: send one operation",
         );
@@ -193,13 +244,12 @@ async fn handle(state: AppState, endpoint: Endpoint, peer: String, headers: Head
             return refusal(
                 StatusCode::BAD_REQUEST,
                 "BAD_USER_INPUT",
-                lang,
+                &info,
                 "тело запроса должно быть {\"query\": ..., \"variables\": ...}",
                 "the body must be {\"query\": ..., \"variables\": ...}",
             );
         }
     };
-    let info = RequestInfo::new(lang);
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -212,7 +262,7 @@ async fn handle(state: AppState, endpoint: Endpoint, peer: String, headers: Head
                 Refusal::InvalidSession => StatusCode::OK,
                 Refusal::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             };
-            return json_error(status, refused.code(), refused.message(lang));
+            return json_error(status, refused.code(), refused.message(lang), &info.id);
         }
     };
     // One line per request, for the operator: never the query's variables, tokens or data.
