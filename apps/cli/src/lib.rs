@@ -127,7 +127,8 @@ pub async fn operator_actor(system: &System, operator: Option<&str>) -> anyhow::
 
 /// Who runs this command on which machine, for the audit log: `--as` names an account but proves
 /// nothing (the CLI is for the server's operators), so every CLI row also records the operating
-/// system's user, as the kernel knows it (real uid) and as the environment names it, and the host.
+/// system's user as the kernel knows it (the real uid, and its name in `/etc/passwd`; never the
+/// environment, which the caller sets), and the host.
 pub fn os_origin() -> String {
     let uid = std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -137,7 +138,16 @@ pub fn os_origin() -> String {
                 .find_map(|l| l.strip_prefix("Uid:").and_then(|ids| ids.split_whitespace().next().map(str::to_owned)))
         })
         .unwrap_or_else(|| "?".into());
-    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "?".into());
+    let user = std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|passwd| {
+            passwd.lines().find_map(|line| {
+                let mut fields = line.split(':');
+                let name = fields.next()?;
+                (fields.nth(1)? == uid).then(|| name.to_owned())
+            })
+        })
+        .unwrap_or_else(|| "?".into());
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .or_else(|_| std::fs::read_to_string("/etc/hostname"))
         .map(|h| h.trim().to_owned())

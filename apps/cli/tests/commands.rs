@@ -601,6 +601,10 @@ async fn wiping_the_whole_log_fails_verify_against_the_local_checkpoint() {
     let seq = checkpoint.split_once(':').unwrap().0;
     assert!(message.contains(&format!("ends at row 0 but row {seq} existed")), "{message}");
     assert!(out.contains("local checkpoint"), "verify says what it checked against: {out}");
+    env.ok(&["account", "add", "--login", "maria", "--role", "coordinator", "--password", ADMIN_PASSWORD]).await;
+    let (refused, out) = env.run_as(Some("maria"), &["audit", "verify"]).await;
+    assert!(refused.is_err(), "a coordinator may not verify the log");
+    assert!(!out.contains("checkpoint"), "nothing about the log is shown to whom the policy refuses: {out}");
 }
 
 #[tokio::test]
@@ -671,6 +675,9 @@ async fn every_command_row_names_the_operating_system_user_and_host() {
     let rows = env.ok(&["audit", "list", "--action", "organization.import"]).await;
     let origin = cli::os_origin();
     assert!(origin.starts_with("os:") && origin.contains("(uid ") && origin.contains('@'), "{origin}");
+    let id = std::process::Command::new("id").arg("-un").output().expect("id runs");
+    let user = String::from_utf8(id.stdout).expect("a name").trim().to_owned();
+    assert!(origin.starts_with(&format!("os:{user}(uid ")), "the kernel's user, not the environment's: {origin}");
     assert!(rows.lines().all(|l| l.ends_with(&format!("\t{origin}"))), "{rows}");
     assert_eq!(rows.lines().count(), 1, "{rows}");
 }

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::Context as _;
-use audit::{AUDIT_MANAGE, AuditFilter, ChainHead, Gate, GateError, Outcome};
+use audit::{AUDIT_MANAGE, AUDIT_READ, AuditFilter, ChainHead, Gate, GateError, Outcome};
 use clap::Subcommand;
 use kernel::{MAX_PAGE_SIZE, PageRequest, StoreError};
 use system::Settings;
@@ -71,6 +71,8 @@ pub async fn run(
                     })
                 })
                 .transpose()?;
+            // The policy first: the local checkpoint is the log's business, not shown to whom it refuses.
+            gate.check(&actor, AUDIT_READ, None).await.map_err(gate_error)?;
             let local = audit_key::read_checkpoint(&audit_key::checkpoint_path(settings))?;
             if given.is_none()
                 && let Some(local) = &local
