@@ -156,10 +156,47 @@ pub fn os_origin() -> String {
         .or_else(|| std::env::var("HOSTNAME").ok())
         .unwrap_or_else(|| "?".into());
     let clean = |s: &str| s.chars().filter(|c| !c.is_control()).take(64).collect::<String>();
-    format!("os:{}(uid {})@{}", clean(&user), clean(&uid), clean(&host))
+    let map = std::fs::read_to_string("/proc/self/uid_map").unwrap_or_default();
+    match outer_uid(&map, &uid) {
+        // In a user namespace anyone may be "root" on any host name: record the uid outside it.
+        Some(outer) => format!("os:?(uid {} outside a user namespace)@?", clean(&outer)),
+        None => format!("os:{}(uid {})@{}", clean(&user), clean(&uid), clean(&host)),
+    }
+}
+
+/// The uid outside the user namespace the process runs in, when it runs in one (its uid map,
+/// `map`, is not the initial namespace's identity map); `None` in the initial namespace.
+fn outer_uid(map: &str, uid: &str) -> Option<String> {
+    let lines: Vec<Vec<u64>> =
+        map.lines().map(|l| l.split_whitespace().filter_map(|n| n.parse().ok()).collect()).collect();
+    if lines == [vec![0, 0, u64::from(u32::MAX)]] {
+        return None;
+    }
+    let inside: u64 = uid.parse().ok()?;
+    let outer = lines.iter().find_map(|l| match l.as_slice() {
+        [first, outside, count] if (*first..first.saturating_add(*count)).contains(&inside) => {
+            Some(outside + (inside - first))
+        }
+        _ => None,
+    });
+    Some(outer.map_or_else(|| "?".to_owned(), |o| o.to_string()))
 }
 
 /// An error of a use case, in Russian and English.
 pub fn explain(error: &dyn Localized) -> anyhow::Error {
     anyhow::anyhow!("{} / {}", error.message(Lang::Ru), error.message(Lang::En))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outer_uid;
+
+    #[test]
+    fn a_user_namespace_is_seen_through_to_the_uid_outside_it() {
+        assert_eq!(outer_uid("         0          0 4294967295\n", "1001"), None, "the initial namespace");
+        assert_eq!(outer_uid("         0       4242          1\n", "0"), Some("4242".into()), "unshare -Ur as 4242");
+        assert_eq!(outer_uid("0 100000 65536\n", "1000"), Some("101000".into()), "a subordinate range");
+        assert_eq!(outer_uid("0 4242 1\n", "7"), Some("?".into()), "a uid outside the map");
+        assert_eq!(outer_uid("", "0"), Some("?".into()), "no map to read: nothing is trusted");
+    }
 }

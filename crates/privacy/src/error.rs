@@ -126,6 +126,10 @@ impl Localized for PrivacyError {
             PrivacyError::Rule(PrivacyRuleError::OnePurposePerDocument { document, other }) => format!(
                 "документ «{document}» уже содержит согласие на цель «{other}»: одно согласие — одна цель (152-ФЗ, ст. 9)"
             ),
+            PrivacyError::Rule(PrivacyRuleError::OneKindPerDocument { document, other }) => format!(
+                "документ «{document}» уже содержит согласие другого вида ({other}): согласие на распространение \
+                 оформляется отдельным документом (152-ФЗ, ст. 10.1)"
+            ),
             PrivacyError::Rule(PrivacyRuleError::AlreadyGiven { kind, purpose, document }) => format!(
                 "у этого человека уже есть действующее согласие ({kind}) на цель «{purpose}» по документу «{document}»"
             ),

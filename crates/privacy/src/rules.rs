@@ -47,6 +47,15 @@ pub enum PrivacyRuleError {
         /// The purpose already recorded from it.
         other: String,
     },
+    /// The document already carries a consent of the other kind: a consent to distribute
+    /// (publish) personal data is a document of its own (152-FZ art. 10.1 p. 1).
+    #[error("document `{document}` already carries a {other} consent: a distribution consent is a document of its own")]
+    OneKindPerDocument {
+        /// The document.
+        document: String,
+        /// The kind already recorded from it (its code).
+        other: &'static str,
+    },
     /// The subject already has the same consent, active, from the same document.
     #[error("this person already has an active {kind} consent for `{purpose}` from document `{document}`")]
     AlreadyGiven {
@@ -77,8 +86,8 @@ pub enum PrivacyRuleError {
     Calendar(#[from] OutOfCalendar),
 }
 
-/// Refuses a new consent whose document already carries another purpose, or that repeats an
-/// active consent of the same person (same kind, purpose and document). `existing` holds the
+/// Refuses a new consent whose document already carries another purpose or the other kind
+/// (processing, distribution), or that repeats an active consent of the same person. `existing` holds the
 /// consents recorded from the new one's document; the store checks this inside the insert's own
 /// transaction, so two parallel inserts cannot both pass.
 pub fn check_new_consent(new: &Consent, existing: &[Consent]) -> Result<(), PrivacyRuleError> {
@@ -89,6 +98,9 @@ pub fn check_new_consent(new: &Consent, existing: &[Consent]) -> Result<(), Priv
                 document: new.document.clone(),
                 other: c.purpose.clone(),
             });
+        }
+        if c.kind != new.kind {
+            return Err(PrivacyRuleError::OneKindPerDocument { document: new.document.clone(), other: c.kind.code() });
         }
         if c.subject == new.subject && c.kind == new.kind && c.is_active() {
             return Err(PrivacyRuleError::AlreadyGiven {
@@ -214,7 +226,13 @@ mod tests {
         let withdrawn = Consent { withdrawn_at: Some(given.given_at), ..given.clone() };
         assert!(check_new_consent(&again, &[withdrawn]).is_ok());
         let distribution = Consent { kind: ConsentKind::Distribution, ..again };
-        assert!(check_new_consent(&distribution, &[given]).is_ok(), "another kind is another consent");
+        assert_eq!(
+            check_new_consent(&distribution, &[given]),
+            Err(PrivacyRuleError::OneKindPerDocument {
+                document: "Согласие №1 v2".into(), other: "processing"
+            }),
+            "a distribution consent is a document of its own"
+        );
     }
 
     #[test]
@@ -269,8 +287,9 @@ mod tests {
         }
 
         #[test]
-        fn a_new_consent_is_refused_only_for_a_second_purpose_or_a_repeat_of_an_active_one(
+        fn a_new_consent_is_refused_only_for_a_second_purpose_or_kind_or_a_repeat_of_an_active_one(
             a in "[a-c]", b in "[a-c]", same_doc in any::<bool>(), same_person in any::<bool>(), withdrawn in any::<bool>(),
+            same_kind in any::<bool>(),
         ) {
             let mut given = consent("doc-1", &a);
             if withdrawn {
@@ -280,10 +299,14 @@ mod tests {
             if !same_person {
                 new.subject = PersonId(uuid::Uuid::from_u128(7));
             }
+            if !same_kind {
+                new.kind = ConsentKind::Distribution;
+            }
             let verdict = check_new_consent(&new, &[given]);
             let second_purpose = same_doc && a != b;
-            let repeat = same_doc && a == b && same_person && !withdrawn;
-            prop_assert_eq!(verdict.is_err(), second_purpose || repeat);
+            let other_kind = same_doc && a == b && !same_kind;
+            let repeat = same_doc && a == b && same_kind && same_person && !withdrawn;
+            prop_assert_eq!(verdict.is_err(), second_purpose || other_kind || repeat);
             prop_assert_eq!(matches!(verdict, Err(PrivacyRuleError::AlreadyGiven { .. })), repeat);
         }
     }

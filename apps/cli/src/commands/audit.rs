@@ -64,6 +64,8 @@ pub async fn run(
     let gate = &system.services.gate;
     match action {
         Action::Verify { checkpoint } => {
+            // The policy first: nothing about the log (the checkpoints) is shown to whom it refuses.
+            gate.check(&actor, AUDIT_READ, None).await.map_err(gate_error)?;
             let given = checkpoint
                 .map(|text| {
                     ChainHead::parse(&text).with_context(|| {
@@ -71,8 +73,6 @@ pub async fn run(
                     })
                 })
                 .transpose()?;
-            // The policy first: the local checkpoint is the log's business, not shown to whom it refuses.
-            gate.check(&actor, AUDIT_READ, None).await.map_err(gate_error)?;
             let local = audit_key::read_checkpoint(&audit_key::checkpoint_path(settings))?;
             if given.is_none()
                 && let Some(local) = &local

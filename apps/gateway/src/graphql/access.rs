@@ -81,9 +81,11 @@ pub struct AssignmentGql {
 
 impl AssignmentGql {
     fn parse(self, ctx: &Context<'_>) -> Result<Assignment> {
-        let organization =
-            self.organization_id.map(|id| parse_id(ctx, "organizationId", &id, OrganizationId)).transpose()?;
-        let person = self.person_id.map(|id| parse_id(ctx, "personId", &id, PersonId)).transpose()?;
+        let organization = self
+            .organization_id
+            .map(|id| parse_id(ctx, "assignment.organizationId", &id, OrganizationId))
+            .transpose()?;
+        let person = self.person_id.map(|id| parse_id(ctx, "assignment.personId", &id, PersonId)).transpose()?;
         Ok(Assignment { role: self.role.into(), organization, person })
     }
 }

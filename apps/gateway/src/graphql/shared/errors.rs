@@ -7,7 +7,7 @@
 use access::AccessError;
 use async_graphql::{Context, Error, ErrorExtensions};
 use kernel::{Lang, Localized, StoreError};
-use privacy::PrivacyError;
+use privacy::{PrivacyError, PrivacyRuleError};
 use registry::rules::ties::TieRuleViolation;
 use registry::{InvalidField, Problem, RegistryError};
 
@@ -138,6 +138,11 @@ impl IntoGql for PrivacyError {
             PrivacyError::Gate(gate) => gate.gql(ctx),
             PrivacyError::Store(store) => store.gql(ctx),
             PrivacyError::Invalid { field, .. } => error(ctx, Code::BadUserInput, message, Some(field)),
+            PrivacyError::Rule(
+                PrivacyRuleError::OnePurposePerDocument { .. }
+                | PrivacyRuleError::OneKindPerDocument { .. }
+                | PrivacyRuleError::AlreadyGiven { .. },
+            ) => error(ctx, Code::BadUserInput, message, Some("input.document")),
             PrivacyError::Rule(_) => error(ctx, Code::BadUserInput, message, None),
             PrivacyError::NotFound(_) => error(ctx, Code::NotFound, message, None),
         }
