@@ -10,6 +10,7 @@ mod m20261127_000003_audit_and_roles;
 mod m20261127_000004_privacy;
 mod m20261201_000005_account_unlock;
 mod m20261201_000006_audit_origin;
+mod m20261201_000007_keyset_indexes;
 
 /// The ordered list of migrations.
 #[derive(Debug)]
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_privacy::Migration),
             Box::new(m20261201_000005_account_unlock::Migration),
             Box::new(m20261201_000006_audit_origin::Migration),
+            Box::new(m20261201_000007_keyset_indexes::Migration),
         ]
     }
 }

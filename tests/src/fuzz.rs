@@ -59,6 +59,11 @@ fn hostile() -> impl Strategy<Value = Value> {
         ]
         .prop_map(Value::from),
         "o[0-9]{1,25}".prop_map(Value::from),
+        "[A-Za-z0-9_-]{0,120}".prop_map(Value::from),
+        ("(org|audit|person)\\.[a-z.]{0,12}", "[tn]\\PC{0,20}", "[0-9a-f]{32}").prop_map(|(o, k, id)| {
+            use base64::Engine as _;
+            Value::from(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{o}\u{1f}{k}\u{1f}{id}")))
+        }),
         Just(Value::from("o9223372036854775808")),
         Just(Value::from("o18446744073709551615")),
         Just(Value::from("00000000-0000-0000-0000-000000000000")),

@@ -1,5 +1,6 @@
-//! The number of SQL statements behind a nested page does not grow with the page size:
-//! every cross-entity edge goes through a DataLoader.
+//! The number of SQL statements behind a page does not grow with the page size: one to
+//! authenticate (the session joined with its account), one per level of nesting (every
+//! cross-entity edge goes through a DataLoader), and a count only when `totalCount` is asked.
 
 use registry::input::{LegalBasisInput, OrganizationInput, PersonInput};
 use registry::model::{LegalBasisKind, TieKind};
@@ -102,4 +103,60 @@ async fn statement_budget(gw: TestGateway) {
     // Eleven reads, and three statements for the audit rows of the phones read (chain head, the
     // rows in one insert, the new head).
     assert!(counts[1] <= 14, "a nested page costs a handful of statements, not one per row: {counts:?}");
+}
+
+#[tokio::test]
+async fn a_page_costs_one_statement_to_authenticate_and_one_per_level_and_counts_only_when_asked() {
+    page_statements(TestGateway::start().await).await;
+}
+
+#[tokio::test]
+async fn a_page_costs_one_statement_to_authenticate_and_one_per_level_and_counts_only_when_asked_on_postgres() {
+    let test = "a_page_costs_one_statement_to_authenticate_and_one_per_level_and_counts_only_when_asked_on_postgres";
+    let Some(url) = storage::testing::postgres_url(test).await else { return };
+    page_statements(TestGateway::start_on(Db::Postgres(url)).await).await;
+}
+
+async fn page_statements(gw: TestGateway) {
+    let registry = &gw.system.services.registry;
+    let admin = &gw.admin_actor().await;
+    let basis = LegalBasisInput {
+        kind: LegalBasisKind::Consent,
+        purpose: "учёт".into(),
+        since: day(2026, 1, 1),
+        document: None,
+    };
+    for n in 0..110 {
+        let input = OrganizationInput {
+            full_name: format!("НКО {n:03}"),
+            legal_form: "ano".into(),
+            inn: Some(inn_number(n)),
+            ..Default::default()
+        };
+        let org = registry.create_organization(admin, &input).await.unwrap();
+        let person =
+            PersonInput { last_name: format!("Фамилия{n}"), first_name: "Имя".into(), ..Default::default() };
+        let person = registry.add_person(admin, &person, &basis).await.unwrap();
+        registry.add_membership(admin, person.id, org.id, "директор", None).await.unwrap();
+    }
+    let token = gw.admin_token().await;
+    let statements = |query: &'static str, first: usize| {
+        let (gw, token) = (&gw, &token);
+        async move {
+            let before = gw.db.statements_executed();
+            let answer = gw.staff(Some(token), query, json!({ "first": first })).await;
+            let nodes = answer["data"]["organizations"]["nodes"].as_array().unwrap_or_else(|| panic!("{answer}"));
+            assert_eq!(nodes.len(), first, "{answer}");
+            gw.db.statements_executed() - before
+        }
+    };
+    let flat = "query($first: Int!) { organizations(first: $first) { nodes { fullName inn } } }";
+    let counted = "query($first: Int!) { organizations(first: $first) { totalCount nodes { fullName } } }";
+    let nested = "query($first: Int!) { organizations(first: $first) { nodes { fullName
+        people { position person { fullName } } } } }";
+    for first in [10, 100] {
+        assert_eq!(statements(flat, first).await, 2, "authentication and the page ({first} items)");
+        assert_eq!(statements(counted, first).await, 3, "and the count, when asked ({first} items)");
+        assert_eq!(statements(nested, first).await, 4, "and one per level: memberships, people ({first} items)");
+    }
 }

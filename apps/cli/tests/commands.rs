@@ -116,7 +116,7 @@ fn csv_rows(range: std::ops::Range<u32>) -> String {
 async fn migrate_status_lists_every_applied_migration() {
     let env = Env::new().await;
     let out = env.ok(&["migrate", "status"]).await;
-    assert_eq!(out.lines().filter(|l| l.starts_with("applied")).count(), 6, "{out}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("applied")).count(), 7, "{out}");
     assert!(!out.contains("pending"));
 }
 

@@ -64,8 +64,9 @@ pub trait AccountRepo: Send + Sync {
 pub trait SessionRepo: Send + Sync {
     /// Stores a new session with the login's audit row.
     async fn insert(&self, session: &Session, audit: &AuditEvent) -> Result<(), StoreError<LoginTaken>>;
-    /// The session with this token hash, if any (expired ones included).
-    async fn get(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError<LoginTaken>>;
+    /// The session with this token hash and its account, if any (expired ones included): one
+    /// read, since every authenticated request asks for it.
+    async fn get(&self, token_hash: &TokenHash) -> Result<Option<(Session, Account)>, StoreError<LoginTaken>>;
     /// Notes a request made with the session.
     async fn touch(&self, token_hash: &TokenHash, at: DateTime<Utc>) -> Result<(), StoreError<LoginTaken>>;
     /// Removes a session (with the logout's audit row, when there is one); removing a missing

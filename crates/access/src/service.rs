@@ -361,16 +361,15 @@ impl Access {
     /// lifetime nor idle too long, and its account enabled.
     pub async fn authenticate(&self, token: &str) -> Result<Account, AccessError> {
         let hash = TokenHash::of(token);
-        let session = self.ports.sessions.get(&hash).await?.ok_or(AccessError::InvalidSession)?;
+        let (session, account) = self.ports.sessions.get(&hash).await?.ok_or(AccessError::InvalidSession)?;
         let now = self.now();
         if session.expires_at <= now || now - session.last_seen_at >= SESSION_IDLE {
             self.ports.sessions.delete(&hash, None).await?;
             return Err(AccessError::InvalidSession);
         }
-        let account = match self.ports.accounts.get(session.account).await? {
-            Some(account) if !account.disabled => account,
-            _ => return Err(AccessError::InvalidSession),
-        };
+        if account.disabled {
+            return Err(AccessError::InvalidSession);
+        }
         if now - session.last_seen_at >= TOUCH_EVERY {
             self.ports.sessions.touch(&hash, now).await?;
         }

@@ -105,6 +105,16 @@ pub struct AuditRecord {
     pub hash: String,
 }
 
+impl AuditRecord {
+    /// The log's one order, newest first: by `seq`, unique, so the id part of a position is nil.
+    pub const ORDER: kernel::ListOrder = kernel::ListOrder { name: "audit.seq.desc", key: kernel::KeyKind::Number };
+
+    /// This row's position in the log's order.
+    pub fn position(&self) -> kernel::After {
+        kernel::After { key: kernel::SortKey::Number(self.seq), id: uuid::Uuid::nil() }
+    }
+}
+
 /// The last row of the chain, kept apart so that removing rows from the end is detected too.
 /// Printed as `SEQ:HASH` it is a checkpoint an operator keeps outside the database.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,13 +6,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use audit::AuditEvent;
 use chrono::NaiveDate;
-use kernel::{Page, PageRequest, Term};
+use kernel::{After, KeyKind, ListOrder, Page, PageRequest, SortKey, Term};
 
 use crate::error::Conflict;
 use crate::model::{
     Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, Code, Inn, Membership, MembershipId, Ogrn,
     Organization, OrganizationId, Person, PersonId, RelationshipKind, Tie, TieId,
 };
+use crate::rules::names::{name_key, person_key};
 use kernel::StoreError;
 
 /// The ports the registry works through.
@@ -91,6 +92,56 @@ pub enum OrganizationOrder {
     CreatedAsc,
     /// Newest records first.
     CreatedDesc,
+}
+
+impl OrganizationOrder {
+    /// The order as a cursor names it.
+    pub fn list_order(self) -> ListOrder {
+        let (name, key) = match self {
+            OrganizationOrder::NameAsc => ("org.name.asc", KeyKind::Text),
+            OrganizationOrder::NameDesc => ("org.name.desc", KeyKind::Text),
+            OrganizationOrder::CreatedAsc => ("org.created.asc", KeyKind::Number),
+            OrganizationOrder::CreatedDesc => ("org.created.desc", KeyKind::Number),
+        };
+        ListOrder { name, key }
+    }
+
+    /// Whether the order runs from the largest key down.
+    pub fn descending(self) -> bool {
+        matches!(self, OrganizationOrder::NameDesc | OrganizationOrder::CreatedDesc)
+    }
+
+    /// The organisation's position in this order: its name's sort key (`names::name_key`, stored
+    /// as `sort_key`), or its creation time in nanoseconds (every digit a database keeps: a key
+    /// rounded below the stored time would show a batch created in one instant again); then its id.
+    pub fn position(self, organization: &Organization) -> After {
+        let key = match self {
+            OrganizationOrder::NameAsc | OrganizationOrder::NameDesc => {
+                SortKey::Text(name_key(organization.profile.full_name.as_str()))
+            }
+            OrganizationOrder::CreatedAsc | OrganizationOrder::CreatedDesc => {
+                SortKey::Number(created_key(organization.created_at))
+            }
+        };
+        After { key, id: organization.id.0 }
+    }
+}
+
+/// The key of a creation time: nanoseconds since the epoch, saturated outside 1677-2262 (which no
+/// clock of this system gives, but an edited database may hold).
+pub fn created_key(at: chrono::DateTime<chrono::Utc>) -> i64 {
+    at.timestamp_nanos_opt().unwrap_or(if at.timestamp() < 0 { i64::MIN } else { i64::MAX })
+}
+
+/// The one order of the people list: by surname, name and patronymic folded for sorting
+/// (`names::person_key`, stored as `search_key`), then by id.
+pub const PEOPLE_ORDER: ListOrder = ListOrder { name: "person.name.asc", key: KeyKind::Text };
+
+/// A person's position in [`PEOPLE_ORDER`].
+pub fn person_position(person: &Person) -> After {
+    let p = &person.profile;
+    let key = person_key(p.last_name.as_str(), p.first_name.as_str(), p.middle_name.as_ref().map(|m| m.as_str()));
+    After { key: SortKey::Text(key), id: person.id.0 }
 }
 
 /// Counts of organisations, grouped several ways.

@@ -209,10 +209,17 @@ impl SessionRepo for SqlAccess {
         self.commit_with(txn, audit).await
     }
 
-    async fn get(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError<LoginTaken>> {
-        let row =
-            session::Entity::find_by_id(token_hash.0.clone()).one(self.db.connection()).await.map_err(access_error)?;
-        Ok(row.map(session_from))
+    async fn get(&self, token_hash: &TokenHash) -> Result<Option<(Session, Account)>, StoreError<LoginTaken>> {
+        let found = session::Entity::find_by_id(token_hash.0.clone())
+            .find_also_related(account::Entity)
+            .one(self.db.connection())
+            .await
+            .map_err(access_error)?;
+        match found {
+            Some((session, Some(account))) => Ok(Some((session_from(session), account_from(account)?))),
+            // The foreign key keeps every session's account; without one there is no session.
+            Some((_, None)) | None => Ok(None),
+        }
     }
 
     async fn touch(&self, token_hash: &TokenHash, at: DateTime<Utc>) -> Result<(), StoreError<LoginTaken>> {

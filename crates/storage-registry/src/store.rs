@@ -7,21 +7,21 @@ use async_trait::async_trait;
 use audit::AuditEvent;
 use chrono::NaiveDate;
 use kernel::StoreError;
-use kernel::{Page, PageRequest, Term};
+use kernel::{After, Page, PageRequest, SortKey, Term};
 use registry::model::{
     Coalition, CoalitionId, CoalitionMember, CoalitionMemberId, Inn, Membership, MembershipId, Ogrn, Organization,
     OrganizationId, Person, PersonId, RelationshipKind, Tie, TieId,
 };
 use registry::ports::{
     BatchOutcome, CoalitionRepo, MembershipRepo, OrganizationFilter, OrganizationOrder, OrganizationRepo, PersonFilter,
-    PersonRepo, ReferenceRepo, RegistrySummary, TieRepo,
+    PersonRepo, ReferenceRepo, RegistrySummary, TieRepo, created_key,
 };
 use registry::rules::names::name_key;
 use registry::{Conflict, RegistryPorts};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, OnConflict, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, LikeExpr, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RuntimeErr,
+    QueryFilter, QueryOrder, QuerySelect, RuntimeErr, Select,
 };
 
 use storage::{Backend, Database, commit_audited, raw_audit};
@@ -62,12 +62,40 @@ impl SqlRegistry {
     }
 
     /// Bytewise order on both databases (PostgreSQL's default collation depends on the locale).
+    /// The count of the filtered list, when the page asked for it.
+    async fn count_if<E: EntityTrait>(
+        &self,
+        page: &PageRequest,
+        query: &Select<E>,
+    ) -> Result<Option<u64>, StoreError<Conflict>>
+    where
+        E::Model: Sync,
+    {
+        if !page.count {
+            return Ok(None);
+        }
+        query.clone().count(self.conn()).await.map(Some).map_err(repo_error)
+    }
+
     fn sort_expr(&self, column: &str) -> Expr {
         match self.db.backend() {
             Backend::Postgres => Expr::cust(format!("{column} COLLATE \"C\"")),
             Backend::Sqlite => Expr::cust(column.to_owned()),
         }
     }
+}
+
+/// The rows after `after` in an order by `key` and then `id`: `(key, id) > (k, i)`, or `<` when
+/// the order runs down. One row comparison, which the index on `(key, id)` serves on both
+/// databases (on PostgreSQL the index is declared with the `COLLATE "C"` of the sort expression).
+fn after_condition(key: Expr, id: impl IntoColumnRef, after: &After, descending: bool) -> Expr {
+    let value: sea_orm::Value = match &after.key {
+        SortKey::Text(text) => text.clone().into(),
+        SortKey::Number(nanos) => chrono::DateTime::from_timestamp_nanos(*nanos).into(),
+    };
+    let left = Expr::tuple([key, Expr::col(id)]);
+    let right = Expr::tuple([Expr::val(value), Expr::val(after.id)]);
+    if descending { left.lt(right) } else { left.gt(right) }
 }
 
 /// A `LIKE` pattern that finds `needle` literally anywhere (wildcards in the needle are escaped).
@@ -278,22 +306,28 @@ impl OrganizationRepo for SqlRegistry {
     ) -> Result<Page<Organization>, StoreError<Conflict>> {
         use organization::Column as C;
         let base = organization::Entity::find().filter(organization_condition(filter));
-        let total = base.clone().count(self.conn()).await.map_err(repo_error)?;
-        let (key, direction) = match order {
-            OrganizationOrder::NameAsc => (self.sort_expr("sort_key"), Order::Asc),
-            OrganizationOrder::NameDesc => (self.sort_expr("sort_key"), Order::Desc),
-            OrganizationOrder::CreatedAsc => (Expr::col(C::CreatedAt), Order::Asc),
-            OrganizationOrder::CreatedDesc => (Expr::col(C::CreatedAt), Order::Desc),
-        };
-        let rows = base
-            .order_by(key, direction.clone())
-            .order_by(C::Id, direction)
-            .offset(page.offset())
-            .limit(u64::from(page.first))
-            .all(self.conn())
-            .await
-            .map_err(repo_error)?;
-        Ok(Page { items: all(rows, convert::organization_from)?, total, offset: page.offset() })
+        let total = self.count_if(&page, &base).await?;
+        let by_name = matches!(order, OrganizationOrder::NameAsc | OrganizationOrder::NameDesc);
+        let key = if by_name { self.sort_expr("sort_key") } else { Expr::col(C::CreatedAt) };
+        let direction = if order.descending() { Order::Desc } else { Order::Asc };
+        let mut query = base.order_by(key.clone(), direction.clone()).order_by(C::Id, direction);
+        if let Some(after) = &page.after {
+            query = query.filter(after_condition(key, C::Id, after, order.descending()));
+        }
+        let rows = query.limit(page.limit()).all(self.conn()).await.map_err(repo_error)?;
+        let positioned = rows
+            .into_iter()
+            .map(|row| {
+                let key = if by_name {
+                    SortKey::Text(row.sort_key.clone())
+                } else {
+                    SortKey::Number(created_key(row.created_at))
+                };
+                let at = After { key, id: row.id };
+                convert::organization_from(row).map(|o| (o, at))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_rows(positioned, &page, total))
     }
 
     async fn summary(&self) -> Result<RegistrySummary, StoreError<Conflict>> {
@@ -483,16 +517,26 @@ impl PersonRepo for SqlRegistry {
                     .add(person::Column::Emails.like(contains(&contact))),
             );
         }
-        let total = query.clone().count(self.conn()).await.map_err(repo_error)?;
+        let total = self.count_if(&page, &query).await?;
+        let key = self.sort_expr("search_key");
+        if let Some(after) = &page.after {
+            query = query.filter(after_condition(key.clone(), person::Column::Id, after, false));
+        }
         let rows = query
-            .order_by(self.sort_expr("search_key"), Order::Asc)
+            .order_by(key, Order::Asc)
             .order_by(person::Column::Id, Order::Asc)
-            .offset(page.offset())
-            .limit(u64::from(page.first))
+            .limit(page.limit())
             .all(self.conn())
             .await
             .map_err(repo_error)?;
-        Ok(Page { items: all(rows, convert::person_from)?, total, offset: page.offset() })
+        let positioned = rows
+            .into_iter()
+            .map(|row| {
+                let at = After { key: SortKey::Text(row.search_key.clone()), id: row.id };
+                convert::person_from(row).map(|p| (p, at))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_rows(positioned, &page, total))
     }
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use audit::{AuditEvent, AuditFilter, AuditLog, AuditRecord, ChainBreak, ChainHead, ChainKeys, Outcome};
-use kernel::{Channel, Page, PageRequest, Role, StoreError};
+use kernel::{After, Channel, Page, PageRequest, Role, SortKey, StoreError};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter,
@@ -305,16 +305,23 @@ impl AuditLog for SqlAudit {
             query = query.filter(audit_log::Column::Outcome.eq(outcome.code()));
         }
         let conn = self.db.connection();
-        let total = query.clone().count(conn).await.map_err(unavailable)?;
-        let rows = query
-            .order_by(audit_log::Column::Seq, Order::Desc)
-            .offset(page.offset())
-            .limit(u64::from(page.first))
-            .all(conn)
-            .await
-            .map_err(unavailable)?;
-        let items = rows.into_iter().map(record_from).collect::<Result<_, _>>()?;
-        Ok(Page { items, total, offset: page.offset() })
+        let total = match page.count {
+            true => Some(query.clone().count(conn).await.map_err(unavailable)?),
+            false => None,
+        };
+        if let Some(After { key: SortKey::Number(seq), .. }) = &page.after {
+            query = query.filter(audit_log::Column::Seq.lt(*seq));
+        } else if page.after.is_some() {
+            // `AuditRecord::ORDER` has numeric keys; the gateway's cursor check keeps text out.
+            return Err(StoreError::unavailable("a text position cannot start a page of the audit log"));
+        }
+        let rows = query.order_by(audit_log::Column::Seq, Order::Desc).limit(page.limit()).all(conn).await;
+        let records = rows.map_err(unavailable)?.into_iter().map(record_from).collect::<Result<Vec<_>, _>>()?;
+        let positioned = records.into_iter().map(|r| {
+            let at = r.position();
+            (r, at)
+        });
+        Ok(Page::from_rows(positioned.collect(), &page, total))
     }
 
     async fn scan(&self, after: i64, limit: u64) -> Result<Vec<AuditRecord>, StoreError<ChainBreak>> {

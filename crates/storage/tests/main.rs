@@ -1,7 +1,8 @@
 //! Every integration test of `storage` in one binary (one link step): audit, contract, privacy,
-//! privacy_contract.
+//! paging, privacy_contract.
 
 mod audit;
 mod contract;
+mod paging;
 mod privacy;
 mod privacy_contract;

@@ -126,7 +126,7 @@ pub async fn run(
 
         Action::List { limit, action, login, object, denied } => {
             let filter = AuditFilter { action, login, object, outcome: denied.then_some(Outcome::Denied) };
-            let page = PageRequest { first: limit.clamp(1, MAX_PAGE_SIZE), after: None };
+            let page = PageRequest { first: limit.clamp(1, MAX_PAGE_SIZE), after: None, count: false };
             let found = gate.read_log(&actor, &filter, page).await.map_err(gate_error)?;
             for row in found.items {
                 let e = row.event;

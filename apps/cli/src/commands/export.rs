@@ -47,11 +47,12 @@ pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &
             &actor,
             &OrganizationFilter::default(),
             OrganizationOrder::CreatedAsc,
-            PageRequest::new(1, None)?,
+            PageRequest::new(1, None)?.counted(),
         )
         .await
         .map_err(|e| explain(&e))?
-        .total;
+        .total
+        .unwrap_or_default();
     registry.record_export(&actor, usize::try_from(total).unwrap_or(usize::MAX)).await.map_err(|e| explain(&e))?;
     let mut file;
     let sink: &mut dyn Write = match &output {
@@ -69,7 +70,7 @@ pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &
     let mut json_rows = Vec::new();
     let mut after = None;
     loop {
-        let page = PageRequest { first: MAX_PAGE_SIZE, after };
+        let page = PageRequest { first: MAX_PAGE_SIZE, after: after.clone(), count: false };
         let found = registry
             .organizations(&actor, &OrganizationFilter::default(), OrganizationOrder::CreatedAsc, page)
             .await
@@ -83,10 +84,13 @@ pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &
                 )),
             }
         }
-        if !found.has_next() {
+        if !found.has_next {
             break;
         }
-        after = Some(found.cursor_of(found.items.len() - 1));
+        let next = found.positions.last().cloned();
+        // Each page must move on: a store that repeated itself would otherwise never end the file.
+        anyhow::ensure!(next.is_some() && next > after, "the organisation list did not advance; nothing was written");
+        after = next;
     }
     match csv_writer {
         Some(writer) => sink.write_all(&writer.into_inner()?)?,

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use kernel::Page;
 
 use super::access::RoleGql;
-use super::shared::{GqlResult, PageInfoGql, actor, page_info, page_request, services};
+use super::shared::{GqlResult, PageInfoGql, actor, page_info, page_request, services, total_count};
 use crate::graphql::shared::mirror::mirror_enum;
 
 mirror_enum! {
@@ -114,11 +114,11 @@ impl AuditQuery {
         let f = filter.unwrap_or_default();
         let filter =
             AuditFilter { action: f.action, login: f.login, object: f.object, outcome: f.outcome.map(Outcome::from) };
-        let page = page_request(ctx, first, after)?;
+        let page = page_request(ctx, first, after, AuditRecord::ORDER)?;
         let found: Page<AuditRecord> = services(ctx).gate.read_log(actor, &filter, page).await.gql(ctx)?;
         Ok(AuditConnectionGql {
-            total_count: found.total,
-            page_info: page_info(&found),
+            total_count: total_count(&found),
+            page_info: page_info(&found, AuditRecord::ORDER),
             nodes: found.items.into_iter().map(Into::into).collect(),
         })
     }

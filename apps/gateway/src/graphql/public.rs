@@ -7,14 +7,16 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use kernel::{Actor, Page, TermKind};
 use registry::model::{OrgStatus, Organization, OrganizationId};
-use registry::ports::{OrganizationFilter, StatusKind};
+use registry::ports::{OrganizationFilter, OrganizationOrder, StatusKind};
 use registry::service::PublicPerson;
 
 use super::registry::inputs::OrganizationFilterGql;
 use super::registry::terms_of;
 use super::registry::types::{TermGql, TermKindGql, term, terms};
 use super::shared::loaders::{Asking, GroupedLoader, grouped, reading};
-use super::shared::{GqlResult, LoadError, PageInfoGql, Services, caller, page_info, page_request, parse_id, services};
+use super::shared::{
+    GqlResult, LoadError, PageInfoGql, Services, caller, page_info, page_request, parse_id, services, total_count,
+};
 
 /// The public directory's loaders of one request.
 pub struct PublicLoaders {
@@ -173,7 +175,7 @@ impl PublicQuery {
             ..Default::default()
         };
         let filter = OrganizationFilter { status: Some(StatusKind::Active), ..staff_filter.validate(ctx)? };
-        let page = page_request(ctx, first, after)?;
+        let page = page_request(ctx, first, after, OrganizationOrder::NameAsc.list_order())?;
         let found: Page<Organization> =
             services(ctx).registry.directory(&caller(ctx).actor, &filter, page).await.gql(ctx)?;
         // One batch of contacts for the whole page, whatever the scheduler does.
@@ -182,8 +184,8 @@ impl PublicQuery {
             loaders(ctx).contacts.load_many(ids).await.gql(ctx)?;
         }
         Ok(DirectoryPageGql {
-            total_count: found.total,
-            page_info: page_info(&found),
+            total_count: total_count(&found),
+            page_info: page_info(&found, OrganizationOrder::NameAsc.list_order()),
             nodes: found.items.into_iter().map(PublicOrganizationGql).collect(),
         })
     }

@@ -57,10 +57,14 @@ pub async fn accounts_and_sessions(ports: AccessPorts, audit: Arc<dyn AuditLog>)
         last_seen_at: now,
     };
     sessions.insert(&session, &event(4)).await.expect("insert");
-    assert_eq!(sessions.get(&TokenHash::of("t1")).await.expect("get"), Some(session.clone()));
+    assert_eq!(
+        sessions.get(&TokenHash::of("t1")).await.expect("get"),
+        Some((session.clone(), maria.clone())),
+        "a session with its account, in one read"
+    );
     let later = now + chrono::TimeDelta::minutes(5);
     sessions.touch(&TokenHash::of("t1"), later).await.expect("touch");
-    assert_eq!(sessions.get(&TokenHash::of("t1")).await.expect("get").map(|s| s.last_seen_at), Some(later));
+    assert_eq!(sessions.get(&TokenHash::of("t1")).await.expect("get").map(|(s, _)| s.last_seen_at), Some(later));
     sessions.insert(&Session { token_hash: TokenHash::of("t2"), ..session.clone() }, &event(5)).await.expect("insert");
     sessions.delete(&TokenHash::of("t1"), Some(&event(6))).await.expect("delete");
     assert_eq!(sessions.get(&TokenHash::of("t1")).await.expect("get"), None);
@@ -81,7 +85,11 @@ pub async fn accounts_and_sessions(ports: AccessPorts, audit: Arc<dyn AuditLog>)
     accounts.unlock(representative.id, unlocked, &event(9)).await.expect("unlock");
     let stored = accounts.by_login("anton").await.expect("by_login").expect("exists");
     assert_eq!(stored, Account { unlocked_at: Some(unlocked), ..representative.clone() });
-    assert_eq!(sessions.get(&TokenHash::of("t3")).await.expect("get"), Some(session), "an unlock ends no session");
+    assert_eq!(
+        sessions.get(&TokenHash::of("t3")).await.expect("get").map(|(s, _)| s),
+        Some(session),
+        "an unlock ends no session"
+    );
     assert_eq!(rows().await, 8);
     accounts.update_and_revoke(&representative, &event(10)).await.expect("update");
     let stored = accounts.get(representative.id).await.expect("get").expect("exists");

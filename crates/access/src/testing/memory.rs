@@ -140,8 +140,10 @@ impl SessionRepo for InMemoryAccess {
         Ok(())
     }
 
-    async fn get(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError<LoginTaken>> {
-        Ok(self.state().sessions.get(token_hash).cloned())
+    async fn get(&self, token_hash: &TokenHash) -> Result<Option<(Session, Account)>, StoreError<LoginTaken>> {
+        let state = self.state();
+        let session = state.sessions.get(token_hash).cloned();
+        Ok(session.and_then(|s| state.accounts.get(&s.account).cloned().map(|a| (s, a))))
     }
 
     async fn touch(&self, token_hash: &TokenHash, at: DateTime<Utc>) -> Result<(), StoreError<LoginTaken>> {

@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use kernel::{Page, PageRequest, StoreError};
+use kernel::{After, Page, PageRequest, StoreError, page_of};
 
 use super::test_keys;
 use crate::model::{AuditEvent, AuditRecord, ChainHead};
@@ -57,11 +57,9 @@ impl AuditLog for MemoryAuditLog {
 
     async fn list(&self, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditRecord>, StoreError<ChainBreak>> {
         let rows = self.rows.lock().expect("not poisoned");
-        let hits: Vec<&AuditRecord> = rows.iter().rev().filter(|r| matches(filter, r)).collect();
-        let offset = page.offset();
-        let items =
-            hits.iter().skip(offset as usize).take(page.first as usize).map(|r| (*r).clone()).collect::<Vec<_>>();
-        Ok(Page { items, total: hits.len() as u64, offset })
+        let hits: Vec<(AuditRecord, After)> =
+            rows.iter().rev().filter(|r| matches(filter, r)).map(|r| (r.clone(), r.position())).collect();
+        Ok(page_of(&hits, &page, true))
     }
 
     async fn scan(&self, after: i64, limit: u64) -> Result<Vec<AuditRecord>, StoreError<ChainBreak>> {

@@ -210,10 +210,10 @@ impl Registry {
         match self.gate.check(actor, ORGANIZATION_READ, None).await? {
             Scope::All => {}
             Scope::Organization(own) => match filter.only {
-                Some(other) if other != own => return Ok(Page { items: Vec::new(), total: 0, offset: 0 }),
+                Some(other) if other != own => return Ok(Page::empty(&page)),
                 _ => filter.only = Some(own),
             },
-            Scope::Own(_) => return Ok(Page { items: Vec::new(), total: 0, offset: 0 }),
+            Scope::Own(_) => return Ok(Page::empty(&page)),
         }
         Ok(self.ports.organizations.list(&filter, order, page).await?)
     }

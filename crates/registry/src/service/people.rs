@@ -64,16 +64,15 @@ impl Registry {
             self.gate.record_out_of_scope(actor, PERSON_PERSONAL_DATA, None).await?;
             return Err(RegistryError::ForbiddenFilter { field: "contact" });
         }
-        let empty = || Page { items: Vec::new(), total: 0, offset: 0 };
         let mut filter = filter.clone();
         match scope {
             Scope::All => {}
             Scope::Organization(own) => match filter.organization {
-                Some(other) if other != own => return Ok(empty()),
+                Some(other) if other != own => return Ok(Page::empty(&page)),
                 _ => filter.organization = Some(own),
             },
             Scope::Own(own) => match filter.only {
-                Some(other) if other != own => return Ok(empty()),
+                Some(other) if other != own => return Ok(Page::empty(&page)),
                 _ => filter.only = Some(own),
             },
         }
@@ -81,10 +80,10 @@ impl Registry {
         if filter.contact.is_some() {
             // A search by contact reads contacts: who matched is personal data, and so is a count
             // (asking digit by digit recovers a number). One row for the search, one per person shown.
-            let search = self
-                .gate
-                .event(actor, PERSON_PERSONAL_DATA, None)
-                .with_detail(format!("contact search: {} found", page.total));
+            let search = self.gate.event(actor, PERSON_PERSONAL_DATA, None).with_detail(match page.total {
+                Some(found) => format!("contact search: {found} found"),
+                None => format!("contact search: {} shown", page.items.len()),
+            });
             let shown = page.items.iter().map(|p| {
                 self.gate
                     .event(actor, PERSON_PERSONAL_DATA, object("person", p.id.0))
@@ -92,7 +91,7 @@ impl Registry {
             });
             self.gate.record_all(&std::iter::once(search).chain(shown).collect::<Vec<_>>()).await?;
         }
-        Ok(Page { items: page.items.into_iter().map(without_contacts).collect(), ..page })
+        Ok(page.map(without_contacts))
     }
 
     /// The phones and e-mails of these people, for those the actor may read; each person read

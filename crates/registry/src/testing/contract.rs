@@ -6,12 +6,12 @@
 use std::sync::Arc;
 
 use audit::{AuditEvent, AuditLog};
-use kernel::{Cursor, PageRequest, TermKind};
+use kernel::{PageRequest, TermKind};
 
 use crate::error::{Conflict, NaturalKey};
 use crate::model::{Code, Inn, OrgStatus, Organization, RelationshipKind, TieKind};
 use crate::ports::RegistryPorts;
-use crate::ports::{OrganizationFilter, OrganizationOrder, PersonFilter, StatusKind};
+use crate::ports::{OrganizationFilter, OrganizationOrder, PersonFilter, StatusKind, person_position};
 use crate::testing::fixtures;
 use kernel::StoreError;
 
@@ -40,8 +40,9 @@ fn conflict_of<T: std::fmt::Debug>(result: Result<T, StoreError<Conflict>>) -> C
     }
 }
 
-fn page(first: i64, after: u64) -> PageRequest {
-    PageRequest::new(first, (after > 0).then(|| Cursor::at(after))).expect("valid page")
+/// The first page of `first` items, counted.
+fn page(first: i64) -> PageRequest {
+    PageRequest::new(first, None).expect("valid page").counted()
 }
 
 fn sorted_ids<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Vec<K> {
@@ -175,37 +176,58 @@ async fn bulk_round_trip(ports: &RegistryPorts) {
 async fn organization_lists(ports: &RegistryPorts) {
     let repo = &ports.organizations;
     // Stored now: 1 (liquidated, occasional), 4, 5 («Новое имя»), 10..13.
-    let all = repo.list(&OrganizationFilter::default(), OrganizationOrder::NameAsc, page(100, 0)).await.expect("list");
-    assert_eq!(all.total, 7);
+    let all = repo.list(&OrganizationFilter::default(), OrganizationOrder::NameAsc, page(100)).await.expect("list");
+    assert_eq!(all.total, Some(7));
+    assert!(!all.has_next, "the whole list on one page");
     assert_eq!(all.items.len(), 7);
     let names: Vec<String> = all.items.iter().map(|o| o.profile.full_name.to_string()).collect();
     let mut expected = names.clone();
     expected.sort_by_key(|n| crate::rules::names::name_key(n));
     assert_eq!(names, expected, "NameAsc sorts by the name key");
 
-    // Pages cover the list without overlap, in the same order.
-    let mut paged = Vec::new();
-    let mut after = 0;
-    loop {
-        let p =
-            repo.list(&OrganizationFilter::default(), OrganizationOrder::NameAsc, page(3, after)).await.expect("list");
-        assert_eq!(p.total, 7);
-        after += p.items.len() as u64;
-        paged.extend(p.items.iter().map(|o| o.id));
-        if !p.has_next() {
-            break;
+    // In every order, pages of 3 cover the list without overlap, in the order of a single page,
+    // each position is the order's position of its item, and the count is made only when asked.
+    let orders = [
+        OrganizationOrder::NameAsc,
+        OrganizationOrder::NameDesc,
+        OrganizationOrder::CreatedAsc,
+        OrganizationOrder::CreatedDesc,
+    ];
+    for order in orders {
+        let whole = repo.list(&OrganizationFilter::default(), order, page(100)).await.expect("list");
+        let positions: Vec<_> = whole.items.iter().map(|o| order.position(o)).collect();
+        assert_eq!(whole.positions, positions, "positions are the order's ({order:?})");
+        let mut sorted = positions.clone();
+        sorted.sort();
+        if order.descending() {
+            sorted.reverse();
         }
+        assert_eq!(positions, sorted, "the page is in the order's sequence ({order:?})");
+        let mut paged = Vec::new();
+        let mut request = PageRequest::new(3, None).expect("valid");
+        loop {
+            let p = repo.list(&OrganizationFilter::default(), order, request.clone()).await.expect("list");
+            assert_eq!(p.total, None, "not counted unless asked");
+            paged.extend(p.items.iter().map(|o| o.id));
+            if !p.has_next {
+                assert!(p.items.len() <= 3);
+                break;
+            }
+            assert_eq!(p.items.len(), 3, "a page followed by another is full");
+            request.after = p.positions.last().cloned();
+        }
+        assert_eq!(paged, whole.items.iter().map(|o| o.id).collect::<Vec<_>>(), "pages cover the list ({order:?})");
     }
-    assert_eq!(paged, all.items.iter().map(|o| o.id).collect::<Vec<_>>());
-    let desc =
-        repo.list(&OrganizationFilter::default(), OrganizationOrder::NameDesc, page(100, 0)).await.expect("list");
-    assert_eq!(desc.items.iter().rev().map(|o| o.id).collect::<Vec<_>>(), paged, "NameDesc is NameAsc reversed");
+    let desc = repo.list(&OrganizationFilter::default(), OrganizationOrder::NameDesc, page(100)).await.expect("list");
+    let asc: Vec<_> = all.items.iter().map(|o| o.id).collect();
+    assert_eq!(desc.items.iter().rev().map(|o| o.id).collect::<Vec<_>>(), asc, "NameDesc is NameAsc reversed");
+    let after_last = PageRequest { after: all.positions.last().cloned(), ..page(10) };
     let past_end =
-        repo.list(&OrganizationFilter::default(), OrganizationOrder::NameAsc, page(10, 50)).await.expect("list");
-    assert!(past_end.items.is_empty() && past_end.total == 7);
+        repo.list(&OrganizationFilter::default(), OrganizationOrder::NameAsc, after_last).await.expect("list");
+    assert!(past_end.items.is_empty() && !past_end.has_next && past_end.total == Some(7));
 
     let count = |filter: OrganizationFilter| async move {
-        repo.list(&filter, OrganizationOrder::CreatedAsc, page(100, 0)).await.expect("list").total
+        repo.list(&filter, OrganizationOrder::CreatedAsc, page(100)).await.expect("list").total.expect("counted")
     };
     let code = |c: &str| Some(Code::parse(c).expect("valid"));
     assert_eq!(
@@ -278,10 +300,14 @@ pub async fn person_repo(stores: Stores) {
     people.insert(&boris, &ev()).await.expect("insert");
     assert_eq!(people.get(anna.id).await.expect("get"), Some(anna.clone()));
     assert_eq!(people.get_many(&[anna.id, boris.id]).await.expect("get_many").len(), 2);
-    let list = people.list(&PersonFilter::default(), page(10, 0)).await.expect("list");
+    let list = people.list(&PersonFilter::default(), page(10)).await.expect("list");
     assert_eq!(list.items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![boris.id, anna.id], "sorted by surname");
+    assert_eq!(list.positions, list.items.iter().map(person_position).collect::<Vec<_>>(), "positions by name");
+    let after_boris = PageRequest { after: Some(list.positions[0].clone()), ..page(10) };
+    let rest = people.list(&PersonFilter::default(), after_boris).await.expect("list");
+    assert_eq!((rest.items.iter().map(|p| p.id).collect::<Vec<_>>(), rest.has_next), (vec![anna.id], false));
     let found = people
-        .list(&PersonFilter { text: Some("елкина анна".into()), ..Default::default() }, page(10, 0))
+        .list(&PersonFilter { text: Some("елкина анна".into()), ..Default::default() }, page(10))
         .await
         .expect("list");
     assert_eq!(found.items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![anna.id], "ё and е match, case ignored");
@@ -289,12 +315,10 @@ pub async fn person_repo(stores: Stores) {
     let org = fixtures::organization(1);
     ports.organizations.insert(&org, &ev()).await.expect("insert");
     ports.memberships.insert(&fixtures::membership(boris.id, org.id), &ev()).await.expect("membership");
-    let members = people
-        .list(&PersonFilter { organization: Some(org.id), ..Default::default() }, page(10, 0))
-        .await
-        .expect("list");
+    let members =
+        people.list(&PersonFilter { organization: Some(org.id), ..Default::default() }, page(10)).await.expect("list");
     assert_eq!(members.items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![boris.id]);
-    assert_eq!(members.total, 1);
+    assert_eq!(members.total, Some(1));
 }
 
 /// Memberships: references are checked, ends are stored, batch lookups go both ways.
@@ -401,24 +425,24 @@ pub async fn record_scope(stores: Stores) {
     let ids = |page: &kernel::Page<Organization>| page.items.iter().map(|o| o.id).collect::<Vec<_>>();
     let list = |filter: OrganizationFilter| {
         let repo = ports.organizations.clone();
-        async move { repo.list(&filter, OrganizationOrder::NameAsc, page(100, 0)).await.expect("list") }
+        async move { repo.list(&filter, OrganizationOrder::NameAsc, page(100)).await.expect("list") }
     };
     let everything = list(OrganizationFilter::default()).await;
-    assert_eq!(everything.total, 4, "without a scope every organisation is listed");
+    assert_eq!(everything.total, Some(4), "without a scope every organisation is listed");
     let scoped = list(OrganizationFilter { only: Some(own), ..Default::default() }).await;
-    assert_eq!((scoped.total, ids(&scoped)), (1, vec![own]), "`only` limits the page and its total");
+    assert_eq!((scoped.total, ids(&scoped)), (Some(1), vec![own]), "`only` limits the page and its total");
     for order in [OrganizationOrder::NameDesc, OrganizationOrder::CreatedAsc, OrganizationOrder::CreatedDesc] {
         let filter = OrganizationFilter { only: Some(own), ..Default::default() };
-        let scoped = ports.organizations.list(&filter, order, page(1, 0)).await.expect("list");
-        assert_eq!((scoped.total, ids(&scoped)), (1, vec![own]), "in every order ({order:?})");
+        let scoped = ports.organizations.list(&filter, order, page(1)).await.expect("list");
+        assert_eq!((scoped.total, ids(&scoped)), (Some(1), vec![own]), "in every order ({order:?})");
     }
     let text = OrganizationFilter { text: Some("помощь".into()), only: Some(own), ..Default::default() };
-    assert_eq!(list(text).await.total, 1, "`only` narrows a search that matches every organisation");
+    assert_eq!(list(text).await.total, Some(1), "`only` narrows a search that matches every organisation");
     let liquidated = OrganizationFilter { status: Some(StatusKind::Liquidated), only: Some(own), ..Default::default() };
-    assert_eq!(list(liquidated).await.total, 0, "`only` and another filter both apply");
+    assert_eq!(list(liquidated).await.total, Some(0), "`only` and another filter both apply");
     let nobody =
         list(OrganizationFilter { only: Some(crate::model::OrganizationId::new()), ..Default::default() }).await;
-    assert_eq!((nobody.total, nobody.items.len()), (0, 0), "an unknown organisation: an empty scope");
+    assert_eq!((nobody.total, nobody.items.len()), (Some(0), 0), "an unknown organisation: an empty scope");
 
     let people: Vec<_> = ["Аверина", "Белова", "Волкова", "Галкина"].into_iter().map(fixtures::person).collect();
     for person in &people {
@@ -430,17 +454,21 @@ pub async fn record_scope(stores: Stores) {
     let person_ids = |page: &kernel::Page<crate::model::Person>| page.items.iter().map(|p| p.id).collect::<Vec<_>>();
     let list = |filter: PersonFilter| {
         let repo = ports.people.clone();
-        async move { repo.list(&filter, page(100, 0)).await.expect("list") }
+        async move { repo.list(&filter, page(100)).await.expect("list") }
     };
-    assert_eq!(list(PersonFilter::default()).await.total, 4, "without a scope every person is listed");
+    assert_eq!(list(PersonFilter::default()).await.total, Some(4), "without a scope every person is listed");
     let members = list(PersonFilter { organization: Some(own), ..Default::default() }).await;
-    assert_eq!((members.total, person_ids(&members)), (2, vec![people[0].id, people[1].id]), "members of the scope");
-    let first = ports.people.list(&PersonFilter { organization: Some(own), ..Default::default() }, page(1, 0)).await;
-    assert_eq!(first.expect("list").total, 2, "the total of a short page counts the whole scope, nothing more");
+    assert_eq!(
+        (members.total, person_ids(&members)),
+        (Some(2), vec![people[0].id, people[1].id]),
+        "members of the scope"
+    );
+    let first = ports.people.list(&PersonFilter { organization: Some(own), ..Default::default() }, page(1)).await;
+    assert_eq!(first.expect("list").total, Some(2), "the total of a short page counts the whole scope, nothing more");
     let volunteer = list(PersonFilter { only: Some(people[3].id), ..Default::default() }).await;
-    assert_eq!((volunteer.total, person_ids(&volunteer)), (1, vec![people[3].id]), "`only` limits people too");
+    assert_eq!((volunteer.total, person_ids(&volunteer)), (Some(1), vec![people[3].id]), "`only` limits people too");
     let outside = PersonFilter { organization: Some(own), only: Some(people[3].id), ..Default::default() };
-    assert_eq!(list(outside).await.total, 0, "`only` someone outside the organisation: nobody");
+    assert_eq!(list(outside).await.total, Some(0), "`only` someone outside the organisation: nobody");
     let search = PersonFilter { text: Some("анна".into()), only: Some(people[2].id), ..Default::default() };
     assert_eq!(person_ids(&list(search).await), vec![people[2].id], "`only` narrows a search that matches everyone");
 }
@@ -458,4 +486,38 @@ where
     tie_repo(fresh().await).await;
     reference_repo(fresh().await).await;
     record_scope(fresh().await).await;
+    pages_of_one_instant(fresh().await).await;
+}
+
+/// Organisations created in one instant, to the nanosecond (an import's batch): pages by creation
+/// time walk them by id, each once, in both directions, whatever precision the store keeps.
+pub async fn pages_of_one_instant(stores: Stores) {
+    let repo = &stores.ports.organizations;
+    let instant = fixtures::instant() + chrono::TimeDelta::nanoseconds(123_456_789);
+    let batch: Vec<_> = (20..26)
+        .map(|n| {
+            let mut org = fixtures::organization(n);
+            org.created_at = instant;
+            org
+        })
+        .collect();
+    repo.write_batch(&batch, &[], &ev()).await.expect("a batch");
+    for order in [OrganizationOrder::CreatedAsc, OrganizationOrder::CreatedDesc] {
+        let mut seen = Vec::new();
+        let mut request = PageRequest::new(2, None).expect("valid");
+        for _ in 0..10 {
+            let page = repo.list(&OrganizationFilter::default(), order, request.clone()).await.expect("list");
+            seen.extend(page.items.iter().map(|o| o.id));
+            if !page.has_next {
+                break;
+            }
+            request.after = page.positions.last().cloned();
+        }
+        let mut expected: Vec<_> = batch.iter().map(|o| o.id).collect();
+        expected.sort();
+        if order.descending() {
+            expected.reverse();
+        }
+        assert_eq!(seen, expected, "each organisation of the instant once, by id ({order:?})");
+    }
 }

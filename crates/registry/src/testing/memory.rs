@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use audit::AuditEvent;
 use audit::testing::MemoryAuditLog;
 use chrono::NaiveDate;
-use kernel::{Page, PageRequest, Term, TermKind};
+use kernel::{After, Page, PageRequest, Term, TermKind, page_of};
 
 use crate::error::{Conflict, NaturalKey};
 use crate::model::{
@@ -18,7 +18,7 @@ use crate::model::{
 use crate::ports::RegistryPorts;
 use crate::ports::{
     BatchOutcome, CoalitionRepo, MembershipRepo, OrganizationFilter, OrganizationOrder, OrganizationRepo, PersonFilter,
-    PersonRepo, ReferenceRepo, RegistrySummary, StatusKind, TieRepo,
+    PersonRepo, ReferenceRepo, RegistrySummary, StatusKind, TieRepo, person_position,
 };
 use crate::rules::names::{name_key, search_key};
 use kernel::StoreError;
@@ -128,13 +128,6 @@ fn matches(filter: &OrganizationFilter, org: &Organization) -> bool {
         && filter.only.is_none_or(|id| org.id == id)
 }
 
-fn paginate<T: Clone>(items: Vec<T>, page: PageRequest) -> Page<T> {
-    let total = items.len() as u64;
-    let offset = page.offset();
-    let items = items.into_iter().skip(offset as usize).take(page.first as usize).collect();
-    Page { items, total, offset }
-}
-
 fn counts<K: Ord>(keys: impl Iterator<Item = K>) -> Vec<(K, u64)> {
     let mut map = BTreeMap::new();
     for key in keys {
@@ -199,16 +192,18 @@ impl OrganizationRepo for InMemoryRegistry {
         order: OrganizationOrder,
         page: PageRequest,
     ) -> Result<Page<Organization>, StoreError<Conflict>> {
-        let mut items: Vec<Organization> =
-            self.state().organizations.values().filter(|o| matches(filter, o)).cloned().collect();
-        let name = |o: &Organization| name_key(o.profile.full_name.as_str());
-        match order {
-            OrganizationOrder::NameAsc => items.sort_by_key(|o| (name(o), o.id)),
-            OrganizationOrder::NameDesc => items.sort_by_key(|o| std::cmp::Reverse((name(o), o.id))),
-            OrganizationOrder::CreatedAsc => items.sort_by_key(|o| (o.created_at, o.id)),
-            OrganizationOrder::CreatedDesc => items.sort_by_key(|o| std::cmp::Reverse((o.created_at, o.id))),
+        let mut rows: Vec<(Organization, After)> = self
+            .state()
+            .organizations
+            .values()
+            .filter(|o| matches(filter, o))
+            .map(|o| (o.clone(), order.position(o)))
+            .collect();
+        rows.sort_by(|a, b| a.1.cmp(&b.1));
+        if order.descending() {
+            rows.reverse();
         }
-        Ok(paginate(items, page))
+        Ok(page_of(&rows, &page, order.descending()))
     }
 
     async fn summary(&self) -> Result<RegistrySummary, StoreError<Conflict>> {
@@ -287,7 +282,7 @@ impl PersonRepo for InMemoryRegistry {
         let member_of = |person: &Person, org: OrganizationId| {
             state.memberships.values().any(|m| m.person == person.id && m.organization == org)
         };
-        let mut items: Vec<Person> = state
+        let mut rows: Vec<(Person, After)> = state
             .people
             .values()
             .filter(|p| filter.text.as_ref().is_none_or(|t| person_key(p).contains(&name_key(t))))
@@ -300,10 +295,10 @@ impl PersonRepo for InMemoryRegistry {
                         || p.profile.emails.iter().any(|v| v.as_str().contains(&c))
                 })
             })
-            .cloned()
+            .map(|p| (p.clone(), person_position(p)))
             .collect();
-        items.sort_by_key(|p| (person_key(p), p.id));
-        Ok(paginate(items, page))
+        rows.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(page_of(&rows, &page, false))
     }
 }
 

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use kernel::TermKind;
 use registry::input::{LegalBasisInput, PersonInput};
 use registry::model::{CoalitionId, CoalitionMemberId, MembershipId, OrganizationId, PersonId, TieId};
-use registry::ports::PersonFilter;
+use registry::ports::{OrganizationOrder, PEOPLE_ORDER, PersonFilter};
 use registry::service::NewTie;
 
 use crate::graphql::shared::{GqlResult, actor, page_request, parse_id, services};
@@ -50,9 +50,10 @@ impl RegistryQuery {
     ) -> Result<OrganizationConnection> {
         let actor = actor(ctx)?;
         let filter = filter.unwrap_or_default().validate(ctx)?;
-        let page = page_request(ctx, first, after)?;
-        let found = services(ctx).registry.organizations(actor, &filter, order_by.into(), page).await.gql(ctx)?;
-        Ok(OrganizationConnection(found))
+        let order: OrganizationOrder = order_by.into();
+        let page = page_request(ctx, first, after, order.list_order())?;
+        let found = services(ctx).registry.organizations(actor, &filter, order, page).await.gql(ctx)?;
+        Ok(OrganizationConnection(found, order.list_order()))
     }
 
     /// One person, or null.
@@ -81,7 +82,7 @@ impl RegistryQuery {
             contact: filter.contact.filter(|t| !t.trim().is_empty()),
             only: None,
         };
-        let page = page_request(ctx, first, after)?;
+        let page = page_request(ctx, first, after, PEOPLE_ORDER)?;
         Ok(PersonConnection(services(ctx).registry.people(actor, &filter, page).await.gql(ctx)?))
     }
 

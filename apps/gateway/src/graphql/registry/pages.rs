@@ -2,15 +2,16 @@
 //! will ask for loaded one batch per edge.
 
 use async_graphql::{Context, Lookahead, Object, Result, SimpleObject};
-use kernel::Page;
+use kernel::{ListOrder, Page};
 use registry::model::{Organization, OrganizationId, Person};
+use registry::ports::PEOPLE_ORDER;
 
 use super::loaders::loaders;
 use super::types::{OrganizationGql, PersonGql};
-use crate::graphql::shared::{Caller, GqlResult, PageInfoGql, page_info, services};
+use crate::graphql::shared::{Caller, GqlResult, PageInfoGql, cursors, page_info, services, total_count};
 
 /// A page of organisations.
-pub struct OrganizationConnection(pub Page<Organization>);
+pub struct OrganizationConnection(pub Page<Organization>, pub ListOrder);
 
 /// An organisation with its cursor.
 #[derive(SimpleObject)]
@@ -26,20 +27,15 @@ pub struct OrganizationEdge {
 impl OrganizationConnection {
     /// How many organisations match the filter in all.
     async fn total_count(&self) -> u64 {
-        self.0.total
+        total_count(&self.0)
     }
     async fn page_info(&self) -> PageInfoGql {
-        page_info(&self.0)
+        page_info(&self.0, self.1)
     }
     async fn edges(&self, ctx: &Context<'_>) -> Result<Vec<OrganizationEdge>> {
         prefetch(ctx, ctx.look_ahead().field("node"), &self.0.items).await?;
-        Ok(self
-            .0
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, o)| OrganizationEdge { cursor: self.0.cursor_of(i).encode(), node: OrganizationGql(o.clone()) })
-            .collect())
+        let nodes = self.0.items.iter().cloned().map(OrganizationGql);
+        Ok(cursors(&self.0, self.1).zip(nodes).map(|(cursor, node)| OrganizationEdge { cursor, node }).collect())
     }
     /// The organisations of the page, without cursors.
     async fn nodes(&self, ctx: &Context<'_>) -> Result<Vec<OrganizationGql>> {
@@ -104,18 +100,14 @@ pub struct PersonEdge {
 impl PersonConnection {
     /// How many people match the filter in all.
     async fn total_count(&self) -> u64 {
-        self.0.total
+        total_count(&self.0)
     }
     async fn page_info(&self) -> PageInfoGql {
-        page_info(&self.0)
+        page_info(&self.0, PEOPLE_ORDER)
     }
     async fn edges(&self) -> Vec<PersonEdge> {
-        self.0
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, p)| PersonEdge { cursor: self.0.cursor_of(i).encode(), node: PersonGql(p.clone()) })
-            .collect()
+        let nodes = self.0.items.iter().cloned().map(PersonGql);
+        cursors(&self.0, PEOPLE_ORDER).zip(nodes).map(|(cursor, node)| PersonEdge { cursor, node }).collect()
     }
     /// The people of the page.
     async fn nodes(&self) -> Vec<PersonGql> {

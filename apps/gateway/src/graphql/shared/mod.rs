@@ -9,4 +9,4 @@ pub mod pages;
 
 pub use context::{Caller, RequestInfo, Services, account, actor, caller, services, unauthenticated};
 pub use errors::{Code, GqlResult, IntoGql, LoadError, error, lang};
-pub use pages::{PageInfoGql, page_info, page_request, parse_id};
+pub use pages::{PageInfoGql, cursors, page_info, page_request, parse_id, total_count};
