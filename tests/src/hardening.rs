@@ -210,6 +210,33 @@ async fn a_cursor_out_of_range_or_malformed_is_bad_user_input_naming_after_on_ev
 }
 
 #[tokio::test]
+async fn a_list_pages_past_the_longest_name_an_organisation_may_have() {
+    let gw = TestGateway::start().await;
+    let token = gw.admin_token().await;
+    let admin = gw.admin_actor().await;
+    for name in [format!("Фонд {}", "д".repeat(995)), format!("Фонд {}", "𝔄".repeat(995)), "Фонд я".to_owned()]
+    {
+        let input =
+            registry::input::OrganizationInput { full_name: name, legal_form: "ano".into(), ..Default::default() };
+        gw.system.services.registry.create_organization(&admin, &input).await.expect("a valid name");
+    }
+    let page =
+        "query($c: String) { organizations(first: 1, after: $c) { pageInfo { hasNextPage endCursor } nodes { id } } }";
+    let (mut after, mut seen) = (serde_json::Value::Null, 0);
+    loop {
+        let answer = gw.staff(Some(&token), page, json!({ "c": after })).await;
+        let connection = &answer["data"]["organizations"];
+        assert_eq!(connection["nodes"].as_array().map(Vec::len), Some(1), "{answer}");
+        seen += 1;
+        if connection["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = connection["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(seen, 3, "every organisation, the longest names included");
+}
+
+#[tokio::test]
 async fn an_alias_flood_hidden_in_a_fragment_is_counted_where_it_is_spread() {
     let gw = TestGateway::start().await;
     let token = gw.admin_token().await;

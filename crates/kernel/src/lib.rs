@@ -18,7 +18,9 @@ pub use actor::{Actor, Channel, Role};
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use ids::{OrganizationId, PersonId, new_uuid};
 pub use message::{DENIED, INTERNAL, Lang, Localized, Phrase, STORAGE_UNAVAILABLE};
-pub use page::{After, Cursor, CursorError, KeyKind, ListOrder, MAX_PAGE_SIZE, Page, PageRequest, SortKey, page_of};
+pub use page::{
+    After, Cursor, CursorError, KeyKind, ListOrder, MAX_KEY_BYTES, MAX_PAGE_SIZE, Page, PageRequest, SortKey, page_of,
+};
 pub use period::{Period, PeriodError};
 pub use policy::{Action, Denied, Policy, PolicyError, Scope, ScopeKind};
 pub use profile::{ProfileError, RegionProfile, Term, TermKind};

@@ -9,8 +9,14 @@ use uuid::Uuid;
 /// The largest page anyone may ask for; bigger requests are refused, not clamped silently.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
-/// The longest cursor text accepted (a sort key is a name folded for sorting: well under this).
-const MAX_CURSOR_CHARS: usize = 2048;
+/// The longest cursor text accepted. The longest key the system gives out is a name folded for
+/// sorting: 1,000 characters, which folding may double (`İ` lowers to two), of up to 4 bytes each,
+/// is 8,000 bytes, and base64 makes 10,700 characters of it with the order and the id. A key of
+/// up to [`MAX_KEY_BYTES`] fits.
+const MAX_CURSOR_CHARS: usize = 16 * 1024;
+
+/// The longest key (in UTF-8 bytes) a cursor is guaranteed to carry back.
+pub const MAX_KEY_BYTES: usize = 10_000;
 
 /// Separates a cursor's parts before encoding (a control character no key contains).
 const SEPARATOR: char = '\u{1f}';
@@ -276,8 +282,18 @@ mod tests {
             forged(&format!("org\u{1f}t\u{7}\u{1f}{id}")),
             forged(&format!("org\u{1f}tА\u{1f}{}", Uuid::from_u128(7).hyphenated())),
             "A".repeat(MAX_CURSOR_CHARS + 1),
+            URL_SAFE_NO_PAD.encode(format!("org.name.asc\u{1f}t{}\u{1f}{id}", "я".repeat(MAX_CURSOR_CHARS))),
         ] {
             assert_eq!(Cursor::decode(&text), Err(CursorError::Malformed), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_cursor_carries_back_the_longest_key_the_system_gives_out() {
+        // A 1,000-character name of 4-byte characters, each folding to two: 8,000 bytes.
+        for key in ["𝔄".repeat(MAX_KEY_BYTES / 4), "İ".repeat(2_000), "д".repeat(MAX_KEY_BYTES / 2)] {
+            let cursor = Cursor::new(NAMES, after(SortKey::Text(key), 1));
+            assert_eq!(Cursor::decode(&cursor.encode()), Ok(cursor));
         }
     }
 
