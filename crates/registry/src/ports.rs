@@ -33,6 +33,23 @@ pub struct RegistryPorts {
     pub references: Arc<dyn ReferenceRepo>,
 }
 
+impl RegistryPorts {
+    /// Every port over one store (a database, or the in-memory fake).
+    pub fn over<S>(store: S) -> Self
+    where
+        S: OrganizationRepo + PersonRepo + MembershipRepo + CoalitionRepo + TieRepo + ReferenceRepo + Clone + 'static,
+    {
+        Self {
+            organizations: Arc::new(store.clone()),
+            people: Arc::new(store.clone()),
+            memberships: Arc::new(store.clone()),
+            coalitions: Arc::new(store.clone()),
+            ties: Arc::new(store.clone()),
+            references: Arc::new(store),
+        }
+    }
+}
+
 /// Which organisations a list shows. Every field narrows the list; `None` does not filter.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OrganizationFilter {

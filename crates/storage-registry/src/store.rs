@@ -47,14 +47,7 @@ impl SqlRegistry {
 
     /// The ports, all backed by this database.
     pub fn ports(&self) -> RegistryPorts {
-        RegistryPorts {
-            organizations: Arc::new(self.clone()),
-            people: Arc::new(self.clone()),
-            memberships: Arc::new(self.clone()),
-            coalitions: Arc::new(self.clone()),
-            ties: Arc::new(self.clone()),
-            references: Arc::new(self.clone()),
-        }
+        RegistryPorts::over(self.clone())
     }
 
     fn conn(&self) -> &sea_orm::DatabaseConnection {

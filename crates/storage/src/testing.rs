@@ -62,6 +62,20 @@ pub async fn sqlite() -> (Database, TempSqlite) {
     (db, file)
 }
 
+/// Fresh SQLite databases for a suite that takes a new store for each of its parts: every file
+/// lives as long as this value.
+#[derive(Debug, Default)]
+pub struct FreshSqlite(std::sync::Mutex<Vec<TempSqlite>>);
+
+impl FreshSqlite {
+    /// One more fresh, migrated database.
+    pub async fn database(&self) -> Database {
+        let (db, file) = sqlite().await;
+        self.0.lock().expect("never poisoned").push(file);
+        db
+    }
+}
+
 /// The URL of a fresh, empty PostgreSQL database, or `None` when no server is configured.
 /// `test` names the calling test for CI's count of PostgreSQL tests (empty: a helper database, not counted).
 pub async fn postgres_url(test: &str) -> Option<String> {

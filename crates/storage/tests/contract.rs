@@ -1,10 +1,8 @@
 //! The registry's and the accounts' port contracts on SQLite and on PostgreSQL, and the migration
 //! round trip on both.
 
-use std::sync::{Arc, Mutex};
-
 use registry::testing::contract;
-use storage::testing::{TempSqlite, postgres, sqlite};
+use storage::testing::{FreshSqlite, TempSqlite, postgres, sqlite};
 use storage::{Database, SqlAudit};
 use storage_access::SqlAccess;
 use storage_registry::SqlRegistry;
@@ -16,16 +14,8 @@ fn stores(db: Database) -> contract::Stores {
 
 #[tokio::test]
 async fn the_registry_ports_keep_the_contract_on_sqlite() {
-    let files = Arc::new(Mutex::new(Vec::<TempSqlite>::new()));
-    contract::all(|| {
-        let files = files.clone();
-        async move {
-            let (db, file) = sqlite().await;
-            files.lock().unwrap().push(file);
-            stores(db)
-        }
-    })
-    .await;
+    let fresh = FreshSqlite::default();
+    contract::all(|| async { stores(fresh.database().await) }).await;
 }
 
 #[tokio::test]

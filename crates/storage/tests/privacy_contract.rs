@@ -2,14 +2,14 @@
 //! the registry's personal-data hook; the failing case adds a hook that fails after the others
 //! changed their rows.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use kernel::{PersonId, StoreError};
 use privacy::testing::contract;
 use registry::testing::RegistryPopulation;
 use sea_orm::DatabaseTransaction;
-use storage::testing::{TempSqlite, postgres, sqlite};
+use storage::testing::{FreshSqlite, postgres};
 use storage::{Database, PersonalDataHook, SqlAudit};
 use storage_privacy::SqlPrivacy;
 use storage_registry::{RegistryPersonalData, SqlRegistry};
@@ -42,16 +42,8 @@ fn stores(db: Database) -> contract::Stores {
 
 #[tokio::test]
 async fn the_privacy_ports_keep_the_contract_on_sqlite() {
-    let files = Arc::new(Mutex::new(Vec::<TempSqlite>::new()));
-    contract::all(|| {
-        let files = files.clone();
-        async move {
-            let (db, file) = sqlite().await;
-            files.lock().unwrap().push(file);
-            stores(db)
-        }
-    })
-    .await;
+    let fresh = FreshSqlite::default();
+    contract::all(|| async { stores(fresh.database().await) }).await;
 }
 
 #[tokio::test]

@@ -77,14 +77,7 @@ impl InMemoryRegistry {
 
     /// The ports, all backed by this store.
     pub fn ports(&self) -> RegistryPorts {
-        RegistryPorts {
-            organizations: Arc::new(self.clone()),
-            people: Arc::new(self.clone()),
-            memberships: Arc::new(self.clone()),
-            coalitions: Arc::new(self.clone()),
-            ties: Arc::new(self.clone()),
-            references: Arc::new(self.clone()),
-        }
+        RegistryPorts::over(self.clone())
     }
 
     pub(super) fn state(&self) -> MutexGuard<'_, State> {
