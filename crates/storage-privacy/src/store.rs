@@ -20,7 +20,7 @@ use sea_orm::{
 
 use kernel::StoreError;
 use storage::errors::{corrupt, unavailable};
-use storage::{Backend, Database, PersonalDataHook, commit_audited};
+use storage::{Backend, Database, PersonalDataHook, commit_audited, one_of};
 
 use crate::anonymise::ConsentDocuments;
 use crate::disclosure::{self, Disclosure};
@@ -413,7 +413,7 @@ impl ConsentRepo for SqlPrivacy {
             return Ok(Vec::new());
         }
         let rows = consent::Entity::find()
-            .filter(consent::Column::PersonId.is_in(subjects.iter().map(|s| s.0)))
+            .filter(one_of(self.db.backend(), consent::Column::PersonId, subjects.iter().map(|s| s.0).collect()))
             .filter(consent::Column::Kind.eq(ConsentKind::Distribution.code()))
             .filter(consent::Column::Purpose.eq(purpose))
             .filter(consent::Column::WithdrawnAt.is_null())

@@ -24,7 +24,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, RuntimeErr, Select,
 };
 
-use storage::{Backend, Database, commit_audited, raw_audit};
+use storage::{Backend, ByPosition, Database, all_by_position, commit_audited, one_of, raw_audit};
 
 use crate::convert::{self, json_item};
 use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
@@ -156,19 +156,21 @@ const MEMBER_ORDER: [coalition_member::Column; 2] = [coalition_member::Column::V
 
 impl SqlRegistry {
     /// Rows of a dated table whose `column` is one of `ids`, in the given order. One query.
-    async fn periods_where_in<E: EntityTrait>(
+    async fn periods_where_in<E: EntityTrait<Model: ByPosition>>(
         &self,
         column: E::Column,
         ids: Vec<uuid::Uuid>,
         order: [E::Column; 2],
     ) -> Result<Vec<E::Model>, StoreError<Conflict>> {
-        E::find()
-            .filter(column.is_in(ids))
-            .order_by(order[0], Order::Asc)
-            .order_by(order[1], Order::Asc)
-            .all(self.conn())
-            .await
-            .map_err(repo_error)
+        all_by_position(
+            E::find()
+                .filter(one_of(self.db.backend(), column, ids))
+                .order_by(order[0], Order::Asc)
+                .order_by(order[1], Order::Asc),
+            self.conn(),
+        )
+        .await
+        .map_err(repo_error)
     }
 
     /// Sets the end date (`valid_to`) of one row of a dated table.
@@ -270,11 +272,16 @@ impl OrganizationRepo for SqlRegistry {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = organization::Entity::find()
-            .filter(organization::Column::Id.is_in(uuids(ids, |id| id.0)))
-            .all(self.conn())
-            .await
-            .map_err(repo_error)?;
+        let rows = all_by_position(
+            organization::Entity::find().filter(one_of(
+                self.db.backend(),
+                organization::Column::Id,
+                uuids(ids, |id| id.0),
+            )),
+            self.conn(),
+        )
+        .await
+        .map_err(repo_error)?;
         all(rows, convert::organization_from)
     }
 
@@ -282,12 +289,17 @@ impl OrganizationRepo for SqlRegistry {
         if inns.is_empty() && ogrns.is_empty() {
             return Ok(Vec::new());
         }
-        // One query; the connection's custom plans (see `Database::connect`) let PostgreSQL use
-        // both unique indexes for the OR instead of scanning the table.
+        // One query, two array parameters: PostgreSQL's plan uses both unique indexes for the OR
+        // (a bitmap OR), whatever the batch's size.
         let condition = Condition::any()
-            .add(organization::Column::Inn.is_in(inns.iter().map(ToString::to_string)))
-            .add(organization::Column::Ogrn.is_in(ogrns.iter().map(ToString::to_string)));
-        let rows = organization::Entity::find().filter(condition).all(self.conn()).await.map_err(repo_error)?;
+            .add(one_of(self.db.backend(), organization::Column::Inn, inns.iter().map(ToString::to_string).collect()))
+            .add(one_of(
+                self.db.backend(),
+                organization::Column::Ogrn,
+                ogrns.iter().map(ToString::to_string).collect(),
+            ));
+        let rows =
+            all_by_position(organization::Entity::find().filter(condition), self.conn()).await.map_err(repo_error)?;
         all(rows, convert::organization_from)
     }
 
@@ -307,7 +319,7 @@ impl OrganizationRepo for SqlRegistry {
         if let Some(after) = &page.after {
             query = query.filter(after_condition(key, C::Id, after, order.descending()));
         }
-        let rows = query.limit(page.limit()).all(self.conn()).await.map_err(repo_error)?;
+        let rows = all_by_position(query.limit(page.limit()), self.conn()).await.map_err(repo_error)?;
         let positioned = rows
             .into_iter()
             .map(|row| {
@@ -479,11 +491,12 @@ impl PersonRepo for SqlRegistry {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = person::Entity::find()
-            .filter(person::Column::Id.is_in(uuids(ids, |id| id.0)))
-            .all(self.conn())
-            .await
-            .map_err(repo_error)?;
+        let rows = all_by_position(
+            person::Entity::find().filter(one_of(self.db.backend(), person::Column::Id, uuids(ids, |id| id.0))),
+            self.conn(),
+        )
+        .await
+        .map_err(repo_error)?;
         all(rows, convert::person_from)
     }
 
@@ -515,13 +528,12 @@ impl PersonRepo for SqlRegistry {
         if let Some(after) = &page.after {
             query = query.filter(after_condition(key.clone(), person::Column::Id, after, false));
         }
-        let rows = query
-            .order_by(key, Order::Asc)
-            .order_by(person::Column::Id, Order::Asc)
-            .limit(page.limit())
-            .all(self.conn())
-            .await
-            .map_err(repo_error)?;
+        let rows = all_by_position(
+            query.order_by(key, Order::Asc).order_by(person::Column::Id, Order::Asc).limit(page.limit()),
+            self.conn(),
+        )
+        .await
+        .map_err(repo_error)?;
         let positioned = rows
             .into_iter()
             .map(|row| {
@@ -569,21 +581,24 @@ impl CoalitionRepo for SqlRegistry {
     }
 
     async fn list(&self) -> Result<Vec<Coalition>, StoreError<Conflict>> {
-        let rows = coalition::Entity::find()
-            .order_by(self.sort_expr("sort_key"), Order::Asc)
-            .order_by(coalition::Column::Id, Order::Asc)
-            .all(self.conn())
-            .await
-            .map_err(repo_error)?;
+        let rows = all_by_position(
+            coalition::Entity::find()
+                .order_by(self.sort_expr("sort_key"), Order::Asc)
+                .order_by(coalition::Column::Id, Order::Asc),
+            self.conn(),
+        )
+        .await
+        .map_err(repo_error)?;
         all(rows, convert::coalition_from)
     }
 
     async fn get_many(&self, ids: &[CoalitionId]) -> Result<Vec<Coalition>, StoreError<Conflict>> {
-        let rows = coalition::Entity::find()
-            .filter(coalition::Column::Id.is_in(uuids(ids, |id| id.0)))
-            .all(self.conn())
-            .await
-            .map_err(repo_error)?;
+        let rows = all_by_position(
+            coalition::Entity::find().filter(one_of(self.db.backend(), coalition::Column::Id, uuids(ids, |id| id.0))),
+            self.conn(),
+        )
+        .await
+        .map_err(repo_error)?;
         all(rows, convert::coalition_from)
     }
 
@@ -638,17 +653,19 @@ impl TieRepo for SqlRegistry {
 
     async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Tie>, StoreError<Conflict>> {
         let ids = uuids(ids, |id| id.0);
-        let rows = tie::Entity::find()
-            .filter(
-                Condition::any()
-                    .add(tie::Column::OrganizationA.is_in(ids.clone()))
-                    .add(tie::Column::OrganizationB.is_in(ids)),
-            )
-            .order_by(tie::Column::ValidFrom, Order::Asc)
-            .order_by(tie::Column::Id, Order::Asc)
-            .all(self.conn())
-            .await
-            .map_err(repo_error)?;
+        let rows = all_by_position(
+            tie::Entity::find()
+                .filter(
+                    Condition::any()
+                        .add(one_of(self.db.backend(), tie::Column::OrganizationA, ids.clone()))
+                        .add(one_of(self.db.backend(), tie::Column::OrganizationB, ids)),
+                )
+                .order_by(tie::Column::ValidFrom, Order::Asc)
+                .order_by(tie::Column::Id, Order::Asc),
+            self.conn(),
+        )
+        .await
+        .map_err(repo_error)?;
         all(rows, convert::tie_from)
     }
 }

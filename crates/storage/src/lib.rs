@@ -9,9 +9,11 @@ mod database;
 mod entities;
 pub mod errors;
 mod personal_data;
+mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use audit_store::{SqlAudit, commit_audited, raw_audit};
 pub use database::{Backend, Database, MigrationState, StorageError};
 pub use personal_data::PersonalDataHook;
+pub use sql::{ByPosition, all_by_position, one_of};

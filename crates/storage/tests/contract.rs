@@ -78,12 +78,31 @@ async fn sqlite_runs_in_wal_mode() {
 }
 
 #[tokio::test]
-async fn postgres_sessions_have_a_statement_timeout_and_plan_every_statement_anew() {
-    let Some(db) = postgres("postgres_sessions_have_a_statement_timeout_and_plan_every_statement_anew").await else {
+async fn postgres_sessions_have_a_statement_timeout_and_the_servers_plan_cache() {
+    let Some(db) = postgres("postgres_sessions_have_a_statement_timeout_and_the_servers_plan_cache").await else {
         return;
     };
     assert_eq!(db.session_setting("statement_timeout").await.unwrap().as_deref(), Some("5s"));
-    assert_eq!(db.session_setting("plan_cache_mode").await.unwrap().as_deref(), Some("force_custom_plan"));
+    assert_eq!(db.session_setting("plan_cache_mode").await.unwrap().as_deref(), Some("auto"));
+}
+
+#[test]
+fn a_list_of_keys_is_one_array_parameter_on_postgres_and_one_parameter_per_key_on_sqlite() {
+    use sea_orm::sea_query::{Alias, PostgresQueryBuilder, Query, SqliteQueryBuilder};
+    let keys: Vec<uuid::Uuid> = (0..500u128).map(uuid::Uuid::from_u128).collect();
+    let select = |backend| {
+        Query::select()
+            .column(Alias::new("id"))
+            .from(Alias::new("people"))
+            .and_where(storage::one_of(backend, Alias::new("id"), keys.clone()))
+            .to_owned()
+    };
+    let (sql, values) = select(storage::Backend::Postgres).build(PostgresQueryBuilder);
+    assert_eq!(sql, r#"SELECT "id" FROM "people" WHERE "id" = ANY($1)"#);
+    assert_eq!(values.0.len(), 1, "one array, whatever the number of keys");
+    let (sql, values) = select(storage::Backend::Sqlite).build(SqliteQueryBuilder);
+    assert!(sql.starts_with(r#"SELECT "id" FROM "people" WHERE "id" IN (?, ?"#), "{sql}");
+    assert_eq!(values.0.len(), 500);
 }
 
 #[test]

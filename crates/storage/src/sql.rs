@@ -1,0 +1,71 @@
+//! SQL shapes shared by every adapter, written once per backend.
+
+use sea_orm::sea_query::extension::postgres::PgFunc;
+use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, SimpleExpr, Value};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, IdenStatic, Iterable, QueryResult, QueryTrait, Select};
+
+use crate::Backend;
+
+/// `column` is one of `values`. On PostgreSQL one array parameter (`column = ANY($1)`): the
+/// statement's text is the same for 1 and for 500 values, so it is parsed and prepared once per
+/// connection and planned without a parameter per value. SQLite has no arrays: `IN (?, ?, ...)`.
+pub fn one_of<V>(backend: Backend, column: impl IntoColumnRef, values: Vec<V>) -> SimpleExpr
+where
+    V: Into<Value>,
+    Vec<V>: Into<Value>,
+{
+    match backend {
+        Backend::Postgres => Expr::col(column).eq(PgFunc::any(Expr::val(values))),
+        Backend::Sqlite => Expr::col(column).is_in(values),
+    }
+}
+
+/// A model read by column position rather than by name: sea-orm's derived reading looks every
+/// column up by name, formatting the name and an error string for each NULL; on a page of 100
+/// organisations with 500 people that was a fifth of the gateway's CPU (docs/benchmarks.md).
+/// Implemented by [`by_position!`](crate::by_position), which lists the fields in the entity's
+/// column order; [`all_by_position`] checks that order in debug builds (every test).
+pub trait ByPosition: Sized {
+    /// The columns in the order they are read.
+    const COLUMNS: &'static [&'static str];
+    /// Reads one row whose columns are [`Self::COLUMNS`], in that order.
+    fn decode(row: &QueryResult) -> Result<Self, DbErr>;
+}
+
+/// Implements [`ByPosition`] for an entity's model: `by_position!(Model { id, name, ... })`, the
+/// fields in the order they are declared (which is the entity's `Column::iter()` order).
+#[macro_export]
+macro_rules! by_position {
+    ($model:ty { $($field:ident),+ $(,)? }) => {
+        impl $crate::ByPosition for $model {
+            const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),+];
+            #[allow(unused_assignments)]
+            fn decode(row: &::sea_orm::QueryResult) -> Result<Self, ::sea_orm::DbErr> {
+                let mut at = 0usize;
+                Ok(Self {
+                    $($field: {
+                        let value = row.try_get_by_index(at)?;
+                        at += 1;
+                        value
+                    }),+
+                })
+            }
+        }
+    };
+}
+
+/// The rows of `select` (an entity's `find()`, which selects every column in declared order),
+/// read by position.
+pub async fn all_by_position<E>(select: Select<E>, conn: &impl ConnectionTrait) -> Result<Vec<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: ByPosition,
+{
+    debug_assert!(
+        E::Column::iter().map(|c| IdenStatic::as_str(&c)).eq(E::Model::COLUMNS.iter().copied()),
+        "by_position! of {} lists the columns out of their declared order",
+        E::default().table_name()
+    );
+    let rows = conn.query_all_raw(select.build(conn.get_database_backend())).await?;
+    rows.iter().map(E::Model::decode).collect()
+}
