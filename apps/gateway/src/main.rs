@@ -3,6 +3,11 @@
 use clap::Parser;
 use gateway::{Application, GatewayConfig};
 
+/// A request allocates thousands of small strings and values (rows, GraphQL values, JSON); with
+/// glibc's allocator a quarter of the gateway's CPU went to malloc and free (docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     use std::io::IsTerminal as _;

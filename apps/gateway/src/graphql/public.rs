@@ -94,7 +94,7 @@ impl PublicOrganizationGql {
     #[graphql(complexity = "2 + child_complexity")]
     async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<PublicContactGql>> {
         let found = loaders(ctx).contacts.load_one(self.0.id).await.gql(ctx)?;
-        Ok(found.unwrap_or_default().into_iter().map(|(_, card)| PublicContactGql::from(card)).collect())
+        Ok(found.unwrap_or_default().iter().map(|card| PublicContactGql::from(&card.1)).collect())
     }
 }
 
@@ -112,11 +112,11 @@ pub struct PublicContactGql {
     pub emails: Vec<String>,
 }
 
-impl From<PublicPerson> for PublicContactGql {
-    fn from(p: PublicPerson) -> Self {
+impl From<&PublicPerson> for PublicContactGql {
+    fn from(p: &PublicPerson) -> Self {
         Self {
-            full_name: p.full_name,
-            position: p.position,
+            full_name: p.full_name.clone(),
+            position: p.position.clone(),
             phones: p.phones.iter().map(ToString::to_string).collect(),
             emails: p.emails.iter().map(ToString::to_string).collect(),
         }

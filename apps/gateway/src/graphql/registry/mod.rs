@@ -6,6 +6,8 @@ pub mod loaders;
 pub mod pages;
 pub mod types;
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
 use kernel::TermKind;
@@ -35,7 +37,7 @@ impl RegistryQuery {
     async fn organization(&self, ctx: &Context<'_>, id: ID) -> Result<Option<OrganizationGql>> {
         let actor = actor(ctx)?;
         let id = parse_id(ctx, "id", &id, OrganizationId)?;
-        Ok(services(ctx).registry.organization(actor, id).await.gql(ctx)?.map(OrganizationGql))
+        Ok(services(ctx).registry.organization(actor, id).await.gql(ctx)?.map(|o| OrganizationGql(Arc::new(o))))
     }
 
     /// Organisations, filtered, in a stable order, a page at a time (at most 100).
@@ -53,14 +55,14 @@ impl RegistryQuery {
         let order: OrganizationOrder = order_by.into();
         let page = page_request(ctx, first, after, order.list_order())?;
         let found = services(ctx).registry.organizations(actor, &filter, order, page).await.gql(ctx)?;
-        Ok(OrganizationConnection(found, order.list_order()))
+        Ok(OrganizationConnection(found.map(Arc::new), order.list_order()))
     }
 
     /// One person, or null.
     async fn person(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PersonGql>> {
         let actor = actor(ctx)?;
         let id = parse_id(ctx, "id", &id, PersonId)?;
-        Ok(services(ctx).registry.person(actor, id).await.gql(ctx)?.map(PersonGql))
+        Ok(services(ctx).registry.person(actor, id).await.gql(ctx)?.map(|p| PersonGql(Arc::new(p))))
     }
 
     /// People, by surname, a page at a time (at most 100).
@@ -83,13 +85,20 @@ impl RegistryQuery {
             only: None,
         };
         let page = page_request(ctx, first, after, PEOPLE_ORDER)?;
-        Ok(PersonConnection(services(ctx).registry.people(actor, &filter, page).await.gql(ctx)?))
+        Ok(PersonConnection(services(ctx).registry.people(actor, &filter, page).await.gql(ctx)?.map(Arc::new)))
     }
 
     /// Every coalition, by name.
     async fn coalitions(&self, ctx: &Context<'_>) -> Result<Vec<CoalitionGql>> {
         let actor = actor(ctx)?;
-        Ok(services(ctx).registry.coalitions(actor).await.gql(ctx)?.into_iter().map(CoalitionGql).collect())
+        Ok(services(ctx)
+            .registry
+            .coalitions(actor)
+            .await
+            .gql(ctx)?
+            .into_iter()
+            .map(|c| CoalitionGql(Arc::new(c)))
+            .collect())
     }
 
     /// Counts of organisations by municipality, legal form, activity area and relationship.
@@ -140,7 +149,7 @@ impl RegistryMutation {
     async fn create_organization(&self, ctx: &Context<'_>, input: OrganizationInputGql) -> Result<OrganizationGql> {
         let actor = actor(ctx)?;
         let created = services(ctx).registry.create_organization(actor, &input.into()).await.gql(ctx)?;
-        Ok(OrganizationGql(created))
+        Ok(OrganizationGql(Arc::new(created)))
     }
 
     /// Replaces an organisation's description; a stale `expectedVersion` is a `CONFLICT`.
@@ -155,7 +164,7 @@ impl RegistryMutation {
         let id = parse_id(ctx, "id", &id, OrganizationId)?;
         let updated =
             services(ctx).registry.update_organization(actor, id, expected_version, &input.into()).await.gql(ctx)?;
-        Ok(OrganizationGql(updated))
+        Ok(OrganizationGql(Arc::new(updated)))
     }
 
     /// Marks an organisation liquidated on a date.
@@ -169,7 +178,7 @@ impl RegistryMutation {
         let actor = actor(ctx)?;
         let id = parse_id(ctx, "id", &id, OrganizationId)?;
         let updated = services(ctx).registry.liquidate_organization(actor, id, expected_version, on).await.gql(ctx)?;
-        Ok(OrganizationGql(updated))
+        Ok(OrganizationGql(Arc::new(updated)))
     }
 
     /// Records that the caller checked the organisation's record.
@@ -177,7 +186,7 @@ impl RegistryMutation {
         let actor = actor(ctx)?;
         let id = parse_id(ctx, "id", &id, OrganizationId)?;
         let updated = services(ctx).registry.verify_organization(actor, id, expected_version).await.gql(ctx)?;
-        Ok(OrganizationGql(updated))
+        Ok(OrganizationGql(Arc::new(updated)))
     }
 
     /// Adds a person with the legal basis on which the centre holds their data.
@@ -201,7 +210,7 @@ impl RegistryMutation {
             since: legal_basis.since,
             document: legal_basis.document,
         };
-        Ok(PersonGql(services(ctx).registry.add_person(actor, &person, &basis).await.gql(ctx)?))
+        Ok(PersonGql(Arc::new(services(ctx).registry.add_person(actor, &person, &basis).await.gql(ctx)?)))
     }
 
     /// Records a person's position in an organisation.
@@ -218,14 +227,14 @@ impl RegistryMutation {
         let organization = parse_id(ctx, "organizationId", &organization_id, OrganizationId)?;
         let added =
             services(ctx).registry.add_membership(actor, person, organization, &position, from).await.gql(ctx)?;
-        Ok(MembershipGql(added))
+        Ok(MembershipGql(Arc::new(added)))
     }
 
     /// Ends a position on a date (today when absent).
     async fn end_membership(&self, ctx: &Context<'_>, id: ID, on: Option<NaiveDate>) -> Result<MembershipGql> {
         let actor = actor(ctx)?;
         let id = parse_id(ctx, "id", &id, MembershipId)?;
-        Ok(MembershipGql(services(ctx).registry.end_membership(actor, id, on).await.gql(ctx)?))
+        Ok(MembershipGql(Arc::new(services(ctx).registry.end_membership(actor, id, on).await.gql(ctx)?)))
     }
 
     /// Creates a coalition.
@@ -236,7 +245,7 @@ impl RegistryMutation {
             .create_coalition(actor, &input.name, input.purpose.as_deref(), input.founded_on)
             .await
             .gql(ctx)?;
-        Ok(CoalitionGql(created))
+        Ok(CoalitionGql(Arc::new(created)))
     }
 
     /// Adds an organisation to a coalition.
@@ -256,7 +265,7 @@ impl RegistryMutation {
             .add_coalition_member(actor, coalition, organization, role.into(), from)
             .await
             .gql(ctx)?;
-        Ok(CoalitionMemberGql(added))
+        Ok(CoalitionMemberGql(Arc::new(added)))
     }
 
     /// Ends a coalition membership on a date (today when absent).
@@ -268,7 +277,7 @@ impl RegistryMutation {
     ) -> Result<CoalitionMemberGql> {
         let actor = actor(ctx)?;
         let id = parse_id(ctx, "id", &id, CoalitionMemberId)?;
-        Ok(CoalitionMemberGql(services(ctx).registry.end_coalition_member(actor, id, on).await.gql(ctx)?))
+        Ok(CoalitionMemberGql(Arc::new(services(ctx).registry.end_coalition_member(actor, id, on).await.gql(ctx)?)))
     }
 
     /// Adds a tie between two organisations (seen from the first in the answer).
@@ -287,7 +296,7 @@ impl RegistryMutation {
             note: input.note,
         };
         let tie = services(ctx).registry.add_tie(actor, &new).await.gql(ctx)?;
-        Ok(TieGql { tie, from: a })
+        Ok(TieGql { tie: Arc::new(tie), from: a })
     }
 
     /// Ends a tie on a date (today when absent).
@@ -296,6 +305,6 @@ impl RegistryMutation {
         let id = parse_id(ctx, "id", &id, TieId)?;
         let tie = services(ctx).registry.end_tie(actor, id, on).await.gql(ctx)?;
         let from = tie.pair().0;
-        Ok(TieGql { tie, from })
+        Ok(TieGql { tie: Arc::new(tie), from })
     }
 }

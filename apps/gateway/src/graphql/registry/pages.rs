@@ -1,6 +1,8 @@
 //! The registry's pages: organisations and people a page at a time, with what the selection
 //! will ask for loaded one batch per edge.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Lookahead, Object, Result, SimpleObject};
 use kernel::{ListOrder, Page};
 use registry::model::{Organization, OrganizationId, Person};
@@ -11,7 +13,7 @@ use super::types::{OrganizationGql, PersonGql};
 use crate::graphql::shared::{Caller, GqlResult, PageInfoGql, cursors, page_info, services, total_count};
 
 /// A page of organisations.
-pub struct OrganizationConnection(pub Page<Organization>, pub ListOrder);
+pub struct OrganizationConnection(pub Page<Arc<Organization>>, pub ListOrder);
 
 /// An organisation with its cursor.
 #[derive(SimpleObject)]
@@ -47,7 +49,7 @@ impl OrganizationConnection {
 /// Loads, one batch per edge, what the selected fields of a page of organisations will ask for,
 /// two levels deep; the resolvers below then answer from the request's loader cache. Without this
 /// the batches would depend on timing, and the statement count could grow with the page.
-async fn prefetch(ctx: &Context<'_>, node: Lookahead<'_>, organizations: &[Organization]) -> Result<()> {
+async fn prefetch(ctx: &Context<'_>, node: Lookahead<'_>, organizations: &[Arc<Organization>]) -> Result<()> {
     let loaders = loaders(ctx);
     let ids: Vec<OrganizationId> = organizations.iter().map(|o| o.id).collect();
     loaders.organizations.feed_many(organizations.iter().map(|o| (o.id, o.clone()))).await;
@@ -55,7 +57,7 @@ async fn prefetch(ctx: &Context<'_>, node: Lookahead<'_>, organizations: &[Organ
         let memberships = loaders.memberships_by_organization.load_many(ids.iter().copied()).await.gql(ctx)?;
         let person = node.field("people").field("person");
         if person.exists() {
-            let people = || memberships.values().flatten().map(|m| m.person);
+            let people = || memberships.values().flat_map(|list| list.iter()).map(|m| m.person);
             loaders.people.load_many(people()).await.gql(ctx)?;
             let contacts = person.field("phones").exists() || person.field("emails").exists();
             // Prefetched only for callers who may read them; for the others each field answers FORBIDDEN.
@@ -70,21 +72,25 @@ async fn prefetch(ctx: &Context<'_>, node: Lookahead<'_>, organizations: &[Organ
     if node.field("ties").exists() {
         let ties = loaders.ties.load_many(ids.iter().copied()).await.gql(ctx)?;
         if node.field("ties").field("other").exists() {
-            let ends = ties.values().flatten().flat_map(|t| [t.pair().0, t.pair().1]);
+            let ends = ties.values().flat_map(|list| list.iter()).flat_map(|t| [t.pair().0, t.pair().1]);
             loaders.organizations.load_many(ends).await.gql(ctx)?;
         }
     }
     if node.field("coalitions").exists() {
         let members = loaders.coalitions_by_organization.load_many(ids.iter().copied()).await.gql(ctx)?;
         if node.field("coalitions").field("coalition").exists() {
-            loaders.coalitions.load_many(members.values().flatten().map(|m| m.coalition)).await.gql(ctx)?;
+            loaders
+                .coalitions
+                .load_many(members.values().flat_map(|list| list.iter()).map(|m| m.coalition))
+                .await
+                .gql(ctx)?;
         }
     }
     Ok(())
 }
 
 /// A page of people.
-pub struct PersonConnection(pub Page<Person>);
+pub struct PersonConnection(pub Page<Arc<Person>>);
 
 /// A person with its cursor.
 #[derive(SimpleObject)]

@@ -1,6 +1,8 @@
 //! The registry's object types: wrappers around domain values, never the domain types themselves,
 //! and its enums, each mirroring the domain's by `remote`.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use kernel::{Lang, TermKind};
@@ -116,7 +118,7 @@ fn strings<T: ToString>(values: &[T]) -> Vec<String> {
 }
 
 /// An organisation, as staff see it.
-pub struct OrganizationGql(pub Organization);
+pub struct OrganizationGql(pub Arc<Organization>);
 
 #[Object(name = "Organization")]
 impl OrganizationGql {
@@ -215,17 +217,17 @@ impl OrganizationGql {
     /// People who hold or held positions here.
     async fn people(&self, ctx: &Context<'_>) -> Result<Vec<MembershipGql>> {
         let found = loaders(ctx).memberships_by_organization.load_one(self.0.id).await.gql(ctx)?;
-        Ok(found.unwrap_or_default().into_iter().map(MembershipGql).collect())
+        Ok(found.unwrap_or_default().iter().cloned().map(MembershipGql).collect())
     }
     /// Coalitions the organisation belongs or belonged to.
     async fn coalitions(&self, ctx: &Context<'_>) -> Result<Vec<CoalitionMemberGql>> {
         let found = loaders(ctx).coalitions_by_organization.load_one(self.0.id).await.gql(ctx)?;
-        Ok(found.unwrap_or_default().into_iter().map(CoalitionMemberGql).collect())
+        Ok(found.unwrap_or_default().iter().cloned().map(CoalitionMemberGql).collect())
     }
     /// Ties with other organisations, seen from this one.
     async fn ties(&self, ctx: &Context<'_>) -> Result<Vec<TieGql>> {
         let found = loaders(ctx).ties.load_one(self.0.id).await.gql(ctx)?;
-        Ok(found.unwrap_or_default().into_iter().map(|tie| TieGql { tie, from: self.0.id }).collect())
+        Ok(found.unwrap_or_default().iter().cloned().map(|tie| TieGql { tie, from: self.0.id }).collect())
     }
 }
 
@@ -244,7 +246,7 @@ pub struct LegalBasisGql {
 }
 
 /// A person.
-pub struct PersonGql(pub Person);
+pub struct PersonGql(pub Arc<Person>);
 
 #[Object(name = "Person")]
 impl PersonGql {
@@ -294,18 +296,18 @@ impl PersonGql {
     /// Positions in organisations.
     async fn organizations(&self, ctx: &Context<'_>) -> Result<Vec<MembershipGql>> {
         let found = loaders(ctx).memberships_by_person.load_one(self.0.id).await.gql(ctx)?;
-        Ok(found.unwrap_or_default().into_iter().map(MembershipGql).collect())
+        Ok(found.unwrap_or_default().iter().cloned().map(MembershipGql).collect())
     }
 }
 
 impl PersonGql {
-    async fn contacts(&self, ctx: &Context<'_>) -> Result<Option<PersonContacts>> {
+    async fn contacts(&self, ctx: &Context<'_>) -> Result<Option<Arc<PersonContacts>>> {
         loaders(ctx).contacts.load_one(self.0.id).await.gql(ctx)
     }
 }
 
 /// A person's position in an organisation.
-pub struct MembershipGql(pub Membership);
+pub struct MembershipGql(pub Arc<Membership>);
 
 #[Object(name = "Membership")]
 impl MembershipGql {
@@ -336,7 +338,7 @@ impl MembershipGql {
 }
 
 /// A coalition of organisations.
-pub struct CoalitionGql(pub Coalition);
+pub struct CoalitionGql(pub Arc<Coalition>);
 
 #[Object(name = "Coalition")]
 impl CoalitionGql {
@@ -355,12 +357,12 @@ impl CoalitionGql {
     /// Member organisations, past and present.
     async fn members(&self, ctx: &Context<'_>) -> Result<Vec<CoalitionMemberGql>> {
         let found = loaders(ctx).members_by_coalition.load_one(self.0.id).await.gql(ctx)?;
-        Ok(found.unwrap_or_default().into_iter().map(CoalitionMemberGql).collect())
+        Ok(found.unwrap_or_default().iter().cloned().map(CoalitionMemberGql).collect())
     }
 }
 
 /// An organisation's membership in a coalition.
-pub struct CoalitionMemberGql(pub CoalitionMember);
+pub struct CoalitionMemberGql(pub Arc<CoalitionMember>);
 
 #[Object(name = "CoalitionMember")]
 impl CoalitionMemberGql {
@@ -389,7 +391,7 @@ impl CoalitionMemberGql {
 /// A tie seen from one of its organisations.
 pub struct TieGql {
     /// The tie.
-    pub tie: Tie,
+    pub tie: Arc<Tie>,
     /// The organisation it is seen from.
     pub from: OrganizationId,
 }

@@ -48,6 +48,10 @@ pub struct Grouped<K, T> {
     keys: fn(&T) -> Vec<K>,
 }
 
+/// The records listed under one key, shared: a loader's cache, the resolvers and the answer hold
+/// the same records, so a page of 100 organisations with 500 people copies none of them.
+pub type List<T> = Arc<[Arc<T>]>;
+
 /// A request's loader of records by key.
 pub type ByIdLoader<K, T> = DataLoader<ById<K, T>, HashMapCache>;
 /// A request's loader of record lists by key.
@@ -58,34 +62,35 @@ pub trait Key: Hash + Eq + Copy + Send + Sync + 'static {}
 impl<K: Hash + Eq + Copy + Send + Sync + 'static> Key for K {}
 
 /// Bounds of a loaded record.
-pub trait Record: Clone + Send + Sync + 'static {}
-impl<T: Clone + Send + Sync + 'static> Record for T {}
+pub trait Record: Send + Sync + 'static {}
+impl<T: Send + Sync + 'static> Record for T {}
 
 impl<K: Key, T: Record> Loader<K> for ById<K, T> {
-    type Value = T;
+    type Value = Arc<T>;
     type Error = LoadError;
 
-    async fn load(&self, keys: &[K]) -> Result<HashMap<K, T>, LoadError> {
+    async fn load(&self, keys: &[K]) -> Result<HashMap<K, Arc<T>>, LoadError> {
         let found = (self.read)(&self.asking.services, &self.asking.actor, keys).await?;
-        Ok(found.into_iter().map(|record| ((self.key)(&record), record)).collect())
+        Ok(found.into_iter().map(|record| ((self.key)(&record), Arc::new(record))).collect())
     }
 }
 
 impl<K: Key, T: Record> Loader<K> for Grouped<K, T> {
-    type Value = Vec<T>;
+    type Value = List<T>;
     type Error = LoadError;
 
-    async fn load(&self, keys: &[K]) -> Result<HashMap<K, Vec<T>>, LoadError> {
+    async fn load(&self, keys: &[K]) -> Result<HashMap<K, List<T>>, LoadError> {
         let found = (self.read)(&self.asking.services, &self.asking.actor, keys).await?;
-        let mut lists: HashMap<K, Vec<T>> = keys.iter().map(|key| (*key, Vec::new())).collect();
+        let mut lists: HashMap<K, Vec<Arc<T>>> = keys.iter().map(|key| (*key, Vec::new())).collect();
         for record in found {
+            let record = Arc::new(record);
             for key in (self.keys)(&record) {
                 if let Some(list) = lists.get_mut(&key) {
                     list.push(record.clone());
                 }
             }
         }
-        Ok(lists)
+        Ok(lists.into_iter().map(|(key, list)| (key, list.into())).collect())
     }
 }
 
