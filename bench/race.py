@@ -12,7 +12,8 @@ Usage:  bench/race.py N [ROUNDS]            (e.g. bench/race.py 10000 3)
 Needs:  cargo build --release -p gateway -p cli; bench/postgraphile/install.sh; wrk (Debian);
         PostgreSQL 15 server binaries in /usr/lib/postgresql/15/bin; run as root (the cluster
         runs as the `postgres` user). Everything listens on 127.0.0.1 and stops at the end.
-Env:    RACE_SECONDS (per wrk run, default 10), RACE_CONNECTIONS (default 10), RACE_DIR (/tmp/race).
+Env:    RACE_SECONDS (per wrk run, default 10), RACE_CONNECTIONS (default 10), RACE_DIR (/tmp/race),
+        RACE_HOLD=1 (set up, check, then keep both servers up for profiling until interrupted).
 """
 import base64
 import json
@@ -216,6 +217,14 @@ def main():
         for name, (gq, pq) in queries.items():
             same_answers(name, post(GW_PORT, "/graphql", gq, token), post(PGL_PORT, "/graphql", pq))
         print("both servers answer the same data for every query", flush=True)
+        if os.environ.get("RACE_HOLD"):
+            # For profiling: keep both servers up until interrupted, and say how to ask them.
+            with open(f"{out}/queries.json", "w") as f:
+                json.dump({"token": token, "gateway": GW_PORT, "postgraphile": PGL_PORT, "gateway_pid": gw.pid,
+                           "node_pid": int(node_pid), "queries": queries}, f, ensure_ascii=False, indent=1)
+            print(f"holding: servers up, token and queries in {out}/queries.json; Ctrl-C stops", flush=True)
+            while True:
+                time.sleep(3600)
 
         statements = {}
         for name, (gq, pq) in queries.items():
