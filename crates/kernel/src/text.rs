@@ -2,6 +2,20 @@
 //! terminals) and no invisible formatting (bidirectional overrides and zero-width characters
 //! make a name read differently from what is stored, and can hide a spreadsheet formula).
 
+use std::borrow::Cow;
+
+/// `raw` trimmed, with every run of whitespace made one space; borrowed when it already is (as
+/// every stored text is, so reading a row copies nothing here).
+pub fn collapse_whitespace(raw: &str) -> Cow<'_, str> {
+    let mut after_space = true; // a space at the start is one too many
+    let collapsed = raw.chars().all(|c| {
+        let ok = if c.is_whitespace() { c == ' ' && !after_space } else { true };
+        after_space = c.is_whitespace();
+        ok
+    }) && !raw.ends_with(' ');
+    if collapsed { Cow::Borrowed(raw) } else { Cow::Owned(raw.split_whitespace().collect::<Vec<_>>().join(" ")) }
+}
+
 /// The first character a stored text may not hold, if any. With `newlines`, line feeds (and
 /// tabs) are allowed, for free texts such as a reason sent to a person.
 pub fn forbidden_char(text: &str, newlines: bool) -> Option<char> {
@@ -86,6 +100,14 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn collapsing_whitespace_trims_and_joins_the_words_with_one_space(text in "[ \t\n\u{A0}\u{3000}aбв]{0,12}") {
+            let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let collapsed = collapse_whitespace(&text);
+            prop_assert_eq!(&*collapsed, words.as_str());
+            prop_assert_eq!(matches!(collapsed, Cow::Borrowed(_)), text == words, "borrowed exactly when already collapsed");
+        }
+
         #[test]
         fn a_text_without_a_forbidden_char_has_no_control_or_override(text in "\\PC{0,40}") {
             if forbidden_char(&text, false).is_none() {

@@ -217,9 +217,9 @@ impl Website {
 impl Text {
     /// Trims the text and collapses inner runs of spaces; empty and overlong texts are refused.
     pub fn parse(raw: &str, max: usize) -> Result<Self, Problem> {
-        let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = kernel::text::collapse_whitespace(raw);
         check_length(&text, max)?;
-        Ok(Self(text))
+        Ok(Self(text.into_owned()))
     }
 }
 

@@ -279,6 +279,12 @@ pub trait MembershipRepo: Send + Sync {
     async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Membership>, StoreError<Conflict>>;
     /// Every membership of any of these people. One query.
     async fn of_people(&self, ids: &[PersonId]) -> Result<Vec<Membership>, StoreError<Conflict>>;
+    /// Every membership in any of these organisations with its person, oldest first (then by
+    /// id): a page's people in one query.
+    async fn members_of_organizations(
+        &self,
+        ids: &[OrganizationId],
+    ) -> Result<Vec<(Membership, Person)>, StoreError<Conflict>>;
 }
 
 /// Stores coalitions and their members.

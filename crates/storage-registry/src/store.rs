@@ -24,7 +24,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, RuntimeErr, Select,
 };
 
-use storage::{Backend, ByPosition, Database, all_by_position, commit_audited, one_of, raw_audit};
+use storage::{Backend, ByPosition, Database, all_by_position, columns_of, commit_audited, one_of, raw_audit};
 
 use crate::convert::{self, json_item};
 use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
@@ -571,6 +571,38 @@ impl MembershipRepo for SqlRegistry {
         let column = membership::Column::PersonId;
         let rows = self.periods_where_in::<membership::Entity>(column, uuids(ids, |id| id.0), MEMBERSHIP_ORDER).await?;
         all(rows, convert::membership_from)
+    }
+
+    async fn members_of_organizations(
+        &self,
+        ids: &[OrganizationId],
+    ) -> Result<Vec<(Membership, Person)>, StoreError<Conflict>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        use membership::Column as M;
+        let select = Query::select()
+            .exprs(columns_of::<membership::Entity>())
+            .exprs(columns_of::<person::Entity>())
+            .from(membership::Entity)
+            .inner_join(
+                person::Entity,
+                Expr::col((person::Entity, person::Column::Id)).equals((membership::Entity, M::PersonId)),
+            )
+            .and_where(one_of(self.db.backend(), (membership::Entity, M::OrganizationId), uuids(ids, |id| id.0)))
+            .order_by((membership::Entity, M::ValidFrom), Order::Asc)
+            .order_by((membership::Entity, M::Id), Order::Asc)
+            .to_owned();
+        let conn = self.conn();
+        let rows = conn.query_all_raw(conn.get_database_backend().build(&select)).await.map_err(repo_error)?;
+        rows.iter()
+            .map(|row| {
+                let at = &mut 0;
+                let membership = membership::Model::decode(row, at).map_err(repo_error)?;
+                let person = person::Model::decode(row, at).map_err(repo_error)?;
+                Ok((convert::membership_from(membership)?, convert::person_from(person)?))
+            })
+            .collect()
     }
 }
 

@@ -28,8 +28,9 @@ where
 pub trait ByPosition: Sized {
     /// The columns in the order they are read.
     const COLUMNS: &'static [&'static str];
-    /// Reads one row whose columns are [`Self::COLUMNS`], in that order.
-    fn decode(row: &QueryResult) -> Result<Self, DbErr>;
+    /// Reads [`Self::COLUMNS`] from a row, starting at column `at` and leaving `at` after them:
+    /// a joined row holds one model after another.
+    fn decode(row: &QueryResult, at: &mut usize) -> Result<Self, DbErr>;
 }
 
 /// Implements [`ByPosition`] for an entity's model: `by_position!(Model { id, name, ... })`, the
@@ -39,13 +40,11 @@ macro_rules! by_position {
     ($model:ty { $($field:ident),+ $(,)? }) => {
         impl $crate::ByPosition for $model {
             const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),+];
-            #[allow(unused_assignments)]
-            fn decode(row: &::sea_orm::QueryResult) -> Result<Self, ::sea_orm::DbErr> {
-                let mut at = 0usize;
+            fn decode(row: &::sea_orm::QueryResult, at: &mut usize) -> Result<Self, ::sea_orm::DbErr> {
                 Ok(Self {
                     $($field: {
-                        let value = row.try_get_by_index(at)?;
-                        at += 1;
+                        let value = row.try_get_by_index(*at)?;
+                        *at += 1;
                         value
                     }),+
                 })
@@ -61,11 +60,31 @@ where
     E: EntityTrait,
     E::Model: ByPosition,
 {
+    debug_assert_declared_order::<E>();
+    let rows = conn.query_all_raw(select.build(conn.get_database_backend())).await?;
+    rows.iter().map(|row| E::Model::decode(row, &mut 0)).collect()
+}
+
+/// Every column of entity `E`, qualified by its table, in the order its model reads them: the
+/// select list of a join whose rows are read by position.
+pub fn columns_of<E>() -> Vec<SimpleExpr>
+where
+    E: EntityTrait,
+    E::Model: ByPosition,
+{
+    debug_assert_declared_order::<E>();
+    E::Column::iter().map(|column| Expr::col((E::default(), column))).collect()
+}
+
+/// In debug builds (every test), that `by_position!` listed `E`'s columns in declared order.
+fn debug_assert_declared_order<E>()
+where
+    E: EntityTrait,
+    E::Model: ByPosition,
+{
     debug_assert!(
         E::Column::iter().map(|c| IdenStatic::as_str(&c)).eq(E::Model::COLUMNS.iter().copied()),
         "by_position! of {} lists the columns out of their declared order",
         E::default().table_name()
     );
-    let rows = conn.query_all_raw(select.build(conn.get_database_backend())).await?;
-    rows.iter().map(E::Model::decode).collect()
 }

@@ -8,7 +8,10 @@ const QUOTES: [char; 8] = ['«', '»', '“', '”', '„', '"', '‟', '″'];
 ///
 /// Normalising twice gives the same result as normalising once.
 pub fn normalize_name(raw: &str) -> String {
-    let collapsed = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let collapsed = kernel::text::collapse_whitespace(raw);
+    if !collapsed.contains(QUOTES) {
+        return collapsed.into_owned();
+    }
     let mut out = String::with_capacity(collapsed.len());
     let mut previous: Option<char> = None;
     for c in collapsed.chars() {

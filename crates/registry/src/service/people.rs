@@ -184,6 +184,24 @@ impl Registry {
         Ok(self.memberships_in_scope(scope, found))
     }
 
+    /// Memberships in these organisations with their people (without contacts), within the
+    /// actor's scope: a page's people in one read. The same records as
+    /// [`Self::memberships_of_organizations`] and then [`Self::people_by_ids`]: a membership in
+    /// scope names a person in scope.
+    pub async fn members_of_organizations(
+        &self,
+        actor: &Actor,
+        ids: &[OrganizationId],
+    ) -> Result<Vec<(Membership, Person)>, RegistryError> {
+        let scope = self.gate.check(actor, PERSON_READ, None).await?;
+        let found = self.ports.memberships.members_of_organizations(ids).await?;
+        Ok(found
+            .into_iter()
+            .filter(|(m, _)| membership_in_scope(scope, m))
+            .map(|(m, person)| (m, without_contacts(person)))
+            .collect())
+    }
+
     /// Memberships of these people, within the actor's scope.
     pub async fn memberships_of_people(
         &self,
@@ -196,14 +214,7 @@ impl Registry {
     }
 
     fn memberships_in_scope(&self, scope: Scope, found: Vec<Membership>) -> Vec<Membership> {
-        found
-            .into_iter()
-            .filter(|m| match scope {
-                Scope::All => true,
-                Scope::Organization(own) => m.organization == own,
-                Scope::Own(own) => m.person == own,
-            })
-            .collect()
+        found.into_iter().filter(|m| membership_in_scope(scope, m)).collect()
     }
 }
 
@@ -219,6 +230,16 @@ pub struct PersonContacts {
 }
 
 /// The person without the fields behind `person.personal_data`.
+/// Whether a scope reaches a membership: every one, those in the actor's organisation, or the
+/// actor's own.
+fn membership_in_scope(scope: Scope, m: &Membership) -> bool {
+    match scope {
+        Scope::All => true,
+        Scope::Organization(own) => m.organization == own,
+        Scope::Own(own) => m.person == own,
+    }
+}
+
 fn without_contacts(mut person: Person) -> Person {
     person.profile.phones.clear();
     person.profile.emails.clear();

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use audit::{AuditEvent, AuditLog};
-use kernel::{PageRequest, TermKind};
+use kernel::{PageRequest, Period, TermKind};
 
 use crate::error::{Conflict, NaturalKey};
 use crate::model::{Code, Inn, OrgStatus, Organization, RelationshipKind, TieKind};
@@ -338,8 +338,25 @@ pub async fn membership_repo(stores: Stores) {
     let stored = ports.memberships.get(membership.id).await.expect("get").expect("present");
     assert_eq!(stored.period.to(), Some(end));
     assert_eq!(ports.memberships.of_organizations(&[org.id]).await.expect("of").len(), 1);
-    assert_eq!(ports.memberships.of_people(&[person.id]).await.expect("of"), vec![stored]);
+    assert_eq!(ports.memberships.of_people(&[person.id]).await.expect("of"), vec![stored.clone()]);
     assert!(ports.memberships.of_people(&[]).await.expect("of").is_empty());
+
+    // With their people, oldest first, in one query: what a page of organisations shows.
+    let later = fixtures::person("Петров");
+    ports.people.insert(&later, &ev()).await.expect("insert");
+    let mut second = fixtures::membership(later.id, org.id);
+    second.period = Period::open(fixtures::day(2026, 7, 1));
+    ports.memberships.insert(&second, &ev()).await.expect("insert");
+    let other = fixtures::organization(2);
+    ports.organizations.insert(&other, &ev()).await.expect("insert");
+    let stored_person = ports.people.get(person.id).await.expect("get").expect("present");
+    let stored_later = ports.people.get(later.id).await.expect("get").expect("present");
+    assert_eq!(
+        ports.memberships.members_of_organizations(&[org.id, other.id]).await.expect("members"),
+        vec![(stored, stored_person), (second, stored_later)]
+    );
+    assert!(ports.memberships.members_of_organizations(&[other.id]).await.expect("members").is_empty());
+    assert!(ports.memberships.members_of_organizations(&[]).await.expect("members").is_empty());
 }
 
 /// Coalitions and their members.

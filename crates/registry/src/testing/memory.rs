@@ -335,6 +335,21 @@ impl MembershipRepo for InMemoryRegistry {
     async fn of_people(&self, ids: &[PersonId]) -> Result<Vec<Membership>, StoreError<Conflict>> {
         Ok(self.state().memberships.values().filter(|m| ids.contains(&m.person)).cloned().collect())
     }
+
+    async fn members_of_organizations(
+        &self,
+        ids: &[OrganizationId],
+    ) -> Result<Vec<(Membership, Person)>, StoreError<Conflict>> {
+        let state = self.state();
+        let mut found: Vec<(Membership, Person)> = state
+            .memberships
+            .values()
+            .filter(|m| ids.contains(&m.organization))
+            .filter_map(|m| state.people.get(&m.person).map(|p| (m.clone(), p.clone())))
+            .collect();
+        found.sort_by_key(|(m, _)| (m.period.from(), m.id));
+        Ok(found)
+    }
 }
 
 #[async_trait]

@@ -53,21 +53,19 @@ async fn prefetch(ctx: &Context<'_>, node: Lookahead<'_>, organizations: &[Arc<O
     let loaders = loaders(ctx);
     let ids: Vec<OrganizationId> = organizations.iter().map(|o| o.id).collect();
     loaders.organizations.feed_many(organizations.iter().map(|o| (o.id, o.clone()))).await;
-    if node.field("people").exists() {
-        let memberships = loaders.memberships_by_organization.load_many(ids.iter().copied()).await.gql(ctx)?;
-        let person = node.field("people").field("person");
-        if person.exists() {
-            let people = || memberships.values().flat_map(|list| list.iter()).map(|m| m.person);
-            loaders.people.load_many(people()).await.gql(ctx)?;
-            let contacts = person.field("phones").exists() || person.field("emails").exists();
-            // Prefetched only for callers who may read them; for the others each field answers FORBIDDEN.
-            if contacts
-                && let Some(caller) = ctx.data_opt::<Caller>()
-                && services(ctx).gate.allows(&caller.actor, registry::actions::PERSON_PERSONAL_DATA)
-            {
-                loaders.contacts.load_many(people()).await.gql(ctx)?;
-            }
+    let person = node.field("people").field("person");
+    if person.exists() {
+        let people = loaders.feed_members(&ids).await.gql(ctx)?;
+        let contacts = person.field("phones").exists() || person.field("emails").exists();
+        // Prefetched only for callers who may read them; for the others each field answers FORBIDDEN.
+        if contacts
+            && let Some(caller) = ctx.data_opt::<Caller>()
+            && services(ctx).gate.allows(&caller.actor, registry::actions::PERSON_PERSONAL_DATA)
+        {
+            loaders.contacts.load_many(people).await.gql(ctx)?;
         }
+    } else if node.field("people").exists() {
+        loaders.memberships_by_organization.load_many(ids.iter().copied()).await.gql(ctx)?;
     }
     if node.field("ties").exists() {
         let ties = loaders.ties.load_many(ids.iter().copied()).await.gql(ctx)?;
