@@ -388,6 +388,39 @@ mod properties {
         }
 
         #[test]
+        fn a_pages_people_in_one_read_are_exactly_the_memberships_and_people_of_the_two_reads(
+            (orgs, people, links, own) in memberships(),
+            role in prop::sample::select(Role::ALL.to_vec()),
+            me in 0usize..8,
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+            runtime.block_on(async {
+                let (registry, org_ids, person_ids) = populated(orgs, people, &links).await;
+                let caller = actor(role, Some(org_ids[own]), Some(person_ids[me % person_ids.len()]));
+                let joined = registry.members_of_organizations(&caller, &org_ids).await;
+                let memberships = registry.memberships_of_organizations(&caller, &org_ids).await;
+                match (joined, memberships) {
+                    (Ok(joined), Ok(memberships)) => {
+                        let ids: Vec<PersonId> = memberships.iter().map(|m| m.person).collect();
+                        let people = registry.people_by_ids(&caller, &ids).await.expect("people");
+                        let mut expected: Vec<_> = memberships
+                            .into_iter()
+                            .filter_map(|m| people.iter().find(|p| p.id == m.person).map(|p| (m, p.clone())))
+                            .collect();
+                        let mut joined = joined;
+                        let key = |(m, _): &(registry::model::Membership, registry::model::Person)| m.id;
+                        expected.sort_by_key(key);
+                        joined.sort_by_key(key);
+                        assert_eq!(joined, expected);
+                        assert!(joined.iter().all(|(_, p)| p.profile.phones.is_empty()), "no contacts on this path");
+                    }
+                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                    (a, b) => panic!("the joined read and the two reads disagree: {a:?} / {b:?}"),
+                }
+            });
+        }
+
+        #[test]
         fn a_representative_links_exactly_the_people_within_their_scope((orgs, people, links, own) in memberships()) {
             let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
             runtime.block_on(async {
