@@ -2,7 +2,7 @@
 
 use sea_orm::sea_query::extension::postgres::PgFunc;
 use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, SimpleExpr, Value};
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, IdenStatic, Iterable, QueryResult, QueryTrait, Select};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Iterable, QueryResult, QueryTrait, Select};
 
 use crate::Backend;
 
@@ -24,7 +24,7 @@ where
 /// column up by name, formatting the name and an error string for each NULL; on a page of 100
 /// organisations with 500 people that was a fifth of the gateway's CPU (docs/benchmarks.md).
 /// Implemented by [`by_position!`](crate::by_position), which lists the fields in the entity's
-/// column order; [`all_by_position`] checks that order in debug builds (every test).
+/// column order; in debug builds (every test) each row read is checked to hold those columns.
 pub trait ByPosition: Sized {
     /// The columns in the order they are read.
     const COLUMNS: &'static [&'static str];
@@ -41,6 +41,16 @@ macro_rules! by_position {
         impl $crate::ByPosition for $model {
             const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),+];
             fn decode(row: &::sea_orm::QueryResult, at: &mut usize) -> Result<Self, ::sea_orm::DbErr> {
+                // Debug builds (every test) check that the row holds these columns here.
+                #[cfg(debug_assertions)]
+                {
+                    let names = row.column_names();
+                    let here = names.get(*at..*at + Self::COLUMNS.len()).unwrap_or_default();
+                    debug_assert!(
+                        here.iter().map(String::as_str).eq(Self::COLUMNS.iter().copied()),
+                        "{} read by position from columns {:?}", stringify!($model), here
+                    );
+                }
                 Ok(Self {
                     $($field: {
                         let value = row.try_get_by_index(*at)?;
@@ -60,7 +70,6 @@ where
     E: EntityTrait,
     E::Model: ByPosition,
 {
-    debug_assert_declared_order::<E>();
     let rows = conn.query_all_raw(select.build(conn.get_database_backend())).await?;
     rows.iter().map(|row| E::Model::decode(row, &mut 0)).collect()
 }
@@ -72,19 +81,5 @@ where
     E: EntityTrait,
     E::Model: ByPosition,
 {
-    debug_assert_declared_order::<E>();
     E::Column::iter().map(|column| Expr::col((E::default(), column))).collect()
-}
-
-/// In debug builds (every test), that `by_position!` listed `E`'s columns in declared order.
-fn debug_assert_declared_order<E>()
-where
-    E: EntityTrait,
-    E::Model: ByPosition,
-{
-    debug_assert!(
-        E::Column::iter().map(|c| IdenStatic::as_str(&c)).eq(E::Model::COLUMNS.iter().copied()),
-        "by_position! of {} lists the columns out of their declared order",
-        E::default().table_name()
-    );
 }
