@@ -292,6 +292,30 @@ fn verdict(answer: &Value) -> Result<(), String> {
     }
 }
 
+/// The path of an error whose position is missing from `data` instead of null (or under a null
+/// parent), as the spec's null propagation requires.
+fn failed_field_left_out(answer: &Value) -> Option<String> {
+    answer["errors"].as_array().into_iter().flatten().find_map(|error| {
+        let path = error["path"].as_array()?;
+        let mut at = &answer["data"];
+        for segment in path {
+            if at.is_null() {
+                return None;
+            }
+            let next = match segment {
+                Value::String(key) => at.get(key.as_str()),
+                Value::Number(n) => n.as_u64().and_then(|i| at.get(usize::try_from(i).ok()?)),
+                _ => None,
+            };
+            match next {
+                Some(next) => at = next,
+                None => return Some(Value::Array(path.clone()).to_string()),
+            }
+        }
+        (!at.is_null()).then(|| Value::Array(path.clone()).to_string())
+    })
+}
+
 /// Which roles of a row a run asks.
 #[derive(Clone, Copy)]
 enum Cells {
@@ -363,6 +387,12 @@ async fn assert_the_verdicts_of_the_table(server: Server, cells: Cells) {
                 let expected = if allowed { "allow" } else { "deny" };
                 mismatches.push(format!("{field} as {}: expected {expected}, got {got:?}: {answer}", role.code()));
             }
+            if let Some(path) = failed_field_left_out(&answer) {
+                mismatches.push(format!(
+                    "{field} as {}: the failed field {path} is left out, not null: {answer}",
+                    role.code()
+                ));
+            }
         }
     }
     let per_row = match cells {
@@ -381,4 +411,50 @@ async fn every_role_gets_exactly_the_verdicts_of_the_table_in_process() {
 #[tokio::test]
 async fn an_allowed_and_a_refused_role_of_every_row_get_the_verdicts_of_the_table_over_http() {
     assert_the_verdicts_of_the_table(Server::http().await, Cells::Sample).await;
+}
+
+#[tokio::test]
+async fn a_refused_nested_field_is_null_and_its_null_reaches_the_nearest_position_that_may_be_null() {
+    let world = world(Server::in_process().await).await;
+    // A trainer may read people but not their phones: the person (nullable) becomes null, the
+    // organisation and the membership stay.
+    let trainer = world.tokens.get(&Role::Trainer).map(String::as_str);
+    let answer = world
+        .server
+        .staff(
+            trainer,
+            "{ organizations(first: 5) { nodes { fullName people { position person { fullName phones } } } } }",
+        )
+        .await;
+    assert_eq!(error_codes(&answer), ["FORBIDDEN"], "{answer}");
+    let nodes = answer["data"]["organizations"]["nodes"].as_array().unwrap_or_else(|| panic!("{answer}"));
+    let with_people: Vec<&Value> = nodes.iter().filter(|n| !n["people"].as_array().unwrap().is_empty()).collect();
+    assert!(!with_people.is_empty(), "{answer}");
+    for node in with_people {
+        assert!(node["fullName"].is_string(), "{answer}");
+        for member in node["people"].as_array().unwrap() {
+            assert!(member["position"].is_string(), "{answer}");
+            assert!(member.get("person").is_some_and(Value::is_null), "person present as null: {answer}");
+        }
+    }
+    assert_eq!(failed_field_left_out(&answer), None);
+    // A researcher may read organisations but not people: `people` is `[Membership!]!` under
+    // `[Organization!]!` under `OrganizationConnection!`, so the whole answer is null.
+    let researcher = world.tokens.get(&Role::Researcher).map(String::as_str);
+    let answer = world
+        .server
+        .staff(researcher, "{ organizations(first: 2) { totalCount nodes { id people { position } } } }")
+        .await;
+    assert_eq!(error_codes(&answer)[0], "FORBIDDEN", "{answer}");
+    assert!(answer["data"].is_null(), "{answer}");
+}
+
+/// The codes of an answer's errors.
+fn error_codes(answer: &Value) -> Vec<&str> {
+    answer["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| e["extensions"]["code"].as_str().unwrap_or("NONE"))
+        .collect()
 }

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod audit;
 pub mod limits;
+pub mod nulls;
 pub mod privacy;
 pub mod public;
 pub mod registry;

@@ -10,6 +10,7 @@ use kernel::{Actor, Channel, Lang};
 use tracing::Instrument as _;
 
 use super::limits::DocumentSize;
+use super::nulls::{self, FieldTypes};
 use super::shared::loaders::Asking;
 use super::shared::{Caller, RequestInfo, Services};
 use super::{PublicSchema, StaffSchema, public, public_schema, registry, staff_schema};
@@ -60,12 +61,19 @@ pub struct Schemas {
     services: Services,
     staff: StaffSchema,
     public: PublicSchema,
+    /// The staff schema's field types, for null propagation.
+    staff_types: Arc<FieldTypes>,
+    /// The public schema's field types.
+    public_types: Arc<FieldTypes>,
 }
 
 impl Schemas {
     /// Both schemas over these use cases.
     pub fn new(services: Services) -> Self {
-        Self { staff: staff_schema(services.clone()), public: public_schema(services.clone()), services }
+        let (staff, public) = (staff_schema(services.clone()), public_schema(services.clone()));
+        let staff_types = Arc::new(FieldTypes::of_sdl(&staff.sdl()));
+        let public_types = Arc::new(FieldTypes::of_sdl(&public.sdl()));
+        Self { staff, public, staff_types, public_types, services }
     }
 
     /// The use cases.
@@ -125,6 +133,7 @@ impl Schemas {
             return Response::from_errors(vec![error]);
         }
         let anonymous_staff = (endpoint == Endpoint::Staff && caller.account.is_none()).then(|| caller.actor.clone());
+        let (query, operation) = (request.query.clone(), request.operation_name.clone());
         let asking = Arc::new(Asking { services: self.services.clone(), actor: caller.actor.clone() });
         let request = request
             .data(registry::loaders::RegistryLoaders::new(&asking))
@@ -136,7 +145,9 @@ impl Schemas {
             Endpoint::Staff => self.staff.execute(request).await,
             Endpoint::Public => self.public.execute(request).await,
         };
-        let response = with_codes(response, &info);
+        let mut response = with_codes(response, &info);
+        let types = if endpoint == Endpoint::Public { &self.public_types } else { &self.staff_types };
+        nulls::propagate(&mut response, &query, operation.as_deref(), types);
         if let Some(actor) = anonymous_staff
             && response.errors.iter().any(|e| code_of(e) == Some("UNAUTHENTICATED"))
         {

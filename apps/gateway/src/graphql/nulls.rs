@@ -1,0 +1,343 @@
+//! Null propagation for failed fields (GraphQL spec, "Handling Execution Errors"): a field that
+//! failed is `null`, and a `null` in a non-null position makes its parent `null`, up to the nearest
+//! position that may be null (or `data` itself). async-graphql 7 instead leaves a failed field
+//! out of its object, so typed clients found required keys missing (black-box probe of issue 9).
+//! Done after execution, only for answers with errors, from the schema's SDL and the document.
+
+use std::collections::HashMap;
+
+use async_graphql::parser::types::{
+    BaseType, DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet, Type, TypeKind,
+    TypeSystemDefinition,
+};
+use async_graphql::{PathSegment, Response, Value};
+
+/// The declared type of every field of every object and interface of one schema.
+pub struct FieldTypes {
+    query: String,
+    mutation: String,
+    fields: HashMap<String, HashMap<String, Type>>,
+}
+
+impl FieldTypes {
+    /// Reads the schema's SDL (as the schema exports it, so it always parses).
+    pub fn of_sdl(sdl: &str) -> Self {
+        let mut types = Self { query: "Query".into(), mutation: "Mutation".into(), fields: HashMap::new() };
+        let Ok(document) = async_graphql::parser::parse_schema(sdl) else {
+            tracing::error!("the schema's own SDL does not parse: failed fields will be left out, not null");
+            return types;
+        };
+        for definition in document.definitions {
+            match definition {
+                TypeSystemDefinition::Schema(schema) => {
+                    if let Some(query) = &schema.node.query {
+                        types.query = query.node.to_string();
+                    }
+                    if let Some(mutation) = &schema.node.mutation {
+                        types.mutation = mutation.node.to_string();
+                    }
+                }
+                TypeSystemDefinition::Type(definition) => {
+                    let fields = match definition.node.kind {
+                        TypeKind::Object(object) => object.fields,
+                        TypeKind::Interface(interface) => interface.fields,
+                        _ => continue,
+                    };
+                    types.fields.insert(
+                        definition.node.name.node.to_string(),
+                        fields.into_iter().map(|f| (f.node.name.node.to_string(), f.node.ty.node)).collect(),
+                    );
+                }
+                TypeSystemDefinition::Directive(_) => {}
+            }
+        }
+        types
+    }
+}
+
+/// Makes every failed field of `response` null and propagates the nulls as the spec says.
+/// `query` and `operation` are the request's document and operation name.
+pub fn propagate(response: &mut Response, query: &str, operation: Option<&str>, types: &FieldTypes) {
+    let paths: Vec<Vec<PathSegment>> =
+        response.errors.iter().filter(|e| !e.path.is_empty()).map(|e| e.path.clone()).collect();
+    if paths.is_empty() || matches!(response.data, Value::Null) {
+        return;
+    }
+    let Ok(document) = async_graphql::parser::parse_query(query) else { return };
+    let Some((root, selection)) = operation_root(&document, operation, types) else { return };
+    for path in paths {
+        let positions = position_types(&document, types, root, selection, &path);
+        null_out(&mut response.data, &path, &positions);
+    }
+}
+
+/// The root type and selection set of the operation that ran.
+fn operation_root<'a>(
+    document: &'a ExecutableDocument,
+    operation: Option<&str>,
+    types: &'a FieldTypes,
+) -> Option<(&'a str, &'a SelectionSet)> {
+    let definition = match (&document.operations, operation) {
+        (DocumentOperations::Single(single), _) => &single.node,
+        (DocumentOperations::Multiple(many), Some(name)) => &many.iter().find(|(n, _)| n.as_str() == name)?.1.node,
+        (DocumentOperations::Multiple(many), None) if many.len() == 1 => &many.values().next()?.node,
+        (DocumentOperations::Multiple(_), None) => return None,
+    };
+    let root = match definition.ty {
+        OperationType::Query => types.query.as_str(),
+        OperationType::Mutation => types.mutation.as_str(),
+        OperationType::Subscription => return None,
+    };
+    Some((root, &definition.selection_set.node))
+}
+
+/// The declared type of each position along `path` (`None` from where it cannot be told).
+fn position_types(
+    document: &ExecutableDocument,
+    types: &FieldTypes,
+    root: &str,
+    selection: &SelectionSet,
+    path: &[PathSegment],
+) -> Vec<Option<Type>> {
+    let mut found = Vec::with_capacity(path.len());
+    let mut parent = root.to_owned();
+    let mut sets: Vec<&SelectionSet> = vec![selection];
+    let mut current: Option<Type> = None;
+    for segment in path {
+        current = match segment {
+            PathSegment::Field(key) => {
+                let mut fields = Vec::new();
+                for set in &sets {
+                    fields_with_key(document, set, key, &mut fields);
+                }
+                let declared = fields
+                    .first()
+                    .and_then(|f| types.fields.get(&parent).and_then(|of| of.get(f.name.node.as_str())))
+                    .cloned();
+                sets = fields.iter().map(|f| &f.selection_set.node).collect();
+                if let Some(ty) = &declared {
+                    parent = named(ty).to_owned();
+                }
+                declared
+            }
+            PathSegment::Index(_) => match current.map(|t| t.base) {
+                Some(BaseType::List(item)) => Some(*item),
+                _ => None,
+            },
+        };
+        found.push(current.clone());
+    }
+    found
+}
+
+/// The fields of a selection set (through fragments) answered under `key`.
+fn fields_with_key<'a>(
+    document: &'a ExecutableDocument,
+    set: &'a SelectionSet,
+    key: &str,
+    found: &mut Vec<&'a async_graphql::parser::types::Field>,
+) {
+    for item in &set.items {
+        match &item.node {
+            Selection::Field(field) if field.node.response_key().node.as_str() == key => found.push(&field.node),
+            Selection::Field(_) => {}
+            Selection::FragmentSpread(spread) => {
+                if let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node) {
+                    fields_with_key(document, &fragment.node.selection_set.node, key, found);
+                }
+            }
+            Selection::InlineFragment(inline) => fields_with_key(document, &inline.node.selection_set.node, key, found),
+        }
+    }
+}
+
+/// The named type inside a type's lists.
+fn named(ty: &Type) -> &str {
+    match &ty.base {
+        BaseType::Named(name) => name.as_str(),
+        BaseType::List(item) => named(item),
+    }
+}
+
+/// Sets the failed position to null (only where the engine left it out or null) and, while the
+/// nulled position may not be null, its parent too; a non-null root field nulls `data`.
+fn null_out(data: &mut Value, path: &[PathSegment], types: &[Option<Type>]) {
+    let mut depth = path.len();
+    match slot(data, path) {
+        Some(Slot::Missing) | Some(Slot::Null) => set_null(data, path),
+        _ => return,
+    }
+    while depth > 0 {
+        let may_be_null = types.get(depth - 1).and_then(Option::as_ref).is_none_or(|t| t.nullable);
+        if may_be_null {
+            return;
+        }
+        depth -= 1;
+        if depth == 0 {
+            *data = Value::Null;
+            return;
+        }
+        set_null(data, &path[..depth]);
+    }
+}
+
+enum Slot {
+    Missing,
+    Null,
+    Value,
+}
+
+/// What is at `path`: missing from its (present) parent object, null, or a value; `None` when a
+/// parent is not there (already nulled).
+fn slot(data: &Value, path: &[PathSegment]) -> Option<Slot> {
+    let (last, parents) = path.split_last()?;
+    let mut at = data;
+    for segment in parents {
+        at = child(at, segment)?;
+    }
+    match (at, last) {
+        (Value::Object(map), PathSegment::Field(key)) => Some(match map.get(key.as_str()) {
+            None => Slot::Missing,
+            Some(Value::Null) => Slot::Null,
+            Some(_) => Slot::Value,
+        }),
+        (Value::List(list), PathSegment::Index(i)) => {
+            list.get(*i).map(|v| if matches!(v, Value::Null) { Slot::Null } else { Slot::Value })
+        }
+        _ => None,
+    }
+}
+
+fn child<'a>(value: &'a Value, segment: &PathSegment) -> Option<&'a Value> {
+    match (value, segment) {
+        (Value::Object(map), PathSegment::Field(key)) => map.get(key.as_str()),
+        (Value::List(list), PathSegment::Index(i)) => list.get(*i),
+        _ => None,
+    }
+}
+
+/// Writes null at `path` if its parent is there.
+fn set_null(data: &mut Value, path: &[PathSegment]) {
+    let Some((last, parents)) = path.split_last() else {
+        *data = Value::Null;
+        return;
+    };
+    let mut at = data;
+    for segment in parents {
+        at = match (at, segment) {
+            (Value::Object(map), PathSegment::Field(key)) => match map.get_mut(key.as_str()) {
+                Some(next) => next,
+                None => return,
+            },
+            (Value::List(list), PathSegment::Index(i)) => match list.get_mut(*i) {
+                Some(next) => next,
+                None => return,
+            },
+            _ => return,
+        };
+    }
+    match (at, last) {
+        (Value::Object(map), PathSegment::Field(key)) => {
+            map.insert(async_graphql::Name::new(key), Value::Null);
+        }
+        (Value::List(list), PathSegment::Index(i)) => {
+            if let Some(item) = list.get_mut(*i) {
+                *item = Value::Null;
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::ServerError;
+
+    const SDL: &str = "
+        type Query { orgs: Conn! maybe: Conn }
+        type Conn { total: Int nodes: [Org!]! }
+        type Org { id: ID! people: [Member!]! boss: Person }
+        type Member { position: String! person: Person }
+        type Person { id: ID! phones: [String!]! }
+    ";
+
+    fn answer(data: serde_json::Value, paths: &[&[PathSegment]]) -> Response {
+        let mut response = Response::new(Value::from_json(data).unwrap());
+        response.errors =
+            paths.iter().map(|p| ServerError { path: p.to_vec(), ..ServerError::new("FORBIDDEN", None) }).collect();
+        response
+    }
+
+    fn f(key: &str) -> PathSegment {
+        PathSegment::Field(key.into())
+    }
+
+    fn run(query: &str, data: serde_json::Value, paths: &[&[PathSegment]]) -> serde_json::Value {
+        let mut response = answer(data, paths);
+        propagate(&mut response, query, None, &FieldTypes::of_sdl(SDL));
+        response.data.into_json().unwrap()
+    }
+
+    #[test]
+    fn a_failed_field_in_a_nullable_object_makes_that_object_null() {
+        let data = serde_json::json!({ "orgs": { "nodes": [{ "id": "1", "people": [{ "position": "d", "person": { "id": "p" } }] }] } });
+        let out = run(
+            "{ orgs { nodes { id people { position person { id phones } } } } }",
+            data,
+            &[&[
+                f("orgs"),
+                f("nodes"),
+                PathSegment::Index(0),
+                f("people"),
+                PathSegment::Index(0),
+                f("person"),
+                f("phones"),
+            ]],
+        );
+        assert_eq!(
+            out,
+            serde_json::json!({ "orgs": { "nodes": [{ "id": "1", "people": [{ "position": "d", "person": null }] }] } })
+        );
+    }
+
+    #[test]
+    fn a_failed_field_under_non_null_positions_only_makes_data_null() {
+        let data = serde_json::json!({ "orgs": { "total": 3 }, "other": { "total": 1 } });
+        let out = run(
+            "{ orgs { total nodes { people { position } } } other: maybe { total } }",
+            data,
+            &[&[f("orgs"), f("nodes")]],
+        );
+        assert_eq!(out, serde_json::Value::Null);
+    }
+
+    #[test]
+    fn a_nullable_root_field_under_an_alias_and_a_fragment_becomes_null_alone() {
+        let data = serde_json::json!({ "a": { "total": 1 }, "b": { "total": 2 } });
+        let out = run(
+            "{ a: maybe { total } b: maybe { ...F } } fragment F on Conn { total nodes { id } }",
+            data,
+            &[&[f("b"), f("nodes")]],
+        );
+        assert_eq!(out, serde_json::json!({ "a": { "total": 1 }, "b": null }));
+    }
+
+    #[test]
+    fn a_position_that_holds_a_value_is_left_as_it_is() {
+        let data = serde_json::json!({ "maybe": { "total": 1 } });
+        let out = run("{ maybe { total } }", data.clone(), &[&[f("maybe"), f("total")]]);
+        assert_eq!(out, data);
+    }
+
+    #[test]
+    fn a_nullable_failed_field_is_present_as_null() {
+        let data = serde_json::json!({ "maybe": { "nodes": [{ "id": "1" }] } });
+        let out = run(
+            "{ maybe { nodes { id boss { id } } } }",
+            data,
+            &[&[f("maybe"), f("nodes"), PathSegment::Index(0), f("boss")]],
+        );
+        assert_eq!(out, serde_json::json!({ "maybe": { "nodes": [{ "id": "1", "boss": null }] } }));
+    }
+}
