@@ -253,6 +253,7 @@ fn set_null(data: &mut Value, path: &[PathSegment]) {
 mod tests {
     use super::*;
     use async_graphql::ServerError;
+    use proptest::arbitrary::Arbitrary;
 
     const SDL: &str = "
         type Query { orgs: Conn! maybe: Conn }
@@ -328,6 +329,128 @@ mod tests {
         let data = serde_json::json!({ "maybe": { "total": 1 } });
         let out = run("{ maybe { total } }", data.clone(), &[&[f("maybe"), f("total")]]);
         assert_eq!(out, data);
+    }
+
+    /// Whether a field of the test schema may be null, and whether its list items may.
+    fn nullable(field: &str) -> bool {
+        matches!(field, "maybe" | "total" | "boss" | "person")
+    }
+
+    const FULL: &str = "{ orgs { total nodes { id boss { id phones } people { position person { id phones } } } }
+        maybe { total nodes { id } } }";
+
+    fn person(n: usize) -> serde_json::Value {
+        serde_json::json!({ "id": format!("p{n}"), "phones": ["+7 900 000-00-00"] })
+    }
+
+    /// A full answer to `FULL` with these numbers of organisations and members.
+    fn full(members: &[usize]) -> serde_json::Value {
+        let nodes: Vec<serde_json::Value> = members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let people: Vec<_> =
+                    (0..*m).map(|j| serde_json::json!({ "position": "член", "person": person(j) })).collect();
+                serde_json::json!({ "id": format!("o{i}"), "boss": person(i), "people": people })
+            })
+            .collect();
+        serde_json::json!({ "orgs": { "total": members.len(), "nodes": nodes }, "maybe": { "total": 0, "nodes": [] } })
+    }
+
+    /// Every field position of an answer, parents before children.
+    fn positions(value: &serde_json::Value, at: Vec<PathSegment>, out: &mut Vec<Vec<PathSegment>>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, child) in map {
+                    let mut path = at.clone();
+                    path.push(PathSegment::Field(key.clone()));
+                    out.push(path.clone());
+                    positions(child, path, out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    let mut path = at.clone();
+                    path.push(PathSegment::Index(i));
+                    positions(child, path, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Removes the key at `path` (the engine's way with a failed field); false if not there.
+    fn leave_out(value: &mut serde_json::Value, path: &[PathSegment]) -> bool {
+        let Some((PathSegment::Field(key), parents)) = path.split_last() else { return false };
+        let mut at = value;
+        for segment in parents {
+            let next = match segment {
+                PathSegment::Field(k) => at.get_mut(k.as_str()),
+                PathSegment::Index(i) => at.get_mut(*i),
+            };
+            match next {
+                Some(next) => at = next,
+                None => return false,
+            }
+        }
+        at.as_object_mut().is_some_and(|map| map.remove(key).is_some())
+    }
+
+    /// No key of the query is missing and no null sits where the schema forbids one.
+    fn conforms(value: &serde_json::Value, field: Option<&str>) -> Result<(), String> {
+        match value {
+            serde_json::Value::Null => match field {
+                Some(f) if !nullable(f) => Err(format!("null in non-null {f}")),
+                None => Err("null list item".into()),
+                _ => Ok(()),
+            },
+            serde_json::Value::Object(map) => map.iter().try_for_each(|(k, v)| conforms(v, Some(k))),
+            serde_json::Value::Array(items) => items.iter().try_for_each(|v| conforms(v, None)),
+            _ => Ok(()),
+        }
+    }
+
+    fn keys_present(value: &serde_json::Value, full: &serde_json::Value) -> Result<(), String> {
+        match (value, full) {
+            (serde_json::Value::Null, _) => Ok(()),
+            (serde_json::Value::Object(map), serde_json::Value::Object(whole)) => whole
+                .iter()
+                .try_for_each(|(k, w)| map.get(k).map_or_else(|| Err(format!("{k} left out")), |v| keys_present(v, w))),
+            (serde_json::Value::Array(items), serde_json::Value::Array(whole)) => {
+                items.iter().zip(whole).try_for_each(|(v, w)| keys_present(v, w))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn after_propagation_no_key_is_missing_and_no_null_is_where_the_schema_forbids_it(
+            members in proptest::collection::vec(0usize..3, 0..4),
+            failures in proptest::collection::vec(proptest::sample::Index::arbitrary(), 0..4),
+        ) {
+            let whole = full(&members);
+            let mut all = Vec::new();
+            positions(&whole, Vec::new(), &mut all);
+            let mut data = whole.clone();
+            let mut failed: Vec<Vec<PathSegment>> = Vec::new();
+            for index in &failures {
+                let path = index.get(&all).clone();
+                if leave_out(&mut data, &path) {
+                    failed.push(path);
+                }
+            }
+            let paths: Vec<&[PathSegment]> = failed.iter().map(Vec::as_slice).collect();
+            let out = run(FULL, data, &paths);
+            if !out.is_null() {
+                proptest::prop_assert_eq!(conforms(&out, None::<&str>).err(), None);
+                proptest::prop_assert_eq!(keys_present(&out, &whole).err(), None);
+            }
+            // A field that did not fail and is not under a nulled parent keeps its value.
+            if failed.is_empty() {
+                proptest::prop_assert_eq!(out, whole);
+            }
+        }
     }
 
     #[test]
