@@ -87,7 +87,7 @@ async fn postgres_sessions_have_a_statement_timeout_and_the_servers_plan_cache()
 }
 
 #[test]
-fn a_list_of_keys_is_one_array_parameter_on_postgres_and_one_parameter_per_key_on_sqlite() {
+fn a_list_of_keys_is_one_array_parameter_on_the_server_database_and_one_parameter_per_key_on_sqlite() {
     use sea_orm::sea_query::{Alias, PostgresQueryBuilder, Query, SqliteQueryBuilder};
     let keys: Vec<uuid::Uuid> = (0..500u128).map(uuid::Uuid::from_u128).collect();
     let select = |backend| {
