@@ -9,7 +9,7 @@ use registry::input::OrganizationInput;
 use registry::testing::fixtures::inn_number;
 use serde_json::{Value, json};
 
-use crate::support::{ADMIN_PASSWORD, Db, TestGateway, error_code};
+use crate::support::{ADMIN_PASSWORD, TestGateway, error_code, gateway_on_both_databases};
 
 const PASSWORD: &str = "a long password for the representative";
 
@@ -203,20 +203,10 @@ async fn login_token(gw: &TestGateway, login_name: &str) -> String {
     answer["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("login failed: {answer}")).to_owned()
 }
 
-#[tokio::test]
-async fn lists_and_their_totals_hold_only_the_callers_scope_on_sqlite() {
-    lists_and_their_totals_hold_only_the_callers_scope(TestGateway::start().await).await;
-}
-
-#[tokio::test]
-async fn lists_and_their_totals_hold_only_the_callers_scope_on_postgres() {
-    let Some(url) =
-        storage::testing::postgres_url("lists_and_their_totals_hold_only_the_callers_scope_on_postgres").await
-    else {
-        return;
-    };
-    lists_and_their_totals_hold_only_the_callers_scope(TestGateway::start_on(Db::Postgres(url)).await).await;
-}
+gateway_on_both_databases!(
+    lists_and_their_totals_hold_only_the_callers_scope,
+    lists_and_their_totals_hold_only_the_callers_scope
+);
 
 #[tokio::test]
 async fn fifty_login_aliases_in_one_request_are_fifty_attempts() {

@@ -8,7 +8,7 @@ use registry::service::NewTie;
 use registry::testing::fixtures::{day, inn_number, ogrn_number};
 use serde_json::json;
 
-use crate::support::{Db, TestGateway};
+use crate::support::{TestGateway, gateway_on_both_databases};
 
 const NESTED: &str = "query($first: Int!) { organizations(first: $first) { totalCount nodes {
     fullName
@@ -17,17 +17,10 @@ const NESTED: &str = "query($first: Int!) { organizations(first: $first) { total
     coalitions { role coalition { name } }
 } } }";
 
-#[tokio::test]
-async fn a_nested_page_runs_the_same_number_of_statements_for_ten_and_one_hundred_organisations() {
-    statement_budget(TestGateway::start().await).await;
-}
-
-#[tokio::test]
-async fn a_nested_page_runs_the_same_number_of_statements_for_ten_and_one_hundred_organisations_on_postgres() {
-    let test = "a_nested_page_runs_the_same_number_of_statements_for_ten_and_one_hundred_organisations_on_postgres";
-    let Some(url) = storage::testing::postgres_url(test).await else { return };
-    statement_budget(TestGateway::start_on(Db::Postgres(url)).await).await;
-}
+gateway_on_both_databases!(
+    a_nested_page_runs_the_same_number_of_statements_for_ten_and_one_hundred_organisations,
+    statement_budget
+);
 
 async fn statement_budget(gw: TestGateway) {
     let registry = &gw.system.services.registry;
@@ -105,17 +98,10 @@ async fn statement_budget(gw: TestGateway) {
     assert!(counts[1] <= 14, "a nested page costs a handful of statements, not one per row: {counts:?}");
 }
 
-#[tokio::test]
-async fn a_page_costs_one_statement_to_authenticate_and_one_per_level_and_counts_only_when_asked() {
-    page_statements(TestGateway::start().await).await;
-}
-
-#[tokio::test]
-async fn a_page_costs_one_statement_to_authenticate_and_one_per_level_and_counts_only_when_asked_on_postgres() {
-    let test = "a_page_costs_one_statement_to_authenticate_and_one_per_level_and_counts_only_when_asked_on_postgres";
-    let Some(url) = storage::testing::postgres_url(test).await else { return };
-    page_statements(TestGateway::start_on(Db::Postgres(url)).await).await;
-}
+gateway_on_both_databases!(
+    a_page_costs_one_statement_to_authenticate_and_one_per_level_and_counts_only_when_asked,
+    page_statements
+);
 
 async fn page_statements(gw: TestGateway) {
     let registry = &gw.system.services.registry;

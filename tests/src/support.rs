@@ -8,6 +8,28 @@ use tokio::sync::oneshot;
 
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 
+/// Two tests, `$name::on_sqlite` and `$name::on_postgres`, each running `$check(gateway)` on a
+/// gateway over that database (PostgreSQL when configured, reported as `$name_on_postgres`).
+macro_rules! gateway_on_both_databases {
+    ($name:ident, $check:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn on_sqlite() {
+                super::$check($crate::support::TestGateway::start().await).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                let test = concat!(stringify!($name), "_on_postgres");
+                let Some(url) = storage::testing::postgres_url(test).await else { return };
+                let db = $crate::support::Db::Postgres(url);
+                super::$check($crate::support::TestGateway::start_on(db).await).await;
+            }
+        }
+    };
+}
+pub(crate) use gateway_on_both_databases;
+
 /// A running gateway; stopped when dropped.
 pub struct TestGateway {
     pub base: String,

@@ -52,7 +52,7 @@ impl crate::Localized for CursorError {
 }
 
 /// The sort key of an item: text (a name folded for sorting) or a number (a time in
-/// microseconds, a sequence number).
+/// nanoseconds, a sequence number).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SortKey {
     /// A text key, compared byte by byte (as both databases compare under `COLLATE "C"`/BINARY).

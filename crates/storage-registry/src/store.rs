@@ -18,13 +18,13 @@ use registry::ports::{
 };
 use registry::rules::names::name_key;
 use registry::{Conflict, RegistryPorts};
-use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, LikeExpr, OnConflict, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, LikeExpr, OnConflict, Query, SimpleExpr, Value};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RuntimeErr, Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect, RuntimeErr, Select,
 };
 
-use storage::{Backend, ByPosition, Database, all_by_position, columns_of, commit_audited, one_of, raw_audit};
+use storage::{Backend, ByPosition, Database, all_by_position, columns_of, commit_audited, raw_audit};
 
 use crate::convert::{self, json_item};
 use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
@@ -54,22 +54,37 @@ impl SqlRegistry {
         self.db.connection()
     }
 
-    /// Bytewise order on both databases (PostgreSQL's default collation depends on the locale).
-    /// The count of the filtered list, when the page asked for it.
-    async fn count_if<E: EntityTrait>(
-        &self,
-        page: &PageRequest,
-        query: &Select<E>,
-    ) -> Result<Option<u64>, StoreError<Conflict>>
+    /// `column` is one of `values`, as this database says it ([`storage::one_of`]).
+    fn one_of<V>(&self, column: impl IntoColumnRef, values: Vec<V>) -> SimpleExpr
     where
-        E::Model: Sync,
+        V: Into<Value>,
+        Vec<V>: Into<Value>,
     {
-        if !page.count {
-            return Ok(None);
-        }
-        query.clone().count(self.conn()).await.map(Some).map_err(repo_error)
+        storage::one_of(self.db.backend(), column, values)
     }
 
+    /// The rows of `select`, read by position and re-validated into domain values by `convert`.
+    async fn read<E, T>(
+        &self,
+        select: Select<E>,
+        convert: impl Fn(E::Model) -> Result<T, StoreError<Conflict>>,
+    ) -> Result<Vec<T>, StoreError<Conflict>>
+    where
+        E: EntityTrait<Model: ByPosition>,
+    {
+        all(all_by_position(select, self.conn()).await.map_err(repo_error)?, convert)
+    }
+
+    /// The count of the filtered list, when the page asked for it.
+    async fn count_if<E>(&self, page: &PageRequest, select: &Select<E>) -> Result<Option<u64>, StoreError<Conflict>>
+    where
+        E: EntityTrait,
+        E::Model: Sync,
+    {
+        storage::count_if(page, select, self.conn()).await.map_err(repo_error)
+    }
+
+    /// Bytewise order on both databases (PostgreSQL's default collation depends on the locale).
     fn sort_expr(&self, column: &str) -> Expr {
         match self.db.backend() {
             Backend::Postgres => Expr::cust(format!("{column} COLLATE \"C\"")),
@@ -162,15 +177,9 @@ impl SqlRegistry {
         ids: Vec<uuid::Uuid>,
         order: [E::Column; 2],
     ) -> Result<Vec<E::Model>, StoreError<Conflict>> {
-        all_by_position(
-            E::find()
-                .filter(one_of(self.db.backend(), column, ids))
-                .order_by(order[0], Order::Asc)
-                .order_by(order[1], Order::Asc),
-            self.conn(),
-        )
-        .await
-        .map_err(repo_error)
+        let select =
+            E::find().filter(self.one_of(column, ids)).order_by(order[0], Order::Asc).order_by(order[1], Order::Asc);
+        all_by_position(select, self.conn()).await.map_err(repo_error)
     }
 
     /// Sets the end date (`valid_to`) of one row of a dated table.
@@ -272,17 +281,11 @@ impl OrganizationRepo for SqlRegistry {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = all_by_position(
-            organization::Entity::find().filter(one_of(
-                self.db.backend(),
-                organization::Column::Id,
-                uuids(ids, |id| id.0),
-            )),
-            self.conn(),
+        self.read(
+            organization::Entity::find().filter(self.one_of(organization::Column::Id, uuids(ids, |id| id.0))),
+            convert::organization_from,
         )
         .await
-        .map_err(repo_error)?;
-        all(rows, convert::organization_from)
     }
 
     async fn find_by_keys(&self, inns: &[Inn], ogrns: &[Ogrn]) -> Result<Vec<Organization>, StoreError<Conflict>> {
@@ -292,15 +295,9 @@ impl OrganizationRepo for SqlRegistry {
         // One query, two array parameters: PostgreSQL's plan uses both unique indexes for the OR
         // (a bitmap OR), whatever the batch's size.
         let condition = Condition::any()
-            .add(one_of(self.db.backend(), organization::Column::Inn, inns.iter().map(ToString::to_string).collect()))
-            .add(one_of(
-                self.db.backend(),
-                organization::Column::Ogrn,
-                ogrns.iter().map(ToString::to_string).collect(),
-            ));
-        let rows =
-            all_by_position(organization::Entity::find().filter(condition), self.conn()).await.map_err(repo_error)?;
-        all(rows, convert::organization_from)
+            .add(self.one_of(organization::Column::Inn, inns.iter().map(ToString::to_string).collect()))
+            .add(self.one_of(organization::Column::Ogrn, ogrns.iter().map(ToString::to_string).collect()));
+        self.read(organization::Entity::find().filter(condition), convert::organization_from).await
     }
 
     async fn list(
@@ -491,13 +488,11 @@ impl PersonRepo for SqlRegistry {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = all_by_position(
-            person::Entity::find().filter(one_of(self.db.backend(), person::Column::Id, uuids(ids, |id| id.0))),
-            self.conn(),
+        self.read(
+            person::Entity::find().filter(self.one_of(person::Column::Id, uuids(ids, |id| id.0))),
+            convert::person_from,
         )
         .await
-        .map_err(repo_error)?;
-        all(rows, convert::person_from)
     }
 
     async fn list(&self, filter: &PersonFilter, page: PageRequest) -> Result<Page<Person>, StoreError<Conflict>> {
@@ -589,7 +584,7 @@ impl MembershipRepo for SqlRegistry {
                 person::Entity,
                 Expr::col((person::Entity, person::Column::Id)).equals((membership::Entity, M::PersonId)),
             )
-            .and_where(one_of(self.db.backend(), (membership::Entity, M::OrganizationId), uuids(ids, |id| id.0)))
+            .and_where(self.one_of((membership::Entity, M::OrganizationId), uuids(ids, |id| id.0)))
             .order_by((membership::Entity, M::ValidFrom), Order::Asc)
             .order_by((membership::Entity, M::Id), Order::Asc)
             .to_owned();
@@ -613,25 +608,21 @@ impl CoalitionRepo for SqlRegistry {
     }
 
     async fn list(&self) -> Result<Vec<Coalition>, StoreError<Conflict>> {
-        let rows = all_by_position(
+        self.read(
             coalition::Entity::find()
                 .order_by(self.sort_expr("sort_key"), Order::Asc)
                 .order_by(coalition::Column::Id, Order::Asc),
-            self.conn(),
+            convert::coalition_from,
         )
         .await
-        .map_err(repo_error)?;
-        all(rows, convert::coalition_from)
     }
 
     async fn get_many(&self, ids: &[CoalitionId]) -> Result<Vec<Coalition>, StoreError<Conflict>> {
-        let rows = all_by_position(
-            coalition::Entity::find().filter(one_of(self.db.backend(), coalition::Column::Id, uuids(ids, |id| id.0))),
-            self.conn(),
+        self.read(
+            coalition::Entity::find().filter(self.one_of(coalition::Column::Id, uuids(ids, |id| id.0))),
+            convert::coalition_from,
         )
         .await
-        .map_err(repo_error)?;
-        all(rows, convert::coalition_from)
     }
 
     async fn insert_member(&self, m: &CoalitionMember, audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
@@ -685,20 +676,18 @@ impl TieRepo for SqlRegistry {
 
     async fn of_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<Tie>, StoreError<Conflict>> {
         let ids = uuids(ids, |id| id.0);
-        let rows = all_by_position(
+        self.read(
             tie::Entity::find()
                 .filter(
                     Condition::any()
-                        .add(one_of(self.db.backend(), tie::Column::OrganizationA, ids.clone()))
-                        .add(one_of(self.db.backend(), tie::Column::OrganizationB, ids)),
+                        .add(self.one_of(tie::Column::OrganizationA, ids.clone()))
+                        .add(self.one_of(tie::Column::OrganizationB, ids)),
                 )
                 .order_by(tie::Column::ValidFrom, Order::Asc)
                 .order_by(tie::Column::Id, Order::Asc),
-            self.conn(),
+            convert::tie_from,
         )
         .await
-        .map_err(repo_error)?;
-        all(rows, convert::tie_from)
     }
 }
 

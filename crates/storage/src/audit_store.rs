@@ -8,8 +8,8 @@ use audit::{AuditEvent, AuditFilter, AuditLog, AuditRecord, ChainBreak, ChainHea
 use kernel::{After, Channel, Page, PageRequest, Role, SortKey, StoreError};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
+    Statement,
 };
 
 use crate::database::{Backend, Database};
@@ -305,10 +305,7 @@ impl AuditLog for SqlAudit {
             query = query.filter(audit_log::Column::Outcome.eq(outcome.code()));
         }
         let conn = self.db.connection();
-        let total = match page.count {
-            true => Some(query.clone().count(conn).await.map_err(unavailable)?),
-            false => None,
-        };
+        let total = crate::count_if(&page, &query, conn).await.map_err(unavailable)?;
         if let Some(After { key: SortKey::Number(seq), .. }) = &page.after {
             query = query.filter(audit_log::Column::Seq.lt(*seq));
         } else if page.after.is_some() {

@@ -1,8 +1,9 @@
 //! SQL shapes shared by every adapter, written once per backend.
 
+use kernel::PageRequest;
 use sea_orm::sea_query::extension::postgres::PgFunc;
 use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, SimpleExpr, Value};
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Iterable, QueryResult, QueryTrait, Select};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Iterable, PaginatorTrait, QueryResult, QueryTrait, Select};
 
 use crate::Backend;
 
@@ -82,4 +83,21 @@ where
     E::Model: ByPosition,
 {
     E::Column::iter().map(|column| Expr::col((E::default(), column))).collect()
+}
+
+/// The count of the filtered list `select`, when the page asked for it (a second statement,
+/// `SELECT count(*)`), else `None`.
+pub async fn count_if<E>(
+    page: &PageRequest,
+    select: &Select<E>,
+    conn: &impl ConnectionTrait,
+) -> Result<Option<u64>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    if !page.count {
+        return Ok(None);
+    }
+    select.clone().count(conn).await.map(Some)
 }

@@ -6,3 +6,8 @@ mod contract;
 mod paging;
 mod privacy;
 mod privacy_contract;
+
+/// A single-threaded runtime for property tests, whose cases are synchronous, to drive the stores.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime")
+}

@@ -133,13 +133,9 @@ fn a_page_from_any_position_holds_only_what_follows(runtime: &tokio::runtime::Ru
     }
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime")
-}
-
 #[test]
 fn paging_sees_everything_once_while_the_list_grows_on_sqlite() {
-    let runtime = runtime();
+    let runtime = crate::runtime();
     let (db, _file) = runtime.block_on(sqlite());
     paging_sees_everything_once_while_the_list_grows(&runtime, &db);
     a_page_from_any_position_holds_only_what_follows(&runtime, &db);
@@ -147,7 +143,7 @@ fn paging_sees_everything_once_while_the_list_grows_on_sqlite() {
 
 #[test]
 fn paging_sees_everything_once_while_the_list_grows_on_postgres() {
-    let runtime = runtime();
+    let runtime = crate::runtime();
     let Some(db) = runtime.block_on(postgres("paging_sees_everything_once_while_the_list_grows_on_postgres")) else {
         return;
     };

@@ -541,20 +541,16 @@ fn with_fresh_ids(mut records: PeopleRecords) -> PeopleRecords {
     records
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime")
-}
-
 #[test]
 fn anonymising_in_the_database_keeps_every_aggregate_on_sqlite() {
-    let runtime = runtime();
+    let runtime = crate::runtime();
     let (db, _file) = runtime.block_on(sqlite());
     anonymising_in_the_database_keeps_every_aggregate(&runtime, &db);
 }
 
 #[test]
 fn anonymising_in_the_database_keeps_every_aggregate_on_postgres() {
-    let runtime = runtime();
+    let runtime = crate::runtime();
     let Some(db) = runtime.block_on(postgres("anonymising_in_the_database_keeps_every_aggregate_on_postgres")) else {
         return;
     };

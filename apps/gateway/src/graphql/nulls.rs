@@ -58,16 +58,16 @@ impl FieldTypes {
 /// Makes every failed field of `response` null and propagates the nulls as the spec says.
 /// `query` and `operation` are the request's document and operation name.
 pub fn propagate(response: &mut Response, query: &str, operation: Option<&str>, types: &FieldTypes) {
-    let paths: Vec<Vec<PathSegment>> =
-        response.errors.iter().filter(|e| !e.path.is_empty()).map(|e| e.path.clone()).collect();
-    if paths.is_empty() || matches!(response.data, Value::Null) {
+    let Response { data, errors, .. } = response;
+    let mut paths = errors.iter().map(|e| e.path.as_slice()).filter(|p| !p.is_empty()).peekable();
+    if paths.peek().is_none() || is_null(data) {
         return;
     }
     let Ok(document) = async_graphql::parser::parse_query(query) else { return };
     let Some((root, selection)) = operation_root(&document, operation, types) else { return };
     for path in paths {
-        let positions = position_types(&document, types, root, selection, &path);
-        null_out(&mut response.data, &path, &positions);
+        let positions = position_types(&document, types, root, selection, path);
+        null_out(data, path, &positions);
     }
 }
 
@@ -159,88 +159,55 @@ fn named(ty: &Type) -> &str {
     }
 }
 
-/// Sets the failed position to null (only where the engine left it out or null) and, while the
-/// nulled position may not be null, its parent too; a non-null root field nulls `data`.
+/// Sets the failed position to null (only where the engine left it out or null: a value there did
+/// not fail) and, while the nulled position may not be null, its parent too; a non-null root
+/// field nulls `data`.
 fn null_out(data: &mut Value, path: &[PathSegment], types: &[Option<Type>]) {
-    let mut depth = path.len();
-    match slot(data, path) {
-        Some(Slot::Missing) | Some(Slot::Null) => set_null(data, path),
-        _ => return,
+    let Some((last, parents)) = path.split_last() else { return };
+    let left_out = match (at_mut(data, parents), last) {
+        (Some(Value::Object(map)), PathSegment::Field(key)) => map.get(key.as_str()).is_none_or(is_null),
+        (Some(Value::List(list)), PathSegment::Index(i)) => list.get(*i).is_some_and(is_null),
+        _ => false,
+    };
+    if !left_out {
+        return;
     }
-    while depth > 0 {
-        let may_be_null = types.get(depth - 1).and_then(Option::as_ref).is_none_or(|t| t.nullable);
-        if may_be_null {
+    set_null(data, path);
+    for depth in (1..=path.len()).rev() {
+        if types[depth - 1].as_ref().is_none_or(|t| t.nullable) {
             return;
         }
-        depth -= 1;
-        if depth == 0 {
-            *data = Value::Null;
-            return;
-        }
-        set_null(data, &path[..depth]);
+        set_null(data, &path[..depth - 1]);
     }
 }
 
-enum Slot {
-    Missing,
-    Null,
-    Value,
+fn is_null(value: &Value) -> bool {
+    matches!(value, Value::Null)
 }
 
-/// What is at `path`: missing from its (present) parent object, null, or a value; `None` when a
-/// parent is not there (already nulled).
-fn slot(data: &Value, path: &[PathSegment]) -> Option<Slot> {
-    let (last, parents) = path.split_last()?;
-    let mut at = data;
-    for segment in parents {
-        at = child(at, segment)?;
+/// The value at `path`, if every step of it is there.
+fn at_mut<'a>(mut at: &'a mut Value, path: &[PathSegment]) -> Option<&'a mut Value> {
+    for segment in path {
+        at = match (at, segment) {
+            (Value::Object(map), PathSegment::Field(key)) => map.get_mut(key.as_str())?,
+            (Value::List(list), PathSegment::Index(i)) => list.get_mut(*i)?,
+            _ => return None,
+        };
     }
-    match (at, last) {
-        (Value::Object(map), PathSegment::Field(key)) => Some(match map.get(key.as_str()) {
-            None => Slot::Missing,
-            Some(Value::Null) => Slot::Null,
-            Some(_) => Slot::Value,
-        }),
-        (Value::List(list), PathSegment::Index(i)) => {
-            list.get(*i).map(|v| if matches!(v, Value::Null) { Slot::Null } else { Slot::Value })
-        }
-        _ => None,
-    }
+    Some(at)
 }
 
-fn child<'a>(value: &'a Value, segment: &PathSegment) -> Option<&'a Value> {
-    match (value, segment) {
-        (Value::Object(map), PathSegment::Field(key)) => map.get(key.as_str()),
-        (Value::List(list), PathSegment::Index(i)) => list.get(*i),
-        _ => None,
-    }
-}
-
-/// Writes null at `path` if its parent is there.
+/// Writes null at `path` (the whole of `data` for the empty path) if its parent is there.
 fn set_null(data: &mut Value, path: &[PathSegment]) {
     let Some((last, parents)) = path.split_last() else {
         *data = Value::Null;
         return;
     };
-    let mut at = data;
-    for segment in parents {
-        at = match (at, segment) {
-            (Value::Object(map), PathSegment::Field(key)) => match map.get_mut(key.as_str()) {
-                Some(next) => next,
-                None => return,
-            },
-            (Value::List(list), PathSegment::Index(i)) => match list.get_mut(*i) {
-                Some(next) => next,
-                None => return,
-            },
-            _ => return,
-        };
-    }
-    match (at, last) {
-        (Value::Object(map), PathSegment::Field(key)) => {
+    match (at_mut(data, parents), last) {
+        (Some(Value::Object(map)), PathSegment::Field(key)) => {
             map.insert(async_graphql::Name::new(key), Value::Null);
         }
-        (Value::List(list), PathSegment::Index(i)) => {
+        (Some(Value::List(list)), PathSegment::Index(i)) => {
             if let Some(item) = list.get_mut(*i) {
                 *item = Value::Null;
             }
@@ -359,23 +326,21 @@ mod tests {
 
     /// Every field position of an answer, parents before children.
     fn positions(value: &serde_json::Value, at: Vec<PathSegment>, out: &mut Vec<Vec<PathSegment>>) {
-        match value {
-            serde_json::Value::Object(map) => {
-                for (key, child) in map {
-                    let mut path = at.clone();
-                    path.push(PathSegment::Field(key.clone()));
-                    out.push(path.clone());
-                    positions(child, path, out);
-                }
-            }
+        let children: Vec<(PathSegment, &serde_json::Value)> = match value {
+            serde_json::Value::Object(map) => map.iter().map(|(k, v)| (PathSegment::Field(k.clone()), v)).collect(),
             serde_json::Value::Array(items) => {
-                for (i, child) in items.iter().enumerate() {
-                    let mut path = at.clone();
-                    path.push(PathSegment::Index(i));
-                    positions(child, path, out);
-                }
+                items.iter().enumerate().map(|(i, v)| (PathSegment::Index(i), v)).collect()
             }
-            _ => {}
+            _ => Vec::new(),
+        };
+        for (segment, child) in children {
+            let field = matches!(segment, PathSegment::Field(_));
+            let mut path = at.clone();
+            path.push(segment);
+            if field {
+                out.push(path.clone());
+            }
+            positions(child, path, out);
         }
     }
 

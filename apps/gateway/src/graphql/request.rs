@@ -3,7 +3,7 @@
 //! on (caller, request facts, loaders), the error codes, and the refusals recorded before any
 //! account is known. The HTTP handlers add only what HTTP has: the body, headers and statuses.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::{Request, Response, ServerError, Variables};
 use kernel::{Actor, Channel, Lang};
@@ -61,19 +61,23 @@ pub struct Schemas {
     services: Services,
     staff: StaffSchema,
     public: PublicSchema,
-    /// The staff schema's field types, for null propagation.
-    staff_types: Arc<FieldTypes>,
-    /// The public schema's field types.
-    public_types: Arc<FieldTypes>,
+    /// The staff schema's field types, for null propagation: read from its SDL on the first
+    /// answer that needs them.
+    staff_types: Arc<OnceLock<FieldTypes>>,
+    /// The public schema's field types, likewise.
+    public_types: Arc<OnceLock<FieldTypes>>,
 }
 
 impl Schemas {
     /// Both schemas over these use cases.
     pub fn new(services: Services) -> Self {
-        let (staff, public) = (staff_schema(services.clone()), public_schema(services.clone()));
-        let staff_types = Arc::new(FieldTypes::of_sdl(&staff.sdl()));
-        let public_types = Arc::new(FieldTypes::of_sdl(&public.sdl()));
-        Self { staff, public, staff_types, public_types, services }
+        Self {
+            staff: staff_schema(services.clone()),
+            public: public_schema(services.clone()),
+            staff_types: Arc::default(),
+            public_types: Arc::default(),
+            services,
+        }
     }
 
     /// The use cases.
@@ -146,8 +150,13 @@ impl Schemas {
             Endpoint::Public => self.public.execute(request).await,
         };
         let mut response = with_codes(response, &info);
-        let types = if endpoint == Endpoint::Public { &self.public_types } else { &self.staff_types };
-        nulls::propagate(&mut response, &query, operation.as_deref(), types);
+        if response.errors.iter().any(|e| !e.path.is_empty()) {
+            let types = match endpoint {
+                Endpoint::Public => self.public_types.get_or_init(|| FieldTypes::of_sdl(&self.public.sdl())),
+                Endpoint::Staff => self.staff_types.get_or_init(|| FieldTypes::of_sdl(&self.staff.sdl())),
+            };
+            nulls::propagate(&mut response, &query, operation.as_deref(), types);
+        }
         if let Some(actor) = anonymous_staff
             && response.errors.iter().any(|e| code_of(e) == Some("UNAUTHENTICATED"))
         {
