@@ -24,7 +24,9 @@ use sea_orm::{
     QuerySelect, RuntimeErr, Select,
 };
 
-use storage::{Backend, ByPosition, Database, all_by_position, columns_of, commit_audited, raw_audit};
+use storage::{
+    Backend, ByPosition, Database, all_by_position, columns_of, commit_audited, page_by_position, raw_audit,
+};
 
 use crate::convert::{self, json_item};
 use crate::entities::{coalition, coalition_member, membership, organization, person, reference_term, tie};
@@ -316,7 +318,7 @@ impl OrganizationRepo for SqlRegistry {
         if let Some(after) = &page.after {
             query = query.filter(after_condition(key, C::Id, after, order.descending()));
         }
-        let rows = all_by_position(query.limit(page.limit()), self.conn()).await.map_err(repo_error)?;
+        let rows = page_by_position(query, page.limit(), self.conn()).await.map_err(repo_error)?;
         let positioned = rows
             .into_iter()
             .map(|row| {
@@ -523,8 +525,9 @@ impl PersonRepo for SqlRegistry {
         if let Some(after) = &page.after {
             query = query.filter(after_condition(key.clone(), person::Column::Id, after, false));
         }
-        let rows = all_by_position(
-            query.order_by(key, Order::Asc).order_by(person::Column::Id, Order::Asc).limit(page.limit()),
+        let rows = page_by_position(
+            query.order_by(key, Order::Asc).order_by(person::Column::Id, Order::Asc),
+            page.limit(),
             self.conn(),
         )
         .await

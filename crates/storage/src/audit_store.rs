@@ -312,7 +312,11 @@ impl AuditLog for SqlAudit {
             // `AuditRecord::ORDER` has numeric keys; the gateway's cursor check keeps text out.
             return Err(StoreError::unavailable("a text position cannot start a page of the audit log"));
         }
-        let rows = query.order_by(audit_log::Column::Seq, Order::Desc).limit(page.limit()).all(conn).await;
+        let select = query.order_by(audit_log::Column::Seq, Order::Desc);
+        let rows = audit_log::Entity::find()
+            .from_raw_sql(crate::limited(select, page.limit(), conn.get_database_backend()))
+            .all(conn)
+            .await;
         let records = rows.map_err(unavailable)?.into_iter().map(record_from).collect::<Result<Vec<_>, _>>()?;
         let positioned = records.into_iter().map(|r| {
             let at = r.position();

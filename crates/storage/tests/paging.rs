@@ -150,3 +150,44 @@ fn paging_sees_everything_once_while_the_list_grows_on_postgres() {
     paging_sees_everything_once_while_the_list_grows(&runtime, &db);
     a_page_from_any_position_holds_only_what_follows(&runtime, &db);
 }
+
+/// A page query run again on the same connection is not planned again: PostgreSQL keeps the
+/// generic plan of the prepared statement after five custom ones (`storage::limited` writes the
+/// limit into the text; bound as a parameter, the generic plan looked dearer and every page was
+/// re-planned). The pool lends its one idle connection to each of these sequential reads.
+#[test]
+fn a_page_query_is_planned_once_per_connection_not_on_every_page_on_postgres() {
+    let runtime = crate::runtime();
+    let Some(db) =
+        runtime.block_on(postgres("a_page_query_is_planned_once_per_connection_not_on_every_page_on_postgres"))
+    else {
+        return;
+    };
+    let ports = SqlRegistry::new(db.clone()).ports();
+    // Enough rows that a tenth of them (the planner's guess for `LIMIT $1`) is far more than a page.
+    let stored: Vec<_> = (0..3_000).map(|i| organization(8_888, "А", i)).collect();
+    for batch in stored.chunks(1_000) {
+        runtime.block_on(ports.organizations.write_batch(batch, &[], &audit::testing::event(1))).expect("stored");
+    }
+    // Enough pages that whichever pooled connection answers the check below ran it often.
+    let filter = OrganizationFilter::default();
+    for _ in 0..100 {
+        let request = PageRequest::new(20, None).expect("valid");
+        let page =
+            runtime.block_on(ports.organizations.list(&filter, OrganizationOrder::NameAsc, request)).expect("a page");
+        assert_eq!(page.items.len(), 20);
+    }
+    let sql = sea_orm::Statement::from_string(
+        sea_orm::DbBackend::Postgres,
+        "SELECT generic_plans, custom_plans, statement FROM pg_prepared_statements \
+         WHERE statement LIKE '%FROM \"organizations\"%LIMIT%' AND statement NOT LIKE '%pg_prepared%'",
+    );
+    let rows = runtime.block_on(sea_orm::ConnectionTrait::query_all_raw(db.connection(), sql)).expect("plans");
+    let plans: Vec<(i64, i64, String)> = rows
+        .iter()
+        .map(|r| (r.try_get_by_index(0).unwrap(), r.try_get_by_index(1).unwrap(), r.try_get_by_index(2).unwrap()))
+        .collect();
+    assert_eq!(plans.len(), 1, "one prepared page statement on the connection: {plans:?}");
+    let (generic, custom, _) = &plans[0];
+    assert!(*custom <= 5 && *generic >= 1, "planned {custom} times, {generic} generic plans: {plans:?}");
+}
