@@ -251,6 +251,37 @@ async fn contacts_come_only_through_their_own_permission_and_every_read_is_recor
 }
 
 #[tokio::test]
+async fn a_former_members_contacts_leave_the_organisations_scope_while_the_membership_stays_in_its_history() {
+    let w = world().await;
+    let rep = actor(Role::NgoRepresentative, Some(w.a), None);
+    // Boris was a member of A from January to March (today, in the fixtures, is 28 May 2026).
+    let past = w
+        .registry
+        .add_membership(&admin(), w.boris, w.a, "волонтёр", Some(fixtures::day(2026, 1, 1)))
+        .await
+        .expect("boris in A");
+    w.registry.end_membership(&admin(), past.id, Some(fixtures::day(2026, 3, 1))).await.expect("ended");
+
+    let history = w.registry.memberships_of_organizations(&rep, &[w.a]).await.expect("history");
+    assert!(history.iter().any(|m| m.person == w.boris), "the organisation's history keeps the former member");
+    assert!(w.registry.person(&rep, w.boris).await.expect("answered").is_some(), "and their card, without contacts");
+
+    let contacts = w.registry.personal_data(&rep, &[w.anna, w.boris]).await.expect("contacts");
+    assert_eq!(contacts.iter().map(|c| c.person).collect::<Vec<_>>(), vec![w.anna], "a current member's only");
+    let search = PersonFilter { contact: Some("+7912".into()), ..Default::default() };
+    let found = w.registry.people(&rep, &search, page()).await.expect("a search");
+    assert_eq!(found.items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![w.anna], "nor found by a contact");
+    assert_eq!(found.total, Some(1));
+
+    // Back in A from today: the contacts are the organisation's again.
+    w.registry.add_membership(&admin(), w.boris, w.a, "волонтёр", None).await.expect("boris back in A");
+    let contacts = w.registry.personal_data(&rep, &[w.boris]).await.expect("contacts");
+    assert_eq!(contacts.len(), 1);
+    let coordinator = actor(Role::Coordinator, None, None);
+    assert_eq!(w.registry.personal_data(&coordinator, &[w.boris]).await.expect("contacts").len(), 1);
+}
+
+#[tokio::test]
 async fn filtering_by_contacts_is_refused_to_those_who_may_not_read_them() {
     let w = world().await;
     let probe = PersonFilter { contact: Some("+7912".into()), ..Default::default() };
@@ -344,6 +375,7 @@ mod properties {
             let input = registry::input::PersonInput {
                 last_name: format!("Человек{n}"),
                 first_name: "Тест".into(),
+                phones: vec![format!("+7 912 000-00-{n:02}")],
                 ..Default::default()
             };
             person_ids.push(registry.add_person(&admin, &input, &basis).await.expect("person").id);
@@ -417,6 +449,37 @@ mod properties {
                     (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
                     (a, b) => panic!("the joined read and the two reads disagree: {a:?} / {b:?}"),
                 }
+            });
+        }
+
+        #[test]
+        fn a_representative_reads_the_contacts_of_exactly_the_current_members_of_their_organisation(
+            (orgs, people, links, own) in memberships(),
+            ended in proptest::collection::vec((0usize..8, 0usize..5), 0..8),
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+            runtime.block_on(async {
+                let (registry, org_ids, person_ids) = populated(orgs, people, &links).await;
+                let ended: Vec<(usize, usize)> = ended.into_iter().map(|(p, o)| (p % people, o % orgs)).collect();
+                for (p, o) in &ended {
+                    let from = Some(fixtures::day(2026, 1, 1));
+                    let m = registry.add_membership(&admin(), person_ids[*p], org_ids[*o], "бывший", from).await.expect("link");
+                    registry.end_membership(&admin(), m.id, Some(fixtures::day(2026, 3, 1))).await.expect("ended");
+                }
+                let rep = actor(Role::NgoRepresentative, Some(org_ids[own]), None);
+                let current = in_scope_of(own, &links, &person_ids);
+                let contacts: BTreeSet<PersonId> =
+                    registry.personal_data(&rep, &person_ids).await.expect("contacts").iter().map(|c| c.person).collect();
+                assert_eq!(contacts, current, "contacts of current members, none of former ones");
+                let search = PersonFilter { contact: Some("+7912".into()), ..Default::default() };
+                let found = registry.people(&rep, &search, PageRequest::new(100, None).expect("page")).await.expect("search");
+                assert_eq!(found.items.iter().map(|p| p.id).collect::<BTreeSet<_>>(), current, "a contact search alike");
+                let history: BTreeSet<PersonId> =
+                    in_scope_of(own, &ended, &person_ids).union(&current).copied().collect();
+                let everyone = PersonFilter::default();
+                let cards = registry.people(&rep, &everyone, PageRequest::new(100, None).expect("page")).await;
+                let cards: BTreeSet<PersonId> = cards.expect("list").items.iter().map(|p| p.id).collect();
+                assert_eq!(cards, history, "the cards of former members stay in the organisation's history");
             });
         }
 

@@ -503,11 +503,18 @@ impl PersonRepo for SqlRegistry {
             query = query.filter(person::Column::SearchKey.like(contains(&text)));
         }
         if let Some(org) = filter.organization {
-            let members = Query::select()
+            let mut members = Query::select()
                 .column(membership::Column::PersonId)
                 .from(membership::Entity)
                 .and_where(Expr::col(membership::Column::OrganizationId).eq(org.0))
                 .to_owned();
+            if let Some(day) = filter.member_on {
+                members.cond_where(
+                    Condition::any()
+                        .add(Expr::col(membership::Column::ValidTo).is_null())
+                        .add(Expr::col(membership::Column::ValidTo).gte(day)),
+                );
+            }
             query = query.filter(person::Column::Id.in_subquery(members));
         }
         if let Some(id) = filter.only {

@@ -89,15 +89,33 @@ impl Registry {
         }
     }
 
-    /// Those of `ids` inside the scope (a person is held by the organisations they are members of).
+    /// Those of `ids` inside the scope (a person is held by the organisations they are members of,
+    /// now or before: an organisation keeps the history of who held which position).
     async fn in_person_scope(&self, scope: Scope, ids: &[PersonId]) -> Result<Vec<PersonId>, RegistryError> {
+        self.people_held(scope, ids, Held::EverAMember).await
+    }
+
+    /// Those of `ids` whose contacts the scope reaches: for an organisation, its current members
+    /// only (a membership not ended before today). A former member's phone and e-mail are no
+    /// longer the organisation's business (152-FZ art. 5: personal data kept only for the purpose).
+    async fn in_contact_scope(&self, scope: Scope, ids: &[PersonId]) -> Result<Vec<PersonId>, RegistryError> {
+        self.people_held(scope, ids, Held::CurrentMember(self.today())).await
+    }
+
+    async fn people_held(&self, scope: Scope, ids: &[PersonId], held: Held) -> Result<Vec<PersonId>, RegistryError> {
         if scope == Scope::All {
             return Ok(ids.to_vec());
         }
         let mut holders: HashMap<PersonId, Vec<OrganizationId>> = HashMap::new();
         if matches!(scope, Scope::Organization(_)) {
             for m in self.ports.memberships.of_people(ids).await? {
-                holders.entry(m.person).or_default().push(m.organization);
+                let counts = match held {
+                    Held::EverAMember => true,
+                    Held::CurrentMember(today) => m.period.to().is_none_or(|to| to >= today),
+                };
+                if counts {
+                    holders.entry(m.person).or_default().push(m.organization);
+                }
             }
         }
         let held_by = |id: &PersonId| holders.get(id).map_or(&[][..], Vec::as_slice);
@@ -132,4 +150,13 @@ fn missing_reference(error: StoreError<Conflict>) -> RegistryError {
         StoreError::Conflict(Conflict::MissingReference) => RegistryError::NotFound { entity: "referenced record" },
         other => RegistryError::Store(other),
     }
+}
+
+/// Which memberships bring a person into an organisation's scope.
+#[derive(Clone, Copy)]
+enum Held {
+    /// Any, ended or not: the person's record and the organisation's history.
+    EverAMember,
+    /// Those not ended before this day: the person's contacts.
+    CurrentMember(NaiveDate),
 }

@@ -69,7 +69,13 @@ impl Registry {
             Scope::All => {}
             Scope::Organization(own) => match filter.organization {
                 Some(other) if other != own => return Ok(Page::empty(&page)),
-                _ => filter.organization = Some(own),
+                _ => {
+                    filter.organization = Some(own);
+                    if filter.contact.is_some() {
+                        // Contacts are searched among current members only, as they are read.
+                        filter.member_on = Some(self.today());
+                    }
+                }
             },
             Scope::Own(own) => match filter.only {
                 Some(other) if other != own => return Ok(Page::empty(&page)),
@@ -98,7 +104,7 @@ impl Registry {
     /// is recorded in the audit log.
     pub async fn personal_data(&self, actor: &Actor, ids: &[PersonId]) -> Result<Vec<PersonContacts>, RegistryError> {
         let scope = self.gate.check(actor, PERSON_PERSONAL_DATA, None).await?;
-        let ids = self.in_person_scope(scope, ids).await?;
+        let ids = self.in_contact_scope(scope, ids).await?;
         let people = self.ports.people.get_many(&ids).await?;
         let events: Vec<AuditEvent> =
             people.iter().map(|p| self.gate.event(actor, PERSON_PERSONAL_DATA, object("person", p.id.0))).collect();

@@ -488,6 +488,25 @@ pub async fn record_scope(stores: Stores) {
     assert_eq!(list(outside).await.total, Some(0), "`only` someone outside the organisation: nobody");
     let search = PersonFilter { text: Some("анна".into()), only: Some(people[2].id), ..Default::default() };
     assert_eq!(person_ids(&list(search).await), vec![people[2].id], "`only` narrows a search that matches everyone");
+
+    // A membership that ended on 31 January: a member on that day, a former member the day after.
+    let mut ended = fixtures::membership(people[3].id, orgs[2].id);
+    ended.period = kernel::Period::new(fixtures::day(2024, 1, 1), Some(fixtures::day(2026, 1, 31))).expect("period");
+    ports.memberships.insert(&ended, &ev()).await.expect("link");
+    let on = |day| PersonFilter { organization: Some(own), member_on: Some(day), ..Default::default() };
+    assert_eq!(
+        person_ids(&list(on(fixtures::day(2026, 1, 31))).await),
+        vec![people[0].id, people[1].id, people[3].id],
+        "on its last day a membership is current"
+    );
+    let current = list(on(fixtures::day(2026, 2, 1))).await;
+    assert_eq!(
+        (current.total, person_ids(&current)),
+        (Some(2), vec![people[0].id, people[1].id]),
+        "`member_on` leaves out a membership ended before the day"
+    );
+    let ever = list(PersonFilter { organization: Some(own), ..Default::default() }).await;
+    assert_eq!(ever.total, Some(3), "without `member_on`, former members too");
 }
 
 /// Every suite, each on fresh ports from `fresh`.

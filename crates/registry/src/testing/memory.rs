@@ -273,7 +273,11 @@ impl PersonRepo for InMemoryRegistry {
     async fn list(&self, filter: &PersonFilter, page: PageRequest) -> Result<Page<Person>, StoreError<Conflict>> {
         let state = self.state();
         let member_of = |person: &Person, org: OrganizationId| {
-            state.memberships.values().any(|m| m.person == person.id && m.organization == org)
+            state.memberships.values().any(|m| {
+                m.person == person.id
+                    && m.organization == org
+                    && filter.member_on.is_none_or(|day| m.period.to().is_none_or(|to| to >= day))
+            })
         };
         let mut rows: Vec<(Person, After)> = state
             .people

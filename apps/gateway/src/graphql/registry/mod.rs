@@ -81,6 +81,7 @@ impl RegistryQuery {
         let filter = PersonFilter {
             text: filter.text.filter(|t| !t.trim().is_empty()),
             organization,
+            member_on: None,
             contact: filter.contact.filter(|t| !t.trim().is_empty()),
             only: None,
         };
