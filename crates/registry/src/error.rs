@@ -239,6 +239,10 @@ pub enum RegistryError {
     /// The organisation is liquidated and cannot take part in new records.
     #[error("the organisation is liquidated")]
     Liquidated,
+    /// The person's record is anonymised (their data were destroyed): it cannot take part in new
+    /// records; someone who comes back is a new record.
+    #[error("the person's record is anonymised: add them as a new person")]
+    Anonymised,
     /// The end date comes before the start date.
     #[error("the end date comes before the start date")]
     EndBeforeStart,
@@ -275,6 +279,9 @@ impl Localized for RegistryError {
             ),
             RegistryError::Rule(rule) => rule.message(lang),
             RegistryError::Liquidated if ru => "организация ликвидирована".into(),
+            RegistryError::Anonymised if ru => {
+                "данные человека обезличены: если он вернулся, добавьте его как нового человека".into()
+            }
             RegistryError::EndBeforeStart if ru => "дата окончания раньше даты начала".into(),
             RegistryError::Gate(gate) => gate.message(lang),
             RegistryError::ForbiddenFilter { field } if ru => {

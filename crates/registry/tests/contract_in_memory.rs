@@ -66,3 +66,61 @@ async fn the_privacy_fake_anonymises_a_registry_person_keeping_every_aggregate()
     assert!(is_anonymised(anonymised) && *anonymised != people[0], "the registry's own rule applied: {anonymised:?}");
     assert!(stored_people.contains(&people[1]), "nobody else is touched");
 }
+
+mod anonymised_people {
+    use proptest::prelude::*;
+    use registry::input::{LegalBasisInput, OrganizationInput, PersonInput};
+    use registry::model::LegalBasisKind;
+    use registry::testing::fixtures::{self, admin};
+    use registry::{Registry, RegistryError};
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// Whoever the person was, once anonymised their record takes part in no new membership
+        /// (someone who comes back is a new record), and the refusal writes nothing.
+        #[test]
+        fn an_anonymised_person_joins_no_organisation_and_the_refusal_writes_nothing(
+            last in "[А-ЯЁ][а-яё]{1,12}",
+            first in "[А-ЯЁ][а-яё]{1,12}",
+            phone in proptest::option::of("\\+7 9[0-9]{2} [0-9]{3}-[0-9]{2}-[0-9]{2}"),
+            anonymise in any::<bool>(),
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+            runtime.block_on(async {
+                let (store, privacy) = registry_and_privacy();
+                let registry = Registry::open(store.ports(), fixtures::gate(store.audit().clone())).await.expect("open");
+                registry.seed_references(&admin(), &fixtures::terms()).await.expect("seed");
+                let org = OrganizationInput {
+                    full_name: "АНО «Дом»".into(),
+                    legal_form: "ano".into(),
+                    inn: Some(fixtures::inn_number(7)),
+                    ..Default::default()
+                };
+                let org = registry.create_organization(&admin(), &org).await.expect("org").id;
+                let input = PersonInput { last_name: last, first_name: first, phones: phone.into_iter().collect(), ..Default::default() };
+                let basis = LegalBasisInput {
+                    kind: LegalBasisKind::Consent,
+                    purpose: "учёт".into(),
+                    since: fixtures::day(2026, 1, 1),
+                    document: None,
+                };
+                let person = registry.add_person(&admin(), &input, &basis).await.expect("person").id;
+                if anonymise {
+                    privacy.anonymise(person, &audit::testing::event(1)).await.expect("anonymised");
+                }
+                let rows = store.audit().rows().len();
+                let joined = registry.add_membership(&admin(), person, org, "волонтёр", None).await;
+                if anonymise {
+                    assert!(matches!(joined, Err(RegistryError::Anonymised)), "{joined:?}");
+                    assert_eq!(store.audit().rows().len(), rows, "nothing written");
+                    let members = registry.memberships_of_people(&admin(), &[person]).await.expect("memberships");
+                    assert!(members.is_empty());
+                } else {
+                    assert_eq!(joined.expect("joined").person, person);
+                }
+            });
+        }
+    }
+}

@@ -133,7 +133,10 @@ impl Registry {
         self.reach_organization(actor, MEMBERSHIP_WRITE, organization).await?;
         self.reach_person(actor, MEMBERSHIP_WRITE, person).await?;
         let position = Text::parse(position, MAX_SHORT_TEXT).map_err(|p| InvalidField::new("position", p))?;
-        self.ports.people.get(person).await?.ok_or(RegistryError::NotFound { entity: "person" })?;
+        let record = self.ports.people.get(person).await?.ok_or(RegistryError::NotFound { entity: "person" })?;
+        if crate::rules::anonymise::is_anonymised(&record) {
+            return Err(RegistryError::Anonymised);
+        }
         let org = self.existing_organization(organization).await?;
         if matches!(org.status, OrgStatus::Liquidated { .. }) {
             return Err(RegistryError::Liquidated);

@@ -93,9 +93,9 @@ impl IntoGql for RegistryError {
             RegistryError::Duplicate { key, .. } => error(ctx, Code::Conflict, message, Some(key.field())),
             RegistryError::StaleVersion { current, .. } => error(ctx, Code::Conflict, message, Some("expectedVersion"))
                 .extend_with(|_, e| e.set("currentVersion", current)),
-            RegistryError::Rule(TieRuleViolation::DuplicateActiveTie) | RegistryError::Liquidated => {
-                error(ctx, Code::Conflict, message, None)
-            }
+            RegistryError::Rule(TieRuleViolation::DuplicateActiveTie)
+            | RegistryError::Liquidated
+            | RegistryError::Anonymised => error(ctx, Code::Conflict, message, None),
             RegistryError::Rule(_) | RegistryError::EndBeforeStart => error(ctx, Code::BadUserInput, message, None),
             RegistryError::ForbiddenFilter { field } => {
                 let field = format!("filter.{field}");
