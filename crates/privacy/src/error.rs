@@ -23,6 +23,9 @@ pub enum PrivacyError {
     /// No such record.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The person's record was anonymised: no new consent can name them.
+    #[error("the person's record is anonymised: add them as a new person and record the consent there")]
+    Anonymised,
     /// The policy refuses it (the refusal is in the audit log), or the audit log could not
     /// record it.
     #[error(transparent)]
@@ -133,6 +136,9 @@ impl Localized for PrivacyError {
             PrivacyError::Rule(PrivacyRuleError::AlreadyGiven { kind, purpose, document }) => format!(
                 "у этого человека уже есть действующее согласие ({kind}) на цель «{purpose}» по документу «{document}»"
             ),
+            PrivacyError::Anonymised => {
+                "данные человека обезличены: добавьте его как нового человека и оформите согласие там".into()
+            }
             PrivacyError::Rule(PrivacyRuleError::AlreadyWithdrawn) => "согласие уже отозвано".into(),
             PrivacyError::Rule(PrivacyRuleError::AlreadyExtended) => "срок ответа уже продлевался".into(),
             PrivacyError::Rule(PrivacyRuleError::ReasonRequired) => "для продления срока укажите причину".into(),

@@ -73,6 +73,9 @@ pub trait SubjectRequestRepo: Send + Sync {
 pub trait Subjects: Send + Sync {
     /// Whether the person exists.
     async fn exists(&self, subject: PersonId) -> Result<bool, StoreError>;
+    /// Whether the person's record was anonymised (it takes part in no new record); `false` for
+    /// an unknown person.
+    async fn anonymised(&self, subject: PersonId) -> Result<bool, StoreError>;
     /// Whether the person's record is held on consent (and on no other legal ground).
     async fn held_on_consent(&self, subject: PersonId) -> Result<bool, StoreError>;
     /// Removes every direct identifier of the person from every table, keeping ids, dates and

@@ -109,6 +109,9 @@ impl Privacy {
     pub async fn record_consent(&self, actor: &Actor, new: NewConsent) -> Result<Consent, PrivacyError> {
         self.gate.require_all(actor, CONSENT_MANAGE, object("person", new.subject.0)).await?;
         self.existing_subject(new.subject).await?;
+        if self.ports.subjects.anonymised(new.subject).await? {
+            return Err(PrivacyError::Anonymised);
+        }
         let document = free_text("document", &new.document, 200, false)?;
         let categories = consent_categories(new.kind, &new.categories)?;
         let consent = Consent {

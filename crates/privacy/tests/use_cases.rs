@@ -256,6 +256,42 @@ mod properties {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Whatever consent is asked for, an anonymised person's record takes none (someone who
+        /// comes back is a new record), the refusal writes nothing, and anyone else's is taken.
+        #[test]
+        fn an_anonymised_person_takes_no_new_consent(
+            distribution in any::<bool>(),
+            purpose in "[a-z][a-z_]{1,20}",
+            document in "[А-Яа-я0-9№][А-Яа-я0-9 №-]{0,39}",
+            anonymise_anna in any::<bool>(),
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+            runtime.block_on(async {
+                let w = world().await;
+                let coordinator = actor(Role::Coordinator);
+                if anonymise_anna {
+                    w.privacy.anonymise(&actor(Role::Admin), w.anna).await.expect("anonymised");
+                }
+                let kind = if distribution { ConsentKind::Distribution } else { ConsentKind::Processing };
+                let mut asked = consent(w.anna, kind, &purpose, &document);
+                asked.categories = vec!["name".into()];
+                let rows = w.audit.rows().len();
+                let answer = w.privacy.record_consent(&coordinator, asked.clone()).await;
+                if anonymise_anna {
+                    assert!(matches!(answer, Err(PrivacyError::Anonymised)), "{answer:?}");
+                    assert_eq!(w.audit.rows().len(), rows, "nothing written");
+                    assert!(w.privacy.consents_of(&coordinator, w.anna).await.expect("consents").is_empty());
+                } else {
+                    assert_eq!(answer.expect("recorded").subject, w.anna);
+                }
+                let boris = NewConsent { subject: w.boris, ..asked };
+                assert_eq!(w.privacy.record_consent(&coordinator, boris).await.expect("recorded").subject, w.boris);
+            });
+        }
+    }
+
+    proptest! {
         #![proptest_config(ProptestConfig::with_cases(128))]
         #[test]
         fn the_daily_run_destroys_the_data_within_thirty_days_of_withdrawal_and_never_before_it(

@@ -467,6 +467,11 @@ impl Subjects for SqlPrivacy {
         Ok(found.is_some_and(|p| p.basis_kind == registry::model::LegalBasisKind::Consent.code()))
     }
 
+    async fn anonymised(&self, subject: PersonId) -> Result<bool, StoreError> {
+        let found = person::Entity::find_by_id(subject.0).one(self.db.connection()).await.map_err(unavailable)?;
+        Ok(found.is_some_and(|p| registry::rules::anonymise::names_removed(&p.last_name, &p.first_name)))
+    }
+
     async fn anonymise(&self, subject: PersonId, audit: &AuditEvent) -> Result<(), StoreError> {
         let txn = self.begin().await?;
         if person::Entity::find_by_id(subject.0).one(&txn).await.map_err(unavailable)?.is_none() {

@@ -285,6 +285,9 @@ pub async fn subjects(stores: Stores) {
     assert!(subjects.held_on_consent(anna).await.expect("held"), "anna is held on consent");
     assert!(!subjects.held_on_consent(boris).await.expect("held"), "boris is held on another ground");
     assert!(!subjects.held_on_consent(nobody).await.expect("held"));
+    for someone in [anna, boris, nobody] {
+        assert!(!subjects.anonymised(someone).await.expect("anonymised"), "nobody is anonymised yet");
+    }
 
     let own = consent(1, anna, ConsentKind::Processing, "ngo_contacts", "Согласие Канареечкиной", 0);
     let other = consent(2, boris, ConsentKind::Processing, "ngo_contacts", "Согласие Борисова", 0);
@@ -337,6 +340,8 @@ pub async fn subjects(stores: Stores) {
         assert_eq!(once[&table].len(), rows.len(), "{table}: anonymisation keeps every record");
     }
     assert!(subjects.exists(anna).await.expect("exists") && subjects.held_on_consent(anna).await.expect("held"));
+    assert!(subjects.anonymised(anna).await.expect("anonymised"), "anna's record is anonymised");
+    assert!(!subjects.anonymised(boris).await.expect("anonymised"), "boris's is not");
     let kept = consents.get(own.id).await.expect("get").expect("kept");
     assert_eq!(kept, Consent { document: REMOVED_DOCUMENT.into(), ..own.clone() }, "only the document reference goes");
     assert_eq!(requests.get(asked.id).await.expect("get"), Some(asked.clone()));

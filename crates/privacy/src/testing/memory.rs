@@ -22,6 +22,8 @@ use crate::testing::contract::{Population, Stores};
 pub trait HeldPeople: Send + Sync {
     /// `None` for an unknown person; otherwise whether their record is held on consent alone.
     fn held_on_consent(&self, person: PersonId) -> Option<bool>;
+    /// Whether the person's record was anonymised (`false` for an unknown person).
+    fn anonymised(&self, person: PersonId) -> bool;
     /// Removes every direct identifier of the person from this domain's data; idempotent.
     fn anonymise(&self, person: PersonId);
     /// This domain's rows about the person, by table name, as storage's export names them.
@@ -65,6 +67,10 @@ impl Population for FakePeople {
 impl HeldPeople for FakePeople {
     fn held_on_consent(&self, person: PersonId) -> Option<bool> {
         self.people().get(&person).map(|s| s.on_consent)
+    }
+
+    fn anonymised(&self, person: PersonId) -> bool {
+        self.people().get(&person).is_some_and(|s| s.name.is_none())
     }
 
     fn anonymise(&self, person: PersonId) {
@@ -297,6 +303,10 @@ impl Subjects for InMemoryPrivacy {
 
     async fn held_on_consent(&self, subject: PersonId) -> Result<bool, StoreError> {
         Ok(self.people.held_on_consent(subject) == Some(true))
+    }
+
+    async fn anonymised(&self, subject: PersonId) -> Result<bool, StoreError> {
+        Ok(self.people.anonymised(subject))
     }
 
     async fn anonymise(&self, subject: PersonId, audit: &AuditEvent) -> Result<(), StoreError> {

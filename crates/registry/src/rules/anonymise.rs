@@ -21,6 +21,13 @@ pub fn anonymised(person: &Person) -> Person {
     out
 }
 
+/// Whether a record's names were removed: the record is anonymised and takes part in no new
+/// record (a membership, a consent, an account); someone who comes back is a new person. The
+/// names are what every store can compare (the `people` table's two columns).
+pub fn names_removed(last_name: &str, first_name: &str) -> bool {
+    last_name == REMOVED && first_name == REMOVED
+}
+
 /// Whether a record still carries a direct identifier.
 pub fn is_anonymised(person: &Person) -> bool {
     *person == anonymised(person)

@@ -13,12 +13,18 @@ use privacy::testing::contract::Population;
 
 use crate::model::{Email, LegalBasisKind, Person, PersonId, Phone, Text};
 use crate::ports::PersonRepo;
-use crate::rules::anonymise::anonymised;
+use crate::rules::anonymise::{anonymised, names_removed};
 use crate::testing::{InMemoryRegistry, fixtures};
 
 impl HeldPeople for InMemoryRegistry {
     fn held_on_consent(&self, person: PersonId) -> Option<bool> {
         self.state().people.get(&person).map(|p| p.legal_basis.kind == LegalBasisKind::Consent)
+    }
+
+    fn anonymised(&self, person: PersonId) -> bool {
+        let state = self.state();
+        let person = state.people.get(&person);
+        person.is_some_and(|p| names_removed(p.profile.last_name.as_str(), p.profile.first_name.as_str()))
     }
 
     fn anonymise(&self, person: PersonId) {

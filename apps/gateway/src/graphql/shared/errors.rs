@@ -145,6 +145,7 @@ impl IntoGql for PrivacyError {
             ) => error(ctx, Code::BadUserInput, message, Some("input.document")),
             PrivacyError::Rule(_) => error(ctx, Code::BadUserInput, message, None),
             PrivacyError::NotFound(_) => error(ctx, Code::NotFound, message, None),
+            PrivacyError::Anonymised => error(ctx, Code::Conflict, message, None),
         }
     }
 }
