@@ -54,6 +54,16 @@ pub enum AccessError {
         /// The kind of record (`organization`, `person`).
         record: &'static str,
     },
+    /// The assignment binds the account to a liquidated organisation or an anonymised person.
+    #[error(
+        "{field}: the {record} is closed (a liquidated organisation, an anonymised person) and takes no new account"
+    )]
+    ClosedRecord {
+        /// The assignment's field (`organizationId`, `personId`).
+        field: &'static str,
+        /// The kind of record (`organization`, `person`).
+        record: &'static str,
+    },
     /// Storage failed.
     #[error(transparent)]
     Store(StoreError),
@@ -95,6 +105,12 @@ impl Localized for AccessError {
                 format!("{field}: организации с таким идентификатором нет")
             }
             AccessError::UnknownRecord { field, .. } => format!("{field}: карточки человека с таким идентификатором нет"),
+            AccessError::ClosedRecord { field, record: "organization" } => {
+                format!("{field}: организация ликвидирована, к ней нельзя привязать учётную запись")
+            }
+            AccessError::ClosedRecord { field, .. } => {
+                format!("{field}: данные человека обезличены, к ним нельзя привязать учётную запись")
+            }
             AccessError::Binding(_) => {
                 "роль «представитель НКО» требует организацию, роль «волонтёр» — карточку человека; другим ролям привязка не нужна"
                     .into()

@@ -16,7 +16,7 @@ pub mod testing;
 pub use actions::{ACCOUNT_CHANGE_OWN_PASSWORD, ACCOUNT_MANAGE, ACCOUNT_READ, ACTIONS, LOGIN_THROTTLED};
 pub use error::AccessError;
 pub use model::{Account, AccountId, Session, TokenHash};
-pub use ports::{AccessPorts, AccountRepo, BoundRecords, LoginTaken, SessionRepo};
+pub use ports::{AccessPorts, AccountRepo, BoundRecords, LoginTaken, RecordState, SessionRepo};
 pub use rules::credentials::{MIN_PASSWORD_LENGTH, SESSION_IDLE, SESSION_LIFETIME};
 pub use rules::limits::{LoginLimiter, LoginLimits};
 pub use service::{Access, Assignment, IssuedToken, LoginAttempt, actor_of};

@@ -26,14 +26,25 @@ pub struct AccessPorts {
     pub records: Arc<dyn BoundRecords>,
 }
 
+/// Where a record an account may be bound to stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordState {
+    /// Not on record.
+    Unknown,
+    /// On record but closed to new bindings: a liquidated organisation, an anonymised person.
+    Closed,
+    /// On record and open.
+    Open,
+}
+
 /// The records an account is bound to (a representative's organisation, a volunteer's person
 /// record), which another domain holds: the registry, as the composition root wires it.
 #[async_trait]
 pub trait BoundRecords: Send + Sync {
-    /// Whether the organisation is on record.
-    async fn organization_exists(&self, id: OrganizationId) -> Result<bool, StoreError>;
-    /// Whether the person is on record.
-    async fn person_exists(&self, id: PersonId) -> Result<bool, StoreError>;
+    /// Where the organisation stands (closed: liquidated).
+    async fn organization(&self, id: OrganizationId) -> Result<RecordState, StoreError>;
+    /// Where the person's record stands (closed: anonymised).
+    async fn person(&self, id: PersonId) -> Result<RecordState, StoreError>;
 }
 
 /// Stores accounts.

@@ -12,7 +12,7 @@ use kernel::{Action, Actor, Channel, OrganizationId, PersonId, Role};
 use crate::actions::{ACCOUNT_CHANGE_OWN_PASSWORD, ACCOUNT_MANAGE, ACCOUNT_READ, LOGIN, LOGIN_THROTTLED, LOGOUT};
 use crate::error::AccessError;
 use crate::model::{Account, AccountId, Session, TokenHash};
-use crate::ports::AccessPorts;
+use crate::ports::{AccessPorts, RecordState};
 use crate::rules::credentials::{
     SESSION_IDLE, SESSION_LIFETIME, check_password, decoy_hash, hash_password, normalize_login, verify_password,
 };
@@ -172,15 +172,16 @@ impl Access {
     /// Refuses an assignment to an organisation or a person that is not on record.
     async fn bound_records_exist(&self, assignment: &Assignment) -> Result<(), AccessError> {
         let records = &self.ports.records;
-        if let Some(id) = assignment.organization
-            && !records.organization_exists(id).await.map_err(AccessError::Store)?
-        {
-            return Err(AccessError::UnknownRecord { field: "organizationId", record: "organization" });
+        let bindable = |state: RecordState, field: &'static str, record: &'static str| match state {
+            RecordState::Open => Ok(()),
+            RecordState::Unknown => Err(AccessError::UnknownRecord { field, record }),
+            RecordState::Closed => Err(AccessError::ClosedRecord { field, record }),
+        };
+        if let Some(id) = assignment.organization {
+            bindable(records.organization(id).await.map_err(AccessError::Store)?, "organizationId", "organization")?;
         }
-        if let Some(id) = assignment.person
-            && !records.person_exists(id).await.map_err(AccessError::Store)?
-        {
-            return Err(AccessError::UnknownRecord { field: "personId", record: "person" });
+        if let Some(id) = assignment.person {
+            bindable(records.person(id).await.map_err(AccessError::Store)?, "personId", "person")?;
         }
         Ok(())
     }

@@ -410,18 +410,20 @@ async fn throttled_logins_leave_one_row_per_address_and_minute_and_a_summary_wit
 enum Target {
     None,
     OnRecord,
+    /// A liquidated organisation, an anonymised person.
+    Closed,
     Unknown,
 }
 
 fn target() -> impl Strategy<Value = Target> {
-    prop_oneof![Just(Target::None), Just(Target::OnRecord), Just(Target::Unknown)]
+    prop_oneof![Just(Target::None), Just(Target::OnRecord), Just(Target::Closed), Just(Target::Unknown)]
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
-    fn an_account_is_bound_only_to_a_record_that_exists(
+    fn an_account_is_bound_only_to_a_record_that_exists_and_is_not_liquidated_or_anonymised(
         role in prop_oneof![Just(Role::NgoRepresentative), Just(Role::Volunteer), Just(Role::Coordinator)],
         organization in target(),
         person in target(),
@@ -434,23 +436,27 @@ proptest! {
             let known_person = PersonId(Uuid::from_u128(2));
             w.store.records().add_organization(known_org);
             w.store.records().add_person(known_person);
-            let pick = |t: Target, known: Uuid| match t {
+            w.store.records().add_liquidated_organization(OrganizationId(Uuid::from_u128(3)));
+            w.store.records().add_anonymised_person(PersonId(Uuid::from_u128(4)));
+            let pick = |t: Target, known: Uuid, closed: u128| match t {
                 Target::None => None,
                 Target::OnRecord => Some(known),
+                Target::Closed => Some(Uuid::from_u128(closed)),
                 Target::Unknown => Some(Uuid::from_u128(99)),
             };
             let assignment = Assignment {
                 role,
-                organization: pick(organization, known_org.0).map(OrganizationId),
-                person: pick(person, known_person.0).map(PersonId),
+                organization: pick(organization, known_org.0, 3).map(OrganizationId),
+                person: pick(person, known_person.0, 4).map(PersonId),
             };
             let shape_fits = matches!(
                 (role, organization, person),
-                (Role::NgoRepresentative, Target::OnRecord | Target::Unknown, Target::None)
-                    | (Role::Volunteer, Target::None, Target::OnRecord | Target::Unknown)
+                (Role::NgoRepresentative, Target::OnRecord | Target::Closed | Target::Unknown, Target::None)
+                    | (Role::Volunteer, Target::None, Target::OnRecord | Target::Closed | Target::Unknown)
                     | (Role::Coordinator, Target::None, Target::None)
             );
             let points_at_unknown = matches!(organization, Target::Unknown) || matches!(person, Target::Unknown);
+            let points_at_closed = matches!(organization, Target::Closed) || matches!(person, Target::Closed);
             let outcome = if by_set_role {
                 w.access.add_account(&w.admin, "maria", &Assignment::role(Role::Lawyer), PASSWORD).await.expect("add");
                 w.access.set_role(&w.admin, "maria", &assignment).await
@@ -459,16 +465,17 @@ proptest! {
             };
             match outcome {
                 Ok(account) => {
-                    prop_assert!(shape_fits && !points_at_unknown, "accepted {assignment:?}");
+                    prop_assert!(shape_fits && !points_at_unknown && !points_at_closed, "accepted {assignment:?}");
                     prop_assert_eq!((account.organization, account.person), (assignment.organization, assignment.person));
                 }
                 Err(AccessError::Binding(_)) => prop_assert!(!shape_fits),
                 Err(AccessError::UnknownRecord { .. }) => prop_assert!(shape_fits && points_at_unknown),
+                Err(AccessError::ClosedRecord { .. }) => prop_assert!(shape_fits && points_at_closed),
                 Err(other) => prop_assert!(false, "unexpected refusal {other:?}"),
             }
             let stored = w.access.accounts(&w.admin).await.expect("list");
             let maria = stored.iter().find(|a| a.login == "maria");
-            if !shape_fits || points_at_unknown {
+            if !shape_fits || points_at_unknown || points_at_closed {
                 prop_assert!(maria.is_none_or(|a| a.role == Role::Lawyer), "a refused assignment changes nothing");
             }
             Ok(())

@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
-use access::{AccessPorts, Account, AccountId, AccountRepo, BoundRecords, LoginTaken, Session, SessionRepo, TokenHash};
+use access::{
+    AccessPorts, Account, AccountId, AccountRepo, BoundRecords, LoginTaken, RecordState, Session, SessionRepo,
+    TokenHash,
+};
 use async_trait::async_trait;
 use audit::AuditEvent;
 use chrono::{DateTime, Utc};
@@ -44,17 +47,24 @@ impl SqlAccess {
         }
     }
 
-    /// Whether `table` has a row with this id: one `SELECT 1 ... LIMIT 1`.
-    async fn has_row(&self, table: &str, id: sea_orm::prelude::Uuid) -> Result<bool, StoreError> {
+    /// The text `columns` of the row of `table` with this id (`None`: no such row), in one
+    /// `SELECT` by primary key.
+    async fn texts_of(
+        &self,
+        table: &str,
+        id: sea_orm::prelude::Uuid,
+        columns: &[&str],
+    ) -> Result<Option<Vec<String>>, StoreError> {
         let query = Query::select()
-            .expr(Expr::val(1))
+            .columns(columns.iter().map(|c| Alias::new(*c)))
             .from(Alias::new(table))
             .and_where(Expr::col(Alias::new("id")).eq(id))
-            .limit(1)
             .to_owned();
         let conn = self.db.connection();
         let found = conn.query_one_raw(conn.get_database_backend().build(&query)).await.map_err(unavailable)?;
-        Ok(found.is_some())
+        found
+            .map(|row| (0..columns.len()).map(|i| row.try_get_by_index::<String>(i).map_err(unavailable)).collect())
+            .transpose()
     }
 }
 
@@ -62,12 +72,22 @@ impl SqlAccess {
 /// account's binding, as the privacy adapter reads `people` for its subjects.
 #[async_trait]
 impl BoundRecords for SqlAccess {
-    async fn organization_exists(&self, id: OrganizationId) -> Result<bool, StoreError> {
-        self.has_row("organizations", id.0).await
+    async fn organization(&self, id: OrganizationId) -> Result<RecordState, StoreError> {
+        let status = self.texts_of("organizations", id.0, &["status"]).await?;
+        Ok(match status.as_deref() {
+            None => RecordState::Unknown,
+            Some([status]) if status == registry::ports::StatusKind::Liquidated.code() => RecordState::Closed,
+            Some(_) => RecordState::Open,
+        })
     }
 
-    async fn person_exists(&self, id: PersonId) -> Result<bool, StoreError> {
-        self.has_row("people", id.0).await
+    async fn person(&self, id: PersonId) -> Result<RecordState, StoreError> {
+        let names = self.texts_of("people", id.0, &["last_name", "first_name"]).await?;
+        Ok(match names.as_deref() {
+            None => RecordState::Unknown,
+            Some([last, first]) if registry::rules::anonymise::names_removed(last, first) => RecordState::Closed,
+            Some(_) => RecordState::Open,
+        })
     }
 }
 

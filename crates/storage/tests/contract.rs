@@ -27,13 +27,25 @@ async fn the_registry_ports_keep_the_contract_on_postgres() {
 }
 
 storage::on_both_databases!(the_access_ports_keep_the_contract, |db| async {
+    use registry::testing::fixtures;
     let registry = SqlRegistry::new(db.clone()).ports();
-    let (organization, person) =
-        (registry::testing::fixtures::organization(1), registry::testing::fixtures::person("Ан"));
+    let (organization, person) = (fixtures::organization(1), fixtures::person("Ан"));
+    let mut liquidated = fixtures::organization(2);
+    liquidated.status = registry::model::OrgStatus::Liquidated { on: fixtures::day(2026, 1, 1) };
+    let anonymised = registry::rules::anonymise::anonymised(&fixtures::person("Бо"));
     let event = audit::testing::event(0);
-    registry.organizations.insert(&organization, &event).await.expect("an organisation on record");
-    registry.people.insert(&person, &event).await.expect("a person on record");
-    let on_record = access::testing::contract::OnRecord { organization: organization.id, person: person.id };
+    for org in [&organization, &liquidated] {
+        registry.organizations.insert(org, &event).await.expect("an organisation on record");
+    }
+    for someone in [&person, &anonymised] {
+        registry.people.insert(someone, &event).await.expect("a person on record");
+    }
+    let on_record = access::testing::contract::OnRecord {
+        organization: organization.id,
+        person: person.id,
+        liquidated: liquidated.id,
+        anonymised: anonymised.id,
+    };
     access::testing::contract::all(SqlAccess::new(db.clone()).ports(), SqlAudit::new(db).port(), on_record).await
 });
 

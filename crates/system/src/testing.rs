@@ -6,13 +6,14 @@
 use std::sync::Arc;
 
 use access::testing::InMemoryAccess;
-use access::{BoundRecords, LoginLimits};
+use access::{BoundRecords, LoginLimits, RecordState};
 use async_trait::async_trait;
 use audit::testing::MemoryAuditLog;
 use kernel::Clock;
 use kernel::{OrganizationId, PersonId, StoreError};
 use privacy::testing::InMemoryPrivacy;
 use registry::RegistryPorts;
+use registry::rules::anonymise::names_removed;
 use registry::testing::InMemoryRegistry;
 
 use crate::bootstrap::{FirstRun, checked_policy, first_run};
@@ -44,12 +45,22 @@ fn read_failure(error: StoreError<registry::Conflict>) -> StoreError {
 
 #[async_trait]
 impl BoundRecords for RegistryRecords {
-    async fn organization_exists(&self, id: OrganizationId) -> Result<bool, StoreError> {
-        Ok(self.0.organizations.get(id).await.map_err(read_failure)?.is_some())
+    async fn organization(&self, id: OrganizationId) -> Result<RecordState, StoreError> {
+        Ok(match self.0.organizations.get(id).await.map_err(read_failure)? {
+            None => RecordState::Unknown,
+            Some(o) if matches!(o.status, registry::model::OrgStatus::Liquidated { .. }) => RecordState::Closed,
+            Some(_) => RecordState::Open,
+        })
     }
 
-    async fn person_exists(&self, id: PersonId) -> Result<bool, StoreError> {
-        Ok(self.0.people.get(id).await.map_err(read_failure)?.is_some())
+    async fn person(&self, id: PersonId) -> Result<RecordState, StoreError> {
+        Ok(match self.0.people.get(id).await.map_err(read_failure)? {
+            None => RecordState::Unknown,
+            Some(p) if names_removed(p.profile.last_name.as_str(), p.profile.first_name.as_str()) => {
+                RecordState::Closed
+            }
+            Some(_) => RecordState::Open,
+        })
     }
 }
 

@@ -98,26 +98,42 @@ pub async fn accounts_and_sessions(ports: AccessPorts, audit: Arc<dyn AuditLog>)
     assert_eq!(rows().await, 9, "unlocking a missing account writes no audit row");
 }
 
-/// An organisation and a person another domain holds, put on record before the suite runs.
+/// Organisations and people another domain holds, put on record before the suite runs.
 #[derive(Clone, Copy, Debug)]
 pub struct OnRecord {
-    /// The organisation.
+    /// An active organisation.
     pub organization: OrganizationId,
-    /// The person.
+    /// A person.
     pub person: PersonId,
+    /// A liquidated organisation.
+    pub liquidated: OrganizationId,
+    /// An anonymised person.
+    pub anonymised: PersonId,
 }
 
 /// What every implementation of `BoundRecords` must do: find what is on record, and nothing
-/// else (an organisation's id is no person's, and the other way round).
+/// else (an organisation's id is no person's, and the other way round), and tell a liquidated
+/// organisation or an anonymised person as closed.
 pub async fn bound_records(records: Arc<dyn BoundRecords>, on_record: OnRecord) {
-    let OnRecord { organization, person } = on_record;
+    use crate::ports::RecordState::{Closed, Open, Unknown};
+    let OnRecord { organization, person, liquidated, anonymised } = on_record;
     let unknown = Uuid::from_u128(0x5eed);
-    assert!(records.organization_exists(organization).await.expect("read"), "an organisation on record");
-    assert!(records.person_exists(person).await.expect("read"), "a person on record");
-    assert!(!records.organization_exists(OrganizationId(unknown)).await.expect("read"), "an unknown organisation");
-    assert!(!records.person_exists(PersonId(unknown)).await.expect("read"), "an unknown person");
-    assert!(!records.organization_exists(OrganizationId(person.0)).await.expect("read"), "a person is no organisation");
-    assert!(!records.person_exists(PersonId(organization.0)).await.expect("read"), "an organisation is no person");
+    let org = |id| {
+        let records = records.clone();
+        async move { records.organization(id).await.expect("read") }
+    };
+    let someone = |id| {
+        let records = records.clone();
+        async move { records.person(id).await.expect("read") }
+    };
+    assert_eq!(org(organization).await, Open, "an organisation on record");
+    assert_eq!(someone(person).await, Open, "a person on record");
+    assert_eq!(org(liquidated).await, Closed, "a liquidated organisation");
+    assert_eq!(someone(anonymised).await, Closed, "an anonymised person");
+    assert_eq!(org(OrganizationId(unknown)).await, Unknown, "an unknown organisation");
+    assert_eq!(someone(PersonId(unknown)).await, Unknown, "an unknown person");
+    assert_eq!(org(OrganizationId(person.0)).await, Unknown, "a person is no organisation");
+    assert_eq!(someone(PersonId(organization.0)).await, Unknown, "an organisation is no person");
 }
 
 /// Every port's contract, on empty stores writing into `audit`, with `on_record` held by the
@@ -137,10 +153,16 @@ mod tests {
     async fn the_access_ports_keep_the_contract_in_memory() {
         let log = MemoryAuditLog::default();
         let stores = InMemoryAccess::new(log.clone());
-        let on_record =
-            OnRecord { organization: OrganizationId(Uuid::from_u128(1)), person: PersonId(Uuid::from_u128(2)) };
+        let on_record = OnRecord {
+            organization: OrganizationId(Uuid::from_u128(1)),
+            person: PersonId(Uuid::from_u128(2)),
+            liquidated: OrganizationId(Uuid::from_u128(3)),
+            anonymised: PersonId(Uuid::from_u128(4)),
+        };
         stores.records().add_organization(on_record.organization);
         stores.records().add_person(on_record.person);
+        stores.records().add_liquidated_organization(on_record.liquidated);
+        stores.records().add_anonymised_person(on_record.anonymised);
         all(stores.ports(), Arc::new(log), on_record).await;
     }
 }

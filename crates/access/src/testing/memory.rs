@@ -1,6 +1,6 @@
 //! Accounts and sessions in memory, auditing into the in-memory audit log.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use kernel::{OrganizationId, PersonId, StoreError};
 
 use crate::model::{Account, AccountId, Session, TokenHash};
-use crate::ports::{AccessPorts, AccountRepo, BoundRecords, LoginTaken, SessionRepo};
+use crate::ports::{AccessPorts, AccountRepo, BoundRecords, LoginTaken, RecordState, SessionRepo};
 
 #[derive(Default)]
 struct State {
@@ -60,30 +60,40 @@ impl InMemoryAccess {
 /// The organisations and people accounts may be bound to, for tests without the registry.
 #[derive(Default)]
 pub struct KnownRecords {
-    organizations: Mutex<HashSet<OrganizationId>>,
-    people: Mutex<HashSet<PersonId>>,
+    organizations: Mutex<HashMap<OrganizationId, RecordState>>,
+    people: Mutex<HashMap<PersonId, RecordState>>,
 }
 
 impl KnownRecords {
     /// Puts an organisation on record.
     pub fn add_organization(&self, id: OrganizationId) {
-        self.organizations.lock().expect("never poisoned").insert(id);
+        self.organizations.lock().expect("never poisoned").insert(id, RecordState::Open);
     }
 
     /// Puts a person on record.
     pub fn add_person(&self, id: PersonId) {
-        self.people.lock().expect("never poisoned").insert(id);
+        self.people.lock().expect("never poisoned").insert(id, RecordState::Open);
+    }
+
+    /// Puts a liquidated organisation on record.
+    pub fn add_liquidated_organization(&self, id: OrganizationId) {
+        self.organizations.lock().expect("never poisoned").insert(id, RecordState::Closed);
+    }
+
+    /// Puts an anonymised person on record.
+    pub fn add_anonymised_person(&self, id: PersonId) {
+        self.people.lock().expect("never poisoned").insert(id, RecordState::Closed);
     }
 }
 
 #[async_trait]
 impl BoundRecords for KnownRecords {
-    async fn organization_exists(&self, id: OrganizationId) -> Result<bool, StoreError> {
-        Ok(self.organizations.lock().expect("never poisoned").contains(&id))
+    async fn organization(&self, id: OrganizationId) -> Result<RecordState, StoreError> {
+        Ok(self.organizations.lock().expect("never poisoned").get(&id).copied().unwrap_or(RecordState::Unknown))
     }
 
-    async fn person_exists(&self, id: PersonId) -> Result<bool, StoreError> {
-        Ok(self.people.lock().expect("never poisoned").contains(&id))
+    async fn person(&self, id: PersonId) -> Result<RecordState, StoreError> {
+        Ok(self.people.lock().expect("never poisoned").get(&id).copied().unwrap_or(RecordState::Unknown))
     }
 }
 

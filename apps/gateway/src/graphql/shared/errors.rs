@@ -127,6 +127,9 @@ impl IntoGql for AccessError {
             AccessError::UnknownRecord { field, .. } => {
                 error(ctx, Code::BadUserInput, message, Some(&format!("assignment.{field}")))
             }
+            AccessError::ClosedRecord { field, .. } => {
+                error(ctx, Code::Conflict, message, Some(&format!("assignment.{field}")))
+            }
         }
     }
 }
