@@ -65,6 +65,12 @@ pub enum Problem {
         /// The limit.
         max: usize,
     },
+    /// A value kept for the system's own use (the names of an anonymised record).
+    #[error("`{value}` is reserved for anonymised records")]
+    Reserved {
+        /// The value given.
+        value: String,
+    },
     /// A code that is not in the profile's list.
     #[error("`{code}` is not in the list of allowed values")]
     UnknownCode {
@@ -136,6 +142,9 @@ impl Localized for Problem {
             }
             Problem::TooMany { max } => format!("допустимо не больше {max} значений"),
             Problem::UnknownCode { code } => format!("«{code}» нет в списке допустимых значений"),
+            Problem::Reserved { value } => {
+                format!("«{value}» в фамилии и имени вместе отмечает обезличенную запись; укажите настоящее имя")
+            }
             Problem::NotOneOf { value, allowed } => {
                 format!("«{value}» — допустимо одно из: {allowed}")
             }

@@ -177,11 +177,18 @@ pub struct PersonInput {
 }
 
 impl PersonInput {
-    /// Validates the names and contacts.
+    /// Validates the names and contacts. «Обезличено» for both names is what anonymisation
+    /// leaves (`rules::anonymise::names_removed`): refused, so that no living record is taken for
+    /// an anonymised one.
     pub fn validate(&self) -> Result<PersonProfile, InvalidField> {
+        let last_name = field("lastName", Text::parse(&self.last_name, MAX_SHORT_TEXT))?;
+        let first_name = field("firstName", Text::parse(&self.first_name, MAX_SHORT_TEXT))?;
+        if crate::rules::anonymise::names_removed(last_name.as_str(), first_name.as_str()) {
+            return Err(InvalidField::new("lastName", Problem::Reserved { value: last_name.to_string() }));
+        }
         Ok(PersonProfile {
-            last_name: field("lastName", Text::parse(&self.last_name, MAX_SHORT_TEXT))?,
-            first_name: field("firstName", Text::parse(&self.first_name, MAX_SHORT_TEXT))?,
+            last_name,
+            first_name,
             middle_name: optional("middleName", &self.middle_name, |v| Text::parse(v, MAX_SHORT_TEXT))?,
             phones: list("phones", &self.phones, Phone::parse)?,
             emails: list("emails", &self.emails, Email::parse)?,
@@ -248,6 +255,25 @@ mod tests {
             let person = PersonInput { last_name: "Иванова".into(), first_name: "Анна".into(), phones, ..Default::default() };
             let error = person.validate().expect_err("refused");
             prop_assert_eq!(error, InvalidField::new("phones", Problem::TooMany { max: MAX_LIST }));
+        }
+
+        #[test]
+        fn the_names_an_anonymised_record_bears_are_refused_together_and_only_together(
+            last in prop_oneof![Just("Обезличено".to_owned()), Just(" обезличено ".to_owned()), "[А-ЯЁ][а-яё]{1,10}"],
+            first in prop_oneof![Just("Обезличено".to_owned()), Just("Обезличено  ".to_owned()), "[А-ЯЁ][а-яё]{1,10}"],
+        ) {
+            let person = PersonInput { last_name: last.clone(), first_name: first.clone(), ..Default::default() };
+            let both = last.trim() == "Обезличено" && first.trim() == "Обезличено";
+            match person.validate() {
+                Err(e) => {
+                    prop_assert!(both, "refused {last:?} {first:?}: {e}");
+                    prop_assert_eq!(e, InvalidField::new("lastName", Problem::Reserved { value: "Обезличено".into() }));
+                }
+                Ok(profile) => {
+                    prop_assert!(!both, "accepted {last:?} {first:?}");
+                    prop_assert!(!crate::rules::anonymise::names_removed(profile.last_name.as_str(), profile.first_name.as_str()));
+                }
+            }
         }
 
         #[test]

@@ -243,7 +243,7 @@ pub struct PersonFilter {
     pub text: Option<String>,
     /// Only people with a membership in this organisation.
     pub organization: Option<OrganizationId>,
-    /// With `organization`: only memberships not ended before this day (current members).
+    /// With `organization`: only memberships whose period holds this day (current members).
     pub member_on: Option<NaiveDate>,
     /// Text contained in a phone or e-mail (a personal-data filter: the use case refuses it to
     /// callers who may not read contacts).

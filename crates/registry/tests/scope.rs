@@ -273,7 +273,13 @@ async fn a_former_members_contacts_leave_the_organisations_scope_while_the_membe
     assert_eq!(found.items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![w.anna], "nor found by a contact");
     assert_eq!(found.total, Some(1));
 
-    // Back in A from today: the contacts are the organisation's again.
+    // The organisation cannot bring him back itself (that would bring his contacts back too); the
+    // centre's staff can, and then the contacts are the organisation's again.
+    let relink = w.registry.add_membership(&rep, w.boris, w.a, "волонтёр", None).await;
+    assert!(matches!(relink, Err(RegistryError::NotFound { entity: "person" })), "{relink:?}");
+    let planned = w.registry.add_membership(&admin(), w.boris, w.a, "волонтёр", Some(fixtures::day(2026, 9, 1))).await;
+    planned.expect("a membership from September");
+    assert!(w.registry.personal_data(&rep, &[w.boris]).await.expect("contacts").is_empty(), "not before it starts");
     w.registry.add_membership(&admin(), w.boris, w.a, "волонтёр", None).await.expect("boris back in A");
     let contacts = w.registry.personal_data(&rep, &[w.boris]).await.expect("contacts");
     assert_eq!(contacts.len(), 1);

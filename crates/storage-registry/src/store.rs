@@ -509,7 +509,7 @@ impl PersonRepo for SqlRegistry {
                 .and_where(Expr::col(membership::Column::OrganizationId).eq(org.0))
                 .to_owned();
             if let Some(day) = filter.member_on {
-                members.cond_where(
+                members.and_where(Expr::col(membership::Column::ValidFrom).lte(day)).cond_where(
                     Condition::any()
                         .add(Expr::col(membership::Column::ValidTo).is_null())
                         .add(Expr::col(membership::Column::ValidTo).gte(day)),

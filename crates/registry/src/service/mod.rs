@@ -78,10 +78,11 @@ impl Registry {
     }
 
     /// Passes actors who may take `action` on person `id` (a representative: people with a
-    /// membership in their organisation; a volunteer: their own record).
-    async fn reach_person(&self, actor: &Actor, action: Action, id: PersonId) -> Result<(), RegistryError> {
+    /// membership in their organisation, a current one when `held` says so; a volunteer: their
+    /// own record).
+    async fn reach_person(&self, actor: &Actor, action: Action, id: PersonId, held: Held) -> Result<(), RegistryError> {
         let object = object("person", id.0);
-        let in_scope = async |scope| Ok::<_, RegistryError>(self.in_person_scope(scope, &[id]).await?.contains(&id));
+        let in_scope = async |scope| Ok::<_, RegistryError>(self.people_held(scope, &[id], held).await?.contains(&id));
         if self.gate.reach(actor, action, object, in_scope).await? {
             Ok(())
         } else {
@@ -96,10 +97,15 @@ impl Registry {
     }
 
     /// Those of `ids` whose contacts the scope reaches: for an organisation, its current members
-    /// only (a membership not ended before today). A former member's phone and e-mail are no
+    /// only (a membership whose period holds today). A former member's phone and e-mail are no
     /// longer the organisation's business (152-FZ art. 5: personal data kept only for the purpose).
     async fn in_contact_scope(&self, scope: Scope, ids: &[PersonId]) -> Result<Vec<PersonId>, RegistryError> {
-        self.people_held(scope, ids, Held::CurrentMember(self.today())).await
+        self.people_held(scope, ids, self.current_member()).await
+    }
+
+    /// Held by a membership current today.
+    fn current_member(&self) -> Held {
+        Held::CurrentMember(self.today())
     }
 
     async fn people_held(&self, scope: Scope, ids: &[PersonId], held: Held) -> Result<Vec<PersonId>, RegistryError> {
@@ -111,7 +117,7 @@ impl Registry {
             for m in self.ports.memberships.of_people(ids).await? {
                 let counts = match held {
                     Held::EverAMember => true,
-                    Held::CurrentMember(today) => m.period.to().is_none_or(|to| to >= today),
+                    Held::CurrentMember(today) => m.period.contains(today),
                 };
                 if counts {
                     holders.entry(m.person).or_default().push(m.organization);
@@ -155,8 +161,8 @@ fn missing_reference(error: StoreError<Conflict>) -> RegistryError {
 /// Which memberships bring a person into an organisation's scope.
 #[derive(Clone, Copy)]
 enum Held {
-    /// Any, ended or not: the person's record and the organisation's history.
+    /// Any, past, current or future: the person's record and the organisation's history.
     EverAMember,
-    /// Those not ended before this day: the person's contacts.
+    /// Those whose period holds this day: the person's contacts, and linking them again.
     CurrentMember(NaiveDate),
 }

@@ -10,7 +10,7 @@ use crate::input::{LegalBasisInput, PersonInput, plausible_start};
 use crate::model::{MAX_SHORT_TEXT, Membership, MembershipId, OrgStatus, OrganizationId, Person, PersonId, Text};
 use crate::ports::PersonFilter;
 
-use super::{Registry, missing_reference};
+use super::{Held, Registry, missing_reference};
 
 impl Registry {
     // People. Person values from these use cases never carry contacts: those come only from
@@ -37,7 +37,7 @@ impl Registry {
 
     /// One person; `None` when they do not exist or lie outside the actor's scope.
     pub async fn person(&self, actor: &Actor, id: PersonId) -> Result<Option<Person>, RegistryError> {
-        match self.reach_person(actor, PERSON_READ, id).await {
+        match self.reach_person(actor, PERSON_READ, id, Held::EverAMember).await {
             Ok(()) => Ok(self.ports.people.get(id).await?.map(without_contacts)),
             Err(RegistryError::NotFound { .. }) => Ok(None),
             Err(other) => Err(other),
@@ -131,7 +131,9 @@ impl Registry {
         from: Option<NaiveDate>,
     ) -> Result<Membership, RegistryError> {
         self.reach_organization(actor, MEMBERSHIP_WRITE, organization).await?;
-        self.reach_person(actor, MEMBERSHIP_WRITE, person).await?;
+        // A former member is linked again by the centre's staff, not by the organisation: a
+        // membership of its own making would bring the person's contacts back into its scope.
+        self.reach_person(actor, MEMBERSHIP_WRITE, person, self.current_member()).await?;
         let position = Text::parse(position, MAX_SHORT_TEXT).map_err(|p| InvalidField::new("position", p))?;
         let record = self.ports.people.get(person).await?.ok_or(RegistryError::NotFound { entity: "person" })?;
         if crate::rules::anonymise::names_removed(record.profile.last_name.as_str(), record.profile.first_name.as_str())

@@ -507,6 +507,15 @@ pub async fn record_scope(stores: Stores) {
     );
     let ever = list(PersonFilter { organization: Some(own), ..Default::default() }).await;
     assert_eq!(ever.total, Some(3), "without `member_on`, former members too");
+    let mut planned = fixtures::membership(people[2].id, orgs[2].id);
+    planned.period = kernel::Period::open(fixtures::day(2026, 3, 1));
+    ports.memberships.insert(&planned, &ev()).await.expect("link");
+    assert_eq!(
+        person_ids(&list(on(fixtures::day(2026, 2, 28))).await),
+        vec![people[0].id, people[1].id],
+        "`member_on` leaves out a membership that starts after the day"
+    );
+    assert_eq!(list(on(fixtures::day(2026, 3, 1))).await.total, Some(3), "and takes it in on its first day");
 }
 
 /// Every suite, each on fresh ports from `fresh`.

@@ -276,7 +276,7 @@ impl PersonRepo for InMemoryRegistry {
             state.memberships.values().any(|m| {
                 m.person == person.id
                     && m.organization == org
-                    && filter.member_on.is_none_or(|day| m.period.to().is_none_or(|to| to >= day))
+                    && filter.member_on.is_none_or(|day| m.period.contains(day))
             })
         };
         let mut rows: Vec<(Person, After)> = state
