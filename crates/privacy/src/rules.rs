@@ -36,6 +36,17 @@ pub fn anonymised(consent: &Consent) -> Consent {
     Consent { document: REMOVED_DOCUMENT.to_owned(), ..consent.clone() }
 }
 
+/// What replaces the reason given for extending a subject request's deadline when its subject is
+/// anonymised: the reason is free text sent to the person and may name them.
+pub const REMOVED_REASON: &str = "Обезличено";
+
+/// The subject request of an anonymised subject: dates and the fact of the extension stay (the
+/// record that the request was answered in time), the reason's text does not. Idempotent.
+pub fn anonymised_request(request: &SubjectRequest) -> SubjectRequest {
+    let extension = request.extension.as_ref().map(|(to, _)| (*to, REMOVED_REASON.to_owned()));
+    SubjectRequest { extension, ..request.clone() }
+}
+
 /// A privacy rule refuses the operation.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PrivacyRuleError {
@@ -259,6 +270,23 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn an_anonymised_request_keeps_every_date_and_no_word_of_the_reason(
+            received in 0u64..3000, extended in proptest::option::of((0u64..30, "\\PC{1,200}")), answered in any::<bool>(),
+        ) {
+            let day = |n: u64| date(2020, 1, 1) + Days::new(n);
+            let mut asked = request(day(received));
+            asked.extension = extended.clone().map(|(after, why)| (asked.due_on + Days::new(after), why));
+            asked.answered_on = answered.then(|| day(received));
+            let once = anonymised_request(&asked);
+            prop_assert_eq!(anonymised_request(&once), once.clone(), "idempotent");
+            prop_assert_eq!(
+                (once.id, once.subject, once.received_on, once.due_on, once.answered_on, once.deadline()),
+                (asked.id, asked.subject, asked.received_on, asked.due_on, asked.answered_on, asked.deadline())
+            );
+            prop_assert_eq!(once.extension.map(|(_, why)| why), extended.map(|_| REMOVED_REASON.to_owned()));
+        }
+
         #[test]
         fn an_answer_is_dated_between_receipt_and_today_and_given_once(
             received in 0u64..3000, on in 0u64..3200, today in 0u64..3200,

@@ -22,7 +22,7 @@ use kernel::StoreError;
 use storage::errors::{corrupt, unavailable};
 use storage::{Backend, Database, PersonalDataHook, commit_audited, one_of};
 
-use crate::anonymise::ConsentDocuments;
+use crate::anonymise::PrivacyTexts;
 use crate::disclosure::{self, Disclosure};
 use crate::entities::{consent, person, subject_request};
 
@@ -41,7 +41,7 @@ impl SqlPrivacy {
     /// documents) and then each of `hooks` (every other domain's data about people, as the
     /// composition root lists them), all in one transaction with the audit row.
     pub fn new(db: Database, hooks: Vec<Arc<dyn PersonalDataHook>>) -> Self {
-        let own: Arc<dyn PersonalDataHook> = Arc::new(ConsentDocuments);
+        let own: Arc<dyn PersonalDataHook> = Arc::new(PrivacyTexts);
         Self { db, hooks: std::iter::once(own).chain(hooks).collect() }
     }
 

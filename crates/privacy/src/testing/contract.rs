@@ -295,7 +295,13 @@ pub async fn subjects(stores: Stores) {
     for (n, c) in [&own, &other].into_iter().enumerate() {
         consents.insert(c, &event(n as i64, "consent.manage", "consent", c.id.0)).await.expect("consent");
     }
-    let asked = request(1, anna, day(2026, 3, 2), day(2026, 3, 17));
+    // The reason for an extension is free text sent to the person: it may name them.
+    let reason = "Канареечкина просила прислать копии анкет".to_owned();
+    let asked = SubjectRequest {
+        extension: Some((day(2026, 3, 24), reason.clone())),
+        ..request(1, anna, day(2026, 3, 2), day(2026, 3, 17))
+    };
+    identifiers.push(reason);
     requests.insert(&asked, &event(2, "privacy.subject_request", "person", anna.0)).await.expect("request");
 
     let export = subjects.export(anna).await.expect("export");
@@ -344,7 +350,9 @@ pub async fn subjects(stores: Stores) {
     assert!(!subjects.anonymised(boris).await.expect("anonymised"), "boris's is not");
     let kept = consents.get(own.id).await.expect("get").expect("kept");
     assert_eq!(kept, Consent { document: REMOVED_DOCUMENT.into(), ..own.clone() }, "only the document reference goes");
-    assert_eq!(requests.get(asked.id).await.expect("get"), Some(asked.clone()));
+    let kept = requests.get(asked.id).await.expect("get").expect("kept");
+    assert_eq!(kept, crate::rules::anonymised_request(&asked), "only the extension's reason goes");
+    assert_eq!(kept.extension.map(|(to, _)| to), Some(day(2026, 3, 24)), "the extension's date stays");
     assert_eq!(subjects.export(boris).await.expect("export"), boris_before, "nobody else is touched");
     assert_eq!(consents.get(other.id).await.expect("get"), Some(other.clone()));
 

@@ -317,6 +317,9 @@ impl Subjects for InMemoryPrivacy {
             for consent in s.consents.values_mut().filter(|c| c.subject == subject) {
                 *consent = rules::anonymised(consent);
             }
+            for request in s.requests.values_mut().filter(|r| r.subject == subject) {
+                *request = rules::anonymised_request(request);
+            }
             self.people.anonymise(subject);
             Ok(())
         })
