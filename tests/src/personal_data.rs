@@ -112,19 +112,21 @@ async fn anonymisation_leaves_no_identifier_in_any_table_about_people(db: Databa
         ..Default::default()
     };
     let org = services.registry.create_organization(&admin, &org).await.expect("organisation");
-    let (anna, anna_identifiers) = person(&services, "Канареечкина", "+7 900 111-11-11", org.id).await;
+    let (anna, mut anna_identifiers) = person(&services, "Канареечкина", "+7 900 111-11-11", org.id).await;
     let (boris, boris_identifiers) = person(&services, "Борисов", "+7 900 222-22-22", org.id).await;
     let people = [anna, boris];
     let volunteer = Assignment { person: Some(anna), ..Assignment::role(Role::Volunteer) };
-    services.access.add_account(&admin, "volunteer.one", &volunteer, "a long password of hers").await.expect("account");
+    // A login may be the person's name.
+    services.access.add_account(&admin, "kanareechkina", &volunteer, "a long password of hers").await.expect("account");
+    anna_identifiers.push("kanareechkina".to_owned());
     let attempt = LoginAttempt {
-        login: "volunteer.one",
+        login: "kanareechkina",
         password: "a long password of hers",
         peer: "192.0.2.1",
         channel: Channel::Graphql,
         request_id: "test-login",
     };
-    services.access.login(attempt).await.expect("a session");
+    let session = services.access.login(attempt).await.expect("a session");
 
     let before = tables_about_people(&db).await;
     let everything = before.values().cloned().collect::<String>();
@@ -145,6 +147,10 @@ async fn anonymisation_leaves_no_identifier_in_any_table_about_people(db: Databa
         assert!(everything.contains(identifier.as_str()), "another person's {identifier} was removed");
     }
     assert_eq!(registry_aggregates(&db, &people).await, counts, "the registry's aggregates stay");
+    assert!(services.access.authenticate(&session.token).await.is_err(), "her account's sessions ended");
+    let accounts = services.access.accounts(&admin).await.expect("accounts");
+    let bound = accounts.iter().find(|a| a.person == Some(anna)).expect("the account stays");
+    assert!(bound.disabled && bound.login.starts_with("anonymised-"), "{bound:?}");
 
     services.privacy.anonymise(&admin, anna).await.expect("anonymise again");
     assert_eq!(tables_about_people(&db).await, once, "anonymising twice changes nothing");

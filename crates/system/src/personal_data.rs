@@ -6,10 +6,11 @@
 use std::sync::Arc;
 
 use storage::PersonalDataHook;
+use storage_access::AccessPersonalData;
 use storage_registry::RegistryPersonalData;
 
 /// The hooks `SqlPrivacy` runs when it anonymises a person (besides privacy's own, which it
 /// always runs): one per domain holding data about people.
 pub fn hooks() -> Vec<Arc<dyn PersonalDataHook>> {
-    vec![Arc::new(RegistryPersonalData)]
+    vec![Arc::new(RegistryPersonalData), Arc::new(AccessPersonalData)]
 }

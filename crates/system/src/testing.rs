@@ -3,6 +3,7 @@
 //! that every fake writes into, as the SQL stores share one database. GraphQL and the role
 //! matrix run on it in-process, without a database.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use access::testing::InMemoryAccess;
@@ -11,7 +12,7 @@ use async_trait::async_trait;
 use audit::testing::MemoryAuditLog;
 use kernel::Clock;
 use kernel::{OrganizationId, PersonId, StoreError};
-use privacy::testing::InMemoryPrivacy;
+use privacy::testing::{HeldPeople, InMemoryPrivacy};
 use registry::RegistryPorts;
 use registry::rules::anonymise::names_removed;
 use registry::testing::InMemoryRegistry;
@@ -64,17 +65,45 @@ impl BoundRecords for RegistryRecords {
     }
 }
 
+/// The people of every in-memory domain as privacy's fake sees them, as `personal_data::hooks`
+/// lists them for the SQL store: the registry holds their records, and anonymising a person also
+/// reaches the accounts bound to them.
+struct EveryDomain {
+    registry: InMemoryRegistry,
+    access: InMemoryAccess,
+}
+
+impl HeldPeople for EveryDomain {
+    fn held_on_consent(&self, person: PersonId) -> Option<bool> {
+        self.registry.held_on_consent(person)
+    }
+
+    fn anonymised(&self, person: PersonId) -> bool {
+        self.registry.anonymised(person)
+    }
+
+    fn anonymise(&self, person: PersonId) {
+        self.registry.anonymise(person);
+        self.access.anonymise_person(person);
+    }
+
+    fn export(&self, person: PersonId) -> BTreeMap<String, Vec<serde_json::Value>> {
+        self.registry.export(person)
+    }
+}
+
 /// The use cases on fresh in-memory fakes under the shipped policy, bootstrapped like a new
 /// database: the administrator `admin` with `admin_password`, and the Kaluga profile's lists.
 /// Privacy's subjects are the registry fake's people, as the SQL store's are the `people` table.
 pub async fn in_memory(clock: Arc<dyn Clock>, admin_password: &str, limits: LoginLimits) -> anyhow::Result<InMemory> {
     let audit = MemoryAuditLog::default();
     let registry = InMemoryRegistry::with_audit(audit.clone());
+    let access = InMemoryAccess::over(audit.clone(), Arc::new(RegistryRecords(registry.ports())));
     let ports = Ports {
         audit: Arc::new(audit.clone()),
         registry: registry.ports(),
-        access: InMemoryAccess::over(audit.clone(), Arc::new(RegistryRecords(registry.ports()))).ports(),
-        privacy: InMemoryPrivacy::over(audit.clone(), Arc::new(registry)).ports(),
+        access: access.ports(),
+        privacy: InMemoryPrivacy::over(audit.clone(), Arc::new(EveryDomain { registry, access })).ports(),
     };
     let services = Services::assemble(ports, clock, checked_policy(PERMISSIONS)?, limits).await?;
     let first_run = first_run(&services, Some(admin_password), || Ok(KALUGA_PROFILE.to_owned())).await?;
@@ -130,12 +159,19 @@ mod tests {
             document: "Согласие Ивановой".into(),
         };
         system.services.privacy.record_consent(&admin, consent).await.expect("a consent of a registry person");
+        let volunteer = access::Assignment { person: Some(person.id), ..access::Assignment::role(Role::Volunteer) };
+        let account = system.services.access.add_account(&admin, "ivanova.a", &volunteer, "a long password").await;
+        let account = account.expect("a volunteer account");
         system.services.privacy.anonymise(&admin, person.id).await.expect("anonymised");
         let stored = system.services.registry.person(&admin, person.id).await.expect("read").expect("kept");
         assert_ne!(stored.profile.last_name.as_str(), "Иванова", "the name is gone, the record stays");
         let consents = system.services.privacy.consents_of(&admin, person.id).await.expect("consents");
         assert_eq!(consents.iter().map(|c| c.document.as_str()).collect::<Vec<_>>(), [REMOVED_DOCUMENT]);
         let actions: Vec<String> = system.audit.rows()[rows..].iter().map(|r| r.event.action.clone()).collect();
-        assert_eq!(actions.len(), 3, "one row per change, none for the reads: {actions:?}");
+        assert_eq!(actions.len(), 4, "one row per change, none for these reads: {actions:?}");
+        let accounts = system.services.access.accounts(&admin).await.expect("accounts");
+        let bound = accounts.iter().find(|a| a.id == account.id).expect("the account stays");
+        assert_eq!(bound.login, access::rules::credentials::anonymised_login(account.id), "its login was her name");
+        assert!(bound.disabled && !accounts.iter().any(|a| a.login == "ivanova.a"));
     }
 }

@@ -14,6 +14,13 @@ use crate::error::AccessError;
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_LENGTH: usize = 10;
+
+/// The login an account bound to an anonymised person takes (the account is also disabled and
+/// its sessions end): a login may be the person's name ("ivanova.a"), so it becomes one made of
+/// the account's id, unique as the id is, and itself a valid login.
+pub fn anonymised_login(account: crate::model::AccountId) -> String {
+    format!("anonymised-{}", account.0.simple())
+}
 /// How long a session token works at most, however active (the absolute timeout).
 pub const SESSION_LIFETIME: TimeDelta = TimeDelta::hours(12);
 /// How long a session token works without requests (the idle timeout).
@@ -60,6 +67,13 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        #[test]
+        fn an_anonymised_login_is_a_valid_login_of_its_account_alone(a in any::<u128>(), b in any::<u128>()) {
+            let login = |n: u128| anonymised_login(crate::model::AccountId(uuid::Uuid::from_u128(n)));
+            prop_assert_eq!(normalize_login(&login(a)).ok(), Some(login(a)), "valid as it is");
+            prop_assert_eq!(login(a) == login(b), a == b);
+        }
+
         #[test]
         fn normalised_logins_are_stable_and_lower_case(login in "[A-Za-z0-9._-]{3,20}") {
             let once = normalize_login(&login).unwrap();

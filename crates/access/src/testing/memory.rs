@@ -55,6 +55,22 @@ impl InMemoryAccess {
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().expect("never poisoned")
     }
+
+    /// Access's part of anonymising `person` (the in-memory counterpart of storage-access's
+    /// hook): the accounts bound to them take an anonymised login and are disabled, and their
+    /// sessions end. Idempotent.
+    pub fn anonymise_person(&self, person: PersonId) {
+        let mut state = self.state();
+        let bound: Vec<AccountId> =
+            state.accounts.values().filter(|a| a.person == Some(person)).map(|a| a.id).collect();
+        for id in &bound {
+            if let Some(account) = state.accounts.get_mut(id) {
+                account.login = crate::rules::credentials::anonymised_login(*id);
+                account.disabled = true;
+            }
+        }
+        state.sessions.retain(|_, s| !bound.contains(&s.account));
+    }
 }
 
 /// The organisations and people accounts may be bound to, for tests without the registry.
