@@ -11,12 +11,54 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// Picks the language from an `Accept-Language`-like value: English only when it is asked for first.
+    /// Picks the language from an `Accept-Language` value by its weights (RFC 9110, 12.5.4):
+    /// English when it weighs more than Russian, or as much and comes first; `*` stands for a
+    /// language the header does not name; `q=0` refuses one; an entry with a malformed weight is
+    /// ignored. Russian when the header says nothing either way.
     pub fn from_accept_language(header: &str) -> Self {
-        match header.trim_start().get(..2) {
-            Some(prefix) if prefix.eq_ignore_ascii_case("en") => Lang::En,
+        // (weight, position) of Russian, English and `*`, each at its heaviest entry.
+        let mut best: [Option<(u16, usize)>; 3] = [None; 3];
+        for (position, entry) in header.split(',').enumerate() {
+            let mut parts = entry.split(';');
+            let range = parts.next().unwrap_or_default().trim();
+            let primary = range.split('-').next().unwrap_or_default();
+            let slot = if primary.eq_ignore_ascii_case("ru") {
+                0
+            } else if primary.eq_ignore_ascii_case("en") {
+                1
+            } else if range == "*" {
+                2
+            } else {
+                continue;
+            };
+            let weight = parts.find_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")));
+            let Some(weight) = weight.map_or(Some(1000), thousandths) else { continue };
+            if best[slot].is_none_or(|(w, _)| weight > w) {
+                best[slot] = Some((weight, position));
+            }
+        }
+        let [ru, en, any] = best;
+        let (ru, en) = (ru.or(any), en.or(any));
+        match (ru, en) {
+            (_, None) | (_, Some((0, _))) => Lang::Ru,
+            (None, Some(_)) => Lang::En,
+            (Some((rw, rp)), Some((ew, ep))) if ew > rw || (ew == rw && ep < rp) => Lang::En,
             _ => Lang::Ru,
         }
+    }
+}
+
+/// A weight `0`, `0.x`, `0.xx`, `0.xxx` or `1`, `1.0`... in thousandths; `None` when malformed.
+fn thousandths(text: &str) -> Option<u16> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if fraction.len() > 3 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let fraction: u16 = format!("{fraction:0<3}").parse().ok()?;
+    match whole {
+        "0" => Some(fraction),
+        "1" if fraction == 0 => Some(1000),
+        _ => None,
     }
 }
 
@@ -66,9 +108,49 @@ mod tests {
     use super::*;
 
     #[test]
-    fn english_is_chosen_only_when_asked_for_first() {
-        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9"), Lang::En);
-        assert_eq!(Lang::from_accept_language("ru,en;q=0.5"), Lang::Ru);
-        assert_eq!(Lang::from_accept_language(""), Lang::Ru);
+    fn english_is_chosen_when_it_weighs_more_or_as_much_and_comes_first() {
+        let cases = [
+            ("en-GB,en;q=0.9", Lang::En),
+            ("ru,en;q=0.5", Lang::Ru),
+            ("", Lang::Ru),
+            ("ru;q=0.1, en;q=0.9", Lang::En),
+            ("de, en;q=0.5", Lang::En),
+            ("de, fr", Lang::Ru),
+            ("en;q=0, de", Lang::Ru),
+            ("*;q=0.5, en", Lang::En),
+            ("en;q=0.4, *;q=0.5", Lang::Ru),
+            ("en;q=banana, ru;q=0.2", Lang::Ru),
+            ("EN-us;Q=1.0", Lang::En),
+            ("en;q=1.5", Lang::Ru),
+            ("en, ru", Lang::En),
+            ("ru, en", Lang::Ru),
+        ];
+        for (header, expected) in cases {
+            assert_eq!(Lang::from_accept_language(header), expected, "{header:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_order_of_entries_of_different_weights_does_not_matter(
+            ru in 0u16..=1000, en in 0u16..=1000, others in proptest::collection::vec(("[a-z]{2}", 0u16..=1000), 0..4),
+            en_first in proptest::bool::ANY,
+        ) {
+            proptest::prop_assume!(ru != en);
+            let q = |w: u16| format!("{}.{:03}", w / 1000, w % 1000);
+            let (r, e) = (format!("ru;q={}", q(ru)), format!("en;q={}", q(en)));
+            let rest: Vec<String> =
+                others.iter().filter(|(t, _)| t != "ru" && t != "en").map(|(t, w)| format!("{t};q={}", q(*w))).collect();
+            let mut entries = if en_first { vec![e, r] } else { vec![r, e] };
+            entries.extend(rest);
+            let header = entries.join(", ");
+            let expected = if en > ru { Lang::En } else { Lang::Ru };
+            proptest::prop_assert_eq!(Lang::from_accept_language(&header), expected, "{}", header);
+        }
+
+        #[test]
+        fn any_header_gives_an_answer(header in "\\PC{0,80}") {
+            let _ = Lang::from_accept_language(&header);
+        }
     }
 }
