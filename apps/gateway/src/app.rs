@@ -144,7 +144,7 @@ pub fn log_panics_as_one_line() {
     }));
 }
 
-/// The caller's language from `Accept-Language` (Russian unless English is asked for).
+/// The caller's language from `Accept-Language`, by its weights (`Lang::from_accept_language`).
 fn lang_of(headers: &HeaderMap) -> Lang {
     headers
         .get(header::ACCEPT_LANGUAGE)

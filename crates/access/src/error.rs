@@ -21,6 +21,9 @@ pub enum AccessError {
     /// The login is not 3..=64 characters of a-z, 0-9, `.`, `_`, `-`.
     #[error("the login must be 3 to 64 characters: a-z, 0-9, '.', '_' or '-'")]
     BadLogin,
+    /// The login starts with `anonymised-`, kept for the accounts of anonymised people.
+    #[error("logins starting with `anonymised-` are kept for the accounts of anonymised people")]
+    ReservedLogin,
     /// The password is too short.
     #[error("the password must have at least {MIN_PASSWORD_LENGTH} characters")]
     WeakPassword,
@@ -90,6 +93,9 @@ impl Localized for AccessError {
             AccessError::InvalidSession => "сеанс недействителен; войдите снова".into(),
             AccessError::WrongPassword => "текущий пароль указан неверно".into(),
             AccessError::BadLogin => "логин: от 3 до 64 символов a-z, 0-9, «.», «_» или «-»".into(),
+            AccessError::ReservedLogin => {
+                "логины, начинающиеся с «anonymised-», зарезервированы за учётными записями обезличенных людей".into()
+            }
             AccessError::WeakPassword => {
                 format!("пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов")
             }

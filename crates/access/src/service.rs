@@ -188,6 +188,9 @@ impl Access {
 
     fn new_account(&self, login: &str, assignment: &Assignment, password: &str) -> Result<Account, AccessError> {
         let login = normalize_login(login)?;
+        if login.starts_with(crate::rules::credentials::ANONYMISED_LOGIN_PREFIX) {
+            return Err(AccessError::ReservedLogin);
+        }
         assignment.check()?;
         check_password(password)?;
         Ok(Account {

@@ -405,6 +405,28 @@ async fn throttled_logins_leave_one_row_per_address_and_minute_and_a_summary_wit
     assert!(audit::verify_log(w.gate.log().as_ref(), None).await.is_ok());
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// No account can take a login an anonymisation will give (it would block that person's
+    /// anonymisation on the unique login), whatever follows the prefix and however it is cased.
+    #[test]
+    fn a_new_account_cannot_take_a_login_kept_for_anonymised_people(rest in "[a-z0-9]{1,30}", upper in any::<bool>()) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        runtime.block_on(async {
+            let w = world().await;
+            let login = format!("{}{rest}", if upper { "ANONYMISED-" } else { "anonymised-" });
+            let rows = w.audit.rows().len();
+            let refused = w.access.add_account(&w.admin, &login, &Assignment::role(Role::Lawyer), PASSWORD).await;
+            prop_assert!(matches!(refused, Err(AccessError::ReservedLogin)), "{:?}", refused);
+            prop_assert_eq!(w.audit.rows().len(), rows, "nothing written");
+            let fine = format!("not-anonymised-{rest}");
+            prop_assert!(w.access.add_account(&w.admin, &fine, &Assignment::role(Role::Lawyer), PASSWORD).await.is_ok());
+            Ok(())
+        })?;
+    }
+}
+
 /// Where an assignment points, in the property below.
 #[derive(Clone, Copy, Debug)]
 enum Target {

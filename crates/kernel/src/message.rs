@@ -31,7 +31,10 @@ impl Lang {
             } else {
                 continue;
             };
-            let weight = parts.find_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")));
+            let weight = parts.find_map(|p| {
+                let (key, value) = p.split_once('=')?;
+                key.trim().eq_ignore_ascii_case("q").then(|| value.trim())
+            });
             let Some(weight) = weight.map_or(Some(1000), thousandths) else { continue };
             if best[slot].is_none_or(|(w, _)| weight > w) {
                 best[slot] = Some((weight, position));
@@ -123,6 +126,8 @@ mod tests {
             ("EN-us;Q=1.0", Lang::En),
             ("en;q=1.5", Lang::Ru),
             ("en, ru", Lang::En),
+            ("ru;q=0.9, en;q =0.1", Lang::Ru),
+            ("ru;q=0.2, en; q = 0.3", Lang::En),
             ("ru, en", Lang::Ru),
         ];
         for (header, expected) in cases {

@@ -19,8 +19,12 @@ pub const MIN_PASSWORD_LENGTH: usize = 10;
 /// its sessions end): a login may be the person's name ("ivanova.a"), so it becomes one made of
 /// the account's id, unique as the id is, and itself a valid login.
 pub fn anonymised_login(account: crate::model::AccountId) -> String {
-    format!("anonymised-{}", account.0.simple())
+    format!("{ANONYMISED_LOGIN_PREFIX}{}", account.0.simple())
 }
+
+/// The start of every anonymised login, refused to a new account so that none can take the
+/// login an anonymisation will give.
+pub const ANONYMISED_LOGIN_PREFIX: &str = "anonymised-";
 /// How long a session token works at most, however active (the absolute timeout).
 pub const SESSION_LIFETIME: TimeDelta = TimeDelta::hours(12);
 /// How long a session token works without requests (the idle timeout).

@@ -303,6 +303,11 @@ pub async fn subjects(stores: Stores) {
     };
     identifiers.push(reason);
     requests.insert(&asked, &event(2, "privacy.subject_request", "person", anna.0)).await.expect("request");
+    let boris_asked = SubjectRequest {
+        extension: Some((day(2026, 3, 24), "Борисов просил копии".to_owned())),
+        ..request(2, boris, day(2026, 3, 2), day(2026, 3, 17))
+    };
+    requests.insert(&boris_asked, &event(2, "privacy.subject_request", "person", boris.0)).await.expect("request");
 
     let export = subjects.export(anna).await.expect("export");
     let all = text(&export);
@@ -355,6 +360,7 @@ pub async fn subjects(stores: Stores) {
     assert_eq!(kept.extension.map(|(to, _)| to), Some(day(2026, 3, 24)), "the extension's date stays");
     assert_eq!(subjects.export(boris).await.expect("export"), boris_before, "nobody else is touched");
     assert_eq!(consents.get(other.id).await.expect("get"), Some(other.clone()));
+    assert_eq!(requests.get(boris_asked.id).await.expect("get"), Some(boris_asked.clone()), "nor anyone's request");
 
     let before = log.count().await;
     let ev = event(6, "privacy.run", "person", anna.0);

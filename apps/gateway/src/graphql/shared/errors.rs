@@ -114,7 +114,9 @@ impl IntoGql for AccessError {
             AccessError::BadCredentials | AccessError::InvalidSession => {
                 error(ctx, Code::Unauthenticated, message, None)
             }
-            AccessError::BadLogin => error(ctx, Code::BadUserInput, message, Some("login")),
+            AccessError::BadLogin | AccessError::ReservedLogin => {
+                error(ctx, Code::BadUserInput, message, Some("login"))
+            }
             AccessError::WrongPassword => error(ctx, Code::BadUserInput, message, Some("current")),
             AccessError::WeakPassword => error(ctx, Code::BadUserInput, message, Some("password")),
             AccessError::LoginTaken => error(ctx, Code::Conflict, message, Some("login")),
