@@ -14,7 +14,7 @@ use kernel::Clock;
 use kernel::{OrganizationId, PersonId, StoreError};
 use privacy::testing::{HeldPeople, InMemoryPrivacy};
 use registry::RegistryPorts;
-use registry::rules::anonymise::names_removed;
+use registry::rules::anonymise::bears_removed_names;
 use registry::testing::InMemoryRegistry;
 
 use crate::bootstrap::{FirstRun, checked_policy, first_run};
@@ -57,9 +57,7 @@ impl BoundRecords for RegistryRecords {
     async fn person(&self, id: PersonId) -> Result<RecordState, StoreError> {
         Ok(match self.0.people.get(id).await.map_err(read_failure)? {
             None => RecordState::Unknown,
-            Some(p) if names_removed(p.profile.last_name.as_str(), p.profile.first_name.as_str()) => {
-                RecordState::Closed
-            }
+            Some(p) if bears_removed_names(&p) => RecordState::Closed,
             Some(_) => RecordState::Open,
         })
     }

@@ -61,13 +61,11 @@ impl InMemoryAccess {
     /// sessions end. Idempotent.
     pub fn anonymise_person(&self, person: PersonId) {
         let mut state = self.state();
-        let bound: Vec<AccountId> =
-            state.accounts.values().filter(|a| a.person == Some(person)).map(|a| a.id).collect();
-        for id in &bound {
-            if let Some(account) = state.accounts.get_mut(id) {
-                account.login = crate::rules::credentials::anonymised_login(*id);
-                account.disabled = true;
-            }
+        let mut bound = Vec::new();
+        for account in state.accounts.values_mut().filter(|a| a.person == Some(person)) {
+            account.login = crate::rules::credentials::anonymised_login(account.id);
+            account.disabled = true;
+            bound.push(account.id);
         }
         state.sessions.retain(|_, s| !bound.contains(&s.account));
     }

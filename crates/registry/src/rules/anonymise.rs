@@ -28,6 +28,11 @@ pub fn names_removed(last_name: &str, first_name: &str) -> bool {
     last_name == REMOVED && first_name == REMOVED
 }
 
+/// Whether this record's names were removed ([`names_removed`] on a stored person).
+pub fn bears_removed_names(person: &Person) -> bool {
+    names_removed(person.profile.last_name.as_str(), person.profile.first_name.as_str())
+}
+
 /// Whether a record still carries a direct identifier.
 pub fn is_anonymised(person: &Person) -> bool {
     *person == anonymised(person)

@@ -136,8 +136,7 @@ impl Registry {
         self.reach_person(actor, MEMBERSHIP_WRITE, person, self.current_member()).await?;
         let position = Text::parse(position, MAX_SHORT_TEXT).map_err(|p| InvalidField::new("position", p))?;
         let record = self.ports.people.get(person).await?.ok_or(RegistryError::NotFound { entity: "person" })?;
-        if crate::rules::anonymise::names_removed(record.profile.last_name.as_str(), record.profile.first_name.as_str())
-        {
+        if crate::rules::anonymise::bears_removed_names(&record) {
             return Err(RegistryError::Anonymised);
         }
         let org = self.existing_organization(organization).await?;

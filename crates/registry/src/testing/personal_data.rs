@@ -13,7 +13,7 @@ use privacy::testing::contract::Population;
 
 use crate::model::{Email, LegalBasisKind, Person, PersonId, Phone, Text};
 use crate::ports::PersonRepo;
-use crate::rules::anonymise::{anonymised, names_removed};
+use crate::rules::anonymise::{anonymised, bears_removed_names};
 use crate::testing::{InMemoryRegistry, fixtures};
 
 impl HeldPeople for InMemoryRegistry {
@@ -24,7 +24,7 @@ impl HeldPeople for InMemoryRegistry {
     fn anonymised(&self, person: PersonId) -> bool {
         let state = self.state();
         let person = state.people.get(&person);
-        person.is_some_and(|p| names_removed(p.profile.last_name.as_str(), p.profile.first_name.as_str()))
+        person.is_some_and(bears_removed_names)
     }
 
     fn anonymise(&self, person: PersonId) {
