@@ -1,9 +1,10 @@
-//! Cross-crate tests, one binary: the gateway over real HTTP, the SQL statement budget, the SDL
+//! Cross-crate tests, one binary: the gateway over real HTTP, the console in a real browser, the SQL statement budget, the SDL
 //! contract, anonymisation through every domain's hook, and tidy checks of the workspace's
 //! boundaries.
 
 mod access_http;
 mod authz_matrix;
+mod browser;
 mod e2e;
 mod fuzz;
 mod hardening;

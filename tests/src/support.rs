@@ -87,6 +87,7 @@ impl TestGateway {
             admin_password: Some(ADMIN_PASSWORD.into()),
             request_timeout_secs: 10,
             login_attempts_per_minute: login_limit,
+            secure_cookies: false,
         };
         let app = Application::build(&config).await.expect("the gateway starts");
         let base = format!("http://{}", app.local_addr());

@@ -25,6 +25,11 @@ fn is_storage(member: &str) -> bool {
     member == "crates/storage" || member.starts_with("crates/storage-")
 }
 
+/// A file-format adapter of a domain (`registry-csv`): pure, no ports of its own.
+fn is_file_format(member: &str) -> bool {
+    member.starts_with("crates/") && member.ends_with("-csv")
+}
+
 fn members() -> Vec<String> {
     let mut members = vec!["migrations".to_owned(), "tests".to_owned()];
     for group in ["crates", "apps"] {
@@ -160,7 +165,13 @@ const TEMPLATE: &[&str] = &["actions", "error", "model", "ports", "rules", "serv
 fn domain_crates() -> Vec<String> {
     members()
         .into_iter()
-        .filter(|m| m.starts_with("crates/") && !is_storage(m) && m != "crates/kernel" && m != "crates/system")
+        .filter(|m| {
+            m.starts_with("crates/")
+                && !is_storage(m)
+                && !is_file_format(m)
+                && m != "crates/kernel"
+                && m != "crates/system"
+        })
         .collect()
 }
 

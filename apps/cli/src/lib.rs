@@ -3,7 +3,6 @@
 //! same use cases.
 
 pub mod commands;
-pub mod csv_format;
 
 use std::io::Write;
 

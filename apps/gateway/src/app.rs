@@ -20,6 +20,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tracing::Instrument;
 
+use console::ConsoleSettings;
+
 use crate::graphql::request::IN_PROCESS;
 use crate::graphql::{Endpoint, Refusal, RequestInfo, Schemas};
 use crate::settings::GatewayConfig;
@@ -44,14 +46,17 @@ impl AppState {
     }
 }
 
-/// The router with every hardening layer.
-pub fn router(state: AppState, request_timeout: Duration) -> Router {
+/// The router with every hardening layer: the GraphQL endpoints and the probes, and the web
+/// console's pages (the public directory at `/`, the staff console under `/console/`).
+pub fn router(state: AppState, request_timeout: Duration, console: ConsoleSettings) -> Router {
+    let pages = console::router(state.system.services.clone(), console);
     Router::new()
         .route("/graphql", get(graphiql_or_refuse).post(staff_post))
         .route("/public/graphql", get(graphiql_or_refuse).post(public_post))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .with_state(state)
+        .merge(pages)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
         .layer(CatchPanicLayer::custom(|_| {
@@ -67,16 +72,19 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
 /// the caller's language, a code and a request id. The probes' plain answers stay as they are.
 async fn json_refusals(request: Request, next: Next) -> Response {
     let lang = lang_of(request.headers());
-    let probe = matches!(request.uri().path(), "/healthz" | "/readyz");
+    let path = request.uri().path();
+    let probe = matches!(path, "/healthz" | "/readyz");
+    let page = console::serves(path);
     let response = next.run(request).await;
     let status = response.status();
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if probe || is_json || !(status.is_client_error() || status.is_server_error()) {
+    let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    // The console's pages answer their own refusals in HTML.
+    let is_json_or_page = content_type.starts_with("application/json") || content_type.starts_with("text/html");
+    if probe || is_json_or_page || !(status.is_client_error() || status.is_server_error()) {
         return response;
+    }
+    if page {
+        return console::failure_page(status, lang);
     }
     let (code, ru, en) = match status {
         StatusCode::PAYLOAD_TOO_LARGE => {
@@ -313,7 +321,8 @@ impl Application {
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
-        let router = router(AppState::new(system.clone()), Duration::from_secs(config.request_timeout_secs));
+        let console = ConsoleSettings { secure_cookies: config.secure_cookies };
+        let router = router(AppState::new(system.clone()), Duration::from_secs(config.request_timeout_secs), console);
         let checkpoint = system::audit_key::checkpoint_path(&config.settings);
         Ok(Self { listener, router, system, first_run, checkpoint })
     }

@@ -39,6 +39,8 @@ async fn main() -> anyhow::Result<()> {
         None => {}
     }
     let addr = app.local_addr();
+    println!("Консоль (сотрудники / staff console): http://{addr}/console/");
+    println!("Каталог НКО (public directory):       http://{addr}/");
     println!("GraphQL (сотрудники / staff):        http://{addr}/graphql");
     println!("GraphQL (публичный каталог / public): http://{addr}/public/graphql");
     println!("Проверка / health:                   http://{addr}/healthz  http://{addr}/readyz");

@@ -23,4 +23,8 @@ pub struct GatewayConfig {
     /// Login attempts one peer address may make per minute (each alias of `login` counts).
     #[arg(long, env = "NKO_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 10)]
     pub login_attempts_per_minute: usize,
+    /// Marks the console's cookies `Secure`: set it when browsers reach the gateway over HTTPS
+    /// (behind a TLS proxy); over plain HTTP a browser would not send them back.
+    #[arg(long, env = "NKO_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
 }

@@ -89,6 +89,8 @@ pub enum Channel {
     Public,
     /// The `nko` command line.
     Cli,
+    /// The web console of the staff (browser pages).
+    Console,
 }
 
 impl Channel {
@@ -98,8 +100,12 @@ impl Channel {
             Channel::Graphql => "graphql",
             Channel::Public => "public",
             Channel::Cli => "cli",
+            Channel::Console => "console",
         }
     }
+
+    /// Every channel, in a stable order.
+    pub const ALL: [Channel; 4] = [Channel::Graphql, Channel::Public, Channel::Cli, Channel::Console];
 }
 
 /// The one who acts, as every use case sees them.

@@ -227,10 +227,8 @@ fn corrupt(column: &str, value: &str) -> StoreError<ChainBreak> {
 }
 
 fn record_from(row: audit_log::Model) -> Result<AuditRecord, StoreError<ChainBreak>> {
-    let channel = [Channel::Graphql, Channel::Public, Channel::Cli]
-        .into_iter()
-        .find(|c| c.code() == row.channel)
-        .ok_or_else(|| corrupt("channel", &row.channel))?;
+    let channel =
+        Channel::ALL.into_iter().find(|c| c.code() == row.channel).ok_or_else(|| corrupt("channel", &row.channel))?;
     Ok(AuditRecord {
         seq: row.seq,
         event: AuditEvent {

@@ -12,5 +12,5 @@ mod settings;
 pub mod testing;
 
 pub use bootstrap::{FirstRun, KeyCheck, System};
-pub use services::{Ports, Services};
+pub use services::{DirectoryError, Ports, Services};
 pub use settings::{KALUGA_PROFILE, PERMISSIONS, Settings};

@@ -58,3 +58,30 @@ impl Services {
         })
     }
 }
+
+/// A read of the public directory that two domains answer together failed in one of them.
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryError {
+    /// The registry refused or failed.
+    #[error(transparent)]
+    Registry(#[from] registry::RegistryError),
+    /// The personal-data store refused or failed.
+    #[error(transparent)]
+    Privacy(#[from] privacy::PrivacyError),
+}
+
+impl Services {
+    /// The public cards of these organisations' people: the registry's current members, the
+    /// distribution consents privacy holds for the directory (152-FZ art. 10.1), and of each
+    /// consenting person only the consented categories. Three reads for any number of
+    /// organisations; what every frontend of the public directory shows.
+    pub async fn public_contacts(
+        &self,
+        actor: &kernel::Actor,
+        organizations: &[kernel::OrganizationId],
+    ) -> Result<Vec<(kernel::OrganizationId, registry::service::PublicPerson)>, DirectoryError> {
+        let members = self.registry.directory_members(actor, organizations).await?;
+        let consented = self.privacy.publishable(&members).await?;
+        Ok(self.registry.directory_people(actor, organizations, &consented).await?)
+    }
+}

@@ -1,6 +1,6 @@
 //! `nko export organizations --format csv|json [--output FILE]`: every organisation, in the
 //! import format (so an export imports back unchanged). CSV goes through
-//! [`CsvWriter`](crate::csv_format::CsvWriter), which neutralises every cell for spreadsheets;
+//! [`CsvWriter`](registry_csv::CsvWriter), which neutralises every cell for spreadsheets;
 //! JSON carries the values as stored.
 
 use std::io::Write;
@@ -11,8 +11,8 @@ use kernel::{MAX_PAGE_SIZE, PageRequest};
 use registry::ports::{OrganizationFilter, OrganizationOrder};
 use system::Settings;
 
-use crate::csv_format::{CsvWriter, header, record};
 use crate::explain;
+use registry_csv::{CsvWriter, header, record};
 
 /// Output formats.
 #[derive(ValueEnum, Debug, Clone, Copy)]

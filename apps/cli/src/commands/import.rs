@@ -18,7 +18,7 @@ use registry::service::{ImportRow, RowOutcome, RowRejection, RowValidator, Stale
 use system::Settings;
 use tokio::task::JoinSet;
 
-use crate::csv_format::{Encoding, RowError, VERSION, column_of, decode, detect_delimiter, line_count, read};
+use registry_csv::{Encoding, RowError, decode, detect_delimiter, line_count, read};
 
 /// Rows per transaction.
 pub const BATCH: usize = 1000;
@@ -41,50 +41,39 @@ pub enum What {
         #[arg(long)]
         overwrite_newer: bool,
         /// The file's encoding.
-        #[arg(long, value_enum, default_value_t = Encoding::Auto)]
-        encoding: Encoding,
+        #[arg(long, value_enum, default_value_t = EncodingArg::Auto)]
+        encoding: EncodingArg,
         /// The delimiter (`,` or `;`); by default read from the header line.
         #[arg(long)]
         delimiter: Option<char>,
     },
 }
 
-fn rejection(line: u64, rejection: &RowRejection, lines: &[u64]) -> RowError {
-    match rejection {
-        RowRejection::Invalid(field) => {
-            RowError { line, column: Some(column_of(&field.field)), reason: field.problem.message(Lang::Ru) }
+/// How the command line lets an operator write over a record changed since the export.
+const OVERWRITE_HINT: &str = "запустите с --overwrite-newer";
+
+fn rejection(line: u64, reason: &RowRejection, lines: &[u64]) -> RowError {
+    registry_csv::rejection(line, reason, lines, Some(OVERWRITE_HINT))
+}
+
+/// The file's encoding, as the command line names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8 when the file is valid UTF-8, Windows-1251 when it has no UTF-8 at all.
+    Auto,
+    /// UTF-8 (a byte-order mark is allowed).
+    Utf8,
+    /// Windows-1251 (Excel's "CSV" on Russian Windows).
+    Windows1251,
+}
+
+impl From<EncodingArg> for Encoding {
+    fn from(arg: EncodingArg) -> Self {
+        match arg {
+            EncodingArg::Auto => Encoding::Auto,
+            EncodingArg::Utf8 => Encoding::Utf8,
+            EncodingArg::Windows1251 => Encoding::Windows1251,
         }
-        RowRejection::NoNaturalKey => RowError {
-            line,
-            column: Some("inn".into()),
-            reason: "нужен ИНН или ОГРН, чтобы повторный импорт не создал дубль".into(),
-        },
-        RowRejection::RepeatsRow { key, first } => RowError {
-            line,
-            column: Some(key.field().into()),
-            reason: format!("повторяет строку {} (тот же {})", lines[*first], key.field()),
-        },
-        RowRejection::KeysOfTwoOrganizations => RowError {
-            line,
-            column: Some("inn".into()),
-            reason: "ИНН и ОГРН принадлежат двум разным организациям реестра".into(),
-        },
-        RowRejection::NotAtVersion { row: Some(version), stored } => RowError {
-            line,
-            column: Some(VERSION.into()),
-            reason: format!(
-                "«{version}» — в реестре уже версия {stored}: организацию изменили после выгрузки файла. Выгрузите \
-                 её заново или запустите с --overwrite-newer, чтобы записать поверх"
-            ),
-        },
-        RowRejection::NotAtVersion { row: None, stored } => RowError {
-            line,
-            column: Some(VERSION.into()),
-            reason: format!(
-                "нет версии, а организация уже есть в реестре (версия {stored}): укажите version из свежей \
-                 выгрузки или запустите с --overwrite-newer, чтобы записать поверх"
-            ),
-        },
     }
 }
 
@@ -108,7 +97,7 @@ pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &
     let (system, actor) = crate::open_as(settings, operator).await?;
     system.services.registry.may_import(&actor).await.map_err(|e| crate::explain(&e))?;
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-    let text = match decode(&bytes, encoding) {
+    let text = match decode(&bytes, encoding.into()) {
         Ok(text) => text,
         Err(errors) => return refuse(out, &errors, errors.len()),
     };

@@ -32,16 +32,13 @@ impl PublicLoaders {
     }
 }
 
-/// The public cards of these organisations' people: the registry's members, the consents
-/// privacy holds for the directory, and the registry's cards showing only what was consented.
+/// The public cards of these organisations' people (`Services::public_contacts`).
 async fn public_cards(
     services: &Services,
     actor: &Actor,
     organizations: &[OrganizationId],
 ) -> Result<Vec<(OrganizationId, PublicPerson)>, LoadError> {
-    let members = services.registry.directory_members(actor, organizations).await?;
-    let consented = services.privacy.publishable(&members).await?;
-    Ok(services.registry.directory_people(actor, organizations, &consented).await?)
+    Ok(services.public_contacts(actor, organizations).await?)
 }
 
 fn loaders<'a>(ctx: &Context<'a>) -> &'a PublicLoaders {

@@ -25,6 +25,7 @@ use kernel::StoreError;
 pub use directory::PublicPerson;
 pub use import::{ImportRow, RowOutcome, RowRejection, RowValidator, StaleRows, validate_rows};
 pub use network::NewTie;
+pub use organizations::ChangeNote;
 pub use people::PersonContacts;
 
 /// The registry's use cases.

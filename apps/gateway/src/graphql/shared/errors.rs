@@ -233,6 +233,15 @@ impl From<PrivacyError> for LoadError {
     }
 }
 
+impl From<system::DirectoryError> for LoadError {
+    fn from(error: system::DirectoryError) -> Self {
+        match error {
+            system::DirectoryError::Registry(error) => error.into(),
+            system::DirectoryError::Privacy(error) => error.into(),
+        }
+    }
+}
+
 impl IntoGql for LoadError {
     fn gql(self, ctx: &Context<'_>) -> Error {
         let phrase = match self {

@@ -1,5 +1,6 @@
-//! The organisation CSV format shared by `nko import` and `nko export`: columns, encodings,
-//! delimiters, and line-numbered errors. Pure: no database, so every rule is unit-tested.
+//! The organisation CSV format shared by `nko import`, `nko export` and the console's import page:
+//! columns, encodings, delimiters, and line-numbered errors. Pure: no database, so every rule is
+//! unit-tested.
 //!
 //! # Neutralising cells (CSV injection)
 //!
@@ -22,6 +23,10 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use registry::input::OrganizationInput;
 use registry::model::{OrgStatus, Organization, RelationshipKind};
+
+mod rejections;
+
+pub use rejections::rejection;
 
 /// The columns, in export order. `full_name`, `legal_form` and one of `inn`/`ogrn` are required.
 pub const COLUMNS: [&str; 19] = [
@@ -62,7 +67,7 @@ pub fn header() -> Vec<&'static str> {
 pub const LIST_SEPARATOR: char = '|';
 
 /// Which encoding a file is read in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
     /// UTF-8 when the file is valid UTF-8, Windows-1251 when it has no UTF-8 at all.
     Auto,
@@ -248,8 +253,8 @@ impl<W: std::io::Write> CsvWriter<W> {
     }
 
     /// Flushes and returns the sink.
-    pub fn into_inner(self) -> anyhow::Result<W> {
-        self.inner.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))
+    pub fn into_inner(self) -> std::io::Result<W> {
+        self.inner.into_inner().map_err(|e| std::io::Error::new(e.error().kind(), e.error().to_string()))
     }
 }
 

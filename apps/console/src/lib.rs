@@ -1,0 +1,105 @@
+//! The web console: server-rendered pages for the centre's staff under `/console/` and the public
+//! directory of NGOs under `/`, calling the same use cases as the GraphQL gateway and the CLI,
+//! with the same policy and audit. Sessions are cookies over the API's sessions; every form
+//! carries a token bound to the session; every page is sent under a strict Content-Security-Policy.
+
+mod format;
+mod import;
+mod layout;
+mod login;
+mod organizations;
+mod public;
+mod texts;
+mod visit;
+
+#[cfg(test)]
+mod tests;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use system::Services;
+use tower_http::catch_panic::CatchPanicLayer;
+
+pub use layout::failure as failure_page;
+pub use visit::{FORM_COOKIE, FORM_FIELD, SESSION_COOKIE};
+
+/// Whether a path is one of the console's pages (its refusals are HTML pages, not JSON).
+pub fn serves(path: &str) -> bool {
+    path == "/" || ["/console", "/directory/", "/assets/"].iter().any(|prefix| path.starts_with(prefix))
+}
+
+/// How the console is served.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ConsoleSettings {
+    /// Marks cookies `Secure`: set when the gateway is reached over TLS (behind a proxy).
+    pub secure_cookies: bool,
+}
+
+/// What every console handler runs on.
+#[derive(Clone)]
+pub struct Console {
+    services: Services,
+    settings: ConsoleSettings,
+}
+
+/// The console's routes: the public directory at `/`, the staff pages under `/console/`, and the
+/// stylesheet. Every answer carries the security headers; a panic answers an HTML error page.
+pub fn router(services: Services, settings: ConsoleSettings) -> Router {
+    let console = Console { services, settings };
+    Router::new()
+        .route("/", get(public::directory))
+        .route("/directory/{id}", get(public::card))
+        .route("/assets/console.css", get(stylesheet))
+        .route("/console", get(|| async { Redirect::to("/console/organizations") }))
+        .route("/console/", get(|| async { Redirect::to("/console/organizations") }))
+        .route("/console/login", get(login::form).post(login::submit))
+        .route("/console/logout", axum::routing::post(login::logout))
+        .route("/console/organizations", get(organizations::list))
+        .route("/console/organizations/{id}", get(organizations::card))
+        .route("/console/organizations/{id}/edit", get(organizations::edit_form).post(organizations::edit))
+        .route("/console/import", get(import::form).post(import::submit))
+        .route("/console/{*rest}", get(not_found))
+        .with_state(console)
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("a console page panicked");
+            layout::failure(StatusCode::INTERNAL_SERVER_ERROR, kernel::Lang::Ru)
+        }))
+        .layer(middleware::from_fn(security_headers))
+}
+
+/// The stylesheet, compiled into the binary (no CDN, nothing fetched at run time).
+async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../assets/console.css"),
+    )
+        .into_response()
+}
+
+/// A console path that names no page.
+async fn not_found(headers: axum::http::HeaderMap) -> Response {
+    layout::failure(StatusCode::NOT_FOUND, visit::lang_of(&headers))
+}
+
+/// The policy of what a page may load and do: its own stylesheet, no scripts, no frames, forms
+/// posted only to itself; no sniffing, no referrer outside the site; staff pages never cached.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+async fn security_headers(request: Request, next: Next) -> Response {
+    let staff = request.uri().path().starts_with("/console");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if staff {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}

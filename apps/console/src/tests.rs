@@ -1,0 +1,529 @@
+//! In-process tests of the console's pages over the in-memory fakes: sessions, form tokens and
+//! origins, the stale edit, what each role is offered (read from the shipped policy), and the
+//! public directory's consented contacts. The browser tests in the `tests` crate drive the same
+//! pages in Chromium over HTTP.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use access::{Assignment, LoginLimits};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use kernel::{FixedClock, Policy, Role};
+use registry::input::OrganizationInput;
+use registry::model::Organization;
+use registry::testing::fixtures::{inn_number, instant};
+use tower::ServiceExt as _;
+
+use crate::{ConsoleSettings, router};
+
+const PASSWORD: &str = "a long enough password";
+
+/// One browser: a cookie jar over the console's router.
+struct Browser {
+    app: Router,
+    cookies: HashMap<String, String>,
+}
+
+/// An answer: status, `Location`, body.
+struct Answer {
+    status: StatusCode,
+    location: Option<String>,
+    body: String,
+}
+
+impl Browser {
+    fn new(app: &Router) -> Self {
+        Self { app: app.clone(), cookies: HashMap::new() }
+    }
+
+    async fn send(&mut self, request: Request<Body>) -> Answer {
+        let response = self.app.clone().oneshot(request).await.expect("the router answers");
+        for value in response.headers().get_all(header::SET_COOKIE) {
+            let text = value.to_str().expect("a cookie is text");
+            let (pair, attributes) = text.split_once(';').unwrap_or((text, ""));
+            let (name, value) = pair.split_once('=').expect("name=value");
+            if attributes.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let status = response.status();
+        let location = response.headers().get(header::LOCATION).map(|v| v.to_str().expect("text").to_owned());
+        let body = axum::body::to_bytes(response.into_body(), 4 << 20).await.expect("a body");
+        Answer { status, location, body: String::from_utf8(body.to_vec()).expect("UTF-8") }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    async fn get(&mut self, path: &str) -> Answer {
+        let request =
+            Request::get(path).header(header::COOKIE, self.cookie_header()).body(Body::empty()).expect("a request");
+        self.send(request).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)], origin: Option<&str>) -> Answer {
+        let body = serde_urlencoded::to_string(form).expect("a form");
+        let mut request = Request::post(path)
+            .header(header::HOST, "console.test")
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        self.send(request.body(Body::from(body)).expect("a request")).await
+    }
+
+    /// Posts a multipart form (the import page's), with the file's bytes as `file`.
+    async fn post_file(&mut self, path: &str, fields: &[(&str, &str)], file: &[u8]) -> Answer {
+        let boundary = "nko-test-boundary-7d1f";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"orgs.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .expect("a request");
+        self.send(request).await
+    }
+
+    /// Logs in through the login form.
+    async fn log_in(&mut self, login: &str) {
+        let page = self.get("/console/login").await;
+        let token = form_token(&page.body);
+        let answer = self
+            .post(
+                "/console/login",
+                &[("login", login), ("password", PASSWORD), ("form_token", &token)],
+                Some("http://console.test"),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{login} logs in: {}", answer.body);
+    }
+}
+
+/// The form token in a page.
+fn form_token(page: &str) -> String {
+    let at = page.find("name=\"form_token\" value=\"").expect("the page has a form token") + 25;
+    page[at..].split('"').next().expect("a value").to_owned()
+}
+
+/// Every `data-action` a page carries.
+fn offered(page: &str) -> BTreeSet<String> {
+    page.split("data-action=\"").skip(1).filter_map(|rest| rest.split('"').next()).map(str::to_owned).collect()
+}
+
+struct World {
+    system: system::testing::InMemory,
+    app: Router,
+    org: Organization,
+    other: Organization,
+}
+
+async fn world() -> World {
+    let system = system::testing::in_memory(Arc::new(FixedClock(instant())), PASSWORD, LoginLimits::default())
+        .await
+        .expect("the fakes start");
+    let app = router(system.services.clone(), ConsoleSettings::default());
+    let admin = system.services.access.operator("admin").await.expect("admin");
+    let admin = access::actor_of(&admin, kernel::Channel::Cli, "setup");
+    let registry = &system.services.registry;
+    let input = |name: &str, n| OrganizationInput {
+        full_name: name.into(),
+        legal_form: "ano".into(),
+        inn: Some(inn_number(n)),
+        ..Default::default()
+    };
+    let org = registry.create_organization(&admin, &input("АНО «Первая»", 1)).await.expect("org");
+    let other = registry.create_organization(&admin, &input("АНО «Вторая»", 2)).await.expect("org");
+    for (login, role) in [
+        ("coord", Role::Coordinator),
+        ("trainer", Role::Trainer),
+        ("volcoord", Role::VolunteerCoordinator),
+        ("research", Role::Researcher),
+        ("lawyer", Role::Lawyer),
+    ] {
+        system.services.access.add_account(&admin, login, &Assignment::role(role), PASSWORD).await.expect("account");
+    }
+    let rep = Assignment { role: Role::NgoRepresentative, organization: Some(org.id), person: None };
+    system.services.access.add_account(&admin, "rep", &rep, PASSWORD).await.expect("representative");
+    World { system, app, org, other }
+}
+
+#[tokio::test]
+async fn a_visitor_without_a_session_is_sent_to_log_in_and_brought_back_after() {
+    let w = world().await;
+    let mut browser = Browser::new(&w.app);
+    let path = format!("/console/organizations/{}", w.org.id);
+    let answer = browser.get(&path).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    let login = answer.location.expect("to the login page");
+    assert!(login.starts_with("/console/login?next="), "{login}");
+    let page = browser.get(&login).await;
+    let token = form_token(&page.body);
+    let next = path.clone();
+    let wrong = browser
+        .post(
+            "/console/login",
+            &[("login", "coord"), ("password", "wrong"), ("form_token", &token), ("next", &next)],
+            None,
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("неверный логин или пароль"), "{}", wrong.body);
+    assert!(!browser.cookies.contains_key(crate::SESSION_COOKIE));
+    let right = browser
+        .post(
+            "/console/login",
+            &[("login", "coord"), ("password", PASSWORD), ("form_token", &token), ("next", &next)],
+            None,
+        )
+        .await;
+    assert_eq!(right.location.as_deref(), Some(path.as_str()), "back where the visitor was going");
+    let card = browser.get(&path).await;
+    assert_eq!(card.status, StatusCode::OK);
+    assert!(card.body.contains("АНО «Первая»"));
+}
+
+#[tokio::test]
+async fn a_session_cookie_is_http_only_strict_and_secure_when_the_gateway_is_behind_tls() {
+    let w = world().await;
+    let app = router(w.system.services.clone(), ConsoleSettings { secure_cookies: true });
+    let page = app
+        .clone()
+        .oneshot(Request::get("/console/login").body(Body::empty()).expect("a request"))
+        .await
+        .expect("an answer");
+    let set = page.headers().get(header::SET_COOKIE).expect("a pre-session cookie").to_str().expect("text").to_owned();
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Secure"), "{set}");
+    let csp = page.headers().get(header::CONTENT_SECURITY_POLICY).expect("a CSP").to_str().expect("text");
+    assert!(csp.contains("default-src 'none'") && !csp.contains("unsafe"), "{csp}");
+}
+
+#[tokio::test]
+async fn a_form_posted_without_its_token_or_from_another_origin_changes_nothing() {
+    let w = world().await;
+    let mut browser = Browser::new(&w.app);
+    browser.log_in("coord").await;
+    let edit = format!("/console/organizations/{}/edit", w.org.id);
+    let page = browser.get(&edit).await;
+    let token = form_token(&page.body);
+    let fields = |token: Option<&'static str>| {
+        let mut fields = vec![
+            ("fullName", "АНО «Захваченная»"),
+            ("legalForm", "ano"),
+            ("relationship", "none"),
+            ("expectedVersion", "1"),
+        ];
+        fields.extend(token.map(|t| ("form_token", t)));
+        fields
+    };
+    let token: &'static str = token.leak();
+    let forged = Some("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    let cases = [
+        ("no token", fields(None), None),
+        ("a forged token", fields(forged), None),
+        ("another origin", fields(Some(token)), Some("http://evil.example")),
+        ("an opaque origin", fields(Some(token)), Some("null")),
+    ];
+    for (case, form, origin) in cases {
+        let answer = browser.post(&edit, &form, origin).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{case}");
+        assert!(answer.body.contains("Ничего не изменено"), "{case}: {}", answer.body);
+    }
+    let admin = access::actor_of(
+        &w.system.services.access.operator("admin").await.expect("admin"),
+        kernel::Channel::Cli,
+        "check",
+    );
+    let stored = w.system.services.registry.organization(&admin, w.org.id).await.expect("read").expect("exists");
+    assert_eq!(stored.version, 1, "nothing was written");
+    assert_eq!(stored.profile.full_name.as_str(), "АНО «Первая»");
+    let accepted = browser.post(&edit, &fields(Some(token)), Some("http://console.test")).await;
+    assert_eq!(
+        accepted.status,
+        StatusCode::SEE_OTHER,
+        "the same form with its token and origin is saved: {}",
+        accepted.body
+    );
+}
+
+#[tokio::test]
+async fn a_logged_in_visitors_token_is_not_another_visitors_token() {
+    let w = world().await;
+    let (mut mine, mut theirs) = (Browser::new(&w.app), Browser::new(&w.app));
+    mine.log_in("coord").await;
+    theirs.log_in("coord").await;
+    let edit = format!("/console/organizations/{}/edit", w.org.id);
+    let my_token = form_token(&mine.get(&edit).await.body);
+    let form = [
+        ("fullName", "АНО «Чужая»"),
+        ("legalForm", "ano"),
+        ("relationship", "none"),
+        ("expectedVersion", "1"),
+        ("form_token", my_token.as_str()),
+    ];
+    let answer = theirs.post(&edit, &form, None).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN, "a token is bound to its session");
+}
+
+#[tokio::test]
+async fn a_stale_edit_is_refused_and_says_who_changed_what() {
+    let w = world().await;
+    let (mut first, mut second) = (Browser::new(&w.app), Browser::new(&w.app));
+    first.log_in("coord").await;
+    second.log_in("admin").await;
+    let edit = format!("/console/organizations/{}/edit", w.org.id);
+    let first_token = form_token(&first.get(&edit).await.body);
+    let second_token = form_token(&second.get(&edit).await.body);
+    let saved = second
+        .post(
+            &edit,
+            &[
+                ("fullName", "АНО «Первая» (новое имя)"),
+                ("legalForm", "ano"),
+                ("phones", "+7 484 200-00-00"),
+                ("relationship", "none"),
+                ("expectedVersion", "1"),
+                ("form_token", &second_token),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let stale = first
+        .post(
+            &edit,
+            &[
+                ("fullName", "АНО «Первая»"),
+                ("legalForm", "ano"),
+                ("website", "https://first.example"),
+                ("relationship", "none"),
+                ("expectedVersion", "1"),
+                ("form_token", &first_token),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("Не сохранено: пока вы редактировали, запись изменили: admin"), "{}", stale.body);
+    assert!(
+        stale.body.contains("Полное название") && stale.body.contains("Телефоны"),
+        "names what changed: {}",
+        stale.body
+    );
+    assert!(stale.body.contains("+74842000000"), "shows the current value (phones are kept normalised)");
+    assert!(stale.body.contains("https://first.example"), "keeps the visitor's values");
+    let admin = access::actor_of(
+        &w.system.services.access.operator("admin").await.expect("admin"),
+        kernel::Channel::Cli,
+        "check",
+    );
+    let stored = w.system.services.registry.organization(&admin, w.org.id).await.expect("read").expect("exists");
+    assert_eq!(stored.version, 2, "the stale form wrote nothing");
+    assert!(stored.profile.website.is_none());
+}
+
+#[tokio::test]
+async fn a_representative_sees_only_their_organisation() {
+    let w = world().await;
+    let mut browser = Browser::new(&w.app);
+    browser.log_in("rep").await;
+    let list = browser.get("/console/organizations").await;
+    assert!(list.body.contains("АНО «Первая»"));
+    assert!(!list.body.contains("АНО «Вторая»"), "another organisation is not listed");
+    let other = browser.get(&format!("/console/organizations/{}", w.other.id)).await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND, "another organisation's card is missing, not forbidden");
+    assert!(!other.body.contains("АНО «Вторая»"));
+    let edit = browser.get(&format!("/console/organizations/{}/edit", w.other.id)).await;
+    assert_eq!(edit.status, StatusCode::NOT_FOUND);
+}
+
+/// The pages every role is shown, with the actions each page can offer (the header's sections,
+/// `organization.read` and `organization.import`, are on every page).
+fn pages(w: &World) -> Vec<(String, &'static [&'static str])> {
+    const CARD: &[&str] =
+        &["organization.read", "organization.import", "organization.write", "person.read", "person.personal_data"];
+    vec![
+        ("/console/organizations".to_owned(), &["organization.read", "organization.import"][..]),
+        (format!("/console/organizations/{}", w.org.id), CARD),
+        (format!("/console/organizations/{}?contacts=1", w.org.id), CARD),
+        (
+            format!("/console/organizations/{}/edit", w.org.id),
+            &["organization.read", "organization.import", "organization.write"][..],
+        ),
+        ("/console/import".to_owned(), &["organization.read", "organization.import"][..]),
+    ]
+}
+
+#[tokio::test]
+async fn every_page_offers_a_role_exactly_the_actions_the_shipped_policy_grants_it() {
+    let w = world().await;
+    let policy = Policy::parse(system::PERMISSIONS).expect("the shipped policy");
+    let every_action = system::bootstrap::actions();
+    let admin = access::actor_of(
+        &w.system.services.access.operator("admin").await.expect("admin"),
+        kernel::Channel::Cli,
+        "setup",
+    );
+    let basis = registry::input::LegalBasisInput {
+        kind: registry::model::LegalBasisKind::Consent,
+        purpose: "учёт".into(),
+        since: registry::testing::fixtures::day(2026, 1, 1),
+        document: None,
+    };
+    let person = registry::input::PersonInput {
+        last_name: "Сотрудница".into(),
+        first_name: "Анна".into(),
+        phones: vec!["+7 900 100-00-00".into()],
+        ..Default::default()
+    };
+    let registry = &w.system.services.registry;
+    let person = registry.add_person(&admin, &person, &basis).await.expect("person");
+    registry.add_membership(&admin, person.id, w.org.id, "бухгалтер", None).await.expect("membership");
+    for login in ["admin", "coord", "trainer", "volcoord", "research", "lawyer", "rep"] {
+        let role = w.system.services.access.operator(login).await.expect("account").role;
+        let mut browser = Browser::new(&w.app);
+        browser.log_in(login).await;
+        for (path, offers) in pages(&w) {
+            let page = browser.get(&path).await;
+            let shown = offered(&page.body);
+            let granted = |code: &str| {
+                let action = every_action.iter().find(|a| a.code() == code);
+                action.is_some_and(|a| policy.grant(role, *a).is_some())
+            };
+            for action in &shown {
+                assert!(granted(action), "{login} ({role:?}) is offered {action} on {path}, which the policy denies");
+            }
+            if page.status == StatusCode::OK {
+                for action in offers.iter().filter(|a| granted(a)) {
+                    assert!(shown.contains(*action), "{login} ({role:?}) may {action} but {path} does not offer it");
+                }
+            }
+            let contacts_shown = page.body.contains("+79001000000");
+            assert!(!contacts_shown || granted("person.personal_data"), "{login} sees a phone on {path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_public_directory_shows_a_consented_contact_and_hides_a_withdrawn_one() {
+    let w = world().await;
+    let admin = access::actor_of(
+        &w.system.services.access.operator("admin").await.expect("admin"),
+        kernel::Channel::Cli,
+        "setup",
+    );
+    let registry = &w.system.services.registry;
+    let basis = registry::input::LegalBasisInput {
+        kind: registry::model::LegalBasisKind::Consent,
+        purpose: "учёт".into(),
+        since: registry::testing::fixtures::day(2026, 1, 1),
+        document: None,
+    };
+    let mut consents = Vec::new();
+    for (last, phone) in [("Открытая", "+7 900 111-11-11"), ("Отозвавшая", "+7 900 222-22-22")] {
+        let input = registry::input::PersonInput {
+            last_name: last.into(),
+            first_name: "Ольга".into(),
+            phones: vec![phone.into()],
+            ..Default::default()
+        };
+        let person = registry.add_person(&admin, &input, &basis).await.expect("person");
+        registry.add_membership(&admin, person.id, w.org.id, "председатель", None).await.expect("membership");
+        let consent = privacy::NewConsent {
+            subject: person.id,
+            kind: privacy::ConsentKind::Distribution,
+            purpose: "public_directory".into(),
+            categories: vec!["name".into(), "position".into(), "phone".into()],
+            document: format!("Согласие {last}"),
+        };
+        consents.push(w.system.services.privacy.record_consent(&admin, consent).await.expect("consent"));
+    }
+    w.system.services.privacy.withdraw_consent(&admin, consents[1].id).await.expect("withdrawn");
+    let mut visitor = Browser::new(&w.app);
+    let directory = visitor.get("/").await;
+    assert_eq!(directory.status, StatusCode::OK);
+    assert!(directory.body.contains("АНО «Первая»") && directory.body.contains("АНО «Вторая»"));
+    let card = visitor.get(&format!("/directory/{}", w.org.id)).await;
+    assert!(card.body.contains("Открытая Ольга") && card.body.contains("+79001111111"), "{}", card.body);
+    assert!(
+        !card.body.contains("Отозвавшая") && !card.body.contains("+79002222222"),
+        "withdrawn consent hides the contact"
+    );
+    let escaped = visitor.get("/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    assert!(!escaped.body.contains("<script>") && escaped.body.contains("&lt;script&gt;"), "typed text is escaped");
+    let hostile = visitor.get("/?after=not-a-cursor&municipality=nowhere").await;
+    assert_eq!(hostile.status, StatusCode::BAD_REQUEST);
+    assert!(hostile.body.contains("role=\"alert\""), "a clear message, not a failure");
+}
+
+#[tokio::test]
+async fn an_imported_file_with_one_bad_line_is_named_and_nothing_is_written_until_confirmed() {
+    let w = world().await;
+    let mut browser = Browser::new(&w.app);
+    browser.log_in("coord").await;
+    let token = form_token(&browser.get("/console/import").await.body);
+    let bad = format!(
+        "full_name;legal_form;inn\nАНО «Импорт-1»;ano;{}\nАНО «Импорт-2»;ano;1234567890\nАНО «Импорт-3»;ano;{}\n",
+        inn_number(11),
+        inn_number(13)
+    );
+    let checked =
+        browser.post_file("/console/import", &[("form_token", &token), ("action", "check")], bad.as_bytes()).await;
+    assert_eq!(checked.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", checked.body);
+    assert!(checked.body.contains("<td>3</td><td>inn</td>"), "line 3's ИНН is named: {}", checked.body);
+    assert_eq!(checked.body.matches("error-row").count(), 1, "one problem");
+    assert!(checked.body.contains("Ничего не записано"));
+    let written =
+        browser.post_file("/console/import", &[("form_token", &token), ("action", "write")], bad.as_bytes()).await;
+    assert_eq!(written.status, StatusCode::UNPROCESSABLE_ENTITY, "a file with a problem is never written");
+    let coord = access::actor_of(
+        &w.system.services.access.operator("coord").await.expect("coord"),
+        kernel::Channel::Cli,
+        "check",
+    );
+    let names = |page: kernel::Page<Organization>| {
+        page.items.iter().map(|o| o.profile.full_name.to_string()).collect::<Vec<_>>()
+    };
+    let all = || async {
+        let request = kernel::PageRequest::new(100, None).expect("a page");
+        let filter = registry::ports::OrganizationFilter::default();
+        names(
+            w.system
+                .services
+                .registry
+                .organizations(&coord, &filter, registry::ports::OrganizationOrder::NameAsc, request)
+                .await
+                .expect("a page"),
+        )
+    };
+    assert_eq!(all().await.len(), 2, "nothing of the bad file was written");
+
+    let good = bad.replace("1234567890", &inn_number(12));
+    let preview =
+        browser.post_file("/console/import", &[("form_token", &token), ("action", "check")], good.as_bytes()).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.body.contains("будет добавлена") && preview.body.contains("Пока ничего не записано"));
+    assert_eq!(all().await.len(), 2, "a preview writes nothing");
+    let written =
+        browser.post_file("/console/import", &[("form_token", &token), ("action", "write")], good.as_bytes()).await;
+    assert!(written.body.contains("Записано. Добавлено: 3"), "{}", written.body);
+    assert_eq!(all().await.len(), 5);
+    let without_token =
+        browser.post_file("/console/import", &[("action", "write")], good.replace("Импорт", "Чужой").as_bytes()).await;
+    assert_eq!(without_token.status, StatusCode::FORBIDDEN);
+    assert_eq!(all().await.len(), 5);
+}
