@@ -93,12 +93,17 @@ fn upload_form(visit: &Visit) -> Markup {
     }
 }
 
-fn outcome_name(lang: kernel::Lang, outcome: &RowOutcome) -> &'static str {
+/// What a row will do, and for a change the fields it changes (a column the file lacks empties
+/// its field, so the preview names every field a row would change).
+fn outcome_text(lang: kernel::Lang, outcome: &RowOutcome) -> String {
     match outcome {
-        RowOutcome::Inserted => t(lang, "будет добавлена", "will be added"),
-        RowOutcome::Updated => t(lang, "будет изменена", "will be changed"),
-        RowOutcome::Unchanged => t(lang, "без изменений", "unchanged"),
-        RowOutcome::Rejected(_) => t(lang, "отклонена", "refused"),
+        RowOutcome::Inserted => t(lang, "будет добавлена", "will be added").to_owned(),
+        RowOutcome::Updated { fields } => {
+            let names: Vec<&str> = fields.iter().map(|f| crate::organizations::label(lang, f)).collect();
+            format!("{} {}", t(lang, "будет изменена:", "will be changed:"), names.join(", "))
+        }
+        RowOutcome::Unchanged => t(lang, "без изменений", "unchanged").to_owned(),
+        RowOutcome::Rejected(_) => t(lang, "отклонена", "refused").to_owned(),
     }
 }
 
@@ -124,7 +129,7 @@ fn preview(visit: &Visit, checked: &Checked) -> Markup {
     let tally = |wanted: fn(&RowOutcome) -> bool| checked.rows.iter().filter(|(_, _, o)| wanted(o)).count() as u64;
     let (added, changed, same) = (
         tally(|o| *o == RowOutcome::Inserted),
-        tally(|o| *o == RowOutcome::Updated),
+        tally(|o| matches!(o, RowOutcome::Updated { .. })),
         tally(|o| *o == RowOutcome::Unchanged),
     );
     html! {
@@ -144,7 +149,7 @@ fn preview(visit: &Visit, checked: &Checked) -> Markup {
             thead { tr { th scope="col" { (t(lang, "Строка", "Line")) } th scope="col" { (t(lang, "Организация", "Organisation")) } th scope="col" { (t(lang, "Что будет", "What happens")) } } }
             tbody {
                 @for (line, row, outcome) in &checked.rows {
-                    tr { td { (line) } td { (row.profile.full_name.as_str()) } td { (outcome_name(lang, outcome)) } }
+                    tr { td { (line) } td { (row.profile.full_name.as_str()) } td { (outcome_text(lang, outcome)) } }
                 }
             }
         }
@@ -179,11 +184,12 @@ struct Posted {
     bytes: Vec<u8>,
 }
 
-async fn posted(mut multipart: Multipart) -> Result<Posted, String> {
+async fn posted(mut multipart: Multipart) -> Result<Posted, ()> {
     let mut posted = Posted::default();
-    while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
+    // The library's words are English and technical: the visitor is told what to do instead.
+    while let Some(field) = multipart.next_field().await.map_err(|_| ())? {
         let name = field.name().unwrap_or_default().to_owned();
-        let bytes = field.bytes().await.map_err(|e| e.body_text())?;
+        let bytes = field.bytes().await.map_err(|_| ())?;
         match name.as_str() {
             FORM_FIELD => posted.token = Some(String::from_utf8_lossy(&bytes).into_owned()),
             "action" => posted.action = String::from_utf8_lossy(&bytes).into_owned(),
@@ -210,8 +216,13 @@ pub async fn submit(
     let title = t(lang, "Импорт организаций", "Import of organisations");
     let form = match posted(multipart).await {
         Ok(form) => form,
-        Err(problem) => {
-            let body = html! { (notice(true, &format!("{} {problem}", t(lang, "Форма не прочитана:", "The form could not be read:")))) (upload_form(&visit)) };
+        Err(()) => {
+            let message = t(
+                lang,
+                "Форма пришла не полностью. Ничего не записано: выберите файл и отправьте её ещё раз.",
+                "The form arrived incomplete. Nothing was written: choose the file and send it again.",
+            );
+            let body = html! { (notice(true, message)) (upload_form(&visit)) };
             let page = staff_page(&console, &visit, title, body);
             return visit.finish(render(StatusCode::BAD_REQUEST, page));
         }
@@ -231,15 +242,15 @@ pub async fn submit(
         let rows: Vec<ImportRow> = checked.rows.into_iter().map(|(_, row, _)| row).collect();
         match console.services.registry.import_batch(&visit.actor, rows, StaleRows::Refuse).await {
             Ok(outcomes) => {
-                let done = |wanted: RowOutcome| outcomes.iter().filter(|o| **o == wanted).count() as u64;
+                let done = |wanted: fn(&RowOutcome) -> bool| outcomes.iter().filter(|o| wanted(o)).count() as u64;
                 let message = format!(
                     "{} {}, {} {}, {} {}.",
                     t(lang, "Записано. Добавлено:", "Written. Added:"),
-                    count(lang, done(RowOutcome::Inserted)),
+                    count(lang, done(|o| *o == RowOutcome::Inserted)),
                     t(lang, "изменено:", "changed:"),
-                    count(lang, done(RowOutcome::Updated)),
+                    count(lang, done(|o| matches!(o, RowOutcome::Updated { .. }))),
                     t(lang, "без изменений:", "unchanged:"),
-                    count(lang, done(RowOutcome::Unchanged)),
+                    count(lang, done(|o| *o == RowOutcome::Unchanged)),
                 );
                 (
                     StatusCode::OK,

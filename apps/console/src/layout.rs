@@ -25,9 +25,20 @@ const SECTIONS: &[Section] = &[
         en: "Organisations",
         action: registry::actions::ORGANIZATION_READ,
     },
+    Section { path: "/console/people", ru: "Люди", en: "People", action: registry::actions::PERSON_READ },
     Section {
         path: "/console/import", ru: "Импорт", en: "Import", action: registry::actions::ORGANIZATION_IMPORT
     },
+    Section {
+        path: "/console/requests",
+        ru: "Запросы субъектов",
+        en: "Subject requests",
+        action: privacy::actions::SUBJECT_REQUEST,
+    },
+    Section {
+        path: "/console/accounts", ru: "Учётные записи", en: "Accounts", action: access::ACCOUNT_READ
+    },
+    Section { path: "/console/audit", ru: "Журнал", en: "Audit log", action: audit::AUDIT_READ },
 ];
 
 fn head(lang: Lang, title: &str) -> Markup {
@@ -163,6 +174,22 @@ pub fn failure(status: StatusCode, lang: Lang) -> Response {
         StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => (
             t(lang, "База данных недоступна", "The database is unavailable"),
             t(lang, "Хранилище не отвечает; повторите через минуту.", "The store does not answer; retry in a minute."),
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            t(lang, "Запрос отклонён", "The request was refused"),
+            t(
+                lang,
+                "Эта страница так не открывается: перейдите на неё по ссылке или кнопкой.",
+                "This page is not opened this way: follow a link or a button to it.",
+            ),
+        ),
+        s if s.is_client_error() => (
+            t(lang, "Запрос отклонён", "The request was refused"),
+            t(
+                lang,
+                "Форма или адрес пришли в неверном виде. Ничего не изменено: откройте страницу заново.",
+                "The form or address came malformed. Nothing was changed: open the page again.",
+            ),
         ),
         _ => (
             t(lang, "Внутренняя ошибка", "Internal error"),

@@ -3,12 +3,17 @@
 //! with the same policy and audit. Sessions are cookies over the API's sessions; every form
 //! carries a token bound to the session; every page is sent under a strict Content-Security-Policy.
 
+mod accounts;
+mod audit_log;
 mod format;
 mod import;
 mod layout;
 mod login;
 mod organizations;
+mod people;
 mod public;
+mod refusals;
+mod requests;
 mod texts;
 mod visit;
 
@@ -20,12 +25,19 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use system::Services;
 use tower_http::catch_panic::CatchPanicLayer;
 
-pub use layout::failure as failure_page;
 pub use visit::{FORM_COOKIE, FORM_FIELD, SESSION_COOKIE};
+
+/// The error page of a refusal made before the console's handlers (a body over the limit, a
+/// method or a content type no page takes, a timeout), with the pages' security headers.
+pub fn failure_page(status: StatusCode, lang: kernel::Lang) -> Response {
+    let mut response = layout::failure(status, lang);
+    secure(&mut response, true);
+    response
+}
 
 /// Whether a path is one of the console's pages (its refusals are HTML pages, not JSON).
 pub fn serves(path: &str) -> bool {
@@ -33,10 +45,13 @@ pub fn serves(path: &str) -> bool {
 }
 
 /// How the console is served.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConsoleSettings {
     /// Marks cookies `Secure`: set when the gateway is reached over TLS (behind a proxy).
     pub secure_cookies: bool,
+    /// The local checkpoint of the audit chain the gateway keeps, which verification checks
+    /// the log against.
+    pub checkpoint: Option<std::path::PathBuf>,
 }
 
 /// What every console handler runs on.
@@ -57,11 +72,26 @@ pub fn router(services: Services, settings: ConsoleSettings) -> Router {
         .route("/console", get(|| async { Redirect::to("/console/organizations") }))
         .route("/console/", get(|| async { Redirect::to("/console/organizations") }))
         .route("/console/login", get(login::form).post(login::submit))
-        .route("/console/logout", axum::routing::post(login::logout))
+        .route("/console/logout", post(login::logout))
         .route("/console/organizations", get(organizations::list))
         .route("/console/organizations/{id}", get(organizations::card))
         .route("/console/organizations/{id}/edit", get(organizations::edit_form).post(organizations::edit))
         .route("/console/import", get(import::form).post(import::submit))
+        .route("/console/people", get(people::list))
+        .route("/console/people/{id}", get(people::card))
+        .route("/console/people/{id}/consents", post(people::record_consent))
+        .route("/console/people/{id}/consents/{consent}/withdraw", post(people::withdraw_consent))
+        .route("/console/people/{id}/requests", post(people::register_request))
+        .route("/console/accounts", get(accounts::list).post(accounts::add))
+        .route("/console/accounts/role", post(accounts::set_role))
+        .route("/console/accounts/password", post(accounts::reset_password))
+        .route("/console/accounts/unlock", post(accounts::unlock))
+        .route("/console/accounts/disable", post(accounts::disable))
+        .route("/console/audit", get(audit_log::list))
+        .route("/console/audit/verify", post(audit_log::verify))
+        .route("/console/requests", get(requests::list))
+        .route("/console/requests/{id}/extend", post(requests::extend))
+        .route("/console/requests/{id}/answer", post(requests::answer))
         .route("/console/{*rest}", get(not_found))
         .with_state(console)
         .layer(CatchPanicLayer::custom(|_| {
@@ -93,6 +123,12 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self';
 async fn security_headers(request: Request, next: Next) -> Response {
     let staff = request.uri().path().starts_with("/console");
     let mut response = next.run(request).await;
+    secure(&mut response, staff);
+    response
+}
+
+/// Sets the security headers every page carries.
+fn secure(response: &mut Response, staff: bool) {
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -101,5 +137,4 @@ async fn security_headers(request: Request, next: Next) -> Response {
     if staff {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    response
 }

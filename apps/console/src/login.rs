@@ -32,7 +32,7 @@ fn safe_next(next: Option<&str>) -> &str {
 pub async fn form(State(console): State<Console>, headers: HeaderMap, peer: Peer, RawQuery(raw): RawQuery) -> Response {
     let next: Next = crate::visit::query_of(raw.as_deref());
     let visit = match Visit::open(&console, &headers, peer).await {
-        Ok(visit) => visit,
+        Ok(visit) => visit.with_form_secret(),
         Err(page) => return page,
     };
     if visit.account.is_some() {
@@ -108,7 +108,11 @@ pub async fn submit(
             };
             let message = error.message(visit.lang);
             let page = page(&visit, form.next.as_deref(), &form.login, Some(&message));
-            visit.finish(render(status, page))
+            let mut response = render(status, page);
+            if let AccessError::TooManyAttempts { retry_after } = error {
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.into());
+            }
+            visit.finish(response)
         }
     }
 }

@@ -61,7 +61,7 @@ impl ListQuery {
             "active" => Some(StatusKind::Active),
             "suspended" => Some(StatusKind::Suspended),
             "liquidated" => Some(StatusKind::Liquidated),
-            _ => return Err(InvalidField::new("status", Problem::Required)),
+            other => return Err(InvalidField::new("status", Problem::UnknownCode { code: other.to_owned() })),
         };
         Ok(OrganizationFilter {
             // Digits that are neither an ИНН (10) nor an ОГРН (13) are looked for in names.
@@ -129,7 +129,9 @@ fn status_name(lang: kernel::Lang, status: &OrgStatus) -> String {
 }
 
 /// A field of the filter or of the form: its name in forms and errors, and its label.
-fn label(lang: kernel::Lang, field: &str) -> &'static str {
+pub(crate) fn label(lang: kernel::Lang, field: &str) -> &'static str {
+    // A list's item is named by its list (`phones[2]` -> `phones`).
+    let field = field.split('[').next().unwrap_or(field);
     match field {
         "q" => t(lang, "Название, ИНН или ОГРН", "Name, INN or OGRN"),
         "municipality" => t(lang, "Муниципалитет", "Municipality"),
@@ -173,25 +175,9 @@ fn relationship_name(lang: kernel::Lang, kind: RelationshipKind) -> &'static str
     }
 }
 
-/// The answer to a refusal of the registry outside a form: not found, forbidden, unavailable.
+/// The page of a registry refusal outside a form.
 pub(crate) fn refused(console: &Console, visit: Visit, error: &RegistryError) -> Response {
-    let status = match error {
-        RegistryError::NotFound { .. } => StatusCode::NOT_FOUND,
-        RegistryError::Gate(audit::GateError::Denied(_)) => StatusCode::FORBIDDEN,
-        RegistryError::Invalid(_) => StatusCode::BAD_REQUEST,
-        _ => StatusCode::SERVICE_UNAVAILABLE,
-    };
-    let lang = visit.lang;
-    // A record outside the scope is answered exactly as a missing one.
-    let message = match error {
-        RegistryError::NotFound { .. } => {
-            t(lang, "Такой записи нет или она вам недоступна.", "There is no such record, or it is not open to you.")
-                .to_owned()
-        }
-        other => other.message(lang),
-    };
-    let page = staff_page(console, &visit, t(lang, "Действие не выполнено", "Not done"), notice(true, &message));
-    visit.finish(render(status, page))
+    crate::refusals::refused(console, visit, error)
 }
 
 /// A select of a reference list, the current value chosen, with an empty "any" choice.
@@ -232,6 +218,7 @@ pub async fn list(
     let request = query
         .after
         .as_deref()
+        .filter(|a| !a.is_empty())
         .map(|a| Cursor::decode(a).and_then(|c| c.after_in(order.list_order())))
         .transpose()
         .map_err(|e| format!("«{}»: {}", label(lang, "after"), e.message(lang)))
@@ -460,7 +447,7 @@ pub async fn card(
                         tbody {
                             @for (membership, person) in members {
                                 tr {
-                                    td { (person.profile.last_name.as_str()) " " (person.profile.first_name.as_str()) @if let Some(m) = &person.profile.middle_name { " " (m.as_str()) } }
+                                    td { a href=(format!("/console/people/{}", person.id)) { (crate::people::full_name(person)) } }
                                     td { (membership.position.as_str()) }
                                     td { (date(lang, membership.period.from())) " — " @if let Some(to) = membership.period.to() { (date(lang, to)) } }
                                     @if show_contacts {
@@ -631,10 +618,9 @@ impl OrgForm {
             website: optional("website"),
             activity_areas: self.activity_areas.clone(),
             target_groups: self.target_groups.clone(),
-            relationship: Some(
-                RelationshipKind::parse(&self.relationship)
-                    .ok_or_else(|| InvalidField::new("relationship", Problem::Required))?,
-            ),
+            relationship: Some(RelationshipKind::parse(&self.relationship).ok_or_else(|| {
+                InvalidField::new("relationship", Problem::UnknownCode { code: self.relationship.clone() })
+            })?),
             relationship_since: day("relationshipSince")?,
             in_sonko_register: self.in_sonko_register,
             social_service_provider: self.social_service_provider,
@@ -861,6 +847,15 @@ pub async fn edit(
     };
     let lang = visit.lang;
     let registry = &console.services.registry;
+    // The version the form was opened at: a form without a readable one cannot be saved.
+    if form.version < 1 {
+        let message = t(
+            lang,
+            "Форма повреждена: в ней нет версии записи. Ничего не изменено: откройте запись и форму заново.",
+            "The form is damaged: it carries no record version. Nothing was changed: open the record and the form again.",
+        );
+        return crate::refusals::with_message(&console, visit, StatusCode::UNPROCESSABLE_ENTITY, message);
+    }
     let outcome = match form.input() {
         Ok(input) => registry.update_organization(&visit.actor, organization.id, form.version, &input).await,
         Err(field) => Err(RegistryError::Invalid(field)),
@@ -890,20 +885,27 @@ pub async fn edit(
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
                 .collect();
-            let message = format!(
-                "{}: {} {}",
+            let message = if who.is_empty() {
+                // No change after the form's version is on record: the version is not one this
+                // record had when a form was opened (a damaged form, or one from the future).
                 t(
                     lang,
-                    "Не сохранено: пока вы редактировали, запись изменили",
-                    "Not saved: while you were editing, the record was changed by"
-                ),
-                if who.is_empty() {
-                    t(lang, "другой сотрудник", "another user").to_owned()
-                } else {
-                    who.join(", ")
-                },
-                t(lang, "(см. ниже).", "(see below)."),
-            );
+                    "Не сохранено: версия в форме не совпадает с версией записи. Откройте запись и форму заново.",
+                    "Not saved: the form's version is not the record's. Open the record and the form again.",
+                )
+                .to_owned()
+            } else {
+                format!(
+                    "{}: {} {}",
+                    t(
+                        lang,
+                        "Не сохранено: пока вы редактировали, запись изменили",
+                        "Not saved: while you were editing, the record was changed by"
+                    ),
+                    who.join(", "),
+                    t(lang, "(см. ниже).", "(see below)."),
+                )
+            };
             // The form now carries the stored version: saving again is a decision taken after
             // seeing the other changes.
             form.version = current;

@@ -128,6 +128,7 @@ pub async fn directory(
     let request = query
         .after
         .as_deref()
+        .filter(|a| !a.is_empty())
         .map(|a| Cursor::decode(a).and_then(|c| c.after_in(order)))
         .transpose()
         .and_then(|after| PageRequest::new(20, after))
@@ -135,6 +136,9 @@ pub async fn directory(
     let found: Result<_, String> = match (query.filter(&vocabulary, lang), request) {
         (Ok(filter), Ok(request)) => match registry.directory(&visit.actor, &filter, request).await {
             Ok(page) => Ok(page),
+            Err(registry::RegistryError::Invalid(field)) => {
+                Err(format!("«{}»: {}", t(lang, "Название", "Name"), field.problem.message(lang)))
+            }
             Err(error) => return failure(StatusCode::SERVICE_UNAVAILABLE, lang).tap_log(&error),
         },
         (Err(problem), _) | (_, Err(problem)) => Err(problem),

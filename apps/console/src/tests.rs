@@ -200,7 +200,7 @@ async fn a_visitor_without_a_session_is_sent_to_log_in_and_brought_back_after() 
 #[tokio::test]
 async fn a_session_cookie_is_http_only_strict_and_secure_when_the_gateway_is_behind_tls() {
     let w = world().await;
-    let app = router(w.system.services.clone(), ConsoleSettings { secure_cookies: true });
+    let app = router(w.system.services.clone(), ConsoleSettings { secure_cookies: true, checkpoint: None });
     let page = app
         .clone()
         .oneshot(Request::get("/console/login").body(Body::empty()).expect("a request"))
@@ -351,20 +351,32 @@ async fn a_representative_sees_only_their_organisation() {
     assert_eq!(edit.status, StatusCode::NOT_FOUND);
 }
 
-/// The pages every role is shown, with the actions each page can offer (the header's sections,
-/// `organization.read` and `organization.import`, are on every page).
-fn pages(w: &World) -> Vec<(String, &'static [&'static str])> {
-    const CARD: &[&str] =
-        &["organization.read", "organization.import", "organization.write", "person.read", "person.personal_data"];
+/// The header's sections, on every page.
+const SECTIONS: [&str; 6] = [
+    "organization.read",
+    "person.read",
+    "organization.import",
+    "privacy.subject_request",
+    "account.read",
+    "audit.read",
+];
+
+/// The pages every role is shown, with the actions each page can offer beyond the header's.
+fn pages(w: &World, person: registry::model::PersonId) -> Vec<(String, &'static [&'static str])> {
+    const CARD: &[&str] = &["organization.write", "person.read", "person.personal_data"];
+    const PERSON: &[&str] = &["person.personal_data", "consent.manage", "privacy.subject_request"];
     vec![
-        ("/console/organizations".to_owned(), &["organization.read", "organization.import"][..]),
+        ("/console/organizations".to_owned(), &[][..]),
         (format!("/console/organizations/{}", w.org.id), CARD),
         (format!("/console/organizations/{}?contacts=1", w.org.id), CARD),
-        (
-            format!("/console/organizations/{}/edit", w.org.id),
-            &["organization.read", "organization.import", "organization.write"][..],
-        ),
-        ("/console/import".to_owned(), &["organization.read", "organization.import"][..]),
+        (format!("/console/organizations/{}/edit", w.org.id), &["organization.write"][..]),
+        ("/console/import".to_owned(), &[][..]),
+        ("/console/people".to_owned(), &[][..]),
+        (format!("/console/people/{person}"), PERSON),
+        (format!("/console/people/{person}?contacts=1"), PERSON),
+        ("/console/requests".to_owned(), &[][..]),
+        ("/console/accounts".to_owned(), &["account.manage"][..]),
+        ("/console/audit".to_owned(), &[][..]),
     ]
 }
 
@@ -393,11 +405,14 @@ async fn every_page_offers_a_role_exactly_the_actions_the_shipped_policy_grants_
     let registry = &w.system.services.registry;
     let person = registry.add_person(&admin, &person, &basis).await.expect("person");
     registry.add_membership(&admin, person.id, w.org.id, "бухгалтер", None).await.expect("membership");
-    for login in ["admin", "coord", "trainer", "volcoord", "research", "lawyer", "rep"] {
+    let volunteer = Assignment { role: Role::Volunteer, organization: None, person: Some(person.id) };
+    w.system.services.access.add_account(&admin, "vol", &volunteer, PASSWORD).await.expect("a volunteer");
+    let request = w.system.services.privacy.register_request(&admin, person.id, None).await.expect("a request");
+    for login in ["admin", "coord", "trainer", "volcoord", "research", "lawyer", "rep", "vol"] {
         let role = w.system.services.access.operator(login).await.expect("account").role;
         let mut browser = Browser::new(&w.app);
         browser.log_in(login).await;
-        for (path, offers) in pages(&w) {
+        for (path, offers) in pages(&w, person.id) {
             let page = browser.get(&path).await;
             let shown = offered(&page.body);
             let granted = |code: &str| {
@@ -408,9 +423,13 @@ async fn every_page_offers_a_role_exactly_the_actions_the_shipped_policy_grants_
                 assert!(granted(action), "{login} ({role:?}) is offered {action} on {path}, which the policy denies");
             }
             if page.status == StatusCode::OK {
-                for action in offers.iter().filter(|a| granted(a)) {
+                for action in offers.iter().chain(SECTIONS.iter()).filter(|a| granted(a)) {
                     assert!(shown.contains(*action), "{login} ({role:?}) may {action} but {path} does not offer it");
                 }
+            }
+            if path == "/console/requests" {
+                let listed = page.body.contains(&request.id.0.to_string());
+                assert_eq!(listed, granted("privacy.subject_request"), "{login} and the open request on {path}");
             }
             let contacts_shown = page.body.contains("+79001000000");
             assert!(!contacts_shown || granted("person.personal_data"), "{login} sees a phone on {path}");
@@ -526,4 +545,326 @@ async fn an_imported_file_with_one_bad_line_is_named_and_nothing_is_written_unti
         browser.post_file("/console/import", &[("action", "write")], good.replace("Импорт", "Чужой").as_bytes()).await;
     assert_eq!(without_token.status, StatusCode::FORBIDDEN);
     assert_eq!(all().await.len(), 5);
+}
+
+/// A person of the first organisation, added by the administrator.
+async fn member(w: &World, last_name: &str) -> registry::model::Person {
+    let admin = access::actor_of(
+        &w.system.services.access.operator("admin").await.expect("admin"),
+        kernel::Channel::Cli,
+        "setup",
+    );
+    let basis = registry::input::LegalBasisInput {
+        kind: registry::model::LegalBasisKind::Consent,
+        purpose: "учёт".into(),
+        since: registry::testing::fixtures::day(2026, 1, 1),
+        document: Some("Согласие №1".into()),
+    };
+    let input =
+        registry::input::PersonInput {
+            last_name: last_name.into(), first_name: "Ирина".into(), ..Default::default()
+        };
+    let registry = &w.system.services.registry;
+    let person = registry.add_person(&admin, &input, &basis).await.expect("a person");
+    registry.add_membership(&admin, person.id, w.org.id, "директор", None).await.expect("a membership");
+    person
+}
+
+#[tokio::test]
+async fn a_coordinator_records_and_withdraws_a_consent_on_a_persons_card() {
+    let w = world().await;
+    let person = member(&w, "Согласова").await;
+    let other = member(&w, "Другая").await;
+    let mut browser = Browser::new(&w.app);
+    browser.log_in("coord").await;
+    let card = format!("/console/people/{}", person.id);
+    let page = browser.get(&card).await;
+    assert!(
+        page.body.contains("согласие (ст. 6 ч. 1 п. 1 152-ФЗ)") && page.body.contains("Согласие №1"),
+        "the legal basis"
+    );
+    let token = form_token(&page.body);
+    let form = [
+        ("kind", "distribution"),
+        ("purpose", "public_directory"),
+        ("categories", "name"),
+        ("categories", "phone"),
+        ("document", "Р-7"),
+        ("form_token", token.as_str()),
+    ];
+    let recorded = browser.post(&format!("{card}/consents"), &form, None).await;
+    assert_eq!(recorded.location.as_deref(), Some(format!("{card}?done=consent").as_str()), "{}", recorded.body);
+    let admin = access::actor_of(
+        &w.system.services.access.operator("admin").await.expect("admin"),
+        kernel::Channel::Cli,
+        "check",
+    );
+    let consents = w.system.services.privacy.consents_of(&admin, person.id).await.expect("consents");
+    assert_eq!(consents.len(), 1);
+    assert_eq!(consents[0].categories, vec!["name".to_owned(), "phone".to_owned()]);
+    let shown = browser.get(&card).await;
+    assert!(
+        shown.body.contains("на распространение") && shown.body.contains("Р-7") && shown.body.contains("действует с")
+    );
+    let through_other = browser
+        .post(
+            &format!("/console/people/{}/consents/{}/withdraw", other.id, consents[0].id),
+            &[("form_token", token.as_str())],
+            None,
+        )
+        .await;
+    assert_eq!(through_other.status, StatusCode::NOT_FOUND, "a consent is withdrawn only through its own person");
+    assert!(w.system.services.privacy.consents_of(&admin, person.id).await.expect("consents")[0].is_active());
+    let withdrawn = browser
+        .post(&format!("{card}/consents/{}/withdraw", consents[0].id), &[("form_token", token.as_str())], None)
+        .await;
+    assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
+    assert!(!w.system.services.privacy.consents_of(&admin, person.id).await.expect("consents")[0].is_active());
+    let bad = browser
+        .post(
+            &format!("{card}/consents"),
+            &[
+                ("kind", "distribution"),
+                ("purpose", "public_directory"),
+                ("categories", "passport"),
+                ("document", "Р-8"),
+                ("form_token", token.as_str()),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(
+        bad.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a category the directory cannot show is refused: {}",
+        bad.body
+    );
+}
+
+#[tokio::test]
+async fn a_subject_request_is_registered_extended_once_and_answered_with_its_due_dates() {
+    let w = world().await;
+    let person = member(&w, "Запросова").await;
+    let mut browser = Browser::new(&w.app);
+    browser.log_in("lawyer").await;
+    let card = format!("/console/people/{}", person.id);
+    let token = form_token(&browser.get(&card).await.body);
+    let registered = browser
+        .post(&format!("{card}/requests"), &[("received_on", "2026-05-25"), ("form_token", token.as_str())], None)
+        .await;
+    assert_eq!(registered.status, StatusCode::SEE_OTHER, "{}", registered.body);
+    let list = browser.get("/console/requests").await;
+    let admin = access::actor_of(
+        &w.system.services.access.operator("admin").await.expect("admin"),
+        kernel::Channel::Cli,
+        "check",
+    );
+    let open = w.system.services.privacy.open_requests(&admin).await.expect("requests");
+    assert!(list.body.contains("Запросова Ирина") && list.body.contains("25.05.2026"), "{}", list.body);
+    let due = open[0].deadline().format("%d.%m.%Y").to_string();
+    assert_eq!(due, "08.06.2026", "10 working days after Monday 25 May 2026");
+    assert!(list.body.contains(&due), "the due date is shown: {}", list.body);
+    let id = open[0].id.0;
+    let extended = browser
+        .post(
+            &format!("/console/requests/{id}/extend"),
+            &[("reason", "нужны сведения из архива"), ("form_token", token.as_str())],
+            None,
+        )
+        .await;
+    assert_eq!(extended.status, StatusCode::SEE_OTHER, "{}", extended.body);
+    let list = browser.get("/console/requests").await;
+    assert!(
+        list.body.contains("нужны сведения из архива") && !list.body.contains("Продлить на 5"),
+        "extended once: {}",
+        list.body
+    );
+    let again = browser
+        .post(&format!("/console/requests/{id}/extend"), &[("reason", "ещё раз"), ("form_token", token.as_str())], None)
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "a second extension is refused: {}", again.body);
+    let answered = browser
+        .post(&format!("/console/requests/{id}/answer"), &[("on", "2026-05-27"), ("form_token", token.as_str())], None)
+        .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+    assert!(w.system.services.privacy.open_requests(&admin).await.expect("requests").is_empty());
+    let mut trainer = Browser::new(&w.app);
+    trainer.log_in("trainer").await;
+    assert_eq!(trainer.get("/console/requests").await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_administrator_adds_a_representative_by_inn_and_others_may_not_manage_accounts() {
+    let w = world().await;
+    let mut admin = Browser::new(&w.app);
+    admin.log_in("admin").await;
+    let token = form_token(&admin.get("/console/accounts").await.body);
+    let inn = w.org.profile.inn.as_ref().expect("an INN").to_string();
+    let form = [
+        ("login", "newrep"),
+        ("password", PASSWORD),
+        ("role", "ngo_representative"),
+        ("organization", inn.as_str()),
+        ("form_token", token.as_str()),
+    ];
+    let added = admin.post("/console/accounts", &form, None).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let account = w.system.services.access.operator("newrep").await.expect("added");
+    assert_eq!((account.role, account.organization), (Role::NgoRepresentative, Some(w.org.id)));
+    let mut rep = Browser::new(&w.app);
+    rep.log_in("newrep").await;
+    assert!(!rep.get("/console/organizations").await.body.contains("АНО «Вторая»"));
+    let unknown = admin
+        .post(
+            "/console/accounts",
+            &[
+                ("login", "ghost"),
+                ("password", PASSWORD),
+                ("role", "ngo_representative"),
+                ("organization", "7707083893"),
+                ("form_token", token.as_str()),
+            ],
+            None,
+        )
+        .await;
+    assert!(unknown.body.contains("в реестре нет организации с таким ИНН"), "{}", unknown.body);
+    let disabled =
+        admin.post("/console/accounts/disable", &[("login", "newrep"), ("form_token", token.as_str())], None).await;
+    assert_eq!(disabled.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        rep.get("/console/organizations").await.status,
+        StatusCode::SEE_OTHER,
+        "a disabled account's session ends"
+    );
+    let mut coord = Browser::new(&w.app);
+    coord.log_in("coord").await;
+    let coord_token = form_token(&coord.get("/console/organizations").await.body);
+    let refused = coord
+        .post(
+            "/console/accounts",
+            &[("login", "sneaky"), ("password", PASSWORD), ("role", "admin"), ("form_token", coord_token.as_str())],
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(w.system.services.access.operator("sneaky").await.is_err(), "nothing was created");
+}
+
+#[tokio::test]
+async fn the_audit_log_page_filters_rows_and_verifies_the_chain() {
+    let w = world().await;
+    let mut admin = Browser::new(&w.app);
+    admin.log_in("admin").await;
+    let page = admin.get("/console/audit?action=organization.write").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("organization.write") && !page.body.contains("<td>account.manage</td>"), "filtered");
+    assert!(page.body.contains(&format!("organization/{}", w.org.id)));
+    let token = form_token(&page.body);
+    let verified = admin.post("/console/audit/verify", &[("form_token", token.as_str())], None).await;
+    assert_eq!(verified.status, StatusCode::OK, "{}", verified.body);
+    assert!(verified.body.contains("Журнал цел: проверено записей"), "{}", verified.body);
+    let hostile = admin.get("/console/audit?after=%00%FF&outcome=%3Cb%3E").await;
+    assert_eq!(hostile.status, StatusCode::BAD_REQUEST, "a bad cursor is named, not a failure");
+    let mut coord = Browser::new(&w.app);
+    coord.log_in("coord").await;
+    assert_eq!(coord.get("/console/audit").await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_search_longer_than_the_limit_is_named_not_taken_for_a_failure() {
+    let w = world().await;
+    let long = "а".repeat(registry::input::MAX_SEARCH + 1);
+    let mut visitor = Browser::new(&w.app);
+    let public = visitor.get(&format!("/?q={}", long)).await;
+    assert_eq!(public.status, StatusCode::BAD_REQUEST, "{}", public.body);
+    assert!(public.body.contains("200"), "names the limit: {}", public.body);
+    let mut coord = Browser::new(&w.app);
+    coord.log_in("coord").await;
+    let staff = coord.get(&format!("/console/organizations?q={long}")).await;
+    assert_eq!(staff.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", staff.body);
+    let people = coord.get(&format!("/console/people?q={long}")).await;
+    assert_eq!(people.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let empty_cursor = coord.get("/console/organizations?after=").await;
+    assert_eq!(empty_cursor.status, StatusCode::OK, "an empty cursor is the first page");
+}
+
+#[tokio::test]
+async fn a_damaged_or_future_version_in_the_form_writes_nothing_and_says_so() {
+    let w = world().await;
+    let mut coord = Browser::new(&w.app);
+    coord.log_in("coord").await;
+    let edit = format!("/console/organizations/{}/edit", w.org.id);
+    let token = form_token(&coord.get(&edit).await.body);
+    for (version, status, says) in [
+        ("abc", StatusCode::UNPROCESSABLE_ENTITY, "Форма повреждена"),
+        ("", StatusCode::UNPROCESSABLE_ENTITY, "Форма повреждена"),
+        ("9", StatusCode::CONFLICT, "версия в форме не совпадает с версией записи"),
+    ] {
+        let form = [
+            ("fullName", "АНО «Подмена»"),
+            ("legalForm", "ano"),
+            ("relationship", "none"),
+            ("expectedVersion", version),
+            ("form_token", token.as_str()),
+        ];
+        let answer = coord.post(&edit, &form, None).await;
+        assert_eq!(answer.status, status, "version «{version}»");
+        assert!(answer.body.contains(says), "version «{version}»: {}", answer.body);
+    }
+    let admin = access::actor_of(
+        &w.system.services.access.operator("admin").await.expect("admin"),
+        kernel::Channel::Cli,
+        "check",
+    );
+    let stored = w.system.services.registry.organization(&admin, w.org.id).await.expect("read").expect("exists");
+    assert_eq!((stored.version, stored.profile.full_name.as_str()), (1, "АНО «Первая»"));
+}
+
+#[tokio::test]
+async fn an_import_names_the_fields_it_would_empty_and_a_stale_edit_after_it_names_the_importer() {
+    let w = world().await;
+    let admin_actor = access::actor_of(
+        &w.system.services.access.operator("admin").await.expect("admin"),
+        kernel::Channel::Cli,
+        "setup",
+    );
+    let mut input = OrganizationInput {
+        full_name: "АНО «Первая»".into(),
+        legal_form: "ano".into(),
+        inn: Some(inn_number(1)),
+        website: Some("https://first.example".into()),
+        ..Default::default()
+    };
+    input.phones = vec!["+7 484 200-00-01".into()];
+    w.system.services.registry.update_organization(&admin_actor, w.org.id, 1, &input).await.expect("described");
+    let mut coord = Browser::new(&w.app);
+    coord.log_in("coord").await;
+    let edit = format!("/console/organizations/{}/edit", w.org.id);
+    let edit_token = form_token(&coord.get(&edit).await.body);
+    let mut admin = Browser::new(&w.app);
+    admin.log_in("admin").await;
+    let token = form_token(&admin.get("/console/import").await.body);
+    let file = format!("full_name;legal_form;inn;version\nАНО «Первая»;ano;{};2\n", inn_number(1));
+    let preview =
+        admin.post_file("/console/import", &[("form_token", &token), ("action", "check")], file.as_bytes()).await;
+    assert!(
+        preview.body.contains("будет изменена: Телефоны, Сайт"),
+        "the fields the file lacks are named: {}",
+        preview.body
+    );
+    let written =
+        admin.post_file("/console/import", &[("form_token", &token), ("action", "write")], file.as_bytes()).await;
+    assert!(written.body.contains("изменено: 1"), "{}", written.body);
+    let form = [
+        ("fullName", "АНО «Первая»"),
+        ("legalForm", "ano"),
+        ("shortName", "Первая"),
+        ("relationship", "none"),
+        ("expectedVersion", "2"),
+        ("form_token", edit_token.as_str()),
+    ];
+    let stale = coord.post(&edit, &form, None).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("запись изменили: admin"), "{}", stale.body);
+    assert!(stale.body.contains("Телефоны, Сайт"), "the import's fields: {}", stale.body);
 }

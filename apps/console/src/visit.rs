@@ -45,7 +45,7 @@ pub struct Visit {
     /// The peer's address (login limits).
     pub peer: String,
     session: Option<String>,
-    form_secret: String,
+    form_secret: Option<String>,
     set_cookies: Vec<String>,
     secure: bool,
 }
@@ -152,7 +152,7 @@ impl Visit {
             account: None,
             peer,
             session: None,
-            form_secret: String::new(),
+            form_secret: None,
             set_cookies: Vec::new(),
             secure,
         };
@@ -176,15 +176,21 @@ impl Visit {
             }
         }
         visit.form_secret = match (&visit.session, cookie(headers, FORM_COOKIE).filter(|v| looks_like_secret(v))) {
-            (Some(session), _) => session.clone(),
-            (None, Some(secret)) => secret.to_owned(),
-            (None, None) => {
-                let secret = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
-                visit.set_cookies.push(set_cookie(FORM_COOKIE, &secret, secure, false));
-                secret
-            }
+            (Some(session), _) => Some(session.clone()),
+            (None, secret) => secret.map(str::to_owned),
         };
         Ok(visit)
+    }
+
+    /// Makes sure an anonymous visitor has the pre-session secret a login form is bound to (set
+    /// only by the page that shows that form, so the public pages set no cookie).
+    pub fn with_form_secret(mut self) -> Self {
+        if self.form_secret.is_none() {
+            let secret = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+            self.set_cookies.push(set_cookie(FORM_COOKIE, &secret, self.secure, false));
+            self.form_secret = Some(secret);
+        }
+        self
     }
 
     /// The visit of a staff page: a visitor without a live session is sent to the login page,
@@ -208,9 +214,10 @@ impl Visit {
         self.session.as_deref()
     }
 
-    /// The token every form of this visitor carries in [`FORM_FIELD`].
+    /// The token every form of this visitor carries in [`FORM_FIELD`] (empty, and so refused,
+    /// for a visitor without a secret).
     pub fn form_token(&self) -> String {
-        form_token_of(&self.form_secret)
+        self.form_secret.as_deref().map(form_token_of).unwrap_or_default()
     }
 
     /// Admits a posted form: from this site, with this visitor's token.
@@ -218,8 +225,8 @@ impl Visit {
         if !same_origin(headers) {
             return Err(FormRefusal::OtherOrigin);
         }
-        match submitted {
-            Some(token) if same(token, &self.form_token()) => Ok(()),
+        match (submitted, &self.form_secret) {
+            (Some(token), Some(secret)) if same(token, &form_token_of(secret)) => Ok(()),
             _ => Err(FormRefusal::BadToken),
         }
     }

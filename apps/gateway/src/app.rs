@@ -20,7 +20,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tracing::Instrument;
 
-use console::ConsoleSettings;
+use web_console::ConsoleSettings;
 
 use crate::graphql::request::IN_PROCESS;
 use crate::graphql::{Endpoint, Refusal, RequestInfo, Schemas};
@@ -49,7 +49,7 @@ impl AppState {
 /// The router with every hardening layer: the GraphQL endpoints and the probes, and the web
 /// console's pages (the public directory at `/`, the staff console under `/console/`).
 pub fn router(state: AppState, request_timeout: Duration, console: ConsoleSettings) -> Router {
-    let pages = console::router(state.system.services.clone(), console);
+    let pages = web_console::router(state.system.services.clone(), console);
     Router::new()
         .route("/graphql", get(graphiql_or_refuse).post(staff_post))
         .route("/public/graphql", get(graphiql_or_refuse).post(public_post))
@@ -74,7 +74,7 @@ async fn json_refusals(request: Request, next: Next) -> Response {
     let lang = lang_of(request.headers());
     let path = request.uri().path();
     let probe = matches!(path, "/healthz" | "/readyz");
-    let page = console::serves(path);
+    let page = web_console::serves(path);
     let response = next.run(request).await;
     let status = response.status();
     let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -84,7 +84,7 @@ async fn json_refusals(request: Request, next: Next) -> Response {
         return response;
     }
     if page {
-        return console::failure_page(status, lang);
+        return web_console::failure_page(status, lang);
     }
     let (code, ru, en) = match status {
         StatusCode::PAYLOAD_TOO_LARGE => {
@@ -321,9 +321,9 @@ impl Application {
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
-        let console = ConsoleSettings { secure_cookies: config.secure_cookies };
-        let router = router(AppState::new(system.clone()), Duration::from_secs(config.request_timeout_secs), console);
         let checkpoint = system::audit_key::checkpoint_path(&config.settings);
+        let console = ConsoleSettings { secure_cookies: config.secure_cookies, checkpoint: Some(checkpoint.clone()) };
+        let router = router(AppState::new(system.clone()), Duration::from_secs(config.request_timeout_secs), console);
         Ok(Self { listener, router, system, first_run, checkpoint })
     }
 

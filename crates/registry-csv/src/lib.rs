@@ -275,6 +275,16 @@ pub fn read(text: &str, delimiter: u8) -> Result<RowReader<'_>, Vec<RowError>> {
             });
         }
     }
+    // A column given twice would silently lose one of its values.
+    for (i, header) in headers.iter().enumerate() {
+        if headers[..i].contains(header)
+            && COLUMNS.iter().chain(EXPORT_ONLY.iter()).chain([&VERSION]).any(|c| c == header)
+        {
+            errors.push(RowError {
+                line: 1, column: Some(header.clone()), reason: "столбец повторяется".into()
+            });
+        }
+    }
     for required in ["full_name", "legal_form"] {
         if !headers.iter().any(|h| h == required) {
             errors.push(RowError {
@@ -525,6 +535,19 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use registry::testing::{fixtures, strategies};
+
+    #[test]
+    fn a_column_given_twice_is_refused_by_name_on_the_header_line() {
+        let errors = read("full_name;legal_form;ogrn;full_name\nПервое;ano;1027700132195;Второе\n", b';')
+            .err()
+            .expect("refused");
+        assert_eq!(
+            errors,
+            vec![RowError {
+                line: 1, column: Some("full_name".into()), reason: "столбец повторяется".into()
+            }]
+        );
+    }
 
     #[test]
     fn a_missing_required_column_is_named() {

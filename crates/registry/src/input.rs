@@ -222,6 +222,20 @@ impl LegalBasisInput {
     }
 }
 
+/// The longest text a search takes (a name is at most 500 characters, but nobody types more
+/// than this to find one; SQLite also refuses patterns over 50,000 bytes).
+pub const MAX_SEARCH: usize = 200;
+
+/// Refuses a search text longer than [`MAX_SEARCH`] characters, naming the filter's field.
+pub fn check_search(field: &str, text: Option<&str>) -> Result<(), InvalidField> {
+    match text {
+        Some(text) if text.chars().count() > MAX_SEARCH => {
+            Err(InvalidField::new(field, Problem::TooLong { max: MAX_SEARCH }))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Parses a code of a list, naming the field on failure: used for filters.
 pub fn filter_code(vocabulary: &Vocabulary, kind: TermKind, name: &str, raw: &str) -> Result<Code, InvalidField> {
     field(name, vocabulary.code(kind, raw))
@@ -233,6 +247,16 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        #[test]
+        fn a_search_is_taken_exactly_when_it_has_at_most_the_limit_of_characters(n in 0usize..400, c in proptest::char::any()) {
+            let text: String = std::iter::repeat_n(c, n).collect();
+            let checked = check_search("filter.text", Some(&text));
+            prop_assert_eq!(checked.is_ok(), n <= MAX_SEARCH);
+            if let Err(field) = checked {
+                prop_assert_eq!(field.field, "filter.text");
+            }
+        }
+
         #[test]
         fn a_date_is_kept_exactly_when_it_lies_between_1900_and_today(days in -60_000i64..60_000) {
             let today = NaiveDate::from_ymd_opt(2026, 12, 1).expect("a date");

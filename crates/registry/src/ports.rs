@@ -224,15 +224,16 @@ pub trait OrganizationRepo: Send + Sync {
     async fn summary(&self) -> Result<RegistrySummary, StoreError<Conflict>>;
 
     /// Writes an import batch atomically: inserts `new` and replaces `changed` (version checked as
-    /// in `update`).
+    /// in `update`), with the batch's audit rows, in order, in the same transaction (one per
+    /// changed organisation, then the batch's own).
     ///
     /// # Errors
-    /// MUST write nothing of the batch when any row conflicts.
+    /// MUST write nothing of the batch, its audit rows included, when any row conflicts.
     async fn write_batch(
         &self,
         new: &[Organization],
         changed: &[Organization],
-        audit: &AuditEvent,
+        audit: &[AuditEvent],
     ) -> Result<BatchOutcome, StoreError<Conflict>>;
 }
 

@@ -134,7 +134,8 @@ async fn importing_the_same_rows_twice_changes_nothing_the_second_time() {
     let mut changed: Vec<_> = profiles.iter().map(|row| ImportRow::new(row.profile.clone(), Some(1))).collect();
     changed[2].profile.in_sonko_register = true;
     let third = registry.import_batch(&admin(), changed, StaleRows::Refuse).await.expect("import");
-    assert_eq!(third.iter().filter(|o| **o == RowOutcome::Updated).count(), 1);
+    assert_eq!(third.iter().filter(|o| matches!(o, RowOutcome::Updated { .. })).count(), 1);
+    assert!(third.contains(&RowOutcome::Updated { fields: vec!["in_sonko_register"] }), "the changed field is named");
 }
 
 /// One imported organisation and its row as exported at version 1.
@@ -173,9 +174,10 @@ async fn an_old_export_does_not_undo_a_newer_edit_unless_overwriting_is_asked_fo
     assert_eq!(registry.organization(&admin(), org.id).await.unwrap(), Some(edited.clone()), "the edit is kept");
 
     let planned = registry.plan_import(&admin(), std::slice::from_ref(&old_row), StaleRows::Overwrite).await.unwrap();
-    assert_eq!(planned, vec![RowOutcome::Updated]);
+    let both = RowOutcome::Updated { fields: vec!["phones", "in_sonko_register"] };
+    assert_eq!(planned, vec![both.clone()], "the row undoes the edit's phone too");
     let written = registry.import_batch(&admin(), vec![old_row.clone()], StaleRows::Overwrite).await.unwrap();
-    assert_eq!(written, vec![RowOutcome::Updated]);
+    assert_eq!(written, vec![both]);
     let now = registry.organization(&admin(), org.id).await.unwrap().expect("stored");
     assert_eq!((now.version, &now.profile), (3, &old_row.profile));
     let last = store.audit().rows().pop().expect("an audit row");
@@ -194,7 +196,8 @@ async fn an_edit_made_between_the_plan_and_the_write_of_an_import_is_kept() {
     let (org, mut row) = imported_at_version_one(&registry).await;
     row.profile.in_sonko_register = true;
     let planned = registry.plan_import(&admin(), std::slice::from_ref(&row), StaleRows::Refuse).await.unwrap();
-    assert_eq!(planned, vec![RowOutcome::Updated], "the row is at the stored version when planned");
+    let sonko = RowOutcome::Updated { fields: vec!["in_sonko_register"] };
+    assert_eq!(planned, vec![sonko], "the row is at the stored version when planned");
     let mut edit = input(1);
     edit.phones = vec!["+7 900 000-00-02".into()];
     let edited = registry.update_organization(&admin(), org.id, 1, &edit).await.expect("a concurrent edit");
@@ -290,7 +293,7 @@ proptest! {
             let expected = if same_profile {
                 RowOutcome::Unchanged
             } else if overwrite || row_version == Some(stored) {
-                RowOutcome::Updated
+                RowOutcome::Updated { fields: registry::rules::changes::changed_fields(&current.profile, &row.profile) }
             } else {
                 RowOutcome::Rejected(RowRejection::NotAtVersion { row: row_version, stored })
             };
@@ -350,4 +353,25 @@ async fn start_dates_before_1900_are_refused_naming_the_field_and_planned_starts
     let membership =
         registry.add_membership(&admin, person.id, a.id, "директор", Some(planned)).await.expect("planned");
     assert_eq!(membership.period.from(), planned, "a planned start is not a typing error");
+}
+
+#[tokio::test]
+async fn saving_an_organisation_unchanged_writes_no_new_version_and_no_audit_row() {
+    let store = InMemoryRegistry::new();
+    let registry = Registry::open(store.ports(), fixtures::gate(store.audit().clone())).await.expect("open");
+    registry.seed_references(&admin(), &fixtures::terms()).await.expect("seed");
+    let created = registry.create_organization(&admin(), &input(7)).await.expect("created");
+    let rows = store.audit().rows().len();
+    let saved = registry.update_organization(&admin(), created.id, 1, &input(7)).await.expect("saved");
+    assert_eq!(saved.version, 1, "nothing changed, so no new version");
+    assert_eq!(store.audit().rows().len(), rows, "and no audit row of a change");
+    let mut edit = input(7);
+    edit.website = Some("https://seven.example".into());
+    let changed = registry.update_organization(&admin(), created.id, 1, &edit).await.expect("changed");
+    assert_eq!(changed.version, 2);
+    let detail = store.audit().rows().pop().and_then(|r| r.event.detail).expect("a detail");
+    assert_eq!(detail, "update -> version 2: website", "the audit row names the field");
+    let notes = registry.changes_since(&admin(), created.id, 1).await.expect("notes");
+    assert_eq!(notes.len(), 1);
+    assert_eq!((notes[0].version, notes[0].fields.clone()), (2, vec!["website"]));
 }

@@ -392,7 +392,7 @@ impl OrganizationRepo for SqlRegistry {
         &self,
         new: &[Organization],
         changed: &[Organization],
-        audit: &AuditEvent,
+        audit: &[AuditEvent],
     ) -> Result<BatchOutcome, StoreError<Conflict>> {
         if changed.is_empty() {
             match self.db.backend() {
@@ -405,7 +405,7 @@ impl OrganizationRepo for SqlRegistry {
                 self.update_organization(&txn, org).await?;
             }
             self.insert_organizations(&txn, new).await?;
-            self.commit_with(txn, audit).await?;
+            storage::commit_audited_all(txn, &self.db, audit).await.map_err(repo_error)?;
         }
         Ok(BatchOutcome { inserted: new.len() as u64, updated: changed.len() as u64 })
     }
@@ -415,7 +415,7 @@ impl SqlRegistry {
     /// Inserts new organisations with PostgreSQL's COPY in one transaction: the bulk path of
     /// imports, several times faster than multi-row INSERTs. Constraint violations are reported
     /// exactly as `insert` reports them.
-    async fn copy_organizations(&self, new: &[Organization], audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
+    async fn copy_organizations(&self, new: &[Organization], audit: &[AuditEvent]) -> Result<(), StoreError<Conflict>> {
         if new.is_empty() {
             return Ok(());
         }
@@ -429,7 +429,9 @@ impl SqlRegistry {
         let mut copy = tx.copy_in_raw(&statement).await.map_err(sqlx_error)?;
         copy.send(data.as_bytes()).await.map_err(sqlx_error)?;
         copy.finish().await.map_err(sqlx_error)?;
-        raw_audit::append_postgres(&mut tx, &self.db, audit).await.map_err(sqlx_error)?;
+        for event in audit {
+            raw_audit::append_postgres(&mut tx, &self.db, event).await.map_err(sqlx_error)?;
+        }
         tx.commit().await.map_err(sqlx_error)?;
         self.db.count_statements(1);
         Ok(())
@@ -439,7 +441,7 @@ impl SqlRegistry {
     /// directly through sqlx: the bulk path of imports, skipping sea-orm's statement building,
     /// which cost as much as SQLite's own work. Constraint violations are reported exactly as
     /// `insert` reports them.
-    async fn bulk_insert_sqlite(&self, new: &[Organization], audit: &AuditEvent) -> Result<(), StoreError<Conflict>> {
+    async fn bulk_insert_sqlite(&self, new: &[Organization], audit: &[AuditEvent]) -> Result<(), StoreError<Conflict>> {
         if new.is_empty() {
             return Ok(());
         }
@@ -463,7 +465,9 @@ impl SqlRegistry {
             }
             query.execute(&mut *tx).await.map_err(sqlx_error)?;
         }
-        raw_audit::append_sqlite(&mut tx, &self.db, audit).await.map_err(sqlx_error)?;
+        for event in audit {
+            raw_audit::append_sqlite(&mut tx, &self.db, event).await.map_err(sqlx_error)?;
+        }
         tx.commit().await.map_err(sqlx_error)?;
         self.db.count_statements(new.len().div_ceil(INSERT_CHUNK) as u64);
         Ok(())

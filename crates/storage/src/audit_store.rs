@@ -121,6 +121,13 @@ pub async fn commit_audited(txn: DatabaseTransaction, db: &Database, audit: &Aud
     txn.commit().await
 }
 
+/// Appends several audit rows, in order, in the change's transaction, then commits it (a batch
+/// whose every change has its own row).
+pub async fn commit_audited_all(txn: DatabaseTransaction, db: &Database, audit: &[AuditEvent]) -> Result<(), DbErr> {
+    append_all_in(&txn, db, audit).await?;
+    txn.commit().await
+}
+
 /// Appends one row through `conn`, as [`append_all_in`].
 async fn append_in<C: ConnectionTrait>(conn: &C, db: &Database, event: &AuditEvent) -> Result<AuditRecord, DbErr> {
     let mut records = append_all_in(conn, db, std::slice::from_ref(event)).await?;

@@ -13,7 +13,7 @@ mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use audit_store::{SqlAudit, commit_audited, raw_audit};
+pub use audit_store::{SqlAudit, commit_audited, commit_audited_all, raw_audit};
 pub use database::{Backend, Database, MigrationState, StorageError};
 pub use personal_data::PersonalDataHook;
 pub use sql::{ByPosition, all_by_position, columns_of, count_if, limited, one_of, page_by_position};

@@ -60,7 +60,11 @@ fn paging_sees_everything_once_while_the_list_grows(runtime: &tokio::runtime::Ru
         runtime.block_on(async {
             let start: Vec<_> = initial.iter().map(|(name, at)| organization(case, name, *at)).collect();
             if !start.is_empty() {
-                ports.organizations.write_batch(&start, &[], &event).await.expect("the first organisations");
+                ports
+                    .organizations
+                    .write_batch(&start, &[], std::slice::from_ref(&event))
+                    .await
+                    .expect("the first organisations");
             }
             let filter = OrganizationFilter { text: Some(format!("Кейс{case:04}")), ..Default::default() };
             let mut request = PageRequest::new(i64::from(first), None).expect("a valid size");
@@ -100,7 +104,7 @@ fn a_page_from_any_position_holds_only_what_follows(runtime: &tokio::runtime::Ru
     let ports = SqlRegistry::new(db.clone()).ports();
     let stored: Vec<_> =
         ["А", "Б", "Б", "В", "Ё", "Z"].iter().enumerate().map(|(i, n)| organization(9_999, n, i as i64)).collect();
-    runtime.block_on(ports.organizations.write_batch(&stored, &[], &audit::testing::event(1))).expect("stored");
+    runtime.block_on(ports.organizations.write_batch(&stored, &[], &[audit::testing::event(1)])).expect("stored");
     let filter = OrganizationFilter { text: Some("Кейс9999".into()), ..Default::default() };
     let text_key = "\\PC{0,12}|Кейс9999 [АБВЁ]{0,2}";
     let position = prop_oneof![
@@ -167,7 +171,7 @@ fn a_page_query_is_planned_once_per_connection_not_on_every_page_on_postgres() {
     // Enough rows that a tenth of them (the planner's guess for `LIMIT $1`) is far more than a page.
     let stored: Vec<_> = (0..3_000).map(|i| organization(8_888, "А", i)).collect();
     for batch in stored.chunks(1_000) {
-        runtime.block_on(ports.organizations.write_batch(batch, &[], &audit::testing::event(1))).expect("stored");
+        runtime.block_on(ports.organizations.write_batch(batch, &[], &[audit::testing::event(1)])).expect("stored");
     }
     // Enough pages that whichever pooled connection answers the check below ran it often.
     let filter = OrganizationFilter::default();

@@ -272,7 +272,7 @@ impl Tally {
     fn count(&mut self, outcome: &RowOutcome) {
         match outcome {
             RowOutcome::Inserted => self.inserted += 1,
-            RowOutcome::Updated => self.updated += 1,
+            RowOutcome::Updated { .. } => self.updated += 1,
             RowOutcome::Unchanged => self.unchanged += 1,
             RowOutcome::Rejected(_) => self.rejected += 1,
         }

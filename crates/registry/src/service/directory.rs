@@ -21,6 +21,7 @@ impl Registry {
         page: PageRequest,
     ) -> Result<Page<Organization>, RegistryError> {
         self.gate.require_all(actor, DIRECTORY_READ, None).await?;
+        crate::input::check_search("filter.text", filter.text.as_deref())?;
         Ok(self.ports.organizations.list(filter, OrganizationOrder::NameAsc, page).await?)
     }
 

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use audit::AuditEvent;
+use audit::{AuditEvent, object};
 use chrono::NaiveDate;
 use kernel::Actor;
 
@@ -18,6 +18,7 @@ use crate::error::{Conflict, InvalidField, NaturalKey, RegistryError};
 use crate::input::OrganizationInput;
 use crate::model::{Organization, OrganizationId, OrganizationProfile};
 use crate::ports::BatchOutcome;
+use crate::rules::changes::{change_detail, changed_fields};
 use crate::rules::dedup::shared_key;
 use crate::vocabulary::Vocabulary;
 use kernel::StoreError;
@@ -29,8 +30,13 @@ use super::{Registry, new_organization};
 pub enum RowOutcome {
     /// A new organisation was (or, in a dry run, would be) added.
     Inserted,
-    /// An existing organisation was (or would be) changed.
-    Updated,
+    /// An existing organisation was (or would be) changed in these fields (of
+    /// `rules::changes::PROFILE_FIELDS`): what a preview shows, so that a file without a column
+    /// cannot empty that field unseen.
+    Updated {
+        /// The fields the row changes.
+        fields: Vec<&'static str>,
+    },
     /// The organisation exists and is identical.
     Unchanged,
     /// The row was refused.
@@ -174,7 +180,9 @@ impl Registry {
                 Match::None => RowOutcome::Inserted,
                 Match::One(existing) if existing.profile == row.profile => RowOutcome::Unchanged,
                 Match::One(existing) => match (staleness(row, existing), stale) {
-                    (None, _) | (Some(_), StaleRows::Overwrite) => RowOutcome::Updated,
+                    (None, _) | (Some(_), StaleRows::Overwrite) => {
+                        RowOutcome::Updated { fields: changed_fields(&existing.profile, &row.profile) }
+                    }
                     (Some(rejection), StaleRows::Refuse) => RowOutcome::Rejected(rejection),
                 },
                 Match::Two => RowOutcome::Rejected(RowRejection::KeysOfTwoOrganizations),
@@ -216,6 +224,7 @@ impl Registry {
         let index = self.existing_for(&rows).await?;
         let now = self.now();
         let (mut new, mut changed, mut outcomes) = (Vec::new(), Vec::new(), Vec::with_capacity(rows.len()));
+        let mut events = Vec::new();
         let mut overwritten = Vec::new();
         for row in rows {
             let outcome = match index.matching(&row.profile) {
@@ -240,20 +249,24 @@ impl Registry {
                             });
                         }
                     }
+                    let fields = changed_fields(&existing.profile, &row.profile);
                     let mut updated = existing.clone();
                     updated.profile = row.profile;
                     updated.version += 1;
                     updated.updated_at = now;
+                    // Each changed organisation has its own row, naming the fields, as an edit has.
+                    let event = self.gate.event(actor, ORGANIZATION_IMPORT, object("organization", updated.id.0));
+                    events.push(event.with_detail(change_detail("import", updated.version, &fields)));
                     changed.push(updated);
-                    RowOutcome::Updated
+                    RowOutcome::Updated { fields }
                 }
                 Match::Two => RowOutcome::Rejected(RowRejection::KeysOfTwoOrganizations),
             };
             outcomes.push(outcome);
         }
         if !new.is_empty() || !changed.is_empty() {
-            let event = self.batch_event(actor, new.len(), changed.len(), &overwritten);
-            match self.ports.organizations.write_batch(&new, &changed, &event).await {
+            events.push(self.batch_event(actor, new.len(), changed.len(), &overwritten));
+            match self.ports.organizations.write_batch(&new, &changed, &events).await {
                 Ok(BatchOutcome { .. }) => {}
                 Err(StoreError::Conflict(Conflict::StaleVersion)) => {
                     return Err(self.batch_conflict(&changed).await);
@@ -290,7 +303,7 @@ impl Registry {
         let now = self.now();
         let new: Vec<Organization> = rows.into_iter().map(|profile| new_organization(profile, now)).collect();
         let event = self.batch_event(actor, new.len(), 0, &[]);
-        match self.ports.organizations.write_batch(&new, &[], &event).await {
+        match self.ports.organizations.write_batch(&new, &[], std::slice::from_ref(&event)).await {
             Ok(_) => Ok(vec![RowOutcome::Inserted; new.len()]),
             Err(StoreError::Conflict(Conflict::Duplicate(key))) => {
                 Err(RegistryError::Duplicate { key, existing: None })

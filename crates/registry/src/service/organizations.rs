@@ -114,6 +114,9 @@ impl Registry {
         .await
     }
 
+    /// Applies a change to an organisation at `expected_version`: refused when stale, nothing
+    /// written when it changes nothing, otherwise the next version and its audit row naming the
+    /// fields it touched.
     async fn change(
         &self,
         actor: &Actor,
@@ -127,9 +130,14 @@ impl Registry {
         if organization.version != expected_version {
             return Err(RegistryError::StaleVersion { expected: expected_version, current: organization.version });
         }
+        let unchanged = organization.clone();
         let before = organization.profile.clone();
         let keys_before = (organization.profile.inn.clone(), organization.profile.ogrn.clone());
         apply(&mut organization)?;
+        // A change that changes nothing writes nothing: no new version for others to trip on.
+        if organization == unchanged {
+            return Ok(organization);
+        }
         // Only a changed ИНН or ОГРН can clash with another organisation.
         if keys_before != (organization.profile.inn.clone(), organization.profile.ogrn.clone()) {
             self.refuse_duplicates(actor, &organization.profile, Some(id)).await?;
@@ -222,6 +230,7 @@ impl Registry {
         order: OrganizationOrder,
         page: PageRequest,
     ) -> Result<Page<Organization>, RegistryError> {
+        crate::input::check_search("filter.text", filter.text.as_deref())?;
         let mut filter = filter.clone();
         match self.gate.check(actor, ORGANIZATION_READ, None).await? {
             Scope::All => {}
@@ -235,7 +244,7 @@ impl Registry {
     }
 
     /// Who changed an organisation after `version`, when, and which fields, newest first (from
-    /// the audit log's rows of its changes; at most the last 20 changes): what a stale edit's
+    /// the audit log's rows of its edits and imports; among its last 20 rows): what a stale edit's
     /// author is told. Needs the organisation in the actor's reading scope.
     pub async fn changes_since(
         &self,
@@ -244,8 +253,9 @@ impl Registry {
         version: i64,
     ) -> Result<Vec<ChangeNote>, RegistryError> {
         self.reach_organization(actor, ORGANIZATION_READ, id).await?;
+        // Edits (`organization.write`, `organization.verify`) and imports name the version they made.
         let filter = AuditFilter {
-            action: Some(ORGANIZATION_WRITE.code().to_owned()),
+            action: None,
             object: object("organization", id.0),
             outcome: Some(Outcome::Success),
             login: None,

@@ -59,6 +59,8 @@ impl Registry {
         filter: &PersonFilter,
         page: PageRequest,
     ) -> Result<Page<Person>, RegistryError> {
+        crate::input::check_search("filter.text", filter.text.as_deref())?;
+        crate::input::check_search("filter.contact", filter.contact.as_deref())?;
         let scope = self.gate.check(actor, PERSON_READ, None).await?;
         if filter.contact.is_some() && !self.gate.allows(actor, PERSON_PERSONAL_DATA) {
             self.gate.record_out_of_scope(actor, PERSON_PERSONAL_DATA, None).await?;

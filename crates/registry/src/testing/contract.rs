@@ -122,7 +122,7 @@ pub async fn organization_repo(stores: Stores) {
     clash.profile.ogrn = first.profile.ogrn.clone();
     let mut with_clash = fresh.clone();
     with_clash.push(clash);
-    assert_eq!(conflict_of(repo.write_batch(&with_clash, &[], &ev()).await), Conflict::Duplicate(NaturalKey::Ogrn));
+    assert_eq!(conflict_of(repo.write_batch(&with_clash, &[], &[ev()]).await), Conflict::Duplicate(NaturalKey::Ogrn));
     assert!(
         repo.get_many(&fresh.iter().map(|o| o.id).collect::<Vec<_>>()).await.expect("get").is_empty(),
         "a failed batch writes nothing"
@@ -131,18 +131,23 @@ pub async fn organization_repo(stores: Stores) {
     let mut renamed = keyless_too.clone();
     renamed.version = 2;
     renamed.profile.full_name = crate::model::OrgName::parse("АНО «Новое имя»").expect("valid");
-    let outcome = repo.write_batch(&fresh, std::slice::from_ref(&renamed), &ev()).await.expect("batch");
-    assert_eq!(audit_rows(&audit).await, 5, "a batch writes one audit row");
+    let outcome = repo
+        .write_batch(&fresh, std::slice::from_ref(&renamed), &[ev(), audit::testing::event(2)])
+        .await
+        .expect("batch");
+    assert_eq!(audit_rows(&audit).await, 6, "a batch writes every audit row it is given");
     assert_eq!((outcome.inserted, outcome.updated), (4, 1));
     assert_eq!(repo.get(renamed.id).await.expect("get"), Some(renamed.clone()));
-    let stale_batch = repo.write_batch(&[fixtures::organization(20)], std::slice::from_ref(&renamed), &ev()).await;
+    let stale_batch =
+        repo.write_batch(&[fixtures::organization(20)], std::slice::from_ref(&renamed), &[ev(), ev()]).await;
     assert_eq!(conflict_of(stale_batch), Conflict::StaleVersion);
+    assert_eq!(audit_rows(&audit).await, 6, "a refused batch writes none of its audit rows");
     assert_eq!(repo.get_many(&[]).await.expect("get").len(), 0);
 
     organization_lists(&ports).await;
     bulk_round_trip(&ports).await;
     let rows = audit::verify_log(audit.as_ref(), None).await.expect("the audit chain verifies, bulk writes included");
-    assert_eq!(rows, 6, "three inserts, one update and two batches");
+    assert_eq!(rows, 7, "three inserts, one update, two batches and one change of the second");
 }
 
 /// An all-new batch (the bulk path of imports) stores every field exactly as `insert` does.
@@ -164,8 +169,8 @@ async fn bulk_round_trip(ports: &RegistryPorts) {
     bare.profile.phones.clear();
     bare.profile.emails.clear();
     let batch = vec![rich, bare];
-    let outcome = repo.write_batch(&batch, &[], &ev()).await.expect("an all-new batch");
-    let clash = repo.write_batch(&batch, &[], &ev()).await;
+    let outcome = repo.write_batch(&batch, &[], &[ev()]).await.expect("an all-new batch");
+    let clash = repo.write_batch(&batch, &[], &[ev()]).await;
     assert!(matches!(clash, Err(StoreError::Conflict(_))), "the same batch again clashes and writes nothing");
     assert_eq!((outcome.inserted, outcome.updated), (2, 0));
     for org in &batch {
@@ -546,7 +551,7 @@ pub async fn pages_of_one_instant(stores: Stores) {
             org
         })
         .collect();
-    repo.write_batch(&batch, &[], &ev()).await.expect("a batch");
+    repo.write_batch(&batch, &[], &[ev()]).await.expect("a batch");
     for order in [OrganizationOrder::CreatedAsc, OrganizationOrder::CreatedDesc] {
         let mut seen = Vec::new();
         let mut request = PageRequest::new(2, None).expect("valid");

@@ -218,7 +218,7 @@ impl OrganizationRepo for InMemoryRegistry {
         &self,
         new: &[Organization],
         changed: &[Organization],
-        audit: &AuditEvent,
+        audit: &[AuditEvent],
     ) -> Result<BatchOutcome, StoreError<Conflict>> {
         let mut state = self.state();
         let backup = state.organizations.clone();
@@ -248,8 +248,12 @@ impl OrganizationRepo for InMemoryRegistry {
         })();
         if result.is_err() {
             state.organizations = backup;
+        } else {
+            for event in audit {
+                self.audit.append_now(event);
+            }
         }
-        self.audited(audit, result)
+        result
     }
 }
 
