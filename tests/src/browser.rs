@@ -344,3 +344,51 @@ async fn the_public_directory_in_the_browser_shows_a_consented_contact_and_hides
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_administrator_works_through_people_requests_accounts_and_the_audit_log_in_the_browser() {
+    let gw = TestGateway::start().await;
+    account(&gw, "chief", Assignment::role(Role::Admin)).await;
+    let org = organization(&gw, "АНО «Журнальная»", 61).await;
+    let admin = gw.admin_actor().await;
+    let registry = &gw.system.services.registry;
+    let basis = registry::input::LegalBasisInput {
+        kind: registry::model::LegalBasisKind::Consent,
+        purpose: "учёт членов".into(),
+        since: registry::testing::fixtures::day(2026, 1, 1),
+        document: Some("Согласие №5".into()),
+    };
+    let input =
+        registry::input::PersonInput {
+            last_name: "Петрова".into(), first_name: "Анна".into(), ..Default::default()
+        };
+    let person = registry.add_person(&admin, &input, &basis).await.expect("a person");
+    registry.add_membership(&admin, person.id, org.id, "председатель", None).await.expect("a membership");
+    in_browser(&gw, move |client, base| async move {
+        log_in(&client, &base, "chief").await;
+        client.goto(&format!("{base}/console/people/{}", person.id)).await.expect("the card");
+        assert!(main_text(&client).await.contains("Согласие №5"), "the legal basis is shown");
+        click(&client, "details.more summary").await;
+        fill(&client, "#purpose", "public_directory").await;
+        click(&client, "input[name=categories][value=name]").await;
+        fill(&client, "#document", "Р-11 от 01.12.2026").await;
+        click_through(&client, "form.edit button[data-action='consent.manage']").await;
+        let card = main_text(&client).await;
+        assert!(card.contains("Согласие записано.") && card.contains("Р-11 от 01.12.2026"), "{card}");
+        shoot(&client, "person-card").await;
+        click_through(&client, "button[data-action='privacy.subject_request']").await;
+        client.goto(&format!("{base}/console/requests")).await.expect("the requests");
+        let requests = main_text(&client).await;
+        assert!(requests.contains("Петрова Анна") && requests.contains("Ответить до"), "{requests}");
+        shoot(&client, "subject-requests").await;
+        client.goto(&format!("{base}/console/accounts")).await.expect("the accounts");
+        assert!(main_text(&client).await.contains("chief"));
+        shoot(&client, "accounts").await;
+        client.goto(&format!("{base}/console/audit")).await.expect("the log");
+        click_through(&client, "form.inline button[data-action='audit.read']").await;
+        let log = main_text(&client).await;
+        assert!(log.contains("Журнал цел: проверено записей"), "{log}");
+        shoot(&client, "audit-log").await;
+    })
+    .await;
+}
