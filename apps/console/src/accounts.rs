@@ -4,8 +4,8 @@
 
 use access::{ACCOUNT_MANAGE, Account, Assignment, MIN_PASSWORD_LENGTH};
 use axum::Form;
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 use kernel::{OrganizationId, PersonId, Role};
 use maud::{Markup, html};
@@ -18,7 +18,7 @@ use crate::format::moment;
 use crate::layout::{form_token, notice, render, role_name, staff_page};
 use crate::refusals::{refused, with_message};
 use crate::texts::t;
-use crate::visit::{Peer, Visit, query_of};
+use crate::visit::{Staff, Visit, query_of};
 
 /// The roles an account can have, in the order the forms offer them.
 const ROLES: [Role; 8] = [
@@ -103,17 +103,7 @@ fn account_row(visit: &Visit, account: &Account) -> Markup {
 }
 
 /// The accounts and the form that adds one.
-pub async fn list(
-    State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let visit = match Visit::staff(&console, &headers, peer, &uri).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
-    };
+pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(raw): RawQuery) -> Response {
     let lang = visit.lang;
     let done: Done = query_of(raw.as_deref());
     let accounts = match console.services.access.accounts(&visit.actor).await {
@@ -199,114 +189,62 @@ async fn assignment(console: &Console, visit: &Visit, form: &AccountForm) -> Res
     Ok(Assignment { role, organization, person })
 }
 
-async fn admitted(
-    console: &Console,
-    headers: &HeaderMap,
-    peer: Peer,
-    uri: &Uri,
-    form: &AccountForm,
-) -> Result<Visit, Response> {
-    let visit = Visit::staff(console, headers, peer, uri).await?;
-    if let Err(refusal) = visit.check_form(headers, form.form_token.as_deref()) {
-        return Err(visit.refused_form(refusal));
-    }
-    Ok(visit)
+/// What an account form does.
+#[derive(Clone, Copy)]
+enum Change {
+    Add,
+    Role,
+    Password,
+    Unlock,
+    Disable,
 }
 
 /// Adds an account.
-pub async fn add(
-    State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
-    Form(form): Form<AccountForm>,
-) -> Response {
-    let visit = match admitted(&console, &headers, peer, &uri, &form).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
-    };
-    let assignment = match assignment(&console, &visit, &form).await {
-        Ok(assignment) => assignment,
-        Err(message) => return with_message(&console, visit, StatusCode::UNPROCESSABLE_ENTITY, message),
-    };
-    match console.services.access.add_account(&visit.actor, &form.login, &assignment, &form.password).await {
-        Ok(_) => visit.finish(Redirect::to("/console/accounts?done=1")),
-        Err(error) => refused(&console, visit, &error),
-    }
+pub async fn add(State(console): State<Console>, Staff(visit): Staff, Form(form): Form<AccountForm>) -> Response {
+    apply(&console, visit, &form, Change::Add).await
 }
 
-/// Changes an account's role (its sessions end).
-pub async fn set_role(
+/// Changes an account: `role` (its sessions end), `password` (a reset; its sessions end),
+/// `unlock` (a login's lock, from every address) or `disable` (its sessions end).
+pub async fn change(
     State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
+    Staff(visit): Staff,
+    Path(what): Path<String>,
     Form(form): Form<AccountForm>,
 ) -> Response {
-    let visit = match admitted(&console, &headers, peer, &uri, &form).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
+    let change = match what.as_str() {
+        "role" => Change::Role,
+        "password" => Change::Password,
+        "unlock" => Change::Unlock,
+        "disable" => Change::Disable,
+        _ => return crate::layout::failure(StatusCode::NOT_FOUND, visit.lang),
     };
-    let assignment = match assignment(&console, &visit, &form).await {
-        Ok(assignment) => assignment,
-        Err(message) => return with_message(&console, visit, StatusCode::UNPROCESSABLE_ENTITY, message),
-    };
-    match console.services.access.set_role(&visit.actor, &form.login, &assignment).await {
-        Ok(_) => visit.finish(Redirect::to("/console/accounts?done=1")),
-        Err(error) => refused(&console, visit, &error),
-    }
+    apply(&console, visit, &form, change).await
 }
 
-/// Sets a new password (the account's sessions end).
-pub async fn reset_password(
-    State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
-    Form(form): Form<AccountForm>,
-) -> Response {
-    let visit = match admitted(&console, &headers, peer, &uri, &form).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
-    };
-    match console.services.access.reset_password(&visit.actor, &form.login, &form.password).await {
-        Ok(_) => visit.finish(Redirect::to("/console/accounts?done=1")),
-        Err(error) => refused(&console, visit, &error),
+async fn apply(console: &Console, visit: Visit, form: &AccountForm, change: Change) -> Response {
+    if let Err(refusal) = visit.check_form(form.form_token.as_deref()) {
+        return visit.refused_form(refusal);
     }
-}
-
-/// Lifts a login's lock from every address.
-pub async fn unlock(
-    State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
-    Form(form): Form<AccountForm>,
-) -> Response {
-    let visit = match admitted(&console, &headers, peer, &uri, &form).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
+    let access = &console.services.access;
+    let (actor, login) = (&visit.actor, form.login.as_str());
+    let done = match change {
+        Change::Add | Change::Role => {
+            let assignment = match assignment(console, &visit, form).await {
+                Ok(assignment) => assignment,
+                Err(message) => return with_message(console, visit, StatusCode::UNPROCESSABLE_ENTITY, message),
+            };
+            match change {
+                Change::Add => access.add_account(actor, login, &assignment, &form.password).await,
+                _ => access.set_role(actor, login, &assignment).await,
+            }
+        }
+        Change::Password => access.reset_password(actor, login, &form.password).await,
+        Change::Unlock => access.unlock(actor, login).await,
+        Change::Disable => access.disable(actor, login).await,
     };
-    match console.services.access.unlock(&visit.actor, &form.login).await {
+    match done {
         Ok(_) => visit.finish(Redirect::to("/console/accounts?done=1")),
-        Err(error) => refused(&console, visit, &error),
-    }
-}
-
-/// Disables an account (its sessions end).
-pub async fn disable(
-    State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
-    Form(form): Form<AccountForm>,
-) -> Response {
-    let visit = match admitted(&console, &headers, peer, &uri, &form).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
-    };
-    match console.services.access.disable(&visit.actor, &form.login).await {
-        Ok(_) => visit.finish(Redirect::to("/console/accounts?done=1")),
-        Err(error) => refused(&console, visit, &error),
+        Err(error) => refused(console, visit, &error),
     }
 }

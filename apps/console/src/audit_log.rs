@@ -5,7 +5,7 @@
 use audit::{AUDIT_READ, AuditFilter, AuditRecord, GateError, Outcome};
 use axum::Form;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use kernel::{Cursor, Localized as _, PageRequest, StoreError};
 use maud::html;
@@ -16,7 +16,7 @@ use crate::format::moment;
 use crate::layout::{form_token, notice, render, role_name, staff_page};
 use crate::refusals::refused;
 use crate::texts::t;
-use crate::visit::{Peer, Visit, query_of};
+use crate::visit::{Staff, Visit, query_of};
 
 /// The log's query string.
 #[derive(Deserialize, Default)]
@@ -148,17 +148,7 @@ async fn page(console: &Console, visit: Visit, query: &LogQuery, verdict: Option
 }
 
 /// The log.
-pub async fn list(
-    State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let visit = match Visit::staff(&console, &headers, peer, &uri).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
-    };
+pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(raw): RawQuery) -> Response {
     let query: LogQuery = query_of(raw.as_deref());
     page(&console, visit, &query, None).await
 }
@@ -171,18 +161,8 @@ pub struct VerifyForm {
 
 /// Walks the whole chain (against the local checkpoint, when the gateway keeps one) and shows
 /// the verdict above the log.
-pub async fn verify(
-    State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
-    Form(form): Form<VerifyForm>,
-) -> Response {
-    let visit = match Visit::staff(&console, &headers, peer, &uri).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
-    };
-    if let Err(refusal) = visit.check_form(&headers, form.form_token.as_deref()) {
+pub async fn verify(State(console): State<Console>, Staff(visit): Staff, Form(form): Form<VerifyForm>) -> Response {
+    if let Err(refusal) = visit.check_form(form.form_token.as_deref()) {
         return visit.refused_form(refusal);
     }
     let lang = visit.lang;

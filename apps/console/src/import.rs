@@ -4,7 +4,7 @@
 //! `registry-csv`); files larger than a request may carry (256 KiB) go through `nko import`.
 
 use axum::extract::{Multipart, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use registry::RegistryError;
@@ -16,7 +16,7 @@ use crate::Console;
 use crate::format::count;
 use crate::layout::{form_token, notice, render, staff_page};
 use crate::texts::t;
-use crate::visit::{FORM_FIELD, Peer, Visit};
+use crate::visit::{FORM_FIELD, Staff, Visit};
 
 /// A checked file: its text, the rows and what importing each would do, or its problems.
 struct Checked {
@@ -156,8 +156,7 @@ fn preview(visit: &Visit, checked: &Checked) -> Markup {
     }
 }
 
-async fn import_visit(console: &Console, headers: &HeaderMap, peer: Peer, uri: &Uri) -> Result<Visit, Response> {
-    let visit = Visit::staff(console, headers, peer, uri).await?;
+async fn import_visit(console: &Console, visit: Visit) -> Result<Visit, Response> {
     if let Err(error) = console.services.registry.may_import(&visit.actor).await {
         return Err(crate::organizations::refused(console, visit, &error));
     }
@@ -165,8 +164,8 @@ async fn import_visit(console: &Console, headers: &HeaderMap, peer: Peer, uri: &
 }
 
 /// The upload form.
-pub async fn form(State(console): State<Console>, headers: HeaderMap, peer: Peer, uri: Uri) -> Response {
-    let visit = match import_visit(&console, &headers, peer, &uri).await {
+pub async fn form(State(console): State<Console>, Staff(visit): Staff) -> Response {
+    let visit = match import_visit(&console, visit).await {
         Ok(visit) => visit,
         Err(page) => return page,
     };
@@ -201,14 +200,8 @@ async fn posted(mut multipart: Multipart) -> Result<Posted, ()> {
 }
 
 /// Checks a file and shows its problems or its preview; writes a clean, confirmed file.
-pub async fn submit(
-    State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
-    multipart: Multipart,
-) -> Response {
-    let visit = match import_visit(&console, &headers, peer, &uri).await {
+pub async fn submit(State(console): State<Console>, Staff(visit): Staff, multipart: Multipart) -> Response {
+    let visit = match import_visit(&console, visit).await {
         Ok(visit) => visit,
         Err(page) => return page,
     };
@@ -227,7 +220,7 @@ pub async fn submit(
             return visit.finish(render(StatusCode::BAD_REQUEST, page));
         }
     };
-    if let Err(refusal) = visit.check_form(&headers, form.token.as_deref()) {
+    if let Err(refusal) = visit.check_form(form.token.as_deref()) {
         return visit.refused_form(refusal);
     }
     let checked = match check(&console, &visit, &form.bytes).await {

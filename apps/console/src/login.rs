@@ -4,7 +4,7 @@
 use access::{AccessError, LoginAttempt};
 use axum::Form;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 use kernel::{Channel, Localized as _};
 use maud::html;
@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::Console;
 use crate::layout::{form_token, notice, public_page, render};
 use crate::texts::t;
-use crate::visit::{Peer, Visit};
+use crate::visit::Visit;
 
 /// Where to go after logging in: a console path, never another site.
 #[derive(Deserialize, Default)]
@@ -29,12 +29,9 @@ fn safe_next(next: Option<&str>) -> &str {
 }
 
 /// The login form.
-pub async fn form(State(console): State<Console>, headers: HeaderMap, peer: Peer, RawQuery(raw): RawQuery) -> Response {
+pub async fn form(visit: Visit, RawQuery(raw): RawQuery) -> Response {
     let next: Next = crate::visit::query_of(raw.as_deref());
-    let visit = match Visit::open(&console, &headers, peer).await {
-        Ok(visit) => visit.with_form_secret(),
-        Err(page) => return page,
-    };
+    let visit = visit.with_form_secret();
     if visit.account.is_some() {
         let to = safe_next(next.next.as_deref()).to_owned();
         return visit.finish(Redirect::to(&to));
@@ -74,17 +71,8 @@ pub struct LoginForm {
 }
 
 /// Checks the password and starts a session cookie.
-pub async fn submit(
-    State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    Form(form): Form<LoginForm>,
-) -> Response {
-    let mut visit = match Visit::open(&console, &headers, peer).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
-    };
-    if let Err(refusal) = visit.check_form(&headers, form.form_token.as_deref()) {
+pub async fn submit(State(console): State<Console>, mut visit: Visit, Form(form): Form<LoginForm>) -> Response {
+    if let Err(refusal) = visit.check_form(form.form_token.as_deref()) {
         return visit.refused_form(refusal);
     }
     let attempt = LoginAttempt {
@@ -124,20 +112,11 @@ pub struct LogoutForm {
 }
 
 /// Ends the session and its cookie.
-pub async fn logout(
-    State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    Form(form): Form<LogoutForm>,
-) -> Response {
-    let mut visit = match Visit::open(&console, &headers, peer).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
-    };
+pub async fn logout(State(console): State<Console>, mut visit: Visit, Form(form): Form<LogoutForm>) -> Response {
     let Some(token) = visit.session().map(str::to_owned) else {
         return visit.finish(Redirect::to("/console/login"));
     };
-    if let Err(refusal) = visit.check_form(&headers, form.form_token.as_deref()) {
+    if let Err(refusal) = visit.check_form(form.form_token.as_deref()) {
         return visit.refused_form(refusal);
     }
     if let Err(error) = console.services.access.logout(&visit.actor, &token).await {

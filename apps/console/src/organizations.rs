@@ -4,7 +4,7 @@
 
 use axum::Form;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 use chrono::NaiveDate;
 use kernel::{Cursor, Localized as _, Page, PageRequest, TermKind};
@@ -22,7 +22,7 @@ use crate::Console;
 use crate::format::{count, date, moment};
 use crate::layout::{form_token, notice, render, staff_page};
 use crate::texts::t;
-use crate::visit::{FORM_FIELD, Peer, Visit};
+use crate::visit::{FORM_FIELD, Staff, Visit};
 
 /// The list's page size.
 const PAGE_SIZE: i64 = 20;
@@ -200,17 +200,7 @@ fn term_select(
 }
 
 /// The list of organisations.
-pub async fn list(
-    State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let visit = match Visit::staff(&console, &headers, peer, &uri).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
-    };
+pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(raw): RawQuery) -> Response {
     let lang = visit.lang;
     let query: ListQuery = crate::visit::query_of(raw.as_deref());
     let vocabulary = console.services.registry.vocabulary();
@@ -328,16 +318,10 @@ fn parse_id(raw: &str) -> Option<OrganizationId> {
 /// An organisation's card.
 pub async fn card(
     State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
+    Staff(visit): Staff,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let visit = match Visit::staff(&console, &headers, peer, &uri).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
-    };
     let query: CardQuery = crate::visit::query_of(raw.as_deref());
     let lang = visit.lang;
     let registry = &console.services.registry;
@@ -789,17 +773,7 @@ async fn editable(console: &Console, visit: &Visit, raw: &str) -> Result<Organiz
 }
 
 /// The edit form, filled with the stored values.
-pub async fn edit_form(
-    State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
-    Path(id): Path<String>,
-) -> Response {
-    let visit = match Visit::staff(&console, &headers, peer, &uri).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
-    };
+pub async fn edit_form(State(console): State<Console>, Staff(visit): Staff, Path(id): Path<String>) -> Response {
     let organization = match editable(&console, &visit, &id).await {
         Ok(o) => o,
         Err(error) => return refused(&console, visit, &error),
@@ -827,18 +801,12 @@ pub async fn edit_form(
 /// what and keeps the visitor's values.
 pub async fn edit(
     State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
+    Staff(visit): Staff,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let visit = match Visit::staff(&console, &headers, peer, &uri).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
-    };
     let (mut form, token) = OrgForm::posted(pairs);
-    if let Err(refusal) = visit.check_form(&headers, token.as_deref()) {
+    if let Err(refusal) = visit.check_form(token.as_deref()) {
         return visit.refused_form(refusal);
     }
     let organization = match editable(&console, &visit, &id).await {

@@ -5,7 +5,7 @@
 
 use axum::Form;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 use chrono::NaiveDate;
 use kernel::{Cursor, Localized as _, PageRequest};
@@ -22,7 +22,7 @@ use crate::format::{date, moment};
 use crate::layout::{form_token, notice, render, staff_page};
 use crate::refusals::refused;
 use crate::texts::t;
-use crate::visit::{Peer, Visit, query_of};
+use crate::visit::{Staff, Visit, query_of};
 
 /// The list's query string.
 #[derive(Deserialize, Default)]
@@ -72,17 +72,7 @@ fn category_name(lang: kernel::Lang, code: &str) -> String {
 }
 
 /// The list of people.
-pub async fn list(
-    State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let visit = match Visit::staff(&console, &headers, peer, &uri).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
-    };
+pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(raw): RawQuery) -> Response {
     let lang = visit.lang;
     let query: PeopleQuery = query_of(raw.as_deref());
     let request = query
@@ -186,16 +176,10 @@ fn consent_form(visit: &Visit, id: PersonId) -> Markup {
 /// A person's card.
 pub async fn card(
     State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
+    Staff(visit): Staff,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let visit = match Visit::staff(&console, &headers, peer, &uri).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
-    };
     let lang = visit.lang;
     let query: CardQuery = query_of(raw.as_deref());
     let registry = &console.services.registry;
@@ -358,16 +342,13 @@ fn field<'a>(fields: &'a Fields, name: &str) -> Option<&'a str> {
 }
 
 /// The person a form is about, or the page that refuses it.
-async fn posted_person(
+fn posted_person(
     console: &Console,
-    headers: &HeaderMap,
-    peer: Peer,
-    uri: &Uri,
+    visit: Visit,
     raw_id: &str,
     fields: &Fields,
 ) -> Result<(Visit, PersonId), Response> {
-    let visit = Visit::staff(console, headers, peer, uri).await?;
-    if let Err(refusal) = visit.check_form(headers, field(fields, crate::FORM_FIELD)) {
+    if let Err(refusal) = visit.check_form(field(fields, crate::FORM_FIELD)) {
         return Err(visit.refused_form(refusal));
     }
     match parse_id(raw_id) {
@@ -379,13 +360,11 @@ async fn posted_person(
 /// Records a consent.
 pub async fn record_consent(
     State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
+    Staff(visit): Staff,
     Path(id): Path<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let (visit, id) = match posted_person(&console, &headers, peer, &uri, &id, &fields).await {
+    let (visit, id) = match posted_person(&console, visit, &id, &fields) {
         Ok(found) => found,
         Err(page) => return page,
     };
@@ -410,13 +389,11 @@ pub async fn record_consent(
 /// Withdraws a consent.
 pub async fn withdraw_consent(
     State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
+    Staff(visit): Staff,
     Path((id, consent)): Path<(String, String)>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let (visit, id) = match posted_person(&console, &headers, peer, &uri, &id, &fields).await {
+    let (visit, id) = match posted_person(&console, visit, &id, &fields) {
         Ok(found) => found,
         Err(page) => return page,
     };
@@ -438,13 +415,11 @@ pub async fn withdraw_consent(
 /// Registers a subject access request received on a date (today when empty).
 pub async fn register_request(
     State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
+    Staff(visit): Staff,
     Path(id): Path<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let (visit, id) = match posted_person(&console, &headers, peer, &uri, &id, &fields).await {
+    let (visit, id) = match posted_person(&console, visit, &id, &fields) {
         Ok(found) => found,
         Err(page) => return page,
     };

@@ -3,7 +3,7 @@
 //! consented to appear (152-FZ art. 10.1). Nothing else of the registry is shown here.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use kernel::{Channel, Cursor, Localized as _, PageRequest, TermKind};
 use maud::html;
@@ -17,7 +17,7 @@ use crate::Console;
 use crate::layout::{failure, notice, public_page, render};
 use crate::organizations::term_name;
 use crate::texts::t;
-use crate::visit::{Peer, Visit};
+use crate::visit::Visit;
 
 /// The directory's query string.
 #[derive(Deserialize, Default)]
@@ -103,23 +103,15 @@ fn select(
     }
 }
 
-async fn public_visit(console: &Console, headers: &HeaderMap, peer: Peer) -> Result<Visit, Response> {
-    let mut visit = Visit::open(console, headers, peer).await?;
+/// A visit of a public page: the public, on the public channel.
+fn public_visit(mut visit: Visit) -> Visit {
     visit.actor.channel = Channel::Public;
-    Ok(visit)
+    visit
 }
 
 /// The directory of organisations.
-pub async fn directory(
-    State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let visit = match public_visit(&console, &headers, peer).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
-    };
+pub async fn directory(State(console): State<Console>, visit: Visit, RawQuery(raw): RawQuery) -> Response {
+    let visit = public_visit(visit);
     let lang = visit.lang;
     let query: DirectoryQuery = crate::visit::query_of(raw.as_deref());
     let registry = &console.services.registry;
@@ -194,11 +186,8 @@ pub async fn directory(
 }
 
 /// An organisation's public card.
-pub async fn card(State(console): State<Console>, headers: HeaderMap, peer: Peer, Path(id): Path<String>) -> Response {
-    let visit = match public_visit(&console, &headers, peer).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
-    };
+pub async fn card(State(console): State<Console>, visit: Visit, Path(id): Path<String>) -> Response {
+    let visit = public_visit(visit);
     let lang = visit.lang;
     let Some(id) = uuid::Uuid::parse_str(&id).ok().map(OrganizationId) else {
         return failure(StatusCode::NOT_FOUND, lang);

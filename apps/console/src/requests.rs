@@ -4,7 +4,7 @@
 
 use axum::Form;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 use chrono::NaiveDate;
 use maud::html;
@@ -18,7 +18,7 @@ use crate::layout::{form_token, notice, render, staff_page};
 use crate::people::full_name;
 use crate::refusals::{refused, with_message};
 use crate::texts::t;
-use crate::visit::{Peer, Visit, query_of};
+use crate::visit::{Staff, Visit, query_of};
 
 #[derive(Deserialize, Default)]
 struct Done {
@@ -26,17 +26,7 @@ struct Done {
 }
 
 /// The open requests.
-pub async fn list(
-    State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let visit = match Visit::staff(&console, &headers, peer, &uri).await {
-        Ok(visit) => visit,
-        Err(page) => return page,
-    };
+pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(raw): RawQuery) -> Response {
     let lang = visit.lang;
     let done: Done = query_of(raw.as_deref());
     let mut open = match console.services.privacy.open_requests(&visit.actor).await {
@@ -99,16 +89,13 @@ pub async fn list(
 }
 
 /// A posted request form: its id, admitted from this site with this visitor's token.
-async fn posted(
+fn posted(
     console: &Console,
-    headers: &HeaderMap,
-    peer: Peer,
-    uri: &Uri,
+    visit: Visit,
     raw: &str,
     token: Option<&str>,
 ) -> Result<(Visit, SubjectRequestId), Response> {
-    let visit = Visit::staff(console, headers, peer, uri).await?;
-    if let Err(refusal) = visit.check_form(headers, token) {
+    if let Err(refusal) = visit.check_form(token) {
         return Err(visit.refused_form(refusal));
     }
     match uuid::Uuid::parse_str(raw).ok().map(SubjectRequestId) {
@@ -128,13 +115,11 @@ pub struct ExtendForm {
 /// Extends a request once.
 pub async fn extend(
     State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
+    Staff(visit): Staff,
     Path(id): Path<String>,
     Form(form): Form<ExtendForm>,
 ) -> Response {
-    let (visit, id) = match posted(&console, &headers, peer, &uri, &id, form.form_token.as_deref()).await {
+    let (visit, id) = match posted(&console, visit, &id, form.form_token.as_deref()) {
         Ok(found) => found,
         Err(page) => return page,
     };
@@ -155,13 +140,11 @@ pub struct AnswerForm {
 /// Records that a request was answered.
 pub async fn answer(
     State(console): State<Console>,
-    headers: HeaderMap,
-    peer: Peer,
-    uri: Uri,
+    Staff(visit): Staff,
     Path(id): Path<String>,
     Form(form): Form<AnswerForm>,
 ) -> Response {
-    let (visit, id) = match posted(&console, &headers, peer, &uri, &id, form.form_token.as_deref()).await {
+    let (visit, id) = match posted(&console, visit, &id, form.form_token.as_deref()) {
         Ok(found) => found,
         Err(page) => return page,
     };

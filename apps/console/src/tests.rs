@@ -125,6 +125,12 @@ fn offered(page: &str) -> BTreeSet<String> {
     page.split("data-action=\"").skip(1).filter_map(|rest| rest.split('"').next()).map(str::to_owned).collect()
 }
 
+/// The first administrator, acting on the command line (for setting up and checking data).
+async fn admin_of(w: &World) -> kernel::Actor {
+    let account = w.system.services.access.operator("admin").await.expect("the first administrator");
+    access::actor_of(&account, kernel::Channel::Cli, "setup")
+}
+
 struct World {
     system: system::testing::InMemory,
     app: Router,
@@ -243,11 +249,7 @@ async fn a_form_posted_without_its_token_or_from_another_origin_changes_nothing(
         assert_eq!(answer.status, StatusCode::FORBIDDEN, "{case}");
         assert!(answer.body.contains("Ничего не изменено"), "{case}: {}", answer.body);
     }
-    let admin = access::actor_of(
-        &w.system.services.access.operator("admin").await.expect("admin"),
-        kernel::Channel::Cli,
-        "check",
-    );
+    let admin = admin_of(&w).await;
     let stored = w.system.services.registry.organization(&admin, w.org.id).await.expect("read").expect("exists");
     assert_eq!(stored.version, 1, "nothing was written");
     assert_eq!(stored.profile.full_name.as_str(), "АНО «Первая»");
@@ -326,11 +328,7 @@ async fn a_stale_edit_is_refused_and_says_who_changed_what() {
     );
     assert!(stale.body.contains("+74842000000"), "shows the current value (phones are kept normalised)");
     assert!(stale.body.contains("https://first.example"), "keeps the visitor's values");
-    let admin = access::actor_of(
-        &w.system.services.access.operator("admin").await.expect("admin"),
-        kernel::Channel::Cli,
-        "check",
-    );
+    let admin = admin_of(&w).await;
     let stored = w.system.services.registry.organization(&admin, w.org.id).await.expect("read").expect("exists");
     assert_eq!(stored.version, 2, "the stale form wrote nothing");
     assert!(stored.profile.website.is_none());
@@ -385,26 +383,8 @@ async fn every_page_offers_a_role_exactly_the_actions_the_shipped_policy_grants_
     let w = world().await;
     let policy = Policy::parse(system::PERMISSIONS).expect("the shipped policy");
     let every_action = system::bootstrap::actions();
-    let admin = access::actor_of(
-        &w.system.services.access.operator("admin").await.expect("admin"),
-        kernel::Channel::Cli,
-        "setup",
-    );
-    let basis = registry::input::LegalBasisInput {
-        kind: registry::model::LegalBasisKind::Consent,
-        purpose: "учёт".into(),
-        since: registry::testing::fixtures::day(2026, 1, 1),
-        document: None,
-    };
-    let person = registry::input::PersonInput {
-        last_name: "Сотрудница".into(),
-        first_name: "Анна".into(),
-        phones: vec!["+7 900 100-00-00".into()],
-        ..Default::default()
-    };
-    let registry = &w.system.services.registry;
-    let person = registry.add_person(&admin, &person, &basis).await.expect("person");
-    registry.add_membership(&admin, person.id, w.org.id, "бухгалтер", None).await.expect("membership");
+    let admin = admin_of(&w).await;
+    let person = member_with_phone(&w, "Сотрудница", Some("+7 900 100-00-00")).await;
     let volunteer = Assignment { role: Role::Volunteer, organization: None, person: Some(person.id) };
     w.system.services.access.add_account(&admin, "vol", &volunteer, PASSWORD).await.expect("a volunteer");
     let request = w.system.services.privacy.register_request(&admin, person.id, None).await.expect("a request");
@@ -440,11 +420,7 @@ async fn every_page_offers_a_role_exactly_the_actions_the_shipped_policy_grants_
 #[tokio::test]
 async fn the_public_directory_shows_a_consented_contact_and_hides_a_withdrawn_one() {
     let w = world().await;
-    let admin = access::actor_of(
-        &w.system.services.access.operator("admin").await.expect("admin"),
-        kernel::Channel::Cli,
-        "setup",
-    );
+    let admin = admin_of(&w).await;
     let registry = &w.system.services.registry;
     let basis = registry::input::LegalBasisInput {
         kind: registry::model::LegalBasisKind::Consent,
@@ -549,21 +525,24 @@ async fn an_imported_file_with_one_bad_line_is_named_and_nothing_is_written_unti
 
 /// A person of the first organisation, added by the administrator.
 async fn member(w: &World, last_name: &str) -> registry::model::Person {
-    let admin = access::actor_of(
-        &w.system.services.access.operator("admin").await.expect("admin"),
-        kernel::Channel::Cli,
-        "setup",
-    );
+    member_with_phone(w, last_name, None).await
+}
+
+/// A person of the first organisation with a phone, added by the administrator.
+async fn member_with_phone(w: &World, last_name: &str, phone: Option<&str>) -> registry::model::Person {
+    let admin = admin_of(w).await;
     let basis = registry::input::LegalBasisInput {
         kind: registry::model::LegalBasisKind::Consent,
         purpose: "учёт".into(),
         since: registry::testing::fixtures::day(2026, 1, 1),
         document: Some("Согласие №1".into()),
     };
-    let input =
-        registry::input::PersonInput {
-            last_name: last_name.into(), first_name: "Ирина".into(), ..Default::default()
-        };
+    let input = registry::input::PersonInput {
+        last_name: last_name.into(),
+        first_name: "Ирина".into(),
+        phones: phone.map(str::to_owned).into_iter().collect(),
+        ..Default::default()
+    };
     let registry = &w.system.services.registry;
     let person = registry.add_person(&admin, &input, &basis).await.expect("a person");
     registry.add_membership(&admin, person.id, w.org.id, "директор", None).await.expect("a membership");
@@ -594,11 +573,7 @@ async fn a_coordinator_records_and_withdraws_a_consent_on_a_persons_card() {
     ];
     let recorded = browser.post(&format!("{card}/consents"), &form, None).await;
     assert_eq!(recorded.location.as_deref(), Some(format!("{card}?done=consent").as_str()), "{}", recorded.body);
-    let admin = access::actor_of(
-        &w.system.services.access.operator("admin").await.expect("admin"),
-        kernel::Channel::Cli,
-        "check",
-    );
+    let admin = admin_of(&w).await;
     let consents = w.system.services.privacy.consents_of(&admin, person.id).await.expect("consents");
     assert_eq!(consents.len(), 1);
     assert_eq!(consents[0].categories, vec!["name".to_owned(), "phone".to_owned()]);
@@ -654,11 +629,7 @@ async fn a_subject_request_is_registered_extended_once_and_answered_with_its_due
         .await;
     assert_eq!(registered.status, StatusCode::SEE_OTHER, "{}", registered.body);
     let list = browser.get("/console/requests").await;
-    let admin = access::actor_of(
-        &w.system.services.access.operator("admin").await.expect("admin"),
-        kernel::Channel::Cli,
-        "check",
-    );
+    let admin = admin_of(&w).await;
     let open = w.system.services.privacy.open_requests(&admin).await.expect("requests");
     assert!(list.body.contains("Запросова Ирина") && list.body.contains("25.05.2026"), "{}", list.body);
     let due = open[0].deadline().format("%d.%m.%Y").to_string();
@@ -811,11 +782,7 @@ async fn a_damaged_or_future_version_in_the_form_writes_nothing_and_says_so() {
         assert_eq!(answer.status, status, "version «{version}»");
         assert!(answer.body.contains(says), "version «{version}»: {}", answer.body);
     }
-    let admin = access::actor_of(
-        &w.system.services.access.operator("admin").await.expect("admin"),
-        kernel::Channel::Cli,
-        "check",
-    );
+    let admin = admin_of(&w).await;
     let stored = w.system.services.registry.organization(&admin, w.org.id).await.expect("read").expect("exists");
     assert_eq!((stored.version, stored.profile.full_name.as_str()), (1, "АНО «Первая»"));
 }
@@ -823,11 +790,7 @@ async fn a_damaged_or_future_version_in_the_form_writes_nothing_and_says_so() {
 #[tokio::test]
 async fn an_import_names_the_fields_it_would_empty_and_a_stale_edit_after_it_names_the_importer() {
     let w = world().await;
-    let admin_actor = access::actor_of(
-        &w.system.services.access.operator("admin").await.expect("admin"),
-        kernel::Channel::Cli,
-        "setup",
-    );
+    let admin_actor = admin_of(&w).await;
     let mut input = OrganizationInput {
         full_name: "АНО «Первая»".into(),
         legal_form: "ano".into(),
@@ -867,4 +830,27 @@ async fn an_import_names_the_fields_it_would_empty_and_a_stale_edit_after_it_nam
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert!(stale.body.contains("запись изменили: admin"), "{}", stale.body);
     assert!(stale.body.contains("Телефоны, Сайт"), "the import's fields: {}", stale.body);
+}
+
+#[tokio::test]
+async fn a_browser_preferring_english_gets_english_pages_and_russian_is_the_default() {
+    let w = world().await;
+    let english = w
+        .app
+        .clone()
+        .oneshot(
+            Request::get("/")
+                .header(header::ACCEPT_LANGUAGE, "en-GB,en;q=0.9,ru;q=0.5")
+                .body(Body::empty())
+                .expect("a request"),
+        )
+        .await
+        .expect("an answer");
+    let body = axum::body::to_bytes(english.into_body(), 1 << 20).await.expect("a body");
+    let body = String::from_utf8(body.to_vec()).expect("UTF-8");
+    assert!(body.contains("<html lang=\"en\">") && body.contains("Non-profit organisations of the region"), "{body}");
+    let mut russian = Browser::new(&w.app);
+    let page = russian.get("/").await;
+    assert!(page.body.contains("<html lang=\"ru\">") && page.body.contains("Некоммерческие организации региона"));
+    assert!(page.body.contains("<label for=\"q\">"), "every field has its label");
 }

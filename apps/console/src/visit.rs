@@ -11,8 +11,8 @@
 use std::net::SocketAddr;
 
 use access::{AccessError, Account};
-use axum::Extension;
-use axum::extract::ConnectInfo;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine as _;
@@ -31,9 +31,6 @@ pub const FORM_COOKIE: &str = "nko_form";
 /// The hidden field of every form that carries the form token.
 pub const FORM_FIELD: &str = "form_token";
 
-/// The peer's address as the socket reports it; in-process tests have none ("local").
-pub type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
-
 /// A visit to a page.
 pub struct Visit {
     /// The visitor's language (`Accept-Language`).
@@ -46,6 +43,8 @@ pub struct Visit {
     pub peer: String,
     session: Option<String>,
     form_secret: Option<String>,
+    /// Whether the browser says the request comes from this site (see [`same_origin`]).
+    from_this_site: bool,
     set_cookies: Vec<String>,
     secure: bool,
 }
@@ -138,10 +137,11 @@ impl Visit {
     /// The visit of a request: its language, and the account of a live session cookie. A cookie
     /// naming no live session is recorded as a refusal and cleared; a store that does not answer
     /// is an error page.
-    pub async fn open(console: &Console, headers: &HeaderMap, peer: Peer) -> Result<Self, Response> {
+    pub async fn open(console: &Console, headers: &HeaderMap, peer: Option<SocketAddr>) -> Result<Self, Response> {
         let lang = lang_of(headers);
         let request_id = uuid::Uuid::now_v7().to_string();
-        let peer = peer.map_or_else(|| "local".to_owned(), |Extension(ConnectInfo(addr))| addr.ip().to_string());
+        // The socket's address; in-process tests have none ("local").
+        let peer = peer.map_or_else(|| "local".to_owned(), |addr| addr.ip().to_string());
         let secure = console.settings.secure_cookies;
         let mut actor = Actor::anonymous(&request_id);
         actor.channel = Channel::Console;
@@ -153,6 +153,7 @@ impl Visit {
             peer,
             session: None,
             form_secret: None,
+            from_this_site: same_origin(headers),
             set_cookies: Vec::new(),
             secure,
         };
@@ -193,22 +194,6 @@ impl Visit {
         self
     }
 
-    /// The visit of a staff page: a visitor without a live session is sent to the login page,
-    /// to come back to `uri` after.
-    pub async fn staff(
-        console: &Console,
-        headers: &HeaderMap,
-        peer: Peer,
-        uri: &axum::http::Uri,
-    ) -> Result<Self, Response> {
-        let visit = Self::open(console, headers, peer).await?;
-        if visit.account.is_none() {
-            let back = uri.path_and_query().map_or("/console/", |p| p.as_str());
-            return Err(visit.send_to_login(back));
-        }
-        Ok(visit)
-    }
-
     /// The session token of a logged-in visitor.
     pub fn session(&self) -> Option<&str> {
         self.session.as_deref()
@@ -221,8 +206,8 @@ impl Visit {
     }
 
     /// Admits a posted form: from this site, with this visitor's token.
-    pub fn check_form(&self, headers: &HeaderMap, submitted: Option<&str>) -> Result<(), FormRefusal> {
-        if !same_origin(headers) {
+    pub fn check_form(&self, submitted: Option<&str>) -> Result<(), FormRefusal> {
+        if !self.from_this_site {
             return Err(FormRefusal::OtherOrigin);
         }
         match (submitted, &self.form_secret) {
@@ -281,6 +266,33 @@ impl Visit {
         };
         let page = layout::message_page(&self, StatusCode::FORBIDDEN, message);
         self.finish(page)
+    }
+}
+
+/// Every page's visit, taken from the request: its language, its session, its form secret.
+impl FromRequestParts<Console> for Visit {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, console: &Console) -> Result<Self, Response> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| *addr);
+        Visit::open(console, &parts.headers, peer).await
+    }
+}
+
+/// The visit of a staff page: a visitor without a live session is sent to the login page, to
+/// come back to the page after.
+pub struct Staff(pub Visit);
+
+impl FromRequestParts<Console> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, console: &Console) -> Result<Self, Response> {
+        let visit = Visit::from_request_parts(parts, console).await?;
+        if visit.account.is_none() {
+            let back = parts.uri.path_and_query().map_or("/console/", |p| p.as_str());
+            return Err(visit.send_to_login(back));
+        }
+        Ok(Staff(visit))
     }
 }
 
