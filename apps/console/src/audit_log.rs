@@ -7,7 +7,7 @@ use axum::Form;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use kernel::{Cursor, Localized as _, PageRequest, StoreError};
+use kernel::{Cursor, StoreError};
 use maud::html;
 use serde::Deserialize;
 
@@ -68,14 +68,7 @@ fn outcome_name(lang: kernel::Lang, outcome: Outcome) -> &'static str {
 
 async fn page(console: &Console, visit: Visit, query: &LogQuery, verdict: Option<(bool, String)>) -> Response {
     let lang = visit.lang;
-    let request = query
-        .after
-        .as_deref()
-        .filter(|a| !a.is_empty())
-        .map(|a| Cursor::decode(a).and_then(|c| c.after_in(AuditRecord::ORDER)))
-        .transpose()
-        .and_then(|after| PageRequest::new(50, after))
-        .map_err(|e| e.message(lang));
+    let request = crate::visit::page_request(lang, query.after.as_deref(), AuditRecord::ORDER, 50);
     let found = match request {
         Ok(request) => match console.services.gate.read_log(&visit.actor, &query.filter(), request).await {
             Ok(page) => Ok(page),

@@ -136,13 +136,26 @@ pub fn role_name(lang: Lang, role: kernel::Role) -> &'static str {
     }
 }
 
-/// A notice in a page: an error (`role="alert"`) or a confirmation.
+/// A notice in a page: an error (`role="alert"`) or a confirmation. A message may quote what
+/// the visitor typed; control and invisible formatting characters are not shown as such.
 pub fn notice(error: bool, text: &str) -> Markup {
+    let text = visible(text);
+    let text = text.as_str();
     if error {
         html! { p.notice.error role="alert" { (text) } }
     } else {
         html! { p.notice.done role="status" { (text) } }
     }
+}
+
+/// The text without control characters and bidirectional or zero-width formatting (each
+/// replaced by `�`), so that a quoted input cannot reorder or hide the message around it.
+pub fn visible(text: &str) -> String {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    };
+    text.chars().map(|c| if hidden(c) { '\u{FFFD}' } else { c }).collect()
 }
 
 /// A page that only says something (a refusal, an error), with a way back.

@@ -23,7 +23,15 @@ pub struct Next {
 
 fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(path) if path.starts_with("/console/") && !path.contains("//") && !path.contains('\\') => path,
+        // Printable ASCII only: a control character would make the redirect's header invalid.
+        Some(path)
+            if path.starts_with("/console/")
+                && !path.contains("//")
+                && !path.contains('\\')
+                && path.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            path
+        }
         _ => "/console/organizations",
     }
 }
@@ -138,9 +146,16 @@ mod tests {
     #[test]
     fn after_login_a_visitor_goes_only_to_a_console_page() {
         assert_eq!(safe_next(Some("/console/organizations/1")), "/console/organizations/1");
-        for hostile in
-            ["https://evil.example/", "//evil.example/console/", "/console//evil", "/console/\\evil", "/other"]
-        {
+        for hostile in [
+            "https://evil.example/",
+            "//evil.example/console/",
+            "/console//evil",
+            "/console/\\evil",
+            "/other",
+            "/console/people?q=a\nb",
+            "/console/x\r\nSet-Cookie: a=b",
+            "/console/с кириллицей",
+        ] {
             assert_eq!(safe_next(Some(hostile)), "/console/organizations", "{hostile}");
         }
         assert_eq!(safe_next(None), "/console/organizations");

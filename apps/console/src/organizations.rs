@@ -7,7 +7,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 use chrono::NaiveDate;
-use kernel::{Cursor, Localized as _, Page, PageRequest, TermKind};
+use kernel::{Cursor, Localized as _, Page, TermKind};
 use maud::{Markup, html};
 use registry::actions::{ORGANIZATION_WRITE, PERSON_PERSONAL_DATA, PERSON_READ};
 use registry::input::{OrganizationInput, filter_code};
@@ -129,38 +129,9 @@ fn status_name(lang: kernel::Lang, status: &OrgStatus) -> String {
 }
 
 /// A field of the filter or of the form: its name in forms and errors, and its label.
+/// A field's label (see [`crate::texts::field_label`]), or «Поле» for a name it does not know.
 pub(crate) fn label(lang: kernel::Lang, field: &str) -> &'static str {
-    // A list's item is named by its list (`phones[2]` -> `phones`).
-    let field = field.split('[').next().unwrap_or(field);
-    match field {
-        "q" => t(lang, "Название, ИНН или ОГРН", "Name, INN or OGRN"),
-        "municipality" => t(lang, "Муниципалитет", "Municipality"),
-        "legal_form" | "legalForm" => t(lang, "Организационно-правовая форма", "Legal form"),
-        "activity_area" => t(lang, "Вид деятельности", "Activity area"),
-        "target_group" => t(lang, "Целевая группа", "Target group"),
-        "status" => t(lang, "Статус", "Status"),
-        "full_name" | "fullName" => t(lang, "Полное название", "Full name"),
-        "short_name" | "shortName" => t(lang, "Краткое название", "Short name"),
-        "inn" => t(lang, "ИНН", "INN"),
-        "ogrn" => t(lang, "ОГРН", "OGRN"),
-        "kpp" => t(lang, "КПП", "KPP"),
-        "registered_on" | "registeredOn" => t(lang, "Дата регистрации", "Registered on"),
-        "legal_address" | "legalAddress" => t(lang, "Юридический адрес", "Legal address"),
-        "postal_address" | "postalAddress" => t(lang, "Почтовый адрес", "Postal address"),
-        "phones" => t(lang, "Телефоны", "Phones"),
-        "emails" => t(lang, "Электронная почта", "E-mails"),
-        "website" => t(lang, "Сайт", "Website"),
-        "activity_areas" | "activityAreas" => t(lang, "Виды деятельности", "Activity areas"),
-        "target_groups" | "targetGroups" => t(lang, "Целевые группы", "Target groups"),
-        "relationship" => t(lang, "Отношения с центром", "Relationship with the centre"),
-        "relationship_since" | "relationshipSince" => t(lang, "С какого времени", "Since"),
-        "in_sonko_register" => {
-            t(lang, "В реестре СО НКО — получателей поддержки", "In the register of supported SONKO")
-        }
-        "social_service_provider" => t(lang, "В реестре поставщиков социальных услуг", "A social-service provider"),
-        "after" => t(lang, "Страница", "Page"),
-        _ => t(lang, "Поле", "Field"),
-    }
+    crate::texts::field_label(lang, field).unwrap_or(t(lang, "Поле", "Field"))
 }
 
 fn invalid_message(lang: kernel::Lang, field: &InvalidField) -> String {
@@ -205,14 +176,7 @@ pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(
     let query: ListQuery = crate::visit::query_of(raw.as_deref());
     let vocabulary = console.services.registry.vocabulary();
     let order = OrganizationOrder::NameAsc;
-    let request = query
-        .after
-        .as_deref()
-        .filter(|a| !a.is_empty())
-        .map(|a| Cursor::decode(a).and_then(|c| c.after_in(order.list_order())))
-        .transpose()
-        .map_err(|e| format!("«{}»: {}", label(lang, "after"), e.message(lang)))
-        .and_then(|after| PageRequest::new(PAGE_SIZE, after).map_err(|e| e.message(lang)))
+    let request = crate::visit::page_request(lang, query.after.as_deref(), order.list_order(), PAGE_SIZE)
         .map(|r| if query.count.is_some() { r.counted() } else { r });
     let filter = query.filter(&vocabulary).map_err(|f| invalid_message(lang, &f));
     let found: Result<Page<Organization>, String> = match (filter, request) {

@@ -8,7 +8,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 use chrono::NaiveDate;
-use kernel::{Cursor, Localized as _, PageRequest};
+use kernel::Cursor;
 use maud::{Markup, html};
 use privacy::actions::{CONSENT_MANAGE, SUBJECT_REQUEST};
 use privacy::{ConsentId, ConsentKind, NewConsent};
@@ -75,14 +75,7 @@ fn category_name(lang: kernel::Lang, code: &str) -> String {
 pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(raw): RawQuery) -> Response {
     let lang = visit.lang;
     let query: PeopleQuery = query_of(raw.as_deref());
-    let request = query
-        .after
-        .as_deref()
-        .filter(|a| !a.is_empty())
-        .map(|a| Cursor::decode(a).and_then(|c| c.after_in(PEOPLE_ORDER)))
-        .transpose()
-        .and_then(|after| PageRequest::new(20, after))
-        .map_err(|e| e.message(lang));
+    let request = crate::visit::page_request(lang, query.after.as_deref(), PEOPLE_ORDER, 20);
     let filter =
         PersonFilter { text: Some(query.q.trim().to_owned()).filter(|q| !q.is_empty()), ..PersonFilter::default() };
     let found = match request {
@@ -194,10 +187,15 @@ pub async fn card(
         Ok(found) => found,
         Err(error) => return refused(&console, visit, &error),
     };
-    let orgs: Vec<_> = memberships.iter().map(|m| m.organization).collect();
-    let organizations = match registry.organizations_by_ids(&visit.actor, &orgs).await {
-        Ok(found) => found,
-        Err(error) => return refused(&console, visit, &error),
+    // A volunteer reads their own card but no organisation: their positions show without names.
+    let organizations = if visit.may(&console, registry::actions::ORGANIZATION_READ) {
+        let orgs: Vec<_> = memberships.iter().map(|m| m.organization).collect();
+        match registry.organizations_by_ids(&visit.actor, &orgs).await {
+            Ok(found) => found,
+            Err(error) => return refused(&console, visit, &error),
+        }
+    } else {
+        Vec::new()
     };
     let show_contacts = query.contacts.is_some() && visit.may(&console, PERSON_PERSONAL_DATA);
     let contacts = if show_contacts {
@@ -368,10 +366,17 @@ pub async fn record_consent(
         Ok(found) => found,
         Err(page) => return page,
     };
-    let kind = if field(&fields, "kind") == Some("distribution") {
-        ConsentKind::Distribution
-    } else {
-        ConsentKind::Processing
+    let kind = match field(&fields, "kind") {
+        Some("processing") => ConsentKind::Processing,
+        Some("distribution") => ConsentKind::Distribution,
+        _ => {
+            let message = t(
+                visit.lang,
+                "«Вид согласия»: выберите «на обработку» или «на распространение».",
+                "«Kind»: choose processing or distribution.",
+            );
+            return crate::refusals::with_message(&console, visit, StatusCode::UNPROCESSABLE_ENTITY, message);
+        }
     };
     let new = NewConsent {
         subject: id,

@@ -5,7 +5,7 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use kernel::{Channel, Cursor, Localized as _, PageRequest, TermKind};
+use kernel::{Channel, Cursor, Localized as _, TermKind};
 use maud::html;
 use registry::input::filter_code;
 use registry::model::{OrgStatus, OrganizationId};
@@ -117,14 +117,7 @@ pub async fn directory(State(console): State<Console>, visit: Visit, RawQuery(ra
     let registry = &console.services.registry;
     let vocabulary = registry.vocabulary();
     let order = OrganizationOrder::NameAsc.list_order();
-    let request = query
-        .after
-        .as_deref()
-        .filter(|a| !a.is_empty())
-        .map(|a| Cursor::decode(a).and_then(|c| c.after_in(order)))
-        .transpose()
-        .and_then(|after| PageRequest::new(20, after))
-        .map_err(|e| e.message(lang));
+    let request = crate::visit::page_request(lang, query.after.as_deref(), order, 20);
     let found: Result<_, String> = match (query.filter(&vocabulary, lang), request) {
         (Ok(filter), Ok(request)) => match registry.directory(&visit.actor, &filter, request).await {
             Ok(page) => Ok(page),

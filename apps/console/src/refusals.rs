@@ -78,10 +78,22 @@ pub fn refused(console: &Console, visit: Visit, error: &dyn PageError) -> Respon
         t(lang, "Такой записи нет или она вам недоступна.", "There is no such record, or it is not open to you.")
             .to_owned()
     } else {
-        error.message(lang)
+        labelled(lang, &error.message(lang))
     };
     let page = staff_page(console, &visit, t(lang, "Действие не выполнено", "Not done"), notice(true, &message));
     visit.finish(render(status, page))
+}
+
+/// A use case's message that starts with the API's name of a field (`receivedOn: ...`) starts
+/// with the field's label instead (`«Дата получения запроса»: ...`).
+fn labelled(lang: kernel::Lang, message: &str) -> String {
+    match message.split_once(": ") {
+        Some((field, rest)) => match crate::texts::field_label(lang, field) {
+            Some(label) => format!("«{label}»: {rest}"),
+            None => message.to_owned(),
+        },
+        None => message.to_owned(),
+    }
 }
 
 /// The page of a refusal the console itself makes (an input it cannot read).
@@ -89,4 +101,19 @@ pub fn with_message(console: &Console, visit: Visit, status: StatusCode, message
     let lang = visit.lang;
     let page = staff_page(console, &visit, t(lang, "Действие не выполнено", "Not done"), notice(true, message));
     visit.finish(render(status, page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_naming_an_api_field_names_its_label() {
+        assert_eq!(
+            labelled(kernel::Lang::Ru, "receivedOn: дата в будущем"),
+            "«Дата получения запроса»: дата в будущем"
+        );
+        assert_eq!(labelled(kernel::Lang::Ru, "phones[1]: это не номер"), "«Телефоны»: это не номер");
+        assert_eq!(labelled(kernel::Lang::Ru, "запись не найдена: x"), "запись не найдена: x", "no field: unchanged");
+    }
 }

@@ -854,3 +854,54 @@ async fn a_browser_preferring_english_gets_english_pages_and_russian_is_the_defa
     assert!(page.body.contains("<html lang=\"ru\">") && page.body.contains("Некоммерческие организации региона"));
     assert!(page.body.contains("<label for=\"q\">"), "every field has its label");
 }
+
+#[tokio::test]
+async fn a_volunteer_opens_their_own_card_and_no_one_elses() {
+    let w = world().await;
+    let own = member_with_phone(&w, "Волонтёрова", Some("+7 900 555-55-55")).await;
+    let other = member(&w, "Чужая").await;
+    let volunteer = Assignment { role: Role::Volunteer, organization: None, person: Some(own.id) };
+    w.system.services.access.add_account(&admin_of(&w).await, "vol", &volunteer, PASSWORD).await.expect("a volunteer");
+    let mut vol = Browser::new(&w.app);
+    vol.log_in("vol").await;
+    let card = vol.get(&format!("/console/people/{}?contacts=1", own.id)).await;
+    assert_eq!(card.status, StatusCode::OK, "{}", card.body);
+    assert!(
+        card.body.contains("Волонтёрова Ирина") && card.body.contains("+79005555555") && card.body.contains("директор")
+    );
+    assert!(!card.body.contains("АНО «Первая»"), "no organisation is open to a volunteer");
+    assert_eq!(vol.get(&format!("/console/people/{}", other.id)).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_consent_of_no_known_kind_is_refused_by_its_field() {
+    let w = world().await;
+    let person = member(&w, "Видова").await;
+    let mut coord = Browser::new(&w.app);
+    coord.log_in("coord").await;
+    let card = format!("/console/people/{}", person.id);
+    let token = form_token(&coord.get(&card).await.body);
+    for kind in [Some("zzz"), Some(""), None] {
+        let mut form =
+            vec![("purpose", "training"), ("categories", "name"), ("document", "Д-1"), ("form_token", token.as_str())];
+        form.extend(kind.map(|k| ("kind", k)));
+        let answer = coord.post(&format!("{card}/consents"), &form, None).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "kind {kind:?}");
+        assert!(answer.body.contains("«Вид согласия»"), "{}", answer.body);
+    }
+    let admin = admin_of(&w).await;
+    assert!(w.system.services.privacy.consents_of(&admin, person.id).await.expect("consents").is_empty());
+}
+
+#[tokio::test]
+async fn a_repeated_parameter_counts_once_and_a_hidden_character_is_never_shown_as_such() {
+    let w = world().await;
+    let mut visitor = Browser::new(&w.app);
+    let twice = visitor.get("/?q=%D0%9F%D0%B5%D1%80%D0%B2%D0%B0%D1%8F&q=zzz").await;
+    assert!(twice.body.contains("АНО «Первая»") && !twice.body.contains("АНО «Вторая»"), "the first q is kept");
+    let bidi = visitor.get("/?activity_area=%E2%80%AEevil%00").await;
+    assert_eq!(bidi.status, StatusCode::BAD_REQUEST);
+    assert!(!bidi.body.contains('\u{202E}') && !bidi.body.contains('\0'), "{}", bidi.body);
+    let stale = visitor.get("/?after=abc").await;
+    assert!(stale.body.contains("Ссылка на страницу списка устарела или повреждена"), "{}", stale.body);
+}

@@ -74,7 +74,40 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// A page's query string read leniently: what does not parse counts as absent (every field of a
 /// page's query has a default), so a mangled link shows the page, never a bare refusal.
 pub fn query_of<T: serde::de::DeserializeOwned + Default>(raw: Option<&str>) -> T {
-    raw.and_then(|raw| serde_urlencoded::from_str(raw).ok()).unwrap_or_default()
+    // A parameter given twice counts once, as first given: the page keeps its other filters.
+    let Some(pairs) = raw.and_then(|raw| serde_urlencoded::from_str::<Vec<(String, String)>>(raw).ok()) else {
+        return T::default();
+    };
+    let mut first: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+    for (key, value) in pairs {
+        if !first.iter().any(|(k, _)| *k == key) {
+            first.push((key, value));
+        }
+    }
+    serde_urlencoded::to_string(&first).ok().and_then(|text| serde_urlencoded::from_str(&text).ok()).unwrap_or_default()
+}
+
+/// The page of a list that a page's `after` asks for: the first page without one (or with an
+/// empty one), the page after the cursor's item otherwise; a cursor that is not one of this
+/// list's is named in the visitor's words, not the API's.
+pub fn page_request(
+    lang: Lang,
+    after: Option<&str>,
+    order: kernel::ListOrder,
+    size: i64,
+) -> Result<kernel::PageRequest, String> {
+    let after = match after.filter(|a| !a.is_empty()) {
+        None => None,
+        Some(cursor) => Some(kernel::Cursor::decode(cursor).and_then(|c| c.after_in(order)).map_err(|_| {
+            t(
+                lang,
+                "Ссылка на страницу списка устарела или повреждена: откройте список с первой страницы.",
+                "The link to this page of the list is stale or damaged: open the list from its first page.",
+            )
+            .to_owned()
+        })?),
+    };
+    kernel::PageRequest::new(size, after).map_err(|e| kernel::Localized::message(&e, lang))
 }
 
 /// A secret is what the server hands out: 43 characters of URL-safe base64 (32 random bytes).

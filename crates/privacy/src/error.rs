@@ -142,6 +142,10 @@ impl Localized for PrivacyError {
             PrivacyError::Rule(PrivacyRuleError::AlreadyWithdrawn) => "согласие уже отозвано".into(),
             PrivacyError::Rule(PrivacyRuleError::AlreadyExtended) => "срок ответа уже продлевался".into(),
             PrivacyError::Rule(PrivacyRuleError::ReasonRequired) => "для продления срока укажите причину".into(),
+            PrivacyError::Rule(PrivacyRuleError::ExtensionTooLate { due_on }) => format!(
+                "ответить нужно было до {}: продлить срок после этого дня нельзя (продление — уведомление до срока)",
+                due_on.format("%d.%m.%Y")
+            ),
             PrivacyError::Rule(PrivacyRuleError::AlreadyAnswered) => "на запрос уже дан ответ".into(),
             PrivacyError::Rule(PrivacyRuleError::AnswerOutOfRange) => {
                 "дата ответа — не раньше дня получения запроса и не позже сегодняшнего дня".into()

@@ -86,6 +86,12 @@ pub enum PrivacyRuleError {
     /// An extension needs a reason sent to the subject.
     #[error("an extension needs a reason")]
     ReasonRequired,
+    /// An extension is a notice given while the answer is still due: not after the due day.
+    #[error("the answer was due on {due_on}: a request cannot be extended after its due day")]
+    ExtensionTooLate {
+        /// The day the answer was due.
+        due_on: NaiveDate,
+    },
     /// The request is answered.
     #[error("the request is already answered")]
     AlreadyAnswered,
@@ -146,13 +152,18 @@ pub fn answered(request: &SubjectRequest, on: NaiveDate, today: NaiveDate) -> Re
     Ok(SubjectRequest { answered_on: Some(on), ..request.clone() })
 }
 
-/// The request extended once by five working days with `reason`.
-pub fn extend(request: &SubjectRequest, reason: &str) -> Result<SubjectRequest, PrivacyRuleError> {
+/// The request extended once by five working days with `reason`, on `today`: an extension is
+/// a notice sent while the answer is still due, so it is refused after the due day (it would
+/// hide a missed deadline).
+pub fn extend(request: &SubjectRequest, reason: &str, today: NaiveDate) -> Result<SubjectRequest, PrivacyRuleError> {
     if request.answered_on.is_some() {
         return Err(PrivacyRuleError::AlreadyAnswered);
     }
     if request.extension.is_some() {
         return Err(PrivacyRuleError::AlreadyExtended);
+    }
+    if today > request.due_on {
+        return Err(PrivacyRuleError::ExtensionTooLate { due_on: request.due_on });
     }
     let reason = reason.trim();
     if reason.is_empty() {
@@ -263,10 +274,14 @@ mod tests {
     fn a_request_received_before_the_new_year_is_due_after_the_holidays_and_extends_once() {
         let r = request(date(2025, 12, 29));
         assert_eq!(r.due_on, date(2026, 1, 22));
-        assert!(matches!(extend(&r, "  "), Err(PrivacyRuleError::ReasonRequired)));
-        let extended = extend(&r, "запрошены архивные данные").expect("extended");
+        let today = date(2026, 1, 12);
+        assert!(matches!(extend(&r, "  ", today), Err(PrivacyRuleError::ReasonRequired)));
+        let extended = extend(&r, "запрошены архивные данные", today).expect("extended");
         assert_eq!(extended.deadline(), date(2026, 1, 29));
-        assert_eq!(extend(&extended, "ещё раз"), Err(PrivacyRuleError::AlreadyExtended));
+        assert_eq!(extend(&extended, "ещё раз", today), Err(PrivacyRuleError::AlreadyExtended));
+        let late = extend(&r, "поздно", date(2026, 1, 23));
+        assert_eq!(late, Err(PrivacyRuleError::ExtensionTooLate { due_on: date(2026, 1, 22) }));
+        assert!(extend(&r, "в последний день", date(2026, 1, 22)).is_ok(), "the due day itself still extends");
     }
 
     proptest! {
@@ -305,12 +320,21 @@ mod tests {
         }
 
         #[test]
+        fn a_request_is_extended_exactly_when_today_is_no_later_than_its_due_day(received in 0u32..400, asked in 0u32..60) {
+            let received = date(2025, 1, 1) + Days::new(u64::from(received));
+            let r = request(received);
+            let today = received + Days::new(u64::from(asked));
+            let extended = extend(&r, "причина", today);
+            prop_assert_eq!(extended.is_ok(), today <= r.due_on, "{:?}", extended);
+        }
+
+        #[test]
         fn a_request_is_due_exactly_ten_working_days_after_receipt(offset in 0u32..2000) {
             let received = date(2021, 1, 1) + Days::new(u64::from(offset));
             let r = request(received);
             prop_assert!(day(r.due_on).unwrap().working);
             prop_assert_eq!(working_days_between(received + Days::new(1), r.due_on + Days::new(1)).unwrap(), 10);
-            let extended = extend(&r, "причина").unwrap();
+            let extended = extend(&r, "причина", received).unwrap();
             prop_assert_eq!(working_days_between(r.due_on + Days::new(1), extended.deadline() + Days::new(1)).unwrap(), 5);
         }
 

@@ -223,7 +223,7 @@ impl Privacy {
         self.gate.require_all(actor, SUBJECT_REQUEST, object("subject_request", id.0)).await?;
         let reason = if reason.trim().is_empty() { String::new() } else { free_text("reason", reason, 1_000, true)? };
         let request = self.ports.requests.get(id).await?.ok_or(PrivacyError::NotFound("subject request"))?;
-        let extended = rules::extend(&request, &reason)?;
+        let extended = rules::extend(&request, &reason, self.today())?;
         let event = self
             .gate
             .event(actor, SUBJECT_REQUEST, object("person", request.subject.0))
