@@ -24,8 +24,10 @@ pub enum AccessError {
     /// The login starts with `anonymised-`, kept for the accounts of anonymised people.
     #[error("logins starting with `anonymised-` are kept for the accounts of anonymised people")]
     ReservedLogin,
-    /// The password is too short.
-    #[error("the password must have at least {MIN_PASSWORD_LENGTH} characters")]
+    /// The password is too short, holds a control character, or is only spaces.
+    #[error(
+        "the password must have at least {MIN_PASSWORD_LENGTH} characters, no control character, and not only spaces"
+    )]
     WeakPassword,
     /// The login is taken.
     #[error("an account with this login already exists")]
@@ -97,7 +99,7 @@ impl Localized for AccessError {
                 "логины, начинающиеся с «anonymised-», зарезервированы за учётными записями обезличенных людей".into()
             }
             AccessError::WeakPassword => {
-                format!("пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов")
+                format!("пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов, без управляющих символов и не из одних пробелов")
             }
             AccessError::LoginTaken => "учётная запись с таким логином уже есть".into(),
             AccessError::UnknownAccount => "учётной записи с таким логином нет".into(),

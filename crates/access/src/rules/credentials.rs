@@ -61,8 +61,12 @@ pub fn decoy_hash() -> &'static str {
     })
 }
 
+/// A password of at least [`MIN_PASSWORD_LENGTH`] characters that a person can type: no control
+/// characters (a NUL, a newline) and not only spaces. Any other character is allowed: a long
+/// phrase is a good password.
 pub fn check_password(password: &str) -> Result<(), AccessError> {
-    if password.chars().count() < MIN_PASSWORD_LENGTH { Err(AccessError::WeakPassword) } else { Ok(()) }
+    let typeable = !password.chars().any(char::is_control) && !password.trim().is_empty();
+    if password.chars().count() < MIN_PASSWORD_LENGTH || !typeable { Err(AccessError::WeakPassword) } else { Ok(()) }
 }
 
 #[cfg(test)]
@@ -70,7 +74,23 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    #[test]
+    fn blank_and_control_passwords_are_refused_and_a_phrase_is_taken() {
+        assert!(check_password("          ").is_err(), "ten spaces");
+        assert!(check_password(&"\0".repeat(10)).is_err(), "ten NULs");
+        assert!(check_password("correct\nhorse battery").is_err(), "a newline");
+        assert!(check_password("correct horse battery").is_ok());
+        assert!(check_password("пароль из слов").is_ok());
+    }
+
     proptest! {
+        #[test]
+        fn a_password_is_taken_exactly_when_it_is_long_enough_typeable_and_not_blank(password in "\\PC{0,14}|[ \\t\\x00\\n]{0,14}|[a-z \\x00]{8,14}") {
+            let long_enough = password.chars().count() >= MIN_PASSWORD_LENGTH;
+            let typeable = !password.chars().any(char::is_control) && !password.trim().is_empty();
+            prop_assert_eq!(check_password(&password).is_ok(), long_enough && typeable, "{:?}", password);
+        }
+
         #[test]
         fn an_anonymised_login_is_a_valid_login_of_its_account_alone(a in any::<u128>(), b in any::<u128>()) {
             let login = |n: u128| anonymised_login(crate::model::AccountId(uuid::Uuid::from_u128(n)));
