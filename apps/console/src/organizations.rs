@@ -138,6 +138,28 @@ fn invalid_message(lang: kernel::Lang, field: &InvalidField) -> String {
     format!("«{}»: {}", label(lang, &field.field), field.problem.message(lang))
 }
 
+fn tie_kind_name(lang: kernel::Lang, kind: registry::model::TieKind) -> &'static str {
+    use registry::model::TieKind::*;
+    match kind {
+        Partnership => t(lang, "партнёрство", "partnership"),
+        JointProject => t(lang, "совместный проект", "joint project"),
+        InformationExchange => t(lang, "обмен информацией", "information exchange"),
+        Funding => t(lang, "финансирование", "funding"),
+        Mentoring => t(lang, "наставничество", "mentoring"),
+        Other => t(lang, "другое", "other"),
+    }
+}
+
+fn coalition_role_name(lang: kernel::Lang, role: registry::model::CoalitionRole) -> &'static str {
+    use registry::model::CoalitionRole::*;
+    match role {
+        Founder => t(lang, "учредитель", "founder"),
+        Member => t(lang, "участник", "member"),
+        Coordinator => t(lang, "координатор", "coordinator"),
+        Observer => t(lang, "наблюдатель", "observer"),
+    }
+}
+
 fn relationship_name(lang: kernel::Lang, kind: RelationshipKind) -> &'static str {
     match kind {
         RelationshipKind::RegularClient => t(lang, "постоянный получатель услуг", "regular client"),
@@ -424,7 +446,8 @@ pub async fn card(
                                 Some(o) => { a href=(format!("/console/organizations/{}", o.id)) { (o.profile.full_name.as_str()) } },
                                 None => { (t(lang, "организация вне вашего доступа", "an organisation outside your scope")) },
                             }
-                            " — " (tie.kind.code())
+                            " — " (tie_kind_name(lang, tie.kind))
+                            @if let Some(role) = &other.role { " (" (role.as_str()) ")" }
                             " (" (date(lang, tie.period.from())) @if let Some(to) = tie.period.to() { " — " (date(lang, to)) } ")"
                         }
                     }
@@ -438,6 +461,7 @@ pub async fn card(
                 @for member in &coalitions {
                     li {
                         @if let Some(c) = coalition_names.iter().find(|c| c.id == member.coalition) { (c.name.as_str()) } @else { "—" }
+                        ", " (coalition_role_name(lang, member.role))
                         " (" (date(lang, member.period.from())) @if let Some(to) = member.period.to() { " — " (date(lang, to)) } ")"
                     }
                 }

@@ -905,3 +905,54 @@ async fn a_repeated_parameter_counts_once_and_a_hidden_character_is_never_shown_
     let stale = visitor.get("/?after=abc").await;
     assert!(stale.body.contains("Ссылка на страницу списка устарела или повреждена"), "{}", stale.body);
 }
+
+/// The form fields of a page that have no label: neither a `<label for>` naming their id nor a
+/// `<label>` around them (hidden fields and buttons need none).
+fn unlabelled_fields(page: &str) -> Vec<String> {
+    let starts =
+        page.match_indices("<input").chain(page.match_indices("<select")).chain(page.match_indices("<textarea"));
+    let mut missing = Vec::new();
+    for (at, _) in starts {
+        let end = at + page[at..].find('>').expect("a closed tag");
+        let tag = &page[at..=end];
+        if tag.contains("type=\"hidden\"") || tag.contains("aria-hidden=\"true\"") {
+            continue;
+        }
+        let id = tag.split("id=\"").nth(1).and_then(|rest| rest.split('"').next());
+        let named = id.is_some_and(|id| page.contains(&format!("for=\"{id}\"")));
+        let before = &page[..at];
+        let wrapped =
+            before.rfind("<label").is_some_and(|open| before.rfind("</label>").is_none_or(|close| close < open));
+        if !named && !wrapped {
+            missing.push(tag.to_owned());
+        }
+    }
+    missing
+}
+
+#[tokio::test]
+async fn every_field_of_every_page_has_a_label_and_every_page_one_main_heading() {
+    let w = world().await;
+    let person = member_with_phone(&w, "Доступная", Some("+7 900 700-00-00")).await;
+    w.system.services.privacy.register_request(&admin_of(&w).await, person.id, None).await.expect("a request");
+    let mut admin = Browser::new(&w.app);
+    admin.log_in("admin").await;
+    let mut pages: Vec<String> = pages(&w, person.id).into_iter().map(|(path, _)| path).collect();
+    pages.extend(["/console/accounts".to_owned(), format!("/console/people/{}", person.id)]);
+    for path in &pages {
+        let page = admin.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert_eq!(unlabelled_fields(&page.body), Vec::<String>::new(), "{path}");
+        assert_eq!(page.body.matches("<h1").count(), 1, "{path}: one main heading");
+        assert!(
+            page.body.contains("<main id=\"main\">") && page.body.contains("href=\"#main\""),
+            "{path}: a skip link to main"
+        );
+    }
+    let mut visitor = Browser::new(&w.app);
+    for path in ["/".to_owned(), format!("/directory/{}", w.org.id), "/console/login".to_owned()] {
+        let page = visitor.get(&path).await;
+        assert_eq!(unlabelled_fields(&page.body), Vec::<String>::new(), "{path}");
+        assert_eq!(page.body.matches("<h1").count(), 1, "{path}");
+    }
+}
