@@ -537,6 +537,14 @@ mod tests {
     use registry::testing::{fixtures, strategies};
 
     #[test]
+    fn every_field_a_change_names_is_a_column_of_the_file() {
+        // The import preview names changed fields by these names; a reader finds them as columns.
+        for field in registry::rules::changes::PROFILE_FIELDS {
+            assert!(COLUMNS.contains(&field), "{field} is not a column");
+        }
+    }
+
+    #[test]
     fn a_column_given_twice_is_refused_by_name_on_the_header_line() {
         let errors = read("full_name;legal_form;ogrn;full_name\nПервое;ano;1027700132195;Второе\n", b';')
             .err()
