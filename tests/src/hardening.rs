@@ -87,6 +87,12 @@ async fn batches_gets_and_non_json_posts_are_refused_in_json_with_a_code_and_a_r
     assert!(graphiql.text().await.unwrap().contains("graphiql"));
     let probe = gw.client.get(format!("{}/healthz", gw.base)).send().await.unwrap();
     assert_eq!(probe.text().await.unwrap(), "ok", "the probes answer plain text");
+    let browser =
+        gw.client.get(format!("{}/no-such-page", gw.base)).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(browser.status(), 404);
+    assert!(browser.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
+    let page = browser.text().await.unwrap();
+    assert!(page.contains("Страница не найдена"), "a browser gets a page, not JSON: {page}");
 }
 
 #[tokio::test]

@@ -25,12 +25,30 @@ struct Checked {
     errors: Vec<RowError>,
 }
 
+/// The most text (UTF-8) a checked file may hold: the confirmation sends it back in a request
+/// of at most 256 KiB. A Windows-1251 file grows to up to twice its size in UTF-8.
+const MAX_TEXT_BYTES: usize = 200 * 1024;
+
 /// Reads, validates and plans a file without writing anything.
 async fn check(console: &Console, visit: &Visit, bytes: &[u8]) -> Result<Checked, RegistryError> {
+    let refused = |reason: &str| Checked {
+        text: String::new(),
+        rows: Vec::new(),
+        errors: vec![RowError { line: 1, column: None, reason: reason.to_owned() }],
+    };
+    if bytes.is_empty() {
+        return Ok(refused("файл не выбран или пуст: выберите файл CSV"));
+    }
     let text = match decode(bytes, Encoding::Auto) {
         Ok(text) => text,
         Err(errors) => return Ok(Checked { text: String::new(), rows: Vec::new(), errors }),
     };
+    if text.len() > MAX_TEXT_BYTES {
+        return Ok(refused(&format!(
+            "файл больше {} КБ в UTF-8 (файл в Windows-1251 при чтении становится почти вдвое больше): загрузите его командой nko import",
+            MAX_TEXT_BYTES / 1024
+        )));
+    }
     let mut errors = Vec::new();
     let mut parsed = Vec::new();
     match read(&text, detect_delimiter(&text)) {
@@ -52,7 +70,7 @@ async fn check(console: &Console, visit: &Visit, bytes: &[u8]) -> Result<Checked
     for row in parsed {
         lines.push(row.line);
         match validator.check(&row.input) {
-            Ok(profile) => valid.push((row.line, ImportRow::new(profile, row.version))),
+            Ok(profile) => valid.push((row.line, ImportRow::new(profile, row.version).with_status(row.status))),
             Err(reason) => errors.push(registry_csv::rejection(row.line, &reason, &lines, None)),
         }
     }

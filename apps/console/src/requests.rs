@@ -67,7 +67,8 @@ pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(
                         dt { (t(lang, "Продлён до", "Extended to")) } dd { (date(lang, *until)) ": " (reason) }
                     }
                 }
-                @if request.extension.is_none() {
+                // An extension is a notice given before the due day (152-FZ): not offered after it.
+                @if request.extension.is_none() && !overdue {
                     form.inline method="post" action=(format!("/console/requests/{}/extend", request.id)) {
                         (form_token(&visit))
                         label for=(format!("reason-{}", request.id)) { (t(lang, "Причина продления (её получит человек)", "Reason for the extension (sent to the person)")) }

@@ -956,3 +956,66 @@ async fn every_field_of_every_page_has_a_label_and_every_page_one_main_heading()
         assert_eq!(page.body.matches("<h1").count(), 1, "{path}");
     }
 }
+
+#[tokio::test]
+async fn an_anonymised_person_leaves_the_public_directory_although_their_consent_was_never_withdrawn() {
+    let w = world().await;
+    let person = member_with_phone(&w, "Публичная", Some("+7 900 800-00-00")).await;
+    let admin = admin_of(&w).await;
+    let consent = privacy::NewConsent {
+        subject: person.id,
+        kind: privacy::ConsentKind::Distribution,
+        purpose: "public_directory".into(),
+        categories: vec!["name".into(), "position".into(), "phone".into()],
+        document: "Р-9".into(),
+    };
+    w.system.services.privacy.record_consent(&admin, consent).await.expect("a consent");
+    let mut visitor = Browser::new(&w.app);
+    let card = format!("/directory/{}", w.org.id);
+    assert!(visitor.get(&card).await.body.contains("Публичная Ирина"), "published while consenting");
+    w.system.services.privacy.anonymise(&admin, person.id).await.expect("anonymised");
+    let after = visitor.get(&card).await;
+    assert!(!after.body.contains("Обезличено") && !after.body.contains("директор"), "{}", after.body);
+}
+
+#[tokio::test]
+async fn a_file_too_large_to_confirm_or_no_file_at_all_is_named_before_anything_is_written() {
+    let w = world().await;
+    let mut coord = Browser::new(&w.app);
+    coord.log_in("coord").await;
+    let token = form_token(&coord.get("/console/import").await.body);
+    let empty = coord.post_file("/console/import", &[("form_token", &token), ("action", "check")], b"").await;
+    assert!(empty.body.contains("файл не выбран или пуст"), "{}", empty.body);
+    // Cyrillic in Windows-1251 is one byte a letter, two in UTF-8: 150 KB of it would not fit
+    // the confirmation's request.
+    let mut cp1251 = b"full_name;legal_form;ogrn\n".to_vec();
+    while cp1251.len() < 150 * 1024 {
+        cp1251.extend_from_slice(&[0xC0; 60]);
+        cp1251.extend_from_slice(b";ano;1027700132195\n");
+    }
+    let big = coord.post_file("/console/import", &[("form_token", &token), ("action", "check")], &cp1251).await;
+    assert_eq!(big.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(big.body.contains("загрузите его командой nko import"), "{}", big.body);
+}
+
+#[tokio::test]
+async fn an_exported_row_of_a_liquidated_organisation_is_not_added_as_a_working_one() {
+    let w = world().await;
+    let mut coord = Browser::new(&w.app);
+    coord.log_in("coord").await;
+    let token = form_token(&coord.get("/console/import").await.body);
+    let file = format!(
+        "full_name,legal_form,inn,status,liquidated_on,version\nАНО «Закрытая давно»,ano,{},liquidated,2020-01-01,3\n",
+        inn_number(71)
+    );
+    let checked =
+        coord.post_file("/console/import", &[("form_token", &token), ("action", "check")], file.as_bytes()).await;
+    assert_eq!(checked.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", checked.body);
+    assert!(
+        checked.body.contains("<td>2</td><td>status</td>") && checked.body.contains("только действующие"),
+        "{}",
+        checked.body
+    );
+    let directory = Browser::new(&w.app).get("/?q=Закрытая").await;
+    assert!(!directory.body.contains("Закрытая давно"), "nothing was published");
+}

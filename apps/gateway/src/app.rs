@@ -74,7 +74,11 @@ async fn json_refusals(request: Request, next: Next) -> Response {
     let lang = lang_of(request.headers());
     let path = request.uri().path();
     let probe = matches!(path, "/healthz" | "/readyz");
-    let page = web_console::serves(path);
+    // A browser asking for a page outside the API (a mistyped address of the citizens' site)
+    // gets a page too; API clients keep JSON.
+    let browser =
+        request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+    let page = web_console::serves(path) || (browser && !path.ends_with("/graphql"));
     let response = next.run(request).await;
     let status = response.status();
     let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");

@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use registry::input::OrganizationInput;
 use registry::model::{OrgStatus, Organization, RelationshipKind};
+use registry::ports::StatusKind;
 
 mod rejections;
 
@@ -117,8 +118,9 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<String, Vec<RowError>>
         return Err(vec![file_error(line, "нулевой символ (NUL) в строке: удалите его и повторите импорт")]);
     }
     let text = decode_text(bytes, encoding)?;
-    // Windows line ends become `\n`, so every record's line number is the editor's.
-    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text })
+    // Windows line ends become `\n`, and so do the lone `\r` of old Mac files, so every record's
+    // line number is the editor's.
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
 }
 
 fn decode_text(bytes: &[u8], encoding: Encoding) -> Result<String, Vec<RowError>> {
@@ -162,6 +164,9 @@ pub struct ParsedRow {
     /// The version the record had when it was exported; `None` when the file has no version
     /// (a hand-made file, or an empty cell).
     pub version: Option<i64>,
+    /// The status an export wrote (`None`: no `status` column, or an empty cell). It never
+    /// changes a stored organisation; a closed one is not added (`RowRejection::NotActive`).
+    pub status: Option<StatusKind>,
 }
 
 /// About how many records the text holds (its line count), to size the row vector once.
@@ -192,6 +197,7 @@ struct Columns {
     in_sonko_register: Option<usize>,
     social_service_provider: Option<usize>,
     version: Option<usize>,
+    status: Option<usize>,
 }
 
 fn parse_date(value: &str) -> Option<NaiveDate> {
@@ -325,6 +331,7 @@ pub fn read(text: &str, delimiter: u8) -> Result<RowReader<'_>, Vec<RowError>> {
         in_sonko_register: position("in_sonko_register"),
         social_service_provider: position("social_service_provider"),
         version: position(VERSION),
+        status: position("status"),
     };
     Ok(RowReader { reader, at, record: csv::StringRecord::new() })
 }
@@ -414,6 +421,20 @@ impl Iterator for RowReader<'_> {
                 parsed
             }
         };
+        let status = match cell(at.status) {
+            "" => None,
+            value => {
+                let parsed = StatusKind::parse(value);
+                if parsed.is_none() {
+                    row_errors.push(RowError {
+                        line,
+                        column: Some("status".into()),
+                        reason: format!("«{value}» — допустимо: active, suspended, liquidated"),
+                    });
+                }
+                parsed
+            }
+        };
         if !row_errors.is_empty() {
             return Some(Err(row_errors));
         }
@@ -441,6 +462,7 @@ impl Iterator for RowReader<'_> {
                 social_service_provider,
             },
             version,
+            status,
         }))
     }
 }
@@ -535,6 +557,15 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use registry::testing::{fixtures, strategies};
+
+    #[test]
+    fn a_file_with_old_mac_line_ends_names_the_lines_an_editor_shows() {
+        let text = decode(b"full_name,legal_form,inn\rOne,ano,7707083893\rTwo,ano,1234567890\r", Encoding::Auto)
+            .expect("decoded");
+        let (rows, errors) = parse(&text, b',');
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![2, 3]);
+        assert!(errors.is_empty(), "{errors:?}");
+    }
 
     #[test]
     fn every_field_a_change_names_is_a_column_of_the_file() {

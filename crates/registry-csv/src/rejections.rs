@@ -44,6 +44,15 @@ pub fn rejection(line: u64, rejection: &RowRejection, lines: &[u64], overwrite_h
                  её заново"
             )),
         },
+        RowRejection::NotActive { status } => RowError {
+            line,
+            column: Some("status".into()),
+            reason: format!(
+                "«{}»: импорт добавляет только действующие организации (иначе закрытая появилась бы в каталоге как \
+                 действующая); добавьте её в реестр и отметьте ликвидацию",
+                status.code()
+            ),
+        },
         RowRejection::NotAtVersion { row: None, stored } => RowError {
             line,
             column: Some(VERSION.into()),

@@ -229,7 +229,8 @@ pub const MAX_SEARCH: usize = 200;
 /// Refuses a search text longer than [`MAX_SEARCH`] characters, naming the filter's field.
 pub fn check_search(field: &str, text: Option<&str>) -> Result<(), InvalidField> {
     match text {
-        Some(text) if text.chars().count() > MAX_SEARCH => {
+        // Counted as searched: the spaces around a text are not part of it.
+        Some(text) if text.trim().chars().count() > MAX_SEARCH => {
             Err(InvalidField::new(field, Problem::TooLong { max: MAX_SEARCH }))
         }
         _ => Ok(()),
@@ -250,8 +251,8 @@ mod tests {
         #[test]
         fn a_search_is_taken_exactly_when_it_has_at_most_the_limit_of_characters(n in 0usize..400, c in proptest::char::any()) {
             let text: String = std::iter::repeat_n(c, n).collect();
-            let checked = check_search("filter.text", Some(&text));
-            prop_assert_eq!(checked.is_ok(), n <= MAX_SEARCH);
+            let checked = check_search("filter.text", Some(&format!(" {text} ")));
+            prop_assert_eq!(checked.is_ok(), text.trim().chars().count() <= MAX_SEARCH);
             if let Err(field) = checked {
                 prop_assert_eq!(field.field, "filter.text");
             }

@@ -95,6 +95,11 @@ impl StatusKind {
             StatusKind::Liquidated => "liquidated",
         }
     }
+
+    /// Reads a code back.
+    pub fn parse(code: &str) -> Option<Self> {
+        [StatusKind::Active, StatusKind::Suspended, StatusKind::Liquidated].into_iter().find(|s| s.code() == code)
+    }
 }
 
 /// The stable orders of the organisation list; ties are broken by id so pages never overlap.

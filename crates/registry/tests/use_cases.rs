@@ -375,3 +375,33 @@ async fn saving_an_organisation_unchanged_writes_no_new_version_and_no_audit_row
     assert_eq!(notes.len(), 1);
     assert_eq!((notes[0].version, notes[0].fields.clone()), (2, vec!["website"]));
 }
+
+#[tokio::test]
+async fn an_import_adds_no_organisation_its_file_says_is_closed_and_never_changes_a_stored_status() {
+    let registry = registry().await;
+    let vocabulary = registry.vocabulary();
+    let profile = |n| input(n).validate(&vocabulary, fixtures::day(2026, 11, 1)).expect("valid");
+    let closed = ImportRow::new(profile(31), None).with_status(Some(registry::ports::StatusKind::Liquidated));
+    let suspended = ImportRow::new(profile(32), None).with_status(Some(registry::ports::StatusKind::Suspended));
+    let working = ImportRow::new(profile(33), None).with_status(Some(registry::ports::StatusKind::Active));
+    let rows = vec![closed.clone(), suspended, working];
+    let planned = registry.plan_import(&admin(), &rows, StaleRows::Refuse).await.expect("a plan");
+    assert_eq!(
+        planned,
+        vec![
+            RowOutcome::Rejected(RowRejection::NotActive { status: registry::ports::StatusKind::Liquidated }),
+            RowOutcome::Rejected(RowRejection::NotActive { status: registry::ports::StatusKind::Suspended }),
+            RowOutcome::Inserted,
+        ]
+    );
+    let written = registry.import_batch(&admin(), rows, StaleRows::Refuse).await.expect("written");
+    assert_eq!(written[2], RowOutcome::Inserted);
+    let page = kernel::PageRequest::new(10, None).unwrap();
+    let stored = registry.organizations(&admin(), &Default::default(), Default::default(), page).await.expect("a page");
+    assert_eq!(stored.items.len(), 1, "only the working organisation was added");
+    // A stored organisation's row says liquidated: its status column changes nothing.
+    let again = ImportRow::new(stored.items[0].profile.clone(), Some(1))
+        .with_status(Some(registry::ports::StatusKind::Liquidated));
+    let planned = registry.plan_import(&admin(), &[again], StaleRows::Refuse).await.expect("a plan");
+    assert_eq!(planned, vec![RowOutcome::Unchanged]);
+}

@@ -145,7 +145,7 @@ pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &
             match validator.check(&row.input) {
                 Ok(profile) => {
                     valid_lines.push(row.line);
-                    batch.push(ImportRow::new(profile, row.version));
+                    batch.push(ImportRow::new(profile, row.version).with_status(row.status));
                 }
                 Err(reason) => errors.push(rejection(row.line, &reason, &lines)),
             }

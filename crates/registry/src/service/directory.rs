@@ -59,8 +59,8 @@ impl Registry {
     }
 
     /// The public cards of these organisations' people: only those whose distribution consent
-    /// covers their `name`, and of each only the consented categories (`position`, `phone`,
-    /// `email`). `consented` comes from the privacy rules. Two queries for any number of
+    /// covers their `name` and whose record is not anonymised, and of each only the consented
+    /// categories (`position`, `phone`, `email`). `consented` comes from the privacy rules. Two queries for any number of
     /// organisations.
     pub async fn directory_people(
         &self,
@@ -76,6 +76,10 @@ impl Registry {
         people.sort_by_key(|p| (p.profile.last_name.to_string(), p.profile.first_name.to_string(), p.id));
         let mut cards = Vec::new();
         for p in &people {
+            // An anonymised record has no one left who consented: it is never published.
+            if crate::rules::anonymise::bears_removed_names(p) {
+                continue;
+            }
             let Some(allowed) = consented.get(&p.id) else { continue };
             let current = memberships
                 .iter()

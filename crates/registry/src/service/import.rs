@@ -17,7 +17,7 @@ use crate::actions::ORGANIZATION_IMPORT;
 use crate::error::{Conflict, InvalidField, NaturalKey, RegistryError};
 use crate::input::OrganizationInput;
 use crate::model::{Organization, OrganizationId, OrganizationProfile};
-use crate::ports::BatchOutcome;
+use crate::ports::{BatchOutcome, StatusKind};
 use crate::rules::changes::{change_detail, changed_fields};
 use crate::rules::dedup::shared_key;
 use crate::vocabulary::Vocabulary;
@@ -67,6 +67,12 @@ pub enum RowRejection {
         /// The stored version.
         stored: i64,
     },
+    /// The row would add an organisation the file says is suspended or liquidated: an import
+    /// adds working organisations only (a closed one would be published as working).
+    NotActive {
+        /// The status the file gives.
+        status: StatusKind,
+    },
 }
 
 /// A validated import row and the version its organisation had when the file was exported.
@@ -76,12 +82,21 @@ pub struct ImportRow {
     pub profile: OrganizationProfile,
     /// The exported version (`None`: the file gives none, as a hand-made file).
     pub version: Option<i64>,
+    /// The status the file gives (an export's `status` column; `None`: the file gives none). It
+    /// never changes a stored organisation; a new one is added only when it is active.
+    pub status: Option<StatusKind>,
 }
 
 impl ImportRow {
     /// A row of a file exported at `version` (`None`: without a version).
     pub fn new(profile: OrganizationProfile, version: Option<i64>) -> Self {
-        Self { profile, version }
+        Self { profile, version, status: None }
+    }
+
+    /// The same row with the status its file gives.
+    pub fn with_status(mut self, status: Option<StatusKind>) -> Self {
+        self.status = status;
+        self
     }
 }
 
@@ -151,6 +166,14 @@ pub fn validate_rows(
     rows.iter().map(|row| validator.check(row)).collect()
 }
 
+/// Why a row may not add its organisation: the file says it is not working.
+fn closed(row: &ImportRow) -> Option<RowRejection> {
+    match row.status {
+        Some(status @ (StatusKind::Suspended | StatusKind::Liquidated)) => Some(RowRejection::NotActive { status }),
+        _ => None,
+    }
+}
+
 impl Registry {
     /// Passes an actor who may import organisations (checked once before a file is read).
     pub async fn may_import(&self, actor: &Actor) -> Result<(), RegistryError> {
@@ -177,7 +200,10 @@ impl Registry {
         Ok(rows
             .iter()
             .map(|row| match index.matching(&row.profile) {
-                Match::None => RowOutcome::Inserted,
+                Match::None => match closed(row) {
+                    Some(rejection) => RowOutcome::Rejected(rejection),
+                    None => RowOutcome::Inserted,
+                },
                 Match::One(existing) if existing.profile == row.profile => RowOutcome::Unchanged,
                 Match::One(existing) => match (staleness(row, existing), stale) {
                     (None, _) | (Some(_), StaleRows::Overwrite) => {
@@ -228,10 +254,13 @@ impl Registry {
         let mut overwritten = Vec::new();
         for row in rows {
             let outcome = match index.matching(&row.profile) {
-                Match::None => {
-                    new.push(new_organization(row.profile, now));
-                    RowOutcome::Inserted
-                }
+                Match::None => match closed(&row) {
+                    Some(rejection) => RowOutcome::Rejected(rejection),
+                    None => {
+                        new.push(new_organization(row.profile, now));
+                        RowOutcome::Inserted
+                    }
+                },
                 Match::One(existing) if existing.profile == row.profile => RowOutcome::Unchanged,
                 Match::One(existing) => {
                     match (staleness(&row, existing), stale) {
