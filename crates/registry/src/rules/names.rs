@@ -16,7 +16,9 @@ pub fn normalize_name(raw: &str) -> String {
     let mut previous: Option<char> = None;
     for c in collapsed.chars() {
         if QUOTES.contains(&c) {
-            let opens = previous.is_none_or(|p| p.is_whitespace() || p == '(' || p == '«');
+            // A quote opens at the start, after a space, an opening bracket or quote, or a mark
+            // that separates parts of a name (`;`, `,`, `:`, `/`, a dash).
+            let opens = previous.is_none_or(|p| p.is_whitespace() || "(«[;,:/—–".contains(p));
             out.push(if opens { '«' } else { '»' });
         } else {
             out.push(c);
@@ -66,6 +68,8 @@ mod tests {
         check("Фонд “Добро” Калуги", expect!["Фонд «Добро» Калуги"]);
         check("РОО «Вместе»", expect!["РОО «Вместе»"]);
         check("Союз \"Клуб \"Надежда\"\"", expect!["Союз «Клуб «Надежда»»"]);
+        check("Ассоциация (\"Альфа\";\"Бета\")", expect!["Ассоциация («Альфа»;«Бета»)"]);
+        check("АНО \"Север\",\"Юг\"", expect!["АНО «Север»,«Юг»"]);
         check("\tОбщество\nинвалидов ", expect!["Общество инвалидов"]);
     }
 
