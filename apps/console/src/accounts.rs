@@ -15,12 +15,13 @@ use serde::Deserialize;
 
 use crate::Console;
 use crate::format::moment;
-use crate::layout::{form_token, notice, render, role_name, staff_page};
+use crate::layout::{form_token, notice, render, staff_page};
 use crate::refusals::{refused, with_message};
 use crate::texts::t;
 use crate::visit::{Staff, Visit, query_of};
 
-/// The roles an account can have, in the order the forms offer them.
+/// The roles an account can have, in the order the forms offer them: not `Role::ALL`'s order,
+/// whose first (preselected) role is the administrator's, and without the public's `anonymous`.
 const ROLES: [Role; 8] = [
     Role::Coordinator,
     Role::Trainer,
@@ -41,7 +42,7 @@ fn role_select(lang: kernel::Lang, id: &str, current: Option<Role>) -> Markup {
     html! {
         select id=(id) name="role" {
             @for role in ROLES {
-                option value=(role.code()) selected[current == Some(role)] { (role_name(lang, role)) }
+                option value=(role.code()) selected[current == Some(role)] { (role.title(lang)) }
             }
         }
     }
@@ -67,7 +68,7 @@ fn account_row(visit: &Visit, account: &Account) -> Markup {
         article.request {
             h2 { (login) }
             dl.card {
-                dt { (t(lang, "Роль", "Role")) } dd { (role_name(lang, account.role)) }
+                dt { (t(lang, "Роль", "Role")) } dd { (account.role.title(lang)) }
                 @if let Some(org) = account.organization { dt { (t(lang, "Организация", "Organisation")) } dd { a href=(format!("/console/organizations/{org}")) { (org) } } }
                 @if let Some(person) = account.person { dt { (t(lang, "Человек", "Person")) } dd { a href=(format!("/console/people/{person}")) { (person) } } }
                 dt { (t(lang, "Состояние", "State")) } dd { @if account.disabled { strong.bad { (t(lang, "отключена", "disabled")) } } @else { (t(lang, "действует", "active")) } }

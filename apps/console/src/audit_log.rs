@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::Console;
 use crate::format::moment;
-use crate::layout::{form_token, notice, render, role_name, staff_page};
+use crate::layout::{form_token, notice, render, staff_page};
 use crate::refusals::refused;
 use crate::texts::t;
 use crate::visit::{Staff, Visit, query_of};
@@ -113,7 +113,7 @@ async fn page(console: &Console, visit: Visit, query: &LogQuery, verdict: Option
                                 @let e = &row.event;
                                 tr {
                                     td { (row.seq) } td { (moment(lang, e.at)) }
-                                    td { (e.login) br; small { (role_name(lang, e.role)) ", " (e.channel.code()) @if let Some(origin) = &e.origin { ", " (origin) } } }
+                                    td { (e.login) br; small { (e.role.title(lang)) ", " (e.channel.code()) @if let Some(origin) = &e.origin { ", " (origin) } } }
                                     td { (e.action) } td { (e.object.as_deref().unwrap_or("—")) }
                                     td { (outcome_name(lang, e.outcome)) } td { (e.detail.as_deref().unwrap_or("")) }
                                 }

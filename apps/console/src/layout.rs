@@ -86,7 +86,7 @@ pub fn staff_page(console: &Console, visit: &Visit, title: &str, content: Markup
                     @if let Some(account) = &visit.account {
                         form.logout method="post" action="/console/logout" {
                             (form_token(visit))
-                            span.who { (account.login.as_str()) " · " (role_name(lang, account.role)) }
+                            span.who { (account.login.as_str()) " · " (account.role.title(lang)) }
                             button type="submit" { (t(lang, "Выйти", "Log out")) }
                         }
                     }
@@ -117,22 +117,6 @@ pub fn public_page(lang: Lang, title: &str, content: Markup) -> Markup {
                 }
             }
         }
-    }
-}
-
-/// A role's name for people.
-pub fn role_name(lang: Lang, role: kernel::Role) -> &'static str {
-    use kernel::Role::*;
-    match role {
-        Admin => t(lang, "администратор", "administrator"),
-        Coordinator => t(lang, "координатор", "coordinator"),
-        Trainer => t(lang, "тренер", "trainer"),
-        VolunteerCoordinator => t(lang, "координатор волонтёров", "volunteer coordinator"),
-        Researcher => t(lang, "исследователь", "researcher"),
-        Lawyer => t(lang, "юрист", "lawyer"),
-        Volunteer => t(lang, "волонтёр", "volunteer"),
-        NgoRepresentative => t(lang, "представитель НКО", "NGO representative"),
-        Anonymous => t(lang, "гость", "guest"),
     }
 }
 

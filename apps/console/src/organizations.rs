@@ -111,15 +111,6 @@ impl ListQuery {
     }
 }
 
-/// The name of a term of a reference list in the visitor's language (its code when unknown).
-pub fn term_name(vocabulary: &Vocabulary, lang: kernel::Lang, kind: TermKind, code: &str) -> String {
-    match vocabulary.term(kind, code) {
-        Some(term) if lang == kernel::Lang::En => term.name_en.clone().unwrap_or_else(|| term.name_ru.clone()),
-        Some(term) => term.name_ru.clone(),
-        None => code.to_owned(),
-    }
-}
-
 fn status_name(lang: kernel::Lang, status: &OrgStatus) -> String {
     match status {
         OrgStatus::Active => t(lang, "действует", "active").to_owned(),
@@ -186,7 +177,7 @@ fn term_select(
         select id=(name) name=(name) {
             option value="" { (any) }
             @for term in vocabulary.terms(kind) {
-                option value=(term.code) selected[term.code == current] { (term_name(vocabulary, lang, kind, &term.code)) }
+                option value=(term.code) selected[term.code == current] { (vocabulary.name(kind, &term.code, lang)) }
             }
         }
     }
@@ -264,8 +255,8 @@ pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(
                                 tr {
                                     td { a href=(format!("/console/organizations/{}", o.id)) { (o.profile.full_name.as_str()) } }
                                     td { @if let Some(inn) = &o.profile.inn { (inn.as_str()) } }
-                                    td { @if let Some(m) = &o.profile.municipality { (term_name(&vocabulary, lang, TermKind::Municipality, m.as_str())) } }
-                                    td { (term_name(&vocabulary, lang, TermKind::LegalForm, o.profile.legal_form.as_str())) }
+                                    td { @if let Some(m) = &o.profile.municipality { (vocabulary.name(TermKind::Municipality, m.as_str(), lang)) } }
+                                    td { (vocabulary.name(TermKind::LegalForm, o.profile.legal_form.as_str(), lang)) }
                                     td { (status_name(lang, &o.status)) }
                                 }
                             }
@@ -369,20 +360,20 @@ pub async fn card(
         }
         dl.card {
             @if let Some(short) = &p.short_name { dt { (label(lang, "short_name")) } dd { (short.as_str()) } }
-            dt { (label(lang, "legal_form")) } dd { (term_name(&vocabulary, lang, TermKind::LegalForm, p.legal_form.as_str())) }
+            dt { (label(lang, "legal_form")) } dd { (vocabulary.name(TermKind::LegalForm, p.legal_form.as_str(), lang)) }
             dt { (label(lang, "status")) } dd { (status_name(lang, &organization.status)) }
             @if let Some(v) = &p.inn { dt { (label(lang, "inn")) } dd { (v.as_str()) } }
             @if let Some(v) = &p.ogrn { dt { (label(lang, "ogrn")) } dd { (v.as_str()) } }
             @if let Some(v) = &p.kpp { dt { (label(lang, "kpp")) } dd { (v.as_str()) } }
             @if let Some(v) = p.registered_on { dt { (label(lang, "registered_on")) } dd { (date(lang, v)) } }
-            @if let Some(m) = &p.municipality { dt { (label(lang, "municipality")) } dd { (term_name(&vocabulary, lang, TermKind::Municipality, m.as_str())) } }
+            @if let Some(m) = &p.municipality { dt { (label(lang, "municipality")) } dd { (vocabulary.name(TermKind::Municipality, m.as_str(), lang)) } }
             @if let Some(v) = &p.legal_address { dt { (label(lang, "legal_address")) } dd { (v.as_str()) } }
             @if let Some(v) = &p.postal_address { dt { (label(lang, "postal_address")) } dd { (v.as_str()) } }
             @if !p.phones.is_empty() { dt { (label(lang, "phones")) } dd { @for (i, v) in p.phones.iter().enumerate() { @if i > 0 { ", " } (v.as_str()) } } }
             @if !p.emails.is_empty() { dt { (label(lang, "emails")) } dd { @for (i, v) in p.emails.iter().enumerate() { @if i > 0 { ", " } (v.as_str()) } } }
             @if let Some(v) = &p.website { dt { (label(lang, "website")) } dd { (v.as_str()) } }
-            @if !p.activity_areas.is_empty() { dt { (label(lang, "activity_areas")) } dd { ul { @for c in &p.activity_areas { li { (term_name(&vocabulary, lang, TermKind::ActivityArea, c.as_str())) } } } } }
-            @if !p.target_groups.is_empty() { dt { (label(lang, "target_groups")) } dd { ul { @for c in &p.target_groups { li { (term_name(&vocabulary, lang, TermKind::TargetGroup, c.as_str())) } } } } }
+            @if !p.activity_areas.is_empty() { dt { (label(lang, "activity_areas")) } dd { ul { @for c in &p.activity_areas { li { (vocabulary.name(TermKind::ActivityArea, c.as_str(), lang)) } } } } }
+            @if !p.target_groups.is_empty() { dt { (label(lang, "target_groups")) } dd { ul { @for c in &p.target_groups { li { (vocabulary.name(TermKind::TargetGroup, c.as_str(), lang)) } } } } }
             dt { (label(lang, "relationship")) }
             dd {
                 (relationship_name(lang, p.relationship.kind))
@@ -627,7 +618,7 @@ fn edit_page(
                 @for term in vocabulary.terms(kind) {
                     label.check {
                         input type="checkbox" name=(name) value=(term.code) checked[chosen.contains(&term.code)];
-                        " " (term_name(&vocabulary, lang, kind, &term.code))
+                        " " (vocabulary.name(kind, &term.code, lang))
                     }
                 }
             }
@@ -715,25 +706,25 @@ fn current_value(vocabulary: &Vocabulary, lang: kernel::Lang, o: &Organization, 
     match field {
         "full_name" => p.full_name.to_string(),
         "short_name" => opt(p.short_name.as_ref().map(ToString::to_string)),
-        "legal_form" => term_name(vocabulary, lang, TermKind::LegalForm, p.legal_form.as_str()),
+        "legal_form" => vocabulary.name(TermKind::LegalForm, p.legal_form.as_str(), lang),
         "inn" => opt(p.inn.as_ref().map(ToString::to_string)),
         "ogrn" => opt(p.ogrn.as_ref().map(ToString::to_string)),
         "kpp" => opt(p.kpp.as_ref().map(ToString::to_string)),
         "registered_on" => opt(p.registered_on.map(|d| date(lang, d))),
         "municipality" => {
-            opt(p.municipality.as_ref().map(|c| term_name(vocabulary, lang, TermKind::Municipality, c.as_str())))
+            opt(p.municipality.as_ref().map(|c| vocabulary.name(TermKind::Municipality, c.as_str(), lang)))
         }
         "legal_address" => opt(p.legal_address.as_ref().map(ToString::to_string)),
         "postal_address" => opt(p.postal_address.as_ref().map(ToString::to_string)),
         "phones" => join(p.phones.iter().map(ToString::to_string).collect()),
         "emails" => join(p.emails.iter().map(ToString::to_string).collect()),
         "website" => opt(p.website.as_ref().map(ToString::to_string)),
-        "activity_areas" => join(
-            p.activity_areas.iter().map(|c| term_name(vocabulary, lang, TermKind::ActivityArea, c.as_str())).collect(),
-        ),
-        "target_groups" => join(
-            p.target_groups.iter().map(|c| term_name(vocabulary, lang, TermKind::TargetGroup, c.as_str())).collect(),
-        ),
+        "activity_areas" => {
+            join(p.activity_areas.iter().map(|c| vocabulary.name(TermKind::ActivityArea, c.as_str(), lang)).collect())
+        }
+        "target_groups" => {
+            join(p.target_groups.iter().map(|c| vocabulary.name(TermKind::TargetGroup, c.as_str(), lang)).collect())
+        }
         "relationship" => relationship_name(lang, p.relationship.kind).to_owned(),
         "in_sonko_register" => {
             t(lang, if p.in_sonko_register { "да" } else { "нет" }, if p.in_sonko_register { "yes" } else { "no" })
@@ -797,9 +788,9 @@ pub async fn edit(
     if let Err(refusal) = visit.check_form(token.as_deref()) {
         return visit.refused_form(refusal);
     }
-    let organization = match editable(&console, &visit, &id).await {
-        Ok(o) => o,
-        Err(error) => return refused(&console, visit, &error),
+    // The use case reads the organisation (its scope, its version): no read before it.
+    let Some(id) = parse_id(&id) else {
+        return refused(&console, visit, &RegistryError::NotFound { entity: "organization" });
     };
     let lang = visit.lang;
     let registry = &console.services.registry;
@@ -813,7 +804,7 @@ pub async fn edit(
         return crate::refusals::with_message(&console, visit, StatusCode::UNPROCESSABLE_ENTITY, message);
     }
     let outcome = match form.input() {
-        Ok(input) => registry.update_organization(&visit.actor, organization.id, form.version, &input).await,
+        Ok(input) => registry.update_organization(&visit.actor, id, form.version, &input).await,
         Err(field) => Err(RegistryError::Invalid(field)),
     };
     let (status, problem, changes) = match outcome {
@@ -827,7 +818,7 @@ pub async fn edit(
             (StatusCode::UNPROCESSABLE_ENTITY, (name, invalid_message(lang, &field)), Vec::new())
         }
         Err(RegistryError::StaleVersion { expected, current }) => {
-            let changes = registry.changes_since(&visit.actor, organization.id, expected).await.unwrap_or_default();
+            let changes = registry.changes_since(&visit.actor, id, expected).await.unwrap_or_default();
             let me = visit.account.as_ref().map(|a| a.login.as_str());
             let who: Vec<&str> = changes
                 .iter()
@@ -872,7 +863,11 @@ pub async fn edit(
         }
         Err(error) => return refused(&console, visit, &error),
     };
-    let current = registry.organization(&visit.actor, organization.id).await.ok().flatten().unwrap_or(organization);
+    let current = match registry.organization(&visit.actor, id).await {
+        Ok(Some(current)) => current,
+        Ok(None) => return refused(&console, visit, &RegistryError::NotFound { entity: "organization" }),
+        Err(error) => return refused(&console, visit, &error),
+    };
     let title = format!("{}: {}", t(lang, "Изменение", "Editing"), current.profile.full_name.as_str());
     let page =
         staff_page(&console, &visit, &title, edit_page(&console, &visit, &current, &form, Some(problem), &changes));

@@ -332,6 +332,20 @@ fn done_message(lang: kernel::Lang, done: &str) -> &'static str {
     }
 }
 
+/// The answer to a person's form: back to their card saying what was done, or the refusal.
+fn back_to_card<T>(
+    console: &Console,
+    visit: Visit,
+    id: PersonId,
+    done: &str,
+    outcome: Result<T, privacy::PrivacyError>,
+) -> Response {
+    match outcome {
+        Ok(_) => visit.finish(Redirect::to(&format!("/console/people/{id}?done={done}"))),
+        Err(error) => refused(console, visit, &error),
+    }
+}
+
 /// A form's fields, as posted (repeated fields kept in order).
 type Fields = Vec<(String, String)>;
 
@@ -385,10 +399,8 @@ pub async fn record_consent(
         categories: fields.iter().filter(|(k, _)| k == "categories").map(|(_, v)| v.clone()).collect(),
         document: field(&fields, "document").unwrap_or_default().to_owned(),
     };
-    match console.services.privacy.record_consent(&visit.actor, new).await {
-        Ok(_) => visit.finish(Redirect::to(&format!("/console/people/{id}?done=consent"))),
-        Err(error) => refused(&console, visit, &error),
-    }
+    let outcome = console.services.privacy.record_consent(&visit.actor, new).await;
+    back_to_card(&console, visit, id, "consent", outcome)
 }
 
 /// Withdraws a consent.
@@ -411,10 +423,8 @@ pub async fn withdraw_consent(
         Ok(_) => return refused(&console, visit, &privacy::PrivacyError::NotFound("consent")),
         Err(error) => return refused(&console, visit, &error),
     }
-    match console.services.privacy.withdraw_consent(&visit.actor, consent).await {
-        Ok(_) => visit.finish(Redirect::to(&format!("/console/people/{id}?done=withdrawn"))),
-        Err(error) => refused(&console, visit, &error),
-    }
+    let outcome = console.services.privacy.withdraw_consent(&visit.actor, consent).await;
+    back_to_card(&console, visit, id, "withdrawn", outcome)
 }
 
 /// Registers a subject access request received on a date (today when empty).
@@ -439,8 +449,6 @@ pub async fn register_request(
             }
         },
     };
-    match console.services.privacy.register_request(&visit.actor, id, received).await {
-        Ok(_) => visit.finish(Redirect::to(&format!("/console/people/{id}?done=request"))),
-        Err(error) => refused(&console, visit, &error),
-    }
+    let outcome = console.services.privacy.register_request(&visit.actor, id, received).await;
+    back_to_card(&console, visit, id, "request", outcome)
 }

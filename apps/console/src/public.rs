@@ -15,7 +15,6 @@ use serde::Deserialize;
 
 use crate::Console;
 use crate::layout::{failure, notice, public_page, render};
-use crate::organizations::term_name;
 use crate::texts::t;
 use crate::visit::Visit;
 
@@ -96,7 +95,7 @@ fn select(
             select id=(name) name=(name) {
                 option value="" { (t(lang, "любой", "any")) }
                 @for term in vocabulary.terms(kind) {
-                    option value=(term.code) selected[term.code == current] { (term_name(vocabulary, lang, kind, &term.code)) }
+                    option value=(term.code) selected[term.code == current] { (vocabulary.name(kind, &term.code, lang)) }
                 }
             }
         }
@@ -154,7 +153,7 @@ pub async fn directory(State(console): State<Console>, visit: Visit, RawQuery(ra
                     @for o in &page.items {
                         li {
                             a href=(format!("/directory/{}", o.id)) { (o.profile.full_name.as_str()) }
-                            @if let Some(m) = &o.profile.municipality { br; small { (term_name(&vocabulary, lang, TermKind::Municipality, m.as_str())) } }
+                            @if let Some(m) = &o.profile.municipality { br; small { (vocabulary.name(TermKind::Municipality, m.as_str(), lang)) } }
                         }
                     }
                 }
@@ -200,10 +199,10 @@ pub async fn card(State(console): State<Console>, visit: Visit, Path(id): Path<S
     let body = html! {
         dl.card {
             @if let Some(short) = &p.short_name { dt { (t(lang, "Краткое название", "Short name")) } dd { (short.as_str()) } }
-            dt { (t(lang, "Форма", "Legal form")) } dd { (term_name(&vocabulary, lang, TermKind::LegalForm, p.legal_form.as_str())) }
-            @if let Some(m) = &p.municipality { dt { (t(lang, "Муниципалитет", "Municipality")) } dd { (term_name(&vocabulary, lang, TermKind::Municipality, m.as_str())) } }
-            @if !p.activity_areas.is_empty() { dt { (t(lang, "Виды деятельности", "Activity areas")) } dd { ul { @for c in &p.activity_areas { li { (term_name(&vocabulary, lang, TermKind::ActivityArea, c.as_str())) } } } } }
-            @if !p.target_groups.is_empty() { dt { (t(lang, "Кому помогают", "Who is helped")) } dd { ul { @for c in &p.target_groups { li { (term_name(&vocabulary, lang, TermKind::TargetGroup, c.as_str())) } } } } }
+            dt { (t(lang, "Форма", "Legal form")) } dd { (vocabulary.name(TermKind::LegalForm, p.legal_form.as_str(), lang)) }
+            @if let Some(m) = &p.municipality { dt { (t(lang, "Муниципалитет", "Municipality")) } dd { (vocabulary.name(TermKind::Municipality, m.as_str(), lang)) } }
+            @if !p.activity_areas.is_empty() { dt { (t(lang, "Виды деятельности", "Activity areas")) } dd { ul { @for c in &p.activity_areas { li { (vocabulary.name(TermKind::ActivityArea, c.as_str(), lang)) } } } } }
+            @if !p.target_groups.is_empty() { dt { (t(lang, "Кому помогают", "Who is helped")) } dd { ul { @for c in &p.target_groups { li { (vocabulary.name(TermKind::TargetGroup, c.as_str(), lang)) } } } } }
             @if let Some(v) = &p.postal_address { dt { (t(lang, "Почтовый адрес", "Postal address")) } dd { (v.as_str()) } }
             @if !p.phones.is_empty() { dt { (t(lang, "Телефоны", "Phones")) } dd { @for (i, v) in p.phones.iter().enumerate() { @if i > 0 { ", " } (v.as_str()) } } }
             @if !p.emails.is_empty() { dt { (t(lang, "Электронная почта", "E-mail")) } dd { @for (i, v) in p.emails.iter().enumerate() { @if i > 0 { ", " } (v.as_str()) } } }

@@ -64,19 +64,20 @@ impl Role {
         Self::ALL.into_iter().find(|r| r.code() == code)
     }
 
-    /// The role's name for people, in Russian.
-    pub fn title_ru(self) -> &'static str {
-        match self {
-            Role::Admin => "администратор",
-            Role::Coordinator => "координатор",
-            Role::Trainer => "тренер",
-            Role::VolunteerCoordinator => "координатор волонтёров",
-            Role::Researcher => "исследователь",
-            Role::Lawyer => "юрист",
-            Role::Volunteer => "волонтёр",
-            Role::NgoRepresentative => "представитель НКО",
-            Role::Anonymous => "гость",
-        }
+    /// The role's name for people, in their language.
+    pub fn title(self, lang: crate::Lang) -> &'static str {
+        let (ru, en) = match self {
+            Role::Admin => ("администратор", "administrator"),
+            Role::Coordinator => ("координатор", "coordinator"),
+            Role::Trainer => ("тренер", "trainer"),
+            Role::VolunteerCoordinator => ("координатор волонтёров", "volunteer coordinator"),
+            Role::Researcher => ("исследователь", "researcher"),
+            Role::Lawyer => ("юрист", "lawyer"),
+            Role::Volunteer => ("волонтёр", "volunteer"),
+            Role::NgoRepresentative => ("представитель НКО", "NGO representative"),
+            Role::Anonymous => ("гость", "guest"),
+        };
+        crate::Phrase { ru, en }.in_lang(lang)
     }
 }
 

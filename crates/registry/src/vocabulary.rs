@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use kernel::{Term, TermKind};
+use kernel::{Lang, Term, TermKind};
 
 use crate::error::Problem;
 use crate::model::Code;
@@ -36,6 +36,16 @@ impl Vocabulary {
     /// The term behind a code, if the list has it.
     pub fn term(&self, kind: TermKind, code: &str) -> Option<&Term> {
         self.lists.get(&kind)?.get(code)
+    }
+
+    /// A term's name in the reader's language (the Russian one when no English is known; the
+    /// code itself for a code the list does not have).
+    pub fn name(&self, kind: TermKind, code: &str, lang: Lang) -> String {
+        match (self.term(kind, code), lang) {
+            (Some(term), Lang::En) => term.name_en.clone().unwrap_or_else(|| term.name_ru.clone()),
+            (Some(term), Lang::Ru) => term.name_ru.clone(),
+            (None, _) => code.to_owned(),
+        }
     }
 
     /// The terms of one list, ordered by code.

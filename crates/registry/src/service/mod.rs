@@ -135,7 +135,8 @@ impl Registry {
 
     /// The names of a list's codes, for reports.
     pub fn term_name(&self, kind: TermKind, code: &str) -> Option<String> {
-        self.vocabulary().term(kind, code).map(|t| t.name_ru.clone())
+        let vocabulary = self.vocabulary();
+        vocabulary.term(kind, code).map(|_| vocabulary.name(kind, code, kernel::Lang::Ru))
     }
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use kernel::{Lang, TermKind};
+use kernel::TermKind;
 use registry::model::{Coalition, CoalitionMember, Membership, OrgStatus, Organization, OrganizationId, Person, Tie};
 use registry::service::PersonContacts;
 
@@ -33,10 +33,7 @@ pub fn term(ctx: &Context<'_>, kind: TermKind, code: &str) -> TermGql {
     match vocabulary.term(kind, code) {
         Some(t) => TermGql {
             code: t.code.clone(),
-            name: match lang(ctx) {
-                Lang::En => t.name_en.clone().unwrap_or_else(|| t.name_ru.clone()),
-                Lang::Ru => t.name_ru.clone(),
-            },
+            name: vocabulary.name(kind, code, lang(ctx)),
             external_code: t.external_code.clone(),
             source: t.source.clone(),
         },
