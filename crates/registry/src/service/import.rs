@@ -386,3 +386,25 @@ impl KeyIndex {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::strategies::profile;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn a_new_row_may_add_its_organisation_exactly_when_its_file_does_not_say_it_is_closed(
+            profile in profile(),
+            status in proptest::option::of(proptest::sample::select(vec![StatusKind::Active, StatusKind::Suspended, StatusKind::Liquidated])),
+        ) {
+            let refused = closed(&ImportRow::new(profile, None).with_status(status));
+            let working = matches!(status, None | Some(StatusKind::Active));
+            prop_assert_eq!(refused.is_none(), working);
+            if let Some(status) = status.filter(|_| !working) {
+                prop_assert_eq!(refused, Some(RowRejection::NotActive { status }));
+            }
+        }
+    }
+}
