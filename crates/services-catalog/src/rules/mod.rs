@@ -1,0 +1,7 @@
+//! The domain's pure rules, each with a property: 59-FZ deadlines on the production calendar,
+//! a request's and a referral's state machines, and dispatch ranking.
+
+pub mod deadlines;
+pub mod dispatch;
+pub mod referral_flow;
+pub mod request_flow;
