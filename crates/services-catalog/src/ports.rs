@@ -311,13 +311,16 @@ pub trait CaseRepo: Send + Sync {
     async fn list(&self, filter: &CaseFilter, page: PageRequest) -> Result<Page<AdvocacyCase>, StoreError<Conflict>>;
 }
 
+/// The purpose code of the consent that lets a person's data go to an NGO with a referral.
+pub const REFERRAL_CONSENT_PURPOSE: &str = "referral";
+
 /// What the domain reads from the rest of the system.
 #[async_trait]
 pub trait Parties: Send + Sync {
     /// Every reference term of the profile (the lists a service's codes must come from).
     async fn terms(&self) -> Result<Vec<Term>, StoreError>;
     /// Whether the person has an active consent to the processing of their data for referrals
-    /// (purpose `referral`) naming this organisation as the recipient.
+    /// ([`REFERRAL_CONSENT_PURPOSE`]) naming this organisation as the recipient.
     async fn consented_to_share(&self, person: PersonId, organization: OrganizationId) -> Result<bool, StoreError>;
 }
 

@@ -329,3 +329,30 @@ fn an_extension_after_the_deadline_or_a_second_one_is_refused() {
     assert_eq!(extended.answer_due, Some(day(2027, 1, 11)));
     assert_eq!(request_flow::apply(&extended, &extend(5), day(2026, 12, 3)), Err(FlowError::AlreadyExtended));
 }
+
+proptest! {
+    /// Anonymising a request keeps every id, date, state and code, leaves none of its texts or
+    /// contacts, and a second time changes nothing.
+    #[test]
+    fn an_anonymised_request_keeps_its_dates_and_codes_and_none_of_its_words(
+        topic in "\\PC{1,40}", text in "\\PC{1,200}", answer in prop::option::of("\\PC{1,80}"), named in any::<bool>(),
+    ) {
+        use services_catalog::rules::anonymise::{self, REMOVED};
+        let applicant = if named { fixtures::citizen(&topic) } else { Applicant::Person(kernel::PersonId::new()) };
+        let received = fixtures::request(applicant, day(2026, 11, 2), audit::testing::instant());
+        let registered = request_flow::apply(&received, &Step::Register, day(2026, 11, 3)).expect("registered");
+        let original = Request { topic: topic.clone(), text: text.clone(), answer: answer.clone(), ..registered };
+        let once = anonymise::request(&original);
+        prop_assert_eq!(anonymise::request(&once), once.clone());
+        prop_assert_eq!((once.id, once.version, once.state, once.received_on, once.registered_on, once.answer_due),
+            (original.id, original.version, original.state, original.received_on, original.registered_on, original.answer_due));
+        prop_assert_eq!(once.topic.as_str(), REMOVED);
+        prop_assert_eq!(once.text.as_str(), REMOVED);
+        prop_assert!(once.answer.as_deref().is_none_or(|a| a == REMOVED));
+        prop_assert_eq!(once.applicant.can_be_answered(), matches!(once.applicant, Applicant::Person(_)));
+        if let Applicant::Citizen(contact) = &once.applicant {
+            prop_assert_eq!(contact.email.as_deref(), None);
+            prop_assert_eq!(contact.name.as_deref(), Some(REMOVED));
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! The services stores in memory: the reference behaviour the contract suite pins down, and the
-//! storage of the use-case tests. The organisations, people and reference terms the records name
-//! are registered on the fake by the test (in the system they are the registry's).
+//! storage of the use-case tests. The organisations, people, reference terms and consents the
+//! records name come from [`Records`]: the fake's own (registered by the test), or in the
+//! system's in-memory assembly the registry's and privacy's fakes.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -33,10 +34,42 @@ struct State {
     referrals: BTreeMap<ReferralId, Referral>,
     deliveries: Vec<Delivery>,
     cases: BTreeMap<CaseId, AdvocacyCase>,
+}
+
+/// What the rest of the system holds that services records name.
+#[async_trait]
+pub trait Records: Send + Sync {
+    /// Whether every organisation and every person exists.
+    async fn exist(&self, organizations: &[OrganizationId], people: &[PersonId]) -> bool;
+    /// The reference terms.
+    async fn terms(&self) -> Vec<Term>;
+    /// Whether the person consented to share their data with the organisation for referrals.
+    async fn consented(&self, person: PersonId, organization: OrganizationId) -> bool;
+}
+
+/// Records of the fake's own, registered by a test.
+#[derive(Default)]
+struct OwnRecords {
     organizations: HashSet<OrganizationId>,
     people: HashSet<PersonId>,
     terms: Vec<Term>,
     consents: HashSet<(PersonId, OrganizationId)>,
+}
+
+#[async_trait]
+impl Records for Mutex<OwnRecords> {
+    async fn exist(&self, organizations: &[OrganizationId], people: &[PersonId]) -> bool {
+        let own = self.lock().expect("not poisoned");
+        organizations.iter().all(|o| own.organizations.contains(o)) && people.iter().all(|p| own.people.contains(p))
+    }
+
+    async fn terms(&self) -> Vec<Term> {
+        self.lock().expect("not poisoned").terms.clone()
+    }
+
+    async fn consented(&self, person: PersonId, organization: OrganizationId) -> bool {
+        self.lock().expect("not poisoned").consents.contains(&(person, organization))
+    }
 }
 
 /// Every services store in memory, auditing into an in-memory log.
@@ -44,6 +77,8 @@ struct State {
 pub struct InMemoryServices {
     state: Arc<Mutex<State>>,
     audit: MemoryAuditLog,
+    own: Arc<Mutex<OwnRecords>>,
+    records: Arc<dyn Records>,
 }
 
 type Stored<T> = Result<T, StoreError<Conflict>>;
@@ -57,9 +92,24 @@ fn stale<T>() -> Stored<T> {
 }
 
 impl InMemoryServices {
-    /// Empty stores writing their audit rows into `audit`.
+    /// Empty stores writing their audit rows into `audit`, naming the records a test registers
+    /// on them ([`InMemoryServices::add_organization`]...).
     pub fn new(audit: MemoryAuditLog) -> Self {
-        Self { state: Arc::default(), audit }
+        let own: Arc<Mutex<OwnRecords>> = Arc::default();
+        Self { state: Arc::default(), audit, records: own.clone(), own }
+    }
+
+    /// Empty stores writing their audit rows into `audit`, naming the records `records` holds.
+    pub fn over(audit: MemoryAuditLog, records: Arc<dyn Records>) -> Self {
+        Self { state: Arc::default(), audit, own: Arc::default(), records }
+    }
+
+    fn own(&self) -> MutexGuard<'_, OwnRecords> {
+        self.own.lock().expect("not poisoned")
+    }
+
+    async fn exist(&self, organizations: &[OrganizationId], people: &[PersonId]) -> bool {
+        self.records.exist(organizations, people).await
     }
 
     /// Every port over these stores.
@@ -78,27 +128,53 @@ impl InMemoryServices {
 
     /// Registers an organisation records may name.
     pub fn add_organization(&self, id: OrganizationId) {
-        self.state().organizations.insert(id);
+        self.own().organizations.insert(id);
     }
 
     /// Registers a person records may name.
     pub fn add_person(&self, id: PersonId) {
-        self.state().people.insert(id);
+        self.own().people.insert(id);
     }
 
     /// Sets the reference terms.
     pub fn set_terms(&self, terms: Vec<Term>) {
-        self.state().terms = terms;
+        self.own().terms = terms;
     }
 
     /// Records (or, with `false`, withdraws) a person's consent to share their data with an
     /// organisation for referrals.
     pub fn set_consent(&self, person: PersonId, organization: OrganizationId, given: bool) {
-        let mut state = self.state();
+        let mut own = self.own();
         if given {
-            state.consents.insert((person, organization));
+            own.consents.insert((person, organization));
         } else {
-            state.consents.remove(&(person, organization));
+            own.consents.remove(&(person, organization));
+        }
+    }
+
+    /// Removes the person's texts from every record about them, by the domain's rule (the
+    /// in-memory counterpart of storage's personal-data hook); idempotent.
+    pub fn anonymise_person(&self, person: PersonId) {
+        use crate::rules::anonymise;
+        let mut state = self.state();
+        let mut theirs = Vec::new();
+        for request in state.requests.values_mut().filter(|r| r.applicant.person() == Some(person)) {
+            *request = anonymise::request(request);
+            theirs.push(request.id);
+        }
+        for event in state.history.iter_mut().filter(|e| theirs.contains(&e.request)) {
+            *event = anonymise::event(event);
+        }
+        for case in state.cases.values_mut().filter(|c| theirs.contains(&c.request)) {
+            *case = anonymise::case(case);
+        }
+        for referral in state.referrals.values_mut().filter(|r| r.person == person) {
+            *referral = anonymise::referral(referral);
+        }
+        for delivery in
+            state.deliveries.iter_mut().filter(|d| matches!(d.recipient, Recipient::Person(p) if p == person))
+        {
+            *delivery = anonymise::delivery(delivery);
         }
     }
 
@@ -113,10 +189,22 @@ impl InMemoryServices {
 }
 
 fn request_holds(state: &State, request: &Request) -> bool {
-    let applicant_known = request.applicant.organization().is_none_or(|o| state.organizations.contains(&o))
-        && request.applicant.person().is_none_or(|p| state.people.contains(&p));
-    let service_known = request.service.is_none_or(|s| state.catalogue.contains_key(&s));
-    applicant_known && service_known
+    request.service.is_none_or(|s| state.catalogue.contains_key(&s))
+}
+
+/// The organisations and people a delivery names.
+fn delivery_parties(delivery: &Delivery) -> (Vec<OrganizationId>, Vec<PersonId>) {
+    let mut people = Vec::new();
+    let mut organizations = Vec::new();
+    match &delivery.recipient {
+        Recipient::Organization(id) => organizations.push(*id),
+        Recipient::Person(id) => people.push(*id),
+        Recipient::Group { .. } => {}
+    }
+    if let Deliverer::Volunteer(id) = &delivery.delivered_by {
+        people.push(*id);
+    }
+    (organizations, people)
 }
 
 fn delivery_holds(state: &State, delivery: &Delivery) -> bool {
@@ -124,16 +212,7 @@ fn delivery_holds(state: &State, delivery: &Delivery) -> bool {
         DeliveredService::Catalogue(id) => state.catalogue.contains_key(&id),
         DeliveredService::Directory(id) => state.directory.contains_key(&id),
     };
-    let recipient = match &delivery.recipient {
-        Recipient::Organization(id) => state.organizations.contains(id),
-        Recipient::Person(id) => state.people.contains(id),
-        Recipient::Group { .. } => true,
-    };
-    let by = match &delivery.delivered_by {
-        Deliverer::Volunteer(id) => state.people.contains(id),
-        Deliverer::Staff(_) => true,
-    };
-    service && recipient && by && delivery.request.is_none_or(|r| state.requests.contains_key(&r))
+    service && delivery.request.is_none_or(|r| state.requests.contains_key(&r))
 }
 
 #[async_trait]
@@ -192,12 +271,12 @@ fn serves(service: &DirectoryService, filter: &DirectoryFilter) -> bool {
 #[async_trait]
 impl DirectoryRepo for InMemoryServices {
     async fn insert(&self, service: &DirectoryService, audit: &AuditEvent) -> Stored<()> {
+        if !self.exist(&[service.provider], &[]).await {
+            return missing();
+        }
         self.change(audit, |state| {
             if state.directory.contains_key(&service.id) {
                 return Err(StoreError::unavailable("duplicate id"));
-            }
-            if !state.organizations.contains(&service.provider) {
-                return missing();
             }
             state.directory.insert(service.id, service.clone());
             Ok(())
@@ -285,6 +364,11 @@ fn number_year(received_on: NaiveDate) -> String {
 #[async_trait]
 impl RequestRepo for InMemoryServices {
     async fn insert(&self, request: &Request, event: &RequestEvent, audit: &AuditEvent) -> Stored<String> {
+        let organizations: Vec<OrganizationId> = request.applicant.organization().into_iter().collect();
+        let people: Vec<PersonId> = request.applicant.person().into_iter().collect();
+        if !self.exist(&organizations, &people).await {
+            return missing();
+        }
         self.change(audit, |state| {
             if state.requests.contains_key(&request.id) {
                 return Err(StoreError::unavailable("duplicate id"));
@@ -304,6 +388,11 @@ impl RequestRepo for InMemoryServices {
     }
 
     async fn update(&self, request: &Request, event: &RequestEvent, audit: &AuditEvent) -> Stored<()> {
+        let organizations: Vec<OrganizationId> = request.applicant.organization().into_iter().collect();
+        let people: Vec<PersonId> = request.applicant.person().into_iter().collect();
+        if !self.exist(&organizations, &people).await {
+            return missing();
+        }
         self.change(audit, |state| {
             let Some(stored) = state.requests.get(&request.id) else { return stale() };
             if stored.version != request.version - 1 {
@@ -388,12 +477,14 @@ impl RequestRepo for InMemoryServices {
 #[async_trait]
 impl ReferralRepo for InMemoryServices {
     async fn insert(&self, referral: &Referral, event: &RequestEvent, audit: &AuditEvent) -> Stored<()> {
+        if !self.exist(&[referral.provider], &[referral.person]).await {
+            return missing();
+        }
         self.change(audit, |state| {
             if state.referrals.contains_key(&referral.id) {
                 return Err(StoreError::unavailable("duplicate id"));
             }
             let known = state.requests.contains_key(&referral.request)
-                && state.people.contains(&referral.person)
                 && state.directory.get(&referral.service).is_some_and(|s| s.provider == referral.provider)
                 && event.request == referral.request;
             if !known {
@@ -450,6 +541,15 @@ impl ReferralRepo for InMemoryServices {
 #[async_trait]
 impl DeliveryRepo for InMemoryServices {
     async fn insert_all(&self, deliveries: &[Delivery], audit: &AuditEvent) -> Stored<()> {
+        let (mut organizations, mut people) = (Vec::new(), Vec::new());
+        for delivery in deliveries {
+            let (o, p) = delivery_parties(delivery);
+            organizations.extend(o);
+            people.extend(p);
+        }
+        if !self.exist(&organizations, &people).await {
+            return missing();
+        }
         self.change(audit, |state| {
             if !deliveries.iter().all(|d| delivery_holds(state, d)) {
                 return missing();
@@ -541,10 +641,10 @@ impl CaseRepo for InMemoryServices {
 #[async_trait]
 impl Parties for InMemoryServices {
     async fn terms(&self) -> Result<Vec<Term>, StoreError> {
-        Ok(self.state().terms.clone())
+        Ok(self.records.terms().await)
     }
 
     async fn consented_to_share(&self, person: PersonId, organization: OrganizationId) -> Result<bool, StoreError> {
-        Ok(self.state().consents.contains(&(person, organization)))
+        Ok(self.records.consented(person, organization).await)
     }
 }

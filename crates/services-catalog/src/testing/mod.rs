@@ -5,7 +5,7 @@ pub mod contract;
 pub mod fixtures;
 pub mod memory;
 
-pub use memory::InMemoryServices;
+pub use memory::{InMemoryServices, Records};
 
 use std::sync::Arc;
 
