@@ -11,6 +11,7 @@ mod m20261127_000004_privacy;
 mod m20261201_000005_account_unlock;
 mod m20261201_000006_audit_origin;
 mod m20261201_000007_keyset_indexes;
+mod m20261202_000008_services;
 
 /// The ordered list of migrations.
 #[derive(Debug)]
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_account_unlock::Migration),
             Box::new(m20261201_000006_audit_origin::Migration),
             Box::new(m20261201_000007_keyset_indexes::Migration),
+            Box::new(m20261202_000008_services::Migration),
         ]
     }
 }

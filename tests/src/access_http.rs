@@ -340,6 +340,7 @@ async fn a_person_appears_in_the_public_directory_only_with_a_distribution_conse
         purpose: "ngo_contacts".into(),
         categories: vec!["name".into(), "phone".into()],
         document: "Согласие П-1".into(),
+        recipient: None,
     };
     privacy.record_consent(&admin, processing).await.expect("processing consent");
     assert_eq!(contacts().await, json!([]), "a processing consent does not make anyone public");
@@ -349,6 +350,7 @@ async fn a_person_appears_in_the_public_directory_only_with_a_distribution_conse
         purpose: "newsletter".into(),
         categories: vec!["name".into(), "position".into(), "phone".into()],
         document: "Согласие Р-0 (рассылка)".into(),
+        recipient: None,
     };
     privacy.record_consent(&admin, newsletter).await.expect("distribution consent for a newsletter");
     assert_eq!(contacts().await, json!([]), "a distribution consent for another purpose does not publish");
@@ -358,6 +360,7 @@ async fn a_person_appears_in_the_public_directory_only_with_a_distribution_conse
         purpose: "public_directory".into(),
         categories: vec!["name".into(), "position".into()],
         document: "Согласие Р-1".into(),
+        recipient: None,
     };
     let consent = privacy.record_consent(&admin, distribution).await.expect("distribution consent");
     assert_eq!(

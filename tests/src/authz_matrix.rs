@@ -235,6 +235,7 @@ async fn world(server: Server) -> World {
         purpose: "ngo_contacts".into(),
         categories: vec!["name".into()],
         document: "Согласие А-1".into(),
+        recipient: None,
     };
     let consent = privacy.record_consent(&admin, consent).await.expect("consent");
     let request = privacy.register_request(&admin, person.id, None).await.expect("request");

@@ -329,6 +329,7 @@ async fn the_public_directory_in_the_browser_shows_a_consented_contact_and_hides
             purpose: "public_directory".into(),
             categories: vec!["name".into(), "position".into(), "phone".into()],
             document: format!("Согласие {last}"),
+            recipient: None,
         };
         consents.push(gw.system.services.privacy.record_consent(&admin, consent).await.expect("a consent"));
     }

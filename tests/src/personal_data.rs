@@ -87,6 +87,7 @@ async fn person(
         purpose: "ngo_contacts".into(),
         categories: vec!["name".into(), "phone".into()],
         document: document.clone(),
+        recipient: None,
     };
     services.privacy.record_consent(&admin, consent).await.expect("consent");
     services.privacy.register_request(&admin, person.id, None).await.expect("request");

@@ -80,6 +80,7 @@ impl TestGateway {
                     Db::Postgres(url) => Some(url),
                 },
                 profile: None,
+                catalogue: None,
                 permissions: None,
                 audit_key_file: None,
             },

@@ -248,7 +248,7 @@ fn every_port_has_a_contract_suite_run_on_its_fakes_and_on_both_databases() {
                 );
             }
         }
-        let suite = format!("the_{name}_ports_keep_the_contract");
+        let suite = format!("the_{}_ports_keep_the_contract", name.replace('-', "_"));
         assert!(
             sources_of(&krate).contains(&format!("fn {suite}_in_memory")),
             "{krate}: no test `{suite}_in_memory` runs the contract on the in-memory fakes"

@@ -398,6 +398,7 @@ pub async fn record_consent(
         purpose: field(&fields, "purpose").unwrap_or_default().to_owned(),
         categories: fields.iter().filter(|(k, _)| k == "categories").map(|(_, v)| v.clone()).collect(),
         document: field(&fields, "document").unwrap_or_default().to_owned(),
+        recipient: None,
     };
     let outcome = console.services.privacy.record_consent(&visit.actor, new).await;
     back_to_card(&console, visit, id, "consent", outcome)

@@ -444,6 +444,7 @@ async fn the_public_directory_shows_a_consented_contact_and_hides_a_withdrawn_on
             purpose: "public_directory".into(),
             categories: vec!["name".into(), "position".into(), "phone".into()],
             document: format!("Согласие {last}"),
+            recipient: None,
         };
         consents.push(w.system.services.privacy.record_consent(&admin, consent).await.expect("consent"));
     }
@@ -968,6 +969,7 @@ async fn an_anonymised_person_leaves_the_public_directory_although_their_consent
         purpose: "public_directory".into(),
         categories: vec!["name".into(), "position".into(), "phone".into()],
         document: "Р-9".into(),
+        recipient: None,
     };
     w.system.services.privacy.record_consent(&admin, consent).await.expect("a consent");
     let mut visitor = Browser::new(&w.app);

@@ -20,8 +20,14 @@ fn median(mut samples: Vec<f64>) -> f64 {
 async fn main() -> anyhow::Result<()> {
     let samples: usize = std::env::args().nth(1).map(|s| s.parse()).transpose()?.unwrap_or(200);
     let dir = std::env::temp_dir().join(format!("nko-login-timing-{}", std::process::id()));
-    let settings =
-        Settings { data_dir: dir.clone(), database_url: None, profile: None, permissions: None, audit_key_file: None };
+    let settings = Settings {
+        data_dir: dir.clone(),
+        database_url: None,
+        profile: None,
+        catalogue: None,
+        permissions: None,
+        audit_key_file: None,
+    };
     let unlimited = LoginLimits {
         per_peer: usize::MAX,
         failures_per_pair: usize::MAX,

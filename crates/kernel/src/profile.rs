@@ -20,12 +20,22 @@ pub enum TermKind {
     ActivityArea,
     /// Target groups: 442-FZ art. 15 circumstances and 124-FZ categories.
     TargetGroup,
+    /// Types of social services (442-FZ art. 20 and 21).
+    ServiceType,
+    /// Forms of social service (442-FZ art. 19, and remote).
+    ServiceForm,
 }
 
 impl TermKind {
     /// Every kind, in a stable order.
-    pub const ALL: [TermKind; 4] =
-        [TermKind::Municipality, TermKind::LegalForm, TermKind::ActivityArea, TermKind::TargetGroup];
+    pub const ALL: [TermKind; 6] = [
+        TermKind::Municipality,
+        TermKind::LegalForm,
+        TermKind::ActivityArea,
+        TermKind::TargetGroup,
+        TermKind::ServiceType,
+        TermKind::ServiceForm,
+    ];
 
     /// The stable snake_case name used in storage and in files.
     pub fn as_str(self) -> &'static str {
@@ -34,6 +44,8 @@ impl TermKind {
             TermKind::LegalForm => "legal_form",
             TermKind::ActivityArea => "activity_area",
             TermKind::TargetGroup => "target_group",
+            TermKind::ServiceType => "service_type",
+            TermKind::ServiceForm => "service_form",
         }
     }
 
@@ -115,6 +127,10 @@ struct ProfileFile {
     activity_areas: Vec<Term>,
     #[serde(default)]
     target_groups: Vec<Term>,
+    #[serde(default)]
+    service_types: Vec<Term>,
+    #[serde(default)]
+    service_forms: Vec<Term>,
 }
 
 /// Why a profile cannot be used.
@@ -160,6 +176,8 @@ impl RegionProfile {
             (TermKind::LegalForm, file.legal_forms),
             (TermKind::ActivityArea, file.activity_areas),
             (TermKind::TargetGroup, file.target_groups),
+            (TermKind::ServiceType, file.service_types),
+            (TermKind::ServiceForm, file.service_forms),
         ];
         let mut terms = Vec::new();
         for (kind, list) in lists {
@@ -209,6 +227,12 @@ mod tests {
         [[target_groups]]
         code = "homelessness"
         name_ru = "Бездомность"
+        [[service_types]]
+        code = "social_legal"
+        name_ru = "Социально-правовые"
+        [[service_forms]]
+        code = "remote"
+        name_ru = "Дистанционно"
     "#;
 
     #[test]
@@ -216,7 +240,7 @@ mod tests {
         let profile = RegionProfile::parse(MINIMAL).unwrap();
         let forms: Vec<_> = profile.terms_of(TermKind::LegalForm).map(|t| t.code.as_str()).collect();
         assert_eq!(forms, ["ano"]);
-        assert_eq!(profile.terms.len(), 4);
+        assert_eq!(profile.terms.len(), 6);
     }
 
     #[test]

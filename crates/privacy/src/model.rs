@@ -52,6 +52,9 @@ pub struct Consent {
     pub purpose: String,
     /// The categories of data covered (for a distribution consent: the fields that may be shown).
     pub categories: Vec<String>,
+    /// The third party the data may go to, when the consent names one (a referral to an NGO):
+    /// 152-FZ asks a consent to transfer data to name who receives them.
+    pub recipient: Option<kernel::OrganizationId>,
     /// The document's identifier and version (since 1 September 2025 a consent is its own
     /// document, with one purpose).
     pub document: String,

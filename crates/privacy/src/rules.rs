@@ -119,6 +119,13 @@ pub fn check_new_consent(new: &Consent, existing: &[Consent]) -> Result<(), Priv
         if c.kind != new.kind {
             return Err(PrivacyRuleError::OneKindPerDocument { document: new.document.clone(), other: c.kind.code() });
         }
+        if c.recipient != new.recipient {
+            let to = |r: Option<kernel::OrganizationId>| r.map_or("—".to_owned(), |r| r.0.to_string());
+            return Err(PrivacyRuleError::OnePurposePerDocument {
+                document: new.document.clone(),
+                other: format!("{} → {}", c.purpose, to(c.recipient)),
+            });
+        }
         if c.subject == new.subject && c.kind == new.kind && c.is_active() {
             return Err(PrivacyRuleError::AlreadyGiven {
                 kind: new.kind.code(),
@@ -196,6 +203,7 @@ mod tests {
             purpose: purpose.into(),
             categories: vec!["name".into()],
             document: document.into(),
+            recipient: None,
             given_at: chrono::DateTime::from_timestamp(1_780_000_000, 0).expect("valid"),
             recorded_by: "coordinator".into(),
             withdrawn_at: None,
@@ -224,6 +232,14 @@ mod tests {
             Consent { subject: PersonId(uuid::Uuid::from_u128(2)), ..consent("Согласие №1 v2", "training") };
         assert!(check_new_consent(&another_person, &existing).is_ok());
         assert!(check_new_consent(&consent("Согласие №2 v1", "newsletter"), &existing).is_ok());
+        let to_an_ngo = Consent {
+            recipient: Some(kernel::OrganizationId(uuid::Uuid::from_u128(9))),
+            ..consent("Согласие №1 v2", "training")
+        };
+        assert!(
+            matches!(check_new_consent(&to_an_ngo, &existing), Err(PrivacyRuleError::OnePurposePerDocument { .. })),
+            "one document names one recipient"
+        );
         assert_eq!(
             check_new_consent(&consent("Согласие №1 v2", "newsletter"), &existing),
             Err(PrivacyRuleError::OnePurposePerDocument {

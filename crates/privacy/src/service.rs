@@ -62,6 +62,8 @@ pub struct NewConsent {
     pub categories: Vec<String>,
     /// The document and its version.
     pub document: String,
+    /// The organisation the data may go to (a processing consent for referrals names it).
+    pub recipient: Option<kernel::OrganizationId>,
 }
 
 /// What a run of destruction did.
@@ -121,6 +123,7 @@ impl Privacy {
             purpose: code("purpose", &new.purpose)?,
             categories,
             document,
+            recipient: new.recipient,
             given_at: self.gate.clock().now(),
             recorded_by: actor.login.clone(),
             withdrawn_at: None,

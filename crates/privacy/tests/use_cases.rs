@@ -66,6 +66,7 @@ fn consent(subject: PersonId, kind: ConsentKind, purpose: &str, document: &str) 
         purpose: purpose.into(),
         categories: vec!["name".into(), "phone".into()],
         document: document.into(),
+        recipient: None,
     }
 }
 
@@ -378,6 +379,7 @@ mod properties {
                         purpose: (*purpose).into(),
                         categories: categories.iter().map(|c| CATEGORIES[*c].to_owned()).collect(),
                         document: format!("Документ {n}"),
+                        recipient: None,
                     };
                     let recorded = w.privacy.record_consent(&coordinator, new).await.expect("recorded");
                     if *withdrawn {

@@ -72,6 +72,7 @@ async fn world(db: Database) -> World {
             purpose: "ngo_contacts".into(),
             categories: vec!["name".into(), "phone".into()],
             document: format!("Согласие {last} v1"),
+            recipient: None,
         };
         privacy.record_consent(&admin, consent).await.expect("consent");
         privacy.register_request(&admin, person.id, None).await.expect("request");
@@ -240,6 +241,7 @@ async fn only_a_distribution_consent_for_the_directory_publishes(w: World) {
         purpose: purpose.into(),
         categories: vec!["name".into(), "phone".into()],
         document: document.into(),
+        recipient: None,
     };
     let consents = SqlPrivacy::new(w.db.clone(), vec![Arc::new(RegistryPersonalData)]).ports().consents;
     let both = [w.anna, w.boris];
@@ -279,6 +281,7 @@ async fn parallel_consents_from_one_document_keep_one_purpose(w: World) {
         purpose,
         categories: vec!["name".into()],
         document: document.into(),
+        recipient: None,
     };
     let race = |consents: Vec<NewConsent>| {
         let tasks: Vec<_> = consents
@@ -391,6 +394,7 @@ async fn the_export_of_a_person_with_an_account_holds_no_credential_and_the_audi
         purpose: PUBLIC_DIRECTORY.into(),
         categories: vec!["name".into()],
         document: "Согласие Р-5".into(),
+        recipient: None,
     };
     w.privacy.record_consent(&staff, directory).await.expect("consent");
     let trainer = fixtures::actor(Role::Trainer, None, None);

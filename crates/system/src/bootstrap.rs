@@ -11,6 +11,7 @@ use storage::{Database, SqlAudit};
 use storage_access::SqlAccess;
 use storage_privacy::SqlPrivacy;
 use storage_registry::SqlRegistry;
+use storage_services::SqlServices;
 
 use crate::services::{Ports, Services};
 use crate::settings::Settings;
@@ -81,7 +82,14 @@ pub async fn with_audit_keys(settings: &Settings, db: Database, check: KeyCheck)
 /// Every action the use cases ask the permission policy about: the policy file must list
 /// exactly these.
 pub fn actions() -> Vec<Action> {
-    [registry::actions::ACTIONS, access::ACTIONS, audit::ACTIONS, privacy::actions::ACTIONS].concat()
+    [
+        registry::actions::ACTIONS,
+        access::ACTIONS,
+        audit::ACTIONS,
+        privacy::actions::ACTIONS,
+        services_catalog::actions::ACTIONS,
+    ]
+    .concat()
 }
 
 /// A permission policy, checked against every action the code asks about.
@@ -103,20 +111,42 @@ pub async fn services(
         registry: SqlRegistry::new(db.clone()).ports(),
         access: SqlAccess::new(db.clone()).ports(),
         privacy: SqlPrivacy::new(db.clone(), crate::personal_data::hooks()).ports(),
+        catalog: SqlServices::new(db.clone()).ports(),
     };
     Services::assemble(ports, clock, policy, limits).await
 }
 
-/// Loads the profile's reference lists into the database as `actor`; returns how many terms it has.
-pub async fn seed(services: &Services, actor: &Actor, profile_text: &str) -> anyhow::Result<usize> {
+/// What loading the profile and the catalogue stored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Seeded {
+    /// Reference terms in the profile.
+    pub terms: usize,
+    /// What loading the centre's catalogue changed.
+    pub catalogue: services_catalog::service::SeedReport,
+}
+
+/// Loads the profile's reference lists and the centre's catalogue into the database as `actor`.
+pub async fn seed(
+    services: &Services,
+    actor: &Actor,
+    profile_text: &str,
+    catalogue_text: &str,
+) -> anyhow::Result<Seeded> {
     let profile = RegionProfile::parse(profile_text).context("the region profile is not valid")?;
+    let entries = services_catalog::service::parse_catalogue(catalogue_text).context("the catalogue is not valid")?;
     services
         .registry
         .seed_references(actor, &profile.terms)
         .await
         .map_err(|e| anyhow::anyhow!("{} / {e}", kernel::Localized::message(&e, kernel::Lang::Ru)))
         .context("cannot store the reference lists")?;
-    Ok(profile.terms.len())
+    let catalogue = services
+        .catalog
+        .seed_catalogue(actor, &entries)
+        .await
+        .map_err(|e| anyhow::anyhow!("{} / {e}", kernel::Localized::message(&e, kernel::Lang::Ru)))
+        .context("cannot store the catalogue")?;
+    Ok(Seeded { terms: profile.terms.len(), catalogue })
 }
 
 /// Gives a system without accounts its first administrator (with `admin_password`, or a random
@@ -125,7 +155,7 @@ pub async fn seed(services: &Services, actor: &Actor, profile_text: &str) -> any
 pub async fn first_run(
     services: &Services,
     admin_password: Option<&str>,
-    profile_text: impl FnOnce() -> anyhow::Result<String>,
+    profile_text: impl FnOnce() -> anyhow::Result<(String, String)>,
 ) -> anyhow::Result<FirstRun> {
     let mut first_run = FirstRun::default();
     let mut first_admin = None;
@@ -148,7 +178,9 @@ pub async fn first_run(
         let admin = first_admin
             .as_ref()
             .context("the reference lists are empty: load them with `nko seed --as <an administrator's login>`")?;
-        first_run.seeded_terms = seed(services, &actor_of(admin, Channel::Cli, "first-run"), &profile_text()?).await?;
+        let (profile, catalogue) = profile_text()?;
+        let seeded = seed(services, &actor_of(admin, Channel::Cli, "first-run"), &profile, &catalogue).await?;
+        first_run.seeded_terms = seeded.terms;
     }
     Ok(first_run)
 }
@@ -170,7 +202,8 @@ pub async fn open_for_gateway(
     }
     let db = with_audit_keys(settings, db, KeyCheck::Required).await?;
     let services = services(&db, Arc::new(SystemClock), settings.policy()?, limits).await?;
-    let first_run = FirstRun { migrated, ..first_run(&services, admin_password, || settings.profile_text()).await? };
+    let texts = || Ok((settings.profile_text()?, settings.catalogue_text()?));
+    let first_run = FirstRun { migrated, ..first_run(&services, admin_password, texts).await? };
     Ok((System { db, services }, first_run))
 }
 

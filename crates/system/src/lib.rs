@@ -13,4 +13,4 @@ pub mod testing;
 
 pub use bootstrap::{FirstRun, KeyCheck, System};
 pub use services::{DirectoryError, Ports, Services};
-pub use settings::{KALUGA_PROFILE, PERMISSIONS, Settings};
+pub use settings::{CATALOGUE, KALUGA_PROFILE, PERMISSIONS, Settings};

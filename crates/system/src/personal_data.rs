@@ -8,9 +8,10 @@ use std::sync::Arc;
 use storage::PersonalDataHook;
 use storage_access::AccessPersonalData;
 use storage_registry::RegistryPersonalData;
+use storage_services::ServicesPersonalData;
 
 /// The hooks `SqlPrivacy` runs when it anonymises a person (besides privacy's own, which it
 /// always runs): one per domain holding data about people.
 pub fn hooks() -> Vec<Arc<dyn PersonalDataHook>> {
-    vec![Arc::new(RegistryPersonalData), Arc::new(AccessPersonalData)]
+    vec![Arc::new(RegistryPersonalData), Arc::new(AccessPersonalData), Arc::new(ServicesPersonalData)]
 }

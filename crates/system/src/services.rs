@@ -8,6 +8,7 @@ use audit::{AuditLog, Gate};
 use kernel::{Clock, Policy};
 use privacy::{Privacy, PrivacyPorts};
 use registry::{Registry, RegistryPorts};
+use services_catalog::{ServicesCatalog, ServicesPorts};
 
 /// The use cases every frontend serves (the gateway's schemas, the CLI's commands).
 #[derive(Clone)]
@@ -18,6 +19,8 @@ pub struct Services {
     pub access: Arc<Access>,
     /// Consents, subject access requests, destruction.
     pub privacy: Arc<privacy::Privacy>,
+    /// The centre's services, the directory, requests, dispatch, referrals, deliveries, cases.
+    pub catalog: Arc<ServicesCatalog>,
     /// The policy, the audit log and the clock every use case passes.
     pub gate: audit::Gate,
     /// The clock ("today" for active periods).
@@ -35,6 +38,8 @@ pub struct Ports {
     pub access: AccessPorts,
     /// Consents, subject access requests, and the people the data are about.
     pub privacy: PrivacyPorts,
+    /// The services domain's ports.
+    pub catalog: ServicesPorts,
 }
 
 impl Services {
@@ -49,9 +54,11 @@ impl Services {
         let registry = Registry::open(ports.registry, gate.clone()).await.context("cannot load the registry")?;
         let privacy = Privacy::open(ports.privacy, gate.clone()).await.context("cannot open the personal data")?;
         let access = Access::open(ports.access, gate.clone()).await.context("cannot open the accounts")?;
+        let catalog = ServicesCatalog::open(ports.catalog, gate.clone()).await.context("cannot open the services")?;
         Ok(Self {
             registry: Arc::new(registry),
             privacy: Arc::new(privacy),
+            catalog: Arc::new(catalog),
             access: Arc::new(access.with_limits(limits)),
             gate,
             clock,

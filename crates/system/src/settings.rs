@@ -7,6 +7,9 @@ use clap::Args;
 /// The profile shipped with the project, used when no `--profile` is given.
 pub const KALUGA_PROFILE: &str = include_str!("../../../profiles/kaluga.toml");
 
+/// The centre's catalogue shipped with the project, used when no `--catalogue` is given.
+pub const CATALOGUE: &str = include_str!("../../../profiles/services.toml");
+
 /// The permission policy shipped with the project, used when no `--permissions` is given.
 pub const PERMISSIONS: &str = include_str!("../../../profiles/permissions.toml");
 
@@ -22,6 +25,9 @@ pub struct Settings {
     /// Region profile (TOML); default: the Kaluga profile built into the binary.
     #[arg(long, env = "NKO_PROFILE", global = true)]
     pub profile: Option<PathBuf>,
+    /// The centre's catalogue of services (TOML); default: the catalogue built into the binary.
+    #[arg(long, env = "NKO_CATALOGUE", global = true)]
+    pub catalogue: Option<PathBuf>,
     /// Permission policy (TOML); default: the policy built into the binary.
     #[arg(long, env = "NKO_PERMISSIONS", global = true)]
     pub permissions: Option<PathBuf>,
@@ -61,6 +67,17 @@ impl Settings {
                 std::fs::read_to_string(path).with_context(|| format!("cannot read the profile {}", path.display()))
             }
             None => Ok(KALUGA_PROFILE.to_owned()),
+        }
+    }
+
+    /// The text of the centre's catalogue in effect.
+    pub fn catalogue_text(&self) -> anyhow::Result<String> {
+        use anyhow::Context as _;
+        match &self.catalogue {
+            Some(path) => {
+                std::fs::read_to_string(path).with_context(|| format!("cannot read the catalogue {}", path.display()))
+            }
+            None => Ok(CATALOGUE.to_owned()),
         }
     }
 }

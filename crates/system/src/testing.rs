@@ -16,10 +16,11 @@ use privacy::testing::{HeldPeople, InMemoryPrivacy};
 use registry::RegistryPorts;
 use registry::rules::anonymise::bears_removed_names;
 use registry::testing::InMemoryRegistry;
+use services_catalog::testing::{InMemoryServices, Records};
 
 use crate::bootstrap::{FirstRun, checked_policy, first_run};
 use crate::services::{Ports, Services};
-use crate::settings::{KALUGA_PROFILE, PERMISSIONS};
+use crate::settings::{CATALOGUE, KALUGA_PROFILE, PERMISSIONS};
 
 /// The use cases on the in-memory fakes, and the log they all write into.
 pub struct InMemory {
@@ -63,12 +64,52 @@ impl BoundRecords for RegistryRecords {
     }
 }
 
+/// The registry's and privacy's fakes as the records services rows name: organisations, people,
+/// reference terms, referral consents (on a database the services adapter reads their tables).
+struct ServiceRecords {
+    registry: RegistryPorts,
+    /// Set once privacy's fake exists (it holds the services fake among every domain's people).
+    privacy: Arc<std::sync::OnceLock<privacy::PrivacyPorts>>,
+}
+
+#[async_trait]
+impl Records for ServiceRecords {
+    async fn exist(&self, organizations: &[OrganizationId], people: &[PersonId]) -> bool {
+        let found_organizations = self.registry.organizations.get_many(organizations).await.map(|o| o.len());
+        let found_people = self.registry.people.get_many(people).await.map(|p| p.len());
+        let distinct = |n: usize, ids: usize| n == ids;
+        let mut o = organizations.to_vec();
+        o.sort();
+        o.dedup();
+        let mut p = people.to_vec();
+        p.sort();
+        p.dedup();
+        found_organizations.is_ok_and(|n| distinct(n, o.len())) && found_people.is_ok_and(|n| distinct(n, p.len()))
+    }
+
+    async fn terms(&self) -> Vec<kernel::Term> {
+        self.registry.references.all().await.unwrap_or_default()
+    }
+
+    async fn consented(&self, person: PersonId, organization: OrganizationId) -> bool {
+        let Some(privacy) = self.privacy.get() else { return false };
+        let consents = privacy.consents.of_subject(person).await.unwrap_or_default();
+        consents.iter().any(|c| {
+            c.is_active()
+                && c.kind == privacy::ConsentKind::Processing
+                && c.purpose == services_catalog::ports::REFERRAL_CONSENT_PURPOSE
+                && c.recipient == Some(organization)
+        })
+    }
+}
+
 /// The people of every in-memory domain as privacy's fake sees them, as `personal_data::hooks`
 /// lists them for the SQL store: the registry holds their records, and anonymising a person also
 /// reaches the accounts bound to them.
 struct EveryDomain {
     registry: InMemoryRegistry,
     access: InMemoryAccess,
+    services: InMemoryServices,
 }
 
 impl HeldPeople for EveryDomain {
@@ -83,6 +124,7 @@ impl HeldPeople for EveryDomain {
     fn anonymise(&self, person: PersonId) {
         self.registry.anonymise(person);
         self.access.anonymise_person(person);
+        self.services.anonymise_person(person);
     }
 
     fn export(&self, person: PersonId) -> BTreeMap<String, Vec<serde_json::Value>> {
@@ -97,14 +139,23 @@ pub async fn in_memory(clock: Arc<dyn Clock>, admin_password: &str, limits: Logi
     let audit = MemoryAuditLog::default();
     let registry = InMemoryRegistry::with_audit(audit.clone());
     let access = InMemoryAccess::over(audit.clone(), Arc::new(RegistryRecords(registry.ports())));
+    let registry_ports = registry.ports();
+    let privacy_ports = Arc::new(std::sync::OnceLock::new());
+    let records = ServiceRecords { registry: registry_ports.clone(), privacy: privacy_ports.clone() };
+    let services = InMemoryServices::over(audit.clone(), Arc::new(records));
+    let every = EveryDomain { registry, access: access.clone(), services: services.clone() };
+    let privacy = InMemoryPrivacy::over(audit.clone(), Arc::new(every)).ports();
+    privacy_ports.set(privacy.clone()).unwrap_or_else(|_| unreachable!("set once, here"));
     let ports = Ports {
         audit: Arc::new(audit.clone()),
-        registry: registry.ports(),
+        registry: registry_ports,
         access: access.ports(),
-        privacy: InMemoryPrivacy::over(audit.clone(), Arc::new(EveryDomain { registry, access })).ports(),
+        privacy,
+        catalog: services.ports(),
     };
     let services = Services::assemble(ports, clock, checked_policy(PERMISSIONS)?, limits).await?;
-    let first_run = first_run(&services, Some(admin_password), || Ok(KALUGA_PROFILE.to_owned())).await?;
+    let texts = || Ok((KALUGA_PROFILE.to_owned(), CATALOGUE.to_owned()));
+    let first_run = first_run(&services, Some(admin_password), texts).await?;
     Ok(InMemory { services, audit, first_run })
 }
 
@@ -155,6 +206,7 @@ mod tests {
             purpose: "ngo_contacts".into(),
             categories: vec!["name".into()],
             document: "Согласие Ивановой".into(),
+            recipient: None,
         };
         system.services.privacy.record_consent(&admin, consent).await.expect("a consent of a registry person");
         let volunteer = access::Assignment { person: Some(person.id), ..access::Assignment::role(Role::Volunteer) };

@@ -162,6 +162,7 @@ impl PrivacyMutation {
             purpose: input.purpose,
             categories: input.categories,
             document: input.document,
+            recipient: None,
         };
         Ok(services(ctx).privacy.record_consent(actor, new).await.gql(ctx)?.into())
     }

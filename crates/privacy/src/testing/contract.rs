@@ -91,6 +91,7 @@ fn consent(n: u128, subject: PersonId, kind: ConsentKind, purpose: &str, documen
         purpose: purpose.into(),
         categories: vec!["name".into(), "phone".into()],
         document: document.into(),
+        recipient: (kind == ConsentKind::Processing).then_some(kernel::OrganizationId(Uuid::from_u128(1))),
         given_at: at(given),
         recorded_by: "coordinator".into(),
         withdrawn_at: None,

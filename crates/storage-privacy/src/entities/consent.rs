@@ -13,6 +13,7 @@ pub struct Model {
     pub purpose: String,
     pub categories: String,
     pub document: String,
+    pub recipient_id: Option<Uuid>,
     pub given_at: DateTimeUtc,
     pub recorded_by: String,
     pub withdrawn_at: Option<DateTimeUtc>,

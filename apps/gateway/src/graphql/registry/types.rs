@@ -53,6 +53,8 @@ mirror_enum! {
         LegalForm => "Organisational-legal forms.",
         ActivityArea => "Activity areas (7-FZ art. 31.1).",
         TargetGroup => "Target groups (442-FZ art. 15, 124-FZ).",
+        ServiceType => "Types of social services (442-FZ art. 20-22).",
+        ServiceForm => "Forms of social service (442-FZ art. 19, and remote).",
     }
 }
 

@@ -1,0 +1,38 @@
+//! A referral's state machine: the NGO accepts or declines a pending referral and completes an
+//! accepted one; the centre revokes one not finished yet.
+
+use crate::model::referral::ReferralState;
+
+/// What is done to a referral.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReferralStep {
+    /// The NGO takes the person.
+    Accept,
+    /// The NGO cannot take the person.
+    Decline,
+    /// The service was given.
+    Complete,
+    /// The centre withdraws it.
+    Revoke,
+}
+
+crate::coded!(ReferralStep { Accept => "accept", Decline => "decline", Complete => "complete", Revoke => "revoke" });
+
+impl ReferralStep {
+    /// Whether the provider's representative may take this step (the centre takes every step).
+    pub fn is_the_providers(self) -> bool {
+        !matches!(self, ReferralStep::Revoke)
+    }
+}
+
+/// The state `step` leads to from `from`, or `None` when it may not follow it.
+pub fn target(from: ReferralState, step: ReferralStep) -> Option<ReferralState> {
+    use ReferralState::*;
+    match (from, step) {
+        (Pending, ReferralStep::Accept) => Some(Accepted),
+        (Pending, ReferralStep::Decline) => Some(Declined),
+        (Accepted, ReferralStep::Complete) => Some(Completed),
+        (Pending | Accepted, ReferralStep::Revoke) => Some(Revoked),
+        _ => None,
+    }
+}
