@@ -239,6 +239,7 @@ async fn world(server: Server) -> World {
     };
     let consent = privacy.record_consent(&admin, consent).await.expect("consent");
     let request = privacy.register_request(&admin, person.id, None).await.expect("request");
+    let services_world = services_records(services, &admin, a.id, person.id).await;
     let access = &services.access;
     for role in Role::ALL.into_iter().filter(|r| !matches!(r, Role::Admin | Role::Anonymous)) {
         let assignment = Assignment {
@@ -272,8 +273,78 @@ async fn world(server: Server) -> World {
         ("$CONSENT", consent.id.0.to_string()),
         ("$REQUEST", request.id.0.to_string()),
         ("$SPARE", "spare".to_owned()),
+        ("$CATALOGUE_SERVICE", services_world.catalogue),
+        ("$SERVICE_A", services_world.service),
+        ("$SERVICE_REQUEST", services_world.request),
+        ("$REFERRAL", services_world.referral),
+        ("$CASE", services_world.case),
     ]);
     World { server, values, tokens }
+}
+
+/// The services records the matrix's queries name.
+struct ServicesWorld {
+    catalogue: String,
+    service: String,
+    request: String,
+    referral: String,
+    case: String,
+}
+
+/// A directory service of A, a request from A, a referral of the person to A (with their
+/// consent), and a case from the request.
+async fn services_records(
+    services: &Services,
+    admin: &kernel::Actor,
+    a: registry::model::OrganizationId,
+    person: registry::model::PersonId,
+) -> ServicesWorld {
+    use services_catalog::model::request::{IntakeChannel, RequestKind};
+    use services_catalog::service::{ApplicantInput, CaseInput, DirectoryInput, ReferralInput, RequestInput};
+    let catalog = &services.catalog;
+    let catalogue = catalog.catalogue(admin).await.expect("the catalogue was seeded");
+    let consulting = catalogue.iter().find(|s| s.code.as_str() == "personal_consulting").expect("in the catalogue");
+    let service = DirectoryInput {
+        provider: Some(a),
+        name: "Ночлег".into(),
+        description: "Ночлег и питание".into(),
+        needs: vec!["homelessness".into()],
+        cost: "free".into(),
+        ..Default::default()
+    };
+    let service = catalog.add_service(admin, &service).await.expect("a directory service");
+    let request = RequestInput {
+        kind: RequestKind::Ngo,
+        channel: IntakeChannel::Visit,
+        topic: "Консультация".into(),
+        service: Some(consulting.id),
+        text: "Нужна консультация".into(),
+        attachments: Vec::new(),
+        applicant: ApplicantInput::Organization(a),
+        consent_given: true,
+        received_on: None,
+    };
+    let request = catalog.receive(admin, &request).await.expect("a request");
+    let consent = privacy::NewConsent {
+        subject: person,
+        kind: privacy::ConsentKind::Processing,
+        purpose: services_catalog::ports::REFERRAL_CONSENT_PURPOSE.into(),
+        categories: vec!["name".into(), "phone".into()],
+        document: "Согласие на передачу А-2".into(),
+        recipient: Some(a),
+    };
+    services.privacy.record_consent(admin, consent).await.expect("a referral consent");
+    let referral = ReferralInput { request: request.id, person, service: service.id, note: None };
+    let referral = catalog.refer(admin, &referral).await.expect("a referral");
+    let case = CaseInput { subject: "Защита прав".into(), ..Default::default() };
+    let case = catalog.open_case(admin, request.id, &case).await.expect("a case");
+    ServicesWorld {
+        catalogue: consulting.id.0.to_string(),
+        service: service.id.0.to_string(),
+        request: request.id.0.to_string(),
+        referral: referral.id.0.to_string(),
+        case: case.id.0.to_string(),
+    }
 }
 
 /// The password of a role's account in the matrix (the anonymous caller logs in as admin).

@@ -11,6 +11,7 @@ mod hardening;
 mod logs;
 mod personal_data;
 mod schema_doc;
+mod services_http;
 mod statements;
 mod support;
 mod tidy;

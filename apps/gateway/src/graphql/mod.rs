@@ -9,9 +9,10 @@ pub mod privacy;
 pub mod public;
 pub mod registry;
 pub mod request;
+pub mod services;
 pub mod shared;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use limits::{MAX_COMPLEXITY, MAX_DEPTH, MAX_DIRECTIVES, MAX_PUBLIC_COMPLEXITY};
 
@@ -21,17 +22,28 @@ pub use shared::{Caller, RequestInfo, Services};
 /// The staff schema's queries: one part per area.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct StaffQuery(registry::RegistryQuery, privacy::PrivacyQuery, access::AccessQuery, audit::AuditQuery);
+pub struct StaffQuery(
+    registry::RegistryQuery,
+    privacy::PrivacyQuery,
+    access::AccessQuery,
+    audit::AuditQuery,
+    services::ServicesQuery,
+);
 
 /// The staff schema's mutations: one part per area.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct StaffMutation(registry::RegistryMutation, privacy::PrivacyMutation, access::AccessMutation);
+pub struct StaffMutation(
+    registry::RegistryMutation,
+    privacy::PrivacyMutation,
+    access::AccessMutation,
+    services::ServicesMutation,
+);
 
 /// The staff schema at `/graphql`.
 pub type StaffSchema = Schema<StaffQuery, StaffMutation, EmptySubscription>;
-/// The public directory schema at `/public/graphql`.
-pub type PublicSchema = Schema<public::PublicQuery, EmptyMutation, EmptySubscription>;
+/// The public schema at `/public/graphql`: the directory, the service finder, the appeal form.
+pub type PublicSchema = Schema<public::PublicQuery, public::PublicMutation, EmptySubscription>;
 
 /// Builds the staff schema: the one place it is assembled.
 fn staff_schema(services: Services) -> StaffSchema {
@@ -49,11 +61,11 @@ fn staff_builder() -> async_graphql::SchemaBuilder<StaffQuery, StaffMutation, Em
 
 /// Builds the public directory schema.
 fn public_schema(services: Services) -> PublicSchema {
-    public_builder().data(services).finish()
+    public_builder().data(services).data(public::AppealLimits::default()).finish()
 }
 
-fn public_builder() -> async_graphql::SchemaBuilder<public::PublicQuery, EmptyMutation, EmptySubscription> {
-    Schema::build(public::PublicQuery, EmptyMutation, EmptySubscription)
+fn public_builder() -> async_graphql::SchemaBuilder<public::PublicQuery, public::PublicMutation, EmptySubscription> {
+    Schema::build(public::PublicQuery, public::PublicMutation, EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_PUBLIC_COMPLEXITY)
         .limit_recursive_depth(32)

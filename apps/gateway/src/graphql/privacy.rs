@@ -32,6 +32,8 @@ pub struct ConsentGql {
     pub categories: Vec<String>,
     /// The document and its version.
     pub document: String,
+    /// The organisation the data may go to (a consent to referrals names it).
+    pub recipient_id: Option<ID>,
     /// When it was given.
     pub given_at: DateTime<Utc>,
     /// Who recorded it.
@@ -53,6 +55,7 @@ impl From<Consent> for ConsentGql {
             purpose: c.purpose,
             categories: c.categories,
             document: c.document,
+            recipient_id: c.recipient.map(|r| ID(r.0.to_string())),
             given_at: c.given_at,
             recorded_by: c.recorded_by,
             withdrawn_at: c.withdrawn_at,
@@ -76,6 +79,9 @@ pub struct ConsentInputGql {
     pub categories: Vec<String>,
     /// The document and its version; a document carries one purpose.
     pub document: String,
+    /// The organisation the data may go to: a consent for purpose `referral` names the NGO a
+    /// person may be referred to (152-FZ: a consent to transfer names who receives the data).
+    pub recipient_id: Option<ID>,
 }
 
 /// A subject's request for the data held about them.
@@ -156,13 +162,30 @@ impl PrivacyMutation {
     /// Records a consent from its signed document.
     async fn record_consent(&self, ctx: &Context<'_>, input: ConsentInputGql) -> Result<ConsentGql> {
         let actor = actor(ctx)?;
+        let recipient =
+            input.recipient_id.map(|id| parse_id(ctx, "input.recipientId", &id, kernel::OrganizationId)).transpose()?;
+        if let Some(recipient) = recipient {
+            let known = services(ctx).registry.organization(actor, recipient).await.gql(ctx)?;
+            if known.is_none() {
+                let message = match crate::graphql::shared::lang(ctx) {
+                    kernel::Lang::Ru => "организации-получателя нет в реестре",
+                    kernel::Lang::En => "the recipient organisation is not in the registry",
+                };
+                return Err(crate::graphql::shared::error(
+                    ctx,
+                    crate::graphql::shared::Code::BadUserInput,
+                    message,
+                    Some("input.recipientId"),
+                ));
+            }
+        }
         let new = NewConsent {
             subject: parse_id(ctx, "input.personId", &input.person_id, PersonId)?,
             kind: ConsentKind::from(input.kind),
             purpose: input.purpose,
             categories: input.categories,
             document: input.document,
-            recipient: None,
+            recipient,
         };
         Ok(services(ctx).privacy.record_consent(actor, new).await.gql(ctx)?.into())
     }

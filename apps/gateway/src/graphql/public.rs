@@ -1,6 +1,7 @@
 //! The anonymous public directory: a separate, smaller schema. It shows active organisations'
 //! public fields, and of their people only those with a distribution consent (152-FZ art. 10.1),
-//! each with only the consented fields.
+//! each with only the consented fields; the service finder; and the public reception's appeal
+//! form, rate-limited per address.
 
 use std::sync::Arc;
 
@@ -13,10 +14,17 @@ use registry::service::PublicPerson;
 use super::registry::inputs::OrganizationFilterGql;
 use super::registry::terms_of;
 use super::registry::types::{TermGql, TermKindGql, term, terms};
+use super::services::inputs::{AppealInputGql, FinderFilterGql};
+use super::services::types::{CostGql, EligibilityGql, PathwayStepGql};
+use super::services::within;
 use super::shared::loaders::{Asking, GroupedLoader, grouped, reading};
 use super::shared::{
     GqlResult, LoadError, PageInfoGql, Services, caller, page_info, page_request, parse_id, services, total_count,
 };
+use async_graphql::ErrorExtensions as _;
+use chrono::NaiveDate;
+use services_catalog::model::directory::DirectoryService;
+use services_catalog::ports::SERVICE_BY_NAME;
 
 /// The public directory's loaders of one request.
 pub struct PublicLoaders {
@@ -148,6 +156,108 @@ pub struct DirectoryPageGql {
     pub nodes: Vec<PublicOrganizationGql>,
 }
 
+/// A social service as the public finder shows it: what it is, for whom, where, at what cost,
+/// and its pathway; never anything about a person.
+#[derive(SimpleObject)]
+#[graphql(name = "Service")]
+pub struct PublicServiceGql {
+    /// Identity.
+    pub id: ID,
+    /// The organisation that provides it (look it up with `organization(id)`).
+    pub provider_id: ID,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Types of social services (442-FZ art. 20-22).
+    pub service_types: Vec<TermGql>,
+    /// Forms of service.
+    pub forms: Vec<TermGql>,
+    /// Needs served.
+    pub needs: Vec<TermGql>,
+    /// Municipalities served; empty: the whole region.
+    pub municipalities: Vec<TermGql>,
+    /// Who may receive it.
+    pub eligibility: EligibilityGql,
+    /// Languages (ISO 639-1).
+    pub languages: Vec<String>,
+    /// Schedule.
+    pub schedule: Option<String>,
+    /// What it costs.
+    pub cost: CostGql,
+    /// Tariffs.
+    pub fees: Option<String>,
+    /// Free places, when the provider says.
+    pub free_places: Option<u32>,
+    /// The steps a person goes through, in order.
+    pub pathway: Vec<PathwayStepGql>,
+}
+
+impl PublicServiceGql {
+    fn of(ctx: &Context<'_>, s: DirectoryService) -> Self {
+        let codes = |kind, codes: &[services_catalog::model::values::Code]| {
+            codes.iter().map(|c| term(ctx, kind, c.as_str())).collect::<Vec<_>>()
+        };
+        let eligibility = EligibilityGql {
+            min_age: s.eligibility.min_age,
+            max_age: s.eligibility.max_age,
+            target_groups: codes(TermKind::TargetGroup, &s.eligibility.target_groups),
+            income_limit: s.eligibility.income_limit.map(|l| f64::from(l) / 100.0),
+            documents: s.eligibility.documents.clone(),
+        };
+        Self {
+            id: ID(s.id.to_string()),
+            provider_id: ID(s.provider.to_string()),
+            service_types: codes(TermKind::ServiceType, &s.service_types),
+            forms: codes(TermKind::ServiceForm, &s.forms),
+            needs: codes(TermKind::TargetGroup, &s.needs),
+            municipalities: codes(TermKind::Municipality, &s.municipalities),
+            eligibility,
+            languages: s.spoken().map(str::to_owned).collect(),
+            cost: s.cost.into(),
+            free_places: s.capacity.map(|c| c.free),
+            pathway: s
+                .pathway
+                .into_iter()
+                .map(|p| PathwayStepGql {
+                    title: p.title,
+                    who: p.who,
+                    documents: p.documents,
+                    expected_days: p.expected_days,
+                })
+                .collect(),
+            name: s.name,
+            description: s.description,
+            schedule: s.schedule,
+            fees: s.fees,
+        }
+    }
+}
+
+/// A page of the service finder.
+#[derive(SimpleObject)]
+#[graphql(name = "ServicePage")]
+pub struct ServicePageGql {
+    /// How many services match in all.
+    pub total_count: u64,
+    /// Paging.
+    pub page_info: PageInfoGql,
+    /// The services.
+    pub nodes: Vec<PublicServiceGql>,
+}
+
+/// What a citizen gets back for an appeal.
+#[derive(SimpleObject)]
+#[graphql(name = "AppealReceipt")]
+pub struct AppealReceiptGql {
+    /// The registration number: quote it in every letter about the appeal.
+    pub number: String,
+    /// The day it was registered.
+    pub registered_on: NaiveDate,
+    /// The answer is due by this day (59-FZ art. 12: 30 days from registration).
+    pub answer_due: Option<NaiveDate>,
+}
+
 /// The public directory's queries.
 pub struct PublicQuery;
 
@@ -197,5 +307,96 @@ impl PublicQuery {
     /// The terms of a reference list, for the directory's pick-lists.
     async fn terms(&self, ctx: &Context<'_>, kind: TermKindGql) -> Vec<TermGql> {
         terms_of(ctx, kind)
+    }
+
+    /// The service finder: active social services of the region's NGOs by need, municipality,
+    /// form and name, a page at a time (at most 100). No personal data.
+    #[graphql(complexity = "first.clamp(1, 100) as usize * child_complexity")]
+    async fn services(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<FinderFilterGql>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> Result<ServicePageGql> {
+        let filter = filter.unwrap_or_default().into_filter(ctx)?;
+        let page = page_request(ctx, first, after, SERVICE_BY_NAME)?;
+        let catalog = &services(ctx).catalog;
+        let found = catalog.find_services(&caller(ctx).actor, filter, page).await.map_err(within("filter")).gql(ctx)?;
+        Ok(ServicePageGql {
+            total_count: total_count(&found),
+            page_info: page_info(&found, SERVICE_BY_NAME),
+            nodes: found.items.into_iter().map(|s| PublicServiceGql::of(ctx, s)).collect(),
+        })
+    }
+}
+
+/// How many appeals one address may send in an hour.
+pub const APPEALS_PER_HOUR: usize = 5;
+/// How many addresses the limiter remembers; beyond it the least recently seen are forgotten.
+const REMEMBERED_ADDRESSES: usize = 10_000;
+
+/// The appeals each address sent in the last hour: the public form is rate-limited per address.
+#[derive(Default)]
+pub struct AppealLimits(std::sync::Mutex<std::collections::HashMap<String, Vec<std::time::Instant>>>);
+
+impl AppealLimits {
+    /// Counts an appeal from `peer` now; `Err(seconds)` until the oldest of the hour's appeals
+    /// leaves the window when the address has sent [`APPEALS_PER_HOUR`] already.
+    pub fn admit(&self, peer: &str) -> Result<(), u64> {
+        let hour = std::time::Duration::from_secs(3600);
+        let now = std::time::Instant::now();
+        let mut seen = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if seen.len() >= REMEMBERED_ADDRESSES && !seen.contains_key(peer) {
+            seen.retain(|_, times| times.iter().any(|t| now.duration_since(*t) < hour));
+            if seen.len() >= REMEMBERED_ADDRESSES {
+                let oldest = seen.iter().min_by_key(|(_, times)| times.last().copied()).map(|(k, _)| k.clone());
+                if let Some(oldest) = oldest {
+                    seen.remove(&oldest);
+                }
+            }
+        }
+        let times = seen.entry(peer.to_owned()).or_default();
+        times.retain(|t| now.duration_since(*t) < hour);
+        if times.len() >= APPEALS_PER_HOUR {
+            let wait = hour.saturating_sub(now.duration_since(times[0]));
+            return Err(wait.as_secs().max(1));
+        }
+        times.push(now);
+        Ok(())
+    }
+}
+
+/// The public reception's mutation.
+pub struct PublicMutation;
+
+#[Object(name = "Mutation")]
+impl PublicMutation {
+    /// A citizen's appeal to the single public reception: registered at once (59-FZ art. 8),
+    /// answered to the e-mail given within 30 days (art. 12). Consent to the processing of the
+    /// personal data in it is required. At most five appeals an hour from one address.
+    async fn submit_appeal(&self, ctx: &Context<'_>, input: AppealInputGql) -> Result<AppealReceiptGql> {
+        let caller = caller(ctx);
+        if let Err(retry_after) = ctx.data_unchecked::<AppealLimits>().admit(&caller.peer) {
+            let message = match crate::graphql::shared::lang(ctx) {
+                kernel::Lang::Ru => "слишком много обращений с этого адреса: попробуйте позже",
+                kernel::Lang::En => "too many appeals from this address: try again later",
+            };
+            return Err(crate::graphql::shared::error(
+                ctx,
+                crate::graphql::shared::Code::TooManyRequests,
+                message,
+                None,
+            )
+            .extend_with(|_, e| e.set("retryAfter", retry_after)));
+        }
+        let input = input.into();
+        let request =
+            services(ctx).catalog.submit_appeal(&caller.actor, &input).await.map_err(within("input")).gql(ctx)?;
+        Ok(AppealReceiptGql {
+            number: request.number,
+            registered_on: request.registered_on.unwrap_or(request.received_on),
+            answer_due: request.answer_due,
+        })
     }
 }

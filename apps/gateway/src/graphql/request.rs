@@ -142,6 +142,7 @@ impl Schemas {
         let request = request
             .data(registry::loaders::RegistryLoaders::new(&asking))
             .data(public::PublicLoaders::new(&asking))
+            .data(super::services::loaders::ServicesLoaders::new(&asking))
             .data(info.clone())
             .data(caller);
         let response = match endpoint {

@@ -74,6 +74,19 @@ async fn prefetch(ctx: &Context<'_>, node: Lookahead<'_>, organizations: &[Arc<O
             loaders.organizations.load_many(ends).await.gql(ctx)?;
         }
     }
+    let services = crate::graphql::services::loaders::loaders(ctx);
+    if node.field("requests").exists() {
+        services.requests.load_many(ids.iter().copied()).await.gql(ctx)?;
+    }
+    if node.field("servicesOffered").exists() {
+        services.offered.load_many(ids.iter().copied()).await.gql(ctx)?;
+    }
+    if node.field("deliveriesReceived").exists() {
+        services.delivered.load_many(ids.iter().copied()).await.gql(ctx)?;
+    }
+    if node.field("referralsReceived").exists() {
+        services.referred.load_many(ids.iter().copied()).await.gql(ctx)?;
+    }
     if node.field("coalitions").exists() {
         let members = loaders.coalitions_by_organization.load_many(ids.iter().copied()).await.gql(ctx)?;
         if node.field("coalitions").field("coalition").exists() {

@@ -10,6 +10,8 @@ use registry::model::{Coalition, CoalitionMember, Membership, OrgStatus, Organiz
 use registry::service::PersonContacts;
 
 use super::loaders::loaders;
+use crate::graphql::services::loaders::loaders as services_loaders;
+use crate::graphql::services::types::{DeliveryGql, DirectoryServiceGql, ReferralGql, RequestGql};
 use crate::graphql::shared::mirror::mirror_enum;
 use crate::graphql::shared::{GqlResult, lang, services};
 
@@ -227,6 +229,26 @@ impl OrganizationGql {
     async fn ties(&self, ctx: &Context<'_>) -> Result<Vec<TieGql>> {
         let found = loaders(ctx).ties.load_one(self.0.id).await.gql(ctx)?;
         Ok(found.unwrap_or_default().iter().cloned().map(|tie| TieGql { tie, from: self.0.id }).collect())
+    }
+    /// Requests the organisation sent to the centre, newest first.
+    async fn requests(&self, ctx: &Context<'_>) -> Result<Vec<RequestGql>> {
+        let found = services_loaders(ctx).requests.load_one(self.0.id).await.gql(ctx)?;
+        Ok(found.unwrap_or_default().iter().cloned().map(RequestGql).collect())
+    }
+    /// The social services the organisation offers (the directory), by name.
+    async fn services_offered(&self, ctx: &Context<'_>) -> Result<Vec<DirectoryServiceGql>> {
+        let found = services_loaders(ctx).offered.load_one(self.0.id).await.gql(ctx)?;
+        Ok(found.unwrap_or_default().iter().cloned().map(DirectoryServiceGql).collect())
+    }
+    /// Services the organisation received from the centre, latest first.
+    async fn deliveries_received(&self, ctx: &Context<'_>) -> Result<Vec<DeliveryGql>> {
+        let found = services_loaders(ctx).delivered.load_one(self.0.id).await.gql(ctx)?;
+        Ok(found.unwrap_or_default().iter().cloned().map(DeliveryGql).collect())
+    }
+    /// People the centre referred to the organisation, newest first.
+    async fn referrals_received(&self, ctx: &Context<'_>) -> Result<Vec<ReferralGql>> {
+        let found = services_loaders(ctx).referred.load_one(self.0.id).await.gql(ctx)?;
+        Ok(found.unwrap_or_default().iter().cloned().map(ReferralGql).collect())
     }
 }
 

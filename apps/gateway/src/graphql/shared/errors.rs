@@ -10,6 +10,8 @@ use kernel::{Lang, Localized, StoreError};
 use privacy::{PrivacyError, PrivacyRuleError};
 use registry::rules::ties::TieRuleViolation;
 use registry::{InvalidField, Problem, RegistryError};
+use services_catalog::rules::request_flow::FlowError;
+use services_catalog::{Conflict as ServicesConflict, ServicesError};
 
 use super::context::{Caller, RequestInfo, unauthenticated};
 
@@ -155,6 +157,34 @@ impl IntoGql for PrivacyError {
     }
 }
 
+impl IntoGql for ServicesError {
+    fn gql(self, ctx: &Context<'_>) -> Error {
+        let message = self.message(lang(ctx));
+        match self {
+            ServicesError::Gate(gate) => gate.gql(ctx),
+            ServicesError::Store(store) => store.gql(ctx),
+            ServicesError::Invalid(invalid) => error(ctx, Code::BadUserInput, message, Some(&invalid.field)),
+            ServicesError::Flow(FlowError::ExtensionLength) => {
+                error(ctx, Code::BadUserInput, message, Some("step.extend.days"))
+            }
+            ServicesError::Flow(_) | ServicesError::ReferralStep { .. } | ServicesError::NotOffered => {
+                error(ctx, Code::Conflict, message, None)
+            }
+            ServicesError::NoConsent => error(ctx, Code::Conflict, message, Some("input.personId")),
+            ServicesError::NotFound(_) => error(ctx, Code::NotFound, message, None),
+            ServicesError::Conflict(ServicesConflict::StaleVersion) => {
+                error(ctx, Code::Conflict, message, Some("expectedVersion"))
+            }
+            ServicesError::Conflict(ServicesConflict::DuplicateCode(_)) => {
+                error(ctx, Code::Conflict, message, Some("input.code"))
+            }
+            ServicesError::Conflict(ServicesConflict::MissingReference) => {
+                error(ctx, Code::BadUserInput, message, None)
+            }
+        }
+    }
+}
+
 impl IntoGql for audit::GateError {
     fn gql(self, ctx: &Context<'_>) -> Error {
         match self {
@@ -228,6 +258,16 @@ impl From<PrivacyError> for LoadError {
         match &error {
             PrivacyError::Gate(gate) => Self::of_gate(gate),
             PrivacyError::Store(store) => Self::of_store(store),
+            other => Self::unexpected(other),
+        }
+    }
+}
+
+impl From<ServicesError> for LoadError {
+    fn from(error: ServicesError) -> Self {
+        match &error {
+            ServicesError::Gate(gate) => Self::of_gate(gate),
+            ServicesError::Store(store) => Self::of_store(store),
             other => Self::unexpected(other),
         }
     }
