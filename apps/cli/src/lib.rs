@@ -68,6 +68,12 @@ pub enum Command {
         #[command(subcommand)]
         action: commands::privacy::Action,
     },
+    /// Requests and appeals: `overdue` lists those past their deadline (daily from cron).
+    Requests {
+        /// overdue.
+        #[command(subcommand)]
+        action: commands::services::RequestsAction,
+    },
     /// Read and verify the audit log.
     Audit {
         /// verify or list.
@@ -87,6 +93,9 @@ pub async fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Account { action } => commands::account::run(&cli.settings, operator, action, out).await,
         Command::Audit { action } => commands::audit::run(&cli.settings, operator, action, out).await,
         Command::Privacy { action } => commands::privacy::run(&cli.settings, operator, action, out).await,
+        Command::Requests { action: commands::services::RequestsAction::Overdue } => {
+            commands::services::overdue(&cli.settings, operator, out).await
+        }
     }
 }
 

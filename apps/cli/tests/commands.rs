@@ -1,11 +1,14 @@
 //! The `nko` commands on a real SQLite file: migrations, seeding, imports with their error
 //! reports, idempotent re-runs, exports and accounts.
 
+#[path = "commands/services.rs"]
+mod services;
+
 use clap::Parser;
 use registry::testing::fixtures::{inn_number, ogrn_number};
 use storage::testing::TempSqlite;
 
-struct Env {
+pub(crate) struct Env {
     url: String,
     _sqlite: Option<TempSqlite>,
     dir: std::path::PathBuf,
@@ -100,7 +103,7 @@ fn uuid_like() -> String {
     format!("{:x}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
 }
 
-fn csv_rows(range: std::ops::Range<u32>) -> String {
+pub(crate) fn csv_rows(range: std::ops::Range<u32>) -> String {
     let mut text = String::from("full_name;legal_form;inn;ogrn;municipality;activity_areas;phones;in_sonko_register\n");
     for n in range {
         text.push_str(&format!(

@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod error;
+pub mod hsds;
 pub mod model;
 pub mod ports;
 pub mod rules;

@@ -35,11 +35,20 @@ pub enum What {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// The directory of NGOs' social services as Open Referral HSDS 3.0 JSON files
+    /// (`services.json`, `organizations.json`) in a folder.
+    Hsds {
+        /// The folder to write into (created when missing; the two files are replaced).
+        dir: PathBuf,
+    },
 }
 
 /// Runs the export.
 pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &mut dyn Write) -> anyhow::Result<()> {
-    let What::Organizations { format, output } = what;
+    let (format, output) = match what {
+        What::Organizations { format, output } => (format, output),
+        What::Hsds { dir } => return crate::commands::services::export_hsds(settings, operator, &dir, out).await,
+    };
     let (system, actor) = crate::open_as(settings, operator).await?;
     let registry = &system.services.registry;
     let total = registry

@@ -47,6 +47,14 @@ pub enum What {
         #[arg(long)]
         delimiter: Option<char>,
     },
+    /// Services given, from a CSV file (columns: see docs/import-deliveries.md); every row or none.
+    Deliveries {
+        /// The CSV file.
+        file: PathBuf,
+        /// Check and report, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// How the command line lets an operator write over a record changed since the export.
@@ -92,7 +100,14 @@ pub struct Tally {
 
 /// Runs the import.
 pub async fn run(settings: &Settings, operator: Option<&str>, what: What, out: &mut dyn Write) -> anyhow::Result<()> {
-    let What::Organizations { file, dry_run, skip_invalid, overwrite_newer, encoding, delimiter } = what;
+    let (file, dry_run, skip_invalid, overwrite_newer, encoding, delimiter) = match what {
+        What::Organizations { file, dry_run, skip_invalid, overwrite_newer, encoding, delimiter } => {
+            (file, dry_run, skip_invalid, overwrite_newer, encoding, delimiter)
+        }
+        What::Deliveries { file, dry_run } => {
+            return crate::commands::services::import_deliveries(settings, operator, &file, dry_run, out).await;
+        }
+    };
     let stale = if overwrite_newer { StaleRows::Overwrite } else { StaleRows::Refuse };
     let (system, actor) = crate::open_as(settings, operator).await?;
     system.services.registry.may_import(&actor).await.map_err(|e| crate::explain(&e))?;

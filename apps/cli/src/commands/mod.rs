@@ -7,3 +7,4 @@ pub mod import;
 pub mod migrate;
 pub mod privacy;
 pub mod seed;
+pub mod services;
