@@ -226,7 +226,7 @@ async fn the_public_form_takes_five_appeals_an_hour_from_one_address() {
     let submit = "mutation($i: AppealInput!) { submitAppeal(input: $i) { number } }";
     let input =
         json!({ "i": { "name": "Петров", "email": "p@example.ru", "topic": "т", "text": "т", "consent": true } });
-    for _ in 0..gateway::graphql::public::APPEALS_PER_HOUR {
+    for _ in 0..services_catalog::rules::appeal_limits::APPEALS_PER_HOUR {
         let answer = gw.post("/public/graphql", None, submit, input.clone()).await;
         assert!(answer["data"]["submitAppeal"]["number"].is_string(), "{answer}");
     }

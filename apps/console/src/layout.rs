@@ -36,6 +36,27 @@ const SECTIONS: &[Section] = &[
         action: privacy::actions::SUBJECT_REQUEST,
     },
     Section {
+        path: "/console/desk", ru: "Обращения", en: "Requests", action: services_catalog::actions::REQUEST_READ
+    },
+    Section {
+        path: "/console/dispatch",
+        ru: "Диспетчерская",
+        en: "Dispatch",
+        action: services_catalog::actions::DISPATCH,
+    },
+    Section {
+        path: "/console/referrals",
+        ru: "Направления",
+        en: "Referrals",
+        action: services_catalog::actions::REFERRAL_READ,
+    },
+    Section {
+        path: "/console/deliveries",
+        ru: "Услуги оказаны",
+        en: "Services given",
+        action: services_catalog::actions::DELIVERY_READ,
+    },
+    Section {
         path: "/console/accounts", ru: "Учётные записи", en: "Accounts", action: access::ACCOUNT_READ
     },
     Section { path: "/console/audit", ru: "Журнал", en: "Audit log", action: audit::AUDIT_READ },

@@ -9,6 +9,9 @@
 
 mod accounts;
 mod audit_log;
+mod deliveries;
+mod desk;
+mod dispatch;
 mod format;
 mod import;
 mod layout;
@@ -16,6 +19,8 @@ mod login;
 mod organizations;
 mod people;
 mod public;
+mod reception;
+mod referrals;
 mod refusals;
 mod requests;
 mod texts;
@@ -45,7 +50,10 @@ pub fn failure_page(status: StatusCode, lang: kernel::Lang) -> Response {
 
 /// Whether a path is one of the console's pages (its refusals are HTML pages, not JSON).
 pub fn serves(path: &str) -> bool {
-    path == "/" || ["/console", "/directory/", "/assets/"].iter().any(|prefix| path.starts_with(prefix))
+    path == "/"
+        || path == "/services"
+        || path == "/appeal"
+        || ["/console", "/directory/", "/assets/"].iter().any(|prefix| path.starts_with(prefix))
 }
 
 /// How the console is served.
@@ -72,6 +80,8 @@ pub fn router(services: Services, settings: ConsoleSettings) -> Router {
     Router::new()
         .route("/", get(public::directory))
         .route("/directory/{id}", get(public::card))
+        .route("/services", get(reception::finder))
+        .route("/appeal", get(reception::appeal_page).post(reception::submit))
         .route("/assets/console.css", get(stylesheet))
         .route("/console", get(|| async { Redirect::to("/console/organizations") }))
         .route("/console/", get(|| async { Redirect::to("/console/organizations") }))
@@ -93,6 +103,14 @@ pub fn router(services: Services, settings: ConsoleSettings) -> Router {
         .route("/console/requests", get(requests::list))
         .route("/console/requests/{id}/extend", post(requests::extend))
         .route("/console/requests/{id}/answer", post(requests::answer))
+        .route("/console/desk", get(desk::list))
+        .route("/console/desk/{id}", get(desk::card))
+        .route("/console/desk/{id}/step", post(desk::step))
+        .route("/console/dispatch", get(dispatch::page))
+        .route("/console/dispatch/refer", post(dispatch::refer))
+        .route("/console/referrals", get(referrals::list))
+        .route("/console/referrals/{id}", post(referrals::answer))
+        .route("/console/deliveries", get(deliveries::list).post(deliveries::record))
         .route("/console/{*rest}", get(not_found))
         .with_state(console)
         .layer(CatchPanicLayer::custom(|_| {

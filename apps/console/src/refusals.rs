@@ -64,6 +64,20 @@ impl PageError for access::AccessError {
     }
 }
 
+impl PageError for services_catalog::ServicesError {
+    fn status(&self) -> StatusCode {
+        use services_catalog::ServicesError::*;
+        match self {
+            NotFound(_) => StatusCode::NOT_FOUND,
+            Gate(gate) => gate_status(gate),
+            Store(_) => StatusCode::SERVICE_UNAVAILABLE,
+            TooManyAppeals { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Flow(_) | ReferralStep { .. } | NoConsent | NotOffered | Conflict(_) => StatusCode::CONFLICT,
+            Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
 impl PageError for audit::GateError {
     fn status(&self) -> StatusCode {
         gate_status(self)

@@ -350,17 +350,25 @@ async fn a_representative_sees_only_their_organisation() {
 }
 
 /// The header's sections, on every page.
-const SECTIONS: [&str; 6] = [
+const SECTIONS: [&str; 10] = [
     "organization.read",
     "person.read",
     "organization.import",
     "privacy.subject_request",
+    "request.read",
+    "dispatch.run",
+    "referral.read",
+    "delivery.read",
     "account.read",
     "audit.read",
 ];
 
 /// The pages every role is shown, with the actions each page can offer beyond the header's.
-fn pages(w: &World, person: registry::model::PersonId) -> Vec<(String, &'static [&'static str])> {
+fn pages(
+    w: &World,
+    person: registry::model::PersonId,
+    desk: &ServicesOnPage,
+) -> Vec<(String, &'static [&'static str])> {
     const CARD: &[&str] = &["organization.write", "person.read", "person.personal_data"];
     const PERSON: &[&str] = &["person.personal_data", "consent.manage", "privacy.subject_request"];
     vec![
@@ -373,9 +381,59 @@ fn pages(w: &World, person: registry::model::PersonId) -> Vec<(String, &'static 
         (format!("/console/people/{person}"), PERSON),
         (format!("/console/people/{person}?contacts=1"), PERSON),
         ("/console/requests".to_owned(), &[][..]),
+        ("/console/desk".to_owned(), &[][..]),
+        (format!("/console/desk/{}", desk.request), &["request.manage", "dispatch.run"][..]),
+        (format!("/console/dispatch?request={}&need=homelessness", desk.request), &["referral.manage"][..]),
+        ("/console/referrals".to_owned(), &["referral.answer", "referral.manage"][..]),
+        ("/console/deliveries".to_owned(), &["delivery.write"][..]),
         ("/console/accounts".to_owned(), &["account.manage"][..]),
         ("/console/audit".to_owned(), &[][..]),
     ]
+}
+
+/// The services records the pages show: a request of the organisation, a service it offers
+/// and a pending referral of the person to it (with their consent).
+struct ServicesOnPage {
+    request: String,
+}
+
+async fn services_on_page(w: &World, admin: &kernel::Actor, person: registry::model::PersonId) -> ServicesOnPage {
+    use services_catalog::model::request::{IntakeChannel, RequestKind};
+    use services_catalog::service::{ApplicantInput, DirectoryInput, ReferralInput, RequestInput};
+    let services = &w.system.services;
+    let service = DirectoryInput {
+        provider: Some(w.org.id),
+        name: "Ночлег".into(),
+        description: "Ночлег и питание".into(),
+        needs: vec!["homelessness".into()],
+        cost: "free".into(),
+        ..Default::default()
+    };
+    let service = services.catalog.add_service(admin, &service).await.expect("a service");
+    let request = RequestInput {
+        kind: RequestKind::Ngo,
+        channel: IntakeChannel::Visit,
+        topic: "Консультация".into(),
+        service: None,
+        text: "Нужна помощь".into(),
+        attachments: Vec::new(),
+        applicant: ApplicantInput::Organization(w.org.id),
+        consent_given: true,
+        received_on: None,
+    };
+    let request = services.catalog.receive(admin, &request).await.expect("a request");
+    let consent = privacy::NewConsent {
+        subject: person,
+        kind: privacy::ConsentKind::Processing,
+        purpose: services_catalog::ports::REFERRAL_CONSENT_PURPOSE.into(),
+        categories: vec!["name".into()],
+        document: "Согласие на передачу".into(),
+        recipient: Some(w.org.id),
+    };
+    services.privacy.record_consent(admin, consent).await.expect("a referral consent");
+    let referral = ReferralInput { request: request.id, person, service: service.id, note: None };
+    services.catalog.refer(admin, &referral).await.expect("a referral");
+    ServicesOnPage { request: request.id.to_string() }
 }
 
 #[tokio::test]
@@ -388,11 +446,12 @@ async fn every_page_offers_a_role_exactly_the_actions_the_shipped_policy_grants_
     let volunteer = Assignment { role: Role::Volunteer, organization: None, person: Some(person.id) };
     w.system.services.access.add_account(&admin, "vol", &volunteer, PASSWORD).await.expect("a volunteer");
     let request = w.system.services.privacy.register_request(&admin, person.id, None).await.expect("a request");
+    let desk = services_on_page(&w, &admin, person.id).await;
     for login in ["admin", "coord", "trainer", "volcoord", "research", "lawyer", "rep", "vol"] {
         let role = w.system.services.access.operator(login).await.expect("account").role;
         let mut browser = Browser::new(&w.app);
         browser.log_in(login).await;
-        for (path, offers) in pages(&w, person.id) {
+        for (path, offers) in pages(&w, person.id, &desk) {
             let page = browser.get(&path).await;
             let shown = offered(&page.body);
             let granted = |code: &str| {
@@ -935,11 +994,14 @@ fn unlabelled_fields(page: &str) -> Vec<String> {
 async fn every_field_of_every_page_has_a_label_and_every_page_one_main_heading() {
     let w = world().await;
     let person = member_with_phone(&w, "Доступная", Some("+7 900 700-00-00")).await;
-    w.system.services.privacy.register_request(&admin_of(&w).await, person.id, None).await.expect("a request");
+    let admin_actor = admin_of(&w).await;
+    w.system.services.privacy.register_request(&admin_actor, person.id, None).await.expect("a request");
+    let desk = services_on_page(&w, &admin_actor, person.id).await;
     let mut admin = Browser::new(&w.app);
     admin.log_in("admin").await;
-    let mut pages: Vec<String> = pages(&w, person.id).into_iter().map(|(path, _)| path).collect();
+    let mut pages: Vec<String> = pages(&w, person.id, &desk).into_iter().map(|(path, _)| path).collect();
     pages.extend(["/console/accounts".to_owned(), format!("/console/people/{}", person.id)]);
+    pages.extend(["/services".to_owned(), "/appeal".to_owned(), "/services?need=homelessness".to_owned()]);
     for path in &pages {
         let page = admin.get(path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
@@ -1020,4 +1082,77 @@ async fn an_exported_row_of_a_liquidated_organisation_is_not_added_as_a_working_
     );
     let directory = Browser::new(&w.app).get("/?q=Закрытая").await;
     assert!(!directory.body.contains("Закрытая давно"), "nothing was published");
+}
+
+#[tokio::test]
+async fn a_citizen_sends_an_appeal_with_consent_and_gets_its_number_and_due_date() {
+    let w = world().await;
+    let mut citizen = Browser::new(&w.app);
+    let form = citizen.get("/appeal").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let token = form_token(&form.body);
+    let fields = |consent: bool| {
+        let mut fields = vec![
+            ("name", "Иванова Анна Петровна"),
+            ("email", "anna@example.ru"),
+            ("topic", "Нужен ночлег"),
+            ("text", "Прошу помочь с ночлегом"),
+            ("form_token", token.as_str()),
+        ];
+        if consent {
+            fields.push(("consent", "yes"));
+        }
+        fields
+    };
+    let without = citizen.post("/appeal", &fields(false), Some("http://console.test")).await;
+    assert_eq!(without.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        without.body.contains("Согласие на обработку данных") && without.body.contains("Иванова Анна Петровна"),
+        "the message names the field and the form keeps the values"
+    );
+    let forged = citizen.post("/appeal", &[("name", "x"), ("form_token", "forged")], Some("http://console.test")).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let sent = citizen.post("/appeal", &fields(true), Some("http://console.test")).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert!(sent.body.contains("2026-00001") || sent.body.contains("-00001"), "{}", sent.body);
+    assert!(sent.body.contains("Ответ не позднее"), "{}", sent.body);
+    let admin = admin_of(&w).await;
+    let page = kernel::PageRequest::new(10, None).unwrap();
+    let stored = w.system.services.catalog.requests(&admin, None, Default::default(), page).await.unwrap();
+    assert_eq!(stored.items.len(), 1, "one appeal stored: the refused and forged ones wrote nothing");
+}
+
+#[tokio::test]
+async fn a_representative_accepts_a_referral_to_their_organisation_on_the_referrals_page() {
+    let w = world().await;
+    let admin = admin_of(&w).await;
+    let person = member_with_phone(&w, "Направленная", None).await;
+    services_on_page(&w, &admin, person.id).await;
+    let mut rep = Browser::new(&w.app);
+    rep.log_in("rep").await;
+    let page = rep.get("/console/referrals").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(offered(&page.body).contains("referral.answer"), "{}", page.body);
+    let prefix = "action=\"/console/referrals/";
+    let at = page.body.find(prefix).expect("an answer form") + prefix.len();
+    let id = page.body[at..].split('"').next().unwrap().to_owned();
+    let token = form_token(&page.body);
+    let path = format!("/console/referrals/{id}");
+    let accepted = rep
+        .post(
+            &path,
+            &[("version", "1"), ("step", "accept"), ("outcome", "Ждём"), ("form_token", &token)],
+            Some("http://console.test"),
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let after = rep.get("/console/referrals").await;
+    assert!(after.body.contains("принято"), "{}", after.body);
+    let again = rep
+        .post(&path, &[("version", "1"), ("step", "accept"), ("form_token", &token)], Some("http://console.test"))
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "a stale answer is refused");
+    let mut other = Browser::new(&w.app);
+    other.log_in("trainer").await;
+    assert_eq!(other.get("/console/referrals").await.status, StatusCode::FORBIDDEN);
 }

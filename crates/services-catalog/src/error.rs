@@ -45,6 +45,12 @@ pub enum ServicesError {
     /// The service is retired, or the catalogue service is not offered any more.
     #[error("the service is not offered any more")]
     NotOffered,
+    /// The address sent as many appeals as the public form takes in an hour.
+    #[error("too many appeals from this address: try again in {retry_after} seconds")]
+    TooManyAppeals {
+        /// Seconds until another is taken.
+        retry_after: u64,
+    },
     /// No such record (or the caller may not know it exists).
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -150,6 +156,9 @@ impl Localized for ServicesError {
                  (152-ФЗ): оформите согласие на цель «referral» с этой организацией как получателем"
                 .into(),
             ServicesError::NotOffered => "услуга больше не оказывается".into(),
+            ServicesError::TooManyAppeals { retry_after } => {
+                format!("слишком много обращений с этого адреса: попробуйте через {} мин.", retry_after.div_ceil(60))
+            }
             ServicesError::NotFound(what) => format!("запись не найдена ({what})"),
             ServicesError::Conflict(Conflict::StaleVersion) => {
                 "запись изменили, пока вы с ней работали: откройте её заново и повторите".into()

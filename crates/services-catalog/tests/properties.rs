@@ -356,3 +356,36 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Any sequence of appeals from a few addresses at any times: an appeal is taken exactly when
+    /// its address sent fewer than five in the hour before it, and a refusal says to wait until
+    /// the oldest of those leaves the hour.
+    #[test]
+    fn an_address_gets_at_most_five_appeals_an_hour(
+        arrivals in prop::collection::vec((0usize..3, 0i64..600), 1..60),
+    ) {
+        use services_catalog::rules::appeal_limits::{AppealWindow, APPEALS_PER_HOUR};
+        let start = audit::testing::instant();
+        let mut window = AppealWindow::default();
+        let mut taken: Vec<(usize, chrono::DateTime<chrono::Utc>)> = Vec::new();
+        let mut now = start;
+        for (address, minutes) in arrivals {
+            now += chrono::TimeDelta::minutes(minutes / 10);
+            let recent: Vec<_> = taken.iter().filter(|(a, at)| *a == address && now - *at < chrono::TimeDelta::hours(1)).map(|(_, at)| *at).collect();
+            match window.admit(&format!("10.0.0.{address}"), now) {
+                Ok(()) => {
+                    prop_assert!(recent.len() < APPEALS_PER_HOUR, "a sixth appeal within the hour was taken");
+                    taken.push((address, now));
+                }
+                Err(wait) => {
+                    prop_assert_eq!(recent.len(), APPEALS_PER_HOUR);
+                    let oldest = recent.iter().min().copied().expect("five recent ones");
+                    let expected = (oldest + chrono::TimeDelta::hours(1) - now).num_seconds().max(1);
+                    prop_assert_eq!(i64::try_from(wait).expect("small"), expected);
+                }
+            }
+        }
+        prop_assert!(window.addresses() <= 3);
+    }
+}

@@ -61,7 +61,7 @@ fn staff_builder() -> async_graphql::SchemaBuilder<StaffQuery, StaffMutation, Em
 
 /// Builds the public directory schema.
 fn public_schema(services: Services) -> PublicSchema {
-    public_builder().data(services).data(public::AppealLimits::default()).finish()
+    public_builder().data(services).finish()
 }
 
 fn public_builder() -> async_graphql::SchemaBuilder<public::PublicQuery, public::PublicMutation, EmptySubscription> {

@@ -21,7 +21,6 @@ use super::shared::loaders::{Asking, GroupedLoader, grouped, reading};
 use super::shared::{
     GqlResult, LoadError, PageInfoGql, Services, caller, page_info, page_request, parse_id, services, total_count,
 };
-use async_graphql::ErrorExtensions as _;
 use chrono::NaiveDate;
 use services_catalog::model::directory::DirectoryService;
 use services_catalog::ports::SERVICE_BY_NAME;
@@ -331,42 +330,6 @@ impl PublicQuery {
     }
 }
 
-/// How many appeals one address may send in an hour.
-pub const APPEALS_PER_HOUR: usize = 5;
-/// How many addresses the limiter remembers; beyond it the least recently seen are forgotten.
-const REMEMBERED_ADDRESSES: usize = 10_000;
-
-/// The appeals each address sent in the last hour: the public form is rate-limited per address.
-#[derive(Default)]
-pub struct AppealLimits(std::sync::Mutex<std::collections::HashMap<String, Vec<std::time::Instant>>>);
-
-impl AppealLimits {
-    /// Counts an appeal from `peer` now; `Err(seconds)` until the oldest of the hour's appeals
-    /// leaves the window when the address has sent [`APPEALS_PER_HOUR`] already.
-    pub fn admit(&self, peer: &str) -> Result<(), u64> {
-        let hour = std::time::Duration::from_secs(3600);
-        let now = std::time::Instant::now();
-        let mut seen = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if seen.len() >= REMEMBERED_ADDRESSES && !seen.contains_key(peer) {
-            seen.retain(|_, times| times.iter().any(|t| now.duration_since(*t) < hour));
-            if seen.len() >= REMEMBERED_ADDRESSES {
-                let oldest = seen.iter().min_by_key(|(_, times)| times.last().copied()).map(|(k, _)| k.clone());
-                if let Some(oldest) = oldest {
-                    seen.remove(&oldest);
-                }
-            }
-        }
-        let times = seen.entry(peer.to_owned()).or_default();
-        times.retain(|t| now.duration_since(*t) < hour);
-        if times.len() >= APPEALS_PER_HOUR {
-            let wait = hour.saturating_sub(now.duration_since(times[0]));
-            return Err(wait.as_secs().max(1));
-        }
-        times.push(now);
-        Ok(())
-    }
-}
-
 /// The public reception's mutation.
 pub struct PublicMutation;
 
@@ -377,19 +340,6 @@ impl PublicMutation {
     /// personal data in it is required. At most five appeals an hour from one address.
     async fn submit_appeal(&self, ctx: &Context<'_>, input: AppealInputGql) -> Result<AppealReceiptGql> {
         let caller = caller(ctx);
-        if let Err(retry_after) = ctx.data_unchecked::<AppealLimits>().admit(&caller.peer) {
-            let message = match crate::graphql::shared::lang(ctx) {
-                kernel::Lang::Ru => "слишком много обращений с этого адреса: попробуйте позже",
-                kernel::Lang::En => "too many appeals from this address: try again later",
-            };
-            return Err(crate::graphql::shared::error(
-                ctx,
-                crate::graphql::shared::Code::TooManyRequests,
-                message,
-                None,
-            )
-            .extend_with(|_, e| e.set("retryAfter", retry_after)));
-        }
         let input = input.into();
         let request =
             services(ctx).catalog.submit_appeal(&caller.actor, &input).await.map_err(within("input")).gql(ctx)?;

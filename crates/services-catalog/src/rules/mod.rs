@@ -3,6 +3,7 @@
 //! person leaves of the records about them.
 
 pub mod anonymise;
+pub mod appeal_limits;
 pub mod deadlines;
 pub mod dispatch;
 pub mod referral_flow;

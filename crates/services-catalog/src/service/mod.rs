@@ -28,6 +28,8 @@ pub use requests::{AppealInput, ApplicantInput, AttachmentInput, QueueName, Requ
 pub struct ServicesCatalog {
     ports: ServicesPorts,
     gate: Gate,
+    /// The public form's appeals by address (per process: a restart forgets them).
+    appeals: std::sync::Mutex<crate::rules::appeal_limits::AppealWindow>,
 }
 
 /// Which records of an organisation-held kind a scope lets a list show.
@@ -70,7 +72,7 @@ impl ServicesCatalog {
     /// The use cases over these ports. Every use case passes `gate`: the policy decides, the
     /// audit log records.
     pub async fn open(ports: ServicesPorts, gate: Gate) -> Result<Self, ServicesError> {
-        Ok(Self { ports, gate })
+        Ok(Self { ports, gate, appeals: Default::default() })
     }
 
     fn today(&self) -> NaiveDate {

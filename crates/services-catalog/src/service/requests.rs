@@ -259,10 +259,20 @@ impl ServicesCatalog {
         self.store_new(actor, request, "receive").await
     }
 
-    /// A citizen's appeal from the public form: received and registered at once (an electronic
+    /// A citizen's appeal from the public form (at most five an hour from one address, the actor's
+    /// origin): received and registered at once (an electronic
     /// appeal is registered on the day it arrives), answered to the e-mail given.
     pub async fn submit_appeal(&self, actor: &Actor, input: &AppealInput) -> Result<Request, ServicesError> {
         self.gate.require_all(actor, REQUEST_SUBMIT, None).await?;
+        let address = actor.origin.as_deref().unwrap_or("unknown");
+        let admitted = self
+            .appeals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .admit(address, self.gate.clock().now());
+        if let Err(retry_after) = admitted {
+            return Err(ServicesError::TooManyAppeals { retry_after });
+        }
         if !input.consent {
             return Err(Problem::Inconsistent {
                 ru: "без согласия на обработку персональных данных обращение принять нельзя",

@@ -172,6 +172,9 @@ impl IntoGql for ServicesError {
             }
             ServicesError::NoConsent => error(ctx, Code::Conflict, message, Some("input.personId")),
             ServicesError::NotFound(_) => error(ctx, Code::NotFound, message, None),
+            ServicesError::TooManyAppeals { retry_after } => {
+                error(ctx, Code::TooManyRequests, message, None).extend_with(|_, e| e.set("retryAfter", retry_after))
+            }
             ServicesError::Conflict(ServicesConflict::StaleVersion) => {
                 error(ctx, Code::Conflict, message, Some("expectedVersion"))
             }
