@@ -393,3 +393,66 @@ async fn an_administrator_works_through_people_requests_accounts_and_the_audit_l
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_citizen_finds_a_service_and_sends_an_appeal_and_the_desk_takes_it_through_in_the_browser() {
+    let gw = TestGateway::start().await;
+    let org = organization(&gw, "АНО «Тёплый дом»", 61).await;
+    let admin = gw.admin_actor().await;
+    let service = services_catalog::service::DirectoryInput {
+        provider: Some(org.id),
+        name: "Ночлег и горячее питание".into(),
+        description: "Койко-место, ужин и завтрак".into(),
+        needs: vec!["homelessness".into()],
+        municipalities: vec!["kaluga_city".into()],
+        cost: "free".into(),
+        pathway: vec![services_catalog::service::PathwayStepInput {
+            title: "Прийти в пункт приёма".into(),
+            who: "Человек".into(),
+            documents: Vec::new(),
+            expected_days: 0,
+        }],
+        ..Default::default()
+    };
+    gw.system.services.catalog.add_service(&admin, &service).await.expect("a service");
+    account(&gw, "desk", Assignment::role(Role::Coordinator)).await;
+    in_browser(&gw, move |client, base| async move {
+        client.goto(&format!("{base}/services?need=homelessness")).await.expect("the finder");
+        let found = main_text(&client).await;
+        assert!(found.contains("Ночлег и горячее питание") && found.contains("Прийти в пункт приёма"), "{found}");
+        shoot(&client, "service-finder").await;
+        client.goto(&format!("{base}/appeal")).await.expect("the appeal form");
+        fill(&client, "#name", "Иванова Анна Петровна").await;
+        fill(&client, "#email", "anna@example.ru").await;
+        fill(&client, "#topic", "Нужен ночлег").await;
+        fill(&client, "#text", "Осталась без жилья, прошу помочь").await;
+        click(&client, "#consent").await;
+        shoot(&client, "appeal-form").await;
+        click_through(&client, "form.card button[type=submit]").await;
+        let receipt = main_text(&client).await;
+        assert!(receipt.contains("Обращение зарегистрировано") && receipt.contains("-00001"), "{receipt}");
+        shoot(&client, "appeal-receipt").await;
+
+        log_in(&client, &base, "desk").await;
+        client.goto(&format!("{base}/console/desk?queue=unassigned")).await.expect("the desk");
+        let desk = main_text(&client).await;
+        assert!(desk.contains("Нужен ночлег") && desk.contains("зарегистрировано"), "{desk}");
+        shoot(&client, "request-desk").await;
+        click_through(&client, "table.list a").await;
+        click_through(&client, "section.steps form:nth-of-type(1) button").await;
+        let card = main_text(&client).await;
+        assert!(card.contains("Сохранено") && card.contains("назначено"), "taken by the coordinator: {card}");
+        shoot(&client, "request-card").await;
+        client
+            .goto(&format!("{base}/console/dispatch?need=homelessness&municipality=kaluga_city"))
+            .await
+            .expect("dispatch");
+        let ranked = main_text(&client).await;
+        assert!(
+            ranked.contains("Ночлег и горячее питание") && ranked.contains("работает в муниципалитете человека"),
+            "{ranked}"
+        );
+        shoot(&client, "dispatch").await;
+    })
+    .await;
+}

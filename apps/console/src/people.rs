@@ -160,6 +160,10 @@ fn consent_form(visit: &Visit, id: PersonId) -> Markup {
                     label for="document" { (t(lang, "Документ (номер и дата)", "Document (number and date)")) }
                     input id="document" name="document" type="text" required;
                 }
+                p {
+                    label for="recipient" { (t(lang, "ИНН организации-получателя (для согласия на передачу данных, цель referral)", "Recipient organisation's INN (for a consent to transfer, purpose referral)")) }
+                    input id="recipient" name="recipient" type="text" inputmode="numeric";
+                }
                 p { button type="submit" data-action=(CONSENT_MANAGE.code()) { (t(lang, "Записать", "Record")) } }
             }
         }
@@ -392,13 +396,43 @@ pub async fn record_consent(
             return crate::refusals::with_message(&console, visit, StatusCode::UNPROCESSABLE_ENTITY, message);
         }
     };
+    let recipient = match field(&fields, "recipient").map(str::trim).filter(|r| !r.is_empty()) {
+        None => None,
+        Some(inn) => {
+            let unknown = t(
+                visit.lang,
+                "«ИНН организации-получателя»: такой организации нет в реестре.",
+                "«Recipient organisation's INN»: no such organisation in the registry.",
+            );
+            let Ok(inn) = registry::model::Inn::parse(inn) else {
+                return crate::refusals::with_message(&console, visit, StatusCode::UNPROCESSABLE_ENTITY, unknown);
+            };
+            let filter = registry::ports::OrganizationFilter { inn: Some(inn), ..Default::default() };
+            let page = kernel::PageRequest::new(1, None).expect("a valid size");
+            let order = registry::ports::OrganizationOrder::NameAsc;
+            match console.services.registry.organizations(&visit.actor, &filter, order, page).await {
+                Ok(found) => match found.items.first() {
+                    Some(org) => Some(org.id),
+                    None => {
+                        return crate::refusals::with_message(
+                            &console,
+                            visit,
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            unknown,
+                        );
+                    }
+                },
+                Err(error) => return crate::refusals::refused(&console, visit, &error),
+            }
+        }
+    };
     let new = NewConsent {
         subject: id,
         kind,
         purpose: field(&fields, "purpose").unwrap_or_default().to_owned(),
         categories: fields.iter().filter(|(k, _)| k == "categories").map(|(_, v)| v.clone()).collect(),
         document: field(&fields, "document").unwrap_or_default().to_owned(),
-        recipient: None,
+        recipient,
     };
     let outcome = console.services.privacy.record_consent(&visit.actor, new).await;
     back_to_card(&console, visit, id, "consent", outcome)

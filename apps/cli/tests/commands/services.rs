@@ -8,7 +8,7 @@ use services_catalog::service::{ApplicantInput, DirectoryInput, EligibilityInput
 use super::Env;
 
 fn schema(path: &str) -> jsonschema::Validator {
-    let file = format!("{}/../../../shared/hsds/{path}", env!("CARGO_MANIFEST_DIR"));
+    let file = format!("{}/tests/hsds/{path}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
     let schema: Value = serde_json::from_str(&text).expect("a JSON schema");
     jsonschema::options().should_validate_formats(true).build(&schema).expect("a valid schema")
@@ -78,8 +78,8 @@ async fn the_hsds_export_validates_against_the_official_schemas() {
         serde_json::from_str(&std::fs::read_to_string(dir.join("services.json")).unwrap()).unwrap();
     let organizations: Vec<Value> =
         serde_json::from_str(&std::fs::read_to_string(dir.join("organizations.json")).unwrap()).unwrap();
-    let service_schema = schema("compiled/service_with_definitions.json");
-    let organization_schema = schema("compiled/organization_list.json");
+    let service_schema = schema("service_with_definitions.json");
+    let organization_schema = schema("organization_list.json");
     for service in &services {
         assert_eq!(problems(&service_schema, service), Vec::<String>::new(), "{service:#}");
     }
@@ -167,4 +167,16 @@ async fn overdue_requests_are_listed_for_cron_and_an_empty_list_is_success() {
     let (result, out) = env.run(&["requests", "overdue"]).await;
     assert!(result.is_err(), "cron sees a failure while requests are overdue");
     assert!(out.contains(&request.number) && out.contains("received") && out.contains("05.11.2026"), "{out}");
+}
+
+#[test]
+fn the_schemas_kept_here_are_the_shared_copy_of_hsds_when_it_is_present() {
+    let shared = format!("{}/../../../shared/hsds/compiled", env!("CARGO_MANIFEST_DIR"));
+    if !std::path::Path::new(&shared).is_dir() {
+        return;
+    }
+    for file in ["service_with_definitions.json", "organization_list.json"] {
+        let kept = std::fs::read(format!("{}/tests/hsds/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        assert_eq!(kept, std::fs::read(format!("{shared}/{file}")).unwrap(), "{file} differs from ../shared");
+    }
 }
