@@ -70,8 +70,17 @@ pub async fn page(State(console): State<Console>, Staff(visit): Staff, RawQuery(
     let lang = visit.lang;
     let query: NeedQuery = query_of(raw.as_deref());
     let vocabulary = console.services.registry.vocabulary();
+    let number = |raw: &str| raw.trim().is_empty() || raw.trim().parse::<u8>().is_ok();
+    let income_ok = query.income.trim().is_empty() || services_catalog::service::parse_quantity(&query.income).is_ok();
     let ranked = if query.need.trim().is_empty() {
         None
+    } else if !number(&query.age) || !income_ok {
+        Some(Err(t(
+            lang,
+            "«Возраст» — целое число лет, «Доход» — число прожиточных минимумов (например, 1,5).",
+            "«Age» is a whole number of years, «Income» a number of subsistence minimums (e.g. 1.5).",
+        )
+        .to_owned()))
     } else {
         let input = NeedInput {
             need: query.need.clone(),

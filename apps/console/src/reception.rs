@@ -183,15 +183,38 @@ fn appeal_form(visit: &Visit, values: &AppealForm, problem: Option<&str>) -> Mar
     }
 }
 
-/// The appeal form.
-pub async fn appeal_page(visit: Visit) -> Response {
+/// The receipt an appeal's redirect carries: its number and dates (nothing about the person).
+#[derive(Deserialize, Default)]
+pub struct Receipt {
+    registered: Option<String>,
+    on: Option<String>,
+    due: Option<String>,
+}
+
+/// The appeal form, or the receipt of the appeal just sent (after the redirect, so reloading
+/// the page sends nothing again).
+pub async fn appeal_page(visit: Visit, RawQuery(raw): RawQuery) -> Response {
     let visit = public_visit(visit).with_form_secret();
     let lang = visit.lang;
-    let page = public_page(
-        lang,
-        t(lang, "Общественная приёмная", "Public reception"),
-        appeal_form(&visit, &AppealForm::default(), None),
-    );
+    let title = t(lang, "Общественная приёмная", "Public reception");
+    let receipt: Receipt = query_of(raw.as_deref());
+    let day = |raw: &Option<String>| raw.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let number = receipt.registered.as_deref().filter(|n| {
+        n.len() == 10 && n.as_bytes()[4] == b'-' && n.bytes().enumerate().all(|(i, b)| i == 4 || b.is_ascii_digit())
+    });
+    if let (Some(number), Some(on)) = (number, day(&receipt.on)) {
+        let body = html! {
+            (notice(false, t(lang, "Обращение зарегистрировано.", "Your appeal is registered.")))
+            dl.card {
+                dt { (t(lang, "Регистрационный номер", "Registration number")) } dd { strong { (number) } }
+                dt { (t(lang, "Дата регистрации", "Registered on")) } dd { (date(lang, on)) }
+                @if let Some(due) = day(&receipt.due) { dt { (t(lang, "Ответ не позднее", "Answer by")) } dd { (date(lang, due)) } }
+            }
+            p { (t(lang, "Сохраните номер: называйте его во всех письмах по обращению.", "Keep the number: quote it in every letter about the appeal.")) }
+        };
+        return visit.finish(render(StatusCode::OK, public_page(lang, title, body)));
+    }
+    let page = public_page(lang, title, appeal_form(&visit, &AppealForm::default(), None));
     visit.finish(render(StatusCode::OK, page))
 }
 
@@ -214,16 +237,11 @@ pub async fn submit(State(console): State<Console>, visit: Visit, Form(form): Fo
     let title = t(lang, "Общественная приёмная", "Public reception");
     match console.services.catalog.submit_appeal(&visit.actor, &input).await {
         Ok(request) => {
-            let body = html! {
-                (notice(false, t(lang, "Обращение зарегистрировано.", "Your appeal is registered.")))
-                dl.card {
-                    dt { (t(lang, "Регистрационный номер", "Registration number")) } dd { strong { (request.number) } }
-                    dt { (t(lang, "Дата регистрации", "Registered on")) } dd { (date(lang, request.registered_on.unwrap_or(request.received_on))) }
-                    @if let Some(due) = request.answer_due { dt { (t(lang, "Ответ не позднее", "Answer by")) } dd { (date(lang, due)) } }
-                }
-                p { (t(lang, "Сохраните номер: называйте его во всех письмах по обращению.", "Keep the number: quote it in every letter about the appeal.")) }
-            };
-            visit.finish(render(StatusCode::OK, public_page(lang, title, body)))
+            let on = request.registered_on.unwrap_or(request.received_on).to_string();
+            let due = request.answer_due.map(|d| d.to_string()).unwrap_or_default();
+            let pairs = [("registered", request.number.as_str()), ("on", on.as_str()), ("due", due.as_str())];
+            let to = format!("/appeal?{}", serde_urlencoded::to_string(pairs).unwrap_or_default());
+            visit.finish(axum::response::Redirect::to(&to))
         }
         Err(ServicesError::TooManyAppeals { retry_after }) => {
             let message = ServicesError::TooManyAppeals { retry_after }.message(lang);

@@ -32,7 +32,7 @@ pub enum ServicesError {
     #[error(transparent)]
     Flow(#[from] FlowError),
     /// The referral's state does not allow the step.
-    #[error("a referral that is {from} cannot be {step}")]
+    #[error("a referral that is {from} cannot be {}", crate::rules::request_flow::participle(step))]
     ReferralStep {
         /// The referral's state.
         from: &'static str,
@@ -42,6 +42,9 @@ pub enum ServicesError {
     /// The person has not consented to their data going to this NGO (152-FZ art. 6, 9).
     #[error("the person has no active consent to share their data with this organisation for a referral")]
     NoConsent,
+    /// The person already has an open referral to this service for this request.
+    #[error("the person already has an open referral to this service for this request")]
+    AlreadyReferred,
     /// The service is retired, or the catalogue service is not offered any more.
     #[error("the service is not offered any more")]
     NotOffered,
@@ -156,6 +159,9 @@ impl Localized for ServicesError {
                  (152-ФЗ): оформите согласие на цель «referral» с этой организацией как получателем"
                 .into(),
             ServicesError::NotOffered => "услуга больше не оказывается".into(),
+            ServicesError::AlreadyReferred => {
+                "человек уже направлен на эту услугу по этому обращению, направление ещё открыто".into()
+            }
             ServicesError::TooManyAppeals { retry_after } => {
                 format!("слишком много обращений с этого адреса: попробуйте через {} мин.", retry_after.div_ceil(60))
             }

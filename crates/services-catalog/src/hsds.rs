@@ -32,6 +32,8 @@ pub struct HsdsOrganization {
     pub website: Option<String>,
     /// The year of state registration.
     pub year_incorporated: Option<i32>,
+    /// Working (neither suspended nor liquidated): a closed organisation's services are inactive.
+    pub open: bool,
 }
 
 /// A stable UUID for a record nested in `owner`, named by `parts`: FNV-1a over them, marked as a
@@ -222,7 +224,7 @@ pub fn service(service: &DirectoryService, provider: &HsdsOrganization, terms: &
         "organization_id": provider.id.0.to_string(),
         "name": service.name,
         "description": service.description,
-        "status": if service.status == ServiceStatus::Active { "active" } else { "inactive" },
+        "status": if service.status == ServiceStatus::Active && provider.open { "active" } else { "inactive" },
         "last_modified": last_modified(service.updated_at),
         "organization": embedded_organization(provider),
         "service_areas": areas,

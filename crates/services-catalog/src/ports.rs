@@ -107,6 +107,8 @@ pub struct DirectoryFilter {
     pub form: Option<Code>,
     /// Active or retired.
     pub status: Option<ServiceStatus>,
+    /// Only services whose provider is an active organisation (not suspended or liquidated).
+    pub active_providers: bool,
 }
 
 /// Stores the directory of NGOs' services.
@@ -127,8 +129,8 @@ pub trait DirectoryRepo: Send + Sync {
         filter: &DirectoryFilter,
         page: PageRequest,
     ) -> Result<Page<DirectoryService>, StoreError<Conflict>>;
-    /// Active services naming `need` among their needs or service types, at most `limit`, by id:
-    /// what dispatch ranks.
+    /// Active services of active providers naming `need` among their needs or service types, at
+    /// most `limit`, by id: what dispatch ranks.
     async fn candidates(&self, need: &Code, limit: u64) -> Result<Vec<DirectoryService>, StoreError<Conflict>>;
     /// Every service of these providers, by name then id. One statement.
     async fn of_providers(&self, ids: &[OrganizationId]) -> Result<Vec<DirectoryService>, StoreError<Conflict>>;
@@ -319,6 +321,8 @@ pub const REFERRAL_CONSENT_PURPOSE: &str = "referral";
 pub trait Parties: Send + Sync {
     /// Every reference term of the profile (the lists a service's codes must come from).
     async fn terms(&self) -> Result<Vec<Term>, StoreError>;
+    /// Which of these organisations are active (neither suspended nor liquidated). One query.
+    async fn active_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<OrganizationId>, StoreError>;
     /// Whether the person has an active consent to the processing of their data for referrals
     /// ([`REFERRAL_CONSENT_PURPOSE`]) naming this organisation as the recipient.
     async fn consented_to_share(&self, person: PersonId, organization: OrganizationId) -> Result<bool, StoreError>;

@@ -111,6 +111,9 @@ proptest! {
                         "{:?} --{}--> {:?} is not a legal change", request.state, step.code(), next.state
                     );
                     prop_assert_eq!(next.version, request.version + 1);
+                    if matches!(step, Step::Reopen) && request.answer_due.is_some() && next.answer_due.is_some() {
+                        prop_assert!(next.answer_due >= request.answer_due, "reopening never shortens a promised term");
+                    }
                     if matches!(step, Step::Extend { .. }) {
                         extensions += 1;
                         prop_assert!(next.answer_due > request.answer_due, "an extension moves the deadline later");

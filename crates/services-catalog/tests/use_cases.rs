@@ -338,3 +338,100 @@ async fn the_shipped_catalogue_loads_every_service_of_the_seed_once_and_reloadin
     let error = parse_catalogue(&broken).expect_err("refused");
     assert_eq!(error.to_string(), "entry 1 (office_equipment): deadlineDays: a number from 1 to 365");
 }
+
+#[tokio::test]
+async fn a_referral_whose_consent_was_withdrawn_cannot_be_accepted_and_a_second_open_one_is_refused() {
+    let w = world().await;
+    w.store.set_consent(w.anna, w.shelter_ngo, true);
+    let shelter = w.services.add_service(&coordinator(), &shelter_input(w.shelter_ngo)).await.expect("service");
+    let request = w.services.submit_appeal(&Actor::anonymous("web"), &appeal()).await.expect("accepted");
+    let input = ReferralInput { request: request.id, person: w.anna, service: shelter.id, note: None };
+    let referral = w.services.refer(&coordinator(), &input).await.expect("referred");
+    let twice = w.services.refer(&coordinator(), &input).await;
+    assert!(matches!(twice, Err(ServicesError::AlreadyReferred)), "{twice:?}");
+    w.store.set_consent(w.anna, w.shelter_ngo, false);
+    let rep = actor(Role::NgoRepresentative, Some(w.shelter_ngo));
+    let accepted = w.services.answer_referral(&rep, referral.id, 1, ReferralStep::Accept, None).await;
+    assert!(matches!(accepted, Err(ServicesError::NoConsent)), "{accepted:?}");
+    let declined =
+        w.services.answer_referral(&rep, referral.id, 1, ReferralStep::Decline, Some("согласие отозвано")).await;
+    assert_eq!(declined.expect("a decline needs no consent").state, ReferralState::Declined);
+}
+
+#[tokio::test]
+async fn only_stored_appeals_count_against_the_hourly_limit() {
+    let w = world().await;
+    let mut public = Actor::anonymous("web");
+    public.origin = Some("203.0.113.7".into());
+    for _ in 0..10 {
+        let refused = w.services.submit_appeal(&public, &AppealInput { consent: false, ..appeal() }).await;
+        assert!(matches!(refused, Err(ServicesError::Invalid(_))), "{refused:?}");
+    }
+    for _ in 0..5 {
+        w.services.submit_appeal(&public, &appeal()).await.expect("an appeal within the hour's five");
+    }
+    let sixth = w.services.submit_appeal(&public, &appeal()).await;
+    assert!(matches!(sixth, Err(ServicesError::TooManyAppeals { retry_after }) if retry_after > 3000), "{sixth:?}");
+    let mut neighbour = Actor::anonymous("web");
+    neighbour.origin = Some("203.0.113.8".into());
+    w.services.submit_appeal(&neighbour, &appeal()).await.expect("another address has its own five");
+}
+
+#[tokio::test]
+async fn a_request_whose_kind_and_applicant_disagree_is_refused_and_a_representative_cannot_backdate_one() {
+    let w = world().await;
+    let base = RequestInput {
+        kind: RequestKind::Ngo,
+        channel: IntakeChannel::Visit,
+        topic: "Консультация".into(),
+        service: None,
+        text: "Нужна консультация".into(),
+        attachments: Vec::new(),
+        applicant: ApplicantInput::Citizen {
+            name: Some("Петров".into()),
+            email: Some("p@example.ru".into()),
+            postal_address: None,
+            phone: None,
+        },
+        consent_given: true,
+        received_on: None,
+    };
+    let mismatch = w.services.receive(&coordinator(), &base).await;
+    assert!(
+        matches!(mismatch, Err(ServicesError::Invalid(Invalid { ref field, .. })) if field == "kind"),
+        "{mismatch:?}"
+    );
+    let rep = actor(Role::NgoRepresentative, Some(w.shelter_ngo));
+    let backdated = RequestInput {
+        applicant: ApplicantInput::Organization(w.shelter_ngo),
+        received_on: Some(fixtures::day(2020, 1, 1)),
+        ..base.clone()
+    };
+    let refused = w.services.receive(&rep, &backdated).await;
+    assert!(
+        matches!(refused, Err(ServicesError::Invalid(Invalid { ref field, .. })) if field == "receivedOn"),
+        "{refused:?}"
+    );
+    let today = RequestInput { received_on: None, ..backdated };
+    assert_eq!(w.services.receive(&rep, &today).await.expect("today's").received_on, fixtures::day(2026, 12, 1));
+}
+
+#[tokio::test]
+async fn a_catalogue_service_is_retired_once_and_only_into_a_known_section() {
+    let w = world().await;
+    let entries = parse_catalogue(CATALOGUE).expect("valid");
+    let unknown = services_catalog::service::CatalogueInput {
+        category: "nonsense".into(),
+        code: "extra".into(),
+        ..entries[0].clone()
+    };
+    let refused = w.services.add_catalogue_service(&coordinator(), &unknown).await;
+    assert!(
+        matches!(refused, Err(ServicesError::Invalid(Invalid { ref field, .. })) if field == "category"),
+        "{refused:?}"
+    );
+    let added = w.services.add_catalogue_service(&coordinator(), &entries[0]).await.expect("added");
+    let retired = w.services.retire_catalogue_service(&coordinator(), added.id, 1, None).await.expect("retired");
+    let again = w.services.retire_catalogue_service(&coordinator(), added.id, retired.version, None).await;
+    assert!(matches!(again, Err(ServicesError::NotOffered)), "{again:?}");
+}

@@ -210,7 +210,20 @@ fn directory_condition(filter: &DirectoryFilter) -> Condition {
     if let Some(status) = filter.status {
         condition = condition.add(C::Status.eq(status.code()));
     }
+    if filter.active_providers {
+        condition = condition.add(C::ProviderId.in_subquery(active_organizations()));
+    }
     condition
+}
+
+/// The ids of active organisations (the registry's `organizations.status`).
+fn active_organizations() -> sea_orm::sea_query::SelectStatement {
+    let organizations = Alias::new("organizations");
+    Query::select()
+        .column((organizations.clone(), Alias::new("id")))
+        .from(organizations.clone())
+        .and_where(Expr::col((organizations, Alias::new("status"))).eq("active"))
+        .to_owned()
 }
 
 fn service_positioned(row: directory_service::Model) -> Stored<(DirectoryService, After)> {
@@ -317,8 +330,12 @@ impl DirectoryRepo for SqlServices {
     }
 
     async fn candidates(&self, need: &Code, limit: u64) -> Stored<Vec<DirectoryService>> {
-        let filter =
-            DirectoryFilter { need: Some(need.clone()), status: Some(ServiceStatus::Active), ..Default::default() };
+        let filter = DirectoryFilter {
+            need: Some(need.clone()),
+            status: Some(ServiceStatus::Active),
+            active_providers: true,
+            ..Default::default()
+        };
         let select = directory_service::Entity::find()
             .filter(directory_condition(&filter))
             .order_by(directory_service::Column::Id, Order::Asc);
@@ -783,6 +800,24 @@ impl Parties for SqlServices {
             StoreError::Unavailable(source) => StoreError::Unavailable(source),
             StoreError::Conflict(conflict) => StoreError::Corrupt(conflict.to_string()),
         })
+    }
+
+    async fn active_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<OrganizationId>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let organizations = Alias::new("organizations");
+        let id = Alias::new("id");
+        let wanted: Vec<uuid::Uuid> = ids.iter().map(|o| o.0).collect();
+        let query = Query::select()
+            .column((organizations.clone(), id.clone()))
+            .from(organizations.clone())
+            .and_where(storage::one_of(self.db.backend(), (organizations.clone(), id), wanted))
+            .and_where(Expr::col((organizations, Alias::new("status"))).eq("active"))
+            .to_owned();
+        let statement = self.conn().get_database_backend().build(&query);
+        let rows = self.conn().query_all_raw(statement).await.map_err(unavailable)?;
+        rows.iter().map(|row| row.try_get_by_index::<uuid::Uuid>(0).map(OrganizationId).map_err(unavailable)).collect()
     }
 
     async fn consented_to_share(&self, person: PersonId, organization: OrganizationId) -> Result<bool, StoreError> {

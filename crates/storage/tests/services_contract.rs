@@ -56,6 +56,13 @@ impl contract::World for SqlWorld {
         self.registry.upsert(terms, &setup(0)).await.expect("terms");
     }
 
+    async fn close(&self, organization: OrganizationId) {
+        let mut stored = OrganizationRepo::get(&self.registry, organization).await.expect("read").expect("stored");
+        stored.status = registry::model::OrgStatus::Liquidated { on: registry::testing::fixtures::day(2026, 11, 30) };
+        stored.version += 1;
+        OrganizationRepo::update(&self.registry, &stored, &setup(0)).await.expect("liquidated");
+    }
+
     async fn consent(&self, person: PersonId, organization: OrganizationId, given: bool) {
         let consents = self.privacy.ports().consents;
         let held = consents.of_subject(person).await.expect("consents");

@@ -87,6 +87,11 @@ impl Records for ServiceRecords {
         found_organizations.is_ok_and(|n| distinct(n, o.len())) && found_people.is_ok_and(|n| distinct(n, p.len()))
     }
 
+    async fn active(&self, organizations: &[OrganizationId]) -> Vec<OrganizationId> {
+        let found = self.registry.organizations.get_many(organizations).await.unwrap_or_default();
+        found.into_iter().filter(|o| o.status == registry::model::OrgStatus::Active).map(|o| o.id).collect()
+    }
+
     async fn terms(&self) -> Vec<kernel::Term> {
         self.registry.references.all().await.unwrap_or_default()
     }

@@ -71,6 +71,7 @@ pub async fn export_hsds(
                 email: profile.emails.first().map(ToString::to_string),
                 website: profile.website.as_ref().map(|w| w.as_str().to_owned()),
                 year_incorporated: profile.registered_on.map(|d| chrono::Datelike::year(&d)),
+                open: org.status == registry::model::OrgStatus::Active,
             };
             organizations.insert(org.id, hsds);
         }
@@ -363,7 +364,8 @@ pub async fn import_deliveries(
 /// The CSV column of a use-case field.
 fn column_of(field: &str) -> String {
     match field {
-        "service" => "catalogue_service",
+        "catalogueServiceId" => "catalogue_service",
+        "requestId" => "request_number",
         "deliveredOn" => "delivered_on",
         "recipient.headCount" => "group_size",
         "recipient.description" => "group_description",
@@ -443,7 +445,8 @@ pub async fn overdue(settings: &Settings, operator: Option<&str>, out: &mut dyn 
     writeln!(out, "номер\tсостояние\tсрок\tназначено\tтема")?;
     for r in &late {
         let due = r.deadline().map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default();
-        let topic: String = r.topic.chars().filter(|c| !c.is_control()).collect();
+        // A topic is the applicant's text: neutralised like every cell the system writes.
+        let topic = registry_csv::guard(&r.topic.chars().filter(|c| !c.is_control()).collect::<String>());
         writeln!(out, "{}\t{}\t{due}\t{}\t{topic}", r.number, r.state.code(), r.assignee.as_deref().unwrap_or("—"))?;
     }
     anyhow::bail!("просроченных обращений: {} / overdue requests: {}", late.len(), late.len())

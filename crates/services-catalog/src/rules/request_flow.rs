@@ -46,8 +46,8 @@ pub enum Step {
     },
     /// Close it after its answer, redirection or rejection.
     Close,
-    /// Open it again (new arguments, a mistake): a fresh answer term from today, the extension
-    /// stays used.
+    /// Open it again (new arguments, a mistake): a fresh answer term from today, never before
+    /// the day already promised; the extension stays used.
     Reopen,
 }
 
@@ -72,7 +72,7 @@ impl Step {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FlowError {
     /// The step cannot follow the request's state.
-    #[error("a request that is {} cannot be {}", .from.code(), .step)]
+    #[error("a request that is {} cannot be {}", .from.code().replace('_', " "), participle(.step))]
     NotAllowed {
         /// The state now.
         from: RequestState,
@@ -103,6 +103,16 @@ pub enum FlowError {
     /// A date outside the production calendar.
     #[error(transparent)]
     Calendar(#[from] OutOfCalendar),
+}
+
+/// A step's past participle, as an English message needs it (`close` -> `closed`).
+pub fn participle(step: &str) -> String {
+    match step {
+        "refer" => "referred".to_owned(),
+        "reopen" => "reopened".to_owned(),
+        s if s.ends_with('e') => format!("{s}d"),
+        s => format!("{s}ed"),
+    }
 }
 
 /// The state a step leads to from `from`, or `None` when the step may not follow it.
@@ -186,7 +196,13 @@ pub fn apply(request: &Request, step: &Step, today: NaiveDate) -> Result<Request
                 // A request rejected before registration is registered by reopening it.
                 next.registered_on = Some(today);
             }
+            let promised = request.answer_due;
             start_answer_term(&mut next, today)?;
+            // A fresh term from today, never earlier than the day already promised (with its
+            // extension).
+            if let (Some(fresh), Some(promised)) = (next.answer_due, promised) {
+                next.answer_due = Some(fresh.max(promised));
+            }
         }
     }
     Ok(next)

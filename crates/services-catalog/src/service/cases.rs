@@ -166,6 +166,13 @@ fn changed(case: &AdvocacyCase, change: &CaseChange, today: NaiveDate) -> Result
                 .get_mut(*index)
                 .ok_or(Problem::OutOfRange { min: 0, max: case.deadlines.len() as i64 - 1 })
                 .at("index")?;
+            if deadline.done_on.is_some() {
+                return Err(Problem::Inconsistent {
+                    ru: "этот срок уже отмечен исполненным",
+                    en: "this deadline is marked done already",
+                })
+                .at("deadlineDone.index");
+            }
             deadline.done_on = Some(on);
         }
         CaseChange::AddDocument(d) => {

@@ -50,6 +50,16 @@ fn yes() -> bool {
     true
 }
 
+/// The sections of the centre's catalogue (seed, sections 7 and 8).
+pub const CATEGORIES: &[&str] = &[
+    "technical_help",
+    "information_support",
+    "training_consulting",
+    "organisational_support",
+    "common_interest",
+    "additional",
+];
+
 /// The longest name or description of a catalogue service.
 const MAX_NAME: usize = 300;
 const MAX_DESCRIPTION: usize = 4000;
@@ -84,7 +94,11 @@ impl CatalogueInput {
             id,
             code: Code::parse(&self.code).at("code")?,
             version,
-            category: Code::parse(&self.category).at("category")?,
+            category: Code::parse(&self.category)
+                .ok()
+                .filter(|c| CATEGORIES.contains(&c.as_str()))
+                .ok_or(Problem::NotOneOf { accepted: CATEGORIES })
+                .at("category")?,
             name_ru: values::text(&self.name_ru, MAX_NAME, false).at("nameRu")?,
             name_en: values::text(&self.name_en, MAX_NAME, false).at("nameEn")?,
             description: values::text(&self.description, MAX_DESCRIPTION, true).at("description")?,
@@ -218,10 +232,13 @@ impl ServicesCatalog {
         on: Option<NaiveDate>,
     ) -> Result<CatalogueService, ServicesError> {
         self.gate.require_all(actor, CATALOGUE_MANAGE, object("catalogue_service", id.0)).await?;
-        let on = values::calendar_day(on.unwrap_or_else(|| self.today()), self.today()).at("retiredOn")?;
+        let on = values::calendar_day(on.unwrap_or_else(|| self.today()), self.today()).at("on")?;
         let mut service = self.ports.catalogue.get(id).await?.ok_or(ServicesError::NotFound("catalogue service"))?;
         if service.version != expected_version {
             return Err(ServicesError::Conflict(Conflict::StaleVersion));
+        }
+        if service.retired_on.is_some() {
+            return Err(ServicesError::NotOffered);
         }
         service.version += 1;
         service.retired_on = Some(on);

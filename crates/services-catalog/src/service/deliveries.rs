@@ -8,6 +8,7 @@ use crate::actions::{DELIVERY_READ, DELIVERY_WRITE};
 use crate::error::{Conflict, ServicesError};
 use crate::model::catalogue::CatalogueService;
 use crate::model::delivery::{DeliveredService, Deliverer, Delivery, DeliveryId, Recipient};
+use crate::model::request::Applicant;
 use crate::model::values::{self, AtField, Invalid, Problem};
 use crate::ports::DeliveryFilter;
 use crate::service::{Narrow, ServicesCatalog};
@@ -86,13 +87,16 @@ impl DeliveryInput {
         if let DeliveredService::Catalogue(id) = self.service {
             let service = catalogue.iter().find(|s| s.id == id);
             match service {
-                None => return Err(Problem::UnknownCode { code: id.to_string(), list: "catalogue" }).at("service")?,
+                None => {
+                    return Err(Problem::UnknownCode { code: id.to_string(), list: "catalogue" })
+                        .at("catalogueServiceId")?;
+                }
                 Some(s) if !s.is_offered(delivered_on) => {
                     return Err(Problem::Inconsistent {
                         ru: "услуга снята с каталога раньше этого дня",
                         en: "the service was retired before that day",
                     })
-                    .at("service");
+                    .at("catalogueServiceId");
                 }
                 Some(_) => {}
             }
@@ -172,6 +176,30 @@ impl ServicesCatalog {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let mut asked: Vec<crate::model::request::RequestId> = deliveries.iter().filter_map(|d| d.request).collect();
+        asked.sort();
+        asked.dedup();
+        let requests = if asked.is_empty() { Vec::new() } else { self.ports.requests.get_many(&asked).await? };
+        for (i, delivery) in deliveries.iter().enumerate() {
+            let Some(id) = delivery.request else { continue };
+            // An organisation's request is answered to that organisation, a registry person's to
+            // that person; a citizen known only by their letter may be recorded as a person.
+            let matches =
+                requests.iter().find(|r| r.id == id).is_some_and(|r| match (&delivery.recipient, &r.applicant) {
+                    (Recipient::Organization(o), applicant) => applicant.organization() == Some(*o),
+                    (Recipient::Person(p), Applicant::Person(q)) => p == q,
+                    (Recipient::Person(_), Applicant::Organization(_)) => false,
+                    (Recipient::Person(_), Applicant::Citizen(_) | Applicant::Anonymous) => true,
+                    (Recipient::Group { .. }, _) => true,
+                });
+            if !matches {
+                return Err(Problem::Inconsistent {
+                    ru: "обращение не от этого получателя (или его нет)",
+                    en: "the request is not from this recipient (or does not exist)",
+                })
+                .at(format!("deliveries[{i}].requestId"))?;
+            }
+        }
         let audit = self.gate.event(actor, DELIVERY_WRITE, None).with_detail(format!(
             "record {} deliveries ({}..{})",
             deliveries.len(),

@@ -211,7 +211,7 @@ impl DirectoryInput {
 impl ServicesCatalog {
     /// Adds a service an organisation offers (a representative: their own organisation's).
     pub async fn add_service(&self, actor: &Actor, input: &DirectoryInput) -> Result<DirectoryService, ServicesError> {
-        let provider = input.provider.ok_or(Invalid { field: "provider".into(), problem: Problem::Empty })?;
+        let provider = input.provider.ok_or(Invalid { field: "providerId".into(), problem: Problem::Empty })?;
         let reached = self
             .gate
             .reach(actor, SERVICE_WRITE, object("organization", provider.0), async |scope| {
@@ -267,7 +267,7 @@ impl ServicesCatalog {
                 ru: "поставщика услуги сменить нельзя: добавьте услугу новой организации",
                 en: "a service's provider cannot change: add the service to the other organisation",
             })
-            .at("provider")?;
+            .at("providerId")?;
         }
         let mut service =
             input.validate(&self.lists().await?, id, stored.version + 1, stored.provider, self.gate.clock().now())?;
@@ -336,6 +336,7 @@ impl ServicesCatalog {
     ) -> Result<Page<DirectoryService>, ServicesError> {
         self.gate.require_all(actor, SERVICE_FIND, None).await?;
         filter.status = Some(ServiceStatus::Active);
+        filter.active_providers = true;
         self.directory_page(Narrow::All, filter, page).await
     }
 
@@ -349,6 +350,18 @@ impl ServicesCatalog {
             let text = values::text(text, MAX_SEARCH, false).at("filter.text")?;
             filter.text = Some(text);
         }
+        let lists = self.lists().await?;
+        if let Some(need) = &filter.need {
+            let one = std::slice::from_ref(need);
+            if lists.check(TermKind::TargetGroup, "need", one).is_err()
+                && lists.check(TermKind::ServiceType, "need", one).is_err()
+            {
+                return Err(Problem::UnknownCode { code: need.to_string(), list: "target_group / service_type" })
+                    .at("need")?;
+            }
+        }
+        lists.check(TermKind::Municipality, "municipality", filter.municipality.as_slice())?;
+        lists.check(TermKind::ServiceForm, "form", filter.form.as_slice())?;
         match narrow {
             Narrow::All => {}
             Narrow::Organization(own) if filter.provider.is_none_or(|p| p == own) => filter.provider = Some(own),

@@ -125,7 +125,8 @@ impl ServicesCatalog {
         }
         let service =
             self.ports.directory.get(input.service).await?.ok_or(ServicesError::NotFound("directory service"))?;
-        if service.status == ServiceStatus::Retired {
+        let provider_open = !self.ports.parties.active_organizations(&[service.provider]).await?.is_empty();
+        if service.status == ServiceStatus::Retired || !provider_open {
             return Err(ServicesError::NotOffered);
         }
         if !self.ports.parties.consented_to_share(input.person, service.provider).await? {
@@ -139,6 +140,25 @@ impl ServicesCatalog {
             .with_detail(format!("no consent to share with organization:{}", service.provider.0));
             self.gate.record(&refusal).await?;
             return Err(ServicesError::NoConsent);
+        }
+        let open = ReferralFilter { request: Some(request.id), ..Default::default() };
+        let page = kernel::PageRequest { first: kernel::MAX_PAGE_SIZE, after: None, count: false };
+        let mut after = None;
+        loop {
+            let found =
+                self.ports.referrals.list(&open, kernel::PageRequest { after: after.clone(), ..page.clone() }).await?;
+            let duplicate = found.items.iter().any(|r| {
+                r.person == input.person
+                    && r.service == service.id
+                    && matches!(r.state, ReferralState::Pending | ReferralState::Accepted)
+            });
+            if duplicate {
+                return Err(ServicesError::AlreadyReferred);
+            }
+            if !found.has_next {
+                break;
+            }
+            after = found.positions.last().cloned();
         }
         let now = self.gate.clock().now();
         let referral = Referral {
@@ -216,6 +236,14 @@ impl ServicesCatalog {
         }
         let to = referral_flow::target(referral.state, step)
             .ok_or(ServicesError::ReferralStep { from: referral.state.code(), step: step.code() })?;
+        // The person's data go to the NGO while it works with them: a consent withdrawn since the
+        // referral was sent stops it being taken up or completed (it can still be declined or
+        // revoked).
+        if matches!(step, ReferralStep::Accept | ReferralStep::Complete)
+            && !self.ports.parties.consented_to_share(referral.person, referral.provider).await?
+        {
+            return Err(ServicesError::NoConsent);
+        }
         let request = self.ports.requests.get(referral.request).await?.ok_or(ServicesError::NotFound("request"))?;
         let now = self.gate.clock().now();
         referral.state = to;

@@ -224,22 +224,51 @@ impl ServicesCatalog {
     pub async fn receive(&self, actor: &Actor, input: &RequestInput) -> Result<Request, ServicesError> {
         let scope = self.gate.check(actor, REQUEST_SUBMIT, None).await?;
         let mut applicant = applicant(&input.applicant)?;
+        let today = self.today();
         match scope {
             Scope::All => {}
-            Scope::Organization(own) => applicant = Applicant::Organization(own),
+            Scope::Organization(own) => {
+                applicant = Applicant::Organization(own);
+                // A representative sends a request today, as their organisation's.
+                if input.received_on.is_some_and(|day| day != today) {
+                    return Err(Problem::Inconsistent {
+                        ru: "дату получения указывает центр: представитель отправляет запрос сегодняшним днём",
+                        en: "the centre sets the day of receipt: a representative's request is received today",
+                    })
+                    .at("receivedOn")?;
+                }
+            }
             Scope::Own(person) => applicant = Applicant::Person(person),
         }
-        let today = self.today();
+        let organization_applies = matches!(applicant, Applicant::Organization(_));
+        if (input.kind == RequestKind::Ngo) != organization_applies {
+            return Err(Problem::Inconsistent {
+                ru: "запрос НКО подаёт организация, обращение гражданина — гражданин: вид и заявитель не совпадают",
+                en: "an NGO's request comes from an organisation and a citizen's appeal from a citizen: the kind and the applicant disagree",
+            })
+            .at("kind")?;
+        }
         let received_on = values::past_day(input.received_on.unwrap_or(today), today).at("receivedOn")?;
         let policy = match input.service {
             None => DeadlinePolicy::APPEAL,
             Some(id) => {
                 let service = self.ports.catalogue.get(id).await?.ok_or(Invalid {
-                    field: "service".into(),
+                    field: "serviceId".into(),
                     problem: Problem::UnknownCode { code: id.to_string(), list: "catalogue" },
                 })?;
                 if !service.is_offered(received_on) {
                     return Err(ServicesError::NotOffered);
+                }
+                let audience = match input.kind {
+                    RequestKind::Ngo => crate::model::catalogue::Audience::Ngo,
+                    RequestKind::Citizen => crate::model::catalogue::Audience::Citizen,
+                };
+                if !service.audiences.contains(&audience) {
+                    return Err(Problem::Inconsistent {
+                        ru: "эта услуга каталога не для такого заявителя (см. «кто может обратиться»)",
+                        en: "this catalogue service is not for this kind of applicant (see its audiences)",
+                    })
+                    .at("serviceId")?;
                 }
                 service.deadline
             }
@@ -264,15 +293,6 @@ impl ServicesCatalog {
     /// appeal is registered on the day it arrives), answered to the e-mail given.
     pub async fn submit_appeal(&self, actor: &Actor, input: &AppealInput) -> Result<Request, ServicesError> {
         self.gate.require_all(actor, REQUEST_SUBMIT, None).await?;
-        let address = actor.origin.as_deref().unwrap_or("unknown");
-        let admitted = self
-            .appeals
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .admit(address, self.gate.clock().now());
-        if let Err(retry_after) = admitted {
-            return Err(ServicesError::TooManyAppeals { retry_after });
-        }
         if !input.consent {
             return Err(Problem::Inconsistent {
                 ru: "без согласия на обработку персональных данных обращение принять нельзя",
@@ -301,6 +321,16 @@ impl ServicesCatalog {
         )?;
         let mut request = request_flow::apply(&received, &Step::Register, today)?;
         request.version = 1;
+        // Only an appeal that will be stored counts against the address's hour.
+        let address = actor.origin.as_deref().unwrap_or("unknown");
+        let admitted = self
+            .appeals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .admit(address, self.gate.clock().now());
+        if let Err(retry_after) = admitted {
+            return Err(ServicesError::TooManyAppeals { retry_after });
+        }
         self.store_new(actor, request, "submit").await
     }
 

@@ -36,6 +36,8 @@ pub trait World: Send + Sync {
     /// Gives (or, with `false`, withdraws) the person's consent to share their data with the
     /// organisation for referrals.
     async fn consent(&self, person: PersonId, organization: OrganizationId, given: bool);
+    /// Liquidates the organisation.
+    async fn close(&self, organization: OrganizationId);
 }
 
 /// The stores under test.
@@ -294,6 +296,17 @@ pub async fn directory(stores: &Stores) {
     assert_eq!(repo.candidates(&code("homelessness"), 1).await.expect("candidates").len(), 1, "at most the limit");
     let offered = repo.of_providers(&[other]).await.expect("of_providers");
     assert_eq!(offered.iter().map(|s| s.id).collect::<Vec<_>>(), [elsewhere.id]);
+    // A liquidated provider's services leave dispatch and the lists that ask for active providers.
+    stores.world.close(other).await;
+    let active = stores.ports.parties.active_organizations(&[provider, other]).await.expect("active");
+    assert_eq!(active, [provider], "only the open organisation is active");
+    let candidates = repo.candidates(&code("homelessness"), 10).await.expect("candidates");
+    assert_eq!(candidates.iter().map(|s| s.id).collect::<Vec<_>>(), [shelter.id], "no service of a closed provider");
+    let open = DirectoryFilter { need: Some(code("homelessness")), active_providers: true, ..Default::default() };
+    let listed = repo.list(&open, first(10)).await.expect("list");
+    assert!(listed.items.iter().all(|s| s.provider != other), "a closed provider's service is not listed");
+    let everyone = DirectoryFilter { need: Some(code("homelessness")), ..Default::default() };
+    assert!(repo.list(&everyone, first(10)).await.expect("list").items.iter().any(|s| s.provider == other));
 }
 
 trait IntoId {

@@ -41,6 +41,8 @@ struct State {
 pub trait Records: Send + Sync {
     /// Whether every organisation and every person exists.
     async fn exist(&self, organizations: &[OrganizationId], people: &[PersonId]) -> bool;
+    /// Which of these organisations are active.
+    async fn active(&self, organizations: &[OrganizationId]) -> Vec<OrganizationId>;
     /// The reference terms.
     async fn terms(&self) -> Vec<Term>;
     /// Whether the person consented to share their data with the organisation for referrals.
@@ -51,6 +53,7 @@ pub trait Records: Send + Sync {
 #[derive(Default)]
 struct OwnRecords {
     organizations: HashSet<OrganizationId>,
+    closed: HashSet<OrganizationId>,
     people: HashSet<PersonId>,
     terms: Vec<Term>,
     consents: HashSet<(PersonId, OrganizationId)>,
@@ -61,6 +64,11 @@ impl Records for Mutex<OwnRecords> {
     async fn exist(&self, organizations: &[OrganizationId], people: &[PersonId]) -> bool {
         let own = self.lock().expect("not poisoned");
         organizations.iter().all(|o| own.organizations.contains(o)) && people.iter().all(|p| own.people.contains(p))
+    }
+
+    async fn active(&self, organizations: &[OrganizationId]) -> Vec<OrganizationId> {
+        let own = self.lock().expect("not poisoned");
+        organizations.iter().copied().filter(|o| own.organizations.contains(o) && !own.closed.contains(o)).collect()
     }
 
     async fn terms(&self) -> Vec<Term> {
@@ -112,6 +120,15 @@ impl InMemoryServices {
         self.records.exist(organizations, people).await
     }
 
+    /// The active providers of every stored service, when asked for.
+    async fn active_providers(&self, asked: bool) -> Option<Vec<OrganizationId>> {
+        if !asked {
+            return None;
+        }
+        let providers: Vec<OrganizationId> = self.state().directory.values().map(|s| s.provider).collect();
+        Some(self.records.active(&providers).await)
+    }
+
     /// Every port over these stores.
     pub fn ports(&self) -> ServicesPorts {
         ServicesPorts::over(self.clone())
@@ -129,6 +146,12 @@ impl InMemoryServices {
     /// Registers an organisation records may name.
     pub fn add_organization(&self, id: OrganizationId) {
         self.own().organizations.insert(id);
+    }
+
+    /// Marks an organisation closed (liquidated or suspended): its services leave the finder and
+    /// dispatch.
+    pub fn close_organization(&self, id: OrganizationId) {
+        self.own().closed.insert(id);
     }
 
     /// Registers a person records may name.
@@ -304,11 +327,12 @@ impl DirectoryRepo for InMemoryServices {
     }
 
     async fn list(&self, filter: &DirectoryFilter, page: PageRequest) -> Stored<Page<DirectoryService>> {
+        let active = self.active_providers(filter.active_providers).await;
         let mut rows: Vec<_> = self
             .state()
             .directory
             .values()
-            .filter(|s| serves(s, filter))
+            .filter(|s| serves(s, filter) && active.as_ref().is_none_or(|a| a.contains(&s.provider)))
             .map(|s| (s.clone(), ports::service_position(s)))
             .collect();
         rows.sort_by(|a, b| a.1.cmp(&b.1));
@@ -321,9 +345,10 @@ impl DirectoryRepo for InMemoryServices {
             status: Some(crate::model::directory::ServiceStatus::Active),
             ..DirectoryFilter::default()
         };
+        let active = self.active_providers(true).await.unwrap_or_default();
         let state = self.state();
         let mut found: Vec<DirectoryService> =
-            state.directory.values().filter(|s| serves(s, &filter)).cloned().collect();
+            state.directory.values().filter(|s| serves(s, &filter) && active.contains(&s.provider)).cloned().collect();
         found.sort_by_key(|s| s.id);
         found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         Ok(found)
@@ -642,6 +667,10 @@ impl CaseRepo for InMemoryServices {
 impl Parties for InMemoryServices {
     async fn terms(&self) -> Result<Vec<Term>, StoreError> {
         Ok(self.records.terms().await)
+    }
+
+    async fn active_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<OrganizationId>, StoreError> {
+        Ok(self.records.active(ids).await)
     }
 
     async fn consented_to_share(&self, person: PersonId, organization: OrganizationId) -> Result<bool, StoreError> {

@@ -35,6 +35,10 @@ impl contract::World for InMemoryServices {
     async fn consent(&self, person: PersonId, organization: OrganizationId, given: bool) {
         self.set_consent(person, organization, given);
     }
+
+    async fn close(&self, organization: OrganizationId) {
+        self.close_organization(organization);
+    }
 }
 
 impl InMemoryServices {

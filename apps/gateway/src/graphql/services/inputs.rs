@@ -253,6 +253,7 @@ impl DirectoryFilterGql {
             municipality: code_filter(ctx, "filter.municipality", self.municipality)?,
             form: code_filter(ctx, "filter.form", self.form)?,
             status: self.status.map(Into::into),
+            active_providers: false,
         })
     }
 }

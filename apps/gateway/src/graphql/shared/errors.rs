@@ -167,9 +167,10 @@ impl IntoGql for ServicesError {
             ServicesError::Flow(FlowError::ExtensionLength) => {
                 error(ctx, Code::BadUserInput, message, Some("step.extend.days"))
             }
-            ServicesError::Flow(_) | ServicesError::ReferralStep { .. } | ServicesError::NotOffered => {
-                error(ctx, Code::Conflict, message, None)
-            }
+            ServicesError::Flow(_)
+            | ServicesError::ReferralStep { .. }
+            | ServicesError::NotOffered
+            | ServicesError::AlreadyReferred => error(ctx, Code::Conflict, message, None),
             ServicesError::NoConsent => error(ctx, Code::Conflict, message, Some("input.personId")),
             ServicesError::NotFound(_) => error(ctx, Code::NotFound, message, None),
             ServicesError::TooManyAppeals { retry_after } => {
