@@ -321,6 +321,9 @@ pub const REFERRAL_CONSENT_PURPOSE: &str = "referral";
 pub trait Parties: Send + Sync {
     /// Every reference term of the profile (the lists a service's codes must come from).
     async fn terms(&self) -> Result<Vec<Term>, StoreError>;
+    /// The role of the enabled account with this login, if any (who a request is assigned to, who
+    /// gave a service, who handles a case).
+    async fn staff_role(&self, login: &str) -> Result<Option<kernel::Role>, StoreError>;
     /// Which of these organisations are active (neither suspended nor liquidated). One query.
     async fn active_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<OrganizationId>, StoreError>;
     /// Whether the person has an active consent to the processing of their data for referrals

@@ -66,6 +66,9 @@ async fn world() -> World {
         Gate::new(Arc::new(Policy::parse(POLICY).expect("the shipped policy")), Arc::new(audit.clone()), clock.clone());
     let services = ServicesCatalog::open(store.ports(), gate).await.expect("opens");
     let (shelter_ngo, legal_ngo, anna) = (OrganizationId::new(), OrganizationId::new(), PersonId::new());
+    for role in Role::ALL {
+        store.add_staff(role.code(), role);
+    }
     store.add_organization(shelter_ngo);
     store.add_organization(legal_ngo);
     store.add_person(anna);
@@ -434,4 +437,23 @@ async fn a_catalogue_service_is_retired_once_and_only_into_a_known_section() {
     let retired = w.services.retire_catalogue_service(&coordinator(), added.id, 1, None).await.expect("retired");
     let again = w.services.retire_catalogue_service(&coordinator(), added.id, retired.version, None).await;
     assert!(matches!(again, Err(ServicesError::NotOffered)), "{again:?}");
+}
+
+#[tokio::test]
+async fn a_request_is_assigned_only_to_an_account_that_may_work_on_it() {
+    let w = world().await;
+    let request = w.services.submit_appeal(&Actor::anonymous("web"), &appeal()).await.expect("accepted");
+    for login in ["nobody_here", "researcher", "ngo_representative"] {
+        let refused = w.services.step(&coordinator(), request.id, 1, &StepInput::Assign(login.into())).await;
+        assert!(
+            matches!(refused, Err(ServicesError::Invalid(Invalid { ref field, .. })) if field == "assignee"),
+            "{login}: {refused:?}"
+        );
+    }
+    let assigned = w
+        .services
+        .step(&coordinator(), request.id, 1, &StepInput::Assign("lawyer".into()))
+        .await
+        .expect("a lawyer may");
+    assert_eq!(assigned.assignee.as_deref(), Some("lawyer"));
 }

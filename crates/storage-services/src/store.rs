@@ -802,6 +802,20 @@ impl Parties for SqlServices {
         })
     }
 
+    async fn staff_role(&self, login: &str) -> Result<Option<kernel::Role>, StoreError> {
+        let accounts = Alias::new("accounts");
+        let query = Query::select()
+            .column((accounts.clone(), Alias::new("role")))
+            .from(accounts.clone())
+            .and_where(Expr::col((accounts.clone(), Alias::new("login"))).eq(login))
+            .and_where(Expr::col((accounts, Alias::new("disabled"))).eq(false))
+            .to_owned();
+        let statement = self.conn().get_database_backend().build(&query);
+        let Some(row) = self.conn().query_one_raw(statement).await.map_err(unavailable)? else { return Ok(None) };
+        let role: String = row.try_get_by_index(0).map_err(unavailable)?;
+        kernel::Role::parse(&role).map(Some).ok_or_else(|| StoreError::Corrupt(format!("accounts.role: {role}")))
+    }
+
     async fn active_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<OrganizationId>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());

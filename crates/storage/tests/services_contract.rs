@@ -21,6 +21,7 @@ use storage_services::SqlServices;
 
 /// The registry's and privacy's stores, making the records services rows name.
 struct SqlWorld {
+    access: access::AccessPorts,
     registry: SqlRegistry,
     privacy: SqlPrivacy,
     next: AtomicU32,
@@ -54,6 +55,21 @@ impl contract::World for SqlWorld {
 
     async fn terms(&self, terms: &[Term]) {
         self.registry.upsert(terms, &setup(0)).await.expect("terms");
+    }
+
+    async fn staff(&self, login: &str, role: kernel::Role) {
+        let account = access::Account {
+            id: access::AccountId::new(),
+            login: login.to_owned(),
+            role,
+            organization: None,
+            person: None,
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA".into(),
+            disabled: false,
+            created_at: audit::testing::instant(),
+            unlocked_at: None,
+        };
+        self.access.accounts.insert(&account, &setup(0)).await.expect("an account");
     }
 
     async fn close(&self, organization: OrganizationId) {
@@ -100,6 +116,7 @@ fn stores(db: Database) -> contract::Stores {
         ports: SqlServices::new(db.clone()).ports(),
         audit: SqlAudit::new(db.clone()).port(),
         world: Arc::new(SqlWorld {
+            access: storage_access::SqlAccess::new(db.clone()).ports(),
             registry: SqlRegistry::new(db.clone()),
             privacy: SqlPrivacy::new(db, Vec::new()),
             next: AtomicU32::new(1),

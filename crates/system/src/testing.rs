@@ -68,6 +68,7 @@ impl BoundRecords for RegistryRecords {
 /// reference terms, referral consents (on a database the services adapter reads their tables).
 struct ServiceRecords {
     registry: RegistryPorts,
+    access: access::AccessPorts,
     /// Set once privacy's fake exists (it holds the services fake among every domain's people).
     privacy: Arc<std::sync::OnceLock<privacy::PrivacyPorts>>,
 }
@@ -90,6 +91,11 @@ impl Records for ServiceRecords {
     async fn active(&self, organizations: &[OrganizationId]) -> Vec<OrganizationId> {
         let found = self.registry.organizations.get_many(organizations).await.unwrap_or_default();
         found.into_iter().filter(|o| o.status == registry::model::OrgStatus::Active).map(|o| o.id).collect()
+    }
+
+    async fn staff_role(&self, login: &str) -> Option<kernel::Role> {
+        let account = self.access.accounts.by_login(login).await.ok().flatten()?;
+        (!account.disabled).then_some(account.role)
     }
 
     async fn terms(&self) -> Vec<kernel::Term> {
@@ -146,7 +152,8 @@ pub async fn in_memory(clock: Arc<dyn Clock>, admin_password: &str, limits: Logi
     let access = InMemoryAccess::over(audit.clone(), Arc::new(RegistryRecords(registry.ports())));
     let registry_ports = registry.ports();
     let privacy_ports = Arc::new(std::sync::OnceLock::new());
-    let records = ServiceRecords { registry: registry_ports.clone(), privacy: privacy_ports.clone() };
+    let records =
+        ServiceRecords { registry: registry_ports.clone(), access: access.ports(), privacy: privacy_ports.clone() };
     let services = InMemoryServices::over(audit.clone(), Arc::new(records));
     let every = EveryDomain { registry, access: access.clone(), services: services.clone() };
     let privacy = InMemoryPrivacy::over(audit.clone(), Arc::new(every)).ports();

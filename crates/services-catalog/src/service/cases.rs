@@ -236,6 +236,9 @@ impl ServicesCatalog {
             updated_at: now,
         };
         details(&mut case, input)?;
+        if case.lawyer != actor.login {
+            self.staff_for(&case.lawyer, CASE_MANAGE, "lawyer").await?;
+        }
         let audit = self.gate.event(actor, CASE_MANAGE, object("case", case.id.0)).with_detail("open");
         self.ports.cases.insert(&case, &audit).await?;
         Ok(case)
@@ -255,6 +258,9 @@ impl ServicesCatalog {
             return Err(ServicesError::Conflict(Conflict::StaleVersion));
         }
         let mut next = changed(&case, change, self.today())?;
+        if next.lawyer != case.lawyer && next.lawyer != actor.login {
+            self.staff_for(&next.lawyer, CASE_MANAGE, "change.details.lawyer").await?;
+        }
         next.updated_at = self.gate.clock().now();
         let audit = self.gate.event(actor, CASE_MANAGE, object("case", id.0)).with_detail(format!(
             "{} -> version {}",

@@ -176,6 +176,13 @@ impl ServicesCatalog {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        for (i, delivery) in deliveries.iter().enumerate() {
+            if let Deliverer::Staff(login) = &delivery.delivered_by
+                && login != &actor.login
+            {
+                self.staff_for(login, DELIVERY_WRITE, &format!("deliveries[{i}].staffLogin")).await?;
+            }
+        }
         let mut asked: Vec<crate::model::request::RequestId> = deliveries.iter().filter_map(|d| d.request).collect();
         asked.sort();
         asked.dedup();

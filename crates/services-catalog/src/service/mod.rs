@@ -82,4 +82,24 @@ impl ServicesCatalog {
     async fn lists(&self) -> Result<Lists, ServicesError> {
         Ok(Lists(self.ports.parties.terms().await?))
     }
+
+    /// `login` is an enabled account whose role the policy lets do `action`; the field names
+    /// where the login was given.
+    async fn staff_for(&self, login: &str, action: kernel::Action, field: &str) -> Result<(), ServicesError> {
+        let role = self.ports.parties.staff_role(login).await?;
+        let allowed = role.is_some_and(|role| {
+            let mut someone = kernel::Actor::anonymous("check");
+            someone.role = role;
+            self.gate.allows(&someone, action)
+        });
+        if allowed {
+            Ok(())
+        } else {
+            Err(Problem::Inconsistent {
+                ru: "нет такой действующей учётной записи с ролью, которой это разрешено",
+                en: "no enabled account with this login has a role allowed to do this",
+            })
+            .at(field)?
+        }
+    }
 }

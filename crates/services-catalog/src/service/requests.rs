@@ -413,6 +413,9 @@ impl ServicesCatalog {
     ) -> Result<Request, ServicesError> {
         self.gate.require_all(actor, REQUEST_MANAGE, object("request", id.0)).await?;
         let step = input.validate()?;
+        if let Step::Assign { to } = &step {
+            self.staff_for(to, REQUEST_MANAGE, "assignee").await?;
+        }
         let request = self.ports.requests.get(id).await?.ok_or(ServicesError::NotFound("request"))?;
         if request.version != expected_version {
             return Err(ServicesError::Conflict(Conflict::StaleVersion));

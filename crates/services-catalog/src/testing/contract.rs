@@ -38,6 +38,8 @@ pub trait World: Send + Sync {
     async fn consent(&self, person: PersonId, organization: OrganizationId, given: bool);
     /// Liquidates the organisation.
     async fn close(&self, organization: OrganizationId);
+    /// An enabled account with this login and role.
+    async fn staff(&self, login: &str, role: kernel::Role);
 }
 
 /// The stores under test.
@@ -122,6 +124,10 @@ pub async fn parties(stores: &Stores) {
     assert!(!asks(person, other).await, "a consent names its recipient: another organisation is not covered");
     stores.world.consent(person, organization, false).await;
     assert!(!asks(person, organization).await, "a withdrawn consent no longer counts");
+    stores.world.staff("lawyer_anna", kernel::Role::Lawyer).await;
+    let role = |login: &'static str| async move { stores.ports.parties.staff_role(login).await.expect("a role read") };
+    assert_eq!(role("lawyer_anna").await, Some(kernel::Role::Lawyer));
+    assert_eq!(role("nobody_here").await, None, "an unknown login has no role");
 }
 
 /// Codes are unique, versions are checked, the list is by category then code.

@@ -43,6 +43,8 @@ pub trait Records: Send + Sync {
     async fn exist(&self, organizations: &[OrganizationId], people: &[PersonId]) -> bool;
     /// Which of these organisations are active.
     async fn active(&self, organizations: &[OrganizationId]) -> Vec<OrganizationId>;
+    /// The role of the enabled account with this login.
+    async fn staff_role(&self, login: &str) -> Option<kernel::Role>;
     /// The reference terms.
     async fn terms(&self) -> Vec<Term>;
     /// Whether the person consented to share their data with the organisation for referrals.
@@ -54,6 +56,7 @@ pub trait Records: Send + Sync {
 struct OwnRecords {
     organizations: HashSet<OrganizationId>,
     closed: HashSet<OrganizationId>,
+    staff: std::collections::HashMap<String, kernel::Role>,
     people: HashSet<PersonId>,
     terms: Vec<Term>,
     consents: HashSet<(PersonId, OrganizationId)>,
@@ -73,6 +76,10 @@ impl Records for Mutex<OwnRecords> {
 
     async fn terms(&self) -> Vec<Term> {
         self.lock().expect("not poisoned").terms.clone()
+    }
+
+    async fn staff_role(&self, login: &str) -> Option<kernel::Role> {
+        self.lock().expect("not poisoned").staff.get(login).copied()
     }
 
     async fn consented(&self, person: PersonId, organization: OrganizationId) -> bool {
@@ -152,6 +159,11 @@ impl InMemoryServices {
     /// dispatch.
     pub fn close_organization(&self, id: OrganizationId) {
         self.own().closed.insert(id);
+    }
+
+    /// Registers an enabled account's login and role.
+    pub fn add_staff(&self, login: &str, role: kernel::Role) {
+        self.own().staff.insert(login.to_owned(), role);
     }
 
     /// Registers a person records may name.
@@ -671,6 +683,10 @@ impl Parties for InMemoryServices {
 
     async fn active_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<OrganizationId>, StoreError> {
         Ok(self.records.active(ids).await)
+    }
+
+    async fn staff_role(&self, login: &str) -> Result<Option<kernel::Role>, StoreError> {
+        Ok(self.records.staff_role(login).await)
     }
 
     async fn consented_to_share(&self, person: PersonId, organization: OrganizationId) -> Result<bool, StoreError> {

@@ -39,6 +39,10 @@ impl contract::World for InMemoryServices {
     async fn close(&self, organization: OrganizationId) {
         self.close_organization(organization);
     }
+
+    async fn staff(&self, login: &str, role: kernel::Role) {
+        self.add_staff(login, role);
+    }
 }
 
 impl InMemoryServices {
