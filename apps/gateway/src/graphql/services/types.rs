@@ -497,6 +497,12 @@ impl RequestGql {
     async fn answer_due(&self) -> Option<NaiveDate> {
         self.0.answer_due
     }
+    /// If outside the centre's competence, it must be redirected by this day (7 days after
+    /// registration, 59-FZ art. 8 p. 3).
+    async fn redirect_due(&self) -> Option<NaiveDate> {
+        let registered = self.0.registered_on?;
+        services_catalog::rules::deadlines::redirect_due(registered).ok().map(|d| d.on)
+    }
     /// The deadline running now: registration while received, the answer after.
     async fn deadline(&self) -> Option<NaiveDate> {
         self.0.deadline()
