@@ -378,11 +378,7 @@ impl ServicesCatalog {
         providers: &[OrganizationId],
     ) -> Result<Vec<DirectoryService>, ServicesError> {
         let scope = self.gate.check(actor, SERVICE_READ, None).await?;
-        let providers: Vec<OrganizationId> = match Narrow::from(scope) {
-            Narrow::All => providers.to_vec(),
-            Narrow::Organization(own) => providers.iter().copied().filter(|p| *p == own).collect(),
-            Narrow::Nothing => Vec::new(),
-        };
+        let providers = Narrow::from(scope).organizations(providers);
         if providers.is_empty() {
             return Ok(Vec::new());
         }

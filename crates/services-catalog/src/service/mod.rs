@@ -43,6 +43,17 @@ enum Narrow {
     Nothing,
 }
 
+impl Narrow {
+    /// Of these organisations, those the scope lets a read reach.
+    fn organizations(self, ids: &[OrganizationId]) -> Vec<OrganizationId> {
+        match self {
+            Narrow::All => ids.to_vec(),
+            Narrow::Organization(own) => ids.iter().copied().filter(|id| *id == own).collect(),
+            Narrow::Nothing => Vec::new(),
+        }
+    }
+}
+
 impl From<Scope> for Narrow {
     fn from(scope: Scope) -> Self {
         match scope {

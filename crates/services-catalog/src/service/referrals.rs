@@ -296,11 +296,7 @@ impl ServicesCatalog {
         providers: &[OrganizationId],
     ) -> Result<Vec<Referral>, ServicesError> {
         let scope = self.gate.check(actor, REFERRAL_READ, None).await?;
-        let ids: Vec<OrganizationId> = match Narrow::from(scope) {
-            Narrow::All => providers.to_vec(),
-            Narrow::Organization(own) => providers.iter().copied().filter(|p| *p == own).collect(),
-            Narrow::Nothing => Vec::new(),
-        };
+        let ids = Narrow::from(scope).organizations(providers);
         if ids.is_empty() {
             return Ok(Vec::new());
         }

@@ -526,11 +526,7 @@ impl ServicesCatalog {
         organizations: &[OrganizationId],
     ) -> Result<Vec<Request>, ServicesError> {
         let scope = self.gate.check(actor, REQUEST_READ, None).await?;
-        let ids: Vec<OrganizationId> = match Narrow::from(scope) {
-            Narrow::All => organizations.to_vec(),
-            Narrow::Organization(own) => organizations.iter().copied().filter(|o| *o == own).collect(),
-            Narrow::Nothing => Vec::new(),
-        };
+        let ids = Narrow::from(scope).organizations(organizations);
         if ids.is_empty() {
             return Ok(Vec::new());
         }
