@@ -37,7 +37,7 @@ pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(
         Err(error) => return refused(&console, visit, &error),
     };
     let writing = visit.may(&console, DELIVERY_WRITE);
-    let catalogue = if writing {
+    let catalogue = if writing || visit.may(&console, services_catalog::actions::CATALOGUE_READ) {
         match catalog.catalogue(&visit.actor).await {
             Ok(list) => list,
             Err(error) => return refused(&console, visit, &error),
@@ -47,6 +47,17 @@ pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(
     };
     let names: std::collections::HashMap<_, _> = catalogue.iter().map(|s| (s.id, s.name_ru.clone())).collect();
     let today = console.services.clock.today();
+    let mut recipients: Vec<_> = found.items.iter().filter_map(|d| d.organization()).collect();
+    recipients.sort();
+    recipients.dedup();
+    let organizations =
+        console.services.registry.organizations_by_ids(&visit.actor, &recipients).await.unwrap_or_default();
+    let organization_name = |id| {
+        organizations
+            .iter()
+            .find(|o| o.id == id)
+            .map_or_else(|| id.to_string(), |o| o.profile.full_name.as_str().to_owned())
+    };
     let body = html! {
         @if done.done.is_some() { (notice(false, t(lang, "Записано.", "Recorded."))) }
         @if writing {
@@ -85,7 +96,7 @@ pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(
                             DeliveredService::Directory(id) => { (t(lang, "услуга НКО", "an NGO's service")) " " (id) },
                         } }
                         td { @match &d.recipient {
-                            Recipient::Organization(id) => { (t(lang, "организация", "organisation")) " " (id) },
+                            Recipient::Organization(id) => { (organization_name(*id)) },
                             Recipient::Person(_) => { (t(lang, "человек", "a person")) },
                             Recipient::Group { head_count, description } => { (description) " (" (head_count) ")" },
                         } }

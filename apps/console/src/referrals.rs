@@ -52,6 +52,27 @@ pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(
         Ok(found) => found.items,
         Err(error) => return refused(&console, visit, &error),
     };
+    // Names where the visitor may read them (one batched read each); an id otherwise.
+    let registry = &console.services.registry;
+    let mut providers: Vec<_> = found.iter().map(|f| f.provider).collect();
+    providers.sort();
+    providers.dedup();
+    let organizations = registry.organizations_by_ids(&visit.actor, &providers).await.unwrap_or_default();
+    let mut people: Vec<_> = found.iter().map(|f| f.person).collect();
+    people.sort();
+    people.dedup();
+    let persons = if visit.may(&console, registry::actions::PERSON_READ) {
+        registry.people_by_ids(&visit.actor, &people).await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let organization_name = |id| {
+        organizations
+            .iter()
+            .find(|o| o.id == id)
+            .map_or_else(|| id.to_string(), |o| o.profile.full_name.as_str().to_owned())
+    };
+    let person_name = |id| persons.iter().find(|p| p.id == id).map_or_else(|| id.to_string(), crate::people::full_name);
     let body = html! {
         @if done.done.is_some() { (notice(false, t(lang, "Ответ записан.", "The answer is recorded."))) }
         @if found.is_empty() { p { (t(lang, "Направлений нет.", "No referrals.")) } }
@@ -59,8 +80,8 @@ pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(
             article.request {
                 h2 { (state_name(lang, f.state)) " · " (moment(lang, f.created_at)) }
                 dl.card {
-                    dt { (t(lang, "Человек", "Person")) } dd { (f.person) }
-                    dt { (t(lang, "Организация", "Organisation")) } dd { (f.provider) }
+                    dt { (t(lang, "Человек", "Person")) } dd { (person_name(f.person)) }
+                    dt { (t(lang, "Организация", "Organisation")) } dd { (organization_name(f.provider)) }
                     @if let Some(n) = &f.note { dt { (t(lang, "От центра", "From the centre")) } dd { (n) } }
                     @if let Some(o) = &f.outcome { dt { (t(lang, "Итог", "Outcome")) } dd { (o) } }
                 }

@@ -1133,6 +1133,7 @@ async fn a_representative_accepts_a_referral_to_their_organisation_on_the_referr
     let page = rep.get("/console/referrals").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(offered(&page.body).contains("referral.answer"), "{}", page.body);
+    assert!(page.body.contains("АНО «Первая»"), "the NGO by name, not by id: {}", page.body);
     let prefix = "action=\"/console/referrals/";
     let at = page.body.find(prefix).expect("an answer form") + prefix.len();
     let id = page.body[at..].split('"').next().unwrap().to_owned();
