@@ -18,14 +18,14 @@ use registry::ports::{
 };
 use registry::rules::names::name_key;
 use registry::{Conflict, RegistryPorts};
-use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, LikeExpr, OnConflict, Query, SimpleExpr, Value};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, OnConflict, Query, SimpleExpr, Value};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Order, QueryFilter, QueryOrder,
     QuerySelect, RuntimeErr, Select,
 };
 
 use storage::{
-    Backend, ByPosition, Database, all_by_position, columns_of, commit_audited, page_by_position, raw_audit,
+    Backend, ByPosition, Database, all_by_position, columns_of, commit_audited, contains, page_by_position, raw_audit,
 };
 
 use crate::convert::{self, json_item};
@@ -88,10 +88,7 @@ impl SqlRegistry {
 
     /// Bytewise order on both databases (PostgreSQL's default collation depends on the locale).
     fn sort_expr(&self, column: &str) -> Expr {
-        match self.db.backend() {
-            Backend::Postgres => Expr::cust(format!("{column} COLLATE \"C\"")),
-            Backend::Sqlite => Expr::cust(column.to_owned()),
-        }
+        storage::bytewise(self.db.backend(), column)
     }
 }
 
@@ -106,18 +103,6 @@ fn after_condition(key: Expr, id: impl IntoColumnRef, after: &After, descending:
     let left = Expr::tuple([key, Expr::col(id)]);
     let right = Expr::tuple([Expr::val(value), Expr::val(after.id)]);
     if descending { left.lt(right) } else { left.gt(right) }
-}
-
-/// A `LIKE` pattern that finds `needle` literally anywhere (wildcards in the needle are escaped).
-fn contains(needle: &str) -> LikeExpr {
-    let escaped: String = needle
-        .chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect();
-    LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
 fn uuids<T>(ids: &[T], id: impl Fn(&T) -> uuid::Uuid) -> Vec<uuid::Uuid> {

@@ -7,7 +7,7 @@ use audit::AuditEvent;
 use chrono::{Datelike, NaiveDate};
 use kernel::{After, OrganizationId, Page, PageRequest, PersonId, SortKey, StoreError, Term};
 use registry::ports::ReferenceRepo;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoColumnRef, LikeExpr, Query, SimpleExpr, Value};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoColumnRef, Query, SimpleExpr, Value};
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, Order, QueryFilter,
     QueryOrder, QuerySelect, Select, Statement,
@@ -26,7 +26,7 @@ use services_catalog::ports::{
     name_key,
 };
 use storage::errors::unavailable;
-use storage::{Backend, ByPosition, Database, all_by_position, commit_audited, page_by_position};
+use storage::{Backend, ByPosition, Database, all_by_position, commit_audited, contains, page_by_position};
 use storage_registry::SqlRegistry;
 
 use crate::convert::{self, day_key};
@@ -81,10 +81,7 @@ impl SqlServices {
 
     /// Bytewise order on both databases (PostgreSQL's default collation depends on the locale).
     fn sort_expr(&self, column: &str) -> Expr {
-        match self.db.backend() {
-            Backend::Postgres => Expr::cust(format!("{column} COLLATE \"C\"")),
-            Backend::Sqlite => Expr::cust(column.to_owned()),
-        }
+        storage::bytewise(self.db.backend(), column)
     }
 
     async fn read<E, T>(&self, select: Select<E>, convert: impl Fn(E::Model) -> Stored<T>) -> Stored<Vec<T>>
@@ -166,20 +163,8 @@ fn day_value(key: &SortKey) -> Value {
     day.unwrap_or(NaiveDate::MIN).into()
 }
 
-/// A `LIKE` pattern that finds `needle` literally anywhere (wildcards in the needle are escaped).
-fn contains(needle: &str) -> LikeExpr {
-    let escaped: String = needle
-        .chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect();
-    LikeExpr::new(format!("%{escaped}%")).escape('\\')
-}
-
 /// A JSON list of codes in a text column holds `code`.
-fn lists(code: &Code) -> LikeExpr {
+fn lists(code: &Code) -> sea_orm::sea_query::LikeExpr {
     contains(&format!("\"{code}\""))
 }
 

@@ -16,4 +16,6 @@ pub mod testing;
 pub use audit_store::{SqlAudit, commit_audited, commit_audited_all, raw_audit};
 pub use database::{Backend, Database, MigrationState, StorageError};
 pub use personal_data::PersonalDataHook;
-pub use sql::{ByPosition, all_by_position, columns_of, count_if, limited, one_of, page_by_position};
+pub use sql::{
+    ByPosition, all_by_position, bytewise, columns_of, contains, count_if, limited, one_of, page_by_position,
+};

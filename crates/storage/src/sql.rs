@@ -2,7 +2,7 @@
 
 use kernel::PageRequest;
 use sea_orm::sea_query::extension::postgres::PgFunc;
-use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, SimpleExpr, Value};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, LikeExpr, SimpleExpr, Value};
 use sea_orm::{
     ConnectionTrait, DbBackend, DbErr, EntityTrait, Iterable, PaginatorTrait, QueryResult, QueryTrait, Select,
     Statement,
@@ -22,6 +22,28 @@ where
         Backend::Postgres => Expr::col(column).eq(PgFunc::any(Expr::val(values))),
         Backend::Sqlite => Expr::col(column).is_in(values),
     }
+}
+
+/// A column in bytewise order on both databases (PostgreSQL's default collation depends on the
+/// locale; SQLite's BINARY is bytewise): the key of every name-ordered list, which an index
+/// declared with the same collation serves.
+pub fn bytewise(backend: Backend, column: &str) -> Expr {
+    match backend {
+        Backend::Postgres => Expr::cust(format!("{column} COLLATE \"C\"")),
+        Backend::Sqlite => Expr::cust(column.to_owned()),
+    }
+}
+
+/// A `LIKE` pattern that finds `needle` literally anywhere (wildcards in the needle are escaped).
+pub fn contains(needle: &str) -> LikeExpr {
+    let escaped: String = needle
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
 /// A model read by column position rather than by name: sea-orm's derived reading looks every

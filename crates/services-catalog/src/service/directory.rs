@@ -350,7 +350,9 @@ impl ServicesCatalog {
             let text = values::text(text, MAX_SEARCH, false).at("filter.text")?;
             filter.text = Some(text);
         }
-        let lists = self.lists().await?;
+        // The lists are read only when a code is asked for: a plain page costs no extra read.
+        let coded = filter.need.is_some() || filter.municipality.is_some() || filter.form.is_some();
+        let lists = if coded { self.lists().await? } else { Lists(Vec::new()) };
         if let Some(need) = &filter.need {
             let one = std::slice::from_ref(need);
             if lists.check(TermKind::TargetGroup, "need", one).is_err()

@@ -449,6 +449,15 @@ impl ServicesCatalog {
 
     /// One request, with its personal data: the read is recorded.
     pub async fn request(&self, actor: &Actor, id: RequestId) -> Result<Request, ServicesError> {
+        let request = self.readable_request(actor, id).await?;
+        self.gate
+            .record(&self.gate.event(actor, REQUEST_READ, object("request", id.0)).with_detail("read card"))
+            .await?;
+        Ok(request)
+    }
+
+    /// The request, if the actor may read it (a representative: their organisation's).
+    async fn readable_request(&self, actor: &Actor, id: RequestId) -> Result<Request, ServicesError> {
         let stored = self.ports.requests.get(id).await?;
         let holders: Vec<OrganizationId> = stored.iter().filter_map(|r| r.applicant.organization()).collect();
         let person = stored.as_ref().and_then(|r| r.applicant.person());
@@ -458,16 +467,13 @@ impl ServicesCatalog {
                 Ok::<_, ServicesError>(stored.is_some() && scope.covers(&holders, person))
             })
             .await?;
-        let request = stored.filter(|_| reached).ok_or(ServicesError::NotFound("request"))?;
-        self.gate
-            .record(&self.gate.event(actor, REQUEST_READ, object("request", id.0)).with_detail("read card"))
-            .await?;
-        Ok(request)
+        stored.filter(|_| reached).ok_or(ServicesError::NotFound("request"))
     }
 
-    /// A request's history, oldest first.
+    /// A request's history, oldest first (the card's read of the request is recorded by
+    /// [`Self::request`]; the history adds no personal data to it).
     pub async fn history(&self, actor: &Actor, id: RequestId) -> Result<Vec<RequestEvent>, ServicesError> {
-        let request = self.request(actor, id).await?;
+        let request = self.readable_request(actor, id).await?;
         Ok(self.ports.requests.history(request.id).await?)
     }
 
