@@ -56,7 +56,8 @@ fn matrix() -> Matrix {
 }
 
 /// The object fields whose values are personal data: each must have its own row in the matrix.
-const GUARDED: &[(&str, &[&str])] = &[("Person", &["phones", "emails", "birthDate", "address"])];
+const GUARDED: &[(&str, &[&str])] =
+    &[("Person", &["phones", "emails", "birthDate", "address"]), ("Referral", &["referredPerson"])];
 
 /// The SDL's description delimiter.
 const QUOTES: &str = "\"\"\"";

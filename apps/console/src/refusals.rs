@@ -72,9 +72,13 @@ impl PageError for services_catalog::ServicesError {
             Gate(gate) => gate_status(gate),
             Store(_) => StatusCode::SERVICE_UNAVAILABLE,
             TooManyAppeals { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Flow(_) | ReferralStep { .. } | NoConsent | NotOffered | AlreadyReferred | Conflict(_) => {
-                StatusCode::CONFLICT
-            }
+            Flow(_)
+            | ReferralStep { .. }
+            | ReferralClosed(_)
+            | NoConsent
+            | NotOffered
+            | AlreadyReferred
+            | Conflict(_) => StatusCode::CONFLICT,
             Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }

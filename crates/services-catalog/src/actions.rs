@@ -28,6 +28,10 @@ pub const REFERRAL_READ: Action = Action("referral.read");
 pub const REFERRAL_MANAGE: Action = Action("referral.manage");
 /// Accepting, declining and completing referrals (a representative: those to their organisation).
 pub const REFERRAL_ANSWER: Action = Action("referral.answer");
+/// Reading the name and contacts of the person a referral sends (a representative: referrals to
+/// their organisation), while the referral is open and the person's consent for that NGO holds;
+/// every read is recorded.
+pub const REFERRAL_PERSON: Action = Action("referral.person");
 /// Reading deliveries (a representative: those their organisation received).
 pub const DELIVERY_READ: Action = Action("delivery.read");
 /// Recording deliveries, one by one or from a file.
@@ -51,6 +55,7 @@ pub const ACTIONS: &[Action] = &[
     REFERRAL_READ,
     REFERRAL_MANAGE,
     REFERRAL_ANSWER,
+    REFERRAL_PERSON,
     DELIVERY_READ,
     DELIVERY_WRITE,
     CASE_READ,

@@ -42,6 +42,9 @@ pub enum ServicesError {
     /// The person has not consented to their data going to this NGO (152-FZ art. 6, 9).
     #[error("the person has no active consent to share their data with this organisation for a referral")]
     NoConsent,
+    /// The referral is answered or withdrawn: the NGO no longer sees the person's data.
+    #[error("the referral is {0}: the NGO sees the person's name and contacts only while it is pending or accepted")]
+    ReferralClosed(&'static str),
     /// The person already has an open referral to this service for this request.
     #[error("the person already has an open referral to this service for this request")]
     AlreadyReferred,
@@ -158,6 +161,11 @@ impl Localized for ServicesError {
             ServicesError::NoConsent => "нет действующего согласия человека на передачу его данных этой организации \
                  (152-ФЗ): оформите согласие на цель «referral» с этой организацией как получателем"
                 .into(),
+            ServicesError::ReferralClosed(state) => format!(
+                "направление уже в состоянии «{}»: имя и контакты человека организация видит, только пока \
+                 направление ожидает ответа или принято",
+                state_ru(state)
+            ),
             ServicesError::NotOffered => "услуга больше не оказывается".into(),
             ServicesError::AlreadyReferred => {
                 "человек уже направлен на эту услугу по этому обращению, направление ещё открыто".into()

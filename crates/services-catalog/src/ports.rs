@@ -14,7 +14,7 @@ use crate::model::case::{AdvocacyCase, CaseId};
 use crate::model::catalogue::{CatalogueService, CatalogueServiceId};
 use crate::model::delivery::{DeliveredService, Delivery};
 use crate::model::directory::{DirectoryService, DirectoryServiceId, ServiceStatus};
-use crate::model::referral::{Referral, ReferralId, ReferralState};
+use crate::model::referral::{Referral, ReferralId, ReferralState, ReferredPerson};
 use crate::model::request::{Request, RequestEvent, RequestId, RequestKind, RequestState};
 use crate::model::values::Code;
 
@@ -329,6 +329,9 @@ pub trait Parties: Send + Sync {
     /// Whether the person has an active consent to the processing of their data for referrals
     /// ([`REFERRAL_CONSENT_PURPOSE`]) naming this organisation as the recipient.
     async fn consented_to_share(&self, person: PersonId, organization: OrganizationId) -> Result<bool, StoreError>;
+    /// The person's name and contacts as the registry holds them (re-validated as the registry
+    /// reads them), or `None` for an unknown person.
+    async fn referred_person(&self, person: PersonId) -> Result<Option<ReferredPerson>, StoreError>;
 }
 
 /// The folded form of a name that lists sort and search by: lower case, ё as е.

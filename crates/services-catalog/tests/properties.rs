@@ -392,3 +392,34 @@ proptest! {
         prop_assert!(window.addresses() <= 3);
     }
 }
+
+proptest! {
+    /// Any sequence of steps on a referral, the consent given or withdrawn between them: the NGO
+    /// sees the person exactly while the consent holds and it still has something to do with the
+    /// referral (answer it, or complete it); once it is closed, no later step opens it again.
+    #[test]
+    fn the_ngo_sees_a_referred_person_only_while_it_can_still_act_on_the_referral_with_consent(
+        moves in prop::collection::vec((0usize..4, any::<bool>()), 0..12),
+    ) {
+        use services_catalog::model::referral::ReferralState;
+        use services_catalog::rules::referral_flow::{ReferralStep, Withheld, target, withheld};
+        const STEPS: [ReferralStep; 4] =
+            [ReferralStep::Accept, ReferralStep::Decline, ReferralStep::Complete, ReferralStep::Revoke];
+        let providers_can_act = |state: ReferralState| {
+            STEPS.iter().filter(|s| s.is_the_providers()).any(|step| target(state, *step).is_some())
+        };
+        let mut state = ReferralState::Pending;
+        let mut closed_once = false;
+        for (step, consented) in moves {
+            if let Some(next) = target(state, STEPS[step]) {
+                state = next;
+            }
+            let seen = withheld(state, consented).is_none();
+            prop_assert_eq!(seen, consented && providers_can_act(state), "{:?} consented={}", state, consented);
+            prop_assert!(!(closed_once && seen), "a closed referral showed the person again");
+            if withheld(state, consented) == Some(Withheld::Closed) {
+                closed_once = true;
+            }
+        }
+    }
+}

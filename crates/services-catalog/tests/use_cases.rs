@@ -362,6 +362,57 @@ async fn a_referral_whose_consent_was_withdrawn_cannot_be_accepted_and_a_second_
 }
 
 #[tokio::test]
+async fn the_ngo_sees_the_referred_persons_name_and_contacts_only_while_the_referral_is_open_and_consented() {
+    let w = world().await;
+    w.store.set_consent(w.anna, w.shelter_ngo, true);
+    w.store.set_consent(w.anna, w.legal_ngo, true);
+    let shelter = w.services.add_service(&coordinator(), &shelter_input(w.shelter_ngo)).await.expect("service");
+    let mut legal_input = shelter_input(w.legal_ngo);
+    legal_input.name = "Юрист".into();
+    let legal = w.services.add_service(&coordinator(), &legal_input).await.expect("service");
+    let request = w.services.submit_appeal(&Actor::anonymous("web"), &appeal()).await.expect("accepted");
+    let refer =
+        |service: DirectoryServiceId| ReferralInput { request: request.id, person: w.anna, service, note: None };
+    let to_shelter = w.services.refer(&coordinator(), &refer(shelter.id)).await.expect("referred");
+    let to_legal = w.services.refer(&coordinator(), &refer(legal.id)).await.expect("referred");
+    let rep = actor(Role::NgoRepresentative, Some(w.shelter_ngo));
+
+    let seen = w.services.referred_person(&rep, to_shelter.id).await.expect("their referral's person");
+    assert_eq!((seen.id, seen.last_name.as_str(), seen.first_name.as_str()), (w.anna, "Иванова", "Анна"));
+    assert_eq!(seen.phones, ["+79001234567"]);
+    let read = w.audit.rows().last().cloned().expect("a row");
+    assert_eq!(
+        (read.event.action.as_str(), read.event.outcome, read.event.object.clone()),
+        ("referral.person", Outcome::Success, Some(format!("person/{}", w.anna.0))),
+        "the read of the person's data is recorded"
+    );
+
+    let foreign = w.services.referred_person(&rep, to_legal.id).await;
+    assert!(matches!(foreign, Err(ServicesError::NotFound(_))), "another NGO's referral: {foreign:?}");
+    let volunteer = w.services.referred_person(&actor(Role::Volunteer, None), to_shelter.id).await;
+    assert!(matches!(volunteer, Err(ServicesError::Gate(_))), "{volunteer:?}");
+
+    w.store.set_consent(w.anna, w.shelter_ngo, false);
+    let withdrawn = w.services.referred_person(&rep, to_shelter.id).await;
+    assert!(matches!(withdrawn, Err(ServicesError::NoConsent)), "{withdrawn:?}");
+    let refusal = w.audit.rows().last().cloned().expect("a row");
+    assert_eq!((refusal.event.action.as_str(), refusal.event.outcome), ("referral.person", Outcome::Denied));
+
+    w.store.set_consent(w.anna, w.shelter_ngo, true);
+    let declined = w
+        .services
+        .answer_referral(&rep, to_shelter.id, 1, ReferralStep::Decline, Some("нет мест"))
+        .await
+        .expect("declined");
+    let closed = w.services.referred_person(&rep, declined.id).await;
+    assert!(matches!(closed, Err(ServicesError::ReferralClosed("declined"))), "{closed:?}");
+    assert!(
+        w.services.referred_person(&coordinator(), to_legal.id).await.is_ok(),
+        "the centre reads an open, consented referral's person too"
+    );
+}
+
+#[tokio::test]
 async fn only_stored_appeals_count_against_the_hourly_limit() {
     let w = world().await;
     let mut public = Actor::anonymous("web");

@@ -10,4 +10,4 @@ mod errors;
 mod store;
 
 pub use anonymise::ServicesPersonalData;
-pub use store::SqlServices;
+pub use store::{SqlServices, referred_person};

@@ -17,7 +17,7 @@ use services_catalog::model::case::{AdvocacyCase, CaseId};
 use services_catalog::model::catalogue::{CatalogueService, CatalogueServiceId};
 use services_catalog::model::delivery::{DeliveredService, Delivery};
 use services_catalog::model::directory::{DirectoryService, DirectoryServiceId, ServiceStatus};
-use services_catalog::model::referral::{Referral, ReferralId};
+use services_catalog::model::referral::{Referral, ReferralId, ReferredPerson};
 use services_catalog::model::request::{Request, RequestEvent, RequestId, RequestState};
 use services_catalog::model::values::Code;
 use services_catalog::ports::{
@@ -780,11 +780,7 @@ impl CaseRepo for SqlServices {
 #[async_trait]
 impl Parties for SqlServices {
     async fn terms(&self) -> Result<Vec<Term>, StoreError> {
-        SqlRegistry::new(self.db.clone()).all().await.map_err(|e| match e {
-            StoreError::Corrupt(what) => StoreError::Corrupt(what),
-            StoreError::Unavailable(source) => StoreError::Unavailable(source),
-            StoreError::Conflict(conflict) => StoreError::Corrupt(conflict.to_string()),
-        })
+        SqlRegistry::new(self.db.clone()).all().await.map_err(from_registry)
     }
 
     async fn staff_role(&self, login: &str) -> Result<Option<kernel::Role>, StoreError> {
@@ -835,5 +831,34 @@ impl Parties for SqlServices {
         let statement = self.conn().get_database_backend().build(&query);
         let found = self.conn().query_one_raw(statement).await.map_err(unavailable)?;
         Ok(found.is_some())
+    }
+
+    async fn referred_person(&self, person: PersonId) -> Result<Option<ReferredPerson>, StoreError> {
+        use registry::ports::PersonRepo;
+        let found = PersonRepo::get(&SqlRegistry::new(self.db.clone()), person).await.map_err(from_registry)?;
+        Ok(found.as_ref().map(referred_person))
+    }
+}
+
+/// A registry read's failure as a read of the rest of the system fails (a registry conflict on a
+/// read means the stored rows disagree).
+fn from_registry(error: StoreError<registry::Conflict>) -> StoreError {
+    match error {
+        StoreError::Corrupt(what) => StoreError::Corrupt(what),
+        StoreError::Unavailable(source) => StoreError::Unavailable(source),
+        StoreError::Conflict(conflict) => StoreError::Corrupt(conflict.to_string()),
+    }
+}
+
+/// What a referral lets its NGO know of a registry person: the name and contacts.
+pub fn referred_person(person: &registry::model::Person) -> ReferredPerson {
+    let p = &person.profile;
+    ReferredPerson {
+        id: person.id,
+        last_name: p.last_name.to_string(),
+        first_name: p.first_name.to_string(),
+        middle_name: p.middle_name.as_ref().map(ToString::to_string),
+        phones: p.phones.iter().map(ToString::to_string).collect(),
+        emails: p.emails.iter().map(ToString::to_string).collect(),
     }
 }

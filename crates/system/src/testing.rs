@@ -112,6 +112,11 @@ impl Records for ServiceRecords {
                 && c.recipient == Some(organization)
         })
     }
+
+    async fn person(&self, person: PersonId) -> Option<services_catalog::model::referral::ReferredPerson> {
+        let found = self.registry.people.get_many(&[person]).await.ok()?.into_iter().next()?;
+        Some(storage_services::referred_person(&found))
+    }
 }
 
 /// The people of every in-memory domain as privacy's fake sees them, as `personal_data::hooks`

@@ -65,3 +65,29 @@ pub struct Referral {
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
+
+impl ReferralState {
+    /// Whether the NGO works with the person: the referral waits for its answer or was accepted.
+    /// Only then does the person's consent let the NGO see their name and contacts.
+    pub fn is_open(self) -> bool {
+        matches!(self, ReferralState::Pending | ReferralState::Accepted)
+    }
+}
+
+/// What the NGO a person is referred to may know of them: the name and contacts the person's
+/// consent lets the centre pass on (152-FZ art. 6, 9), as the registry holds them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReferredPerson {
+    /// Who.
+    pub id: PersonId,
+    /// Surname.
+    pub last_name: String,
+    /// Name.
+    pub first_name: String,
+    /// Patronymic.
+    pub middle_name: Option<String>,
+    /// Phones.
+    pub phones: Vec<String>,
+    /// E-mails.
+    pub emails: Vec<String>,
+}

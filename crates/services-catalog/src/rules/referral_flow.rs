@@ -36,3 +36,24 @@ pub fn target(from: ReferralState, step: ReferralStep) -> Option<ReferralState> 
         _ => None,
     }
 }
+
+/// Why the NGO a referral is sent to may not see the person's name and contacts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Withheld {
+    /// The referral was answered or withdrawn: the NGO no longer works with the person.
+    Closed,
+    /// The person's consent to share their data with that NGO is missing or withdrawn.
+    NoConsent,
+}
+
+/// Whether the NGO may see the referred person (`None`) or why not: only while the referral is
+/// open (the NGO still has to answer it, or took the person) and the person's consent holds.
+pub fn withheld(state: ReferralState, consented: bool) -> Option<Withheld> {
+    if !state.is_open() {
+        Some(Withheld::Closed)
+    } else if !consented {
+        Some(Withheld::NoConsent)
+    } else {
+        None
+    }
+}

@@ -5,15 +5,15 @@
 use audit::object;
 use kernel::{Actor, OrganizationId, Page, PageRequest, PersonId, TermKind};
 
-use crate::actions::{DISPATCH, REFERRAL_ANSWER, REFERRAL_MANAGE, REFERRAL_READ};
+use crate::actions::{DISPATCH, REFERRAL_ANSWER, REFERRAL_MANAGE, REFERRAL_PERSON, REFERRAL_READ};
 use crate::error::{Conflict, ServicesError};
 use crate::model::directory::{DirectoryService, DirectoryServiceId, ServiceStatus};
-use crate::model::referral::{Referral, ReferralId, ReferralState};
+use crate::model::referral::{Referral, ReferralId, ReferralState, ReferredPerson};
 use crate::model::request::{RequestEvent, RequestId};
 use crate::model::values::{self, AtField, Code, Problem};
 use crate::ports::ReferralFilter;
 use crate::rules::dispatch::{self, Need, Ranked};
-use crate::rules::referral_flow::{self, ReferralStep};
+use crate::rules::referral_flow::{self, ReferralStep, Withheld};
 use crate::service::{Narrow, ServicesCatalog};
 
 /// The most services one dispatch considers.
@@ -147,11 +147,8 @@ impl ServicesCatalog {
         loop {
             let found =
                 self.ports.referrals.list(&open, kernel::PageRequest { after: after.clone(), ..page.clone() }).await?;
-            let duplicate = found.items.iter().any(|r| {
-                r.person == input.person
-                    && r.service == service.id
-                    && matches!(r.state, ReferralState::Pending | ReferralState::Accepted)
-            });
+            let duplicate =
+                found.items.iter().any(|r| r.person == input.person && r.service == service.id && r.state.is_open());
             if duplicate {
                 return Err(ServicesError::AlreadyReferred);
             }
@@ -271,6 +268,37 @@ impl ServicesCatalog {
     /// One referral.
     pub async fn referral(&self, actor: &Actor, id: ReferralId) -> Result<Referral, ServicesError> {
         self.reachable_referral(actor, REFERRAL_READ, id).await
+    }
+
+    /// The name and contacts of the person the referral sends, for the NGO it is sent to (and
+    /// the centre): only while the referral is open and the person's consent to share their data
+    /// with that NGO holds. Every read is recorded in the audit log as a read of the person's
+    /// data; a refusal because of the state or the consent is recorded too.
+    pub async fn referred_person(&self, actor: &Actor, id: ReferralId) -> Result<ReferredPerson, ServicesError> {
+        let referral = self.reachable_referral(actor, REFERRAL_PERSON, id).await?;
+        let consented = referral.state.is_open()
+            && self.ports.parties.consented_to_share(referral.person, referral.provider).await?;
+        let at = object("person", referral.person.0);
+        if let Some(withheld) = referral_flow::withheld(referral.state, consented) {
+            let why = match withheld {
+                Withheld::Closed => referral.state.code(),
+                Withheld::NoConsent => "without the person's consent for this organisation",
+            };
+            let now = self.gate.clock().now();
+            let denied = audit::AuditEvent::new(actor, REFERRAL_PERSON.code(), at.clone(), audit::Outcome::Denied, now)
+                .with_detail(format!("referral:{} is {why}", id.0));
+            self.gate.record(&denied).await?;
+            return Err(match withheld {
+                Withheld::Closed => ServicesError::ReferralClosed(referral.state.code()),
+                Withheld::NoConsent => ServicesError::NoConsent,
+            });
+        }
+        let person =
+            self.ports.parties.referred_person(referral.person).await?.ok_or(ServicesError::NotFound("person"))?;
+        let read =
+            self.gate.event(actor, REFERRAL_PERSON, at).with_detail(format!("name and contacts by referral:{}", id.0));
+        self.gate.record(&read).await?;
+        Ok(person)
     }
 
     /// A page of referrals, newest first; a representative sees those to their organisation.

@@ -124,6 +124,11 @@ pub async fn parties(stores: &Stores) {
     assert!(!asks(person, other).await, "a consent names its recipient: another organisation is not covered");
     stores.world.consent(person, organization, false).await;
     assert!(!asks(person, organization).await, "a withdrawn consent no longer counts");
+    let named = stores.ports.parties.referred_person(person).await.expect("a person read").expect("a known person");
+    assert_eq!((named.id, named.last_name.as_str(), named.first_name.as_str()), (person, "Иванова", "Анна"));
+    assert!(!named.phones.is_empty() && !named.emails.is_empty(), "the contacts come with the name: {named:?}");
+    let unknown = stores.ports.parties.referred_person(PersonId::new()).await.expect("a person read");
+    assert_eq!(unknown, None, "an unknown person is none");
     stores.world.staff("lawyer_anna", kernel::Role::Lawyer).await;
     let role = |login: &'static str| async move { stores.ports.parties.staff_role(login).await.expect("a role read") };
     assert_eq!(role("lawyer_anna").await, Some(kernel::Role::Lawyer));

@@ -17,7 +17,7 @@ use crate::model::case::{AdvocacyCase, CaseId};
 use crate::model::catalogue::{CatalogueService, CatalogueServiceId};
 use crate::model::delivery::{DeliveredService, Deliverer, Delivery, Recipient};
 use crate::model::directory::{DirectoryService, DirectoryServiceId};
-use crate::model::referral::{Referral, ReferralId};
+use crate::model::referral::{Referral, ReferralId, ReferredPerson};
 use crate::model::request::{Request, RequestEvent, RequestId};
 use crate::model::values::Code;
 use crate::ports::{
@@ -49,6 +49,8 @@ pub trait Records: Send + Sync {
     async fn terms(&self) -> Vec<Term>;
     /// Whether the person consented to share their data with the organisation for referrals.
     async fn consented(&self, person: PersonId, organization: OrganizationId) -> bool;
+    /// The person's name and contacts.
+    async fn person(&self, person: PersonId) -> Option<ReferredPerson>;
 }
 
 /// Records of the fake's own, registered by a test.
@@ -84,6 +86,18 @@ impl Records for Mutex<OwnRecords> {
 
     async fn consented(&self, person: PersonId, organization: OrganizationId) -> bool {
         self.lock().expect("not poisoned").consents.contains(&(person, organization))
+    }
+
+    async fn person(&self, person: PersonId) -> Option<ReferredPerson> {
+        let known = self.lock().expect("not poisoned").people.contains(&person);
+        known.then(|| ReferredPerson {
+            id: person,
+            last_name: "Иванова".into(),
+            first_name: "Анна".into(),
+            middle_name: Some("Сергеевна".into()),
+            phones: vec!["+79001234567".into()],
+            emails: vec!["anna@example.org".into()],
+        })
     }
 }
 
@@ -691,5 +705,9 @@ impl Parties for InMemoryServices {
 
     async fn consented_to_share(&self, person: PersonId, organization: OrganizationId) -> Result<bool, StoreError> {
         Ok(self.records.consented(person, organization).await)
+    }
+
+    async fn referred_person(&self, person: PersonId) -> Result<Option<ReferredPerson>, StoreError> {
+        Ok(self.records.person(person).await)
     }
 }

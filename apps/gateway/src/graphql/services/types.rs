@@ -10,7 +10,7 @@ use services_catalog::model::case::AdvocacyCase;
 use services_catalog::model::catalogue::CatalogueService;
 use services_catalog::model::delivery::{DeliveredService, Deliverer, Delivery, Recipient};
 use services_catalog::model::directory::DirectoryService;
-use services_catalog::model::referral::Referral;
+use services_catalog::model::referral::{Referral, ReferredPerson};
 use services_catalog::model::request::{Applicant, Request, RequestEvent};
 use services_catalog::model::values::Code;
 use services_catalog::rules::dispatch::Reason;
@@ -18,8 +18,11 @@ use services_catalog::service::Dispatched;
 
 use crate::graphql::registry::loaders::loaders as registry_loaders;
 use crate::graphql::registry::types::{OrganizationGql, TermGql, term};
+use crate::graphql::shared::errors::Code as ErrorCode;
 use crate::graphql::shared::mirror::mirror_enum;
 use crate::graphql::shared::{GqlResult, lang, services};
+use kernel::Localized as _;
+use services_catalog::ServicesError;
 
 mirror_enum! {
     /// Who may ask the centre for a service.
@@ -583,6 +586,22 @@ impl ReferralGql {
     async fn provider(&self, ctx: &Context<'_>) -> Result<Option<OrganizationGql>> {
         Ok(registry_loaders(ctx).organizations.load_one(self.0.provider).await.gql(ctx)?.map(OrganizationGql))
     }
+    /// The name and contacts of the person referred, for the NGO the referral is sent to (and
+    /// the centre): personal data, only while the referral is pending or accepted and the
+    /// person's consent to share their data with that NGO holds (`CONFLICT` otherwise); every
+    /// read is recorded in the audit log.
+    async fn referred_person(&self, ctx: &Context<'_>) -> Result<ReferredPersonGql> {
+        let actor = crate::graphql::shared::context::actor(ctx)?;
+        match services(ctx).catalog.referred_person(actor, self.0.id).await {
+            Ok(person) => Ok(ReferredPersonGql::from(person)),
+            // No input names the person here: the consent is missing, not an argument.
+            Err(ServicesError::NoConsent) => {
+                let message = ServicesError::NoConsent.message(lang(ctx));
+                Err(crate::graphql::shared::errors::error(ctx, ErrorCode::Conflict, message, None))
+            }
+            Err(other) => Err(other).gql(ctx),
+        }
+    }
     async fn state(&self) -> ReferralStateGql {
         self.0.state.into()
     }
@@ -605,6 +624,37 @@ impl ReferralGql {
     }
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+}
+
+/// What the NGO a person is referred to may know of them.
+#[derive(SimpleObject)]
+#[graphql(name = "ReferredPerson")]
+pub struct ReferredPersonGql {
+    /// The person's id in the registry.
+    pub id: ID,
+    /// Surname.
+    pub last_name: String,
+    /// Name.
+    pub first_name: String,
+    /// Patronymic.
+    pub middle_name: Option<String>,
+    /// Phones.
+    pub phones: Vec<String>,
+    /// E-mails.
+    pub emails: Vec<String>,
+}
+
+impl From<ReferredPerson> for ReferredPersonGql {
+    fn from(p: ReferredPerson) -> Self {
+        Self {
+            id: ID(p.id.to_string()),
+            last_name: p.last_name,
+            first_name: p.first_name,
+            middle_name: p.middle_name,
+            phones: p.phones,
+            emails: p.emails,
+        }
     }
 }
 

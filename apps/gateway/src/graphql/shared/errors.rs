@@ -169,6 +169,7 @@ impl IntoGql for ServicesError {
             }
             ServicesError::Flow(_)
             | ServicesError::ReferralStep { .. }
+            | ServicesError::ReferralClosed(_)
             | ServicesError::NotOffered
             | ServicesError::AlreadyReferred => error(ctx, Code::Conflict, message, None),
             ServicesError::NoConsent => error(ctx, Code::Conflict, message, Some("input.personId")),
