@@ -1,15 +1,17 @@
 //! Referrals: the centre's list of everyone referred, and a representative's list of the people
 //! referred to their organisation, with the answers each may give (accept, decline, complete;
-//! revoke for the centre).
+//! revoke for the centre), and behind an audited link the referred person's name and contacts
+//! while the referral is open and the person's consent for that NGO holds.
 
 use axum::Form;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 use kernel::Lang;
+use kernel::Localized as _;
 use maud::html;
 use serde::Deserialize;
-use services_catalog::actions::{REFERRAL_ANSWER, REFERRAL_MANAGE};
+use services_catalog::actions::{REFERRAL_ANSWER, REFERRAL_MANAGE, REFERRAL_PERSON};
 use services_catalog::model::referral::{ReferralId, ReferralState};
 use services_catalog::ports::ReferralFilter;
 use services_catalog::rules::referral_flow::{ReferralStep, target};
@@ -41,6 +43,8 @@ fn step_name(lang: Lang, step: ReferralStep) -> &'static str {
 #[derive(Deserialize, Default)]
 struct Done {
     done: Option<String>,
+    /// The referral whose person the visitor asked to see.
+    person: Option<String>,
 }
 
 /// The referrals the visitor may see, newest first.
@@ -73,6 +77,15 @@ pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(
             .map_or_else(|| id.to_string(), |o| o.profile.full_name.as_str().to_owned())
     };
     let person_name = |id| persons.iter().find(|p| p.id == id).map_or_else(|| id.to_string(), crate::people::full_name);
+    // The one referral whose person was asked for: read (and recorded) only on that request.
+    let asked = done.person.as_deref().and_then(|id| uuid::Uuid::parse_str(id).ok()).map(ReferralId);
+    let shown = match asked {
+        Some(id) if found.iter().any(|f| f.id == id) => {
+            Some((id, console.services.catalog.referred_person(&visit.actor, id).await.map_err(|e| e.message(lang))))
+        }
+        _ => None,
+    };
+    let may_see_people = visit.may(&console, REFERRAL_PERSON);
     let body = html! {
         @if done.done.is_some() { (notice(false, t(lang, "Ответ записан.", "The answer is recorded."))) }
         @if found.is_empty() { p { (t(lang, "Направлений нет.", "No referrals.")) } }
@@ -84,6 +97,27 @@ pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(
                     dt { (t(lang, "Организация", "Organisation")) } dd { (organization_name(f.provider)) }
                     @if let Some(n) = &f.note { dt { (t(lang, "От центра", "From the centre")) } dd { (n) } }
                     @if let Some(o) = &f.outcome { dt { (t(lang, "Итог", "Outcome")) } dd { (o) } }
+                }
+                @match shown.as_ref().filter(|(id, _)| *id == f.id).map(|(_, read)| read) {
+                    Some(Ok(p)) => {
+                        dl.card data-action=(REFERRAL_PERSON.code()) {
+                            dt { (t(lang, "Фамилия, имя, отчество", "Full name")) }
+                            dd { (p.last_name) " " (p.first_name) @if let Some(m) = &p.middle_name { " " (m) } }
+                            dt { (t(lang, "Телефоны", "Phones")) }
+                            dd { @if p.phones.is_empty() { "—" } @else { (p.phones.join(", ")) } }
+                            dt { (t(lang, "Почта", "E-mail")) }
+                            dd { @if p.emails.is_empty() { "—" } @else { (p.emails.join(", ")) } }
+                        }
+                    }
+                    Some(Err(message)) => { (notice(true, message)) }
+                    None => {
+                        @if may_see_people && f.state.is_open() {
+                            p { a data-action=(REFERRAL_PERSON.code()) href=(format!("/console/referrals?person={}", f.id)) {
+                                (t(lang, "Показать имя и контакты (по согласию человека; просмотр записывается в журнал)",
+                                   "Show the name and contacts (by the person's consent; the view is recorded)"))
+                            } }
+                        }
+                    }
                 }
                 @for step in ReferralStep::ALL {
                     @let action = if step.is_the_providers() { REFERRAL_ANSWER } else { REFERRAL_MANAGE };

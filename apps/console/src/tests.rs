@@ -384,7 +384,7 @@ fn pages(
         ("/console/desk".to_owned(), &[][..]),
         (format!("/console/desk/{}", desk.request), &["request.manage", "dispatch.run"][..]),
         (format!("/console/dispatch?request={}&need=homelessness", desk.request), &["referral.manage"][..]),
-        ("/console/referrals".to_owned(), &["referral.answer", "referral.manage"][..]),
+        ("/console/referrals".to_owned(), &["referral.answer", "referral.manage", "referral.person"][..]),
         ("/console/deliveries".to_owned(), &["delivery.write"][..]),
         ("/console/accounts".to_owned(), &["account.manage"][..]),
         ("/console/audit".to_owned(), &[][..]),
@@ -1126,7 +1126,7 @@ async fn a_citizen_sends_an_appeal_with_consent_and_gets_its_number_and_due_date
 async fn a_representative_accepts_a_referral_to_their_organisation_on_the_referrals_page() {
     let w = world().await;
     let admin = admin_of(&w).await;
-    let person = member_with_phone(&w, "Направленная", None).await;
+    let person = member_with_phone(&w, "Направленная", Some("+7 910 555-12-34")).await;
     services_on_page(&w, &admin, person.id).await;
     let mut rep = Browser::new(&w.app);
     rep.log_in("rep").await;
@@ -1149,6 +1149,15 @@ async fn a_representative_accepts_a_referral_to_their_organisation_on_the_referr
     assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
     let after = rep.get("/console/referrals").await;
     assert!(after.body.contains("принято"), "{}", after.body);
+    assert!(!after.body.contains("+79105551234"), "the contacts only behind the link: {}", after.body);
+    let link = format!("/console/referrals?person={id}");
+    assert!(after.body.contains(&link), "an open referral offers its person: {}", after.body);
+    let read_before = w.system.audit.rows().iter().filter(|r| r.event.action == "referral.person").count();
+    let shown = rep.get(&link).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.body.contains("Направленная Ирина") && shown.body.contains("+79105551234"), "{}", shown.body);
+    let read_after = w.system.audit.rows().iter().filter(|r| r.event.action == "referral.person").count();
+    assert_eq!(read_after, read_before + 1, "the view is recorded");
     let again = rep
         .post(&path, &[("version", "1"), ("step", "accept"), ("form_token", &token)], Some("http://console.test"))
         .await;
