@@ -157,6 +157,9 @@ pub struct AppealForm {
     text: String,
     consent: Option<String>,
     form_token: Option<String>,
+    /// This form's own id: a second post of it gets the first one's receipt.
+    #[serde(default)]
+    form_id: String,
 }
 
 fn appeal_form(visit: &Visit, values: &AppealForm, problem: Option<&str>) -> Markup {
@@ -167,6 +170,7 @@ fn appeal_form(visit: &Visit, values: &AppealForm, problem: Option<&str>) -> Mar
                "The appeal is registered at once; the answer comes to your e-mail within 30 days (59-FZ).")) }
         form.card method="post" action="/appeal" {
             input type="hidden" name="form_token" value=(visit.form_token());
+            input type="hidden" name="form_id" value=(crate::sent_forms::new_form_id());
             p { label for="name" { (t(lang, "Фамилия, имя, отчество", "Full name")) } input id="name" name="name" type="text" autocomplete="name" value=(values.name) required; }
             p { label for="email" { (t(lang, "Электронная почта для ответа", "E-mail for the answer")) } input id="email" name="email" type="email" autocomplete="email" value=(values.email) required; }
             p { label for="postal_address" { (t(lang, "Почтовый адрес (если нужен ответ по почте)", "Postal address (for an answer by post)")) } input id="postal_address" name="postal_address" type="text" value=(values.postal_address); }
@@ -235,14 +239,24 @@ pub async fn submit(State(console): State<Console>, visit: Visit, Form(form): Fo
         consent: form.consent.is_some(),
     };
     let title = t(lang, "Общественная приёмная", "Public reception");
-    match console.services.catalog.submit_appeal(&visit.actor, &input).await {
-        Ok(request) => {
+    let Some(receipt) = console.sent.slot(&form.form_id, std::time::Instant::now()) else {
+        let stale = t(lang, "Форма устарела: откройте её заново.", "The form is out of date: open it again.");
+        let page = public_page(lang, title, appeal_form(&visit, &form, Some(stale)));
+        return visit.finish(render(StatusCode::BAD_REQUEST, page));
+    };
+    // The first post of this form files the appeal; another post of it (a double click) waits
+    // for that and gets its receipt. A refused post leaves the form free to be sent again.
+    let filed = receipt
+        .get_or_try_init(|| async {
+            let request = console.services.catalog.submit_appeal(&visit.actor, &input).await?;
             let on = request.registered_on.unwrap_or(request.received_on).to_string();
             let due = request.answer_due.map(|d| d.to_string()).unwrap_or_default();
             let pairs = [("registered", request.number.as_str()), ("on", on.as_str()), ("due", due.as_str())];
-            let to = format!("/appeal?{}", serde_urlencoded::to_string(pairs).unwrap_or_default());
-            visit.finish(axum::response::Redirect::to(&to))
-        }
+            Ok::<_, ServicesError>(format!("/appeal?{}", serde_urlencoded::to_string(pairs).unwrap_or_default()))
+        })
+        .await;
+    match filed {
+        Ok(to) => visit.finish(axum::response::Redirect::to(to)),
         Err(ServicesError::TooManyAppeals { retry_after }) => {
             let message = ServicesError::TooManyAppeals { retry_after }.message(lang);
             let mut response = render(

@@ -20,7 +20,8 @@ use crate::{ConsoleSettings, router};
 
 const PASSWORD: &str = "a long enough password";
 
-/// One browser: a cookie jar over the console's router.
+/// One browser: a cookie jar over the console's router (a clone is another tab).
+#[derive(Clone)]
 struct Browser {
     app: Router,
     cookies: HashMap<String, String>,
@@ -116,7 +117,13 @@ impl Browser {
 
 /// The form token in a page.
 fn form_token(page: &str) -> String {
-    let at = page.find("name=\"form_token\" value=\"").expect("the page has a form token") + 25;
+    hidden(page, "form_token")
+}
+
+/// The value of the hidden field `name` on a page.
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = page.find(&marker).unwrap_or_else(|| panic!("the page has a {name}")) + marker.len();
     page[at..].split('"').next().expect("a value").to_owned()
 }
 
@@ -1091,6 +1098,7 @@ async fn a_citizen_sends_an_appeal_with_consent_and_gets_its_number_and_due_date
     let form = citizen.get("/appeal").await;
     assert_eq!(form.status, StatusCode::OK);
     let token = form_token(&form.body);
+    let form_id = hidden(&form.body, "form_id");
     let fields = |consent: bool| {
         let mut fields = vec![
             ("name", "Иванова Анна Петровна"),
@@ -1098,6 +1106,7 @@ async fn a_citizen_sends_an_appeal_with_consent_and_gets_its_number_and_due_date
             ("topic", "Нужен ночлег"),
             ("text", "Прошу помочь с ночлегом"),
             ("form_token", token.as_str()),
+            ("form_id", form_id.as_str()),
         ];
         if consent {
             fields.push(("consent", "yes"));
@@ -1120,6 +1129,52 @@ async fn a_citizen_sends_an_appeal_with_consent_and_gets_its_number_and_due_date
     let page = kernel::PageRequest::new(10, None).unwrap();
     let stored = w.system.services.catalog.requests(&admin, None, Default::default(), page).await.unwrap();
     assert_eq!(stored.items.len(), 1, "one appeal stored: the refused and forged ones wrote nothing");
+}
+
+#[tokio::test]
+async fn a_form_posted_twice_files_one_appeal_and_both_posts_get_its_receipt() {
+    let w = world().await;
+    let mut citizen = Browser::new(&w.app);
+    let form = citizen.get("/appeal").await;
+    let (token, form_id) = (form_token(&form.body), hidden(&form.body, "form_id"));
+    let fields = [
+        ("name", "Петрова Мария"),
+        ("email", "maria@example.ru"),
+        ("topic", "Ночлег"),
+        ("text", "Прошу помочь"),
+        ("consent", "yes"),
+        ("form_token", token.as_str()),
+        ("form_id", form_id.as_str()),
+    ];
+    // A double click: both posts at once.
+    let (mut click, mut double_click) = (citizen.clone(), citizen.clone());
+    let (first, second) = tokio::join!(
+        click.post("/appeal", &fields, Some("http://console.test")),
+        double_click.post("/appeal", &fields, Some("http://console.test")),
+    );
+    assert_eq!((first.status, second.status), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER), "{}", second.body);
+    assert_eq!(first.location, second.location, "the second post gets the first one's receipt");
+    let later = citizen.post("/appeal", &fields, Some("http://console.test")).await;
+    assert_eq!(later.location, first.location, "a resend after a lost answer too");
+    let admin = admin_of(&w).await;
+    let page = kernel::PageRequest::new(10, None).unwrap();
+    let stored = w.system.services.catalog.requests(&admin, None, Default::default(), page.clone()).await.unwrap();
+    assert_eq!(stored.items.len(), 1, "one form, one appeal");
+
+    let another = citizen.get("/appeal").await;
+    let next_id = hidden(&another.body, "form_id");
+    assert_ne!(next_id, form_id, "each form has its own id");
+    let mut second_appeal = fields;
+    second_appeal[6] = ("form_id", next_id.as_str());
+    let filed = citizen.post("/appeal", &second_appeal, Some("http://console.test")).await;
+    assert_ne!(filed.location, first.location, "a new form files a new appeal");
+    let mut forged = fields;
+    forged[6] = ("form_id", "../../etc");
+    let refused = citizen.post("/appeal", &forged, Some("http://console.test")).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "a form id this console never gave is refused");
+    assert!(refused.body.contains("Петрова Мария"), "the form keeps what was typed");
+    let stored = w.system.services.catalog.requests(&admin, None, Default::default(), page).await.unwrap();
+    assert_eq!(stored.items.len(), 2);
 }
 
 #[tokio::test]
