@@ -423,3 +423,46 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// A catalogue service given to any recipient by any audiences: to an organisation it is
+    /// recorded exactly when an organisation (NGO, business, public body) is among its
+    /// audiences; to a person or a group whatever its audiences (an NGO's staff at a seminar).
+    #[test]
+    fn a_catalogue_service_reaches_an_organisation_only_when_organisations_are_its_audience(
+        audiences in prop::collection::vec(0usize..4, 1..4), recipient in 0usize..3,
+    ) {
+        use services_catalog::model::catalogue::Audience;
+        use services_catalog::model::delivery::DeliveredService;
+        use services_catalog::service::{DeliveryInput, RecipientInput};
+        const ALL: [Audience; 4] = [Audience::Ngo, Audience::Citizen, Audience::Business, Audience::PublicBody];
+        let mut service = fixtures::catalogue_service("consulting");
+        service.audiences = audiences.iter().map(|i| ALL[*i]).collect();
+        let recipient = match recipient {
+            0 => RecipientInput::Organization(kernel::OrganizationId::new()),
+            1 => RecipientInput::Person(kernel::PersonId::new()),
+            _ => RecipientInput::Group { head_count: 12, description: "участники семинара".into() },
+        };
+        let to_organisation = matches!(recipient, RecipientInput::Organization(_));
+        let input = DeliveryInput {
+            service: DeliveredService::Catalogue(service.id),
+            recipient,
+            delivered_on: day(2026, 11, 30),
+            quantity: 100,
+            volunteer: None,
+            staff: None,
+            outcome: None,
+            satisfaction: None,
+            request: None,
+        };
+        let organisational = service.audiences.iter().any(|a| !matches!(a, Audience::Citizen));
+        let recorded = input.validate(&[service], "coordinator", audit::testing::instant(), day(2026, 12, 1));
+        match recorded {
+            Ok(_) => prop_assert!(!to_organisation || organisational, "a citizens-only service reached an organisation"),
+            Err(invalid) => {
+                prop_assert!(to_organisation && !organisational, "refused without cause: {:?}", invalid);
+                prop_assert_eq!(invalid.field.as_str(), "organizationId");
+            }
+        }
+    }
+}

@@ -367,6 +367,7 @@ fn column_of(field: &str) -> String {
         "catalogueServiceId" => "catalogue_service",
         "requestId" => "request_number",
         "deliveredOn" => "delivered_on",
+        "organizationId" => "organization_inn",
         "recipient.headCount" => "group_size",
         "recipient.description" => "group_description",
         "deliveredBy" => "staff_login",

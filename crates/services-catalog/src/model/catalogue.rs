@@ -27,6 +27,14 @@ pub enum Audience {
 
 crate::coded!(Audience { Ngo => "ngo", Citizen => "citizen", Business => "business", PublicBody => "public_body" });
 
+impl Audience {
+    /// Whether this audience is an organisation (the registry's organisations receive services
+    /// as such; a citizen does not).
+    pub fn is_organisation(self) -> bool {
+        !matches!(self, Audience::Citizen)
+    }
+}
+
 /// One service of the centre.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CatalogueService {

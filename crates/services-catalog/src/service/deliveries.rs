@@ -98,6 +98,18 @@ impl DeliveryInput {
                     })
                     .at("catalogueServiceId");
                 }
+                // A person or a group may be an NGO's staff at a seminar; an organisation is
+                // never a citizen.
+                Some(s)
+                    if matches!(self.recipient, RecipientInput::Organization(_))
+                        && !s.audiences.iter().any(|a| a.is_organisation()) =>
+                {
+                    return Err(Problem::Inconsistent {
+                        ru: "эта услуга каталога оказывается только гражданам, не организациям",
+                        en: "this catalogue service is for citizens only, not for organisations",
+                    })
+                    .at("organizationId");
+                }
                 Some(_) => {}
             }
         }
