@@ -56,13 +56,16 @@ async fn registry_aggregates(db: &Database, people: &[PersonId]) -> PeopleAggreg
     aggregates(&organizations, &people, &memberships)
 }
 
-/// Adds a person with a membership, a consent whose document names them and a request.
-/// Returns the person's id and direct identifiers.
+/// Adds a person with a membership, a consent whose document names them, a subject request,
+/// and the services records a person is named in: a request of theirs whose topic and text name
+/// them, a referral of them (on a consent naming the NGO) with a note naming them, and a service
+/// given to them with an outcome naming them. Returns the person's id and direct identifiers.
 async fn person(
     services: &Services,
     last_name: &str,
     phone: &str,
     org: registry::model::OrganizationId,
+    shelter: services_catalog::model::directory::DirectoryServiceId,
 ) -> (PersonId, Vec<String>) {
     let admin = admin();
     let input = PersonInput {
@@ -91,6 +94,7 @@ async fn person(
     };
     services.privacy.record_consent(&admin, consent).await.expect("consent");
     services.privacy.register_request(&admin, person.id, None).await.expect("request");
+    services_records(services, person.id, last_name, org, shelter).await;
     let stored = services.registry.personal_data(&admin, &[person.id]).await.expect("contacts");
     let mut found = identifiers(&person, &document);
     let contacts =
@@ -98,6 +102,58 @@ async fn person(
     found.extend(contacts.map(|c| c.to_lowercase()));
     assert_eq!(found.len(), 7, "three names, two documents, a phone and an e-mail: {found:?}");
     (person.id, found)
+}
+
+/// A request from the person, a referral of them and a service given to them, each naming them.
+async fn services_records(
+    services: &Services,
+    person: PersonId,
+    last_name: &str,
+    org: registry::model::OrganizationId,
+    shelter: services_catalog::model::directory::DirectoryServiceId,
+) {
+    use services_catalog::model::delivery::DeliveredService;
+    use services_catalog::model::request::{IntakeChannel, RequestKind};
+    use services_catalog::service::{ApplicantInput, DeliveryInput, RecipientInput, ReferralInput, RequestInput};
+    let (admin, catalog) = (admin(), &services.catalog);
+    let request = RequestInput {
+        kind: RequestKind::Citizen,
+        channel: IntakeChannel::Visit,
+        topic: format!("Ночлег для {last_name}"),
+        service: None,
+        text: format!("Пишет {last_name}: нужен ночлег"),
+        attachments: Vec::new(),
+        applicant: ApplicantInput::Person(person),
+        consent_given: true,
+        received_on: None,
+    };
+    let request = catalog.receive(&admin, &request).await.expect("a request");
+    let consent = NewConsent {
+        subject: person,
+        kind: ConsentKind::Processing,
+        purpose: services_catalog::ports::REFERRAL_CONSENT_PURPOSE.into(),
+        categories: vec!["name".into(), "phone".into()],
+        document: format!("Согласие {last_name} на передачу"),
+        recipient: Some(org),
+    };
+    services.privacy.record_consent(&admin, consent).await.expect("a referral consent");
+    let referral =
+        ReferralInput {
+            request: request.id, person, service: shelter, note: Some(format!("Примите {last_name}"))
+        };
+    catalog.refer(&admin, &referral).await.expect("a referral");
+    let given = DeliveryInput {
+        service: DeliveredService::Directory(shelter),
+        recipient: RecipientInput::Person(person),
+        delivered_on: fixtures::day(2026, 1, 20),
+        quantity: 100,
+        volunteer: None,
+        staff: None,
+        outcome: Some(format!("{last_name} размещена")),
+        satisfaction: Some(5),
+        request: Some(request.id),
+    };
+    catalog.record_deliveries(&admin, &[given]).await.expect("a delivery");
 }
 
 async fn anonymisation_leaves_no_identifier_in_any_table_about_people(db: Database) {
@@ -113,8 +169,17 @@ async fn anonymisation_leaves_no_identifier_in_any_table_about_people(db: Databa
         ..Default::default()
     };
     let org = services.registry.create_organization(&admin, &org).await.expect("organisation");
-    let (anna, mut anna_identifiers) = person(&services, "Канареечкина", "+7 900 111-11-11", org.id).await;
-    let (boris, boris_identifiers) = person(&services, "Борисов", "+7 900 222-22-22", org.id).await;
+    let shelter = services_catalog::service::DirectoryInput {
+        provider: Some(org.id),
+        name: "Ночлег".into(),
+        description: "Ночлег и питание".into(),
+        needs: vec!["homelessness".into()],
+        cost: "free".into(),
+        ..Default::default()
+    };
+    let shelter = services.catalog.add_service(&admin, &shelter).await.expect("a directory service").id;
+    let (anna, mut anna_identifiers) = person(&services, "Канареечкина", "+7 900 111-11-11", org.id, shelter).await;
+    let (boris, boris_identifiers) = person(&services, "Борисов", "+7 900 222-22-22", org.id, shelter).await;
     let people = [anna, boris];
     let volunteer = Assignment { person: Some(anna), ..Assignment::role(Role::Volunteer) };
     // A login may be the person's name.
@@ -130,6 +195,10 @@ async fn anonymisation_leaves_no_identifier_in_any_table_about_people(db: Databa
     let session = services.access.login(attempt).await.expect("a session");
 
     let before = tables_about_people(&db).await;
+    for table in ["requests", "referrals", "deliveries"] {
+        let rows = before.get(table).unwrap_or_else(|| panic!("the walk reaches the services table {table}"));
+        assert!(rows.contains("канареечкина"), "{table} names her before anonymisation: {rows}");
+    }
     let everything = before.values().cloned().collect::<String>();
     for identifier in anna_identifiers.iter().chain(&boris_identifiers) {
         assert!(everything.contains(identifier.as_str()), "{identifier} is stored before anonymisation");
