@@ -56,6 +56,7 @@ const SECTIONS: &[Section] = &[
         en: "Services given",
         action: services_catalog::actions::DELIVERY_READ,
     },
+    Section { path: "/console/cases", ru: "Дела", en: "Cases", action: services_catalog::actions::CASE_READ },
     Section {
         path: "/console/accounts", ru: "Учётные записи", en: "Accounts", action: access::ACCOUNT_READ
     },

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod audit_log;
+mod cases;
 mod deliveries;
 mod desk;
 mod dispatch;
@@ -111,6 +112,8 @@ pub fn router(services: Services, settings: ConsoleSettings) -> Router {
         .route("/console/desk/{id}/step", post(desk::step))
         .route("/console/dispatch", get(dispatch::page))
         .route("/console/dispatch/refer", post(dispatch::refer))
+        .route("/console/cases", get(cases::list))
+        .route("/console/cases/{id}", get(cases::card).post(cases::change))
         .route("/console/referrals", get(referrals::list))
         .route("/console/referrals/{id}", post(referrals::answer))
         .route("/console/deliveries", get(deliveries::list).post(deliveries::record))

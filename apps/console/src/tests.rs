@@ -393,15 +393,18 @@ fn pages(
         (format!("/console/dispatch?request={}&need=homelessness", desk.request), &["referral.manage"][..]),
         ("/console/referrals".to_owned(), &["referral.answer", "referral.manage", "referral.person"][..]),
         ("/console/deliveries".to_owned(), &["delivery.write"][..]),
+        ("/console/cases".to_owned(), &[][..]),
+        (format!("/console/cases/{}", desk.case), &["case.manage"][..]),
         ("/console/accounts".to_owned(), &["account.manage"][..]),
         ("/console/audit".to_owned(), &[][..]),
     ]
 }
 
-/// The services records the pages show: a request of the organisation, a service it offers
-/// and a pending referral of the person to it (with their consent).
+/// The services records the pages show: a request of the organisation, a service it offers,
+/// a pending referral of the person to it (with their consent) and a case from the request.
 struct ServicesOnPage {
     request: String,
+    case: String,
 }
 
 async fn services_on_page(w: &World, admin: &kernel::Actor, person: registry::model::PersonId) -> ServicesOnPage {
@@ -440,7 +443,14 @@ async fn services_on_page(w: &World, admin: &kernel::Actor, person: registry::mo
     services.privacy.record_consent(admin, consent).await.expect("a referral consent");
     let referral = ReferralInput { request: request.id, person, service: service.id, note: None };
     services.catalog.refer(admin, &referral).await.expect("a referral");
-    ServicesOnPage { request: request.id.to_string() }
+    let case = services_catalog::service::CaseInput { subject: "Защита прав".into(), ..Default::default() };
+    let case = services.catalog.open_case(admin, request.id, &case).await.expect("a case");
+    let deadline = services_catalog::service::CaseChange::AddDeadline {
+        due_on: registry::testing::fixtures::day(2026, 1, 15),
+        what: "Подать жалобу".into(),
+    };
+    services.catalog.change_case(admin, case.id, 1, &deadline).await.expect("a deadline");
+    ServicesOnPage { request: request.id.to_string(), case: case.id.to_string() }
 }
 
 #[tokio::test]
@@ -1220,4 +1230,62 @@ async fn a_representative_accepts_a_referral_to_their_organisation_on_the_referr
     let mut other = Browser::new(&w.app);
     other.log_in("trainer").await;
     assert_eq!(other.get("/console/referrals").await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_lawyer_keeps_a_case_on_its_card_and_a_stale_change_is_refused() {
+    let w = world().await;
+    let admin = admin_of(&w).await;
+    let person = member_with_phone(&w, "Истцова", None).await;
+    let desk = services_on_page(&w, &admin, person.id).await;
+    let mut lawyer = Browser::new(&w.app);
+    lawyer.log_in("lawyer").await;
+    let list = lawyer.get("/console/cases").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Защита прав") && list.body.contains("просрочен"), "{}", list.body);
+    let path = format!("/console/cases/{}", desk.case);
+    let card = lawyer.get(&path).await;
+    assert!(card.body.contains("Подать жалобу"), "{}", card.body);
+    let token = form_token(&card.body);
+    let (tab, at) = (lawyer.clone(), path.clone());
+    let post = move |fields: Vec<(&'static str, String)>| {
+        let mut lawyer = tab.clone();
+        let (path, token) = (at.clone(), token.clone());
+        async move {
+            let mut form: Vec<(&str, String)> = fields;
+            form.push(("form_token", token));
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            lawyer.post(&path, &form, Some("http://console.test")).await
+        }
+    };
+    let hearing = post(vec![
+        ("version", "2".into()),
+        ("change", "hearing".into()),
+        ("at", "2026-06-10T14:30".into()),
+        ("place", "Калужский районный суд, зал 5".into()),
+    ])
+    .await;
+    assert_eq!(hearing.status, StatusCode::SEE_OTHER, "{}", hearing.body);
+    let met = post(vec![("version", "3".into()), ("change", "deadline_done".into()), ("index", "0".into())]).await;
+    assert_eq!(met.status, StatusCode::SEE_OTHER, "{}", met.body);
+    let stale = post(vec![("version", "3".into()), ("change", "close".into()), ("outcome", "Иск удовлетворён".into())]);
+    assert_eq!(stale.await.status, StatusCode::CONFLICT, "a change made on an old version is refused");
+    let bad_time = post(vec![("version", "4".into()), ("change", "hearing".into()), ("at", "завтра".into())]).await;
+    assert_eq!(bad_time.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_time.body.contains("«Когда»"), "the field is named: {}", bad_time.body);
+    let card = lawyer.get(&path).await;
+    assert!(card.body.contains("10.06.2026 14:30") && card.body.contains("зал 5"), "Moscow time: {}", card.body);
+    assert!(card.body.contains("выполнено 28.05.2026") && !card.body.contains("просрочен"), "{}", card.body);
+    let closed =
+        post(vec![("version", "4".into()), ("change", "close".into()), ("outcome", "Иск удовлетворён".into())]);
+    assert_eq!(closed.await.status, StatusCode::SEE_OTHER);
+    assert!(!lawyer.get("/console/cases").await.body.contains("Защита прав"), "closed cases leave the open list");
+    assert!(lawyer.get("/console/cases?all=1").await.body.contains("Защита прав"), "all cases show closed ones");
+    assert!(lawyer.get(&path).await.body.contains("Иск удовлетворён"), "the outcome is on the card");
+    assert_eq!(lawyer.get("/console/cases?after=%00garbage").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(lawyer.get("/console/cases/not-a-case").await.status, StatusCode::NOT_FOUND);
+    let mut trainer = Browser::new(&w.app);
+    trainer.log_in("trainer").await;
+    assert_eq!(trainer.get("/console/cases").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(trainer.get(&path).await.status, StatusCode::FORBIDDEN);
 }
