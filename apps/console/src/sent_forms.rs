@@ -14,8 +14,15 @@ pub type Receipt = Arc<OnceCell<String>>;
 
 /// The forms posted lately and their receipts.
 pub struct SentForms {
-    forms: Mutex<HashMap<String, (Instant, Receipt)>>,
+    forms: Mutex<Forms>,
     capacity: usize,
+}
+
+/// Each form's first post (when, and its place in the order of first posts) and its receipt.
+#[derive(Default)]
+struct Forms {
+    by_id: HashMap<String, (Instant, u64, Receipt)>,
+    posted: u64,
 }
 
 impl Default for SentForms {
@@ -43,21 +50,27 @@ impl SentForms {
             return None;
         }
         let mut forms = self.forms.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !forms.contains_key(id) && forms.len() >= self.capacity {
-            forms.retain(|_, (at, _)| now.saturating_duration_since(*at) < Self::KEPT);
-            if forms.len() >= self.capacity
-                && let Some(oldest) = forms.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| k.clone())
+        let Forms { by_id, posted } = &mut *forms;
+        if !by_id.contains_key(id) && by_id.len() >= self.capacity {
+            by_id.retain(|_, (at, _, _)| now.saturating_duration_since(*at) < Self::KEPT);
+            // The first posted goes first (by order, not by time: two forms may share an instant).
+            if by_id.len() >= self.capacity
+                && let Some(oldest) = by_id.iter().min_by_key(|(_, (_, order, _))| *order).map(|(k, _)| k.clone())
             {
-                forms.remove(&oldest);
+                by_id.remove(&oldest);
             }
         }
-        Some(forms.entry(id.to_owned()).or_insert_with(|| (now, Receipt::default())).1.clone())
+        let (_, _, receipt) = by_id.entry(id.to_owned()).or_insert_with(|| {
+            *posted += 1;
+            (now, *posted, Receipt::default())
+        });
+        Some(receipt.clone())
     }
 
     /// How many forms are remembered.
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.forms.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len()
+        self.forms.lock().unwrap_or_else(std::sync::PoisonError::into_inner).by_id.len()
     }
 }
 
