@@ -326,6 +326,13 @@ pub trait Parties: Send + Sync {
     async fn staff_role(&self, login: &str) -> Result<Option<kernel::Role>, StoreError>;
     /// Which of these organisations are active (neither suspended nor liquidated). One query.
     async fn active_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<OrganizationId>, StoreError>;
+    /// Which of these organisations and people the registry holds, whatever their status (a
+    /// record naming them may be written). At most one query for each list.
+    async fn known(
+        &self,
+        organizations: &[OrganizationId],
+        people: &[PersonId],
+    ) -> Result<(Vec<OrganizationId>, Vec<PersonId>), StoreError>;
     /// Whether the person has an active consent to the processing of their data for referrals
     /// ([`REFERRAL_CONSENT_PURPOSE`]) naming this organisation as the recipient.
     async fn consented_to_share(&self, person: PersonId, organization: OrganizationId) -> Result<bool, StoreError>;

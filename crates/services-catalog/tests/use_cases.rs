@@ -317,6 +317,23 @@ async fn a_batch_of_deliveries_with_one_bad_row_names_it_and_writes_nothing() {
         "{refused:?}"
     );
     assert_eq!(w.services.deliveries(&coordinator(), DeliveryFilter::default(), page()).await.expect("list").items, []);
+    let unknown_person = DeliveryInput { recipient: RecipientInput::Person(PersonId::new()), ..row(100) };
+    let unknown_volunteer = DeliveryInput { volunteer: Some(PersonId::new()), ..row(100) };
+    let unknown_ngo = DeliveryInput { recipient: RecipientInput::Organization(OrganizationId::new()), ..row(100) };
+    let unknown_service = DeliveryInput { service: DeliveredService::Directory(DirectoryServiceId::new()), ..row(100) };
+    for (bad, field) in [
+        (unknown_person, "deliveries[1].personId"),
+        (unknown_volunteer, "deliveries[1].volunteerId"),
+        (unknown_ngo, "deliveries[1].organizationId"),
+        (unknown_service, "deliveries[1].directoryServiceId"),
+    ] {
+        let refused = w.services.record_deliveries(&coordinator(), &[row(100), bad]).await;
+        assert!(
+            matches!(refused, Err(ServicesError::Invalid(Invalid { field: ref named, .. })) if named == field),
+            "{field}: {refused:?}"
+        );
+    }
+    assert_eq!(w.services.deliveries(&coordinator(), DeliveryFilter::default(), page()).await.expect("list").items, []);
     let recorded = w.services.record_deliveries(&coordinator(), &[row(100), row(150)]).await.expect("recorded");
     assert_eq!(recorded.len(), 2);
     let rep = actor(Role::NgoRepresentative, Some(w.legal_ngo));

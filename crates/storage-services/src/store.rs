@@ -798,21 +798,19 @@ impl Parties for SqlServices {
     }
 
     async fn active_organizations(&self, ids: &[OrganizationId]) -> Result<Vec<OrganizationId>, StoreError> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let organizations = Alias::new("organizations");
-        let id = Alias::new("id");
-        let wanted: Vec<uuid::Uuid> = ids.iter().map(|o| o.0).collect();
-        let query = Query::select()
-            .column((organizations.clone(), id.clone()))
-            .from(organizations.clone())
-            .and_where(storage::one_of(self.db.backend(), (organizations.clone(), id), wanted))
-            .and_where(Expr::col((organizations, Alias::new("status"))).eq("active"))
-            .to_owned();
-        let statement = self.conn().get_database_backend().build(&query);
-        let rows = self.conn().query_all_raw(statement).await.map_err(unavailable)?;
-        rows.iter().map(|row| row.try_get_by_index::<uuid::Uuid>(0).map(OrganizationId).map_err(unavailable)).collect()
+        let active = Expr::col((Alias::new("organizations"), Alias::new("status"))).eq("active");
+        let found = self.ids_in("organizations", ids.iter().map(|o| o.0).collect(), Some(active)).await?;
+        Ok(found.into_iter().map(OrganizationId).collect())
+    }
+
+    async fn known(
+        &self,
+        organizations: &[OrganizationId],
+        people: &[PersonId],
+    ) -> Result<(Vec<OrganizationId>, Vec<PersonId>), StoreError> {
+        let organizations = self.ids_in("organizations", organizations.iter().map(|o| o.0).collect(), None).await?;
+        let people = self.ids_in("people", people.iter().map(|p| p.0).collect(), None).await?;
+        Ok((organizations.into_iter().map(OrganizationId).collect(), people.into_iter().map(PersonId).collect()))
     }
 
     async fn consented_to_share(&self, person: PersonId, organization: OrganizationId) -> Result<bool, StoreError> {
@@ -837,6 +835,33 @@ impl Parties for SqlServices {
         use registry::ports::PersonRepo;
         let found = PersonRepo::get(&SqlRegistry::new(self.db.clone()), person).await.map_err(from_registry)?;
         Ok(found.as_ref().map(referred_person))
+    }
+}
+
+impl SqlServices {
+    /// Which of `ids` are ids of rows of `table` that also meet `and` (one query; none for no
+    /// ids).
+    async fn ids_in(
+        &self,
+        table: &str,
+        ids: Vec<uuid::Uuid>,
+        and: Option<SimpleExpr>,
+    ) -> Result<Vec<uuid::Uuid>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (table, id) = (Alias::new(table), Alias::new("id"));
+        let mut query = Query::select()
+            .column((table.clone(), id.clone()))
+            .from(table.clone())
+            .and_where(storage::one_of(self.db.backend(), (table, id), ids))
+            .to_owned();
+        if let Some(and) = and {
+            query.and_where(and);
+        }
+        let statement = self.conn().get_database_backend().build(&query);
+        let rows = self.conn().query_all_raw(statement).await.map_err(unavailable)?;
+        rows.iter().map(|row| row.try_get_by_index::<uuid::Uuid>(0).map_err(unavailable)).collect()
     }
 }
 

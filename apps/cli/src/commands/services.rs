@@ -353,12 +353,24 @@ pub async fn import_deliveries(
         writeln!(out, "Проверено строк / rows checked: {}; ничего не записано (--dry-run)", rows.len())?;
         return Ok(());
     }
-    let recorded = services.catalog.record_deliveries(&actor, &rows).await.map_err(|e| {
-        let message = e.message(Lang::Ru);
-        anyhow::anyhow!("ничего не записано / nothing was written: {message}")
-    })?;
+    let recorded = match services.catalog.record_deliveries(&actor, &rows).await {
+        Ok(recorded) => recorded,
+        // A row the use case refused (an id not on record, a request of another recipient):
+        // named by its line and column, as the checks above name theirs.
+        Err(services_catalog::ServicesError::Invalid(invalid)) if row_of(&invalid.field, &lines).is_some() => {
+            let (line, field) = row_of(&invalid.field, &lines).expect("just matched");
+            return refuse(&[problem(line, &column_of(field), invalid.problem.message(Lang::Ru))], out);
+        }
+        Err(e) => anyhow::bail!("ничего не записано / nothing was written: {}", e.message(Lang::Ru)),
+    };
     writeln!(out, "Записано оказанных услуг / deliveries recorded: {}", recorded.len())?;
     Ok(())
+}
+
+/// The file's line and the row's field of a use-case field `deliveries[i].field`.
+fn row_of<'a>(field: &'a str, lines: &[u64]) -> Option<(u64, &'a str)> {
+    let (index, field) = field.strip_prefix("deliveries[")?.split_once("].")?;
+    Some((*lines.get(index.parse::<usize>().ok()?)?, field))
 }
 
 /// The CSV column of a use-case field.
@@ -368,6 +380,10 @@ fn column_of(field: &str) -> String {
         "requestId" => "request_number",
         "deliveredOn" => "delivered_on",
         "organizationId" => "organization_inn",
+        "personId" => "person_id",
+        "volunteerId" => "volunteer_id",
+        "directoryServiceId" => "directory_service",
+        "staffLogin" => "staff_login",
         "recipient.headCount" => "group_size",
         "recipient.description" => "group_description",
         "deliveredBy" => "staff_login",

@@ -131,6 +131,20 @@ async fn a_deliveries_file_with_bad_lines_names_each_and_writes_nothing() {
     let none = system.services.catalog.deliveries(&admin, Default::default(), page.clone()).await.unwrap();
     assert_eq!(none.total, Some(0), "nothing of a refused file is written");
 
+    // A person id of the right shape that the registry does not hold: found by the use case's
+    // check, still named by line and column.
+    let stranger = uuid::Uuid::now_v7();
+    let unknown = format!(
+        "catalogue_service;organization_inn;person_id;delivered_on;quantity\n\
+         ngo_seminars_consulting;{inn};;30.11.2026;2\n\
+         ngo_seminars_consulting;;{stranger};30.11.2026;1\n"
+    );
+    let (result, out) = env.run(&["import", "deliveries", &env.file("unknown.csv", unknown.as_bytes())]).await;
+    assert!(result.is_err(), "{out}");
+    assert!(out.contains("строка 3, столбец person_id"), "the unknown person is named by line and column:\n{out}");
+    let none = system.services.catalog.deliveries(&admin, Default::default(), page.clone()).await.unwrap();
+    assert_eq!(none.total, Some(0), "nothing of a file with an unknown person is written");
+
     let good = format!(
         "catalogue_service,organization_inn,group_size,group_description,delivered_on,quantity,satisfaction\n\
          ngo_seminars_consulting,{inn},,,30.11.2026,2,5\n\

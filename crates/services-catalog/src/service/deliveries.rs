@@ -8,6 +8,7 @@ use crate::actions::{DELIVERY_READ, DELIVERY_WRITE};
 use crate::error::{Conflict, ServicesError};
 use crate::model::catalogue::CatalogueService;
 use crate::model::delivery::{DeliveredService, Deliverer, Delivery, DeliveryId, Recipient};
+use crate::model::directory::DirectoryServiceId;
 use crate::model::request::Applicant;
 use crate::model::values::{self, AtField, Invalid, Problem};
 use crate::ports::DeliveryFilter;
@@ -195,6 +196,7 @@ impl ServicesCatalog {
                 self.staff_for(login, DELIVERY_WRITE, &format!("deliveries[{i}].staffLogin")).await?;
             }
         }
+        self.check_references(&deliveries).await?;
         let mut asked: Vec<crate::model::request::RequestId> = deliveries.iter().filter_map(|d| d.request).collect();
         asked.sort();
         asked.dedup();
@@ -236,6 +238,68 @@ impl ServicesCatalog {
             other => other.into(),
         })?;
         Ok(deliveries)
+    }
+
+    /// Every organisation, person and directory service the deliveries name is on record: the
+    /// first that is not names its row and field (`deliveries[3].personId`), so a file's bad row
+    /// is found before anything is written.
+    async fn check_references(&self, deliveries: &[Delivery]) -> Result<(), ServicesError> {
+        let mut organizations: Vec<OrganizationId> = deliveries.iter().filter_map(|d| d.organization()).collect();
+        let mut people: Vec<PersonId> = deliveries
+            .iter()
+            .flat_map(|d| {
+                let recipient = match d.recipient {
+                    Recipient::Person(p) => Some(p),
+                    _ => None,
+                };
+                let volunteer = match d.delivered_by {
+                    Deliverer::Volunteer(p) => Some(p),
+                    Deliverer::Staff(_) => None,
+                };
+                recipient.into_iter().chain(volunteer)
+            })
+            .collect();
+        let mut services: Vec<DirectoryServiceId> = deliveries
+            .iter()
+            .filter_map(|d| match d.service {
+                DeliveredService::Directory(id) => Some(id),
+                DeliveredService::Catalogue(_) => None,
+            })
+            .collect();
+        organizations.sort();
+        organizations.dedup();
+        people.sort();
+        people.dedup();
+        services.sort();
+        services.dedup();
+        let (known_organizations, known_people) = self.ports.parties.known(&organizations, &people).await?;
+        let known_services: Vec<DirectoryServiceId> = if services.is_empty() {
+            Vec::new()
+        } else {
+            self.ports.directory.get_many(&services).await?.iter().map(|s| s.id).collect()
+        };
+        let missing = |i: usize, field: &str| {
+            let problem = Problem::Inconsistent {
+                ru: "такой записи нет (проверьте идентификатор)",
+                en: "no such record is on file (check the id)",
+            };
+            Err(ServicesError::Invalid(Invalid { field: format!("deliveries[{i}].{field}"), problem }))
+        };
+        for (i, d) in deliveries.iter().enumerate() {
+            if d.organization().is_some_and(|o| !known_organizations.contains(&o)) {
+                return missing(i, "organizationId");
+            }
+            if matches!(d.recipient, Recipient::Person(p) if !known_people.contains(&p)) {
+                return missing(i, "personId");
+            }
+            if matches!(d.delivered_by, Deliverer::Volunteer(p) if !known_people.contains(&p)) {
+                return missing(i, "volunteerId");
+            }
+            if matches!(d.service, DeliveredService::Directory(s) if !known_services.contains(&s)) {
+                return missing(i, "directoryServiceId");
+            }
+        }
+        Ok(())
     }
 
     /// A page of deliveries, latest first; a representative sees what their organisation received.

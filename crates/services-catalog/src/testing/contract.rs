@@ -129,6 +129,15 @@ pub async fn parties(stores: &Stores) {
     assert!(!named.phones.is_empty() && !named.emails.is_empty(), "the contacts come with the name: {named:?}");
     let unknown = stores.ports.parties.referred_person(PersonId::new()).await.expect("a person read");
     assert_eq!(unknown, None, "an unknown person is none");
+    stores.world.close(other).await;
+    let (stranger, nobody) = (OrganizationId::new(), PersonId::new());
+    let known = stores.ports.parties.known(&[organization, stranger, other], &[nobody, person]).await.expect("a read");
+    let (mut organizations, people) = known;
+    organizations.sort();
+    let mut expected = vec![organization, other];
+    expected.sort();
+    assert_eq!((organizations, people), (expected, vec![person]), "the records on file, a closed one too");
+    assert_eq!(stores.ports.parties.known(&[], &[]).await.expect("a read"), (vec![], vec![]));
     stores.world.staff("lawyer_anna", kernel::Role::Lawyer).await;
     let role = |login: &'static str| async move { stores.ports.parties.staff_role(login).await.expect("a role read") };
     assert_eq!(role("lawyer_anna").await, Some(kernel::Role::Lawyer));

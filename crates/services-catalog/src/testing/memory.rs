@@ -703,6 +703,25 @@ impl Parties for InMemoryServices {
         Ok(self.records.staff_role(login).await)
     }
 
+    async fn known(
+        &self,
+        organizations: &[OrganizationId],
+        people: &[PersonId],
+    ) -> Result<(Vec<OrganizationId>, Vec<PersonId>), StoreError> {
+        let (mut found_organizations, mut found_people) = (Vec::new(), Vec::new());
+        for id in organizations {
+            if self.records.exist(&[*id], &[]).await {
+                found_organizations.push(*id);
+            }
+        }
+        for id in people {
+            if self.records.exist(&[], &[*id]).await {
+                found_people.push(*id);
+            }
+        }
+        Ok((found_organizations, found_people))
+    }
+
     async fn consented_to_share(&self, person: PersonId, organization: OrganizationId) -> Result<bool, StoreError> {
         Ok(self.records.consented(person, organization).await)
     }
