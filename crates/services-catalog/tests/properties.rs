@@ -466,3 +466,21 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Any applicant and any person referred: refused exactly when the request is a registry
+    /// person's own and the person referred is someone else.
+    #[test]
+    fn a_persons_own_request_refers_only_that_person(kind in 0usize..4, same in any::<bool>()) {
+        use services_catalog::rules::referral_flow::may_refer;
+        let (writer, other) = (kernel::PersonId::new(), kernel::PersonId::new());
+        let applicant = match kind {
+            0 => Applicant::Person(writer),
+            1 => Applicant::Organization(kernel::OrganizationId::new()),
+            2 => fixtures::citizen("Иванова Анна"),
+            _ => Applicant::Anonymous,
+        };
+        let referred = if same { writer } else { other };
+        prop_assert_eq!(may_refer(&applicant, referred), kind != 0 || same);
+    }
+}

@@ -525,3 +525,32 @@ async fn a_request_is_assigned_only_to_an_account_that_may_work_on_it() {
         .expect("a lawyer may");
     assert_eq!(assigned.assignee.as_deref(), Some("lawyer"));
 }
+
+#[tokio::test]
+async fn a_persons_own_request_cannot_send_someone_else_to_an_ngo() {
+    let w = world().await;
+    let boris = PersonId::new();
+    w.store.add_person(boris);
+    w.store.set_consent(boris, w.shelter_ngo, true);
+    w.store.set_consent(w.anna, w.shelter_ngo, true);
+    let shelter = w.services.add_service(&coordinator(), &shelter_input(w.shelter_ngo)).await.expect("service");
+    let own = RequestInput {
+        kind: RequestKind::Citizen,
+        channel: IntakeChannel::Visit,
+        topic: "Ночлег".into(),
+        service: None,
+        text: "Нужен ночлег".into(),
+        attachments: Vec::new(),
+        applicant: ApplicantInput::Person(w.anna),
+        consent_given: true,
+        received_on: None,
+    };
+    let request = w.services.receive(&coordinator(), &own).await.expect("received");
+    let input = |person| ReferralInput { request: request.id, person, service: shelter.id, note: None };
+    let refused = w.services.refer(&coordinator(), &input(boris)).await;
+    assert!(
+        matches!(refused, Err(ServicesError::Invalid(Invalid { ref field, .. })) if field == "personId"),
+        "{refused:?}"
+    );
+    w.services.refer(&coordinator(), &input(w.anna)).await.expect("the applicant herself is referred");
+}

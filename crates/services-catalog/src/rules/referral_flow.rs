@@ -57,3 +57,11 @@ pub fn withheld(state: ReferralState, consented: bool) -> Option<Withheld> {
         None
     }
 }
+
+/// Whether a request from `applicant` may send `person` to an NGO: a registry person's own
+/// request sends that person only; an organisation's request (an NGO asking for its
+/// beneficiary), a citizen's letter (the coordinator finds the writer in the registry) and an
+/// anonymous appeal send whoever the coordinator names.
+pub fn may_refer(applicant: &crate::model::request::Applicant, person: kernel::PersonId) -> bool {
+    applicant.person().is_none_or(|own| own == person)
+}

@@ -123,6 +123,13 @@ impl ServicesCatalog {
         if !request.state.is_open() {
             return Err(crate::rules::request_flow::FlowError::NotAllowed { from: request.state, step: "refer" }.into());
         }
+        if !referral_flow::may_refer(&request.applicant, input.person) {
+            return Err(Problem::Inconsistent {
+                ru: "обращение подал другой человек из реестра: направить можно только его",
+                en: "the request is from another person of the registry: only they may be referred",
+            })
+            .at("personId")?;
+        }
         let service =
             self.ports.directory.get(input.service).await?.ok_or(ServicesError::NotFound("directory service"))?;
         let provider_open = !self.ports.parties.active_organizations(&[service.provider]).await?.is_empty();
