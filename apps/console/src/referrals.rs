@@ -93,7 +93,13 @@ pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(
             article.request {
                 h2 { (state_name(lang, f.state)) " · " (moment(lang, f.created_at)) }
                 dl.card {
-                    dt { (t(lang, "Человек", "Person")) } dd { (person_name(f.person)) }
+                    dt { (t(lang, "Человек", "Person")) }
+                    dd {
+                        @match shown.as_ref().filter(|(id, _)| *id == f.id).map(|(_, read)| read) {
+                            Some(Ok(p)) => { (p.last_name) " " (p.first_name) @if let Some(m) = &p.middle_name { " " (m) } }
+                            _ => { (person_name(f.person)) }
+                        }
+                    }
                     dt { (t(lang, "Организация", "Organisation")) } dd { (organization_name(f.provider)) }
                     @if let Some(n) = &f.note { dt { (t(lang, "От центра", "From the centre")) } dd { (n) } }
                     @if let Some(o) = &f.outcome { dt { (t(lang, "Итог", "Outcome")) } dd { (o) } }
@@ -101,8 +107,6 @@ pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(
                 @match shown.as_ref().filter(|(id, _)| *id == f.id).map(|(_, read)| read) {
                     Some(Ok(p)) => {
                         dl.card data-action=(REFERRAL_PERSON.code()) {
-                            dt { (t(lang, "Фамилия, имя, отчество", "Full name")) }
-                            dd { (p.last_name) " " (p.first_name) @if let Some(m) = &p.middle_name { " " (m) } }
                             dt { (t(lang, "Телефоны", "Phones")) }
                             dd { @if p.phones.is_empty() { "—" } @else { (p.phones.join(", ")) } }
                             dt { (t(lang, "Почта", "E-mail")) }
