@@ -325,3 +325,91 @@ async fn services_statement_budget(gw: TestGateway) {
         assert!(counts[1] <= 6, "{root}: one to authenticate, one per level: {counts:?}");
     }
 }
+
+/// A referral to A of `last_name`, with the person's consent for A; answers its id.
+async fn referred(
+    gw: &TestGateway,
+    org: registry::model::OrganizationId,
+    shelter: services_catalog::model::directory::DirectoryServiceId,
+    last_name: &str,
+) -> services_catalog::model::referral::ReferralId {
+    use services_catalog::model::request::{IntakeChannel, RequestKind};
+    use services_catalog::service::{ApplicantInput, ReferralInput, RequestInput};
+    let (admin, services) = (gw.admin_actor().await, &gw.system.services);
+    let basis = registry::input::LegalBasisInput {
+        kind: registry::model::LegalBasisKind::Consent,
+        purpose: "направление в НКО".into(),
+        since: registry::testing::fixtures::day(2026, 1, 1),
+        document: Some(format!("Согласие {last_name}")),
+    };
+    let input =
+        registry::input::PersonInput {
+            last_name: last_name.into(), first_name: "Анна".into(), ..Default::default()
+        };
+    let person = services.registry.add_person(&admin, &input, &basis).await.expect("a person");
+    let request = RequestInput {
+        kind: RequestKind::Ngo,
+        channel: IntakeChannel::Visit,
+        topic: "Подопечная".into(),
+        service: None,
+        text: "Просим разместить".into(),
+        attachments: Vec::new(),
+        applicant: ApplicantInput::Organization(org),
+        consent_given: true,
+        received_on: None,
+    };
+    let request = services.catalog.receive(&admin, &request).await.expect("a request");
+    let consent = privacy::NewConsent {
+        subject: person.id,
+        kind: privacy::ConsentKind::Processing,
+        purpose: services_catalog::ports::REFERRAL_CONSENT_PURPOSE.into(),
+        categories: vec!["name".into()],
+        document: format!("Согласие {last_name} на передачу"),
+        recipient: Some(org),
+    };
+    services.privacy.record_consent(&admin, consent).await.expect("a consent");
+    let referral = ReferralInput { request: request.id, person: person.id, service: shelter, note: None };
+    services.catalog.refer(&admin, &referral).await.expect("a referral").id
+}
+
+#[tokio::test]
+async fn a_refused_referred_person_leaves_the_other_referrals_of_the_list_answered() {
+    use services_catalog::rules::referral_flow::ReferralStep;
+    let gw = TestGateway::start().await;
+    let admin = gw.admin_actor().await;
+    let services = &gw.system.services;
+    let input = registry::input::OrganizationInput {
+        full_name: "АНО «Приют»".into(),
+        legal_form: "ano".into(),
+        inn: Some(inn_number(81)),
+        ..Default::default()
+    };
+    let org = services.registry.create_organization(&admin, &input).await.expect("an organisation");
+    let shelter = services_catalog::service::DirectoryInput {
+        provider: Some(org.id),
+        name: "Ночлег".into(),
+        description: "Койко-место".into(),
+        needs: vec!["homelessness".into()],
+        cost: "free".into(),
+        ..Default::default()
+    };
+    let shelter = services.catalog.add_service(&admin, &shelter).await.expect("a service").id;
+    let open = referred(&gw, org.id, shelter, "Открытова").await;
+    let declined = referred(&gw, org.id, shelter, "Отказова").await;
+    services
+        .catalog
+        .answer_referral(&admin, declined, 1, ReferralStep::Decline, Some("нет мест"))
+        .await
+        .expect("declined");
+    let token = gw.admin_token().await;
+    let answer =
+        gw.staff(Some(&token), "{ referrals { nodes { id state referredPerson { lastName } } } }", json!({})).await;
+    let nodes = data(&answer, "referrals")["nodes"].as_array().expect("a list").clone();
+    assert_eq!(nodes.len(), 2, "both referrals are answered: {answer}");
+    let node = |id: services_catalog::model::referral::ReferralId| {
+        nodes.iter().find(|n| n["id"] == id.0.to_string()).cloned().unwrap_or_else(|| panic!("{id:?} in {answer}"))
+    };
+    assert_eq!(node(open)["referredPerson"]["lastName"], "Открытова", "{answer}");
+    assert!(node(declined)["referredPerson"].is_null() && node(declined)["state"] == "DECLINED", "{answer}");
+    assert_eq!(error_code(&answer), "CONFLICT", "the refused one says why: {answer}");
+}

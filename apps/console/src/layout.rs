@@ -58,6 +58,12 @@ const SECTIONS: &[Section] = &[
     },
     Section { path: "/console/cases", ru: "Дела", en: "Cases", action: services_catalog::actions::CASE_READ },
     Section {
+        path: "/console/catalogue",
+        ru: "Каталог",
+        en: "Catalogue",
+        action: services_catalog::actions::CATALOGUE_READ,
+    },
+    Section {
         path: "/console/accounts", ru: "Учётные записи", en: "Accounts", action: access::ACCOUNT_READ
     },
     Section { path: "/console/audit", ru: "Журнал", en: "Audit log", action: audit::AUDIT_READ },

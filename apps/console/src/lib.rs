@@ -10,6 +10,7 @@
 mod accounts;
 mod audit_log;
 mod cases;
+mod catalogue;
 mod deliveries;
 mod desk;
 mod dispatch;
@@ -112,6 +113,9 @@ pub fn router(services: Services, settings: ConsoleSettings) -> Router {
         .route("/console/desk/{id}/step", post(desk::step))
         .route("/console/dispatch", get(dispatch::page))
         .route("/console/dispatch/refer", post(dispatch::refer))
+        .route("/console/catalogue", get(catalogue::list))
+        .route("/console/catalogue/{id}", get(catalogue::edit_form).post(catalogue::save))
+        .route("/console/catalogue/{id}/retire", post(catalogue::retire))
         .route("/console/cases", get(cases::list))
         .route("/console/cases/{id}", get(cases::card).post(cases::change))
         .route("/console/referrals", get(referrals::list))

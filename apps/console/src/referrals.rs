@@ -77,17 +77,46 @@ pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(
             .map_or_else(|| id.to_string(), |o| o.profile.full_name.as_str().to_owned())
     };
     let person_name = |id| persons.iter().find(|p| p.id == id).map_or_else(|| id.to_string(), crate::people::full_name);
-    // The one referral whose person was asked for: read (and recorded) only on that request.
-    let asked = done.person.as_deref().and_then(|id| uuid::Uuid::parse_str(id).ok()).map(ReferralId);
-    let shown = match asked {
-        Some(id) if found.iter().any(|f| f.id == id) => {
-            Some((id, console.services.catalog.referred_person(&visit.actor, id).await.map_err(|e| e.message(lang))))
-        }
-        _ => None,
+    // The one referral whose person was asked for: read (and recorded) only on that request. An
+    // id that is not a referral of the list is looked up (another organisation's is "not found",
+    // and the probe is recorded); the page says why nothing is shown.
+    let asked = done.person.as_deref().map(|raw| uuid::Uuid::parse_str(raw).ok().map(ReferralId));
+    let (shown, unshown) = match asked {
+        None => (None, None),
+        Some(None) => (
+            None,
+            Some(
+                t(
+                    lang,
+                    "Ссылка на человека повреждена: откройте список заново.",
+                    "The link is damaged: open the list again.",
+                )
+                .to_owned(),
+            ),
+        ),
+        Some(Some(id)) if found.iter().any(|f| f.id == id) => (
+            Some((id, console.services.catalog.referred_person(&visit.actor, id).await.map_err(|e| e.message(lang)))),
+            None,
+        ),
+        Some(Some(id)) => match console.services.catalog.referral(&visit.actor, id).await {
+            Err(error) => (None, Some(error.message(lang))),
+            Ok(_) => (
+                None,
+                Some(
+                    t(
+                        lang,
+                        "Этого направления нет на этой странице списка.",
+                        "This referral is not on this page of the list.",
+                    )
+                    .to_owned(),
+                ),
+            ),
+        },
     };
     let may_see_people = visit.may(&console, REFERRAL_PERSON);
     let body = html! {
         @if done.done.is_some() { (notice(false, t(lang, "Ответ записан.", "The answer is recorded."))) }
+        @if let Some(message) = &unshown { (notice(true, message)) }
         @if found.is_empty() { p { (t(lang, "Направлений нет.", "No referrals.")) } }
         @for f in &found {
             article.request {

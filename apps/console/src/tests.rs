@@ -394,6 +394,8 @@ fn pages(
         ("/console/referrals".to_owned(), &["referral.answer", "referral.manage", "referral.person"][..]),
         ("/console/deliveries".to_owned(), &["delivery.write"][..]),
         ("/console/cases".to_owned(), &[][..]),
+        ("/console/catalogue".to_owned(), &["catalogue.manage"][..]),
+        ("/console/catalogue/new".to_owned(), &["catalogue.manage"][..]),
         (format!("/console/cases/{}", desk.case), &["case.manage"][..]),
         ("/console/accounts".to_owned(), &["account.manage"][..]),
         ("/console/audit".to_owned(), &[][..]),
@@ -1223,6 +1225,13 @@ async fn a_representative_accepts_a_referral_to_their_organisation_on_the_referr
     assert!(shown.body.contains("Направленная Ирина") && shown.body.contains("+79105551234"), "{}", shown.body);
     let read_after = w.system.audit.rows().iter().filter(|r| r.event.action == "referral.person").count();
     assert_eq!(read_after, read_before + 1, "the view is recorded");
+    let damaged = rep.get("/console/referrals?person=not-an-id").await;
+    assert!(damaged.body.contains("Ссылка на человека повреждена"), "{}", damaged.body);
+    let denied_before = w.system.audit.rows().iter().filter(|r| r.event.outcome == audit::Outcome::Denied).count();
+    let foreign = rep.get(&format!("/console/referrals?person={}", uuid::Uuid::now_v7())).await;
+    assert!(foreign.body.contains("запись не найдена"), "an id not in the list is named missing: {}", foreign.body);
+    let denied_after = w.system.audit.rows().iter().filter(|r| r.event.outcome == audit::Outcome::Denied).count();
+    assert_eq!(denied_after, denied_before + 1, "the probe is recorded");
     let again = rep
         .post(&path, &[("version", "1"), ("step", "accept"), ("form_token", &token)], Some("http://console.test"))
         .await;
@@ -1288,4 +1297,65 @@ async fn a_lawyer_keeps_a_case_on_its_card_and_a_stale_change_is_refused() {
     trainer.log_in("trainer").await;
     assert_eq!(trainer.get("/console/cases").await.status, StatusCode::FORBIDDEN);
     assert_eq!(trainer.get(&path).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_coordinator_adds_changes_and_retires_a_catalogue_service_and_a_stale_change_is_refused() {
+    let w = world().await;
+    let mut coord = Browser::new(&w.app);
+    coord.log_in("coord").await;
+    let form = coord.get("/console/catalogue/new").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let token = form_token(&form.body);
+    let fields = |days: &'static str| {
+        vec![
+            ("version", "0"),
+            ("code", "grant_clinic"),
+            ("category", "training_consulting"),
+            ("name_ru", "Грантовая клиника"),
+            ("name_en", "Grant clinic"),
+            ("description", "Разбор заявки на грант"),
+            ("ngo", "yes"),
+            ("unit", "consultation"),
+            ("deadline_days", days),
+            ("deadline_counting", "working"),
+            ("responsible", "trainer"),
+        ]
+    };
+    let tab = coord.clone();
+    let post = move |fields: Vec<(&'static str, &'static str)>, path: String| {
+        let (mut tab, token) = (tab.clone(), token.clone());
+        async move {
+            let mut form: Vec<(&str, &str)> = fields;
+            form.push(("form_token", token.as_str()));
+            tab.post(&path, &form, Some("http://console.test")).await
+        }
+    };
+    let bad = post(fields("400"), "/console/catalogue/new".into()).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("«Срок ответа, дней»") && bad.body.contains("Грантовая клиника"), "{}", bad.body);
+    let added = post(fields("10"), "/console/catalogue/new".into()).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let list = coord.get("/console/catalogue").await;
+    assert!(list.body.contains("Грантовая клиника") && list.body.contains("10 раб. дн."), "{}", list.body);
+    let admin = admin_of(&w).await;
+    let stored = w.system.services.catalog.catalogue(&admin).await.expect("the catalogue");
+    let clinic = stored.iter().find(|s| s.code.as_str() == "grant_clinic").expect("added").clone();
+    let path = format!("/console/catalogue/{}", clinic.id);
+    let edit = coord.get(&path).await;
+    assert!(edit.body.contains("value=\"grant_clinic\""), "the form holds the stored values: {}", edit.body);
+    let mut renamed = fields("10");
+    renamed[3] = ("name_ru", "Грантовая клиника НКО");
+    renamed[0] = ("version", "1");
+    assert_eq!(post(renamed.clone(), path.clone()).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(post(renamed, path.clone()).await.status, StatusCode::CONFLICT, "a change on version 1 again is stale");
+    let retire = post(vec![("version", "2")], format!("{path}/retire")).await;
+    assert_eq!(retire.status, StatusCode::SEE_OTHER, "{}", retire.body);
+    let after = w.system.services.catalog.catalogue_service(&admin, clinic.id).await.expect("stays in the catalogue");
+    assert!(after.retired_on.is_some() && after.name_ru == "Грантовая клиника НКО", "{after:?}");
+    let mut trainer = Browser::new(&w.app);
+    trainer.log_in("trainer").await;
+    assert_eq!(trainer.get("/console/catalogue").await.status, StatusCode::OK, "the catalogue is open to read");
+    assert_eq!(trainer.get("/console/catalogue/new").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(coord.get("/console/catalogue/not-an-id").await.status, StatusCode::NOT_FOUND);
 }

@@ -18,7 +18,7 @@ use crate::model::values::{AtField, Code, Invalid, Problem};
 use crate::ports::ServicesPorts;
 
 pub use cases::{CaseChange, CaseInput, DocumentInput, HearingInput};
-pub use catalogue::{CatalogueFileError, CatalogueInput, SeedReport, parse_catalogue};
+pub use catalogue::{CATEGORIES, CatalogueFileError, CatalogueInput, SeedReport, parse_catalogue};
 pub use deliveries::{DeliveryInput, RecipientInput, parse_quantity};
 pub use directory::{DirectoryInput, EligibilityInput, PathwayStepInput};
 pub use referrals::{Dispatched, NeedInput, ReferralInput};

@@ -589,11 +589,12 @@ impl ReferralGql {
     /// The name and contacts of the person referred, for the NGO the referral is sent to (and
     /// the centre): personal data, only while the referral is pending or accepted and the
     /// person's consent to share their data with that NGO holds (`CONFLICT` otherwise); every
-    /// read is recorded in the audit log.
-    async fn referred_person(&self, ctx: &Context<'_>) -> Result<ReferredPersonGql> {
+    /// read is recorded in the audit log. Null with its error when refused, so a list of
+    /// referrals still answers the others.
+    async fn referred_person(&self, ctx: &Context<'_>) -> Result<Option<ReferredPersonGql>> {
         let actor = crate::graphql::shared::context::actor(ctx)?;
         match services(ctx).catalog.referred_person(actor, self.0.id).await {
-            Ok(person) => Ok(ReferredPersonGql::from(person)),
+            Ok(person) => Ok(Some(ReferredPersonGql::from(person))),
             // No input names the person here: the consent is missing, not an argument.
             Err(ServicesError::NoConsent) => {
                 let message = ServicesError::NoConsent.message(lang(ctx));
