@@ -12,6 +12,7 @@ mod m20261201_000005_account_unlock;
 mod m20261201_000006_audit_origin;
 mod m20261201_000007_keyset_indexes;
 mod m20261202_000008_services;
+mod m20261203_000009_appeal_submissions;
 
 /// The ordered list of migrations.
 #[derive(Debug)]
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_audit_origin::Migration),
             Box::new(m20261201_000007_keyset_indexes::Migration),
             Box::new(m20261202_000008_services::Migration),
+            Box::new(m20261203_000009_appeal_submissions::Migration),
         ]
     }
 }

@@ -25,7 +25,6 @@ mod reception;
 mod referrals;
 mod refusals;
 mod requests;
-mod sent_forms;
 mod texts;
 mod visit;
 
@@ -74,14 +73,12 @@ pub struct ConsoleSettings {
 pub struct Console {
     services: Services,
     settings: ConsoleSettings,
-    /// The public appeal forms posted lately, so that one form files one appeal.
-    sent: std::sync::Arc<sent_forms::SentForms>,
 }
 
 /// The console's routes: the public directory at `/`, the staff pages under `/console/`, and the
 /// stylesheet. Every answer carries the security headers; a panic answers an HTML error page.
 pub fn router(services: Services, settings: ConsoleSettings) -> Router {
-    let console = Console { services, settings, sent: Default::default() };
+    let console = Console { services, settings };
     Router::new()
         .route("/", get(public::directory))
         .route("/directory/{id}", get(public::card))

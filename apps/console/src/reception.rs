@@ -170,7 +170,7 @@ fn appeal_form(visit: &Visit, values: &AppealForm, problem: Option<&str>) -> Mar
                "The appeal is registered at once; the answer comes to your e-mail within 30 days (59-FZ).")) }
         form.card method="post" action="/appeal" {
             input type="hidden" name="form_token" value=(visit.form_token());
-            input type="hidden" name="form_id" value=(crate::sent_forms::new_form_id());
+            input type="hidden" name="form_id" value=(new_form_id());
             p { label for="name" { (t(lang, "Фамилия, имя, отчество", "Full name")) } input id="name" name="name" type="text" autocomplete="name" value=(values.name) required; }
             p { label for="email" { (t(lang, "Электронная почта для ответа", "E-mail for the answer")) } input id="email" name="email" type="email" autocomplete="email" value=(values.email) required; }
             p { label for="postal_address" { (t(lang, "Почтовый адрес (если нужен ответ по почте)", "Postal address (for an answer by post)")) } input id="postal_address" name="postal_address" type="text" value=(values.postal_address); }
@@ -237,26 +237,37 @@ pub async fn submit(State(console): State<Console>, visit: Visit, Form(form): Fo
         topic: form.topic.clone(),
         text: form.text.clone(),
         consent: form.consent.is_some(),
+        submission: None,
     };
     let title = t(lang, "Общественная приёмная", "Public reception");
-    let Some(receipt) = console.sent.slot(&form.form_id, std::time::Instant::now()) else {
+    if !is_form_id(&form.form_id) {
         let stale = t(lang, "Форма устарела: откройте её заново.", "The form is out of date: open it again.");
         let page = public_page(lang, title, appeal_form(&visit, &form, Some(stale)));
         return visit.finish(render(StatusCode::BAD_REQUEST, page));
-    };
-    // The first post of this form files the appeal; another post of it (a double click) waits
-    // for that and gets its receipt. A refused post leaves the form free to be sent again.
-    let filed = receipt
-        .get_or_try_init(|| async {
-            let request = console.services.catalog.submit_appeal(&visit.actor, &input).await?;
+    }
+    // This browser's post of this form with this text: posted again (a double click, a resend
+    // after a lost answer, after a restart too) it answers the receipt of the appeal it filed;
+    // edited, or from another browser, it is another appeal.
+    let consent = if input.consent { "yes" } else { "no" };
+    let key = visit.submission_key(&[
+        &form.form_id,
+        &form.name,
+        &form.email,
+        &form.postal_address,
+        &form.phone,
+        &form.topic,
+        &form.text,
+        consent,
+    ]);
+    let input = AppealInput { submission: Some(key), ..input };
+    match console.services.catalog.submit_appeal(&visit.actor, &input).await {
+        Ok(request) => {
             let on = request.registered_on.unwrap_or(request.received_on).to_string();
             let due = request.answer_due.map(|d| d.to_string()).unwrap_or_default();
             let pairs = [("registered", request.number.as_str()), ("on", on.as_str()), ("due", due.as_str())];
-            Ok::<_, ServicesError>(format!("/appeal?{}", serde_urlencoded::to_string(pairs).unwrap_or_default()))
-        })
-        .await;
-    match filed {
-        Ok(to) => visit.finish(axum::response::Redirect::to(to)),
+            let to = format!("/appeal?{}", serde_urlencoded::to_string(pairs).unwrap_or_default());
+            visit.finish(axum::response::Redirect::to(&to))
+        }
         Err(ServicesError::TooManyAppeals { retry_after }) => {
             let message = ServicesError::TooManyAppeals { retry_after }.message(lang);
             let mut response = render(
@@ -279,4 +290,14 @@ pub async fn submit(State(console): State<Console>, visit: Visit, Form(form): Fo
             failure(StatusCode::SERVICE_UNAVAILABLE, lang)
         }
     }
+}
+
+/// A fresh form id: 128 random bits in hex.
+fn new_form_id() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
+/// Whether `id` has the shape of [`new_form_id`]'s ids.
+fn is_form_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }

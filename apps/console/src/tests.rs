@@ -1183,10 +1183,25 @@ async fn a_form_posted_twice_files_one_appeal_and_both_posts_get_its_receipt() {
     let mut forged = fields;
     forged[6] = ("form_id", "../../etc");
     let refused = citizen.post("/appeal", &forged, Some("http://console.test")).await;
-    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "a form id this console never gave is refused");
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "a form id of another shape is refused");
     assert!(refused.body.contains("Петрова Мария"), "the form keeps what was typed");
+
+    // Back, a typo mended, sent again: another appeal, not the first one's receipt.
+    let mut edited = second_appeal;
+    edited[3] = ("text", "Прошу помочь с ночлегом");
+    let mended = citizen.post("/appeal", &edited, Some("http://console.test")).await;
+    assert_ne!(mended.location, filed.location, "an edited form files what it says now");
+    // Another browser posting the same form id: its own appeal, never someone else's receipt.
+    let mut stranger = Browser::new(&w.app);
+    let own = stranger.get("/appeal").await;
+    let mut theirs = fields;
+    let stranger_token = form_token(&own.body);
+    theirs[5] = ("form_token", stranger_token.as_str());
+    let copied = stranger.post("/appeal", &theirs, Some("http://console.test")).await;
+    assert_eq!(copied.status, StatusCode::SEE_OTHER, "{}", copied.body);
+    assert_ne!(copied.location, first.location, "another browser's post is its own appeal");
     let stored = w.system.services.catalog.requests(&admin, None, Default::default(), page).await.unwrap();
-    assert_eq!(stored.items.len(), 2);
+    assert_eq!(stored.items.len(), 4, "the first form, a new form, the mended one, the other browser's");
 }
 
 #[tokio::test]

@@ -238,6 +238,18 @@ impl Visit {
         self.form_secret.as_deref().map(form_token_of).unwrap_or_default()
     }
 
+    /// A key of what this browser posted: SHA-256 of its form secret and `parts` (each ended by
+    /// a NUL), in hex. The same parts from another browser give another key.
+    pub fn submission_key(&self, parts: &[&str]) -> String {
+        let mut digest = Sha256::new().chain_update(b"nko-console-submission\0");
+        digest.update(self.form_secret.as_deref().unwrap_or_default().as_bytes());
+        for part in parts {
+            digest.update(b"\0");
+            digest.update(part.as_bytes());
+        }
+        digest.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// Admits a posted form: from this site, with this visitor's token.
     pub fn check_form(&self, submitted: Option<&str>) -> Result<(), FormRefusal> {
         if !self.from_this_site {

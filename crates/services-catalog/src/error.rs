@@ -20,6 +20,9 @@ pub enum Conflict {
     /// A record this one names does not exist (an organisation, a person, a service, a request).
     #[error("a record it refers to does not exist")]
     MissingReference,
+    /// This submission (an appeal form posted before) already filed a request.
+    #[error("this form was already sent")]
+    DuplicateSubmission,
 }
 
 /// Why a services use case refused.
@@ -183,6 +186,7 @@ impl Localized for ServicesError {
             ServicesError::Conflict(Conflict::MissingReference) => {
                 "запись, на которую ссылается изменение, не существует".into()
             }
+            ServicesError::Conflict(Conflict::DuplicateSubmission) => "эта форма уже отправлена".into(),
         }
     }
 }

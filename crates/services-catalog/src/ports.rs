@@ -190,13 +190,19 @@ pub trait RequestRepo: Send + Sync {
     /// Stores a new request with its first history entry, giving it the next registration number
     /// of its receipt year (`YYYY-NNNNN`, unique even under parallel inserts), and returns the
     /// number. The `number` field given is ignored. An unknown organisation, person or catalogue
-    /// service: `Conflict(MissingReference)`, nothing written.
+    /// service: `Conflict(MissingReference)`, nothing written. With a `submission` key (a posted
+    /// public form), the key is stored with the request in the same transaction; a key stored
+    /// before (the same form posted again, even at the same moment): `Conflict(DuplicateSubmission)`,
+    /// nothing written.
     async fn insert(
         &self,
         request: &Request,
         event: &RequestEvent,
         audit: &AuditEvent,
+        submission: Option<&str>,
     ) -> Result<String, StoreError<Conflict>>;
+    /// The request a submission key filed, if any.
+    async fn by_submission(&self, key: &str) -> Result<Option<Request>, StoreError<Conflict>>;
     /// Replaces a stored request whose version is `request.version - 1` and appends `event` to
     /// its history; otherwise `Conflict(StaleVersion)`, nothing written.
     async fn update(

@@ -94,6 +94,7 @@ fn shelter_input(provider: OrganizationId) -> DirectoryInput {
 
 fn appeal() -> AppealInput {
     AppealInput {
+        submission: None,
         name: "Иванова Анна Петровна".into(),
         email: "anna@example.ru".into(),
         postal_address: None,
@@ -553,4 +554,28 @@ async fn a_persons_own_request_cannot_send_someone_else_to_an_ngo() {
         "{refused:?}"
     );
     w.services.refer(&coordinator(), &input(w.anna)).await.expect("the applicant herself is referred");
+}
+
+#[tokio::test]
+async fn a_form_posted_again_answers_the_appeal_it_filed_without_counting_against_the_hour() {
+    let w = world().await;
+    let mut public = Actor::anonymous("web");
+    public.origin = Some("203.0.113.9".into());
+    let keyed = |key: &str| AppealInput { submission: Some(key.to_owned()), ..appeal() };
+    let first = w.services.submit_appeal(&public, &keyed(&"a".repeat(64))).await.expect("filed");
+    for _ in 0..7 {
+        let again = w.services.submit_appeal(&public, &keyed(&"a".repeat(64))).await.expect("answered");
+        assert_eq!((again.id, again.number.as_str()), (first.id, first.number.as_str()), "the same appeal");
+    }
+    for n in 0..4 {
+        let other = w.services.submit_appeal(&public, &keyed(&format!("{n}").repeat(64))).await;
+        assert!(other.is_ok(), "resends did not use up the hour: {other:?}");
+    }
+    let sixth = w.services.submit_appeal(&public, &keyed(&"b".repeat(64))).await;
+    assert!(matches!(sixth, Err(ServicesError::TooManyAppeals { .. })), "five new appeals an hour: {sixth:?}");
+    let malformed = w.services.submit_appeal(&public, &keyed("not hex")).await;
+    assert!(
+        matches!(malformed, Err(ServicesError::Invalid(Invalid { ref field, .. })) if field == "submission"),
+        "{malformed:?}"
+    );
 }

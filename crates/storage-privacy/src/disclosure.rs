@@ -144,6 +144,11 @@ pub const COLUMNS: &[(&str, &str, Disclosure)] = &[
     ("request_events", "state", Export),
     ("request_events", "what", Export),
     ("request_events", "note", Export),
+    // A posted form's key: a hash that says nothing about the person; the request it filed is
+    // exported with its own row.
+    ("appeal_submissions", "submission_key", Withheld(INTERNAL)),
+    ("appeal_submissions", "request_id", Export),
+    ("appeal_submissions", "created_at", Export),
     ("referrals", "id", Export),
     ("referrals", "version", Withheld(INTERNAL)),
     ("referrals", "request_id", Export),

@@ -27,3 +27,14 @@ pub fn duplicate_code(code: &str) -> impl FnOnce(DbErr) -> StoreError<Conflict> 
         })
     }
 }
+
+/// As [`repo_error`], and a second row for a submission key is `DuplicateSubmission`.
+pub fn duplicate_submission(error: DbErr) -> StoreError<Conflict> {
+    store_error(error, |violation| match violation {
+        SqlErr::ForeignKeyConstraintViolation(_) => Some(Conflict::MissingReference),
+        SqlErr::UniqueConstraintViolation(message) if message.contains("appeal_submissions") => {
+            Some(Conflict::DuplicateSubmission)
+        }
+        _ => None,
+    })
+}

@@ -33,7 +33,7 @@ use crate::convert::{self, day_key};
 use crate::entities::{
     advocacy_case, catalogue_service, delivery, directory_service, referral, request, request_event,
 };
-use crate::errors::{duplicate_code, repo_error};
+use crate::errors::{duplicate_code, duplicate_submission, repo_error};
 
 /// The key space of PostgreSQL advisory locks on request numbers (`59` for 59-FZ).
 const REQUEST_NUMBER_LOCKS: i32 = 59;
@@ -407,7 +407,13 @@ fn deadline_positioned(row: request::Model) -> Stored<(Request, After)> {
 
 #[async_trait]
 impl RequestRepo for SqlServices {
-    async fn insert(&self, request: &Request, event: &RequestEvent, audit: &AuditEvent) -> Stored<String> {
+    async fn insert(
+        &self,
+        request: &Request,
+        event: &RequestEvent,
+        audit: &AuditEvent,
+        submission: Option<&str>,
+    ) -> Stored<String> {
         let txn = self.begin().await?;
         let year = request.received_on.year();
         let seq = self.next_number(&txn, year).await?;
@@ -420,6 +426,16 @@ impl RequestRepo for SqlServices {
             .exec_without_returning(&txn)
             .await
             .map_err(repo_error)?;
+        if let Some(key) = submission {
+            // A second post of the form meets the first one's key here and rolls back whole.
+            let insert = Query::insert()
+                .into_table(Alias::new("appeal_submissions"))
+                .columns([Alias::new("submission_key"), Alias::new("request_id"), Alias::new("created_at")])
+                .values_panic([key.into(), request.id.0.into(), request.created_at.into()])
+                .to_owned();
+            let statement = txn.get_database_backend().build(&insert);
+            txn.execute_raw(statement).await.map_err(duplicate_submission)?;
+        }
         self.commit_with(txn, audit).await?;
         Ok(number)
     }
@@ -453,6 +469,16 @@ impl RequestRepo for SqlServices {
     async fn get(&self, id: RequestId) -> Stored<Option<Request>> {
         let rows = self.read(request::Entity::find_by_id(id.0), convert::request_from).await?;
         Ok(rows.into_iter().next())
+    }
+
+    async fn by_submission(&self, key: &str) -> Stored<Option<Request>> {
+        let filed = Query::select()
+            .column(Alias::new("request_id"))
+            .from(Alias::new("appeal_submissions"))
+            .and_where(Expr::col(Alias::new("submission_key")).eq(key))
+            .to_owned();
+        let select = request::Entity::find().filter(request::Column::Id.in_subquery(filed));
+        Ok(self.read(select, convert::request_from).await?.into_iter().next())
     }
 
     async fn get_many(&self, ids: &[RequestId]) -> Stored<Vec<Request>> {

@@ -139,7 +139,7 @@ storage::on_both_databases!(
                     let at = audit::testing::instant();
                     let r = fixtures::request(Applicant::Organization(organization), fixtures::day(2026, 11, 2), at);
                     let audit = AuditEvent::new(&audit::testing::coordinator(), "request.submit", object("request", n), Outcome::Success, at);
-                    requests.insert(&r, &fixtures::event(&r, "receive", at), &audit).await
+                    requests.insert(&r, &fixtures::event(&r, "receive", at), &audit, None).await
                 })
             })
             .collect();
@@ -163,7 +163,7 @@ storage::on_both_databases!(
         let at = audit::testing::instant();
         let r = fixtures::request(Applicant::Person(person), fixtures::day(2026, 11, 2), at);
         let audit = AuditEvent::new(&audit::testing::coordinator(), "request.submit", object("request", 1), Outcome::Success, at);
-        stores.ports.requests.insert(&r, &fixtures::event(&r, "receive", at), &audit).await.expect("stored");
+        stores.ports.requests.insert(&r, &fixtures::event(&r, "receive", at), &audit, None).await.expect("stored");
         execute_sql(&db, "UPDATE requests SET state = 'lost'").await.expect("edited");
         assert!(matches!(stores.ports.requests.get(r.id).await, Err(kernel::StoreError::Corrupt(_))));
         assert_eq!(query_strings(&db, "SELECT number FROM requests").await, ["2026-00001"]);

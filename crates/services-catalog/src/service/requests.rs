@@ -96,6 +96,10 @@ pub struct AppealInput {
     pub text: String,
     /// Consent to the processing of the personal data in the appeal (required).
     pub consent: bool,
+    /// The posted form's key (64 hex digits: the console hashes the browser's form secret, the
+    /// form's id and what it says): a second post of the same form answers the request the first
+    /// one filed, and files nothing.
+    pub submission: Option<String>,
 }
 
 /// A step as typed.
@@ -285,7 +289,7 @@ impl ServicesCatalog {
             received_on,
             policy,
         )?;
-        self.store_new(actor, request, "receive").await
+        self.store_new(actor, request, "receive", None).await
     }
 
     /// A citizen's appeal from the public form (at most five an hour from one address, the actor's
@@ -321,6 +325,12 @@ impl ServicesCatalog {
         )?;
         let mut request = request_flow::apply(&received, &Step::Register, today)?;
         request.version = 1;
+        let submission = input.submission.as_deref().map(submission_key).transpose().at("submission")?;
+        if let Some(key) = submission
+            && let Some(filed) = self.ports.requests.by_submission(key).await?
+        {
+            return Ok(filed);
+        }
         // Only an appeal that will be stored counts against the address's hour.
         let address = actor.origin.as_deref().unwrap_or("unknown");
         let admitted = self
@@ -331,7 +341,14 @@ impl ServicesCatalog {
         if let Err(retry_after) = admitted {
             return Err(ServicesError::TooManyAppeals { retry_after });
         }
-        self.store_new(actor, request, "submit").await
+        match self.store_new(actor, request, "submit", submission).await {
+            // The same form, posted at the same moment, filed it first.
+            Err(ServicesError::Conflict(Conflict::DuplicateSubmission)) => {
+                let key = submission.unwrap_or_default();
+                self.ports.requests.by_submission(key).await?.ok_or(ServicesError::NotFound("request"))
+            }
+            other => other,
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -380,7 +397,13 @@ impl ServicesCatalog {
         })
     }
 
-    async fn store_new(&self, actor: &Actor, mut request: Request, what: &str) -> Result<Request, ServicesError> {
+    async fn store_new(
+        &self,
+        actor: &Actor,
+        mut request: Request,
+        what: &str,
+        submission: Option<&str>,
+    ) -> Result<Request, ServicesError> {
         let event = RequestEvent {
             request: request.id,
             at: request.created_at,
@@ -393,13 +416,14 @@ impl ServicesCatalog {
             .gate
             .event(actor, REQUEST_SUBMIT, object("request", request.id.0))
             .with_detail(format!("{what} via {}", request.channel.code()));
-        request.number = self.ports.requests.insert(&request, &event, &audit).await.map_err(|e| match e {
-            kernel::StoreError::Conflict(Conflict::MissingReference) => ServicesError::Invalid(Invalid {
-                field: "applicant".into(),
-                problem: Problem::UnknownCode { code: "id".into(), list: "registry" },
-            }),
-            other => other.into(),
-        })?;
+        request.number =
+            self.ports.requests.insert(&request, &event, &audit, submission).await.map_err(|e| match e {
+                kernel::StoreError::Conflict(Conflict::MissingReference) => ServicesError::Invalid(Invalid {
+                    field: "applicant".into(),
+                    problem: Problem::UnknownCode { code: "id".into(), list: "registry" },
+                }),
+                other => other.into(),
+            })?;
         Ok(request)
     }
 
@@ -554,3 +578,12 @@ pub enum QueueName {
 }
 
 crate::coded!(QueueName { Mine => "mine", Unassigned => "unassigned", AtRisk => "at_risk", Overdue => "overdue" });
+
+/// A submission key as the console makes it: 64 lower-case hex digits (a SHA-256).
+fn submission_key(key: &str) -> Result<&str, Problem> {
+    let hex = key.len() == 64 && key.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    hex.then_some(key).ok_or(Problem::Inconsistent {
+        ru: "ключ отправки формы — 64 шестнадцатеричные цифры",
+        en: "a form's submission key is 64 hexadecimal digits",
+    })
+}

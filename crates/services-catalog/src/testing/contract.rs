@@ -348,7 +348,8 @@ pub async fn requests(stores: &Stores) {
     let before = log.count().await;
     let lost = fixtures::request(Applicant::Organization(OrganizationId::new()), day(2026, 11, 2), at(20));
     conflict(
-        repo.insert(&lost, &fixtures::event(&lost, "receive", at(20)), &event(20, "x", "request", lost.id.0)).await,
+        repo.insert(&lost, &fixtures::event(&lost, "receive", at(20)), &event(20, "x", "request", lost.id.0), None)
+            .await,
         Conflict::MissingReference,
         "a request from an unknown organisation",
     );
@@ -360,13 +361,35 @@ pub async fn requests(stores: &Stores) {
     let citizen = fixtures::request(fixtures::citizen("Иванова Анна"), day(2026, 11, 23), at(23));
     let last_year = fixtures::request(fixtures::citizen("Петров"), day(2025, 12, 30), at(24));
     let mut numbers = Vec::new();
+    // The citizen's came from a posted form: its key is kept with it.
+    let key = "5e".repeat(32);
     for (n, r) in [(21, &received), (22, &anonymous), (23, &citizen), (24, &last_year)] {
         let before = log.count().await;
         let audit = event(n, "request.submit", "request", r.id.0);
-        numbers.push(repo.insert(r, &fixtures::event(r, "receive", r.created_at), &audit).await.expect("insert"));
+        let submission = (r.id == citizen.id).then_some(key.as_str());
+        let number = repo.insert(r, &fixtures::event(r, "receive", r.created_at), &audit, submission).await;
+        numbers.push(number.expect("insert"));
         log.wrote(before, &audit, "a request insert").await;
     }
     assert_eq!(numbers, ["2026-00001", "2026-00002", "2026-00003", "2025-00001"], "numbers run per receipt year");
+    let filed = repo.by_submission(&key).await.expect("a read").expect("the key's request");
+    assert_eq!(filed.id, citizen.id, "a submission key finds the request it filed");
+    assert_eq!(repo.by_submission(&"0".repeat(64)).await.expect("a read"), None, "an unknown key finds none");
+    let again = fixtures::request(fixtures::citizen("Иванова Анна"), day(2026, 11, 23), at(23));
+    let before = log.count().await;
+    conflict(
+        repo.insert(
+            &again,
+            &fixtures::event(&again, "receive", at(26)),
+            &event(26, "x", "request", again.id.0),
+            Some(&key),
+        )
+        .await,
+        Conflict::DuplicateSubmission,
+        "the same form posted again",
+    );
+    log.wrote_nothing(before, "a second post of a form").await;
+    assert_eq!(repo.get(again.id).await.expect("a read"), None, "the second post stored no request");
     let stored = repo.get(citizen.id).await.expect("get").expect("stored");
     assert_eq!(stored, fixtures_numbered(&citizen, "2026-00003"), "a request reads back as stored, with its number");
 
@@ -489,6 +512,7 @@ pub async fn referrals(stores: &Stores) {
             &request,
             &fixtures::event(&request, "receive", at(31)),
             &event(31, "request.submit", "request", request.id.0),
+            None,
         )
         .await
         .expect("request");
@@ -670,6 +694,7 @@ pub async fn cases(stores: &Stores) {
             &request,
             &fixtures::event(&request, "receive", at(50)),
             &event(50, "request.submit", "request", request.id.0),
+            None,
         )
         .await
         .expect("request");

@@ -34,6 +34,7 @@ struct State {
     referrals: BTreeMap<ReferralId, Referral>,
     deliveries: Vec<Delivery>,
     cases: BTreeMap<CaseId, AdvocacyCase>,
+    submissions: BTreeMap<String, RequestId>,
 }
 
 /// What the rest of the system holds that services records name.
@@ -414,7 +415,13 @@ fn number_year(received_on: NaiveDate) -> String {
 
 #[async_trait]
 impl RequestRepo for InMemoryServices {
-    async fn insert(&self, request: &Request, event: &RequestEvent, audit: &AuditEvent) -> Stored<String> {
+    async fn insert(
+        &self,
+        request: &Request,
+        event: &RequestEvent,
+        audit: &AuditEvent,
+        submission: Option<&str>,
+    ) -> Stored<String> {
         let organizations: Vec<OrganizationId> = request.applicant.organization().into_iter().collect();
         let people: Vec<PersonId> = request.applicant.person().into_iter().collect();
         if !self.exist(&organizations, &people).await {
@@ -427,6 +434,12 @@ impl RequestRepo for InMemoryServices {
             if !request_holds(state, request) {
                 return missing();
             }
+            if let Some(key) = submission {
+                if state.submissions.contains_key(key) {
+                    return Err(StoreError::Conflict(Conflict::DuplicateSubmission));
+                }
+                state.submissions.insert(key.to_owned(), request.id);
+            }
             let year = number_year(request.received_on);
             let seq = state.requests.values().filter(|r| r.number.starts_with(&format!("{year}-"))).count() + 1;
             let number = format!("{year}-{seq:05}");
@@ -436,6 +449,11 @@ impl RequestRepo for InMemoryServices {
             state.history.push(event.clone());
             Ok(number)
         })
+    }
+
+    async fn by_submission(&self, key: &str) -> Stored<Option<Request>> {
+        let state = self.state();
+        Ok(state.submissions.get(key).and_then(|id| state.requests.get(id)).cloned())
     }
 
     async fn update(&self, request: &Request, event: &RequestEvent, audit: &AuditEvent) -> Stored<()> {

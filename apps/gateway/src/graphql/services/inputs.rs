@@ -852,6 +852,7 @@ impl From<AppealInputGql> for services_catalog::service::AppealInput {
             topic: a.topic,
             text: a.text,
             consent: a.consent,
+            submission: None,
         }
     }
 }

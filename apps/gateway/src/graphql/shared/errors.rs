@@ -186,6 +186,7 @@ impl IntoGql for ServicesError {
             ServicesError::Conflict(ServicesConflict::MissingReference) => {
                 error(ctx, Code::BadUserInput, message, None)
             }
+            ServicesError::Conflict(ServicesConflict::DuplicateSubmission) => error(ctx, Code::Conflict, message, None),
         }
     }
 }
