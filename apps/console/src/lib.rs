@@ -147,7 +147,10 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self';
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 async fn security_headers(request: Request, next: Next) -> Response {
-    let staff = request.uri().path().starts_with("/console");
+    // Staff pages, and the appeal form (it carries this visit's form id and token), are never
+    // stored by a cache.
+    let path = request.uri().path();
+    let staff = path.starts_with("/console") || path == "/appeal";
     let mut response = next.run(request).await;
     secure(&mut response, staff);
     response

@@ -187,12 +187,20 @@ fn appeal_form(visit: &Visit, values: &AppealForm, problem: Option<&str>) -> Mar
     }
 }
 
-/// The receipt an appeal's redirect carries: its number and dates (nothing about the person).
+/// The receipt an appeal's redirect carries: its number and dates (nothing about the person),
+/// signed for the browser that sent the appeal.
 #[derive(Deserialize, Default)]
 pub struct Receipt {
     registered: Option<String>,
     on: Option<String>,
     due: Option<String>,
+    sig: Option<String>,
+}
+
+/// The signature of a receipt for this browser: a link to a receipt made up elsewhere, or sent
+/// to someone else, shows the form, not an official-looking confirmation.
+fn receipt_signature(visit: &Visit, number: &str, on: &str, due: &str) -> String {
+    visit.submission_key(&["receipt", number, on, due])
 }
 
 /// The appeal form, or the receipt of the appeal just sent (after the redirect, so reloading
@@ -206,7 +214,11 @@ pub async fn appeal_page(visit: Visit, RawQuery(raw): RawQuery) -> Response {
     let number = receipt.registered.as_deref().filter(|n| {
         n.len() == 10 && n.as_bytes()[4] == b'-' && n.bytes().enumerate().all(|(i, b)| i == 4 || b.is_ascii_digit())
     });
-    if let (Some(number), Some(on)) = (number, day(&receipt.on)) {
+    let signed = number.is_some_and(|number| {
+        let (on, due) = (receipt.on.as_deref().unwrap_or_default(), receipt.due.as_deref().unwrap_or_default());
+        receipt.sig.as_deref() == Some(receipt_signature(&visit, number, on, due).as_str())
+    });
+    if let (true, Some(number), Some(on)) = (signed, number, day(&receipt.on)) {
         let body = html! {
             (notice(false, t(lang, "Обращение зарегистрировано.", "Your appeal is registered.")))
             dl.card {
@@ -264,7 +276,9 @@ pub async fn submit(State(console): State<Console>, visit: Visit, Form(form): Fo
         Ok(request) => {
             let on = request.registered_on.unwrap_or(request.received_on).to_string();
             let due = request.answer_due.map(|d| d.to_string()).unwrap_or_default();
-            let pairs = [("registered", request.number.as_str()), ("on", on.as_str()), ("due", due.as_str())];
+            let sig = receipt_signature(&visit, &request.number, &on, &due);
+            let pairs =
+                [("registered", request.number.as_str()), ("on", on.as_str()), ("due", due.as_str()), ("sig", &sig)];
             let to = format!("/appeal?{}", serde_urlencoded::to_string(pairs).unwrap_or_default());
             visit.finish(axum::response::Redirect::to(&to))
         }

@@ -31,6 +31,8 @@ struct Browser {
 struct Answer {
     status: StatusCode,
     location: Option<String>,
+    /// `Cache-Control`.
+    cache: Option<String>,
     body: String,
 }
 
@@ -52,9 +54,11 @@ impl Browser {
             }
         }
         let status = response.status();
-        let location = response.headers().get(header::LOCATION).map(|v| v.to_str().expect("text").to_owned());
+        let header_of =
+            |name| response.headers().get(name).map(|v: &header::HeaderValue| v.to_str().expect("text").to_owned());
+        let (location, cache) = (header_of(header::LOCATION), header_of(header::CACHE_CONTROL));
         let body = axum::body::to_bytes(response.into_body(), 4 << 20).await.expect("a body");
-        Answer { status, location, body: String::from_utf8(body.to_vec()).expect("UTF-8") }
+        Answer { status, location, cache, body: String::from_utf8(body.to_vec()).expect("UTF-8") }
     }
 
     fn cookie_header(&self) -> String {
@@ -1135,8 +1139,16 @@ async fn a_citizen_sends_an_appeal_with_consent_and_gets_its_number_and_due_date
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     let sent = citizen.post("/appeal", &fields(true), Some("http://console.test")).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
-    let receipt = citizen.get(&sent.location.expect("to the receipt")).await;
+    let receipt_path = sent.location.expect("to the receipt");
+    let receipt = citizen.get(&receipt_path).await;
     assert!(receipt.body.contains("2026-00001") && receipt.body.contains("Ответ не позднее"), "{}", receipt.body);
+    assert_eq!(form.cache.as_deref(), Some("no-store"), "the form carries this visit's id and token");
+    // The receipt is signed for the browser that sent the appeal: the same link elsewhere, or a
+    // receipt made up, shows the form.
+    let elsewhere = Browser::new(&w.app).get(&receipt_path).await;
+    assert!(!elsewhere.body.contains("Обращение зарегистрировано"), "{}", elsewhere.body);
+    let made_up = citizen.get("/appeal?registered=2099-99999&on=2026-12-02&due=2099-12-31").await;
+    assert!(!made_up.body.contains("2099-99999") && made_up.body.contains("name=\"form_id\""), "{}", made_up.body);
     let admin = admin_of(&w).await;
     let page = kernel::PageRequest::new(10, None).unwrap();
     let stored = w.system.services.catalog.requests(&admin, None, Default::default(), page).await.unwrap();
