@@ -459,10 +459,7 @@ async fn a_citizen_finds_a_service_and_sends_an_appeal_and_the_desk_takes_it_thr
 
 #[tokio::test]
 async fn an_ngo_sees_whom_it_was_sent_and_a_lawyer_keeps_a_case_in_the_browser() {
-    use services_catalog::model::request::{IntakeChannel, RequestKind};
-    use services_catalog::service::{
-        ApplicantInput, CaseChange, CaseInput, DirectoryInput, ReferralInput, RequestInput,
-    };
+    use services_catalog::service::{CaseChange, CaseInput, DirectoryInput};
     let gw = TestGateway::start().await;
     let org = organization(&gw, "АНО «Приют»", 71).await;
     let admin = gw.admin_actor().await;
@@ -476,45 +473,11 @@ async fn an_ngo_sees_whom_it_was_sent_and_a_lawyer_keeps_a_case_in_the_browser()
         ..Default::default()
     };
     let shelter = services.catalog.add_service(&admin, &shelter).await.expect("a service");
-    let basis = registry::input::LegalBasisInput {
-        kind: registry::model::LegalBasisKind::Consent,
-        purpose: "направление в НКО".into(),
-        since: registry::testing::fixtures::day(2026, 1, 1),
-        document: Some("Согласие №7".into()),
-    };
-    let person = registry::input::PersonInput {
-        last_name: "Направленова".into(),
-        first_name: "Ольга".into(),
-        phones: vec!["+7 910 700-70-70".into()],
-        ..Default::default()
-    };
-    let person = services.registry.add_person(&admin, &person, &basis).await.expect("a person");
-    let request = RequestInput {
-        kind: RequestKind::Ngo,
-        channel: IntakeChannel::Visit,
-        topic: "Подопечная без жилья".into(),
-        service: None,
-        text: "Просим разместить".into(),
-        attachments: Vec::new(),
-        applicant: ApplicantInput::Organization(org.id),
-        consent_given: true,
-        received_on: None,
-    };
-    let request = services.catalog.receive(&admin, &request).await.expect("a request");
-    let consent = privacy::NewConsent {
-        subject: person.id,
-        kind: privacy::ConsentKind::Processing,
-        purpose: services_catalog::ports::REFERRAL_CONSENT_PURPOSE.into(),
-        categories: vec!["name".into(), "phone".into()],
-        document: "Согласие на передачу в АНО «Приют»".into(),
-        recipient: Some(org.id),
-    };
-    services.privacy.record_consent(&admin, consent).await.expect("a consent");
-    let referral = ReferralInput { request: request.id, person: person.id, service: shelter.id, note: None };
-    services.catalog.refer(&admin, &referral).await.expect("a referral");
+    let (request, _) =
+        crate::support::referral(&gw, org.id, shelter.id, "Направленова", Some("+7 910 700-70-70")).await;
     let case =
         CaseInput { subject: "Восстановление регистрации".into(), ..Default::default() };
-    let case = services.catalog.open_case(&admin, request.id, &case).await.expect("a case");
+    let case = services.catalog.open_case(&admin, request, &case).await.expect("a case");
     let deadline = CaseChange::AddDeadline {
         due_on: registry::testing::fixtures::day(2027, 1, 20),
         what: "Подать заявление в МФЦ".into(),
@@ -530,7 +493,7 @@ async fn an_ngo_sees_whom_it_was_sent_and_a_lawyer_keeps_a_case_in_the_browser()
         assert!(!list.contains("+79107007070"), "no contacts before the link: {list}");
         click_through(&client, "a[data-action='referral.person']").await;
         let shown = main_text(&client).await;
-        assert!(shown.contains("Направленова Ольга") && shown.contains("+79107007070"), "{shown}");
+        assert!(shown.contains("Направленова Анна") && shown.contains("+79107007070"), "{shown}");
         shoot(&client, "referral-person").await;
         click_through(&client, "form.logout button").await;
 

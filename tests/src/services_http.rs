@@ -8,7 +8,7 @@ use kernel::Role;
 use registry::testing::fixtures::{inn_number, ogrn_number};
 use serde_json::{Value, json};
 
-use crate::support::{Db, TestGateway, error_code, gateway_on_both_databases};
+use crate::support::{Db, TestGateway, error_code, gateway_on_both_databases, referral};
 
 fn data<'a>(answer: &'a Value, field: &str) -> &'a Value {
     let value = &answer["data"][field];
@@ -326,52 +326,6 @@ async fn services_statement_budget(gw: TestGateway) {
     }
 }
 
-/// A referral to A of `last_name`, with the person's consent for A; answers its id.
-async fn referred(
-    gw: &TestGateway,
-    org: registry::model::OrganizationId,
-    shelter: services_catalog::model::directory::DirectoryServiceId,
-    last_name: &str,
-) -> services_catalog::model::referral::ReferralId {
-    use services_catalog::model::request::{IntakeChannel, RequestKind};
-    use services_catalog::service::{ApplicantInput, ReferralInput, RequestInput};
-    let (admin, services) = (gw.admin_actor().await, &gw.system.services);
-    let basis = registry::input::LegalBasisInput {
-        kind: registry::model::LegalBasisKind::Consent,
-        purpose: "направление в НКО".into(),
-        since: registry::testing::fixtures::day(2026, 1, 1),
-        document: Some(format!("Согласие {last_name}")),
-    };
-    let input =
-        registry::input::PersonInput {
-            last_name: last_name.into(), first_name: "Анна".into(), ..Default::default()
-        };
-    let person = services.registry.add_person(&admin, &input, &basis).await.expect("a person");
-    let request = RequestInput {
-        kind: RequestKind::Ngo,
-        channel: IntakeChannel::Visit,
-        topic: "Подопечная".into(),
-        service: None,
-        text: "Просим разместить".into(),
-        attachments: Vec::new(),
-        applicant: ApplicantInput::Organization(org),
-        consent_given: true,
-        received_on: None,
-    };
-    let request = services.catalog.receive(&admin, &request).await.expect("a request");
-    let consent = privacy::NewConsent {
-        subject: person.id,
-        kind: privacy::ConsentKind::Processing,
-        purpose: services_catalog::ports::REFERRAL_CONSENT_PURPOSE.into(),
-        categories: vec!["name".into()],
-        document: format!("Согласие {last_name} на передачу"),
-        recipient: Some(org),
-    };
-    services.privacy.record_consent(&admin, consent).await.expect("a consent");
-    let referral = ReferralInput { request: request.id, person: person.id, service: shelter, note: None };
-    services.catalog.refer(&admin, &referral).await.expect("a referral").id
-}
-
 #[tokio::test]
 async fn a_refused_referred_person_leaves_the_other_referrals_of_the_list_answered() {
     use services_catalog::rules::referral_flow::ReferralStep;
@@ -394,8 +348,8 @@ async fn a_refused_referred_person_leaves_the_other_referrals_of_the_list_answer
         ..Default::default()
     };
     let shelter = services.catalog.add_service(&admin, &shelter).await.expect("a service").id;
-    let open = referred(&gw, org.id, shelter, "Открытова").await;
-    let declined = referred(&gw, org.id, shelter, "Отказова").await;
+    let (_, open) = referral(&gw, org.id, shelter, "Открытова", None).await;
+    let (_, declined) = referral(&gw, org.id, shelter, "Отказова", None).await;
     services
         .catalog
         .answer_referral(&admin, declined, 1, ReferralStep::Decline, Some("нет мест"))

@@ -147,3 +147,53 @@ fn uuid_like() -> String {
 pub fn error_code(answer: &Value) -> &str {
     answer["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("expected an error: {answer}"))
 }
+
+/// A new person `last_name` (with `phone`) referred to `org`'s `shelter` on the organisation's
+/// request, with the person's consent for `org`: answers the request's and the referral's ids.
+pub async fn referral(
+    gw: &TestGateway,
+    org: registry::model::OrganizationId,
+    shelter: services_catalog::model::directory::DirectoryServiceId,
+    last_name: &str,
+    phone: Option<&str>,
+) -> (services_catalog::model::request::RequestId, services_catalog::model::referral::ReferralId) {
+    use services_catalog::model::request::{IntakeChannel, RequestKind};
+    use services_catalog::service::{ApplicantInput, ReferralInput, RequestInput};
+    let (admin, services) = (gw.admin_actor().await, &gw.system.services);
+    let basis = registry::input::LegalBasisInput {
+        kind: registry::model::LegalBasisKind::Consent,
+        purpose: "направление в НКО".into(),
+        since: registry::testing::fixtures::day(2026, 1, 1),
+        document: Some(format!("Согласие {last_name}")),
+    };
+    let input = registry::input::PersonInput {
+        last_name: last_name.into(),
+        first_name: "Анна".into(),
+        phones: phone.map(str::to_owned).into_iter().collect(),
+        ..Default::default()
+    };
+    let person = services.registry.add_person(&admin, &input, &basis).await.expect("a person");
+    let request = RequestInput {
+        kind: RequestKind::Ngo,
+        channel: IntakeChannel::Visit,
+        topic: "Подопечная".into(),
+        service: None,
+        text: "Просим разместить".into(),
+        attachments: Vec::new(),
+        applicant: ApplicantInput::Organization(org),
+        consent_given: true,
+        received_on: None,
+    };
+    let request = services.catalog.receive(&admin, &request).await.expect("a request");
+    let consent = privacy::NewConsent {
+        subject: person.id,
+        kind: privacy::ConsentKind::Processing,
+        purpose: services_catalog::ports::REFERRAL_CONSENT_PURPOSE.into(),
+        categories: vec!["name".into()],
+        document: format!("Согласие {last_name} на передачу"),
+        recipient: Some(org),
+    };
+    services.privacy.record_consent(&admin, consent).await.expect("a consent");
+    let referral = ReferralInput { request: request.id, person: person.id, service: shelter, note: None };
+    (request.id, services.catalog.refer(&admin, &referral).await.expect("a referral").id)
+}

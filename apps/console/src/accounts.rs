@@ -18,7 +18,7 @@ use crate::format::moment;
 use crate::layout::{form_token, notice, render, staff_page};
 use crate::refusals::{refused, with_message};
 use crate::texts::t;
-use crate::visit::{Staff, Visit, query_of};
+use crate::visit::{Done, Staff, Visit, query_of};
 
 /// The roles an account can have, in the order the forms offer them: not `Role::ALL`'s order,
 /// whose first (preselected) role is the administrator's, and without the public's `anonymous`.
@@ -32,11 +32,6 @@ const ROLES: [Role; 8] = [
     Role::NgoRepresentative,
     Role::Admin,
 ];
-
-#[derive(Deserialize, Default)]
-struct Done {
-    done: Option<String>,
-}
 
 fn role_select(lang: kernel::Lang, id: &str, current: Option<Role>) -> Markup {
     html! {

@@ -21,7 +21,7 @@ use crate::format::{date, moment};
 use crate::layout::{form_token, notice, render, staff_page};
 use crate::refusals::{refused, with_message};
 use crate::texts::t;
-use crate::visit::{Staff, page_request, query_of};
+use crate::visit::{Done, Staff, page_request, query_of};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -115,11 +115,6 @@ fn deadline_line(lang: Lang, due_on: NaiveDate, what: &str, today: NaiveDate) ->
 
 fn parse_case(id: &str) -> Option<CaseId> {
     uuid::Uuid::parse_str(id).ok().map(CaseId)
-}
-
-#[derive(Deserialize, Default)]
-struct Done {
-    done: Option<String>,
 }
 
 /// A case's card.

@@ -20,7 +20,7 @@ use crate::format::date;
 use crate::layout::{form_token, notice, render, staff_page};
 use crate::refusals::{refused, with_message};
 use crate::texts::t;
-use crate::visit::{Staff, Visit, query_of};
+use crate::visit::{Done, Staff, Visit, query_of};
 
 /// The roles a service may be the responsibility of.
 const RESPONSIBLE: [Role; 6] =
@@ -55,11 +55,6 @@ fn term(lang: Lang, service: &CatalogueService) -> String {
         (DayCount::Calendar, Lang::En) => format!("{} calendar days", d.days),
         (DayCount::Working, Lang::En) => format!("{} working days", d.days),
     }
-}
-
-#[derive(Deserialize, Default)]
-struct Done {
-    done: Option<String>,
 }
 
 /// The catalogue, by section.

@@ -19,12 +19,7 @@ use crate::format::date;
 use crate::layout::{form_token, notice, render, staff_page};
 use crate::refusals::{refused, with_message};
 use crate::texts::t;
-use crate::visit::{Staff, query_of};
-
-#[derive(Deserialize, Default)]
-struct Done {
-    done: Option<String>,
-}
+use crate::visit::{Done, Staff, query_of};
 
 /// The latest deliveries and the entry form.
 pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(raw): RawQuery) -> Response {

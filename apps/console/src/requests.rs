@@ -18,12 +18,7 @@ use crate::layout::{form_token, notice, render, staff_page};
 use crate::people::full_name;
 use crate::refusals::{refused, with_message};
 use crate::texts::t;
-use crate::visit::{Staff, Visit, query_of};
-
-#[derive(Deserialize, Default)]
-struct Done {
-    done: Option<String>,
-}
+use crate::visit::{Done, Staff, Visit, query_of};
 
 /// The open requests.
 pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(raw): RawQuery) -> Response {

@@ -390,3 +390,10 @@ mod tests {
         }
     }
 }
+
+/// The query of a page reached after a change: `?done=1` says the change was saved.
+#[derive(serde::Deserialize, Default)]
+pub struct Done {
+    /// Present after a saved change.
+    pub done: Option<String>,
+}
