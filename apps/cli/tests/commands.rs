@@ -120,7 +120,7 @@ pub(crate) fn csv_rows(range: std::ops::Range<u32>) -> String {
 async fn migrate_status_lists_every_applied_migration() {
     let env = Env::new().await;
     let out = env.ok(&["migrate", "status"]).await;
-    assert_eq!(out.lines().filter(|l| l.starts_with("applied")).count(), 8, "{out}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("applied")).count(), 9, "{out}");
     assert!(!out.contains("pending"));
 }
 

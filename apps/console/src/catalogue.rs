@@ -340,12 +340,20 @@ pub async fn save(
     };
     match saved {
         Ok(_) => visit.finish(Redirect::to("/console/catalogue?done=1")),
-        Err(ServicesError::Invalid(invalid)) => {
-            let message = format!("«{}»: {}", label(lang, &invalid.field), invalid.problem.message(lang));
+        // The form comes back with what was typed and what is wrong: a field, a code taken by
+        // another service, or a change someone saved first.
+        Err(error @ (ServicesError::Invalid(_) | ServicesError::Conflict(_))) => {
+            let (status, message) = match &error {
+                ServicesError::Invalid(invalid) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!("«{}»: {}", label(lang, &invalid.field), invalid.problem.message(lang)),
+                ),
+                other => (StatusCode::CONFLICT, other.message(lang)),
+            };
             let action = format!("/console/catalogue/{id}");
             let title = t(lang, "Услуга каталога", "Catalogue service");
             let page = staff_page(&console, &visit, title, service_form(&visit, &action, &form, Some(&message)));
-            visit.finish(render(StatusCode::UNPROCESSABLE_ENTITY, page))
+            visit.finish(render(status, page))
         }
         Err(error) => refused(&console, visit, &error),
     }

@@ -99,6 +99,17 @@ pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(
             None,
         ),
         Some(Some(id)) => match console.services.catalog.referral(&visit.actor, id).await {
+            Err(services_catalog::ServicesError::NotFound(_)) => (
+                None,
+                Some(
+                    t(
+                        lang,
+                        "Такого направления нет или оно вам недоступно.",
+                        "There is no such referral, or it is not open to you.",
+                    )
+                    .to_owned(),
+                ),
+            ),
             Err(error) => (None, Some(error.message(lang))),
             Ok(_) => (
                 None,

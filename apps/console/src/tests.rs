@@ -1256,7 +1256,11 @@ async fn a_representative_accepts_a_referral_to_their_organisation_on_the_referr
     assert!(damaged.body.contains("Ссылка на человека повреждена"), "{}", damaged.body);
     let denied_before = w.system.audit.rows().iter().filter(|r| r.event.outcome == audit::Outcome::Denied).count();
     let foreign = rep.get(&format!("/console/referrals?person={}", uuid::Uuid::now_v7())).await;
-    assert!(foreign.body.contains("запись не найдена"), "an id not in the list is named missing: {}", foreign.body);
+    assert!(
+        foreign.body.contains("Такого направления нет"),
+        "an id not in the list is named missing: {}",
+        foreign.body
+    );
     let denied_after = w.system.audit.rows().iter().filter(|r| r.event.outcome == audit::Outcome::Denied).count();
     assert_eq!(denied_after, denied_before + 1, "the probe is recorded");
     let again = rep
@@ -1306,6 +1310,10 @@ async fn a_lawyer_keeps_a_case_on_its_card_and_a_stale_change_is_refused() {
     assert_eq!(met.status, StatusCode::SEE_OTHER, "{}", met.body);
     let stale = post(vec![("version", "3".into()), ("change", "close".into()), ("outcome", "Иск удовлетворён".into())]);
     assert_eq!(stale.await.status, StatusCode::CONFLICT, "a change made on an old version is refused");
+    let no_place = post(vec![("version", "4".into()), ("change", "hearing".into()), ("at", "2026-06-11T10:00".into())]);
+    let no_place = no_place.await;
+    assert_eq!(no_place.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_place.body.contains("«Где»"), "the field by its label: {}", no_place.body);
     let bad_time = post(vec![("version", "4".into()), ("change", "hearing".into()), ("at", "завтра".into())]).await;
     assert_eq!(bad_time.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad_time.body.contains("«Когда»"), "the field is named: {}", bad_time.body);
@@ -1375,7 +1383,12 @@ async fn a_coordinator_adds_changes_and_retires_a_catalogue_service_and_a_stale_
     renamed[3] = ("name_ru", "Грантовая клиника НКО");
     renamed[0] = ("version", "1");
     assert_eq!(post(renamed.clone(), path.clone()).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(post(renamed, path.clone()).await.status, StatusCode::CONFLICT, "a change on version 1 again is stale");
+    let stale = post(renamed, path.clone()).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "a change on version 1 again is stale");
+    assert!(stale.body.contains("Грантовая клиника НКО"), "the form keeps what was typed: {}", stale.body);
+    let taken = post(fields("10"), "/console/catalogue/new".into()).await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    assert!(taken.body.contains("grant_clinic") && taken.body.contains("Грантовая клиника"), "{}", taken.body);
     let retire = post(vec![("version", "2")], format!("{path}/retire")).await;
     assert_eq!(retire.status, StatusCode::SEE_OTHER, "{}", retire.body);
     let after = w.system.services.catalog.catalogue_service(&admin, clinic.id).await.expect("stays in the catalogue");

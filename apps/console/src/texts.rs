@@ -73,6 +73,15 @@ pub fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
         "deliveredOn" => t(lang, "Дата", "Date"),
         "deliveries" => t(lang, "Оказанная услуга", "Delivery"),
         "password" => t(lang, "Пароль", "Password"),
+        "place" => t(lang, "Где", "Where"),
+        "number" => t(lang, "Номер", "Number"),
+        "index" => t(lang, "Срок", "Deadline"),
+        "what" => t(lang, "Что сделать", "What to do"),
+        "title" => t(lang, "Что за документ", "What it is"),
+        "dated" => t(lang, "Дата документа", "Dated"),
+        "at" => t(lang, "Когда", "When"),
+        "dueOn" => t(lang, "Последний день", "Last day"),
+        "subject" => t(lang, "Предмет дела", "Subject"),
         _ => return None,
     })
 }

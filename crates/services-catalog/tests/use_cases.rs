@@ -335,6 +335,20 @@ async fn a_batch_of_deliveries_with_one_bad_row_names_it_and_writes_nothing() {
         );
     }
     assert_eq!(w.services.deliveries(&coordinator(), DeliveryFilter::default(), page()).await.expect("list").items, []);
+    let batch = [
+        row(100),
+        DeliveryInput { recipient: RecipientInput::Person(PersonId::new()), ..row(100) },
+        row(0),
+        DeliveryInput { volunteer: Some(PersonId::new()), ..row(100) },
+    ];
+    let checked = w.services.check_deliveries(&coordinator(), &batch).await.expect("checked");
+    let fields: Vec<String> = checked.expect_err("problems").into_iter().map(|p| p.field).collect();
+    assert_eq!(
+        fields,
+        ["deliveries[1].personId", "deliveries[2].quantity", "deliveries[3].volunteerId"],
+        "every problem of every row, in row order"
+    );
+    assert_eq!(w.services.deliveries(&coordinator(), DeliveryFilter::default(), page()).await.expect("list").items, []);
     let recorded = w.services.record_deliveries(&coordinator(), &[row(100), row(150)]).await.expect("recorded");
     assert_eq!(recorded.len(), 2);
     let rep = actor(Role::NgoRepresentative, Some(w.legal_ngo));

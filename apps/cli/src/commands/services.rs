@@ -336,13 +336,21 @@ pub async fn import_deliveries(
         });
         lines.push(line);
     }
-    // The use case's own checks, row by row, so every problem is named before anything is written.
-    let today = services.clock.today();
-    for (row, line) in rows.iter().zip(&lines) {
-        if let Err(invalid) = row.validate(&catalogue, &actor.login, services.clock.now(), today) {
-            errors.push(problem(*line, &column_of(&invalid.field), invalid.problem.message(Lang::Ru)));
+    // The use case's checks of every row that parsed (values, catalogue, the records named,
+    // staff logins, requests), so every problem is named, on a dry run too, before anything is
+    // written.
+    if !rows.is_empty() {
+        let checked = services.catalog.check_deliveries(&actor, &rows).await;
+        let problems = checked.map_err(|e| anyhow::anyhow!("{}", e.message(Lang::Ru)))?.err().unwrap_or_default();
+        for invalid in problems {
+            let message = invalid.problem.message(Lang::Ru);
+            match row_of(&invalid.field, &lines) {
+                Some((line, field)) => errors.push(problem(line, &column_of(field), message)),
+                None => anyhow::bail!("{}: {message}", invalid.field),
+            }
         }
     }
+    errors.sort_by_key(|e| e.line);
     if !errors.is_empty() {
         return refuse(&errors, out);
     }
@@ -353,16 +361,11 @@ pub async fn import_deliveries(
         writeln!(out, "Проверено строк / rows checked: {}; ничего не записано (--dry-run)", rows.len())?;
         return Ok(());
     }
-    let recorded = match services.catalog.record_deliveries(&actor, &rows).await {
-        Ok(recorded) => recorded,
-        // A row the use case refused (an id not on record, a request of another recipient):
-        // named by its line and column, as the checks above name theirs.
-        Err(services_catalog::ServicesError::Invalid(invalid)) if row_of(&invalid.field, &lines).is_some() => {
-            let (line, field) = row_of(&invalid.field, &lines).expect("just matched");
-            return refuse(&[problem(line, &column_of(field), invalid.problem.message(Lang::Ru))], out);
-        }
-        Err(e) => anyhow::bail!("ничего не записано / nothing was written: {}", e.message(Lang::Ru)),
-    };
+    let recorded = services
+        .catalog
+        .record_deliveries(&actor, &rows)
+        .await
+        .map_err(|e| anyhow::anyhow!("ничего не записано / nothing was written: {}", e.message(Lang::Ru)))?;
     writeln!(out, "Записано оказанных услуг / deliveries recorded: {}", recorded.len())?;
     Ok(())
 }
@@ -402,11 +405,43 @@ fn refuse(errors: &[RowError], out: &mut dyn Write) -> anyhow::Result<()> {
     if errors.len() > 200 {
         writeln!(out, "… и ещё {} / and {} more", errors.len() - 200, errors.len() - 200)?;
     }
-    anyhow::bail!(
-        "в файле {} ошибок: ничего не записано / {} problems: nothing was written",
-        errors.len(),
-        errors.len()
-    )
+    let n = errors.len();
+    anyhow::bail!("в файле {n} {}: ничего не записано / {n} problems: nothing was written", errors_ru(n))
+}
+
+/// «ошибка», «ошибки» or «ошибок», as Russian counts them.
+fn errors_ru(n: usize) -> &'static str {
+    match (n % 10, n % 100) {
+        (1, h) if h != 11 => "ошибка",
+        (2..=4, h) if !(12..=14).contains(&h) => "ошибки",
+        _ => "ошибок",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::errors_ru;
+
+    #[test]
+    fn errors_are_counted_as_russian_counts_them() {
+        let words: Vec<&str> = [1, 2, 5, 11, 12, 21, 22, 25, 101, 111, 114].into_iter().map(errors_ru).collect();
+        assert_eq!(
+            words,
+            [
+                "ошибка",
+                "ошибки",
+                "ошибок",
+                "ошибок",
+                "ошибок",
+                "ошибка",
+                "ошибки",
+                "ошибок",
+                "ошибка",
+                "ошибок",
+                "ошибок"
+            ]
+        );
+    }
 }
 
 /// The request with this registration number, if any.

@@ -137,11 +137,25 @@ async fn a_deliveries_file_with_bad_lines_names_each_and_writes_nothing() {
     let unknown = format!(
         "catalogue_service;organization_inn;person_id;delivered_on;quantity\n\
          ngo_seminars_consulting;{inn};;30.11.2026;2\n\
-         ngo_seminars_consulting;;{stranger};30.11.2026;1\n"
+         ngo_seminars_consulting;;{stranger};30.11.2026;1\n\
+         ngo_seminars_consulting;{inn};;30.11.2026;0\n\
+         ngo_seminars_consulting;;{stranger};31.02.2026;1\n"
     );
-    let (result, out) = env.run(&["import", "deliveries", &env.file("unknown.csv", unknown.as_bytes())]).await;
-    assert!(result.is_err(), "{out}");
-    assert!(out.contains("строка 3, столбец person_id"), "the unknown person is named by line and column:\n{out}");
+    let file = env.file("unknown.csv", unknown.as_bytes());
+    for dry_run in [true, false] {
+        let mut args = vec!["import", "deliveries", file.as_str()];
+        if dry_run {
+            args.push("--dry-run");
+        }
+        let (result, out) = env.run(&args).await;
+        assert!(result.is_err(), "dry run {dry_run}: a file with unknown records is not clean:\n{out}");
+        for expected in ["строка 3, столбец person_id", "строка 4, столбец quantity", "строка 5, столбец delivered_on"]
+        {
+            assert!(out.contains(expected), "dry run {dry_run}: {expected}, every problem at once:\n{out}");
+        }
+        let third = out.find("строка 3").expect("line 3");
+        assert!(third < out.find("строка 4").expect("line 4"), "in line order:\n{out}");
+    }
     let none = system.services.catalog.deliveries(&admin, Default::default(), page.clone()).await.unwrap();
     assert_eq!(none.total, Some(0), "nothing of a file with an unknown person is written");
 

@@ -172,55 +172,12 @@ impl ServicesCatalog {
         actor: &Actor,
         inputs: &[DeliveryInput],
     ) -> Result<Vec<Delivery>, ServicesError> {
-        self.gate.require_all(actor, DELIVERY_WRITE, None).await?;
-        if inputs.is_empty() || inputs.len() > MAX_BATCH {
-            return Err(Problem::OutOfRange { min: 1, max: MAX_BATCH as i64 }).at("deliveries")?;
-        }
-        let catalogue = self.ports.catalogue.all().await?;
-        let now = self.gate.clock().now();
-        let today = self.today();
-        let deliveries = inputs
-            .iter()
-            .enumerate()
-            .map(|(i, input)| {
-                input.validate(&catalogue, &actor.login, now, today).map_err(|invalid| Invalid {
-                    field: format!("deliveries[{i}].{}", invalid.field),
-                    problem: invalid.problem,
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        for (i, delivery) in deliveries.iter().enumerate() {
-            if let Deliverer::Staff(login) = &delivery.delivered_by
-                && login != &actor.login
-            {
-                self.staff_for(login, DELIVERY_WRITE, &format!("deliveries[{i}].staffLogin")).await?;
+        let deliveries = match self.check_deliveries(actor, inputs).await? {
+            Ok(deliveries) => deliveries,
+            Err(problems) => {
+                return Err(problems.into_iter().next().map_or(ServicesError::NotFound("delivery"), Into::into));
             }
-        }
-        self.check_references(&deliveries).await?;
-        let mut asked: Vec<crate::model::request::RequestId> = deliveries.iter().filter_map(|d| d.request).collect();
-        asked.sort();
-        asked.dedup();
-        let requests = if asked.is_empty() { Vec::new() } else { self.ports.requests.get_many(&asked).await? };
-        for (i, delivery) in deliveries.iter().enumerate() {
-            let Some(id) = delivery.request else { continue };
-            // An organisation's request is answered to that organisation, a registry person's to
-            // that person; a citizen known only by their letter may be recorded as a person.
-            let matches =
-                requests.iter().find(|r| r.id == id).is_some_and(|r| match (&delivery.recipient, &r.applicant) {
-                    (Recipient::Organization(o), applicant) => applicant.organization() == Some(*o),
-                    (Recipient::Person(p), Applicant::Person(q)) => p == q,
-                    (Recipient::Person(_), Applicant::Organization(_)) => false,
-                    (Recipient::Person(_), Applicant::Citizen(_) | Applicant::Anonymous) => true,
-                    (Recipient::Group { .. }, _) => true,
-                });
-            if !matches {
-                return Err(Problem::Inconsistent {
-                    ru: "обращение не от этого получателя (или его нет)",
-                    en: "the request is not from this recipient (or does not exist)",
-                })
-                .at(format!("deliveries[{i}].requestId"))?;
-            }
-        }
+        };
         let audit = self.gate.event(actor, DELIVERY_WRITE, None).with_detail(format!(
             "record {} deliveries ({}..{})",
             deliveries.len(),
@@ -240,14 +197,88 @@ impl ServicesCatalog {
         Ok(deliveries)
     }
 
-    /// Every organisation, person and directory service the deliveries name is on record: the
-    /// first that is not names its row and field (`deliveries[3].personId`), so a file's bad row
-    /// is found before anything is written.
-    async fn check_references(&self, deliveries: &[Delivery]) -> Result<(), ServicesError> {
-        let mut organizations: Vec<OrganizationId> = deliveries.iter().filter_map(|d| d.organization()).collect();
+    /// Checks a batch of deliveries as [`Self::record_deliveries`] would, writing nothing: the
+    /// deliveries, or every problem of every row, in row order, each naming its index and field
+    /// (`deliveries[3].personId`): the values, the catalogue, the records named, the staff
+    /// logins and the requests answered. `nko import deliveries --dry-run` runs this alone.
+    pub async fn check_deliveries(
+        &self,
+        actor: &Actor,
+        inputs: &[DeliveryInput],
+    ) -> Result<Result<Vec<Delivery>, Vec<Invalid>>, ServicesError> {
+        self.gate.require_all(actor, DELIVERY_WRITE, None).await?;
+        if inputs.is_empty() || inputs.len() > MAX_BATCH {
+            return Err(Problem::OutOfRange { min: 1, max: MAX_BATCH as i64 }).at("deliveries")?;
+        }
+        let catalogue = self.ports.catalogue.all().await?;
+        let (now, today) = (self.gate.clock().now(), self.today());
+        let at = |i: usize, invalid: Invalid| Invalid {
+            field: format!("deliveries[{i}].{}", invalid.field),
+            problem: invalid.problem,
+        };
+        let mut problems: Vec<Invalid> = Vec::new();
+        let mut valid: Vec<(usize, Delivery)> = Vec::new();
+        for (i, input) in inputs.iter().enumerate() {
+            match input.validate(&catalogue, &actor.login, now, today) {
+                Ok(delivery) => valid.push((i, delivery)),
+                Err(invalid) => problems.push(at(i, invalid)),
+            }
+        }
+        for (i, delivery) in &valid {
+            if let Deliverer::Staff(login) = &delivery.delivered_by
+                && login != &actor.login
+            {
+                match self.staff_for(login, DELIVERY_WRITE, "staffLogin").await {
+                    Ok(()) => {}
+                    Err(ServicesError::Invalid(invalid)) => problems.push(at(*i, invalid)),
+                    Err(other) => return Err(other),
+                }
+            }
+        }
+        problems.extend(self.missing_references(&valid).await?);
+        problems.extend(self.unmatched_requests(&valid).await?);
+        problems.sort_by_key(|p| row_of(&p.field));
+        Ok(if problems.is_empty() { Ok(valid.into_iter().map(|(_, d)| d).collect()) } else { Err(problems) })
+    }
+
+    /// The rows whose request is not from their recipient (or does not exist): an organisation's
+    /// request is answered to that organisation, a registry person's to that person; a citizen
+    /// known only by their letter may be recorded as a person.
+    async fn unmatched_requests(&self, deliveries: &[(usize, Delivery)]) -> Result<Vec<Invalid>, ServicesError> {
+        let mut asked: Vec<crate::model::request::RequestId> =
+            deliveries.iter().filter_map(|(_, d)| d.request).collect();
+        asked.sort();
+        asked.dedup();
+        let requests = if asked.is_empty() { Vec::new() } else { self.ports.requests.get_many(&asked).await? };
+        let mut problems = Vec::new();
+        for (i, delivery) in deliveries {
+            let Some(id) = delivery.request else { continue };
+            let matches =
+                requests.iter().find(|r| r.id == id).is_some_and(|r| match (&delivery.recipient, &r.applicant) {
+                    (Recipient::Organization(o), applicant) => applicant.organization() == Some(*o),
+                    (Recipient::Person(p), Applicant::Person(q)) => p == q,
+                    (Recipient::Person(_), Applicant::Organization(_)) => false,
+                    (Recipient::Person(_), Applicant::Citizen(_) | Applicant::Anonymous) => true,
+                    (Recipient::Group { .. }, _) => true,
+                });
+            if !matches {
+                let problem = Problem::Inconsistent {
+                    ru: "обращение не от этого получателя (или его нет)",
+                    en: "the request is not from this recipient (or does not exist)",
+                };
+                problems.push(Invalid { field: format!("deliveries[{i}].requestId"), problem });
+            }
+        }
+        Ok(problems)
+    }
+
+    /// The rows naming an organisation, person, volunteer or directory service not on record,
+    /// each with its field: one read of each kind for the whole batch.
+    async fn missing_references(&self, deliveries: &[(usize, Delivery)]) -> Result<Vec<Invalid>, ServicesError> {
+        let mut organizations: Vec<OrganizationId> = deliveries.iter().filter_map(|(_, d)| d.organization()).collect();
         let mut people: Vec<PersonId> = deliveries
             .iter()
-            .flat_map(|d| {
+            .flat_map(|(_, d)| {
                 let recipient = match d.recipient {
                     Recipient::Person(p) => Some(p),
                     _ => None,
@@ -261,7 +292,7 @@ impl ServicesCatalog {
             .collect();
         let mut services: Vec<DirectoryServiceId> = deliveries
             .iter()
-            .filter_map(|d| match d.service {
+            .filter_map(|(_, d)| match d.service {
                 DeliveredService::Directory(id) => Some(id),
                 DeliveredService::Catalogue(_) => None,
             })
@@ -278,28 +309,29 @@ impl ServicesCatalog {
         } else {
             self.ports.directory.get_many(&services).await?.iter().map(|s| s.id).collect()
         };
-        let missing = |i: usize, field: &str| {
-            let problem = Problem::Inconsistent {
+        let missing = |i: &usize, field: &str| Invalid {
+            field: format!("deliveries[{i}].{field}"),
+            problem: Problem::Inconsistent {
                 ru: "такой записи нет (проверьте идентификатор)",
                 en: "no such record is on file (check the id)",
-            };
-            Err(ServicesError::Invalid(Invalid { field: format!("deliveries[{i}].{field}"), problem }))
+            },
         };
-        for (i, d) in deliveries.iter().enumerate() {
+        let mut problems = Vec::new();
+        for (i, d) in deliveries {
             if d.organization().is_some_and(|o| !known_organizations.contains(&o)) {
-                return missing(i, "organizationId");
+                problems.push(missing(i, "organizationId"));
             }
             if matches!(d.recipient, Recipient::Person(p) if !known_people.contains(&p)) {
-                return missing(i, "personId");
+                problems.push(missing(i, "personId"));
             }
             if matches!(d.delivered_by, Deliverer::Volunteer(p) if !known_people.contains(&p)) {
-                return missing(i, "volunteerId");
+                problems.push(missing(i, "volunteerId"));
             }
             if matches!(d.service, DeliveredService::Directory(s) if !known_services.contains(&s)) {
-                return missing(i, "directoryServiceId");
+                problems.push(missing(i, "directoryServiceId"));
             }
         }
-        Ok(())
+        Ok(problems)
     }
 
     /// A page of deliveries, latest first; a representative sees what their organisation received.
@@ -333,4 +365,9 @@ impl ServicesCatalog {
         }
         Ok(self.ports.deliveries.of_organizations(&ids).await?)
     }
+}
+
+/// The row a batch field names (`deliveries[3].quantity` is row 3).
+fn row_of(field: &str) -> usize {
+    field.strip_prefix("deliveries[").and_then(|rest| rest.split(']').next()).and_then(|i| i.parse().ok()).unwrap_or(0)
 }
