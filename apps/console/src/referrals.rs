@@ -130,12 +130,14 @@ pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(
         @if let Some(message) = &unshown { (notice(true, message)) }
         @if found.is_empty() { p { (t(lang, "Направлений нет.", "No referrals.")) } }
         @for f in &found {
+            // This referral's person, when the visitor asked for them.
+            @let here = shown.as_ref().filter(|(id, _)| *id == f.id).map(|(_, read)| read);
             article.request {
                 h2 { (state_name(lang, f.state)) " · " (moment(lang, f.created_at)) }
                 dl.card {
                     dt { (t(lang, "Человек", "Person")) }
                     dd {
-                        @match shown.as_ref().filter(|(id, _)| *id == f.id).map(|(_, read)| read) {
+                        @match here {
                             Some(Ok(p)) => { (p.last_name) " " (p.first_name) @if let Some(m) = &p.middle_name { " " (m) } }
                             _ => { (person_name(f.person)) }
                         }
@@ -144,7 +146,7 @@ pub async fn list(State(console): State<Console>, Staff(visit): Staff, RawQuery(
                     @if let Some(n) = &f.note { dt { (t(lang, "От центра", "From the centre")) } dd { (n) } }
                     @if let Some(o) = &f.outcome { dt { (t(lang, "Итог", "Outcome")) } dd { (o) } }
                 }
-                @match shown.as_ref().filter(|(id, _)| *id == f.id).map(|(_, read)| read) {
+                @match here {
                     Some(Ok(p)) => {
                         dl.card data-action=(REFERRAL_PERSON.code()) {
                             dt { (t(lang, "Телефоны", "Phones")) }

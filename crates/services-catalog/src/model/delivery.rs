@@ -82,4 +82,28 @@ impl Delivery {
             _ => None,
         }
     }
+
+    /// The person it went to, if any.
+    pub fn person(&self) -> Option<PersonId> {
+        match self.recipient {
+            Recipient::Person(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The volunteer who gave it, if a volunteer did.
+    pub fn volunteer(&self) -> Option<PersonId> {
+        match self.delivered_by {
+            Deliverer::Volunteer(id) => Some(id),
+            Deliverer::Staff(_) => None,
+        }
+    }
+
+    /// The NGO's directory service it was, if it was one.
+    pub fn directory_service(&self) -> Option<DirectoryServiceId> {
+        match self.service {
+            DeliveredService::Directory(id) => Some(id),
+            DeliveredService::Catalogue(_) => None,
+        }
+    }
 }

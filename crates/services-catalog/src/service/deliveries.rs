@@ -224,14 +224,22 @@ impl ServicesCatalog {
                 Err(invalid) => problems.push(at(i, invalid)),
             }
         }
+        // Each login named is checked once, however many rows name it.
+        let mut checked_logins: std::collections::HashMap<&str, Option<Invalid>> = std::collections::HashMap::new();
         for (i, delivery) in &valid {
             if let Deliverer::Staff(login) = &delivery.delivered_by
                 && login != &actor.login
             {
-                match self.staff_for(login, DELIVERY_WRITE, "staffLogin").await {
-                    Ok(()) => {}
-                    Err(ServicesError::Invalid(invalid)) => problems.push(at(*i, invalid)),
-                    Err(other) => return Err(other),
+                if !checked_logins.contains_key(login.as_str()) {
+                    let verdict = match self.staff_for(login, DELIVERY_WRITE, "staffLogin").await {
+                        Ok(()) => None,
+                        Err(ServicesError::Invalid(invalid)) => Some(invalid),
+                        Err(other) => return Err(other),
+                    };
+                    checked_logins.insert(login, verdict);
+                }
+                if let Some(Some(invalid)) = checked_logins.get(login.as_str()) {
+                    problems.push(at(*i, invalid.clone()));
                 }
             }
         }
@@ -276,27 +284,10 @@ impl ServicesCatalog {
     /// each with its field: one read of each kind for the whole batch.
     async fn missing_references(&self, deliveries: &[(usize, Delivery)]) -> Result<Vec<Invalid>, ServicesError> {
         let mut organizations: Vec<OrganizationId> = deliveries.iter().filter_map(|(_, d)| d.organization()).collect();
-        let mut people: Vec<PersonId> = deliveries
-            .iter()
-            .flat_map(|(_, d)| {
-                let recipient = match d.recipient {
-                    Recipient::Person(p) => Some(p),
-                    _ => None,
-                };
-                let volunteer = match d.delivered_by {
-                    Deliverer::Volunteer(p) => Some(p),
-                    Deliverer::Staff(_) => None,
-                };
-                recipient.into_iter().chain(volunteer)
-            })
-            .collect();
-        let mut services: Vec<DirectoryServiceId> = deliveries
-            .iter()
-            .filter_map(|(_, d)| match d.service {
-                DeliveredService::Directory(id) => Some(id),
-                DeliveredService::Catalogue(_) => None,
-            })
-            .collect();
+        let mut people: Vec<PersonId> =
+            deliveries.iter().flat_map(|(_, d)| d.person().into_iter().chain(d.volunteer())).collect();
+        let mut services: Vec<DirectoryServiceId> =
+            deliveries.iter().filter_map(|(_, d)| d.directory_service()).collect();
         organizations.sort();
         organizations.dedup();
         people.sort();
@@ -321,13 +312,13 @@ impl ServicesCatalog {
             if d.organization().is_some_and(|o| !known_organizations.contains(&o)) {
                 problems.push(missing(i, "organizationId"));
             }
-            if matches!(d.recipient, Recipient::Person(p) if !known_people.contains(&p)) {
+            if d.person().is_some_and(|p| !known_people.contains(&p)) {
                 problems.push(missing(i, "personId"));
             }
-            if matches!(d.delivered_by, Deliverer::Volunteer(p) if !known_people.contains(&p)) {
+            if d.volunteer().is_some_and(|p| !known_people.contains(&p)) {
                 problems.push(missing(i, "volunteerId"));
             }
-            if matches!(d.service, DeliveredService::Directory(s) if !known_services.contains(&s)) {
+            if d.directory_service().is_some_and(|s| !known_services.contains(&s)) {
                 problems.push(missing(i, "directoryServiceId"));
             }
         }
