@@ -154,6 +154,37 @@ storage::on_both_databases!(
 );
 
 storage::on_both_databases!(
+    /// Eight posts of one appeal form stored at once from parallel tasks: exactly one request is
+    /// stored, the others meet its key and store nothing.
+    parallel_posts_of_one_form_store_one_request,
+    |db| async move {
+        let stores = stores(db.clone());
+        let key = "c4".repeat(32);
+        let tasks: Vec<_> = (0..8)
+            .map(|n| {
+                let (requests, key) = (stores.ports.requests.clone(), key.clone());
+                tokio::spawn(async move {
+                    let at = audit::testing::instant();
+                    let r = fixtures::request(fixtures::citizen("Иванова Анна"), fixtures::day(2026, 11, 2), at);
+                    let audit = AuditEvent::new(&audit::testing::coordinator(), "request.submit", object("request", n), Outcome::Success, at);
+                    requests.insert(&r, &fixtures::event(&r, "receive", at), &audit, Some(&key)).await
+                })
+            })
+            .collect();
+        let (mut stored, mut refused) = (0, 0);
+        for task in tasks {
+            match task.await.expect("the task ran") {
+                Ok(_) => stored += 1,
+                Err(kernel::StoreError::Conflict(services_catalog::Conflict::DuplicateSubmission)) => refused += 1,
+                Err(other) => panic!("neither stored nor a duplicate: {other:?}"),
+            }
+        }
+        assert_eq!((stored, refused), (1, 7));
+        assert_eq!(query_strings(&db, "SELECT number FROM requests").await, ["2026-00001"]);
+    }
+);
+
+storage::on_both_databases!(
     /// A request row edited behind the system's back (a deadline before registration, an
     /// unknown state) reads as corrupt, never as a request.
     an_edited_request_row_is_corrupt,
